@@ -1,0 +1,20 @@
+import type { TestProject } from 'vitest/node';
+import { type RedisHandle, startRedis } from './redis-server.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    redisUrl: string;
+  }
+}
+
+let redis: RedisHandle | undefined;
+
+/** One private Redis for the whole run; every test isolates itself with its own key prefix (see redis.ts). */
+export async function setup(project: TestProject): Promise<void> {
+  redis = await startRedis();
+  project.provide('redisUrl', redis.url);
+}
+
+export async function teardown(): Promise<void> {
+  await redis?.stop();
+}
