@@ -1,0 +1,46 @@
+import type { Config } from './types.js';
+import { validateConfigTree } from './validate-config.js';
+
+export type Environment = Record<string, string | undefined>;
+
+export type BuildResult = { ok: true; config: Config } | { ok: false; errors: string[] };
+
+/** Pure: the parsed YAML document plus the environment's secrets give one typed, validated Config. */
+export function buildConfig(document: unknown, env: Environment): BuildResult {
+  const tree = validateConfigTree(document);
+  const errors = tree.ok ? [] : [...tree.errors];
+  const redisUrl = env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+  if (!/^rediss?:\/\//.test(redisUrl))
+    errors.push(`REDIS_URL: expected a URL like "redis://host:6379", got "${redisUrl}"`);
+  if (errors.length || !tree.ok) return { ok: false, errors };
+
+  const v = tree.value as unknown as Config;
+  const config: Config = {
+    ...v,
+    slack: {
+      ...v.slack,
+      botToken: env.SLACK_BOT_TOKEN || undefined,
+      appToken: env.SLACK_APP_TOKEN || undefined,
+      signingSecret: env.SLACK_SIGNING_SECRET || undefined,
+    },
+    redis: { ...v.redis, url: redisUrl },
+    kubernetes: { ...v.kubernetes, kubeconfig: v.kubernetes.kubeconfig ?? (env.KUBECONFIG || undefined) },
+  };
+  return { ok: true, config };
+}
+
+/** The secrets the bot itself needs (the CLI's diagnose does not): every missing one, named, at once. */
+export function missingSlackSecrets(config: Config): string[] {
+  const missing: string[] = [];
+  const { botToken, appToken, signingSecret, mode } = config.slack;
+  if (!botToken) missing.push('SLACK_BOT_TOKEN: required (the bot token, xoxb-…)');
+  else if (!botToken.startsWith('xoxb-')) missing.push('SLACK_BOT_TOKEN: expected a bot token starting with "xoxb-"');
+  if (mode === 'socket') {
+    if (!appToken)
+      missing.push('SLACK_APP_TOKEN: required in Socket Mode (an app-level token, xapp-…, with connections:write)');
+    else if (!appToken.startsWith('xapp-'))
+      missing.push('SLACK_APP_TOKEN: expected an app-level token starting with "xapp-"');
+  }
+  if (mode === 'http' && !signingSecret) missing.push('SLACK_SIGNING_SECRET: required in HTTP mode');
+  return missing;
+}

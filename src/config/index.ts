@@ -1,0 +1,5 @@
+export { buildConfig, type Environment, missingSlackSecrets } from './build-config.js';
+export { ConfigError, loadConfig } from './load-config.js';
+export { formatDuration, parseDuration } from './parse-duration.js';
+export { parseSize } from './parse-size.js';
+export type { AlertRoute, ApproverSet, Config } from './types.js';

@@ -1,0 +1,129 @@
+/** Who may approve: Slack user ids (U…) and user-group ids (S…). */
+export interface ApproverSet {
+  users: string[];
+  groups: string[];
+}
+
+/** Sends alerts for matching namespaces to a channel other than the default. */
+export interface AlertRoute {
+  /** Glob patterns (`prod-*`) matched against the pod's namespace. */
+  namespaces: string[];
+  channel: string;
+}
+
+/** The whole, validated configuration: YAML file merged with secrets from the environment. */
+export interface Config {
+  cluster: {
+    /** Shown in messages and audit records. @defaultValue "default" */
+    name: string;
+  };
+  slack: {
+    /** socket: Socket Mode (no public endpoint); http: signed requests to `port`. @defaultValue "socket" */
+    mode: 'socket' | 'http';
+    /** HTTP mode listen port. @defaultValue 3000 */
+    port: number;
+    /** The slash command name. @defaultValue "/debugdead" */
+    command: string;
+    /** Web API base URL; only changed to point at a simulator. @defaultValue "https://slack.com/api/" */
+    apiUrl: string;
+    /** From SLACK_BOT_TOKEN. */
+    botToken?: string;
+    /** From SLACK_APP_TOKEN (Socket Mode only). */
+    appToken?: string;
+    /** From SLACK_SIGNING_SECRET (HTTP mode only). */
+    signingSecret?: string;
+  };
+  redis: {
+    /** From REDIS_URL. @defaultValue "redis://127.0.0.1:6379" */
+    url: string;
+    /** Prefix of every key and queue, so several bots can share one Redis. @defaultValue "debugdead" */
+    prefix: string;
+  };
+  kubernetes: {
+    /** Kubeconfig path; from KUBECONFIG when unset; in-cluster when neither. */
+    kubeconfig?: string;
+    context?: string;
+    /** Timeout of each API call, seconds. @defaultValue 10 */
+    requestTimeoutSeconds: number;
+  };
+  namespaces: {
+    /** Glob patterns the bot may act in; empty means all. @defaultValue ["*"] */
+    allow: string[];
+    /** Glob patterns it must never touch; deny wins over allow. @defaultValue ["kube-system"] */
+    deny: string[];
+  };
+  /** Who may approve debug clones. Empty means anyone who can see the message. */
+  approvers: ApproverSet;
+  debugClone: {
+    /** A static busybox image copied into clones of images with no shell. @defaultValue "busybox:1.37-musl" */
+    helperImage: string;
+    /** @defaultValue 3600 (1h) */
+    defaultTtlSeconds: number;
+    /** Also the clone's activeDeadlineSeconds. @defaultValue 14400 (4h) */
+    maxTtlSeconds: number;
+    /** Mount PVCs read-only instead of swapping them for emptyDir. @defaultValue false */
+    keepClaims: boolean;
+  };
+  nodeShell: {
+    /** @defaultValue true */
+    enabled: boolean;
+    /** The stricter set that may approve node shells. */
+    approvers: ApproverSet;
+    /** A node shell needs an approver other than the requester. @defaultValue true */
+    twoPersonRule: boolean;
+    /** Namespace labelled pod-security.kubernetes.io/enforce=privileged. @defaultValue "debugdead-system" */
+    namespace: string;
+    /** A small pinned image with nsenter. @defaultValue "busybox:1.37-musl" */
+    image: string;
+    /** @defaultValue 900 (15m) */
+    defaultTtlSeconds: number;
+    /** @defaultValue 3600 (1h) */
+    maxTtlSeconds: number;
+    /** Mount the host's / read-only at /host. @defaultValue true */
+    mountHostRoot: boolean;
+  };
+  logs: {
+    /** Lines of each log fetched. @defaultValue 200 */
+    tailLines: number;
+    /** Bytes of each log fetched. @defaultValue 262144 (256KiB) */
+    limitBytes: number;
+    /** Lines shown inline when a log is uploaded as a file. @defaultValue 20 */
+    inlineLines: number;
+  };
+  alerts: {
+    /** @defaultValue false */
+    enabled: boolean;
+    /** Default alert channel id (required when enabled). */
+    channel?: string;
+    /** Per-namespace overrides; the first matching route wins. @defaultValue [] */
+    routes: AlertRoute[];
+    /** Waiting/terminated reasons that alert. @defaultValue ["CrashLoopBackOff"] */
+    reasons: string[];
+    /** Restarts before a pod alerts. @defaultValue 3 */
+    restartThreshold: number;
+    /** One alert per workload per cooldown, seconds. @defaultValue 1800 (30m) */
+    cooldownSeconds: number;
+    /** Only watch pods matching this label selector. @defaultValue "" */
+    labelSelector: string;
+    /** Past this many failing workloads at once, one summary message instead. @defaultValue 25 */
+    maxWorkloadsPerBurst: number;
+  };
+  audit: {
+    /** Mirror audit records to this channel. */
+    channel?: string;
+    /** Records kept in the Redis stream (approximate trim). @defaultValue 100000 */
+    maxRecords: number;
+    /** Audit log file; stdout when unset. */
+    file?: string;
+  };
+  approvals: {
+    /** How long a diagnosis' buttons stay valid, seconds. @defaultValue 86400 (24h) */
+    requestTtlSeconds: number;
+    /** How long user-group membership is cached, seconds. @defaultValue 60 */
+    groupCacheSeconds: number;
+  };
+  log: {
+    /** Application log level (the audit log ignores it). @defaultValue "info" */
+    level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  };
+}
