@@ -1,0 +1,1 @@
+export { createLogger, type LoggerOptions, REDACTED_PATHS } from './create-logger.js';
