@@ -1,8 +1,8 @@
 import { Queue, QueueEvents, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startRedis } from '../support/redis-server.js';
 import { newRedis, testRedisUrl, uniquePrefix } from '../support/redis.js';
+import { startRedis } from '../support/redis-server.js';
 
 describe('the private Redis for tests', () => {
   const connections: Redis[] = [];

@@ -28,7 +28,20 @@ export async function startRedis(): Promise<RedisHandle> {
   // No persistence: a test Redis must never write dump files into the work tree or block on disk.
   const child = spawn(
     binary,
-    ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', '--daemonize', 'no'],
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--dir',
+      dir,
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--daemonize',
+      'no',
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   await waitUntilReady(child, port);
@@ -52,7 +65,9 @@ function freePort(): Promise<number> {
     server.on('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -60,7 +75,10 @@ function freePort(): Promise<number> {
 function waitUntilReady(child: ChildProcess, port: number): Promise<void> {
   return new Promise((resolve, reject) => {
     let output = '';
-    const timer = setTimeout(() => fail(new Error(`redis-server did not start on port ${port} within 10 s:\n${output}`)), 10_000);
+    const timer = setTimeout(
+      () => fail(new Error(`redis-server did not start on port ${port} within 10 s:\n${output}`)),
+      10_000,
+    );
     const fail = (e: Error) => {
       clearTimeout(timer);
       child.kill('SIGKILL');
@@ -76,6 +94,8 @@ function waitUntilReady(child: ChildProcess, port: number): Promise<void> {
     child.stderr?.on('data', (chunk: Buffer) => {
       output += chunk.toString();
     });
-    child.once('exit', (code) => fail(new Error(`redis-server exited with code ${code}:\n${output}\n${HOW_TO_GET_REDIS}`)));
+    child.once('exit', (code) =>
+      fail(new Error(`redis-server exited with code ${code}:\n${output}\n${HOW_TO_GET_REDIS}`)),
+    );
   });
 }
