@@ -1,0 +1,111 @@
+import type { Pod } from '../kube/types.js';
+import type { BuildIds, BuiltPod } from './built-pod.js';
+import { checkLifetime } from './check-lifetime.js';
+import { CLONE_DEFAULTS, type CloneRequest } from './clone-options.js';
+import {
+  addOurAnnotations,
+  applyStep,
+  BUSYBOX_PATH,
+  type CloneContext,
+  type CloneStep,
+  cleanMetadata,
+  copyForDebug,
+  dropFinalizers,
+  dropHostname,
+  dropHostPorts,
+  dropOldTools,
+  dropRuntimeState,
+  dropSpreadRules,
+  findSourceContainer,
+  injectBusybox,
+  keepMeshAnnotations,
+  makeTargetSleep,
+  noteSecurityContext,
+  replaceLabels,
+  runOnce,
+  selectContainers,
+  sourceNamespace,
+  stripOwnerRefs,
+  stripProbes,
+  stripTargetLifecycle,
+  swapClaims,
+  unpinNode,
+} from './clone-steps.js';
+import { DebugPodError } from './debug-pod-error.js';
+import { shellJoin } from './shell-join.js';
+
+/** The rule book's clone table, top to bottom (reference/debug-pods.md). */
+const CLONE_STEPS: readonly CloneStep[] = [
+  cleanMetadata,
+  stripOwnerRefs,
+  dropFinalizers,
+  replaceLabels,
+  keepMeshAnnotations,
+  addOurAnnotations,
+  unpinNode,
+  dropSpreadRules,
+  dropHostPorts,
+  dropOldTools,
+  selectContainers,
+  stripProbes,
+  stripTargetLifecycle,
+  makeTargetSleep,
+  injectBusybox,
+  swapClaims,
+  dropRuntimeState,
+  runOnce,
+  dropHostname,
+  noteSecurityContext,
+];
+
+/**
+ * The debug clone of `source` for `req.container`: same image, volumes and environment, but no owner, no probes, no
+ * Service-matching labels, the target asleep with a busybox beside it, and a deadline. Pure: `source` is only read,
+ * and the same ids give the same pod. Throws {@link DebugPodError} when the request does not fit the pod.
+ */
+export function buildDebugClone(source: Pod, req: CloneRequest, ids: BuildIds): BuiltPod {
+  const ctx = contextFor(source, req, ids);
+  const { pod, notes } = CLONE_STEPS.reduce(applyStep(ctx), copyForDebug(source));
+  const name = pod.metadata.name ?? '';
+  return {
+    pod,
+    notes,
+    execCommand: `kubectl exec -it -n ${sourceNamespace(source)} ${name} -c ${ctx.target.name} -- ${BUSYBOX_PATH} sh`,
+    originalCommand: describeCommand(findSourceContainer(ctx)),
+  };
+}
+
+function contextFor(source: Pod, req: CloneRequest, ids: BuildIds): CloneContext {
+  checkLifetime(req.ttlSeconds, req.maxTtlSeconds);
+  if (!req.requestId) throw new DebugPodError('InvalidRequest', 'requestId is empty');
+  if (!req.helperImage) throw new DebugPodError('InvalidRequest', 'helperImage is empty');
+  const containers = source.spec?.containers ?? [];
+  const init = source.spec?.initContainers ?? [];
+  const inMain = containers.some((c) => c.name === req.container);
+  if (!inMain && !init.some((c) => c.name === req.container)) {
+    const names = [...init, ...containers].map((c) => c.name).join(', ') || 'none';
+    throw new DebugPodError(
+      'ContainerNotFound',
+      `pod ${source.metadata?.name ?? '?'} has no container "${req.container}" (containers: ${names})`,
+    );
+  }
+  const { approvedBy, ...rest } = req;
+  return {
+    source,
+    req: { ...CLONE_DEFAULTS, ...stripUndefined(rest), approvedBy },
+    ids,
+    target: { name: req.container, init: !inMain },
+  };
+}
+
+/** `undefined` in the request means "default", not "off". */
+function stripUndefined<T extends object>(obj: T): T {
+  return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined)) as T;
+}
+
+/** The command line a person would type to start the target by hand. */
+function describeCommand(c: { command?: string[]; args?: string[] } | undefined): string {
+  if (c?.command?.length) return shellJoin([...c.command, ...(c.args ?? [])]);
+  if (c?.args?.length) return `(image entrypoint) ${shellJoin(c.args)}`;
+  return '(image entrypoint)';
+}

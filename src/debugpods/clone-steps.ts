@@ -1,0 +1,440 @@
+import type { Container, Pod, PodSpec } from '../kube/types.js';
+import type { BuildIds } from './built-pod.js';
+import type { CloneRequest } from './clone-options.js';
+import {
+  APPROVED_BY_ANNOTATION,
+  EXPIRES_AT_ANNOTATION,
+  ISTIO_INJECT_LABEL,
+  KIND_LABEL,
+  MANAGED_LABEL,
+  MESH_SIDECAR_ANNOTATIONS,
+  ORIGINAL_COMMAND_ANNOTATION,
+  REQUEST_ID_ANNOTATION,
+  REQUEST_ID_LABEL,
+  REQUESTED_BY_ANNOTATION,
+  SOURCE_POD_ANNOTATION,
+} from './labels.js';
+import { cloneName, toLabelValue } from './pod-names.js';
+
+// One step per row of reference/debug-pods.md's clone table, in the table's order where order does not matter.
+
+/** Name of the emptyDir and of the init container that fills it with busybox. */
+export const TOOLS_NAME = 'debugdead-tools';
+/** Where the tools emptyDir is mounted, in the injector and in the target. */
+export const TOOLS_DIR = '/.debugdead';
+/** The static busybox, called by path: scratch images have no shell and no PATH entry for it. */
+export const BUSYBOX_PATH = `${TOOLS_DIR}/busybox`;
+/** Used for the injector when the target's user is unknown or root (the distroless "nonroot" uid). */
+export const FALLBACK_UID = 65532;
+
+type Meta = NonNullable<Pod['metadata']>;
+type Volume = NonNullable<PodSpec['volumes']>[number];
+
+/** A clone in progress: metadata and spec always present. */
+export interface ClonePod extends Pod {
+  metadata: Meta;
+  spec: PodSpec;
+}
+
+/** The pod being built and the notes gathered so far. */
+export interface Draft {
+  pod: ClonePod;
+  notes: string[];
+}
+
+/** Everything a step may read; the source is the caller's pod and is only ever read. */
+export interface CloneContext {
+  source: Pod;
+  req: Required<Omit<CloneRequest, 'approvedBy'>> & Pick<CloneRequest, 'approvedBy'>;
+  ids: BuildIds;
+  /** The target container's name and where it lives in the source. */
+  target: { name: string; init: boolean };
+}
+
+/** One named change to the clone; returns a new draft. */
+export type CloneStep = (draft: Draft, ctx: CloneContext) => Draft;
+
+/** A new plain-JSON copy of the source (Dates become strings, class instances plain objects), never the source. */
+export function copyForDebug(source: Pod): Draft {
+  const copy = JSON.parse(JSON.stringify(source)) as Pod;
+  return {
+    pod: {
+      ...copy,
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: copy.metadata ?? {},
+      spec: copy.spec ?? { containers: [] },
+    },
+    notes: [],
+  };
+}
+
+/** Applies one step; the reducer of `buildDebugClone`. */
+export function applyStep(ctx: CloneContext): (draft: Draft, step: CloneStep) => Draft {
+  return (draft, step) => step(draft, ctx);
+}
+
+const withMeta = (d: Draft, metadata: Meta): Draft => ({ ...d, pod: { ...d.pod, metadata } });
+const withSpec = (d: Draft, spec: PodSpec): Draft => ({ ...d, pod: { ...d.pod, spec } });
+const note = (d: Draft, ...lines: string[]): Draft => ({ ...d, notes: [...d.notes, ...lines] });
+
+/** Applies `fn` to every regular and init container (native sidecars are init containers). */
+function mapAllContainers(spec: PodSpec, fn: (c: Container) => Container): PodSpec {
+  return {
+    ...spec,
+    containers: spec.containers.map(fn),
+    ...(spec.initContainers ? { initContainers: spec.initContainers.map(fn) } : {}),
+  };
+}
+
+function allContainers(spec: PodSpec): Container[] {
+  return [...(spec.initContainers ?? []), ...spec.containers];
+}
+
+function isTarget(c: Container, ctx: CloneContext): boolean {
+  return c.name === ctx.target.name;
+}
+
+/** Native sidecars are init containers with `restartPolicy: Always` (Kubernetes 1.29+). */
+function isNativeSidecar(c: Container): boolean {
+  return c.restartPolicy === 'Always';
+}
+
+function omit<T extends object, K extends keyof T>(obj: T, ...keys: K[]): Omit<T, K> {
+  const out = { ...obj };
+  for (const key of keys) delete out[key];
+  return out;
+}
+
+const list = (names: string[]): string => names.join(', ');
+
+// --- metadata ---
+
+/** Our name, the source's namespace, and none of the fields the API server owns. */
+export const cleanMetadata: CloneStep = (d, ctx) => {
+  const m = omit(
+    d.pod.metadata,
+    'generateName',
+    'selfLink',
+    'uid',
+    'resourceVersion',
+    'creationTimestamp',
+    'deletionTimestamp',
+    'deletionGracePeriodSeconds',
+    'generation',
+    'managedFields',
+  );
+  const sourceName = ctx.source.metadata?.name ?? ctx.source.metadata?.generateName ?? '';
+  return withMeta(d, { ...m, name: cloneName(sourceName, ctx.ids.suffix), namespace: sourceNamespace(ctx.source) });
+};
+
+/** A ReplicaSet must not adopt the clone, count it toward its replicas, or garbage-collect it with the original. */
+export const stripOwnerRefs: CloneStep = (d) => withMeta(d, omit(d.pod.metadata, 'ownerReferences'));
+
+/** Another controller's finalizer would keep our pod in Terminating after the TTL delete. */
+export const dropFinalizers: CloneStep = (d) => withMeta(d, omit(d.pod.metadata, 'finalizers'));
+
+/**
+ * Labels are replaced, not kept: a Service selecting them would send production traffic to the clone and a ReplicaSet
+ * could adopt it (the 2018 recipe's flaw). `sidecar.istio.io/inject: "false"` stops a mesh webhook adding a sidecar.
+ */
+export const replaceLabels: CloneStep = (d, ctx) => {
+  const had = Object.keys(d.pod.metadata.labels ?? {}).length > 0;
+  const next = withMeta(d, {
+    ...d.pod.metadata,
+    labels: {
+      [MANAGED_LABEL]: 'true',
+      [KIND_LABEL]: 'clone',
+      [REQUEST_ID_LABEL]: toLabelValue(ctx.req.requestId),
+      [ISTIO_INJECT_LABEL]: 'false',
+    },
+  });
+  return had ? note(next, 'labels not copied, so no Service or ReplicaSet selects the clone') : next;
+};
+
+/** Annotations go, except the marks of an already-injected mesh sidecar (see MESH_SIDECAR_ANNOTATIONS). */
+export const keepMeshAnnotations: CloneStep = (d) => {
+  const kept = Object.entries(d.pod.metadata.annotations ?? {}).filter(([key]) =>
+    MESH_SIDECAR_ANNOTATIONS.includes(key),
+  );
+  return withMeta(d, { ...d.pod.metadata, annotations: Object.fromEntries(kept) });
+};
+
+/** Who, why and until when: what the janitor and the audit trail read back from the cluster. */
+export const addOurAnnotations: CloneStep = (d, ctx) => {
+  const target = findSourceContainer(ctx);
+  const original: { command?: string[]; args?: string[] } = {};
+  if (target?.command) original.command = target.command;
+  if (target?.args) original.args = target.args;
+  return withMeta(d, {
+    ...d.pod.metadata,
+    annotations: {
+      ...d.pod.metadata.annotations,
+      [SOURCE_POD_ANNOTATION]: `${sourceNamespace(ctx.source)}/${ctx.source.metadata?.name ?? ''}`,
+      [REQUESTED_BY_ANNOTATION]: ctx.req.requestedBy,
+      ...(ctx.req.approvedBy ? { [APPROVED_BY_ANNOTATION]: ctx.req.approvedBy } : {}),
+      [REQUEST_ID_ANNOTATION]: ctx.req.requestId,
+      [EXPIRES_AT_ANNOTATION]: new Date(ctx.ids.now.getTime() + ctx.req.ttlSeconds * 1000).toISOString(),
+      [ORIGINAL_COMMAND_ANNOTATION]: JSON.stringify(original),
+    },
+  });
+};
+
+// --- scheduling ---
+
+/** The clone is scheduled afresh unless asked to stay on the source's node (node-local bugs). */
+export const unpinNode: CloneStep = (d, ctx) => (ctx.req.sameNode ? d : withSpec(d, omit(d.pod.spec, 'nodeName')));
+
+/**
+ * nodeSelector, node affinity, pod affinity and tolerations stay (the clone needs the same kind of node); pod
+ * anti-affinity and topology spread go, as they can leave the copy unschedulable beside its siblings.
+ * Departure: scheduling gates also go; no controller would ever lift a gate on our pod, so it would stay Pending.
+ */
+export const dropSpreadRules: CloneStep = (d) => {
+  const spec = omit(d.pod.spec, 'topologySpreadConstraints', 'schedulingGates');
+  const affinity = spec.affinity ? omit(spec.affinity, 'podAntiAffinity') : undefined;
+  const rest = omit(spec, 'affinity');
+  return withSpec(d, affinity && Object.keys(affinity).length > 0 ? { ...rest, affinity } : rest);
+};
+
+/** hostPort 0 (unset): the original still holds the port on its node, as `oc debug` does. */
+export const dropHostPorts: CloneStep = (d) => {
+  const dropped: string[] = [];
+  const spec = mapAllContainers(d.pod.spec, (c) => {
+    if (!c.ports?.some((p) => p.hostPort)) return c;
+    return {
+      ...c,
+      ports: c.ports.map((p) => {
+        if (!p.hostPort) return p;
+        dropped.push(`${p.hostPort} (${c.name})`);
+        return omit(p, 'hostPort', 'hostIP');
+      }),
+    };
+  });
+  return dropped.length ? note(withSpec(d, spec), `hostPort dropped: ${list(dropped)}`) : d;
+};
+
+// --- containers ---
+
+/**
+ * `keepInitContainers: false` drops init containers (they may be the crasher, or run migrations) but never the target;
+ * `onlyTarget` drops the other containers and native sidecars. A target init container that would be left alone
+ * becomes the only regular container, since a pod needs at least one.
+ */
+export const selectContainers: CloneStep = (d, ctx) => {
+  const { keepInitContainers, onlyTarget } = ctx.req;
+  const spec = d.pod.spec;
+  const init = spec.initContainers ?? [];
+  const keepInit = (c: Container): boolean =>
+    isTarget(c, ctx) || (keepInitContainers && !(onlyTarget && isNativeSidecar(c)));
+  let initContainers = init.filter(keepInit);
+  let containers = onlyTarget ? spec.containers.filter((c) => isTarget(c, ctx)) : spec.containers;
+  const notes: string[] = [];
+  const droppedInit = init.filter((c) => !keepInit(c)).map((c) => c.name);
+  const droppedMain = spec.containers.filter((c) => !containers.includes(c)).map((c) => c.name);
+  if (droppedInit.length) notes.push(`init containers dropped: ${list(droppedInit)}`);
+  if (droppedMain.length) notes.push(`containers dropped: ${list(droppedMain)}`);
+  if (containers.length === 0) {
+    const target = initContainers.find((c) => isTarget(c, ctx));
+    if (target) {
+      initContainers = initContainers.filter((c) => c !== target);
+      containers = [omit(target, 'restartPolicy')];
+      notes.push(`init container ${target.name} runs as the clone's only container`);
+    }
+  }
+  const rest = omit(spec, 'initContainers');
+  return note(withSpec(d, { ...rest, containers, ...(initContainers.length ? { initContainers } : {}) }), ...notes);
+};
+
+/**
+ * All three probes go on every container, native sidecars included: a failing probe restarts or un-readies the copy
+ * mid-debug (kubernetes PR 123149 added `--keep-*` to kubectl debug for exactly this).
+ */
+export const stripProbes: CloneStep = (d) => {
+  const touched: string[] = [];
+  const spec = mapAllContainers(d.pod.spec, (c) => {
+    if (!c.livenessProbe && !c.readinessProbe && !c.startupProbe) return c;
+    touched.push(c.name);
+    return omit(c, 'livenessProbe', 'readinessProbe', 'startupProbe');
+  });
+  return touched.length ? note(withSpec(d, spec), `probes removed from ${list(touched)}`) : d;
+};
+
+/** A failing postStart hook kills the container, so the target loses its hooks. */
+export const stripTargetLifecycle: CloneStep = (d, ctx) => {
+  const had = allContainers(d.pod.spec).some((c) => isTarget(c, ctx) && c.lifecycle);
+  if (!had) return d;
+  const spec = mapAllContainers(d.pod.spec, (c) => (isTarget(c, ctx) ? omit(c, 'lifecycle') : c));
+  return note(withSpec(d, spec), `lifecycle hooks removed from ${ctx.target.name}`);
+};
+
+/**
+ * The target sleeps through the injected busybox for the maximum TTL, so Extend never outlives it; exec works on a
+ * sleeping init container too. Its tools directory is writable, a scratch space even with readOnlyRootFilesystem.
+ */
+export const makeTargetSleep: CloneStep = (d, ctx) =>
+  withSpec(
+    d,
+    mapAllContainers(d.pod.spec, (c) =>
+      isTarget(c, ctx)
+        ? {
+            ...omit(c, 'args'),
+            command: [BUSYBOX_PATH, 'sleep', String(ctx.req.maxTtlSeconds)],
+            volumeMounts: [...(c.volumeMounts ?? []), { name: TOOLS_NAME, mountPath: TOOLS_DIR }],
+          }
+        : c,
+    ),
+  );
+
+/**
+ * An init container copies a static busybox into an emptyDir (never a hostPath, as the 2018 recipe did). It runs as
+ * the target's user, or 65532 when that is unknown or root, because `runAsNonRoot: true` with uid 0 is rejected;
+ * with no privilege escalation, all capabilities dropped and seccomp RuntimeDefault it passes restricted PodSecurity.
+ */
+export const injectBusybox: CloneStep = (d, ctx) => {
+  const spec = d.pod.spec;
+  const target = findSourceContainer(ctx);
+  const uid = target?.securityContext?.runAsUser ?? ctx.source.spec?.securityContext?.runAsUser;
+  const injector: Container = {
+    name: TOOLS_NAME,
+    image: ctx.req.helperImage,
+    imagePullPolicy: 'IfNotPresent',
+    command: ['/bin/busybox', 'cp', '/bin/busybox', BUSYBOX_PATH],
+    volumeMounts: [{ name: TOOLS_NAME, mountPath: TOOLS_DIR }],
+    resources: { requests: { cpu: '10m', memory: '16Mi' }, limits: { cpu: '100m', memory: '32Mi' } },
+    securityContext: {
+      runAsUser: uid ? uid : FALLBACK_UID,
+      runAsNonRoot: true,
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      capabilities: { drop: ['ALL'] },
+      seccompProfile: { type: 'RuntimeDefault' },
+    },
+    terminationMessagePolicy: 'FallbackToLogsOnError',
+  };
+  const tools: Volume = { name: TOOLS_NAME, emptyDir: { sizeLimit: '16Mi' } };
+  return withSpec(d, {
+    ...spec,
+    initContainers: [injector, ...(spec.initContainers ?? [])],
+    volumes: [...(spec.volumes ?? []), tools],
+  });
+};
+
+/**
+ * A clone of one of our clones already carries the tools volume, injector and mounts; they go first so the names
+ * stay unique.
+ */
+export const dropOldTools: CloneStep = (d) => {
+  const unmount = (c: Container): Container =>
+    c.volumeMounts?.some((m) => m.name === TOOLS_NAME)
+      ? { ...c, volumeMounts: c.volumeMounts.filter((m) => m.name !== TOOLS_NAME) }
+      : c;
+  const spec = mapAllContainers(d.pod.spec, unmount);
+  const initContainers = spec.initContainers?.filter((c) => c.name !== TOOLS_NAME);
+  const volumes = spec.volumes?.filter((v) => v.name !== TOOLS_NAME);
+  const rest = omit(spec, 'initContainers', 'volumes');
+  return withSpec(d, {
+    ...rest,
+    ...(initContainers?.length ? { initContainers } : {}),
+    ...(volumes?.length ? { volumes } : {}),
+  });
+};
+
+// --- volumes ---
+
+/**
+ * PVCs and generic ephemeral volumes become emptyDirs: sharing the claim risks Multi-Attach errors, a stuck original
+ * and two writers corrupting data (kubernetes #90094). With `keepClaims` they stay, mounted read-only; a generic
+ * ephemeral volume then points at the source's own claim, which Kubernetes names `<pod>-<volume>`.
+ */
+export const swapClaims: CloneStep = (d, ctx) => {
+  const notes: string[] = [];
+  const swapped = new Set<string>();
+  const readOnly = new Set<string>();
+  const volumes = d.pod.spec.volumes?.map((v): Volume => {
+    const kind = v.persistentVolumeClaim ? 'PVC' : v.ephemeral ? 'ephemeral volume' : undefined;
+    if (!kind) return v;
+    if (!ctx.req.keepClaims) {
+      swapped.add(v.name);
+      notes.push(`${kind} \`${v.name}\` swapped for emptyDir`);
+      return { name: v.name, emptyDir: {} };
+    }
+    readOnly.add(v.name);
+    const claimName = v.persistentVolumeClaim?.claimName ?? `${ctx.source.metadata?.name ?? ''}-${v.name}`;
+    notes.push(`${kind} \`${v.name}\` mounted read-only from claim \`${claimName}\``);
+    return { name: v.name, persistentVolumeClaim: { claimName, readOnly: true } };
+  });
+  if (!volumes || (swapped.size === 0 && readOnly.size === 0)) return d;
+  const lostDevices: string[] = [];
+  const spec = mapAllContainers({ ...d.pod.spec, volumes }, (c) => {
+    let out = c;
+    if (c.volumeMounts?.some((m) => readOnly.has(m.name))) {
+      out = { ...out, volumeMounts: c.volumeMounts.map((m) => (readOnly.has(m.name) ? { ...m, readOnly: true } : m)) };
+    }
+    // A raw block device needs a claim; an emptyDir cannot back one, and the API server rejects the pod.
+    if (c.volumeDevices?.some((v) => swapped.has(v.name))) {
+      const devices = c.volumeDevices.filter((v) => !swapped.has(v.name));
+      lostDevices.push(...c.volumeDevices.filter((v) => swapped.has(v.name)).map((v) => `${v.devicePath} (${c.name})`));
+      out = devices.length ? { ...out, volumeDevices: devices } : omit(out, 'volumeDevices');
+    }
+    return out;
+  });
+  if (lostDevices.length) notes.push(`block devices removed: ${list(lostDevices)}`);
+  if (readOnly.size && !ctx.req.sameNode) {
+    notes.push('a ReadWriteOnce claim attaches to one node only: if the clone reports Multi-Attach, use the same node');
+  }
+  return note(withSpec(d, spec), ...notes);
+};
+
+// --- lifetime and runtime state ---
+
+/** Status and ephemeral containers belong to the running original; the API server would refuse or ignore them. */
+export const dropRuntimeState: CloneStep = (d) => ({
+  ...d,
+  pod: { ...omit(d.pod, 'status'), spec: omit(d.pod.spec, 'ephemeralContainers') },
+});
+
+/**
+ * Never restarted; ended by the kubelet at the maximum TTL even if the bot never comes back. activeDeadlineSeconds
+ * carries the maximum, not the TTL, because it can be lowered later but never raised, and Extend goes up to the max.
+ */
+export const runOnce: CloneStep = (d, ctx) =>
+  withSpec(d, {
+    ...d.pod.spec,
+    restartPolicy: 'Never',
+    activeDeadlineSeconds: ctx.req.maxTtlSeconds,
+    terminationGracePeriodSeconds: 5,
+  });
+
+/** The original owns its DNS name; a clone with the same hostname/subdomain would collide with it. */
+export const dropHostname: CloneStep = (d) =>
+  withSpec(d, omit(d.pod.spec, 'hostname', 'subdomain', 'hostnameOverride'));
+
+/**
+ * Security contexts are kept, never loosened silently; the person is told what they will run into instead.
+ */
+export const noteSecurityContext: CloneStep = (d, ctx) => {
+  const target = allContainers(d.pod.spec).find((c) => isTarget(c, ctx));
+  const podSc = d.pod.spec.securityContext;
+  const notes: string[] = [];
+  if (target?.securityContext?.runAsNonRoot ?? podSc?.runAsNonRoot) {
+    notes.push(`${ctx.target.name} runs with runAsNonRoot: the shell is not root, so tools that need root will fail`);
+  }
+  if (target?.securityContext?.readOnlyRootFilesystem) {
+    notes.push(`${ctx.target.name} has readOnlyRootFilesystem: write under ${TOOLS_DIR} or a mounted volume`);
+  }
+  return note(d, ...notes);
+};
+
+// --- helpers shared with the builder ---
+
+/** The source's namespace; the API's default when the object carries none. */
+export function sourceNamespace(source: Pod): string {
+  return source.metadata?.namespace || 'default';
+}
+
+/** The target container as it is in the source (command, args, user before our changes). */
+export function findSourceContainer(ctx: CloneContext): Container | undefined {
+  const list = ctx.target.init ? ctx.source.spec?.initContainers : ctx.source.spec?.containers;
+  return list?.find((c) => c.name === ctx.target.name);
+}

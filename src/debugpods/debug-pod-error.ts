@@ -1,0 +1,13 @@
+/** Why a manifest could not be built. A `kind` survives JSON (job results, audit records); `instanceof` does not. */
+export type DebugPodErrorKind = 'ContainerNotFound' | 'InvalidRequest';
+
+/** The request does not fit the source pod (unknown container) or is malformed (TTL, suffix). */
+export class DebugPodError extends Error {
+  constructor(
+    readonly kind: DebugPodErrorKind,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'DebugPodError';
+  }
+}

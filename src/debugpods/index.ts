@@ -1,0 +1,19 @@
+// Front door of src/debugpods: pure builders of the pods we create, and the marks that say a pod is ours.
+
+export { buildDebugClone } from './build-debug-clone.js';
+export { buildNodeShell, HOST_ROOT_DIR } from './build-node-shell.js';
+export type { BuildIds, BuiltPod } from './built-pod.js';
+export { CLONE_DEFAULTS, type CloneOptions, type CloneRequest, DEFAULT_HELPER_IMAGE } from './clone-options.js';
+export { BUSYBOX_PATH, TOOLS_DIR, TOOLS_NAME } from './clone-steps.js';
+export { DebugPodError, type DebugPodErrorKind } from './debug-pod-error.js';
+export * from './labels.js';
+export { debugPodKind, expiresAt, isManagedPod, requestIdOf } from './managed-pod.js';
+export { nameSuffix } from './name-suffix.js';
+export {
+  DEFAULT_NODE_SHELL_IMAGE,
+  NODE_SHELL_DEFAULTS,
+  type NodeShellOptions,
+  type NodeShellRequest,
+} from './node-shell-options.js';
+export { cloneName, MAX_NAME_LENGTH, nodeShellName, toLabelValue } from './pod-names.js';
+export { shellJoin } from './shell-join.js';
