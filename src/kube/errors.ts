@@ -8,6 +8,8 @@ export class KubeError extends Error {
     readonly status: number | undefined,
     message: string,
     cause?: unknown,
+    /** The Status `reason` when the server sent one (AlreadyExists, Expired, NotFound...). */
+    readonly reason?: string,
   ) {
     super(message, { cause });
     this.name = 'KubeError';

@@ -1,0 +1,22 @@
+// The front door of src/kube: other rooms import from here.
+export { closestPodNames, editDistance } from './closest-pod-names.js';
+export { isKubeError, KubeError, type KubeErrorKind } from './errors.js';
+export { type ForbiddenRule, forbiddenRule } from './forbidden-rule.js';
+export {
+  createKubeClient,
+  type KubeClient,
+  type KubeClientOptions,
+  type ListPodsOptions,
+  OWNER_KINDS,
+  type OwnerKind,
+  type ReadLogOptions,
+  type Workload,
+} from './kube-client.js';
+export {
+  type KubeConfigSource,
+  type LoadKubeConfigOptions,
+  loadKubeConfig,
+  loadKubeConfigWithSource,
+} from './load-kube-config.js';
+export { type KubeCallContext, toKubeError } from './to-kube-error.js';
+export type * from './types.js';

@@ -1,0 +1,307 @@
+import {
+  AppsV1Api,
+  BatchV1Api,
+  type ConfigurationOptions,
+  CoreV1Api,
+  type KubeConfig,
+  Observable,
+  type ObservableMiddleware,
+  type RequestContext,
+  type ResponseContext,
+} from '@kubernetes/client-node';
+import { KubeError } from './errors.js';
+import { toKubeError } from './to-kube-error.js';
+import type {
+  CronJob,
+  DaemonSet,
+  Deployment,
+  Job,
+  KubeEvent,
+  KubeNode,
+  Namespace,
+  Pod,
+  ReplicaSet,
+  StatefulSet,
+} from './types.js';
+
+/** Owner kinds the bot follows up the chain, each read through its own API group (apps/v1, batch/v1). */
+export type OwnerKind = 'ReplicaSet' | 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'Job' | 'CronJob';
+
+/** What `readOwner` returns: the workload object, whose `metadata.ownerReferences` lead further up. */
+export type Workload = ReplicaSet | Deployment | StatefulSet | DaemonSet | Job | CronJob;
+
+export const OWNER_KINDS: readonly OwnerKind[] = [
+  'ReplicaSet',
+  'Deployment',
+  'StatefulSet',
+  'DaemonSet',
+  'Job',
+  'CronJob',
+];
+
+export interface ListPodsOptions {
+  labelSelector?: string;
+  fieldSelector?: string;
+  /** One page of at most this many pods. @defaultValue no limit */
+  limit?: number;
+}
+
+export interface ReadLogOptions {
+  container: string;
+  /** The previous (crashed) instance instead of the current one. @defaultValue false */
+  previous?: boolean;
+  /** Only the last N lines. */
+  tailLines?: number;
+  /** At most N bytes (the apiserver may end mid-line). */
+  limitBytes?: number;
+}
+
+export interface KubeClientOptions {
+  /** Deadline of every API call, milliseconds; client-node has none of its own. */
+  timeoutMs: number;
+  /** Shown in messages; defaults to the kubeconfig's current cluster name. */
+  clusterName?: string;
+}
+
+/**
+ * The bot's only door to the Kubernetes API. Every method has a deadline and throws only `KubeError`, whose message
+ * is the server's Status message (or a sentence naming the operation), never client-node's text with headers.
+ */
+export interface KubeClient {
+  /** The loaded kubeconfig, for code in src/kube that needs more than these reads (the pod watcher). */
+  readonly kubeConfig: KubeConfig;
+  readonly clusterName: string;
+  /** The API server URL of the current context. */
+  readonly server: string;
+  readonly timeoutMs: number;
+  /** The same client with another per-call deadline (the gatherer's `callTimeoutMs`). */
+  withTimeout(timeoutMs: number): KubeClient;
+
+  readPod(namespace: string, name: string): Promise<Pod>;
+  listPods(namespace: string, opts?: ListPodsOptions): Promise<Pod[]>;
+  /** Every pod name in the namespace (all pages), for "did you mean" suggestions. */
+  listPodNames(namespace: string): Promise<string[]>;
+  /** Namespaces holding a pod of exactly this name: one cluster-wide list with `fieldSelector=metadata.name=`. */
+  findPodsNamed(name: string): Promise<string[]>;
+  readNamespace(name: string): Promise<Namespace>;
+  /** The pod's events, selected by uid (StatefulSet pods reuse names; reference/kubernetes-wire.md). */
+  listEventsFor(pod: Pod): Promise<KubeEvent[]>;
+  /** Plain-text log of one container; the kubelet's refusals come back as `Invalid` (400). */
+  readLog(namespace: string, pod: string, opts: ReadLogOptions): Promise<string>;
+  readOwner(kind: OwnerKind, namespace: string, name: string): Promise<Workload>;
+  readNode(name: string): Promise<KubeNode>;
+  createPod(namespace: string, pod: Pod): Promise<Pod>;
+  /** A pod already gone (404) counts as success: cleanup is idempotent. */
+  deletePod(
+    namespace: string,
+    name: string,
+    opts?: { gracePeriodSeconds?: number },
+  ): Promise<'deleted' | 'already-gone'>;
+  /** Pods matching the selector in every namespace (all pages): the janitor's sweep. */
+  listManagedPods(labelSelector: string): Promise<Pod[]>;
+}
+
+/** Page size of the list calls that walk every page. */
+const PAGE = 500;
+
+/** Builds the client over a loaded kubeconfig (see `loadKubeConfig`). */
+export function createKubeClient(kc: KubeConfig, opts: KubeClientOptions): KubeClient {
+  const cluster = kc.getCurrentCluster();
+  if (!cluster) {
+    throw new KubeError(
+      'Invalid',
+      undefined,
+      'the kubeconfig has no current context: set kubernetes.context or current-context',
+    );
+  }
+  const apis = {
+    core: kc.makeApiClient(CoreV1Api),
+    apps: kc.makeApiClient(AppsV1Api),
+    batch: kc.makeApiClient(BatchV1Api),
+  };
+  return build(kc, apis, {
+    server: cluster.server,
+    clusterName: opts.clusterName ?? cluster.name,
+    timeoutMs: opts.timeoutMs,
+  });
+}
+
+interface Apis {
+  core: CoreV1Api;
+  apps: AppsV1Api;
+  batch: BatchV1Api;
+}
+
+function build(
+  kc: KubeConfig,
+  apis: Apis,
+  base: { server: string; clusterName: string; timeoutMs: number },
+): KubeClient {
+  const { core, apps, batch } = apis;
+  const { server, timeoutMs } = base;
+
+  /** Runs one API call under its own deadline and maps whatever it throws. */
+  async function call<T>(operation: string, run: (options: ConfigurationOptions) => Promise<T>): Promise<T> {
+    // Started before the request is built: an exec credential plugin counts against the deadline too.
+    const signal = AbortSignal.timeout(timeoutMs);
+    const options: ConfigurationOptions = { middleware: [signalMiddleware(signal)], middlewareMergeStrategy: 'append' };
+    let onAbort = () => {};
+    const aborted = new Promise<never>((_, reject) => {
+      onAbort = () => reject(signal.reason);
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+    try {
+      return await Promise.race([run(options), aborted]);
+    } catch (e) {
+      if (signal.aborted) throw toKubeError(signal.reason, { operation, server, timeoutMs });
+      throw toKubeError(e, { operation, server, timeoutMs });
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+    }
+  }
+
+  /** Walks `limit`/`continue` pages, each page under its own deadline. */
+  async function allPages<T>(
+    operation: string,
+    page: (
+      cont: string | undefined,
+      options: ConfigurationOptions,
+    ) => Promise<{ items: T[]; metadata?: { _continue?: string } }>,
+  ): Promise<T[]> {
+    const out: T[] = [];
+    let cont: string | undefined;
+    do {
+      const list = await call(operation, (o) => page(cont, o));
+      out.push(...list.items);
+      cont = list.metadata?._continue || undefined;
+    } while (cont);
+    return out;
+  }
+
+  return {
+    kubeConfig: kc,
+    clusterName: base.clusterName,
+    server,
+    timeoutMs,
+    withTimeout: (ms) => build(kc, apis, { ...base, timeoutMs: ms }),
+
+    readPod: (namespace, name) =>
+      call(`reading pod ${namespace}/${name}`, (o) => core.readNamespacedPod({ namespace, name }, o)),
+
+    listPods: async (namespace, opts = {}) =>
+      (await call(`listing pods in ${namespace}`, (o) => core.listNamespacedPod({ namespace, ...opts }, o))).items,
+
+    listPodNames: async (namespace) =>
+      (
+        await allPages(`listing pods in ${namespace}`, (cont, o) =>
+          core.listNamespacedPod({ namespace, limit: PAGE, ...(cont ? { _continue: cont } : {}) }, o),
+        )
+      ).map((p) => p.metadata?.name ?? ''),
+
+    findPodsNamed: async (name) => {
+      const pods = await allPages(`looking for pods named ${name}`, (cont, o) =>
+        core.listPodForAllNamespaces(
+          { fieldSelector: `metadata.name=${name}`, limit: PAGE, ...(cont ? { _continue: cont } : {}) },
+          o,
+        ),
+      );
+      return [...new Set(pods.map((p) => p.metadata?.namespace ?? ''))].filter(Boolean).sort();
+    },
+
+    readNamespace: (name) => call(`reading namespace ${name}`, (o) => core.readNamespace({ name }, o)),
+
+    listEventsFor: async (pod) => {
+      const namespace = pod.metadata?.namespace ?? 'default';
+      const name = pod.metadata?.name ?? '';
+      const uid = pod.metadata?.uid;
+      const fieldSelector = uid
+        ? `involvedObject.uid=${uid}`
+        : `involvedObject.kind=Pod,involvedObject.name=${name},involvedObject.namespace=${namespace}`;
+      const list = await call(`listing events of pod ${namespace}/${name}`, (o) =>
+        core.listNamespacedEvent({ namespace, fieldSelector }, o),
+      );
+      return list.items;
+    },
+
+    readLog: (namespace, pod, { container, previous, tailLines, limitBytes }) =>
+      call(`reading ${previous ? 'previous ' : ''}logs of ${namespace}/${pod} container ${container}`, (o) =>
+        core.readNamespacedPodLog(
+          {
+            namespace,
+            name: pod,
+            container,
+            ...(previous ? { previous: true } : {}),
+            ...(tailLines !== undefined ? { tailLines } : {}),
+            ...(limitBytes !== undefined ? { limitBytes } : {}),
+          },
+          o,
+        ),
+      ),
+
+    readOwner: (kind, namespace, name) => {
+      const operation = `reading ${kind} ${namespace}/${name}`;
+      const p = { namespace, name };
+      switch (kind) {
+        case 'ReplicaSet':
+          return call(operation, (o) => apps.readNamespacedReplicaSet(p, o));
+        case 'Deployment':
+          return call(operation, (o) => apps.readNamespacedDeployment(p, o));
+        case 'StatefulSet':
+          return call(operation, (o) => apps.readNamespacedStatefulSet(p, o));
+        case 'DaemonSet':
+          return call(operation, (o) => apps.readNamespacedDaemonSet(p, o));
+        case 'Job':
+          return call(operation, (o) => batch.readNamespacedJob(p, o));
+        case 'CronJob':
+          return call(operation, (o) => batch.readNamespacedCronJob(p, o));
+        default:
+          return Promise.reject(
+            new KubeError('Invalid', undefined, `${operation}: the bot does not read owners of kind ${kind}`),
+          );
+      }
+    },
+
+    readNode: (name) => call(`reading node ${name}`, (o) => core.readNode({ name }, o)),
+
+    createPod: (namespace, pod) =>
+      call(`creating pod ${namespace}/${pod.metadata?.name ?? pod.metadata?.generateName ?? ''}`, (o) =>
+        core.createNamespacedPod({ namespace, body: pod }, o),
+      ),
+
+    deletePod: async (namespace, name, opts = {}) => {
+      try {
+        await call(`deleting pod ${namespace}/${name}`, (o) =>
+          core.deleteNamespacedPod(
+            {
+              namespace,
+              name,
+              ...(opts.gracePeriodSeconds !== undefined ? { gracePeriodSeconds: opts.gracePeriodSeconds } : {}),
+            },
+            o,
+          ),
+        );
+        return 'deleted';
+      } catch (e) {
+        // Deleting an already deleted pod answers 404: for cleanup that is success (reference/kubernetes-wire.md).
+        if (e instanceof KubeError && e.kind === 'NotFound') return 'already-gone';
+        throw e;
+      }
+    },
+
+    listManagedPods: (labelSelector) =>
+      allPages(`listing pods with ${labelSelector}`, (cont, o) =>
+        core.listPodForAllNamespaces({ labelSelector, limit: PAGE, ...(cont ? { _continue: cont } : {}) }, o),
+      ),
+  };
+}
+
+/** Attaches the deadline's signal to the request: undici's fetch aborts the connection and the body read with it. */
+function signalMiddleware(signal: AbortSignal): ObservableMiddleware {
+  return {
+    pre: (ctx: RequestContext) => {
+      ctx.setSignal(signal);
+      return new Observable(Promise.resolve(ctx));
+    },
+    post: (res: ResponseContext) => new Observable(Promise.resolve(res)),
+  };
+}
