@@ -1,0 +1,459 @@
+import type { Container, KubeEvent, Pod } from '../kube/types.js';
+import { eventsForContainer, eventsWith } from './container-events.js';
+import { describeProbe } from './describe-probe.js';
+import { eventCount } from './fold-events.js';
+import { oneLine } from './one-line.js';
+import { parseImageRef } from './parse-image-ref.js';
+import { parseMissingConfig } from './parse-missing-config.js';
+import { pickLogLines } from './pick-log-lines.js';
+import { formatAge } from './time.js';
+import type { ContainerDiagnosis, ContainerLogFacts, Finding, TerminationFacts } from './types.js';
+
+/** What the container rules look at. */
+export interface ContainerFindingInput {
+  pod: Pod;
+  container: ContainerDiagnosis;
+  spec: Container | undefined;
+  /** All the pod's events (unfolded); the rules pick this container's. */
+  events: readonly KubeEvent[];
+  logs: ContainerLogFacts | undefined;
+}
+
+const IMAGE_PULL_REASONS = new Set([
+  'ErrImagePull',
+  'ImagePullBackOff',
+  'InvalidImageName',
+  'ErrImageNeverPull',
+  'RegistryUnavailable',
+  'SignatureValidationFailed',
+]);
+
+/** How container runtimes (containerd/runc, CRI-O, dockershim) word a failure to exec the process. */
+const RUNTIME_MESSAGE =
+  /OCI runtime|runc|crun|exec: "|starting container process|failed to create (shim|containerd)|executable file not found|exec format error|exec user process/i;
+
+const SHELLS = new Set(['sh', 'bash', 'ash', 'dash', 'zsh', 'ksh']);
+
+const MAX_EVIDENCE_MESSAGES = 3;
+
+/** The findings about one container, most specific first; empty when nothing is wrong with it. */
+export function findContainerFindings(input: ContainerFindingInput): Finding[] {
+  const { container: c } = input;
+  const events = eventsForContainer(input.events, c);
+  const found: Finding[] = [];
+  const add = (f: Finding | undefined) => {
+    if (f) found.push(f);
+  };
+  add(imagePull(input, events));
+  add(configError(input));
+  add(startFailure(input, events));
+  add(oomKilled(input));
+  const probe = probeFailure(input, events);
+  // A readiness failure alone explains no crash: the crash still gets its own finding.
+  const specific = found.length > 0 || probe?.action === 'clone-without-probes';
+  add(probe);
+  const crash = crashTermination(c);
+  if (!specific && crash) {
+    if (crash.exitCode === 0) add(cleanExit(input, crash));
+    else if (c.kind === 'init') add(initFailure(input, crash));
+    else add(applicationError(input, crash));
+  }
+  if (found.length === 0 && c.failing) add(genericCrash(input, events));
+  if (found.length === 0 && !c.failing && c.restartCount > 0 && c.lastTermination) add(pastRestarts(input));
+  return found;
+}
+
+/** The termination that explains the crash: the current one when terminated now, else the last one. */
+function crashTermination(c: ContainerDiagnosis): TerminationFacts | undefined {
+  if (!c.failing) return undefined;
+  return c.state === 'terminated' ? c.terminated : c.lastTermination;
+}
+
+function who(c: ContainerDiagnosis): string {
+  return c.kind === 'app' ? c.name : `${c.kind} container ${c.name}`;
+}
+
+function restarts(c: ContainerDiagnosis): string {
+  return c.restartCount === 1 ? '1 restart' : `${c.restartCount} restarts`;
+}
+
+function parenthesis(...parts: string[]): string {
+  const kept = parts.filter(Boolean);
+  return kept.length ? ` (${kept.join(', ')})` : '';
+}
+
+function uniqueMessages(events: readonly KubeEvent[]): string[] {
+  const counts = new Map<string, number>();
+  for (const e of events) {
+    const m = (e.message ?? '').trim();
+    if (m) counts.set(m, (counts.get(m) ?? 0) + eventCount(e));
+  }
+  return [...counts].slice(-MAX_EVIDENCE_MESSAGES).map(([m, n]) => (n > 1 ? `${m} (×${n})` : m));
+}
+
+function commandLine(spec: Container | undefined): string[] {
+  const out: string[] = [];
+  if (spec?.command?.length) out.push(`command: ${JSON.stringify(spec.command)}`);
+  if (spec?.args?.length) out.push(`args: ${JSON.stringify(spec.args)}`);
+  if (out.length === 0) out.push('command: the image entrypoint (no command or args in the spec)');
+  return out;
+}
+
+/** The log text that shows the crash: the terminated instance, else the previous one, else whatever exists. */
+export function crashLogText(c: ContainerDiagnosis, logs: ContainerLogFacts | undefined): string | undefined {
+  const current = logs?.current?.ok ? logs.current.value : undefined;
+  const previous = logs?.previous?.ok ? logs.previous.value : undefined;
+  // A terminated (or crash-looping) container's current log is the last crashed instance's (kubelet behaviour).
+  if (c.state !== 'running' && current) return current;
+  return previous || current || undefined;
+}
+
+function logEvidence(c: ContainerDiagnosis, logs: ContainerLogFacts | undefined): string[] {
+  const text = crashLogText(c, logs);
+  if (text === undefined) {
+    const failed = [logs?.previous, logs?.current].find((l) => l && !l.ok);
+    return failed && !failed.ok ? [`logs unavailable: ${failed.message}`] : ['no logs were collected'];
+  }
+  if (text.trim() === '') return ['the container wrote nothing to its logs'];
+  return pickLogLines(text);
+}
+
+function ranFor(t: TerminationFacts): string {
+  return t.ranSeconds === undefined ? '' : ` after ${formatAge(t.ranSeconds)}`;
+}
+
+/** Image pull failures: which image, which tag, whether a pull secret is set, and why the registry said no. */
+function imagePull(input: ContainerFindingInput, events: KubeEvent[]): Finding | undefined {
+  const { container: c, pod } = input;
+  if (!c.reason || !IMAGE_PULL_REASONS.has(c.reason)) return undefined;
+  const ref = parseImageRef(c.image);
+  const pullEvents = events.filter(
+    (e) => (e.reason === 'Failed' || e.reason === 'BackOff') && /pull|image/i.test(e.message ?? ''),
+  );
+  const text = [c.message ?? '', ...pullEvents.map((e) => e.message ?? '')].join('\n');
+  const secrets = (pod.spec?.imagePullSecrets ?? []).map((s) => s?.name).filter(Boolean);
+  const cause = classifyPullFailure(c.reason, text);
+  const evidence = [
+    `image: ${c.image}`,
+    `registry: ${ref.registry}, repository: ${ref.repository}${ref.tag ? `, tag: ${ref.tag}` : ''}${ref.digest ? `, digest: ${ref.digest}` : ''}`,
+    secrets.length ? `imagePullSecrets: ${secrets.join(', ')}` : 'imagePullSecrets: none',
+    ...(c.message ? [`${c.reason}: ${c.message}`] : [`${c.reason}`]),
+    ...uniqueMessages(pullEvents.filter((e) => e.message !== c.message)),
+  ];
+  const recommendation = {
+    'not-found': `Check that ${ref.repository}${ref.tag ? `:${ref.tag}` : ''} exists in ${ref.registry} (a typo in the tag or a build that never pushed); fix the image in the workload.`,
+    unauthorized: secrets.length
+      ? `The registry refused the credentials in ${secrets.join(', ')}: check the secret is of type kubernetes.io/dockerconfigjson, for ${ref.registry}, and not expired.`
+      : `The registry wants credentials and the pod has no imagePullSecrets: create a docker-registry secret for ${ref.registry} and reference it (or attach it to the ServiceAccount).`,
+    network: `The node cannot reach ${ref.registry}: check DNS, egress/firewall rules and any proxy on the node; open a node shell to test the connection.`,
+    invalid: `The image reference "${c.image}" is not valid: fix its spelling in the workload.`,
+    never: `imagePullPolicy is Never and the image is not on the node: preload it or change the pull policy.`,
+    unknown: `Read the registry's answer above; try pulling ${c.image} by hand with the same credentials.`,
+  }[cause.kind];
+  return {
+    kind: 'ImagePull',
+    severity: 'critical',
+    container: c.name,
+    summary: `cannot pull image ${c.image} for ${who(c)}: ${cause.words}`,
+    evidence,
+    recommendation,
+    action: cause.kind === 'network' ? 'node-shell' : 'none',
+  };
+}
+
+type PullCause = { kind: 'not-found' | 'unauthorized' | 'network' | 'invalid' | 'never' | 'unknown'; words: string };
+
+/** Tells "no such image" from "not allowed" from "cannot reach the registry" in the runtime's pull error. */
+export function classifyPullFailure(reason: string, text: string): PullCause {
+  if (reason === 'InvalidImageName') return { kind: 'invalid', words: 'the image name is invalid' };
+  if (reason === 'ErrImageNeverPull')
+    return { kind: 'never', words: 'imagePullPolicy Never and the image is not on the node' };
+  if (
+    /unauthorized|authentication required|authorization failed|no basic auth credentials|insufficient_scope|\b401\b|\b403\b|forbidden|access denied|denied: /i.test(
+      text,
+    ) &&
+    !/manifest unknown|: not found/i.test(text)
+  ) {
+    return { kind: 'unauthorized', words: 'the registry refused access (unauthorized)' };
+  }
+  if (/not found|manifest unknown|does not exist|name unknown|no such manifest|pull access denied/i.test(text)) {
+    return { kind: 'not-found', words: 'the image or tag was not found' };
+  }
+  if (
+    /i\/o timeout|no such host|connection refused|dial tcp|tls handshake|context deadline exceeded|network is unreachable|connection reset|x509|proxyconnect/i.test(
+      text,
+    ) ||
+    reason === 'RegistryUnavailable'
+  ) {
+    return { kind: 'network', words: 'the registry could not be reached (network)' };
+  }
+  return {
+    kind: 'unknown',
+    words: reason === 'ImagePullBackOff' ? 'pulls keep failing (back-off)' : 'the pull failed',
+  };
+}
+
+/** CreateContainerConfigError: the ConfigMap, Secret or key the container refers to does not exist. */
+function configError(input: ContainerFindingInput): Finding | undefined {
+  const { container: c, pod } = input;
+  if (c.reason !== 'CreateContainerConfigError') return undefined;
+  const missing = parseMissingConfig(c.message ?? '');
+  if (!missing) return undefined;
+  const ns = pod.metadata?.namespace ?? 'default';
+  const what = missing.key
+    ? `key "${missing.key}" is missing from ${missing.kind} ${missing.name}`
+    : `${missing.kind} "${missing.name}" not found in ${ns}`;
+  const create =
+    missing.kind === 'ConfigMap'
+      ? `kubectl create configmap ${missing.name} -n ${ns} --from-literal=KEY=VALUE`
+      : `kubectl create secret generic ${missing.name} -n ${ns} --from-literal=KEY=VALUE`;
+  return {
+    kind: 'MissingConfig',
+    severity: 'critical',
+    container: c.name,
+    summary: `${who(c)} cannot start: ${what}`,
+    evidence: [`CreateContainerConfigError: ${c.message ?? ''}`, ...references(input.spec, missing.name)],
+    recommendation: missing.key
+      ? `Add the key "${missing.key}" to ${missing.kind} ${missing.name}, or fix the key name in the container's env.`
+      : `Create the ${missing.kind} (\`${create}\`), fix the name in the pod spec, or mark the reference optional: true if the app can live without it.`,
+    action: 'none',
+  };
+}
+
+function references(spec: Container | undefined, name: string): string[] {
+  const out: string[] = [];
+  for (const e of spec?.env ?? []) {
+    const ref = e.valueFrom?.configMapKeyRef ?? e.valueFrom?.secretKeyRef;
+    if (ref?.name === name) out.push(`env ${e.name} ← ${name}[${ref.key}]${ref.optional ? ' (optional)' : ''}`);
+  }
+  for (const f of spec?.envFrom ?? []) {
+    const ref = f.configMapRef ?? f.secretRef;
+    if (ref?.name === name) out.push(`envFrom ${name}${ref.optional ? ' (optional)' : ''}`);
+  }
+  return out;
+}
+
+/**
+ * The runtime could not start the process: `exec: "bash": executable file not found in $PATH`, `permission
+ * denied`, `exec format error`, or a shell that answered 127/126. A clone with busybox injected can look inside.
+ */
+function startFailure(input: ContainerFindingInput, events: KubeEvent[]): Finding | undefined {
+  const { container: c, spec } = input;
+  const t = c.state === 'terminated' ? c.terminated : c.lastTermination;
+  // Only the runtime's own words count: an app's termination message may well say "no such file or directory".
+  const messages = [
+    t?.message,
+    c.state === 'waiting' ? c.message : undefined,
+    ...eventsWith(events, 'Failed').map((e) => e.message),
+  ].filter((m): m is string => !!m && RUNTIME_MESSAGE.test(m));
+  const text = messages.join('\n');
+  const runtimeNotFound = /executable file not found in \$PATH|no such file or directory/i.test(text);
+  const runtimeNotExec = /permission denied|exec format error/i.test(text);
+  const shellCode = t && t.reason !== 'OOMKilled' && c.failing ? t.exitCode : undefined;
+  if (!runtimeNotFound && !runtimeNotExec && shellCode !== 127 && shellCode !== 126) return undefined;
+  const exe = /exec: "([^"]+)"/.exec(text)?.[1] ?? /stat (\S+): no such file/.exec(text)?.[1] ?? spec?.command?.[0];
+  const base = exe?.split('/').pop() ?? '';
+  const evidence = [
+    ...messages.slice(0, MAX_EVIDENCE_MESSAGES),
+    ...(t ? [`exit ${t.exitCode}${t.reason ? ` (${t.reason})` : ''}: ${t.explanation.meaning}`] : []),
+    ...commandLine(spec),
+    `image: ${c.image}`,
+  ];
+  if (!runtimeNotFound && !runtimeNotExec) evidence.push(...logEvidence(c, input.logs));
+  const notExec = runtimeNotExec || (!runtimeNotFound && shellCode === 126);
+  const arch = /exec format error/i.test(text);
+  let summary: string;
+  if (notExec) {
+    summary = arch
+      ? `${who(c)} cannot run ${exe ?? 'its command'}: built for another CPU architecture (exec format error)`
+      : `${who(c)} cannot run ${exe ?? 'its command'}: found but not executable (permission denied)`;
+  } else if (SHELLS.has(base)) {
+    summary = `${who(c)} has no shell: ${exe} is not in the image (distroless or scratch?)`;
+  } else {
+    summary = `${who(c)} cannot start: command ${exe ? `"${exe}" ` : ''}not found in the image`;
+  }
+  return {
+    kind: notExec ? 'NotExecutable' : 'CommandNotFound',
+    severity: 'critical',
+    container: c.name,
+    summary,
+    evidence,
+    recommendation: SHELLS.has(base)
+      ? 'The image has no shell, so `kubectl exec` cannot help either: create a debug clone with busybox injected to look at its filesystem, then fix the command (use the binary itself, not a shell).'
+      : notExec
+        ? 'Create a debug clone with busybox injected to inspect the file (ls -l, file type); fix its mode (chmod +x in the Dockerfile) or the image architecture.'
+        : 'Create a debug clone with busybox injected to see what the image contains ($PATH, the entrypoint) and fix command/args in the workload.',
+    action: 'clone-with-busybox',
+  };
+}
+
+/** The kernel's OOM killer: the memory limit, and how soon after start it died. */
+function oomKilled(input: ContainerFindingInput): Finding | undefined {
+  const { container: c, spec } = input;
+  const t = [c.terminated, c.lastTermination].find((x) => x?.reason === 'OOMKilled');
+  if (!t) return undefined;
+  const limit = spec?.resources?.limits?.memory;
+  const request = spec?.resources?.requests?.memory;
+  const quick = t.ranSeconds !== undefined && t.ranSeconds < 60;
+  const evidence = [
+    `terminated: OOMKilled, exit ${t.exitCode}${t.finishedAt ? ` at ${t.finishedAt}` : ''}${t.ranSeconds !== undefined ? `, ran ${formatAge(t.ranSeconds)}` : ''}`,
+    `memory limit: ${limit ?? 'none'}${request ? `, request: ${request}` : ''}`,
+    `${restarts(c)}`,
+    ...logEvidence(c, input.logs).slice(-5),
+  ];
+  return {
+    kind: 'OOMKilled',
+    severity: c.failing ? 'critical' : 'warning',
+    container: c.name,
+    summary: `${who(c)} was OOMKilled${ranFor(t)} (${limit ? `limit ${limit}` : 'no memory limit: the node ran out of memory'})`,
+    evidence,
+    recommendation: !limit
+      ? 'Set a memory request and limit that match what it uses, and look for the node-level memory pressure that killed it.'
+      : quick
+        ? `It dies within a minute, so its normal footprint is above ${limit}: raise the limit (and request) or lower its memory settings (heap size, workers).`
+        : `It grows for ${t.ranSeconds !== undefined ? formatAge(t.ranSeconds) : 'a while'} before dying: a leak or an unbounded cache is likely; profile it in a debug clone, or raise ${limit} if the growth is legitimate.`,
+    action: 'clone',
+  };
+}
+
+/** Liveness/startup probes that kill the container (Unhealthy then Killing events), or readiness that never passes. */
+function probeFailure(input: ContainerFindingInput, events: KubeEvent[]): Finding | undefined {
+  const { container: c, spec } = input;
+  const unhealthy = eventsWith(events, 'Unhealthy');
+  const kills = eventsWith(events, 'Killing', /failed (liveness|startup) probe/i);
+  const byKind = (k: string) => unhealthy.filter((e) => new RegExp(`^${k} probe`, 'i').test(e.message ?? ''));
+  const liveness = byKind('Liveness');
+  const startup = byKind('Startup');
+  const readiness = byKind('Readiness');
+  const killing = kills.length > 0 || ((liveness.length > 0 || startup.length > 0) && c.restartCount > 0);
+  if (!killing && readiness.length === 0) return undefined;
+  const probeDesc: string[] = [];
+  if (spec?.livenessProbe) probeDesc.push(`liveness: ${describeProbe(spec.livenessProbe)}`);
+  if (spec?.startupProbe) probeDesc.push(`startup: ${describeProbe(spec.startupProbe)}`);
+  if (spec?.readinessProbe) probeDesc.push(`readiness: ${describeProbe(spec.readinessProbe)}`);
+  const failures = (list: KubeEvent[]) => list.reduce((n, e) => n + eventCount(e), 0);
+  if (killing) {
+    const which = startup.length > 0 && liveness.length === 0 ? 'startup' : 'liveness';
+    const n = failures(which === 'startup' ? startup : liveness);
+    return {
+      kind: 'ProbeFailure',
+      severity: c.failing || c.restartCount > 0 ? 'critical' : 'warning',
+      container: c.name,
+      summary: `${who(c)} is killed by its failing ${which} probe${parenthesis(n ? `${n} failures` : '', c.restartCount ? restarts(c) : '')}`,
+      evidence: [...uniqueMessages([...liveness, ...startup]), ...uniqueMessages(kills), ...probeDesc],
+      recommendation:
+        'Check the probe against the app (port, path, how long it takes to start): a slow start needs a startupProbe or a longer initialDelaySeconds. Create a clone without probes to see whether the app works when it is left alone.',
+      action: 'clone-without-probes',
+    };
+  }
+  return {
+    kind: 'ProbeFailure',
+    severity: 'warning',
+    container: c.name,
+    summary: `${who(c)} is not ready: its readiness probe fails (${failures(readiness)} failures), so it gets no traffic`,
+    evidence: [...uniqueMessages(readiness), ...probeDesc],
+    recommendation:
+      'Check what the readiness endpoint depends on (a database, a downstream service) and that the probe port and path match the app.',
+    action: 'none',
+  };
+}
+
+/** Exit 0 where the kubelet restarts it anyway: a long-running process was expected. */
+function cleanExit(input: ContainerFindingInput, t: TerminationFacts): Finding {
+  const { container: c } = input;
+  return {
+    kind: 'CleanExitUnderAlways',
+    severity: 'critical',
+    container: c.name,
+    summary: `${who(c)} exits 0${ranFor(t)} and restartPolicy Always restarts it (${restarts(c)})`,
+    evidence: [
+      `last exit 0${t.reason ? ` (${t.reason})` : ''}: ${t.explanation.meaning}`,
+      ...commandLine(input.spec),
+      ...logEvidence(c, input.logs),
+    ],
+    recommendation:
+      "The main process must stay in the foreground: make sure it does not daemonize (e.g. nginx -g 'daemon off;', no trailing &) or finish its work and exit. A one-off task belongs in a Job.",
+    action: 'clone',
+  };
+}
+
+function initFailure(input: ContainerFindingInput, t: TerminationFacts): Finding {
+  const { container: c } = input;
+  return {
+    kind: 'InitContainerFailure',
+    severity: 'critical',
+    container: c.name,
+    summary: `init container ${c.name} fails with exit ${t.exitCode}${ranFor(t)}: the app containers never start`,
+    evidence: [
+      `exit ${t.exitCode}${t.reason ? ` (${t.reason})` : ''}: ${t.explanation.meaning}`,
+      ...(c.restartCount ? [restarts(c)] : []),
+      ...commandLine(input.spec),
+      ...logEvidence(c, input.logs),
+    ],
+    recommendation: `Fix what ${c.name} needs (see its logs): the app containers wait until every init container exits 0. A debug clone lets you run its command by hand.`,
+    action: 'clone',
+  };
+}
+
+function applicationError(input: ContainerFindingInput, t: TerminationFacts): Finding {
+  const { container: c } = input;
+  const lines = logEvidence(c, input.logs);
+  const telling = lines.find((l) => /error|exception|fatal|panic|failed/i.test(l));
+  const detail = t.signal !== undefined || t.explanation.signal ? t.explanation.signal : undefined;
+  return {
+    kind: 'ApplicationError',
+    severity: 'critical',
+    container: c.name,
+    summary: `${who(c)} crashes with exit ${t.exitCode}${detail ? ` (${detail})` : ''}${ranFor(t)}${telling ? `: ${oneLine(telling, 140)}` : ''}`,
+    evidence: [
+      `exit ${t.exitCode}${t.reason ? ` (${t.reason})` : ''}: ${t.explanation.meaning}`,
+      ...(c.restartCount
+        ? [`${restarts(c)}${c.backOffSeconds ? `, next retry in up to ${formatAge(c.backOffSeconds)}` : ''}`]
+        : []),
+      ...lines,
+    ],
+    recommendation:
+      'Read the error lines above: they come from the last crashed instance. To look around with the same image, config and volumes, create a debug clone (its command is replaced so it stays up).',
+    action: 'clone',
+  };
+}
+
+function genericCrash(input: ContainerFindingInput, events: KubeEvent[]): Finding {
+  const { container: c } = input;
+  const state = c.reason ?? c.state;
+  const runtime =
+    c.reason === 'StartError' || c.terminated?.reason === 'StartError' || c.lastTermination?.reason === 'StartError';
+  return {
+    kind: 'Crashing',
+    severity: 'critical',
+    container: c.name,
+    summary: `${who(c)} is ${state}${c.message ? `: ${oneLine(c.message, 140)}` : ''}`,
+    evidence: [
+      ...(c.message ? [`${state}: ${c.message}`] : [`state: ${state}`]),
+      ...uniqueMessages(events.filter((e) => e.type === 'Warning')),
+      ...(c.restartCount ? [restarts(c)] : []),
+    ],
+    recommendation: runtime
+      ? 'The runtime could not start the process: create a debug clone with busybox injected to inspect the image.'
+      : 'Read the message and events above; a debug clone lets you reproduce the start with the same spec.',
+    action: runtime ? 'clone-with-busybox' : 'clone',
+  };
+}
+
+function pastRestarts(input: ContainerFindingInput): Finding {
+  const { container: c } = input;
+  const t = c.lastTermination as TerminationFacts;
+  return {
+    kind: 'Crashing',
+    severity: 'warning',
+    container: c.name,
+    summary: `${who(c)} is running again but has ${restarts(c)}; the last one exited ${t.exitCode}${t.reason ? ` (${t.reason})` : ''}`,
+    evidence: [
+      `last exit ${t.exitCode}: ${t.explanation.meaning}${t.finishedAt ? ` at ${t.finishedAt}` : ''}`,
+      ...logEvidence(c, input.logs),
+    ],
+    recommendation:
+      "Read the previous instance's logs above to see why it restarted; watch whether the restarts continue.",
+    action: 'none',
+  };
+}

@@ -1,0 +1,185 @@
+import type { KubeEvent, Pod } from '../kube/types.js';
+import { eventsWith } from './container-events.js';
+import { eventCount } from './fold-events.js';
+import { oneLine } from './one-line.js';
+import { parseMissingConfig } from './parse-missing-config.js';
+import { formatAge, secondsSince, toMillis } from './time.js';
+import type { ContainerDiagnosis, Finding } from './types.js';
+
+/** What the pod-level rules look at. */
+export interface PodFindingInput {
+  pod: Pod;
+  status: string;
+  containers: readonly ContainerDiagnosis[];
+  events: readonly KubeEvent[];
+  now: Date;
+}
+
+function messagesOf(events: readonly KubeEvent[], max = 3): string[] {
+  const counts = new Map<string, number>();
+  for (const e of events) {
+    const m = (e.message ?? '').trim();
+    if (m) counts.set(m, (counts.get(m) ?? 0) + eventCount(e));
+  }
+  return [...counts].slice(-max).map(([m, n]) => (n > 1 ? `${m} (×${n})` : m));
+}
+
+/** Findings about the pod as a whole: scheduling, eviction, deadline, volumes that cannot mount. */
+export function findPodFindings(input: PodFindingInput): Finding[] {
+  return [unschedulable(input), evicted(input), deadlineExceeded(input), ...failedMounts(input)].filter(
+    (f): f is Finding => f !== undefined,
+  );
+}
+
+/** The scheduler could not place the pod: its FailedScheduling message says why (resources, affinity, taints). */
+function unschedulable({ pod, events }: PodFindingInput): Finding | undefined {
+  if (pod.status?.phase !== 'Pending' || pod.spec?.nodeName) return undefined;
+  const cond = (pod.status?.conditions ?? []).find((c) => c?.type === 'PodScheduled' && c.status === 'False');
+  const failed = eventsWith(events, 'FailedScheduling');
+  if (cond?.reason === 'SchedulingGated') {
+    const gates = (pod.spec?.schedulingGates ?? []).map((g) => g.name).join(', ');
+    return {
+      kind: 'Unschedulable',
+      severity: 'warning',
+      summary: `not scheduled: waiting for scheduling gates${gates ? ` (${gates})` : ''}`,
+      evidence: [cond.message ?? 'PodScheduled=False, reason SchedulingGated'],
+      recommendation: 'Whatever controller owns the gates removes them when it is ready; check that controller.',
+      action: 'none',
+    };
+  }
+  if (!cond && failed.length === 0) return undefined;
+  const message = cond?.message || failed[failed.length - 1]?.message || 'the scheduler found no node';
+  const requests = (pod.spec?.containers ?? [])
+    .map((c) => {
+      const r = c.resources?.requests;
+      return r
+        ? `${c.name} requests ${Object.entries(r)
+            .map(([k, v]) => `${k}=${v}`)
+            .join(', ')}`
+        : undefined;
+    })
+    .filter((x): x is string => !!x);
+  const selector = pod.spec?.nodeSelector ? [`nodeSelector: ${JSON.stringify(pod.spec.nodeSelector)}`] : [];
+  return {
+    kind: 'Unschedulable',
+    severity: 'critical',
+    summary: `not scheduled: ${oneLine(message, 160)}`,
+    evidence: [
+      ...(cond ? [`PodScheduled=False${cond.reason ? ` (${cond.reason})` : ''}: ${cond.message ?? ''}`] : []),
+      ...messagesOf(failed.filter((e) => e.message !== cond?.message)),
+      ...requests,
+      ...selector,
+    ],
+    recommendation: schedulingAdvice(message),
+    action: 'none',
+  };
+}
+
+/** Advice keyed on the scheduler's wording (framework plugins: NodeResourcesFit, NodeAffinity, TaintToleration...). */
+export function schedulingAdvice(message: string): string {
+  if (/Insufficient (cpu|memory|ephemeral-storage|[\w./-]+)/i.test(message)) {
+    return 'No node has room for the requests: lower the resource requests, free capacity, or add nodes (check the cluster autoscaler).';
+  }
+  if (/node affinity|node selector|didn't match Pod's node/i.test(message)) {
+    return "No node matches the pod's nodeSelector/affinity: check the labels on the nodes against the pod spec.";
+  }
+  if (/untolerated taint|had taint/i.test(message)) {
+    return 'The nodes carry taints the pod does not tolerate: add a toleration or schedule on other nodes.';
+  }
+  if (/persistentvolumeclaim|unbound|volume node affinity/i.test(message)) {
+    return 'A PersistentVolumeClaim is unbound or its volume lives in another zone: check the PVC and its StorageClass.';
+  }
+  if (/anti-affinity|affinity rules/i.test(message)) {
+    return 'Pod (anti-)affinity rules leave no node: relax them or add nodes.';
+  }
+  if (/free ports|host port/i.test(message)) {
+    return 'The requested hostPort is taken on every candidate node: drop the hostPort or spread the pods.';
+  }
+  return "Read the scheduler's message above: it lists, per reason, how many nodes were rejected.";
+}
+
+/** The kubelet evicted the pod under node pressure (status.reason Evicted). */
+function evicted({ pod, events }: PodFindingInput): Finding | undefined {
+  if (pod.status?.reason !== 'Evicted') return undefined;
+  const message = pod.status?.message ?? '';
+  const resource = /low on resource: ([\w.-]+)/i.exec(message)?.[1];
+  const node = pod.spec?.nodeName;
+  return {
+    kind: 'Evicted',
+    severity: 'critical',
+    summary: `evicted${node ? ` from node ${node}` : ''}${resource ? `: the node was low on ${resource}` : message ? `: ${oneLine(message, 140)}` : ''}`,
+    evidence: [
+      ...(message ? [message] : []),
+      ...(node ? [`node: ${node}`] : []),
+      ...messagesOf(eventsWith(events, 'Evicted')),
+    ],
+    recommendation:
+      resource === 'ephemeral-storage'
+        ? "Something filled the node's disk (logs, emptyDir, image layers): set ephemeral-storage requests/limits and look at the node's disk usage in a node shell."
+        : resource === 'memory'
+          ? 'The node ran short of memory: give the pods memory requests that match real usage (pods above their request are evicted first) and check the node in a node shell.'
+          : "Check the node's pressure conditions (kubectl describe node) and its usage in a node shell.",
+    action: node ? 'node-shell' : 'none',
+  };
+}
+
+/** activeDeadlineSeconds ran out: the kubelet killed the pod (status.reason DeadlineExceeded). */
+function deadlineExceeded({ pod, now }: PodFindingInput): Finding | undefined {
+  if (pod.status?.reason !== 'DeadlineExceeded') return undefined;
+  const deadline = pod.spec?.activeDeadlineSeconds;
+  const started = pod.status?.startTime;
+  const ran = secondsSince(started, now);
+  const owner = (pod.metadata?.ownerReferences ?? []).find((o) => o?.kind === 'Job');
+  return {
+    kind: 'DeadlineExceeded',
+    severity: 'critical',
+    summary: `killed after its activeDeadlineSeconds${deadline !== undefined ? ` (${formatAge(deadline)})` : ''} ran out`,
+    evidence: [
+      pod.status?.message ?? 'Pod was active on the node longer than the specified deadline',
+      ...(deadline !== undefined ? [`activeDeadlineSeconds: ${deadline}`] : []),
+      ...(toMillis(started) !== undefined
+        ? [
+            `started at ${new Date(toMillis(started) as number).toISOString()}${ran !== undefined ? ` (${formatAge(ran)} ago)` : ''}`,
+          ]
+        : []),
+      ...(owner ? [`owned by Job ${owner.name}`] : []),
+    ],
+    recommendation: owner
+      ? `The work takes longer than the deadline: make it faster or raise activeDeadlineSeconds on Job ${owner.name}.`
+      : 'The work takes longer than the deadline: make it faster or raise activeDeadlineSeconds.',
+    action: 'none',
+  };
+}
+
+/** FailedMount events: a ConfigMap/Secret volume whose object is missing keeps the pod in ContainerCreating. */
+function failedMounts({ pod, events, containers }: PodFindingInput): Finding[] {
+  const mounts = eventsWith(events, 'FailedMount');
+  if (mounts.length === 0) return [];
+  if (containers.some((c) => c.state === 'running')) return [];
+  const latest = mounts[mounts.length - 1]?.message ?? '';
+  const missing = parseMissingConfig(latest);
+  const ns = pod.metadata?.namespace ?? 'default';
+  if (missing) {
+    return [
+      {
+        kind: 'MissingConfig',
+        severity: 'critical',
+        summary: `volume cannot be mounted: ${missing.kind} "${missing.name}" not found in ${ns}`,
+        evidence: messagesOf(mounts),
+        recommendation: `Create the ${missing.kind} ${missing.name} in ${ns}, fix the volume's name, or mark it optional: true.`,
+        action: 'none',
+      },
+    ];
+  }
+  return [
+    {
+      kind: 'Crashing',
+      severity: 'warning',
+      summary: `stuck in ContainerCreating: a volume cannot be mounted: ${oneLine(latest, 140)}`,
+      evidence: messagesOf(mounts),
+      recommendation:
+        "Check the volume source named above (PVC bound? CSI driver running on the node?); a node shell shows the kubelet's view.",
+      action: 'node-shell',
+    },
+  ];
+}

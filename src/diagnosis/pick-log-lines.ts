@@ -1,0 +1,80 @@
+/** Bounds for the log lines kept as evidence. */
+export interface PickLogOptions {
+  /** Most lines returned. @defaultValue 15 */
+  maxLines?: number;
+  /** Longer lines are cut with "…". @defaultValue 300 */
+  maxLineLength?: number;
+  /** Only this many lines from the end are examined: the crash is at the end. @defaultValue 300 */
+  window?: number;
+}
+
+export const PICK_LOG_DEFAULTS = { maxLines: 15, maxLineLength: 300, window: 300 } satisfies Required<PickLogOptions>;
+
+/** Lines that say something went wrong, in the usual languages and loggers. */
+const ERROR_LINE =
+  /\b(error|err|exception|fatal|panic|panicked|traceback|critical|crit|segmentation fault|core dumped|unhandled|uncaught|killed|refused|denied|cannot|can't|could not|couldn't|unable to|failed|failure|no such file|not found|timed? ?out|abort(ed)?)\b|^E\d{4} /i;
+
+/** Lines that continue a stack trace: Java/JS "at ...", Python "File ...", Go goroutine dumps, "Caused by". */
+const STACK_LINE =
+  /^\s+at\s|^\s+File "|^\s*Caused by:|^goroutine \d+|^\s+\S+\.go:\d+|^\s*\.\.\. \d+ more|^\s{2,}\S|^\t|^[\w.$]+(Error|Exception)\b/;
+
+/** Strips terminal colour codes and other control characters that loggers leave in. */
+function clean(line: string): string {
+  return line
+    .replace(/\x1b\[[0-9;?]*[ -/]*[@-~]/g, '')
+    .replace(/[\x00-\x08\x0b-\x1f\x7f]/g, '')
+    .trimEnd();
+}
+
+function cut(line: string, max: number): string {
+  const chars = Array.from(line);
+  return chars.length <= max ? line : `${chars.slice(0, Math.max(1, max - 1)).join('')}…`;
+}
+
+/**
+ * Picks the log lines that matter for a crash: the error, exception, fatal and panic lines near the end, with the
+ * stack lines that follow them, bounded in count and width. Logs without such lines give their last few lines,
+ * since a process often says what it was doing just before it died.
+ */
+export function pickLogLines(text: string, options: PickLogOptions = {}): string[] {
+  const { maxLines, maxLineLength, window } = { ...PICK_LOG_DEFAULTS, ...options };
+  if (maxLines <= 0) return [];
+  const lines = text.split(/\r?\n/).map(clean);
+  while (lines.length && lines[lines.length - 1] === '') lines.pop();
+  const tail = lines.slice(-window);
+  const keep = new Set<number>();
+  let inStack = false;
+  for (let i = 0; i < tail.length; i++) {
+    const line = tail[i] ?? '';
+    if (line.trim() === '') {
+      inStack = false;
+      continue;
+    }
+    if (ERROR_LINE.test(line)) {
+      keep.add(i);
+      inStack = true;
+    } else if (inStack && STACK_LINE.test(line)) {
+      keep.add(i);
+    } else {
+      inStack = false;
+    }
+  }
+  let picked: number[];
+  if (keep.size === 0) {
+    picked = tail.map((_, i) => i).filter((i) => (tail[i] ?? '').trim() !== '');
+    picked = picked.slice(-Math.min(maxLines, 5));
+  } else {
+    // The last lines are closest to the crash; a long trace keeps its head (the error) and its end.
+    picked = [...keep].sort((a, b) => a - b);
+    if (picked.length > maxLines && maxLines === 1) {
+      picked = picked.slice(-1);
+    } else if (picked.length > maxLines) {
+      const rest = picked.slice(-(maxLines - 1));
+      const first = rest[0] ?? 0;
+      // Keep the line that opened the trace the kept lines belong to, so "at ..." lines never stand alone.
+      const head = picked.filter((i) => i < first && ERROR_LINE.test(tail[i] ?? '')).pop();
+      picked = head !== undefined && !ERROR_LINE.test(tail[first] ?? '') ? [head, ...rest] : picked.slice(-maxLines);
+    }
+  }
+  return picked.map((i) => cut(tail[i] ?? '', maxLineLength));
+}
