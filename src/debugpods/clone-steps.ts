@@ -59,11 +59,11 @@ export function copyForDebug(source: Pod): Draft {
   const copy = JSON.parse(JSON.stringify(source)) as Pod;
   return {
     pod: {
-      ...copy,
       apiVersion: 'v1',
       kind: 'Pod',
       metadata: copy.metadata ?? {},
       spec: copy.spec ?? { containers: [] },
+      ...(copy.status ? { status: copy.status } : {}),
     },
     notes: [],
   };
@@ -80,11 +80,9 @@ const note = (d: Draft, ...lines: string[]): Draft => ({ ...d, notes: [...d.note
 
 /** Applies `fn` to every regular and init container (native sidecars are init containers). */
 function mapAllContainers(spec: PodSpec, fn: (c: Container) => Container): PodSpec {
-  return {
-    ...spec,
-    containers: spec.containers.map(fn),
-    ...(spec.initContainers ? { initContainers: spec.initContainers.map(fn) } : {}),
-  };
+  const initContainers = spec.initContainers?.map(fn);
+  const containers = spec.containers.map(fn);
+  return { ...spec, containers, ...(initContainers ? { initContainers } : {}) };
 }
 
 function allContainers(spec: PodSpec): Container[] {
