@@ -1,0 +1,198 @@
+import type { ClickSource, Delivery, DeliveryHub, Signing } from './deliveries.js';
+import type { SimEphemeral, SimMessage, SimState } from './state.js';
+
+/** A click that never left the user's screen (they declined the confirm dialog). */
+export interface NotSent {
+  sent: false;
+  reason: 'confirm_declined';
+}
+
+export interface RunCommandOptions {
+  /** Where the command is typed. Slash commands cannot be run inside threads, so there is no thread option. */
+  channel: string;
+  /** HTTP mode only: sign correctly (default), with the wrong secret, or with a timestamp 6 minutes old. */
+  signing?: Signing;
+}
+
+export interface ClickOptions {
+  /** Required when the button has a confirm dialog: accept it (true) or decline it (false, nothing is sent). */
+  confirm?: boolean;
+  signing?: Signing;
+}
+
+interface Button {
+  type: 'button';
+  action_id: string;
+  text: { type: string; text: string };
+  value?: string;
+  style?: string;
+  url?: string;
+  confirm?: unknown;
+}
+
+/** Buttons in a message, with the block each sits in. */
+function buttonsOf(blocks: unknown[] | undefined): { button: Button; blockId: string }[] {
+  const found: { button: Button; blockId: string }[] = [];
+  for (const b of blocks ?? []) {
+    const block = b as { type?: string; block_id?: string; elements?: unknown[]; accessory?: unknown };
+    const candidates = block.type === 'actions' ? (block.elements ?? []) : block.accessory ? [block.accessory] : [];
+    for (const el of candidates) {
+      if ((el as { type?: string }).type === 'button')
+        found.push({ button: el as Button, blockId: block.block_id ?? '' });
+    }
+  }
+  return found;
+}
+
+function isEphemeral(m: SimMessage | SimEphemeral): m is SimEphemeral {
+  return 'source' in m;
+}
+
+/** A person in the workspace: runs commands and clicks buttons, as the Slack client would send them. */
+export class SimUser {
+  constructor(
+    private readonly state: SimState,
+    private readonly hub: DeliveryHub,
+    readonly id: string,
+  ) {
+    if (!state.ws.users.some((u) => u.id === id)) throw new Error(`no such user in the simulated workspace: ${id}`);
+  }
+
+  /**
+   * Types `/command text` in a channel. Resolves once the bot acked (or failed to within 3 s) with the delivery:
+   * ack latency, any immediate reply, the response_url.
+   */
+  async runCommand(command: string, text: string, opts: RunCommandOptions): Promise<Delivery> {
+    const { state } = this;
+    const { ws } = state;
+    if (command !== ws.command) throw new Error(`${command} is not a command of this app (it has ${ws.command})`);
+    const channel = state.channels.get(opts.channel);
+    if (!channel) throw new Error(`no such channel: ${opts.channel}`);
+    if (!channel.members.includes(this.id)) throw new Error(`${this.id} is not in ${opts.channel}`);
+    const userName = state.userName(this.id);
+    const channelName =
+      channel.kind === 'im' ? 'directmessage' : channel.kind === 'private' ? 'privategroup' : channel.name;
+    const delivery = this.hub.start(
+      'slash_commands',
+      this.id,
+      channel.id,
+      ({ responseUrl, triggerId }) => ({
+        // Every field is a string, as in Slack's form body (bolt-js notes is_enterprise_install arrives as 'false').
+        token: 'sim-verification-token',
+        team_id: ws.team.id,
+        team_domain: ws.team.domain,
+        channel_id: channel.id,
+        channel_name: channelName,
+        user_id: this.id,
+        user_name: userName,
+        command,
+        text,
+        api_app_id: ws.appId,
+        is_enterprise_install: 'false',
+        response_url: responseUrl,
+        trigger_id: triggerId,
+      }),
+      opts.signing ? { signing: opts.signing } : {},
+    );
+    return delivery.settled;
+  }
+
+  /**
+   * Clicks the button whose action_id or label is `actionIdOrText` on a message (or ephemeral message) this user
+   * sees. The message's current version is used, as on screen. A button with a confirm dialog needs
+   * `confirm: true|false`; declining sends nothing.
+   */
+  async click(
+    message: SimMessage | SimEphemeral,
+    actionIdOrText: string,
+    opts: ClickOptions = {},
+  ): Promise<Delivery | NotSent> {
+    const { state } = this;
+    const { ws } = state;
+    const ephemeral = isEphemeral(message);
+    const current = ephemeral
+      ? state.findEphemeral(message.channel, message.ts)
+      : state.findMessage(message.channel, message.ts);
+    if (!current || (ephemeral && (current as SimEphemeral).deleted)) {
+      throw new Error(`the message ${message.ts} in ${message.channel} is no longer there to click`);
+    }
+    if (ephemeral && (current as SimEphemeral).user !== this.id) {
+      throw new Error(`${this.id} cannot see an ephemeral message meant for ${(current as SimEphemeral).user}`);
+    }
+    const channel = state.channels.get(current.channel)!;
+    if (channel.kind !== 'public' && !channel.members.includes(this.id)) {
+      throw new Error(`${this.id} cannot see ${channel.id}`);
+    }
+    const matches = buttonsOf(current.blocks).filter(
+      ({ button }) => button.action_id === actionIdOrText || button.text?.text === actionIdOrText,
+    );
+    if (matches.length === 0) throw new Error(`no button "${actionIdOrText}" on message ${current.ts}`);
+    if (matches.length > 1) throw new Error(`several buttons match "${actionIdOrText}"; use the action_id`);
+    const { button, blockId } = matches[0]!;
+    if (button.confirm !== undefined) {
+      if (opts.confirm === undefined) {
+        throw new Error(`"${actionIdOrText}" asks for confirmation: pass { confirm: true } or { confirm: false }`);
+      }
+      // The client shows the dialog; Slack sends nothing unless the user confirms (reference "Interactivity").
+      if (!opts.confirm) return { sent: false, reason: 'confirm_declined' };
+    }
+    const threadTs = current.thread_ts;
+    const source: ClickSource = {
+      channel: current.channel,
+      ts: current.ts,
+      ephemeral,
+      ...(threadTs ? { threadTs } : {}),
+    };
+    const actionTs = state.nextTs();
+    const delivery = this.hub.start(
+      'block_actions',
+      this.id,
+      current.channel,
+      ({ responseUrl, triggerId }) => {
+        const { channel: _c, ...wireMessage } = current as SimMessage;
+        return {
+          type: 'block_actions',
+          user: { id: this.id, username: state.userName(this.id), name: state.userName(this.id), team_id: ws.team.id },
+          api_app_id: ws.appId,
+          token: 'sim-verification-token',
+          container: {
+            type: 'message',
+            message_ts: current.ts,
+            channel_id: current.channel,
+            is_ephemeral: ephemeral,
+            ...(threadTs ? { thread_ts: threadTs } : {}),
+          },
+          trigger_id: triggerId,
+          team: { id: ws.team.id, domain: ws.team.domain },
+          enterprise: null,
+          is_enterprise_install: false,
+          channel: { id: channel.id, name: channel.kind === 'im' ? 'directmessage' : channel.name },
+          // Slack does not include the message for clicks on ephemeral messages.
+          ...(ephemeral ? {} : { message: structuredClone(wireMessage) }),
+          state: { values: {} },
+          response_url: responseUrl,
+          actions: [
+            {
+              action_id: button.action_id,
+              block_id: blockId,
+              text: button.text,
+              ...(button.value !== undefined ? { value: button.value } : {}),
+              ...(button.style !== undefined ? { style: button.style } : {}),
+              type: 'button',
+              action_ts: actionTs,
+            },
+          ],
+        };
+      },
+      { source, ...(opts.signing ? { signing: opts.signing } : {}) },
+    );
+    return delivery.settled;
+  }
+
+  /** Ephemeral messages this user currently sees (optionally in one channel). */
+  ephemerals(channel?: string): SimEphemeral[] {
+    return this.state.ephemerals.filter(
+      (e) => e.user === this.id && !e.deleted && (channel === undefined || e.channel === channel),
+    );
+  }
+}
