@@ -29,9 +29,13 @@ export function buildVerdict(
   findings: readonly Finding[],
 ): string {
   const top = findings[0];
+  // A pod-level finding (scheduling, eviction, deadline) tells the story better than the exit of a killed container.
   const primary =
-    containers.find((c) => top?.container !== undefined && c.name === top.container) ??
-    containers.find((c) => c.failing);
+    top?.container !== undefined
+      ? containers.find((c) => c.name === top.container)
+      : !top || top.kind === 'Healthy'
+        ? containers.find((c) => c.failing)
+        : undefined;
   const parts: string[] = [pod.status];
   let suffix = '';
   const t: TerminationFacts | undefined = primary?.failing

@@ -26,20 +26,26 @@ export function diagnose(facts: DiagnosisFacts): Diagnosis {
   const summary = podSummary(pod, facts, status, containers, now);
 
   const findings: Finding[] = findPodFindings({ pod, status, containers, events: rawEvents, now });
+  // The kubelet kills every container of an evicted or timed-out pod: those kills are the pod's finding, not crashes.
+  const killedByKubelet = findings.some((f) => f.kind === 'Evicted' || f.kind === 'DeadlineExceeded');
   for (const c of containers) {
     const spec = [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])].find((s) => s?.name === c.name);
+    const found = findContainerFindings({
+      pod,
+      container: c,
+      spec,
+      events: rawEvents,
+      logs: logs.find((l) => l.container === c.name),
+    });
     findings.push(
-      ...findContainerFindings({
-        pod,
-        container: c,
-        spec,
-        events: rawEvents,
-        logs: logs.find((l) => l.container === c.name),
-      }),
+      ...found.filter(
+        (f) =>
+          !(killedByKubelet && c.state === 'terminated' && (f.kind === 'ApplicationError' || f.kind === 'Crashing')),
+      ),
     );
   }
   if (findings.length === 0) findings.push(fallbackFinding(summary, containers));
-  const sorted = sortFindings(findings);
+  const sorted = sortFindings(findings).map((f) => ({ ...f, evidence: [...new Set(f.evidence)] }));
 
   return {
     pod: summary,

@@ -398,7 +398,8 @@ function initFailure(input: ContainerFindingInput, t: TerminationFacts): Finding
 function applicationError(input: ContainerFindingInput, t: TerminationFacts): Finding {
   const { container: c } = input;
   const lines = logEvidence(c, input.logs);
-  const telling = lines.find((l) => /error|exception|fatal|panic|failed/i.test(l));
+  // The last unindented error line: Python ends its traceback with it, Node and Go start with it (stack indented).
+  const telling = lines.filter((l) => /^\S/.test(l) && /error|exception|fatal|panic|failed/i.test(l)).pop();
   const detail = t.signal !== undefined || t.explanation.signal ? t.explanation.signal : undefined;
   return {
     kind: 'ApplicationError',

@@ -102,7 +102,7 @@ export function schedulingAdvice(message: string): string {
 function evicted({ pod, events }: PodFindingInput): Finding | undefined {
   if (pod.status?.reason !== 'Evicted') return undefined;
   const message = pod.status?.message ?? '';
-  const resource = /low on resource: ([\w.-]+)/i.exec(message)?.[1];
+  const resource = /low on resource: ([\w.-]+)/i.exec(message)?.[1]?.replace(/\.+$/, '');
   const node = pod.spec?.nodeName;
   return {
     kind: 'Evicted',

@@ -49,6 +49,8 @@ export function formatDiagnosisText(d: Diagnosis): string {
     ['Reason', p.reason ? `${p.reason}${p.message ? `: ${p.message}` : ''}` : undefined],
   ];
   for (const c of d.containers) {
+    // A completed init container's exit 0 is its job, not a fact worth a line.
+    if (!c.failing && c.restartCount === 0 && (c.terminated ?? c.lastTermination)?.exitCode === 0) continue;
     const last = lastExitLine(c);
     if (last) facts.push(['Last exit', last]);
   }
@@ -77,7 +79,13 @@ export function formatDiagnosisText(d: Diagnosis): string {
     out.push(
       `${i + 1}. [${f.severity}] ${f.kind}${f.container ? ` (${singleLine(f.container)})` : ''}: ${singleLine(f.summary)}`,
     );
-    for (const e of f.evidence) out.push(`     | ${singleLine(e)}`);
+    // Evidence keeps its indentation: stack traces read as stack traces.
+    for (const e of f.evidence)
+      out.push(
+        `     | ${safe(e)
+          .replace(/\s*[\r\n]+\s*/g, ' ')
+          .trimEnd()}`,
+      );
     out.push(`   → ${singleLine(f.recommendation)}`);
     if (f.action !== 'none') out.push(`   next: ${f.action}`);
   });

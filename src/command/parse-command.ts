@@ -1,0 +1,187 @@
+/** What a `/debugdead` command asks for, once parsed and validated. */
+export type ParsedCommand =
+  | { kind: 'help' }
+  | { kind: 'diagnose'; pod: string; namespace?: string; container?: string }
+  | { kind: 'audit'; filter?: AuditFilter }
+  | { kind: 'invalid'; problem: string };
+
+/** Narrows `/debugdead audit`: by pod name, by Slack user id, and how many records. */
+export interface AuditFilter {
+  pod?: string;
+  /** A Slack user id (U…/W…), from a mention `<@U123|name>`. */
+  user?: string;
+  limit?: number;
+}
+
+/** The most audit records one command may ask for. */
+export const AUDIT_LIMIT_MAX = 1000;
+
+/** Shown on `help` and with every invalid command (Slack mrkdwn, readable as plain text too). */
+export const USAGE = [
+  '*Usage*',
+  '`/debugdead <pod> [namespace]`: diagnose a pod (namespace defaults to the configured one)',
+  '`/debugdead <namespace>/<pod>`: the same, kubectl-style',
+  '`/debugdead <pod> -n <namespace> -c <container>`: pick the namespace (`--namespace`) and the container (`--container`)',
+  '`/debugdead audit [pod | @user | N]`: recent audit records, for a pod, a user, or the last N',
+  '`/debugdead help`: this message',
+  'Names are Kubernetes names: lowercase letters, digits and `-` (pods may also contain `.`).',
+].join('\n');
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+/** Slack escapes user mentions in slash commands as `<@U123>` or `<@U123|name>` (should_escape). */
+const USER_MENTION = /^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$/;
+
+/** Shows a token in a problem sentence without letting it break the message. */
+function show(token: string): string {
+  const clean = token.replace(/[`\s]/g, '');
+  const cut = Array.from(clean);
+  return `\`${cut.length > 60 ? `${cut.slice(0, 59).join('')}…` : clean}\``;
+}
+
+/** Why `name` is not an RFC 1123 DNS label (namespaces, containers), or undefined when it is one. */
+export function dnsLabelProblem(name: string, what: string): string | undefined {
+  if (name.length > 63) return `${what} ${show(name)} is too long: at most 63 characters (RFC 1123 label).`;
+  if (DNS_LABEL.test(name)) return undefined;
+  return `${show(name)} is not a valid ${what}: ${labelRule(name, false)}`;
+}
+
+/** Why `name` is not an RFC 1123 DNS subdomain (pod names), or undefined when it is one. */
+export function dnsSubdomainProblem(name: string, what: string): string | undefined {
+  if (name.length > 253) return `${what} ${show(name)} is too long: at most 253 characters (RFC 1123 subdomain).`;
+  if (DNS_SUBDOMAIN.test(name)) return undefined;
+  return `${show(name)} is not a valid ${what}: ${labelRule(name, true)}`;
+}
+
+function labelRule(name: string, dots: boolean): string {
+  if (name === '') return 'it is empty.';
+  if (/[A-Z]/.test(name) && (dots ? DNS_SUBDOMAIN : DNS_LABEL).test(name.toLowerCase())) {
+    return 'Kubernetes names are lowercase.';
+  }
+  const allowed = dots ? "lowercase letters, digits, '-' and '.'" : "lowercase letters, digits and '-'";
+  return `use ${allowed}, starting and ending with a letter or digit.`;
+}
+
+type Flag = 'namespace' | 'container';
+const FLAGS: Readonly<Record<string, Flag>> = {
+  '-n': 'namespace',
+  '--namespace': 'namespace',
+  '-c': 'container',
+  '--container': 'container',
+};
+
+function invalid(problem: string): ParsedCommand {
+  return { kind: 'invalid', problem };
+}
+
+/**
+ * Parses the text after `/debugdead`. Never throws: anything it cannot make sense of comes back as `invalid`
+ * with one sentence saying what is wrong, for the ephemeral usage reply.
+ */
+export function parseCommand(text: string): ParsedCommand {
+  // Smart punctuation (macOS, some Slack clients) turns "--" into an em dash and "-" into an en dash; pastes may
+  // carry non-breaking spaces.
+  const tokens = String(text ?? '')
+    .replace(/\u2014/g, '--')
+    .replace(/\u2013/g, '-')
+    .split(/[\s\u00a0]+/)
+    .filter((t) => t !== '');
+  const first = tokens[0];
+  if (first === undefined) return { kind: 'help' };
+  if (['help', '-h', '--help'].includes(first.toLowerCase())) {
+    return tokens.length === 1
+      ? { kind: 'help' }
+      : invalid(`help takes no arguments (got ${tokens.slice(1).map(show).join(' ')}).`);
+  }
+  if (first.toLowerCase() === 'audit') return parseAudit(tokens.slice(1));
+  return parseDiagnose(tokens);
+}
+
+function parseDiagnose(tokens: string[]): ParsedCommand {
+  const flags: Partial<Record<Flag, string>> = {};
+  const positional: string[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i] as string;
+    if (token.startsWith('-')) {
+      const eq = token.indexOf('=');
+      const flagName = eq > 0 ? token.slice(0, eq) : token;
+      const flag = FLAGS[flagName];
+      if (!flag)
+        return invalid(`Unknown option ${show(token)}: only -n/--namespace and -c/--container are understood.`);
+      let value: string | undefined;
+      if (eq > 0) value = token.slice(eq + 1);
+      else {
+        value = tokens[i + 1];
+        i++;
+      }
+      if (value === undefined || value === '' || value.startsWith('-')) {
+        return invalid(`${flagName} needs a ${flag} name after it.`);
+      }
+      if (flags[flag] !== undefined && flags[flag] !== value) {
+        return invalid(`The ${flag} is given twice (${show(flags[flag] as string)} and ${show(value)}).`);
+      }
+      flags[flag] = value;
+    } else {
+      positional.push(token);
+    }
+  }
+  if (positional.length === 0) return invalid('Name the pod to diagnose.');
+  if (positional.length > 2) {
+    return invalid(
+      `Too many arguments: ${positional.slice(2).map(show).join(' ')} (expected a pod and an optional namespace).`,
+    );
+  }
+  let [podArg, nsArg] = positional as [string, string | undefined];
+  if (podArg.includes('/')) {
+    const parts = podArg.split('/');
+    if (parts.length !== 2) return invalid(`${show(podArg)} is not <namespace>/<pod>.`);
+    if (nsArg !== undefined)
+      return invalid(`The namespace is given twice (${show(parts[0] ?? '')} and ${show(nsArg)}).`);
+    nsArg = parts[0];
+    podArg = parts[1] ?? '';
+  }
+  let namespace = flags.namespace;
+  if (nsArg !== undefined) {
+    if (namespace !== undefined && namespace !== nsArg) {
+      return invalid(`The namespace is given twice (${show(nsArg)} and ${show(namespace)}).`);
+    }
+    namespace = nsArg;
+  }
+  const problem =
+    dnsSubdomainProblem(podArg, 'pod name') ??
+    (namespace !== undefined ? dnsLabelProblem(namespace, 'namespace') : undefined) ??
+    (flags.container !== undefined ? dnsLabelProblem(flags.container, 'container name') : undefined);
+  if (problem) return invalid(problem);
+  return {
+    kind: 'diagnose',
+    pod: podArg,
+    ...(namespace !== undefined ? { namespace } : {}),
+    ...(flags.container !== undefined ? { container: flags.container } : {}),
+  };
+}
+
+function parseAudit(args: string[]): ParsedCommand {
+  const filter: AuditFilter = {};
+  for (const arg of args) {
+    const mention = USER_MENTION.exec(arg);
+    if (mention?.[1]) {
+      if (filter.user !== undefined) return invalid('Audit takes one user at a time.');
+      filter.user = mention[1];
+    } else if (/^\d+$/.test(arg)) {
+      const n = Number(arg);
+      if (filter.limit !== undefined) return invalid('Audit takes one number (how many records).');
+      if (n < 1 || n > AUDIT_LIMIT_MAX)
+        return invalid(`Ask for between 1 and ${AUDIT_LIMIT_MAX} audit records, not ${n}.`);
+      filter.limit = n;
+    } else if (arg.startsWith('@')) {
+      return invalid(`Mention the user (${show(arg)} as a real @-mention) so Slack sends their id.`);
+    } else {
+      if (filter.pod !== undefined)
+        return invalid(`Audit takes one pod at a time (${show(filter.pod)} and ${show(arg)}).`);
+      const problem = dnsSubdomainProblem(arg, 'pod name');
+      if (problem) return invalid(problem);
+      filter.pod = arg;
+    }
+  }
+  return Object.keys(filter).length ? { kind: 'audit', filter } : { kind: 'audit' };
+}
