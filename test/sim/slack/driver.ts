@@ -189,6 +189,24 @@ export class SimUser {
     return delivery.settled;
   }
 
+  /** Writes an ordinary message in a channel (or a thread), as a person would. */
+  say(channel: string, text: string, opts: { threadTs?: string } = {}): SimMessage {
+    const { state } = this;
+    if (!state.isMember(channel, this.id)) throw new Error(`${this.id} is not in ${channel}`);
+    const msg: SimMessage = {
+      type: 'message',
+      channel,
+      ts: state.nextTs(),
+      user: this.id,
+      team: state.ws.team.id,
+      text,
+      ...(opts.threadTs ? { thread_ts: opts.threadTs } : {}),
+    };
+    state.messages.push(msg);
+    state.changed();
+    return msg;
+  }
+
   /** Ephemeral messages this user currently sees (optionally in one channel). */
   ephemerals(channel?: string): SimEphemeral[] {
     return this.state.ephemerals.filter(

@@ -1,0 +1,134 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { App, LogLevel } from '@slack/bolt';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type SlackSim, startSlackSim } from '../sim/slack/index.js';
+
+describe('the real Bolt app over signed HTTP (default HTTPReceiver)', () => {
+  let sim: SlackSim;
+  let app: App;
+  const handled: string[] = [];
+
+  beforeAll(async () => {
+    sim = await startSlackSim({ rateLimits: false });
+    app = new App({
+      token: sim.botToken,
+      signingSecret: sim.signingSecret,
+      // Given, so `new App()` does not need auth.test (it would call it at once otherwise).
+      botId: sim.workspace.bot.botId,
+      botUserId: sim.workspace.bot.userId,
+      logLevel: LogLevel.ERROR,
+      clientOptions: { slackApiUrl: sim.apiUrl, retryConfig: { retries: 0 } },
+    });
+    app.command('/debugdead', async ({ ack, command, client }) => {
+      handled.push(`command:${command.text}`);
+      if (command.text === 'help') {
+        await ack({ text: 'Usage: /debugdead <pod> <namespace>' });
+        return;
+      }
+      if (command.text === 'announce') {
+        await ack({ response_type: 'in_channel', text: 'Looking into it' });
+        return;
+      }
+      await ack();
+      const summary = await client.chat.postMessage({
+        channel: command.channel_id,
+        text: `Diagnosing ${command.text}`,
+        blocks: [
+          { type: 'section', text: { type: 'mrkdwn', text: `Diagnosing *${command.text}*` } },
+          {
+            type: 'actions',
+            elements: [
+              { type: 'button', action_id: 'clone', text: { type: 'plain_text', text: 'Debug clone' }, value: 'r-9' },
+            ],
+          },
+        ],
+      });
+      await client.chat.postMessage({ channel: command.channel_id, thread_ts: summary.ts as string, text: 'logs' });
+    });
+    app.action('clone', async ({ ack, body, action }) => {
+      await ack();
+      handled.push(`click:${(action as { value?: string }).value}:${body.user.id}`);
+    });
+    // Bolt 5: App.start(listenOptions) resolves with the receiver's node:http Server; port 0 picks a free port.
+    const server = (await app.start({ port: 0, host: '127.0.0.1' })) as Server;
+    sim.deliverOverHttp(`http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`);
+  });
+  afterAll(async () => {
+    await app.stop();
+    await sim.close();
+  });
+
+  it('a slash command is acked with 200 and answered in a thread', async () => {
+    const delivery = await sim.user('U_ALICE').runCommand('/debugdead', 'web-1 prod', { channel: 'C_INCIDENT' });
+    expect(delivery).toMatchObject({ transport: 'http', httpStatus: 200, acked: true, timedOut: false });
+    const summary = await sim.waitFor(() =>
+      sim
+        .channel('C_INCIDENT')
+        .messages()
+        .find((m) => m.text === 'Diagnosing web-1 prod'),
+    );
+    const replies = await sim.waitFor(() => {
+      const r = sim.thread('C_INCIDENT', summary.ts).replies();
+      return r.length > 0 ? r : undefined;
+    });
+    expect(replies[0]?.text).toBe('logs');
+  });
+
+  it('a reply in the ack is shown only to the user who ran the command', async () => {
+    const delivery = await sim.user('U_BOB').runCommand('/debugdead', 'help', { channel: 'C_INCIDENT' });
+    expect(delivery.response).toEqual({ text: 'Usage: /debugdead <pod> <namespace>' });
+    expect(sim.ephemerals('U_BOB').map((e) => e.text)).toContain('Usage: /debugdead <pod> <namespace>');
+    expect(
+      sim
+        .channel('C_INCIDENT')
+        .messages()
+        .map((m) => m.text),
+    ).not.toContain('Usage: /debugdead <pod> <namespace>');
+  });
+
+  it('an in_channel reply in the ack shows the command and the reply to everyone', async () => {
+    await sim.user('U_BOB').runCommand('/debugdead', 'announce', { channel: 'C_INCIDENT' });
+    const texts = sim
+      .channel('C_INCIDENT')
+      .messages()
+      .map((m) => `${m.user}: ${m.text}`);
+    expect(texts.slice(-2)).toEqual(['U_BOB: /debugdead announce', 'U_BOT: Looking into it']);
+  });
+
+  it('a button click reaches the handler', async () => {
+    const summary = await sim.waitFor(() =>
+      sim
+        .channel('C_INCIDENT')
+        .messages()
+        .find((m) => m.text === 'Diagnosing web-1 prod'),
+    );
+    const delivery = await sim.user('U_CAROL').click(summary, 'Debug clone');
+    expect(delivery).toMatchObject({ sent: true, httpStatus: 200, acked: true });
+    expect(handled).toContain('click:r-9:U_CAROL');
+  });
+
+  it.each([
+    ['forged', 'signed with the wrong secret'],
+    ['stale', 'signed correctly but 6 minutes old'],
+  ] as const)('a %s request (%s) is refused with 401 and never reaches the handler', async (signing) => {
+    const before = handled.length;
+    const delivery = await sim
+      .user('U_ALICE')
+      .runCommand('/debugdead', `sneaky-${signing}`, { channel: 'C_INCIDENT', signing });
+    expect(delivery.httpStatus).toBe(401);
+    expect(delivery.acked).toBe(false);
+    expect(handled.slice(before)).toEqual([]);
+  });
+
+  it('a forged click is refused with 401', async () => {
+    const summary = sim
+      .channel('C_INCIDENT')
+      .messages()
+      .find((m) => m.text === 'Diagnosing web-1 prod')!;
+    const before = handled.length;
+    const delivery = await sim.user('U_CAROL').click(summary, 'clone', { signing: 'forged' });
+    expect(delivery).toMatchObject({ httpStatus: 401, acked: false });
+    expect(handled.slice(before)).toEqual([]);
+  });
+});
