@@ -5,7 +5,7 @@ export { GroupResolver, type GroupResolverOptions, type Membership } from './gro
 export { matchGlob } from './match-glob.js';
 export { type NamespaceVerdict, namespaceAllowed } from './namespace-allowed.js';
 export { formatRequestRef, isRequestId, parseRequestRef } from './request-ref.js';
-export { RequestStore, type RequestStoreOptions } from './request-store.js';
+export { RequestStore, type RequestStoreOptions, type SlotOption } from './request-store.js';
 export type {
   ApprovalPolicy,
   ClaimOutcome,

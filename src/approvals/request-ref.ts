@@ -1,5 +1,5 @@
 /** Request ids are base64url (A–Z, a–z, 0–9, `-`, `_`): no `:` (BullMQ job ids and Redis key parts) and no `#`. */
-const REQUEST_ID = /^[A-Za-z0-9_-]{16,64}$/;
+const REQUEST_ID = /^[A-Za-z0-9_-]{8,64}$/;
 
 /** Whether a string could be a request id; anything else is refused before it reaches Redis. */
 export function isRequestId(value: string): boolean {

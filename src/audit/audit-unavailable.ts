@@ -6,6 +6,9 @@ import type { AuditEntry, AuditRecord } from './types.js';
  * Tested by `name`, like KubeError, so it survives being rebuilt from JSON.
  */
 export class AuditUnavailable extends Error {
+  /** The same kind name as KubeError's, so one renderer can word every "a dependency is down" failure. */
+  readonly kind = 'Unavailable' as const;
+
   constructor(
     readonly store: 'redis' | 'log',
     readonly entry: AuditEntry,

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   type ApprovalPolicy,
@@ -168,5 +169,57 @@ describe('policy from the configuration', () => {
 
   it('mentions approvers the way Slack renders them', () => {
     expect(formatApprovers({ users: ['U1', 'U2'], groups: ['S1'] })).toBe('<@U1>, <@U2>, <!subteam^S1>');
+  });
+});
+
+describe('authorisation, whatever the policy and the click', () => {
+  const user = fc.constantFrom('U1', 'U2', 'U3', 'U4');
+  const group = fc.constantFrom('S1', 'S2', 'S3');
+  const set = fc.record({ users: fc.uniqueArray(user), groups: fc.uniqueArray(group) });
+  const glob = fc.constantFrom('*', 'prod-*', 'shop', 'kube-*', 'team-?');
+  const inputArb: fc.Arbitrary<DecideInput> = fc.record({
+    policy: fc.record({
+      approvers: set,
+      nodeShellApprovers: set,
+      twoPersonRule: fc.boolean(),
+      namespaces: fc.record({ allow: fc.uniqueArray(glob), deny: fc.uniqueArray(glob) }),
+    }),
+    kind: fc.constantFrom('clone' as const, 'node-shell' as const),
+    namespace: fc.constantFrom('prod-eu', 'shop', 'kube-system', 'team-a', 'other'),
+    clicker: user,
+    requester: user,
+    clickerGroups: fc.uniqueArray(group),
+  });
+
+  it('a node shell is allowed only to a listed node-shell approver, and never to its requester under the two-person rule', () => {
+    fc.assert(
+      fc.property(inputArb, (input) => {
+        fc.pre(input.kind === 'node-shell' && decide(input).allowed);
+        const set = input.policy.nodeShellApprovers;
+        expect(set.users.includes(input.clicker) || set.groups.some((g) => input.clickerGroups.includes(g))).toBe(true);
+        expect(input.policy.twoPersonRule && input.clicker === input.requester).toBe(false);
+      }),
+    );
+  });
+
+  it('nothing is allowed in a namespace a deny pattern matches', () => {
+    fc.assert(
+      fc.property(inputArb, (input) => {
+        fc.pre(input.policy.namespaces.deny.some((p) => matchGlob(p, input.namespace)));
+        expect(decide(input)).toMatchObject({ allowed: false, reason: 'namespace-denied' });
+      }),
+    );
+  });
+
+  it('every refusal carries a sentence and the approvers to ask', () => {
+    fc.assert(
+      fc.property(inputArb, (input) => {
+        const decision = decide(input);
+        if (decision.allowed) return;
+        expect(decision.message.length).toBeGreaterThan(20);
+        const expected = input.kind === 'clone' ? input.policy.approvers : input.policy.nodeShellApprovers;
+        expect(decision.approvers).toEqual(expected);
+      }),
+    );
   });
 });

@@ -147,4 +147,27 @@ describe('pending requests in Redis', () => {
     await requests.update(id, { state: 'deleted' }, { keepForSeconds: 10 });
     expect(await redis.ttl(`${prefix}:approval:${id}`)).toBeGreaterThan(3500);
   });
+
+  it('slots settle and track each action of one request on its own', async () => {
+    const requests = store();
+    const id = await requests.create(request, 600);
+    expect(await requests.claim(id, 'UALICE', { slot: 'c0' })).toEqual({ outcome: 'claimed', request });
+    expect(await requests.claim(id, 'UROOT', { slot: 'n' })).toEqual({ outcome: 'claimed', request });
+    expect(await requests.claim(id, 'UCAROL', { slot: 'c0' })).toMatchObject({
+      outcome: 'already-claimed',
+      by: 'UALICE',
+    });
+    await requests.update(id, { state: 'ready' }, { slot: 'n' });
+    expect(await requests.get(id, { slot: 'n' })).toMatchObject({
+      settlement: { by: 'UROOT' },
+      progress: { state: 'ready' },
+    });
+    expect(await requests.get(id, { slot: 'c0' })).toMatchObject({ settlement: { by: 'UALICE' }, progress: {} });
+    expect(await requests.get(id)).toEqual({ id, request, progress: {} });
+  });
+
+  it('refuses a slot name that could collide with the stored fields', async () => {
+    const requests = store();
+    await expect(requests.claim('abcdefghijklmnop', 'U1', { slot: 'a:b' })).rejects.toThrow(/slot "a:b" must be/);
+  });
 });

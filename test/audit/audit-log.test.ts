@@ -221,6 +221,20 @@ describe('when Redis is down', () => {
   });
 });
 
+describe('when the audit log cannot be written', () => {
+  it('Redis still gets the record, and the caller is told the log line is missing', async () => {
+    const log = auditLog(connection(), `${uniquePrefix('nolog')}:audit`, {
+      sink: () => {
+        throw new Error('ENOSPC: no space left on device');
+      },
+    });
+    const failure = await log.record(click('U1', 'api-1')).catch((e: unknown) => e);
+    expect(failure).toMatchObject({ name: 'AuditUnavailable', kind: 'Unavailable', store: 'log' });
+    expect((failure as { record?: AuditRecord }).record?.seq).toMatch(/^\d+-\d+$/);
+    expect((await log.recent()).map((r) => r.target.pod)).toEqual(['api-1']);
+  });
+});
+
 /** A port nothing listens on: bind one, then close it. */
 async function closedPort(): Promise<number> {
   const server = createServer();
