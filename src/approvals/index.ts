@@ -3,6 +3,7 @@ export { type DecideInput, type Decision, type DenialReason, decide } from './de
 export { formatApprovers } from './format-approvers.js';
 export { GroupResolver, type GroupResolverOptions, type Membership } from './group-resolver.js';
 export { matchGlob } from './match-glob.js';
+export { mayViewAudit } from './may-view-audit.js';
 export { type NamespaceVerdict, namespaceAllowed } from './namespace-allowed.js';
 export { formatRequestRef, isRequestId, parseRequestRef } from './request-ref.js';
 export { RequestStore, type RequestStoreOptions, type SlotOption } from './request-store.js';

@@ -7,6 +7,7 @@ import {
   decide,
   formatApprovers,
   matchGlob,
+  mayViewAudit,
   namespaceAllowed,
 } from '../../src/approvals/index.js';
 
@@ -221,5 +222,20 @@ describe('authorisation, whatever the policy and the click', () => {
         expect(decision.approvers).toEqual(expected);
       }),
     );
+  });
+});
+
+describe('who may read the audit trail', () => {
+  it.each([
+    ['a clone approver', 'UALICE', [], true],
+    ['a node-shell approver', 'UROOT', [], true],
+    ['a member of an approver group', 'UX', ['SSRE'], true],
+    ['anyone else', 'UEVE', ['SOTHER'], false],
+  ])('%s: %s', (_name, user, groups, expected) => {
+    expect(mayViewAudit(policy, user, groups)).toBe(expected);
+  });
+
+  it('anyone, when no clone approvers are configured', () => {
+    expect(mayViewAudit({ ...policy, approvers: { users: [], groups: [] } }, 'UEVE', [])).toBe(true);
   });
 });
