@@ -54,7 +54,9 @@ export function findContainerFindings(input: ContainerFindingInput): Finding[] {
   add(probe);
   const crash = crashTermination(c);
   if (!specific && crash) {
-    if (crash.exitCode === 0) add(cleanExit(input, crash));
+    // The process never ran, so there is no application error to read: the runtime's message is the story.
+    if (crash.reason === 'StartError' || crash.reason === 'ContainerCannotRun') add(genericCrash(input, events));
+    else if (crash.exitCode === 0) add(cleanExit(input, crash));
     else if (c.kind === 'init') add(initFailure(input, crash));
     else add(applicationError(input, crash));
   }
@@ -104,8 +106,8 @@ export function crashLogText(c: ContainerDiagnosis, logs: ContainerLogFacts | un
   const current = logs?.current?.ok ? logs.current.value : undefined;
   const previous = logs?.previous?.ok ? logs.previous.value : undefined;
   // A terminated (or crash-looping) container's current log is the last crashed instance's (kubelet behaviour).
-  if (c.state !== 'running' && current) return current;
-  return previous || current || undefined;
+  if (c.state !== 'running' && current !== undefined) return current;
+  return previous ?? current;
 }
 
 function logEvidence(c: ContainerDiagnosis, logs: ContainerLogFacts | undefined): string[] {
@@ -127,8 +129,12 @@ function imagePull(input: ContainerFindingInput, events: KubeEvent[]): Finding |
   const { container: c, pod } = input;
   if (!c.reason || !IMAGE_PULL_REASONS.has(c.reason)) return undefined;
   const ref = parseImageRef(c.image);
+  // "Error: ErrImagePull" and the back-off notices only repeat the reason; the registry's answer is in the rest.
   const pullEvents = events.filter(
-    (e) => (e.reason === 'Failed' || e.reason === 'BackOff') && /pull|image/i.test(e.message ?? ''),
+    (e) =>
+      (e.reason === 'Failed' || e.reason === 'BackOff') &&
+      /pull|image/i.test(e.message ?? '') &&
+      !/^(Error: (ErrImagePull|ImagePullBackOff)|Back-off pulling image .*)$/.test(e.message ?? ''),
   );
   const text = [c.message ?? '', ...pullEvents.map((e) => e.message ?? '')].join('\n');
   const secrets = (pod.spec?.imagePullSecrets ?? []).map((s) => s?.name).filter(Boolean);
@@ -422,22 +428,29 @@ function applicationError(input: ContainerFindingInput, t: TerminationFacts): Fi
 function genericCrash(input: ContainerFindingInput, events: KubeEvent[]): Finding {
   const { container: c } = input;
   const state = c.reason ?? c.state;
-  const runtime =
-    c.reason === 'StartError' || c.terminated?.reason === 'StartError' || c.lastTermination?.reason === 'StartError';
+  const t = c.state === 'terminated' ? c.terminated : c.lastTermination;
+  const runtimeReason = [t?.reason, c.reason].find(
+    (r) =>
+      r === 'StartError' || r === 'ContainerCannotRun' || r === 'RunContainerError' || r === 'CreateContainerError',
+  );
+  const message = runtimeReason ? (t?.message ?? c.message) : c.message;
   return {
     kind: 'Crashing',
     severity: 'critical',
     container: c.name,
-    summary: `${who(c)} is ${state}${c.message ? `: ${oneLine(c.message, 140)}` : ''}`,
+    summary: runtimeReason
+      ? `${who(c)} could not be started by the runtime (${runtimeReason}${t ? `, exit ${t.exitCode}` : ''})${message ? `: ${oneLine(message, 140)}` : ''}`
+      : `${who(c)} is ${state}${message ? `: ${oneLine(message, 140)}` : ''}`,
     evidence: [
       ...(c.message ? [`${state}: ${c.message}`] : [`state: ${state}`]),
+      ...(t ? [`exit ${t.exitCode}${t.reason ? ` (${t.reason})` : ''}: ${t.message ?? t.explanation.meaning}`] : []),
       ...uniqueMessages(events.filter((e) => e.type === 'Warning')),
       ...(c.restartCount ? [restarts(c)] : []),
     ],
-    recommendation: runtime
-      ? 'The runtime could not start the process: create a debug clone with busybox injected to inspect the image.'
+    recommendation: runtimeReason
+      ? 'The runtime could not start the process: create a debug clone with busybox injected to inspect the image and its entrypoint.'
       : 'Read the message and events above; a debug clone lets you reproduce the start with the same spec.',
-    action: runtime ? 'clone-with-busybox' : 'clone',
+    action: runtimeReason ? 'clone-with-busybox' : 'clone',
   };
 }
 
