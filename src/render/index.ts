@@ -1,0 +1,22 @@
+export type * from './block-kit-types.js';
+export { renderCodeBlock } from './code-block.js';
+export { escapeCode, escapeMrkdwn } from './escape-mrkdwn.js';
+export { formatAge } from './format-age.js';
+export {
+  blockTextLength,
+  MESSAGE_TEXT_BUDGET,
+  packBlocks,
+  SLACK_LIMITS,
+  truncateEnd,
+  truncateStart,
+} from './limits.js';
+export { mentionGroup, mentionUser } from './mention.js';
+export { parseForbidden } from './parse-forbidden.js';
+export { type ApprovalRequest, renderApprovalRequest } from './render-approval-request.js';
+export { cloneTargets, type DiagnosisMessageOptions, renderDiagnosisMessage } from './render-diagnosis-message.js';
+export { RBAC_PATH, type RenderableError, renderErrorMessage } from './render-error-message.js';
+export { execLine, type JobProgressState, type JobStep, renderJobProgress } from './render-job-progress.js';
+export { renderThreadReplies, type ThreadRepliesOptions } from './render-thread-replies.js';
+export { sanitizeText } from './sanitize-text.js';
+export { formatUtc, slackDate } from './slack-date.js';
+export type { ThreadReply } from './thread-reply.js';

@@ -1,0 +1,47 @@
+import type { SlackMessage } from './block-kit-types.js';
+import { context, section } from './blocks.js';
+import { mentionGroup, mentionUser } from './mention.js';
+import { renderButton } from './render-button.js';
+import { safeMrkdwn } from './safe-mrkdwn.js';
+
+export interface ApprovalRequest {
+  requestId: string;
+  kind: 'clone' | 'node-shell';
+  /** `ns/pod` for a clone, the node name for a node shell. */
+  target: string;
+  /** Slack user id of the requester. */
+  requestedBy: string;
+  /** Who may approve: user ids and user-group ids (mentioned, so they are notified). */
+  approvers: { users: string[]; groups: string[] };
+}
+
+const MAX_MENTIONS = 20;
+
+/** The thread message asking an approver to approve or deny, mentioning every approver so they are notified. */
+export function renderApprovalRequest(r: ApprovalRequest): SlackMessage {
+  const what = r.kind === 'clone' ? 'a debug clone of' : 'a node shell on';
+  const mentions = [...r.approvers.users.map(mentionUser), ...r.approvers.groups.map(mentionGroup)];
+  const shown = mentions.slice(0, MAX_MENTIONS).join(' ');
+  const more = mentions.length > MAX_MENTIONS ? ` and ${mentions.length - MAX_MENTIONS} more` : '';
+  const who = mentions.length > 0 ? `${shown}${more}` : 'anyone allowed to approve';
+  const ask = `:raising_hand: ${mentionUser(r.requestedBy)} asks for ${what} *${safeMrkdwn(r.target, 300)}*.`;
+  const rule =
+    r.kind === 'node-shell'
+      ? 'A node shell is a privileged pod on the node; someone other than the requester must approve.'
+      : 'The clone is deleted automatically after its TTL.';
+  return {
+    text: safeMrkdwn(`Approval needed: ${what} ${r.target}`, 500),
+    blocks: [
+      section(`${ask}\n${who}: approve or deny?`),
+      context([rule]),
+      {
+        type: 'actions',
+        block_id: 'debugdead.approval',
+        elements: [
+          renderButton({ text: 'Approve', actionId: 'debugdead.approve', value: r.requestId, style: 'primary' }),
+          renderButton({ text: 'Deny', actionId: 'debugdead.deny', value: r.requestId, style: 'danger' }),
+        ],
+      },
+    ],
+  };
+}

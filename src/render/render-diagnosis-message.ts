@@ -1,0 +1,170 @@
+import type { ContainerDiagnosis, Diagnosis, Finding, RecommendedAction } from '../diagnosis/types.js';
+import { redact } from '../redact/index.js';
+import type { ActionsBlock, Block, ButtonElement, SlackMessage } from './block-kit-types.js';
+import { context, fieldsSection, header, section } from './blocks.js';
+import { renderCodeBlock } from './code-block.js';
+import { describeExit, focusContainer, lastExitOf } from './describe-container.js';
+import { formatAge } from './format-age.js';
+import { SLACK_LIMITS, truncateEnd } from './limits.js';
+import { renderButton } from './render-button.js';
+import { safeMrkdwn } from './safe-mrkdwn.js';
+
+export interface DiagnosisMessageOptions {
+  /** The opaque id the button values carry; the request itself is stored server-side. */
+  requestId: string;
+  /** How many secrets were removed from the evidence before diagnosis; the message says so. */
+  redactions: number;
+  /** Whether node shells are enabled in config. @defaultValue true */
+  nodeShellAvailable?: boolean;
+}
+
+/** Clone buttons per message: one per failing container, but no wall of buttons for a pod with many sidecars. */
+const MAX_CLONE_BUTTONS = 3;
+
+const SEVERITY_ICON: Record<Finding['severity'], string> = {
+  critical: ':red_circle:',
+  warning: ':large_orange_circle:',
+  info: ':large_blue_circle:',
+};
+
+/** `Deployment/web (via ReplicaSet/web-7d9f)`: the outermost owner first, since that is what people edit. */
+export function describeOwners(owners: Diagnosis['pod']['owners']): string {
+  if (owners.length === 0) return '_none (bare pod)_';
+  const links = owners.map((o) => `${o.kind}/${o.name}`);
+  const top = links[links.length - 1]!;
+  const via = links.slice(0, -1).reverse();
+  return safeMrkdwn(via.length > 0 ? `${top} (via ${via.join(' ← ')})` : top, 500);
+}
+
+function keyFacts(d: Diagnosis, focus: ContainerDiagnosis | undefined): string[] {
+  const fields = [
+    `*Status*\n${safeMrkdwn(d.pod.status || d.pod.phase || 'Unknown', 200)}`,
+    `*Node*\n${d.pod.node ? safeMrkdwn(d.pod.node, 300) : '_not scheduled_'}`,
+    `*Owner*\n${describeOwners(d.pod.owners)}`,
+    `*Age*\n${d.pod.ageSeconds !== undefined ? formatAge(d.pod.ageSeconds) : '_unknown_'}`,
+  ];
+  if (focus) {
+    const exit = describeExit(lastExitOf(focus));
+    const name = d.containers.length > 1 ? ` (${safeMrkdwn(focus.name, 100)})` : '';
+    fields.push(`*Last exit${name}*\n${exit ?? '_none yet_'}`);
+  }
+  fields.push(`*Restarts*\n${d.pod.restarts}`);
+  return fields;
+}
+
+function renderFinding(f: Finding): string {
+  const parts = [`${SEVERITY_ICON[f.severity]} *${safeMrkdwn(f.summary, 500)}*`];
+  const evidence = f.evidence.slice(0, 8).map((line) => truncateEnd(line, 300));
+  if (evidence.length > 0) {
+    const more = f.evidence.length > evidence.length ? `\n… ${f.evidence.length - evidence.length} more` : '';
+    parts.push(renderCodeBlock(redact(evidence.join('\n')).text + more, 1400).text);
+  }
+  if (f.recommendation) parts.push(`*Next step:* ${safeMrkdwn(f.recommendation, 700)}`);
+  return parts.join('\n');
+}
+
+function otherFindings(findings: Finding[]): string | undefined {
+  const rest = findings.slice(1, 4);
+  if (rest.length === 0) return undefined;
+  const lines = rest.map((f) => `${SEVERITY_ICON[f.severity]} ${safeMrkdwn(f.summary, 400)}`);
+  if (findings.length > 4) lines.push(`… and ${findings.length - 4} more in the thread`);
+  return `*Also found*\n${lines.join('\n')}`;
+}
+
+function footnotes(d: Diagnosis, redactions: number): string[] {
+  const notes = [
+    redactions > 0
+      ? `:lock: ${redactions} secret${redactions === 1 ? '' : 's'} redacted from logs and events`
+      : ':lock: no secrets found in logs and events',
+  ];
+  if (d.missing.length > 0) {
+    const shown = d.missing.slice(0, 5).map((m) => `${safeMrkdwn(m.what, 100)} (${m.kind})`);
+    const more = d.missing.length > 5 ? ` and ${d.missing.length - 5} more` : '';
+    notes.push(`:warning: Missing evidence: ${shown.join(', ')}${more}; details in the thread`);
+  }
+  return notes;
+}
+
+function cloneWording(action: RecommendedAction | undefined): string {
+  if (action === 'clone-with-busybox') return ' A static busybox is copied in, since the image has no usable shell.';
+  return '';
+}
+
+/** The containers offered for cloning, as indexes into `d.containers`. */
+export function cloneTargets(d: Diagnosis): number[] {
+  const failing = d.containers.flatMap((c, i) => (c.failing ? [i] : []));
+  const focus = focusContainer(d);
+  if (failing.length > 0) {
+    // The top finding's container first: it is the one the recommendation talks about.
+    const ordered =
+      focus && failing.includes(focus.index) ? [focus.index, ...failing.filter((i) => i !== focus.index)] : failing;
+    return ordered.slice(0, MAX_CLONE_BUTTONS);
+  }
+  const app = d.containers.findIndex((c) => c.kind === 'app');
+  if (app >= 0) return [app];
+  return d.containers.length > 0 ? [0] : [];
+}
+
+function actions(d: Diagnosis, opts: DiagnosisMessageOptions): ActionsBlock | undefined {
+  const top = d.findings[0];
+  const targets = cloneTargets(d);
+  const pod = truncateEnd(`${d.pod.namespace}/${d.pod.name}`, 80);
+  const buttons: ButtonElement[] = targets.map((i, n) => {
+    const c = d.containers[i]!;
+    const name = truncateEnd(c.name, 40);
+    return renderButton({
+      text: targets.length > 1 ? `Create debug clone: ${c.name}` : 'Create debug clone',
+      actionId: `debugdead.clone.${i}`,
+      value: `${opts.requestId}#${i}`,
+      ...(n === 0 && top?.action.startsWith('clone') ? { style: 'primary' as const } : {}),
+      confirm: {
+        title: 'Create a debug clone?',
+        text:
+          `Creates a copy of ${pod} where container ${name} sleeps instead of crashing, so you can exec into it: ` +
+          `no probes, no owner, no Service labels.${cloneWording(top?.action)} ` +
+          'It is deleted automatically after its TTL.',
+        confirm: 'Create clone',
+        deny: 'Cancel',
+      },
+    });
+  });
+  if (d.pod.node && opts.nodeShellAvailable !== false) {
+    buttons.push(
+      renderButton({
+        text: 'Open node shell',
+        actionId: 'debugdead.node_shell',
+        value: opts.requestId,
+        confirm: {
+          title: 'Open a node shell?',
+          text:
+            `Creates a privileged pod on node ${truncateEnd(d.pod.node, 80)} with the host's namespaces and its ` +
+            'root filesystem at /host. It needs a node-shell approver and is deleted automatically after its TTL.',
+          confirm: 'Open node shell',
+          deny: 'Cancel',
+          style: 'danger',
+        },
+      }),
+    );
+  }
+  if (buttons.length === 0) return undefined;
+  return { type: 'actions', block_id: 'debugdead.actions', elements: buttons.slice(0, SLACK_LIMITS.actionsElements) };
+}
+
+/**
+ * The parent message of a diagnosis: the verdict, key facts, the top finding with its evidence and next step, how
+ * many secrets were redacted and what evidence is missing, and the "Create debug clone" / "Open node shell" buttons.
+ */
+export function renderDiagnosisMessage(d: Diagnosis, opts: DiagnosisMessageOptions): SlackMessage {
+  const focus = focusContainer(d);
+  const verdict = d.verdict || `${d.pod.namespace}/${d.pod.name} — ${d.pod.status || d.pod.phase}`;
+  const blocks: Block[] = [header(redact(verdict).text), fieldsSection(keyFacts(d, focus?.container))];
+  const top = d.findings[0];
+  if (top) blocks.push(section(renderFinding(top)));
+  const others = otherFindings(d.findings);
+  if (others) blocks.push(section(others));
+  blocks.push(context(footnotes(d, opts.redactions)));
+  const buttons = actions(d, opts);
+  if (buttons) blocks.push(buttons);
+  const summary = top ? `: ${truncateEnd(top.summary, 500)}` : '';
+  return { text: safeMrkdwn(`${verdict}${summary}`, 1000), blocks };
+}

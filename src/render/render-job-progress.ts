@@ -1,0 +1,141 @@
+import type { Block, ButtonElement, SlackMessage } from './block-kit-types.js';
+import { context, section } from './blocks.js';
+import { renderCodeBlock } from './code-block.js';
+import { mentionUser } from './mention.js';
+import { renderButton } from './render-button.js';
+import { safeMrkdwn } from './safe-mrkdwn.js';
+import { formatUtc, slackDate } from './slack-date.js';
+
+export type JobStep = 'requested' | 'awaiting-approval' | 'approved' | 'creating' | 'ready' | 'failed' | 'deleted';
+
+/** Where a debug-clone or node-shell request stands; the job updates the parent message with it at each step. */
+export interface JobProgressState {
+  kind: 'clone' | 'node-shell';
+  /** `ns/pod` for a clone, the node name for a node shell. */
+  target: string;
+  container?: string;
+  /** Slack user ids. */
+  requestedBy: string;
+  approvedBy?: string;
+  step: JobStep;
+  /** The created pod, once known (the name is deterministic, so it is known before creation). */
+  podName?: string;
+  namespace?: string;
+  /** The exact line to paste; built from namespace/pod/container when absent. */
+  execCommand?: string;
+  /** What the container ran before the clone replaced it with a sleep. */
+  originalCommand?: string;
+  /** ISO time of automatic deletion. */
+  expiresAt?: string;
+  /** What the builder changed, in words ("PVC data swapped for emptyDir"). */
+  notes?: string[];
+  /** Why it failed, in words a person can act on. */
+  error?: string;
+  requestId: string;
+  /** False once the TTL reached its maximum. @defaultValue true */
+  canExtend?: boolean;
+}
+
+const ORDER: JobStep[] = ['requested', 'approved', 'creating', 'ready'];
+
+function reached(state: JobProgressState, step: JobStep): boolean {
+  if (state.step === 'deleted') return true;
+  if (state.step === 'failed') return ORDER.indexOf(step) < ORDER.indexOf('creating') || step === 'creating';
+  if (state.step === 'awaiting-approval') return step === 'requested';
+  return ORDER.indexOf(step) <= ORDER.indexOf(state.step);
+}
+
+function checklist(s: JobProgressState): string[] {
+  const done = ':white_check_mark:';
+  const todo = ':white_large_square:';
+  const lines = [`${done} Requested by ${mentionUser(s.requestedBy)}`];
+  if (s.step === 'awaiting-approval') lines.push(':hourglass_flowing_sand: Waiting for an approver');
+  else if (reached(s, 'approved'))
+    lines.push(`${done} Approved${s.approvedBy ? ` by ${mentionUser(s.approvedBy)}` : ''}`);
+  else lines.push(`${todo} Approval`);
+  const pod = s.podName ? ` ${safeMrkdwn(`${s.namespace ? `${s.namespace}/` : ''}${s.podName}`, 300)}` : '';
+  if (s.step === 'creating') lines.push(`:hourglass_flowing_sand: Creating pod${pod}`);
+  else if (reached(s, 'creating') && s.step !== 'failed') lines.push(`${done} Created pod${pod}`);
+  else if (s.step !== 'failed') lines.push(`${todo} Create pod`);
+  if (s.step === 'failed') lines.push(`:x: Failed${s.error ? `: ${safeMrkdwn(s.error, 1500)}` : ''}`);
+  else if (s.step === 'ready' || s.step === 'deleted') lines.push(`${done} Running`);
+  else lines.push(`${todo} Running`);
+  if (s.step === 'deleted') lines.push(':wastebasket: Deleted');
+  return lines;
+}
+
+function title(s: JobProgressState): string {
+  const what = s.kind === 'clone' ? 'Debug clone' : 'Node shell';
+  const of = s.kind === 'clone' ? 'of' : 'on';
+  const container = s.container ? ` (container ${safeMrkdwn(s.container, 100)})` : '';
+  return `*${what} ${of} ${safeMrkdwn(s.target, 300)}*${container}`;
+}
+
+/** The `kubectl exec` line for the created pod; node shells enter the host's namespaces through nsenter. */
+export function execLine(s: JobProgressState): string | undefined {
+  if (s.execCommand) return s.execCommand;
+  if (!s.podName) return undefined;
+  const ns = s.namespace ? ` -n ${s.namespace}` : '';
+  const c = s.container && s.kind === 'clone' ? ` -c ${s.container}` : '';
+  const shell = s.kind === 'node-shell' ? 'nsenter -t 1 -m -u -i -n -p -- sh' : 'sh';
+  return `kubectl exec -it${ns} ${s.podName}${c} -- ${shell}`;
+}
+
+function buttons(s: JobProgressState): ButtonElement[] {
+  const exists = s.podName !== undefined && (s.step === 'creating' || s.step === 'ready' || s.step === 'failed');
+  if (!exists) return [];
+  const list: ButtonElement[] = [];
+  if (s.step === 'ready' && s.canExtend !== false) {
+    list.push(renderButton({ text: 'Extend', actionId: 'debugdead.extend', value: s.requestId }));
+  }
+  list.push(
+    renderButton({
+      text: 'Delete now',
+      actionId: 'debugdead.delete',
+      value: s.requestId,
+      style: 'danger',
+      confirm: {
+        title: s.kind === 'clone' ? 'Delete the debug clone?' : 'Delete the node shell?',
+        text: `Deletes pod ${s.podName} now; any shell session in it ends.`,
+        confirm: 'Delete now',
+        deny: 'Keep it',
+        style: 'danger',
+      },
+    }),
+  );
+  return list;
+}
+
+/**
+ * The progress of a debug-clone or node-shell job as it happens: a checklist (requested → approved → creating →
+ * ready / failed → deleted), then the exact `kubectl exec` line, the original command, when the pod will be deleted,
+ * and "Extend" / "Delete now" buttons while the pod exists.
+ */
+export function renderJobProgress(s: JobProgressState): SlackMessage {
+  const blocks: Block[] = [section(`${title(s)}\n${checklist(s).join('\n')}`)];
+  const exec = execLine(s);
+  if (exec && s.step === 'ready') blocks.push(section(`*Open a shell:*\n${renderCodeBlock(exec, 1200, 'start').text}`));
+  if (s.originalCommand && s.kind === 'clone' && (s.step === 'ready' || s.step === 'creating')) {
+    blocks.push(
+      section(
+        `*The original command* (run it by hand to reproduce the crash):\n${renderCodeBlock(s.originalCommand, 1500, 'start').text}`,
+      ),
+    );
+  }
+  if (s.expiresAt && s.step !== 'deleted' && s.step !== 'failed') {
+    const max = s.canExtend === false ? ' (the maximum)' : '';
+    blocks.push(
+      context([
+        `:alarm_clock: Deleted automatically at ${formatUtc(s.expiresAt)} (${slackDate(s.expiresAt, '{time}')})${max}`,
+      ]),
+    );
+  }
+  if (s.notes && s.notes.length > 0) {
+    const notes = s.notes.slice(0, 10).map((n) => `• ${safeMrkdwn(n, 300)}`);
+    blocks.push(context([`*What differs from the original:*\n${notes.join('\n')}`]));
+  }
+  const actions = buttons(s);
+  if (actions.length > 0) blocks.push({ type: 'actions', block_id: 'debugdead.job', elements: actions });
+  const what = s.kind === 'clone' ? 'Debug clone' : 'Node shell';
+  return { text: safeMrkdwn(`${what} ${s.kind === 'clone' ? 'of' : 'on'} ${s.target}: ${s.step}`, 500), blocks };
+}
