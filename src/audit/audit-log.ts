@@ -26,6 +26,9 @@ export interface AuditLogOptions {
   now?: () => Date;
 }
 
+/** A verification of the stream; a break also names the stream id of the record where it was found. */
+export type AuditVerifyResult = VerifyResult | (Extract<VerifyResult, { ok: false }> & { seq: string });
+
 /** Which records `recent` returns. */
 export interface RecentQuery {
   /** @defaultValue 20 */
@@ -147,7 +150,7 @@ export class AuditLog {
    * stream has been trimmed, so the oldest retained record's prevHash is accepted as the anchor: removing the oldest
    * retained record then looks like trimming. Before that, the chain must start at GENESIS_HASH.
    */
-  async verify(): Promise<VerifyResult> {
+  async verify(): Promise<AuditVerifyResult> {
     const head = await this.redis.hgetall(this.headKey);
     const records: AuditRecord[] = [];
     let start = '-';
@@ -155,7 +158,7 @@ export class AuditLog {
       const rows = await this.redis.xrange(this.key, start, '+', 'COUNT', PAGE);
       for (const [id, fields] of rows) {
         const record = parseEntry(id, fields);
-        if (!record) return { ok: false, brokenAt: records.length, reason: 'edited' };
+        if (!record) return { ok: false, brokenAt: records.length, reason: 'edited', seq: id };
         records.push(record);
       }
       if (rows.length < PAGE) break;
@@ -166,7 +169,8 @@ export class AuditLog {
       return appended > 0 ? { ok: false, brokenAt: 0, reason: 'head-mismatch' } : { ok: true, count: 0 };
     }
     const anchor = appended > this.maxLen ? null : GENESIS_HASH;
-    return verifyChain(records, { anchor, ...(head.hash ? { head: head.hash } : {}) });
+    const result = verifyChain(records, { anchor, ...(head.hash ? { head: head.hash } : {}) });
+    return result.ok ? result : { ...result, seq: records[result.brokenAt]!.seq! };
   }
 
   /** Resolves when every mirror call started so far has settled (for shutdown and tests). */
