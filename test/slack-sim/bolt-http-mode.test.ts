@@ -111,7 +111,7 @@ describe('the real Bolt app over signed HTTP (default HTTPReceiver)', () => {
   it.each([
     ['forged', 'signed with the wrong secret'],
     ['stale', 'signed correctly but 6 minutes old'],
-  ] as const)('a %s request (%s) is refused with 401 and never reaches the handler', async (signing) => {
+  ] as const)('a %s request (%s) is refused with 401 and never reaches the handler', async (signing, _how) => {
     const before = handled.length;
     const delivery = await sim
       .user('U_ALICE')

@@ -342,7 +342,12 @@ describe('Web API conformance', () => {
     });
 
     it('accepts alt_txt as well as alt_text', async () => {
-      const { file_id } = await bot.files.getUploadURLExternal({ filename: 'g.png', length: 1, alt_txt: 'graph' });
+      // WebClient's types only know alt_text; Slack accepts both spellings (reference).
+      const { file_id } = (await bot.apiCall('files.getUploadURLExternal', {
+        filename: 'g.png',
+        length: 1,
+        alt_txt: 'graph',
+      })) as { file_id?: string };
       expect(sim.files().find((f) => f.id === file_id)?.altText).toBe('graph');
     });
   });

@@ -1,0 +1,150 @@
+import { WebClient } from '@slack/web-api';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { type SlackSim, startSlackSim } from '../sim/slack/index.js';
+import { MAX_CONNECTIONS } from '../sim/slack/socket-mode.js';
+
+/** A raw Socket Mode client, to check the wire format without Bolt in between. */
+class RawClient {
+  readonly messages: Record<string, unknown>[] = [];
+  private constructor(readonly ws: WebSocket) {
+    ws.on('message', (data) => this.messages.push(JSON.parse(data.toString())));
+  }
+  static async open(url: string): Promise<RawClient> {
+    const ws = new WebSocket(url);
+    const client = new RawClient(ws);
+    await new Promise<void>((resolve, reject) => {
+      ws.once('open', () => resolve());
+      ws.once('error', reject);
+    });
+    return client;
+  }
+  async next(type: string, sim: SlackSim): Promise<Record<string, unknown>> {
+    return sim.waitFor(() => this.messages.find((m) => m.type === type), 2000, `a ${type} message`);
+  }
+  ack(envelopeId: string, payload: Record<string, unknown> = {}): void {
+    this.ws.send(JSON.stringify({ envelope_id: envelopeId, payload }));
+  }
+}
+
+describe('Socket Mode on the wire', () => {
+  let sim: SlackSim;
+  let app: WebClient;
+  const open: RawClient[] = [];
+
+  beforeAll(async () => {
+    sim = await startSlackSim({ rateLimits: false });
+    app = new WebClient(sim.appToken, { slackApiUrl: sim.apiUrl, retryConfig: { retries: 0 } });
+  });
+  afterEach(async () => {
+    for (const c of open.splice(0)) c.ws.terminate();
+    await sim.waitFor(() => sim.socket.connectionCount() === 0);
+  });
+  afterAll(() => sim.close());
+
+  const connect = async () => {
+    const { url } = await app.apps.connections.open();
+    const c = await RawClient.open(url as string);
+    open.push(c);
+    await c.next('hello', sim);
+    return c;
+  };
+
+  it('sends hello with num_connections, connection_info.app_id and debug_info', async () => {
+    const a = await connect();
+    const b = await connect();
+    expect(await a.next('hello', sim)).toMatchObject({
+      type: 'hello',
+      num_connections: 1,
+      connection_info: { app_id: 'A_DEBUGDEAD' },
+      debug_info: { host: expect.any(String) },
+    });
+    expect(await b.next('hello', sim)).toMatchObject({ num_connections: 2 });
+  });
+
+  it('delivers a slash command envelope that accepts a response payload, and an ack reply is shown', async () => {
+    const c = await connect();
+    const pending = sim.user('U_ALICE').runCommand('/debugdead', 'web-1 prod', { channel: 'C_INCIDENT' });
+    const env = await c.next('slash_commands', sim);
+    expect(env).toMatchObject({
+      envelope_id: expect.any(String),
+      accepts_response_payload: true,
+      payload: {
+        command: '/debugdead',
+        text: 'web-1 prod',
+        user_id: 'U_ALICE',
+        channel_id: 'C_INCIDENT',
+        team_id: 'T_DEBUGDEAD',
+        api_app_id: 'A_DEBUGDEAD',
+        response_url: expect.stringMatching(/\/response\//),
+        trigger_id: expect.any(String),
+      },
+    });
+    expect(env).not.toHaveProperty('retry_attempt');
+    c.ack(env.envelope_id as string, { text: 'on it' });
+    const delivery = await pending;
+    expect(delivery.response).toEqual({ text: 'on it' });
+    expect(sim.ephemerals('U_ALICE').at(-1)).toMatchObject({ text: 'on it', source: 'ack' });
+  });
+
+  it('delivers block_actions as an interactive envelope without a response payload', async () => {
+    const c = await connect();
+    const bot = new WebClient(sim.botToken, { slackApiUrl: sim.apiUrl, retryConfig: { retries: 0 } });
+    await bot.chat.postMessage({
+      channel: 'C_INCIDENT',
+      text: 'f',
+      blocks: [
+        {
+          type: 'actions',
+          block_id: 'b1',
+          elements: [{ type: 'button', action_id: 'go', value: 'v', text: { type: 'plain_text', text: 'Go' } }],
+        },
+      ],
+    });
+    const msg = sim.channel('C_INCIDENT').latest()!;
+    const pending = sim.user('U_BOB').click(msg, 'go');
+    const env = await c.next('interactive', sim);
+    expect(env).toMatchObject({
+      accepts_response_payload: false,
+      payload: {
+        type: 'block_actions',
+        user: { id: 'U_BOB' },
+        container: { type: 'message', message_ts: msg.ts, channel_id: 'C_INCIDENT', is_ephemeral: false },
+        channel: { id: 'C_INCIDENT' },
+        message: { ts: msg.ts },
+        actions: [{ action_id: 'go', block_id: 'b1', value: 'v', type: 'button' }],
+      },
+    });
+    c.ack(env.envelope_id as string);
+    expect(await pending).toMatchObject({ acked: true });
+  });
+
+  it('sends disconnect with the reason asked for', async () => {
+    const c = await connect();
+    sim.socket.disconnect('warning');
+    expect(await c.next('disconnect', sim)).toMatchObject({ type: 'disconnect', reason: 'warning' });
+  });
+
+  it('a connection URL works once', async () => {
+    const { url } = await app.apps.connections.open();
+    open.push(await RawClient.open(url as string));
+    await expect(RawClient.open(url as string)).rejects.toThrow();
+  });
+
+  it(`refuses connection ${MAX_CONNECTIONS + 1} with too_many_websockets`, async () => {
+    for (let i = 0; i < MAX_CONNECTIONS; i++) await connect();
+    const { url } = await app.apps.connections.open();
+    const extra = await RawClient.open(url as string);
+    open.push(extra);
+    expect(await extra.next('disconnect', sim)).toMatchObject({ reason: 'too_many_websockets' });
+    expect(sim.socket.connectionCount()).toBe(MAX_CONNECTIONS);
+  });
+
+  it('holds deliveries until a connection says hello', async () => {
+    const pending = sim.user('U_ALICE').runCommand('/debugdead', 'queued', { channel: 'C_INCIDENT' });
+    const c = await connect();
+    const env = await c.next('slash_commands', sim);
+    c.ack(env.envelope_id as string);
+    expect(await pending).toMatchObject({ acked: true, timedOut: false });
+  });
+});
