@@ -1,4 +1,4 @@
-import { ErrorCode, type WebAPIRateLimitedError, WebClient } from '@slack/web-api';
+import { ErrorCode, type WebAPIRateLimitedError, WebClient, WebClientEvent } from '@slack/web-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type SlackSim, startSlackSim } from '../sim/slack/index.js';
 import { POST_MESSAGE_PER_CHANNEL, RateLimiter } from '../sim/slack/rate-limiter.js';
