@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { type Clock, RealClock } from './clock.js';
+import { apiVersionOf, RESOURCES } from './server/resources.js';
 import type { KubeObject, KubeStore, ResourceName, StoreChange, WatchEventType } from './store-contract.js';
+
+const TYPE_META = new Map(RESOURCES.map((r) => [r.name, { apiVersion: apiVersionOf(r), kind: r.kind }]));
 
 /** A store refusal the HTTP layer turns into a Status (409 AlreadyExists, 404 NotFound). */
 export class StoreError extends Error {
@@ -24,6 +27,8 @@ export interface HistoryEntry {
   resource: ResourceName;
   namespace: string | undefined;
   object: KubeObject;
+  /** For MODIFIED: the object before the change (for selector transitions on watches). */
+  prev?: KubeObject;
   json(): string;
 }
 
@@ -146,7 +151,7 @@ export class MemoryStore implements KubeStore {
   }
 
   create(resource: ResourceName, object: KubeObject): KubeObject {
-    const o = deepCopy(object);
+    const o = withTypeMeta(resource, deepCopy(object));
     o.metadata ??= {};
     const md = o.metadata;
     const table = this.table(resource);
@@ -169,7 +174,7 @@ export class MemoryStore implements KubeStore {
   }
 
   update(resource: ResourceName, object: KubeObject): KubeObject {
-    const o = deepCopy(object);
+    const o = withTypeMeta(resource, deepCopy(object));
     const md = o.metadata;
     const bucket = this.tables.get(resource)?.byNamespace.get(md?.namespace ?? '');
     const prev = bucket?.get(md?.name);
@@ -180,7 +185,7 @@ export class MemoryStore implements KubeStore {
     const rv = ++this.rv;
     md.resourceVersion = String(rv);
     bucket.set(md.name, o);
-    this.emit(rv, 'MODIFIED', resource, o);
+    this.emit(rv, 'MODIFIED', resource, o, prev);
     return deepCopy(o);
   }
 
@@ -227,6 +232,11 @@ export class MemoryStore implements KubeStore {
     return { ok: true, entries: h.slice(lo) };
   }
 
+  /** True while changes after `rv` are still known (a watch or continue token from `rv` works). */
+  canResume(rv: number): boolean {
+    return rv >= this.compactedAt;
+  }
+
   /** Forgets all history: every resourceVersion older than the current one now answers 410 Expired. */
   compact(): void {
     this.history.length = 0;
@@ -243,7 +253,7 @@ export class MemoryStore implements KubeStore {
     return t;
   }
 
-  private emit(rv: number, type: WatchEventType, resource: ResourceName, object: KubeObject): void {
+  private emit(rv: number, type: WatchEventType, resource: ResourceName, object: KubeObject, prev?: KubeObject): void {
     let json: string | undefined;
     const entry: HistoryEntry = {
       rv,
@@ -251,6 +261,7 @@ export class MemoryStore implements KubeStore {
       resource,
       namespace: object.metadata.namespace,
       object,
+      prev,
       json: () => {
         json ??= JSON.stringify(object);
         return json;
@@ -270,6 +281,16 @@ export class MemoryStore implements KubeStore {
       for (const l of [...this.listeners]) l({ type, resource, object: deepCopy(object) });
     }
   }
+}
+
+/** Objects are stored with their apiVersion and kind, as etcd holds them, whoever wrote them. */
+function withTypeMeta(resource: ResourceName, o: KubeObject): KubeObject {
+  const tm = TYPE_META.get(resource);
+  if (tm) {
+    o.apiVersion ??= tm.apiVersion;
+    o.kind ??= tm.kind;
+  }
+  return o;
 }
 
 /** RFC 3339 with whole seconds, as metav1.Time serialises. */

@@ -1,0 +1,143 @@
+import type { Clock } from '../clock.js';
+import { type HistoryEntry, isoSeconds, type MemoryStore } from '../store.js';
+import type { KubeObject } from '../store-contract.js';
+import { applyCreateDefaults } from './defaults.js';
+import { RESOURCES } from './resources.js';
+
+// biome-ignore lint/suspicious/noExplicitAny: wire objects are untyped JSON
+type Any = any;
+
+/** The namespaces every cluster starts with. */
+export const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+
+const OWNER_RESOURCES = new Set(['deployments', 'replicasets', 'statefulsets', 'daemonsets', 'jobs']);
+const DEPENDENT_RESOURCES = ['replicasets', 'pods'];
+
+/** A fake PEM body for the kube-root-ca.crt ConfigMap every namespace gets. */
+const ROOT_CA = '-----BEGIN CERTIFICATE-----\nMIIBsimulatedkubernetesrootcaZGVidWdkZWFk\n-----END CERTIFICATE-----\n';
+
+/**
+ * The control-plane loops the API server's behaviour depends on: every namespace gets a `default`
+ * ServiceAccount and the `kube-root-ca.crt` ConfigMap; a terminating namespace is emptied and then removed; the
+ * garbage collector removes dependents of a deleted owner (background propagation).
+ */
+export function startControllers(store: MemoryStore, clock: Clock): () => void {
+  const now = (): string => isoSeconds(clock.now());
+  const ensureNamespaceContents = (ns: string): void => {
+    if (!store.peek('serviceaccounts', ns, 'default')) {
+      try {
+        store.create('serviceaccounts', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default', namespace: ns } });
+      } catch {
+        /* created meanwhile */
+      }
+    }
+    if (!store.peek('configmaps', ns, 'kube-root-ca.crt')) {
+      try {
+        store.create('configmaps', {
+          apiVersion: 'v1',
+          kind: 'ConfigMap',
+          metadata: { name: 'kube-root-ca.crt', namespace: ns, annotations: { 'kubernetes.io/description': 'Contains a CA bundle that can be used to verify the kube-apiserver when using internal endpoints such as the internal service IP or kubernetes.default.svc. No other usage is guaranteed across distributions of Kubernetes clusters.' } },
+          data: { 'ca.crt': ROOT_CA },
+        });
+      } catch {
+        /* created meanwhile */
+      }
+    }
+  };
+  const finishNamespace = (ns: string): void => {
+    const o = store.peek('namespaces', undefined, ns);
+    if (!o?.metadata.deletionTimestamp) return;
+    if (store.count('pods', ns) > 0) return;
+    for (const r of RESOURCES) if (r.namespaced) for (const x of store.scan(r.name, ns)) store.remove(r.name, ns, x.metadata.name);
+    if (store.peek('namespaces', undefined, ns)) store.remove('namespaces', undefined, ns);
+  };
+  const emptyNamespace = (ns: string): void => {
+    for (const r of RESOURCES) {
+      if (!r.namespaced || r.name === 'pods') continue;
+      for (const x of store.scan(r.name, ns)) store.remove(r.name, ns, x.metadata.name);
+    }
+    for (const p of store.scan('pods', ns)) deletePodGracefully(store, p, undefined, now());
+    finishNamespace(ns);
+  };
+  const collectDependents = (owner: KubeObject): void => {
+    const uid = owner.metadata.uid;
+    const ns = owner.metadata.namespace;
+    for (const res of DEPENDENT_RESOURCES) {
+      for (const d of store.scan(res, ns)) {
+        if (!(d.metadata.ownerReferences ?? []).some((ref: Any) => ref.uid === uid)) continue;
+        if (res === 'pods') deletePodGracefully(store, d, undefined, now());
+        else if (store.peek(res, ns, d.metadata.name)) store.remove(res, ns, d.metadata.name);
+      }
+    }
+  };
+
+  const pending: HistoryEntry[] = [];
+  let scheduled = false;
+  const drain = (): void => {
+    scheduled = false;
+    for (const e of pending.splice(0)) {
+      if (e.resource === 'namespaces') {
+        if (e.type === 'ADDED') ensureNamespaceContents(e.object.metadata.name);
+        if (e.type === 'MODIFIED' && e.object.metadata.deletionTimestamp && !e.prev?.metadata.deletionTimestamp) emptyNamespace(e.object.metadata.name);
+      } else if (e.type === 'DELETED') {
+        if (e.resource === 'pods' && e.namespace) finishNamespace(e.namespace);
+        if (OWNER_RESOURCES.has(e.resource)) collectDependents(e.object);
+      }
+    }
+  };
+  // Deferred to a microtask so that watchers see each change in resourceVersion order.
+  const unsubscribe = store.subscribeRaw((e) => {
+    if (e.resource !== 'namespaces' && e.type !== 'DELETED') return;
+    pending.push(e);
+    if (!scheduled) {
+      scheduled = true;
+      queueMicrotask(drain);
+    }
+  });
+
+  for (const ns of SYSTEM_NAMESPACES) {
+    if (!store.peek('namespaces', undefined, ns)) {
+      const o: KubeObject = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } };
+      applyCreateDefaults('namespaces', o, { now: now(), allocateClusterIP: () => '' });
+      store.create('namespaces', o);
+    }
+    ensureNamespaceContents(ns);
+  }
+  for (const ns of store.scan('namespaces')) ensureNamespaceContents(ns.metadata.name);
+  return unsubscribe;
+}
+
+/**
+ * Graceful pod deletion as the pod registry does it: an unscheduled or finished pod goes at once; otherwise
+ * deletionTimestamp = now + grace and the kubelet removes it once its containers have stopped. A shorter grace
+ * on a second delete shortens the deadline. Returns the pod as the DELETE answers it, and whether it is gone.
+ */
+export function deletePodGracefully(
+  store: MemoryStore,
+  pod: KubeObject,
+  gracePeriodSeconds: number | undefined,
+  nowIso: string,
+  dryRun = false,
+): { object: KubeObject; removed: boolean } {
+  const md = pod.metadata;
+  const phase = pod.status?.phase;
+  let grace = gracePeriodSeconds ?? md.deletionGracePeriodSeconds ?? pod.spec?.terminationGracePeriodSeconds ?? 30;
+  if (!pod.spec?.nodeName || phase === 'Succeeded' || phase === 'Failed') grace = 0;
+  if (grace < 0) grace = 1;
+  const nowMs = Date.parse(nowIso);
+  const deadline = nowMs + grace * 1000;
+  if (md.deletionTimestamp && grace !== 0) {
+    const current = Date.parse(md.deletionTimestamp);
+    if (deadline >= current) return { object: structuredClone(pod), removed: false };
+  }
+  const next = structuredClone(pod);
+  next.metadata.deletionTimestamp = isoSeconds(deadline);
+  next.metadata.deletionGracePeriodSeconds = grace;
+  if (dryRun) return { object: next, removed: false };
+  const hasFinalizers = (md.finalizers ?? []).length > 0;
+  if (grace === 0 && !hasFinalizers) {
+    store.remove('pods', md.namespace, md.name);
+    return { object: next, removed: true };
+  }
+  return { object: store.update('pods', next), removed: false };
+}

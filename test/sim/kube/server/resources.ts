@@ -1,0 +1,90 @@
+/** What the server knows about one resource type: URL name, kind, group/version, scope, discovery data. */
+export interface ResourceInfo {
+  /** Plural, as in URLs: 'pods'. */
+  name: string;
+  singular: string;
+  kind: string;
+  /** '' for the core group. */
+  group: string;
+  version: string;
+  namespaced: boolean;
+  shortNames: string[];
+  /** Subresources served, e.g. ['status', 'log']. */
+  subresources: string[];
+  /** Has a status subresource: main-resource writes keep the stored status. */
+  hasStatus: boolean;
+  categories?: string[];
+}
+
+const core = (
+  name: string,
+  kind: string,
+  namespaced: boolean,
+  shortNames: string[],
+  subresources: string[] = [],
+): ResourceInfo => ({
+  name,
+  singular: kind.toLowerCase(),
+  kind,
+  group: '',
+  version: 'v1',
+  namespaced,
+  shortNames,
+  subresources,
+  hasStatus: subresources.includes('status'),
+});
+
+const grouped = (
+  group: string,
+  name: string,
+  kind: string,
+  shortNames: string[],
+  subresources: string[] = ['status'],
+): ResourceInfo => ({
+  name,
+  singular: kind.toLowerCase(),
+  kind,
+  group,
+  version: 'v1',
+  namespaced: true,
+  shortNames,
+  subresources,
+  hasStatus: subresources.includes('status'),
+  categories: ['all'],
+});
+
+/** Every resource the simulated server serves. */
+export const RESOURCES: readonly ResourceInfo[] = [
+  core('namespaces', 'Namespace', false, ['ns'], ['status']),
+  core('nodes', 'Node', false, ['no'], ['status']),
+  { ...core('pods', 'Pod', true, ['po'], ['status', 'log', 'ephemeralcontainers']), categories: ['all'] },
+  core('events', 'Event', true, ['ev']),
+  { ...core('services', 'Service', true, ['svc'], ['status']), categories: ['all'] },
+  core('serviceaccounts', 'ServiceAccount', true, ['sa']),
+  core('configmaps', 'ConfigMap', true, ['cm']),
+  core('secrets', 'Secret', true, []),
+  grouped('apps', 'deployments', 'Deployment', ['deploy']),
+  grouped('apps', 'replicasets', 'ReplicaSet', ['rs']),
+  grouped('apps', 'statefulsets', 'StatefulSet', ['sts']),
+  grouped('apps', 'daemonsets', 'DaemonSet', ['ds']),
+  grouped('batch', 'jobs', 'Job', []),
+];
+
+const byPath = new Map(RESOURCES.map((r) => [`${r.group}/${r.version}/${r.name}`, r]));
+
+/** The resource served at /api/v1/<name> (group '') or /apis/<group>/<version>/<name>. */
+export function findResource(group: string, version: string, name: string): ResourceInfo | undefined {
+  return byPath.get(`${group}/${version}/${name}`);
+}
+
+/** The `apiVersion` objects of this resource carry: 'v1' or 'apps/v1'. */
+export function apiVersionOf(r: ResourceInfo): string {
+  return r.group ? `${r.group}/${r.version}` : r.version;
+}
+
+/** The group/versions served, in discovery order. */
+export const GROUPS: readonly { group: string; version: string }[] = [
+  { group: 'apps', version: 'v1' },
+  { group: 'batch', version: 'v1' },
+  { group: 'authorization.k8s.io', version: 'v1' },
+];

@@ -1,0 +1,328 @@
+import { isDeepStrictEqual } from 'node:util';
+import type { KubeObject } from '../store-contract.js';
+import { fieldErr, type StatusCause } from './status.js';
+
+// biome-ignore lint/suspicious/noExplicitAny: wire objects are untyped JSON
+type Any = any;
+
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+
+const LABEL_MSG =
+  "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
+const SUBDOMAIN_MSG =
+  "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
+const DNS1035_MSG =
+  "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')";
+
+/** Errors for a DNS-1123 label (container, volume, namespace names). */
+export function checkDnsLabel(field: string, v: string, out: StatusCause[]): void {
+  if (v.length > 63) out.push(fieldErr.invalid(field, v, 'must be no more than 63 characters'));
+  if (!DNS1123_LABEL.test(v)) out.push(fieldErr.invalid(field, v, LABEL_MSG));
+}
+
+function checkSubdomain(field: string, v: string, out: StatusCause[]): void {
+  if (v.length > 253) out.push(fieldErr.invalid(field, v, 'must be no more than 253 characters'));
+  if (!DNS1123_SUBDOMAIN.test(v)) out.push(fieldErr.invalid(field, v, SUBDOMAIN_MSG));
+}
+
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+const QUALIFIED_NAME = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
+
+function checkMeta(resource: string, md: Any, out: StatusCause[]): void {
+  if (!md.name) out.push(fieldErr.required('metadata.name', 'name or generateName is required'));
+  else if (resource === 'namespaces') checkDnsLabel('metadata.name', md.name, out);
+  else if (resource === 'services') {
+    if (!DNS1035_LABEL.test(md.name) || md.name.length > 63) out.push(fieldErr.invalid('metadata.name', md.name, DNS1035_MSG));
+  } else checkSubdomain('metadata.name', md.name, out);
+  for (const [k, v] of Object.entries(md.labels ?? {})) {
+    if (!QUALIFIED_NAME.test(k))
+      out.push(fieldErr.invalid('metadata.labels', k, "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')"));
+    if (typeof v !== 'string' || v.length > 63 || !LABEL_VALUE.test(v))
+      out.push(fieldErr.invalid('metadata.labels', v, "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')"));
+  }
+  for (const k of Object.keys(md.annotations ?? {}))
+    if (!QUALIFIED_NAME.test(k)) out.push(fieldErr.invalid('metadata.annotations', k, "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character"));
+}
+
+const inRange = (field: string, v: unknown, lo: number, hi: number, out: StatusCause[]): void => {
+  if (typeof v === 'number' && (v < lo || v > hi)) out.push(fieldErr.invalid(field, v, `must be between ${lo} and ${hi}, inclusive`));
+};
+
+function checkProbe(path: string, p: Any, kind: 'liveness' | 'readiness' | 'startup', out: StatusCause[]): void {
+  if (!p) return;
+  const handlers = ['exec', 'httpGet', 'tcpSocket', 'grpc'].filter((h) => p[h]);
+  if (handlers.length === 0) out.push(fieldErr.required(path, 'must specify a handler type'));
+  else if (handlers.length > 1) out.push(fieldErr.forbidden(`${path}.${handlers[1]}`, 'may not specify more than 1 handler type'));
+  if (kind !== 'readiness' && p.successThreshold !== undefined && p.successThreshold !== 1)
+    out.push(fieldErr.invalid(`${path}.successThreshold`, p.successThreshold, 'must be 1'));
+  if (p.httpGet && p.httpGet.port === undefined) out.push(fieldErr.required(`${path}.httpGet.port`));
+  if (p.exec && !p.exec.command?.length) out.push(fieldErr.required(`${path}.exec.command`));
+}
+
+const EPHEMERAL_FORBIDDEN = ['ports', 'livenessProbe', 'readinessProbe', 'startupProbe', 'lifecycle', 'resources'];
+
+function checkContainer(path: string, c: Any, volumes: Set<string>, kind: 'container' | 'init' | 'ephemeral', out: StatusCause[]): void {
+  if (!c.name) out.push(fieldErr.required(`${path}.name`));
+  else checkDnsLabel(`${path}.name`, c.name, out);
+  if (!c.image) out.push(fieldErr.required(`${path}.image`));
+  if (c.imagePullPolicy && !['Always', 'IfNotPresent', 'Never'].includes(c.imagePullPolicy))
+    out.push(fieldErr.notSupported(`${path}.imagePullPolicy`, c.imagePullPolicy, ['Always', 'IfNotPresent', 'Never']));
+  if (c.terminationMessagePolicy && !['File', 'FallbackToLogsOnError'].includes(c.terminationMessagePolicy))
+    out.push(fieldErr.notSupported(`${path}.terminationMessagePolicy`, c.terminationMessagePolicy, ['File', 'FallbackToLogsOnError']));
+  (c.ports ?? []).forEach((p: Any, i: number) => {
+    const pp = `${path}.ports[${i}]`;
+    if (!p.containerPort) out.push(fieldErr.required(`${pp}.containerPort`));
+    else inRange(`${pp}.containerPort`, p.containerPort, 1, 65535, out);
+    if (p.hostPort) inRange(`${pp}.hostPort`, p.hostPort, 1, 65535, out);
+    if (p.protocol && !['TCP', 'UDP', 'SCTP'].includes(p.protocol)) out.push(fieldErr.notSupported(`${pp}.protocol`, p.protocol, ['SCTP', 'TCP', 'UDP']));
+  });
+  (c.env ?? []).forEach((e: Any, i: number) => {
+    if (!e.name) out.push(fieldErr.required(`${path}.env[${i}].name`));
+    if (e.value && e.valueFrom) out.push(fieldErr.invalid(`${path}.env[${i}].valueFrom`, '', 'may not be specified when `value` is not empty'));
+  });
+  (c.volumeMounts ?? []).forEach((m: Any, i: number) => {
+    const mp = `${path}.volumeMounts[${i}]`;
+    if (!m.name) out.push(fieldErr.required(`${mp}.name`));
+    else if (!volumes.has(m.name)) out.push(fieldErr.notFound(`${mp}.name`, m.name));
+    if (!m.mountPath) out.push(fieldErr.required(`${mp}.mountPath`));
+  });
+  if (kind === 'ephemeral') {
+    for (const f of EPHEMERAL_FORBIDDEN)
+      if (c[f] !== undefined && !(f === 'resources' && Object.keys(c[f]).length === 0))
+        out.push(fieldErr.forbidden(`${path}.${f}`, 'cannot be set for an Ephemeral Container'));
+    return;
+  }
+  checkProbe(`${path}.livenessProbe`, c.livenessProbe, 'liveness', out);
+  checkProbe(`${path}.readinessProbe`, c.readinessProbe, 'readiness', out);
+  checkProbe(`${path}.startupProbe`, c.startupProbe, 'startup', out);
+  if (kind === 'init' && c.restartPolicy !== 'Always') {
+    for (const f of ['livenessProbe', 'readinessProbe', 'startupProbe'])
+      if (c[f]) out.push(fieldErr.forbidden(`${path}.${f}`, 'may not be set for init containers without restartPolicy=Always'));
+  }
+}
+
+const VOLUME_SOURCES = ['hostPath', 'emptyDir', 'secret', 'configMap', 'persistentVolumeClaim', 'projected', 'downwardAPI', 'nfs', 'csi', 'ephemeral', 'image', 'gcePersistentDisk', 'awsElasticBlockStore', 'gitRepo', 'iscsi', 'glusterfs', 'rbd', 'flexVolume', 'cinder', 'cephfs', 'flocker', 'fc', 'azureFile', 'azureDisk', 'vsphereVolume', 'quobyte', 'photonPersistentDisk', 'portworxVolume', 'scaleIO', 'storageos'];
+
+/** Validates a PodSpec (pods and pod templates), with field paths under `path`. */
+export function checkPodSpec(path: string, spec: Any, out: StatusCause[], opts: { template?: boolean } = {}): void {
+  if (!spec || typeof spec !== 'object') {
+    out.push(fieldErr.required(path));
+    return;
+  }
+  const volumes = new Set<string>();
+  (spec.volumes ?? []).forEach((v: Any, i: number) => {
+    const vp = `${path}.volumes[${i}]`;
+    if (!v.name) out.push(fieldErr.required(`${vp}.name`));
+    else {
+      checkDnsLabel(`${vp}.name`, v.name, out);
+      if (volumes.has(v.name)) out.push(fieldErr.duplicate(`${vp}.name`, v.name));
+      volumes.add(v.name);
+    }
+    const sources = VOLUME_SOURCES.filter((s) => v[s] !== undefined);
+    if (sources.length === 0) out.push(fieldErr.required(vp, 'must specify a volume type'));
+    else if (sources.length > 1) out.push(fieldErr.forbidden(`${vp}.${sources[1]}`, 'may not specify more than 1 volume type'));
+    if (v.hostPath && !v.hostPath.path) out.push(fieldErr.required(`${vp}.hostPath.path`));
+    if (v.persistentVolumeClaim && !v.persistentVolumeClaim.claimName) out.push(fieldErr.required(`${vp}.persistentVolumeClaim.claimName`));
+  });
+  const names = new Set<string>();
+  const dup = (p: string, c: Any): void => {
+    if (!c.name) return;
+    if (names.has(c.name)) out.push(fieldErr.duplicate(`${p}.name`, c.name));
+    names.add(c.name);
+  };
+  (spec.initContainers ?? []).forEach((c: Any, i: number) => {
+    checkContainer(`${path}.initContainers[${i}]`, c, volumes, 'init', out);
+    dup(`${path}.initContainers[${i}]`, c);
+  });
+  if (!Array.isArray(spec.containers) || spec.containers.length === 0) out.push(fieldErr.required(`${path}.containers`));
+  else
+    spec.containers.forEach((c: Any, i: number) => {
+      checkContainer(`${path}.containers[${i}]`, c, volumes, 'container', out);
+      dup(`${path}.containers[${i}]`, c);
+    });
+  if (spec.ephemeralContainers?.length && !opts.template) {
+    out.push(fieldErr.forbidden(`${path}.ephemeralContainers`, 'cannot be set on create'));
+  }
+  if (spec.restartPolicy && !['Always', 'OnFailure', 'Never'].includes(spec.restartPolicy))
+    out.push(fieldErr.notSupported(`${path}.restartPolicy`, spec.restartPolicy, ['Always', 'OnFailure', 'Never']));
+  if (spec.dnsPolicy && !['ClusterFirstWithHostNet', 'ClusterFirst', 'Default', 'None'].includes(spec.dnsPolicy))
+    out.push(fieldErr.notSupported(`${path}.dnsPolicy`, spec.dnsPolicy, ['ClusterFirstWithHostNet', 'ClusterFirst', 'Default', 'None']));
+  if (spec.activeDeadlineSeconds !== undefined) inRange(`${path}.activeDeadlineSeconds`, spec.activeDeadlineSeconds, 1, 2147483647, out);
+  if (spec.serviceAccountName) checkSubdomain(`${path}.serviceAccountName`, spec.serviceAccountName, out);
+  (spec.tolerations ?? []).forEach((t: Any, i: number) => {
+    if (t.operator && !['Exists', 'Equal'].includes(t.operator)) out.push(fieldErr.notSupported(`${path}.tolerations[${i}].operator`, t.operator, ['Equal', 'Exists']));
+    if (t.effect && !['NoSchedule', 'PreferNoSchedule', 'NoExecute'].includes(t.effect)) out.push(fieldErr.notSupported(`${path}.tolerations[${i}].effect`, t.effect, ['NoExecute', 'NoSchedule', 'PreferNoSchedule']));
+  });
+}
+
+function selectorMatches(sel: Any, labels: Record<string, string>): boolean {
+  for (const [k, v] of Object.entries(sel?.matchLabels ?? {})) if (labels[k] !== v) return false;
+  for (const e of sel?.matchExpressions ?? []) {
+    const has = e.key in labels;
+    const val = labels[e.key];
+    if (e.operator === 'In' && !(has && e.values?.includes(val))) return false;
+    if (e.operator === 'NotIn' && has && e.values?.includes(val)) return false;
+    if (e.operator === 'Exists' && !has) return false;
+    if (e.operator === 'DoesNotExist' && has) return false;
+  }
+  return true;
+}
+
+const goMap = (m: Record<string, string>): string =>
+  `map[string]string{${Object.entries(m)
+    .map(([k, v]) => `"${k}":"${v}"`)
+    .join(', ')}}`;
+
+function checkWorkload(resource: string, o: Any, out: StatusCause[]): void {
+  const s = o.spec;
+  if (!s) {
+    out.push(fieldErr.required('spec'));
+    return;
+  }
+  const tmplLabels = s.template?.metadata?.labels ?? {};
+  if (!s.selector) out.push(fieldErr.required('spec.selector'));
+  else if (!Object.keys(s.selector.matchLabels ?? {}).length && !(s.selector.matchExpressions ?? []).length)
+    out.push(fieldErr.invalid('spec.selector', s.selector, 'empty selector is invalid for deployment'));
+  else if (!selectorMatches(s.selector, tmplLabels))
+    out.push(fieldErr.invalidRaw('spec.template.metadata.labels', goMap(tmplLabels), '`selector` does not match template `labels`'));
+  if (!s.template) out.push(fieldErr.required('spec.template'));
+  else checkPodSpec('spec.template.spec', s.template.spec, out, { template: true });
+  const rp = s.template?.spec?.restartPolicy;
+  if (resource === 'jobs') {
+    if (rp !== 'Never' && rp !== 'OnFailure') out.push(fieldErr.notSupported('spec.template.spec.restartPolicy', rp ?? '', ['OnFailure', 'Never']));
+  } else if (rp && rp !== 'Always') out.push(fieldErr.notSupported('spec.template.spec.restartPolicy', rp, ['Always']));
+  if (typeof s.replicas === 'number' && s.replicas < 0) out.push(fieldErr.invalid('spec.replicas', s.replicas, 'must be greater than or equal to 0'));
+}
+
+/** Field errors of a new object (after defaulting), as the type's create validation finds them. */
+export function validateCreate(resource: string, o: KubeObject): StatusCause[] {
+  const out: StatusCause[] = [];
+  checkMeta(resource, o.metadata ?? {}, out);
+  switch (resource) {
+    case 'pods':
+      checkPodSpec('spec', o.spec, out);
+      break;
+    case 'deployments':
+    case 'replicasets':
+    case 'statefulsets':
+    case 'daemonsets':
+      checkWorkload(resource, o, out);
+      break;
+    case 'jobs':
+      // The job controller's generated selector always matches; only a manual one is checked.
+      checkWorkload(resource, o, out);
+      break;
+    case 'services': {
+      const s = o.spec ?? {};
+      if (!['ClusterIP', 'NodePort', 'LoadBalancer', 'ExternalName'].includes(s.type))
+        out.push(fieldErr.notSupported('spec.type', s.type, ['ClusterIP', 'ExternalName', 'LoadBalancer', 'NodePort']));
+      if (s.type !== 'ExternalName' && s.clusterIP !== 'None' && !(s.ports ?? []).length) out.push(fieldErr.required('spec.ports'));
+      (s.ports ?? []).forEach((p: Any, i: number) => {
+        if (!p.port) out.push(fieldErr.required(`spec.ports[${i}].port`));
+        else inRange(`spec.ports[${i}].port`, p.port, 1, 65535, out);
+        if ((s.ports.length > 1) && !p.name) out.push(fieldErr.required(`spec.ports[${i}].name`));
+      });
+      break;
+    }
+    case 'events':
+      if (o.involvedObject?.namespace && o.involvedObject.namespace !== o.metadata.namespace)
+        out.push(fieldErr.invalid('involvedObject.namespace', o.involvedObject.namespace, 'does not match event.namespace'));
+      if (!o.reason && !o.reportingComponent) {
+        /* core/v1 events tolerate a missing reason */
+      }
+      break;
+    case 'configmaps':
+    case 'secrets':
+      for (const k of Object.keys(o.data ?? {}))
+        if (!/^[-._a-zA-Z0-9]+$/.test(k) || k.length > 253)
+          out.push(fieldErr.invalid(`data[${k}]`, k, "a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')"));
+      break;
+  }
+  return out;
+}
+
+const POD_UPDATE_FORBIDDEN =
+  'pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)';
+
+/** Field errors of an update of `old` into `next` (immutable fields), after the type's create-time checks. */
+export function validateUpdate(resource: string, old: KubeObject, next: KubeObject): StatusCause[] {
+  const out: StatusCause[] = [];
+  checkMeta(resource, next.metadata, out);
+  if (resource === 'pods') {
+    const os = old.spec;
+    const ns = next.spec ?? {};
+    (ns.containers ?? []).forEach((c: Any, i: number) => {
+      if (!c.image) out.push(fieldErr.required(`spec.containers[${i}].image`));
+    });
+    (ns.initContainers ?? []).forEach((c: Any, i: number) => {
+      if (!c.image) out.push(fieldErr.required(`spec.initContainers[${i}].image`));
+    });
+    if (os.activeDeadlineSeconds !== undefined) {
+      if (ns.activeDeadlineSeconds === undefined)
+        out.push(fieldErr.invalid('spec.activeDeadlineSeconds', 'null', 'must not update from a positive integer to nil value'));
+      else if (ns.activeDeadlineSeconds > os.activeDeadlineSeconds)
+        out.push(fieldErr.invalid('spec.activeDeadlineSeconds', ns.activeDeadlineSeconds, 'must be less than or equal to previous value'));
+    } else if (ns.activeDeadlineSeconds !== undefined) inRange('spec.activeDeadlineSeconds', ns.activeDeadlineSeconds, 1, 2147483647, out);
+    // Everything else in the spec is frozen: compare with the mutable fields copied across.
+    const mutable = structuredClone(os);
+    (mutable.containers ?? []).forEach((c: Any, i: number) => {
+      if (ns.containers?.[i]) c.image = ns.containers[i].image;
+    });
+    (mutable.initContainers ?? []).forEach((c: Any, i: number) => {
+      if (ns.initContainers?.[i]) c.image = ns.initContainers[i].image;
+    });
+    mutable.activeDeadlineSeconds = ns.activeDeadlineSeconds;
+    const oldTol: Any[] = os.tolerations ?? [];
+    const newTol: Any[] = ns.tolerations ?? [];
+    if (oldTol.every((t) => newTol.some((u) => isDeepStrictEqual(t, u)))) mutable.tolerations = ns.tolerations;
+    if ((os.terminationGracePeriodSeconds ?? 0) < 0 && ns.terminationGracePeriodSeconds === 1) mutable.terminationGracePeriodSeconds = 1;
+    if ((ns.schedulingGates ?? []).every((g: Any) => (os.schedulingGates ?? []).some((h: Any) => h.name === g.name))) mutable.schedulingGates = ns.schedulingGates;
+    const strip = (s: Any): Any => JSON.parse(JSON.stringify({ ...s, activeDeadlineSeconds: s.activeDeadlineSeconds }));
+    if (!isDeepStrictEqual(strip(mutable), strip(ns))) out.push(fieldErr.forbidden('spec', POD_UPDATE_FORBIDDEN));
+  }
+  if (['deployments', 'replicasets', 'statefulsets', 'daemonsets'].includes(resource)) {
+    checkWorkload(resource, next, out);
+    if (!isDeepStrictEqual(old.spec?.selector, next.spec?.selector))
+      out.push(fieldErr.invalid('spec.selector', next.spec?.selector, 'field is immutable'));
+  }
+  if (resource === 'jobs') {
+    if (!isDeepStrictEqual(old.spec?.selector, next.spec?.selector)) out.push(fieldErr.invalid('spec.selector', next.spec?.selector, 'field is immutable'));
+    if (!isDeepStrictEqual(old.spec?.template, next.spec?.template)) out.push(fieldErr.invalid('spec.template', next.spec?.template, 'field is immutable'));
+  }
+  if ((resource === 'configmaps' || resource === 'secrets') && old.immutable === true) {
+    if (!isDeepStrictEqual(old.data, next.data)) out.push(fieldErr.forbidden('data', 'field is immutable when `immutable` is set'));
+    if (next.immutable !== true) out.push(fieldErr.forbidden('immutable', 'field is immutable when `immutable` is set'));
+  }
+  if (resource === 'services' && old.spec?.clusterIP && old.spec.clusterIP !== next.spec?.clusterIP && old.spec.type !== 'ExternalName')
+    out.push(fieldErr.invalid('spec.clusterIPs[0]', next.spec?.clusterIP ?? '', 'may not change once set'));
+  return out;
+}
+
+/** Field errors of an ephemeralcontainers update: existing ones are frozen, new ones are checked. */
+export function validateEphemeral(old: KubeObject, next: KubeObject): StatusCause[] {
+  const out: StatusCause[] = [];
+  const before: Any[] = old.spec.ephemeralContainers ?? [];
+  const after: Any[] = next.spec.ephemeralContainers ?? [];
+  for (const [i, e] of before.entries()) {
+    const now = after.find((a) => a.name === e.name);
+    if (!now) out.push(fieldErr.forbidden('spec.ephemeralContainers', `existing ephemeral containers "${e.name}" may not be removed`));
+    else if (!isDeepStrictEqual(now, e)) out.push(fieldErr.forbidden(`spec.ephemeralContainers[${i}]`, `existing ephemeral containers "${e.name}" may not be changed`));
+  }
+  const volumes = new Set<string>((old.spec.volumes ?? []).map((v: Any) => v.name));
+  const taken = new Set<string>([...(old.spec.containers ?? []), ...(old.spec.initContainers ?? [])].map((c: Any) => c.name));
+  const regular = new Set<string>([...(old.spec.containers ?? []), ...(old.spec.initContainers ?? [])].map((c: Any) => c.name));
+  after.forEach((c, i) => {
+    const p = `spec.ephemeralContainers[${i}]`;
+    if (before.some((b) => b.name === c.name)) {
+      taken.add(c.name);
+      return;
+    }
+    checkContainer(p, c, volumes, 'ephemeral', out);
+    if (c.name && taken.has(c.name)) out.push(fieldErr.duplicate(`${p}.name`, c.name));
+    taken.add(c.name);
+    if (c.targetContainerName && !regular.has(c.targetContainerName)) out.push(fieldErr.notFound(`${p}.targetContainerName`, c.targetContainerName));
+  });
+  return out;
+}
