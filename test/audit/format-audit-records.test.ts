@@ -44,6 +44,19 @@ describe('the /debugdead audit listing', () => {
     expect(text.split('\n').map((l) => l.split(' ')[3])).toEqual(['button.clicked', 'approval.granted']);
   });
 
+  it('leaves out the oldest records, and says how many, when the listing is too long for one message', () => {
+    const many = Array.from({ length: 200 }, (_, i) => ({
+      ...base,
+      target: { cluster: 'prod', namespace: 'shop', pod: `pod-${i}` },
+    }));
+    const text = formatAuditRecords(many, { maxChars: 1000 });
+    expect(text.length).toBeLessThanOrEqual(1000);
+    const lines = text.split('\n');
+    expect(lines[0]).toBe(`_${200 - (lines.length - 1)} older record(s) not shown; ask for fewer._`);
+    expect(lines.at(-1)).toContain('pod-199');
+    expect(formatAuditRecords(many).length).toBeLessThanOrEqual(4000);
+  });
+
   it('says so when nothing matches', () => {
     expect(formatAuditRecords([])).toBe('No audit records match.');
   });
