@@ -16,7 +16,7 @@ const ERROR_LINE =
 
 /** Lines that continue a stack trace: Java/JS "at ...", Python "File ...", Go goroutine dumps, "Caused by". */
 const STACK_LINE =
-  /^\s+at\s|^\s+File "|^\s*Caused by:|^goroutine \d+|^\s+\S+\.go:\d+|^\s*\.\.\. \d+ more|^\s{2,}\S|^\t|^[\w.$]+(Error|Exception)\b/;
+  /^\s+at\s|^\s+File "|^\s*Caused by:|^goroutine \d+|^\[signal |^[\w./*()-]+\(.*\)$|^\s+\S+\.go:\d+|^\s*\.\.\. \d+ more|^\s{2,}\S|^\t|^[\w.$]+(Error|Exception)\b/;
 
 /** Strips terminal colour codes and other control characters that loggers leave in. */
 function clean(line: string): string {
@@ -46,10 +46,8 @@ export function pickLogLines(text: string, options: PickLogOptions = {}): string
   let inStack = false;
   for (let i = 0; i < tail.length; i++) {
     const line = tail[i] ?? '';
-    if (line.trim() === '') {
-      inStack = false;
-      continue;
-    }
+    // A blank line does not end a trace: Go separates the panic from its goroutine dump with one.
+    if (line.trim() === '') continue;
     if (ERROR_LINE.test(line)) {
       keep.add(i);
       inStack = true;
