@@ -87,6 +87,9 @@ export class DeliveryHub {
     build: (ids: { responseUrl: string; triggerId: string }) => Record<string, unknown>,
     opts: { source?: ClickSource; signing?: Signing } = {},
   ): Delivery {
+    if (this.target.mode === 'http' && !this.target.url) {
+      throw new Error('HTTP delivery needs the bot request URL: call sim.deliverOverHttp(url) first');
+    }
     const id = this.state.id('R');
     const responseUrl = `${this.baseUrl}/response/${id}`;
     const triggerId = `${Date.now()}.${this.state.id('')}.${id.toLowerCase()}`;
@@ -137,8 +140,7 @@ export class DeliveryHub {
   }
 
   private async postHttp(delivery: Delivery, signing: Signing): Promise<void> {
-    const url = this.target.url;
-    if (!url) throw new Error('HTTP delivery needs a target url (sim.deliverOverHttp(url))');
+    const url = this.target.url as string;
     // Slash commands arrive as form fields; interactions as one form field `payload` holding JSON (reference).
     const body =
       delivery.kind === 'slash_commands'
@@ -158,7 +160,9 @@ export class DeliveryHub {
       const text = await res.text();
       delivery.httpStatus = res.status;
       if (res.status !== 200) {
-        this.finish(delivery, false, `dispatch_failed`);
+        // [U] the exact notice Slack shows for a non-200 answer is not in the reference; `dispatch_failed` is
+        // what Slack's client reports for a request URL that fails.
+        this.finish(delivery, false, 'dispatch_failed');
         return;
       }
       let response: Record<string, unknown> | undefined;
@@ -286,8 +290,14 @@ export class DeliveryHub {
     return this.socket.unacked().map((e) => e.envelope_id);
   }
 
+  /** Stops the ack timers and settles pending deliveries, so no test stays awaiting a closed simulator. */
   close(): void {
     for (const t of this.timers.values()) clearTimeout(t);
     this.timers.clear();
+    for (const [id, resolve] of this.settle) {
+      const delivery = this.find(id);
+      if (delivery) resolve(delivery);
+    }
+    this.settle.clear();
   }
 }
