@@ -1,0 +1,98 @@
+#!/usr/bin/env node
+/**
+ * The `debugdead` command line (also `kubectl debugdead` as a plugin):
+ *   diagnose <pod> [-n ns] [-c container] [--json]      the same diagnosis the bot posts, in a terminal
+ *   clone-manifest <pod> -n <ns> [-c container]          the debug clone the bot would create, as YAML
+ *   node-shell-manifest <node>                           the node-shell pod the bot would create, as YAML
+ *   run                                                  the bot itself (configuration: README)
+ */
+import { parseArgs } from 'node:util';
+import { runDiagnoseCommand } from './cli/diagnose-command.js';
+import { runManifestCommand } from './cli/manifest-command.js';
+import { runBotCommand } from './cli/run-command.js';
+
+const USAGE = `Usage:
+  debugdead diagnose <pod> [-n <namespace>] [-c <container>] [--json] [--kubeconfig <file>] [--context <name>]
+  debugdead clone-manifest <pod> -n <namespace> [-c <container>] [--kubeconfig <file>]
+  debugdead node-shell-manifest <node>
+  debugdead run
+Exit codes: 0 done, 1 the pod could not be diagnosed or the manifest built, 2 usage error.`;
+
+async function main(argv: string[]): Promise<number> {
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(argv);
+  } catch (e) {
+    process.stderr.write(`${(e as Error).message}\n\n${USAGE}\n`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  const [command, target, ...extra] = positionals;
+  if (values.help || command === 'help' || command === undefined) {
+    process.stdout.write(`${USAGE}\n`);
+    return command === undefined && !values.help ? 2 : 0;
+  }
+  if (extra.length) {
+    process.stderr.write(`unexpected argument(s): ${extra.join(' ')}\n\n${USAGE}\n`);
+    return 2;
+  }
+  const kube = { kubeconfigPath: values.kubeconfig, context: values.context };
+  switch (command) {
+    case 'diagnose':
+      if (!target) return usage('diagnose needs a pod name');
+      return runDiagnoseCommand({
+        pod: target,
+        namespace: values.namespace,
+        container: values.container,
+        json: values.json ?? false,
+        kube,
+      });
+    case 'clone-manifest':
+      if (!target) return usage('clone-manifest needs a pod name');
+      return runManifestCommand({
+        kind: 'clone',
+        pod: target,
+        namespace: values.namespace,
+        container: values.container,
+        kube,
+      });
+    case 'node-shell-manifest':
+      if (!target) return usage('node-shell-manifest needs a node name');
+      return runManifestCommand({ kind: 'node-shell', node: target, kube });
+    case 'run':
+      return runBotCommand();
+    default:
+      return usage(`unknown command "${command}"`);
+  }
+}
+
+function parse(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      namespace: { type: 'string', short: 'n' },
+      container: { type: 'string', short: 'c' },
+      json: { type: 'boolean' },
+      kubeconfig: { type: 'string' },
+      context: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+}
+
+function usage(problem: string): number {
+  process.stderr.write(`${problem}\n\n${USAGE}\n`);
+  return 2;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e) => {
+    process.stderr.write(`debugdead: ${(e as Error).message}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,58 @@
+import type { Redis } from 'ioredis';
+import type { JobProgressState } from '../render/index.js';
+import type { ChatMessage } from './chat-port.js';
+
+/** Where a diagnosis was posted and what it said, plus the progress of each action taken from it. */
+export interface BoardEntry {
+  channel: string;
+  ts: string;
+  message: ChatMessage;
+  /** Progress of each action, by slot (`c0`, `n`). */
+  actions: Record<string, JobProgressState>;
+}
+
+/**
+ * The diagnosis message and its actions' progress, in Redis. The parent message is re-composed from it at each
+ * step, so two actions progressing at once (a clone and a node shell) never overwrite each other's lines.
+ */
+export class DiagnosisBoard {
+  constructor(private readonly options: { redis: Redis; prefix: string }) {}
+
+  async save(
+    id: string,
+    entry: { channel: string; ts: string; message: ChatMessage },
+    ttlSeconds: number,
+  ): Promise<void> {
+    await this.options.redis
+      .multi()
+      .hset(this.key(id), 'channel', entry.channel, 'ts', entry.ts, 'message', JSON.stringify(entry.message))
+      .expire(this.key(id), ttlSeconds)
+      .exec();
+  }
+
+  async get(id: string): Promise<BoardEntry | undefined> {
+    const hash = await this.options.redis.hgetall(this.key(id));
+    if (!hash.channel || !hash.ts || !hash.message) return undefined;
+    const actions: Record<string, JobProgressState> = {};
+    for (const [field, value] of Object.entries(hash)) {
+      if (field.startsWith('a:')) actions[field.slice(2)] = JSON.parse(value) as JobProgressState;
+    }
+    return { channel: hash.channel, ts: hash.ts, message: JSON.parse(hash.message) as ChatMessage, actions };
+  }
+
+  /** Records an action's state; keeps the entry alive at least `keepForSeconds` (a pod outlives the buttons' TTL). */
+  async setAction(id: string, slot: string, state: JobProgressState, keepForSeconds = 0): Promise<void> {
+    const multi = this.options.redis.multi().hset(this.key(id), `a:${slot}`, JSON.stringify(state));
+    if (keepForSeconds > 0) multi.expire(this.key(id), Math.ceil(keepForSeconds), 'GT');
+    await multi.exec();
+  }
+
+  async getAction(id: string, slot: string): Promise<JobProgressState | undefined> {
+    const value = await this.options.redis.hget(this.key(id), `a:${slot}`);
+    return value ? (JSON.parse(value) as JobProgressState) : undefined;
+  }
+
+  private key(id: string): string {
+    return `${this.options.prefix}:board:${id}`;
+  }
+}
