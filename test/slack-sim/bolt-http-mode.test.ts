@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { App, LogLevel } from '@slack/bolt';
+import { App, LogLevel, RespondError } from '@slack/bolt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SlackSim, startSlackSim } from '../sim/slack/index.js';
 
@@ -8,6 +8,7 @@ describe('the real Bolt app over signed HTTP (default HTTPReceiver)', () => {
   let sim: SlackSim;
   let app: App;
   const handled: string[] = [];
+  const respondErrors: unknown[] = [];
 
   beforeAll(async () => {
     sim = await startSlackSim({ rateLimits: false });
@@ -49,6 +50,10 @@ describe('the real Bolt app over signed HTTP (default HTTPReceiver)', () => {
     app.action('clone', async ({ ack, body, action }) => {
       await ack();
       handled.push(`click:${(action as { value?: string }).value}:${body.user.id}`);
+    });
+    app.action('chatty', async ({ ack, respond }) => {
+      await ack();
+      for (let i = 1; i <= 6; i++) await respond({ text: `update ${i}` }).catch((e) => respondErrors.push(e));
     });
     // Bolt 5: App.start(listenOptions) resolves with the receiver's node:http Server; port 0 picks a free port.
     const server = (await app.start({ port: 0, host: '127.0.0.1' })) as Server;
@@ -119,6 +124,29 @@ describe('the real Bolt app over signed HTTP (default HTTPReceiver)', () => {
     expect(delivery.httpStatus).toBe(401);
     expect(delivery.acked).toBe(false);
     expect(handled.slice(before)).toEqual([]);
+  });
+
+  it('a sixth respond() through the same response_url throws RespondError', async () => {
+    await app.client.chat.postMessage({
+      channel: 'C_INCIDENT',
+      text: 'chatty',
+      blocks: [
+        {
+          type: 'actions',
+          elements: [{ type: 'button', action_id: 'chatty', text: { type: 'plain_text', text: 'Go' } }],
+        },
+      ],
+    });
+    const msg = sim.channel('C_INCIDENT').latest()!;
+    await sim.user('U_BOB').click(msg, 'chatty');
+    await sim.waitFor(() => respondErrors.length === 1, 5000, 'the refused sixth respond()');
+    expect(respondErrors[0]).toBeInstanceOf(RespondError);
+    expect(
+      sim
+        .ephemerals('U_BOB')
+        .filter((e) => e.text.startsWith('update '))
+        .map((e) => e.text),
+    ).toEqual(['update 1', 'update 2', 'update 3', 'update 4', 'update 5']);
   });
 
   it('a forged click is refused with 401', async () => {
