@@ -1,0 +1,1145 @@
+import { createHash } from 'node:crypto';
+import type { Clock } from '../clock.js';
+import { isoSeconds } from '../store.js';
+import type { KubeObject, KubeStore, StoreChange } from '../store-contract.js';
+import type { ContainerRule } from './behaviour.js';
+import { EventRecorder, type InvolvedObject } from './event-recorder.js';
+import { lookupImage, normaliseImage } from './image-catalogue.js';
+import { missingEnvConfig, missingVolumeConfig } from './missing-config.js';
+import { planContainer, pullFailure, type RunPlan } from './plan-container.js';
+import { podPhase } from './pod-phase.js';
+import { podRequests } from './pod-requests.js';
+import { qosClass } from './qos-class.js';
+import { fallbackMessage, type InstanceLog, type LogParams, renderLog } from './render-log.js';
+import { type NodeUsage, schedulePod } from './schedule-pod.js';
+
+type Json = any;
+
+/** Options of the simulated kubelet and scheduler; all times are on the injected Clock. */
+export interface KubeletOptions {
+  /** Between a container exiting and the kubelet acting on it (the PLEG relist). @defaultValue 1000 */
+  syncDelayMs?: number;
+  /** Longest a graceful stop takes before a deleted pod is removed; the pod's grace period caps it. @defaultValue 1000 */
+  stopMs?: number;
+  /** How often unschedulable pods are retried (the scheduler's unschedulable-queue flush). @defaultValue 300000 */
+  rescheduleMs?: number;
+  /** How often a missing ConfigMap/Secret (env or volume) is looked for again. @defaultValue 10000 */
+  configRetryMs?: number;
+  /** Rules consulted before the built-in image catalogue, first match wins; see {@link Kubelet.addRule}. */
+  rules?: ContainerRule[];
+}
+
+export const KUBELET_DEFAULTS = {
+  syncDelayMs: 1000,
+  stopMs: 1000,
+  rescheduleMs: 300_000,
+  configRetryMs: 10_000,
+  rules: [],
+} satisfies Required<KubeletOptions>;
+
+/** The kubelet's crash back-off (pkg/kubelet/kubelet.go): 10 s doubling to 5 min, forgotten after 10 min. */
+const BACKOFF_INITIAL_MS = 10_000;
+const BACKOFF_MAX_MS = 300_000;
+const BACKOFF_RESET_MS = 2 * BACKOFF_MAX_MS;
+
+/** The answer to a `pods/{name}/log` request once the API server has resolved the container. */
+export type LogResult = { status: 200; body: string } | { status: 400; message: string };
+
+interface Instance {
+  id: string;
+  startedAt: number;
+  finishedAt?: number;
+  restart: number;
+}
+
+type Step = 'idle' | 'pulling' | 'waiting' | 'running' | 'exited' | 'done';
+
+interface ContainerRun {
+  name: string;
+  spec: Json;
+  init: boolean;
+  sidecar: boolean;
+  fieldPath: string;
+  plan?: RunPlan;
+  step: Step;
+  state: Json;
+  lastState: Json;
+  restartCount: number;
+  created: number;
+  ready: boolean;
+  started: boolean;
+  everStarted: boolean;
+  containerID?: string;
+  imageID: string;
+  cur?: Instance;
+  last?: Instance;
+  backoff?: { delay: number; updatedAt: number };
+  pullBackoff?: { delay: number; updatedAt: number };
+  timer?: unknown;
+}
+
+interface Condition {
+  status: 'True' | 'False';
+  reason?: string;
+  message?: string;
+  since: number;
+}
+
+interface PodRun {
+  ns: string;
+  name: string;
+  uid: string;
+  node: string;
+  hostIP: string;
+  podIP: string;
+  startTime: number;
+  spec: Json;
+  containers: ContainerRun[];
+  conditions: Map<string, Condition>;
+  sandboxReady: boolean;
+  terminal?: { phase: 'Failed' | 'Succeeded'; reason: string; message: string };
+  deleting: boolean;
+  podTimer?: unknown;
+  deadlineTimer?: unknown;
+}
+
+const key = (ns: string, name: string): string => `${ns}/${name}`;
+const iso = isoSeconds;
+const EPOCH = '1970-01-01T00:00:00Z';
+
+/** `1.5s`, `823ms`: Go's time.Duration String for the durations we print. */
+function goDuration(ms: number): string {
+  if (ms < 1000) return `${ms}ms`;
+  if (ms % 60_000 === 0 && ms >= 60_000) return `${ms / 60_000}m0s`;
+  if (ms >= 60_000) return `${Math.floor(ms / 60_000)}m${(ms % 60_000) / 1000}s`;
+  return `${ms / 1000}s`;
+}
+
+function hex(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** `Always` for `:latest` or no tag, otherwise `IfNotPresent`, as the API server defaults it. */
+function pullPolicy(c: Json): string {
+  if (c.imagePullPolicy) return c.imagePullPolicy;
+  const image: string = c.image ?? '';
+  if (image.includes('@')) return 'IfNotPresent';
+  const tail = image.split('/').pop() ?? '';
+  return !tail.includes(':') || tail.endsWith(':latest') ? 'Always' : 'IfNotPresent';
+}
+
+/**
+ * The simulated kubelets of every node plus the default scheduler, driven by store changes and the injected Clock.
+ * Pods without `spec.nodeName` are scheduled; bound pods have their containers run according to rules (see
+ * behaviour.ts, image-catalogue.ts); status, events and per-instance logs follow what a real kubelet 1.32 writes.
+ *
+ * State is kept only for pods it drives; pods that arrive already Running (the scale helper's) are just accounted
+ * for, which keeps 50,000 idle pods cheap.
+ */
+export class Kubelet {
+  private readonly opts: Required<KubeletOptions>;
+  private readonly rules: ContainerRule[];
+  private readonly events: EventRecorder;
+  private readonly runs = new Map<string, PodRun>();
+  /** Requests of every pod counted against a node, by pod key. */
+  private readonly accounted = new Map<string, { node: string; cpuMillis: number; memoryBytes: number }>();
+  private readonly usage = new Map<string, { cpuMillis: number; memoryBytes: number; pods: number }>();
+  private readonly pending = new Set<string>();
+  private readonly images = new Map<string, Set<string>>();
+  private readonly ipCounters = new Map<string, number>();
+  private readonly deleting = new Map<string, unknown>();
+  private rescheduleTimer: unknown;
+  private unsubscribe?: () => void;
+  private queue: { change: StoreChange; own: boolean }[] = [];
+  private draining = false;
+  private drainQueued = false;
+  private writing = 0;
+
+  constructor(
+    private readonly store: KubeStore,
+    private readonly clock: Clock,
+    opts: KubeletOptions = {},
+  ) {
+    this.opts = { ...KUBELET_DEFAULTS, ...opts };
+    this.rules = [...this.opts.rules];
+    this.events = new EventRecorder(store, clock);
+  }
+
+  /**
+   * Adds a container behaviour rule after the existing ones (first match wins). Containers already started keep
+   * their plan; rules apply to containers started afterwards.
+   */
+  addRule(rule: ContainerRule): void {
+    this.rules.push(rule);
+  }
+
+  /** Subscribes to the store and takes charge of the pods already in it. */
+  start(): void {
+    if (this.unsubscribe) return;
+    const raw = (this.store as { subscribeRaw?: (l: (e: StoreChange) => void) => () => void }).subscribeRaw;
+    // The MemoryStore's raw feed skips a deep copy per change, which matters at 50,000 pods; we only read it.
+    // Reactions run after the change has reached every other listener (a microtask later), never inside the
+    // store's emit: an update made there would reach later watchers before the change that caused it.
+    const listen = (change: StoreChange): void => {
+      if (change.resource !== 'pods' && change.resource !== 'nodes') return;
+      this.queue.push({ change, own: this.writing > 0 });
+      if (this.drainQueued || this.draining) return;
+      this.drainQueued = true;
+      queueMicrotask(() => this.drain());
+    };
+    this.unsubscribe = raw ? raw.call(this.store, listen) : this.store.subscribe(listen);
+    for (const node of this.store.list('nodes'))
+      this.queue.push({ change: { type: 'ADDED', resource: 'nodes', object: node }, own: false });
+    for (const pod of this.store.list('pods'))
+      this.queue.push({ change: { type: 'ADDED', resource: 'pods', object: pod }, own: false });
+    this.drain();
+  }
+
+  /** Unsubscribes and cancels every timer; pods stay as they are. */
+  stop(): void {
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+    for (const run of this.runs.values()) this.clearTimers(run);
+    for (const t of this.deleting.values()) this.clock.clearTimeout(t);
+    this.deleting.clear();
+    if (this.rescheduleTimer !== undefined) this.clock.clearTimeout(this.rescheduleTimer);
+    this.rescheduleTimer = undefined;
+  }
+
+  /**
+   * Processes the store changes not yet handled, synchronously. Changes are otherwise handled a microtask after
+   * they happen; tests that write to the store and look at once call this (or await a tick).
+   */
+  flush(): void {
+    this.drain();
+  }
+
+  // ---------------------------------------------------------------- change handling
+
+  private write<T>(fn: () => T): T {
+    this.writing++;
+    try {
+      return fn();
+    } finally {
+      this.writing--;
+    }
+  }
+
+  private drain(): void {
+    this.drainQueued = false;
+    if (this.draining) return;
+    this.draining = true;
+    try {
+      for (let item = this.queue.shift(); item; item = this.queue.shift()) {
+        if (item.own) continue;
+        try {
+          this.handle(item.change);
+        } catch (err) {
+          // A pod deleted under our feet (404) or a conflicting write must not stop the kubelet.
+          if (!(err instanceof Error && err.name === 'StoreError')) throw err;
+        }
+      }
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  /** `change.object` may be the store's own object (raw feed) and stale by now: read only, re-read to write. */
+  private handle(change: StoreChange): void {
+    const o = change.object;
+    if (change.resource === 'nodes') {
+      if (change.type !== 'DELETED') this.retryPending();
+      return;
+    }
+    const k = key(o.metadata.namespace, o.metadata.name);
+    if (change.type === 'DELETED') {
+      this.forgetPod(k, o.metadata.uid);
+      return;
+    }
+    const run = this.runs.get(k);
+    if (run && run.uid !== o.metadata.uid) this.forgetPod(k, run.uid);
+    if (!o.spec?.nodeName) {
+      if (o.metadata.deletionTimestamp) {
+        this.removePod(o.metadata.namespace, o.metadata.name);
+        return;
+      }
+      const fresh = this.store.get('pods', o.metadata.namespace, o.metadata.name);
+      if (fresh && fresh.metadata.uid === o.metadata.uid && !fresh.spec?.nodeName) this.schedule(fresh);
+      return;
+    }
+    if (o.metadata.deletionTimestamp) {
+      this.beginDeletion(o);
+      return;
+    }
+    if (this.runs.has(k)) return;
+    if (this.isAlreadyRunning(o)) {
+      this.account(k, o, o.spec.nodeName);
+      return;
+    }
+    const fresh = this.store.get('pods', o.metadata.namespace, o.metadata.name);
+    if (!fresh || fresh.metadata.uid !== o.metadata.uid || fresh.metadata.deletionTimestamp) return;
+    this.account(k, fresh, fresh.spec.nodeName);
+    this.startPod(fresh);
+  }
+
+  /** A pod written with a running status (the scale helper's): adopted as is, with no timers of its own. */
+  private isAlreadyRunning(pod: KubeObject): boolean {
+    const phase = pod.status?.phase;
+    return (phase === 'Running' || phase === 'Succeeded' || phase === 'Failed') && !!pod.status?.containerStatuses;
+  }
+
+  private forgetPod(k: string, uid: string): void {
+    const run = this.runs.get(k);
+    if (run && run.uid === uid) {
+      this.clearTimers(run);
+      this.runs.delete(k);
+    }
+    const t = this.deleting.get(k);
+    if (t !== undefined) this.clock.clearTimeout(t);
+    this.deleting.delete(k);
+    this.events.forget(uid);
+    this.pending.delete(k);
+    if (this.release(k)) this.retryPending();
+  }
+
+  private clearTimers(run: PodRun): void {
+    for (const c of run.containers) if (c.timer !== undefined) this.clock.clearTimeout(c.timer);
+    for (const c of run.containers) c.timer = undefined;
+    if (run.podTimer !== undefined) this.clock.clearTimeout(run.podTimer);
+    if (run.deadlineTimer !== undefined) this.clock.clearTimeout(run.deadlineTimer);
+    run.podTimer = undefined;
+    run.deadlineTimer = undefined;
+  }
+
+  // ---------------------------------------------------------------- scheduler
+
+  private account(k: string, pod: KubeObject, node: string): void {
+    if (this.accounted.has(k)) return;
+    if (pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed') return;
+    const req = podRequests(pod);
+    this.accounted.set(k, { node, ...req });
+    const u = this.usage.get(node) ?? { cpuMillis: 0, memoryBytes: 0, pods: 0 };
+    u.cpuMillis += req.cpuMillis;
+    u.memoryBytes += req.memoryBytes;
+    u.pods++;
+    this.usage.set(node, u);
+  }
+
+  private release(k: string): boolean {
+    const a = this.accounted.get(k);
+    if (!a) return false;
+    this.accounted.delete(k);
+    const u = this.usage.get(a.node);
+    if (u) {
+      u.cpuMillis -= a.cpuMillis;
+      u.memoryBytes -= a.memoryBytes;
+      u.pods--;
+    }
+    return true;
+  }
+
+  private retryPending(): void {
+    for (const k of [...this.pending]) {
+      const [ns, name] = k.split('/') as [string, string];
+      const pod = this.store.get('pods', ns, name);
+      if (!pod || pod.spec?.nodeName) {
+        this.pending.delete(k);
+        continue;
+      }
+      this.schedule(pod);
+    }
+  }
+
+  private schedule(pod: KubeObject): void {
+    const k = key(pod.metadata.namespace, pod.metadata.name);
+    const now = this.clock.now();
+    if ((pod.spec?.schedulingGates ?? []).length > 0) {
+      this.setUnscheduled(pod, 'SchedulingGated', 'Scheduling is blocked due to non-empty scheduling gates');
+      return;
+    }
+    const nodes: NodeUsage[] = this.store.list('nodes').map((node) => ({
+      node,
+      ...(this.usage.get(node.metadata.name) ?? { cpuMillis: 0, memoryBytes: 0, pods: 0 }),
+    }));
+    const req = podRequests(pod);
+    const result = schedulePod(pod, req, nodes);
+    if (!result.ok) {
+      this.setUnscheduled(pod, 'Unschedulable', result.message);
+      this.event(this.ref(pod), 'Warning', 'FailedScheduling', result.message, 'default-scheduler');
+      this.pending.add(k);
+      this.armReschedule();
+      return;
+    }
+    this.pending.delete(k);
+    pod.spec.nodeName = result.nodeName;
+    pod.status = {
+      ...(pod.status ?? {}),
+      phase: 'Pending',
+      conditions: [{ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: iso(now) }],
+    };
+    this.write(() => this.store.update('pods', pod));
+    this.event(
+      this.ref(pod),
+      'Normal',
+      'Scheduled',
+      `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to ${result.nodeName}`,
+      'default-scheduler',
+    );
+    this.account(k, pod, result.nodeName);
+    this.startPod(pod);
+  }
+
+  private setUnscheduled(pod: KubeObject, reason: string, message: string): void {
+    const prev = (pod.status?.conditions ?? []).find((c: Json) => c.type === 'PodScheduled');
+    if (prev && prev.status === 'False' && prev.reason === reason && prev.message === message) return;
+    pod.status = {
+      ...(pod.status ?? {}),
+      phase: 'Pending',
+      conditions: [
+        {
+          type: 'PodScheduled',
+          status: 'False',
+          lastProbeTime: null,
+          lastTransitionTime: prev?.status === 'False' ? prev.lastTransitionTime : iso(this.clock.now()),
+          reason,
+          message,
+        },
+      ],
+    };
+    this.write(() => this.store.update('pods', pod));
+  }
+
+  private armReschedule(): void {
+    if (this.rescheduleTimer !== undefined) return;
+    this.rescheduleTimer = this.clock.setTimeout(() => {
+      this.rescheduleTimer = undefined;
+      this.retryPending();
+      this.drain();
+      if (this.pending.size > 0) this.armReschedule();
+    }, this.opts.rescheduleMs);
+  }
+
+  // ---------------------------------------------------------------- events
+
+  private ref(pod: KubeObject, fieldPath?: string): InvolvedObject {
+    return {
+      kind: 'Pod',
+      namespace: pod.metadata.namespace,
+      name: pod.metadata.name,
+      uid: pod.metadata.uid,
+      apiVersion: 'v1',
+      ...(fieldPath ? { fieldPath } : {}),
+    };
+  }
+
+  private runRef(run: PodRun, c?: ContainerRun): InvolvedObject {
+    return {
+      kind: 'Pod',
+      namespace: run.ns,
+      name: run.name,
+      uid: run.uid,
+      apiVersion: 'v1',
+      ...(c ? { fieldPath: c.fieldPath } : {}),
+    };
+  }
+
+  private event(
+    obj: InvolvedObject,
+    type: 'Normal' | 'Warning',
+    reason: string,
+    message: string,
+    component: 'kubelet' | 'default-scheduler',
+    host?: string,
+  ): void {
+    this.events.record(obj, type, reason, message, host ? { component, host } : { component });
+  }
+
+  private kev(
+    run: PodRun,
+    c: ContainerRun | undefined,
+    type: 'Normal' | 'Warning',
+    reason: string,
+    message: string,
+  ): void {
+    this.event(this.runRef(run, c), type, reason, message, 'kubelet', run.node);
+  }
+
+  // ---------------------------------------------------------------- pod lifecycle
+
+  private startPod(pod: KubeObject): void {
+    const nodeName: string = pod.spec.nodeName;
+    const node = this.store.get('nodes', undefined, nodeName);
+    // A pod bound to a node that does not exist stays Pending for ever, as it does in a real cluster.
+    if (!node) return;
+    const now = this.clock.now();
+    const addresses: Json[] = node.status?.addresses ?? [];
+    const hostIP: string = addresses.find((a) => a.type === 'InternalIP')?.address ?? '10.0.0.1';
+    const n = (this.ipCounters.get(nodeName) ?? 1) + 1;
+    this.ipCounters.set(nodeName, n);
+    const cidr: string = node.spec?.podCIDR ?? `10.244.${this.nodeIndex(nodeName)}.0/24`;
+    const base = cidr.split('/')[0]!.split('.').slice(0, 3).join('.');
+    const hostNetwork = !!pod.spec.hostNetwork;
+    const spec = pod.spec;
+    const inits: Json[] = spec.initContainers ?? [];
+    const containers: ContainerRun[] = [
+      ...inits.map((c) => this.newContainer(c, true, 'PodInitializing')),
+      ...(spec.containers ?? []).map((c: Json) =>
+        this.newContainer(
+          c,
+          false,
+          inits.some((i) => i.restartPolicy !== 'Always') ? 'PodInitializing' : 'ContainerCreating',
+        ),
+      ),
+    ];
+    const scheduled = (pod.status?.conditions ?? []).find((c: Json) => c.type === 'PodScheduled');
+    const run: PodRun = {
+      ns: pod.metadata.namespace,
+      name: pod.metadata.name,
+      uid: pod.metadata.uid,
+      node: nodeName,
+      hostIP,
+      podIP: hostNetwork ? hostIP : `${base}.${n % 254 || 254}`,
+      startTime: now,
+      spec,
+      containers,
+      conditions: new Map([
+        ['PodScheduled', { status: 'True', since: scheduled ? Date.parse(scheduled.lastTransitionTime) || now : now }],
+      ]),
+      sandboxReady: false,
+      deleting: false,
+    };
+    this.runs.set(key(run.ns, run.name), run);
+    if (typeof spec.activeDeadlineSeconds === 'number') {
+      run.deadlineTimer = this.clock.setTimeout(
+        () => this.act(run, () => this.deadlineExceeded(run)),
+        spec.activeDeadlineSeconds * 1000,
+      );
+    }
+    this.mountVolumes(run);
+    this.writeStatus(run);
+  }
+
+  private nodeIndex(node: string): number {
+    const m = /(\d+)$/.exec(node);
+    return m ? Number(m[1]) : 1 + (Number.parseInt(hex(node).slice(0, 2), 16) % 200);
+  }
+
+  private newContainer(spec: Json, init: boolean, waitingReason: string): ContainerRun {
+    return {
+      name: spec.name,
+      spec,
+      init,
+      sidecar: init && spec.restartPolicy === 'Always',
+      fieldPath: init ? `spec.initContainers{${spec.name}}` : `spec.containers{${spec.name}}`,
+      step: 'idle',
+      state: { waiting: { reason: waitingReason } },
+      lastState: {},
+      restartCount: 0,
+      created: 0,
+      ready: false,
+      started: false,
+      everStarted: false,
+      imageID: '',
+    };
+  }
+
+  /** Runs `fn` for a pod still driven by us, then writes its status and processes the changes it caused. */
+  private act(run: PodRun, fn: () => void): void {
+    if (this.runs.get(key(run.ns, run.name)) !== run) return;
+    try {
+      fn();
+      this.writeStatus(run);
+    } catch (err) {
+      if (!(err instanceof Error && err.name === 'StoreError')) throw err;
+    }
+    this.drain();
+  }
+
+  private lookup = (resource: 'configmaps' | 'secrets', ns: string, name: string): KubeObject | undefined =>
+    this.store.get(resource, ns, name);
+
+  /** Volumes first: a missing ConfigMap/Secret volume keeps the pod in ContainerCreating with FailedMount events. */
+  private mountVolumes(run: PodRun): void {
+    const missing = missingVolumeConfig(run.spec, run.ns, this.lookup);
+    if (missing) {
+      this.kev(run, undefined, 'Warning', 'FailedMount', missing);
+      run.podTimer = this.clock.setTimeout(() => this.act(run, () => this.mountVolumes(run)), this.opts.configRetryMs);
+      return;
+    }
+    run.podTimer = undefined;
+    run.sandboxReady = true;
+    this.sync(run);
+  }
+
+  /** Starts what may start: init containers one at a time in order (native sidecars once started), then the rest. */
+  private sync(run: PodRun): void {
+    if (run.terminal || run.deleting || !run.sandboxReady) return;
+    for (const c of run.containers) {
+      if (!c.init) {
+        if (c.step === 'idle') this.startContainer(run, c);
+        continue;
+      }
+      if (c.sidecar) {
+        if (c.step === 'idle') this.startContainer(run, c);
+        if (!c.everStarted) return;
+        continue;
+      }
+      if (c.step === 'done' && c.state.terminated?.exitCode === 0) continue;
+      if (c.step === 'idle') this.startContainer(run, c);
+      return;
+    }
+  }
+
+  private pullMs(image: string): number {
+    return 400 + (Number.parseInt(hex(image).slice(0, 4), 16) % 1200);
+  }
+
+  private startContainer(run: PodRun, c: ContainerRun): void {
+    const image: string = c.spec.image ?? '';
+    const now = this.clock.now();
+    c.step = 'pulling';
+    const failure = pullFailure(image, this.rules);
+    const nodeImages = this.images.get(run.node) ?? new Set<string>();
+    this.images.set(run.node, nodeImages);
+    if (failure) {
+      this.kev(run, c, 'Normal', 'Pulling', `Pulling image "${image}"`);
+      c.timer = this.clock.setTimeout(() => this.act(run, () => this.pullFailed(run, c, failure)), this.pullMs(image));
+      return;
+    }
+    if (nodeImages.has(image) && pullPolicy(c.spec) !== 'Always') {
+      this.kev(run, c, 'Normal', 'Pulled', `Container image "${image}" already present on machine`);
+      this.create(run, c);
+      return;
+    }
+    this.kev(run, c, 'Normal', 'Pulling', `Pulling image "${image}"`);
+    const ms = this.pullMs(image);
+    c.timer = this.clock.setTimeout(
+      () =>
+        this.act(run, () => {
+          c.timer = undefined;
+          nodeImages.add(image);
+          const size = lookupImage(image).sizeBytes;
+          const took = goDuration(this.clock.now() - now);
+          this.kev(
+            run,
+            c,
+            'Normal',
+            'Pulled',
+            `Successfully pulled image "${image}" in ${took} (${took} including waiting). Image size: ${size} bytes.`,
+          );
+          this.create(run, c);
+        }),
+      ms,
+    );
+  }
+
+  /** ErrImagePull now, ImagePullBackOff at the next sync, another try when the image back-off ends. */
+  private pullFailed(run: PodRun, c: ContainerRun, message: string): void {
+    const image: string = c.spec.image ?? '';
+    const now = this.clock.now();
+    c.timer = undefined;
+    c.step = 'waiting';
+    this.kev(run, c, 'Warning', 'Failed', `Failed to pull image "${image}": ${message}`);
+    this.kev(run, c, 'Warning', 'Failed', 'Error: ErrImagePull');
+    c.state = { waiting: { reason: 'ErrImagePull', message } };
+    const b = c.pullBackoff;
+    c.pullBackoff =
+      !b || now - b.updatedAt > BACKOFF_RESET_MS
+        ? { delay: BACKOFF_INITIAL_MS, updatedAt: now }
+        : { delay: Math.min(b.delay * 2, BACKOFF_MAX_MS), updatedAt: now };
+    const delay = c.pullBackoff.delay;
+    c.timer = this.clock.setTimeout(
+      () =>
+        this.act(run, () => {
+          const msg = `Back-off pulling image "${image}"`;
+          this.kev(run, c, 'Normal', 'BackOff', msg);
+          this.kev(run, c, 'Warning', 'Failed', 'Error: ImagePullBackOff');
+          c.state = { waiting: { reason: 'ImagePullBackOff', message: msg } };
+          c.timer = this.clock.setTimeout(
+            () => this.act(run, () => this.startContainer(run, c)),
+            Math.max(0, delay - this.opts.syncDelayMs),
+          );
+        }),
+      this.opts.syncDelayMs,
+    );
+  }
+
+  private plan(run: PodRun, c: ContainerRun): RunPlan {
+    c.plan ??= planContainer(c.spec, { podSpec: run.spec, isInit: c.init, rules: this.rules });
+    return c.plan;
+  }
+
+  /** Builds the container config (env references), creates and starts the container. */
+  private create(run: PodRun, c: ContainerRun): void {
+    const now = this.clock.now();
+    c.timer = undefined;
+    const missing = missingEnvConfig(c.spec, run.ns, this.lookup);
+    if (missing) {
+      c.step = 'waiting';
+      c.state = { waiting: { reason: 'CreateContainerConfigError', message: missing } };
+      this.kev(run, c, 'Warning', 'Failed', `Error: ${missing}`);
+      c.timer = this.clock.setTimeout(() => this.act(run, () => this.startContainer(run, c)), this.opts.configRetryMs);
+      return;
+    }
+    const plan = this.plan(run, c);
+    if (c.state.terminated) {
+      c.lastState = { terminated: c.state.terminated };
+      c.last = c.cur;
+    }
+    c.created++;
+    c.restartCount = c.created - 1;
+    c.containerID = `containerd://${hex(`${run.uid}/${c.name}/${c.created}`)}`;
+    c.imageID = `${normaliseImage(c.spec.image ?? '').replace(/:[^:/]+$/, '')}@sha256:${hex(c.spec.image ?? '')}`;
+    c.cur = { id: c.containerID, startedAt: now, restart: c.restartCount };
+    this.kev(run, c, 'Normal', 'Created', `Created container: ${c.name}`);
+    if (plan.kind === 'startError') {
+      this.kev(run, c, 'Warning', 'Failed', `Error: ${plan.message}`);
+      this.exited(run, c, { exitCode: 128, reason: 'StartError', message: plan.message, startedAt: EPOCH });
+      return;
+    }
+    this.kev(run, c, 'Normal', 'Started', `Started container ${c.name}`);
+    c.step = 'running';
+    c.state = { running: { startedAt: iso(now) } };
+    c.ready = !c.init || c.sidecar;
+    c.started = true;
+    c.everStarted = true;
+    if (plan.kind === 'exit') {
+      c.timer = this.clock.setTimeout(
+        () =>
+          this.act(run, () =>
+            this.exited(run, c, {
+              exitCode: plan.exitCode,
+              reason: plan.reason,
+              ...(plan.reason === 'OOMKilled' ? { signal: 9 } : {}),
+            }),
+          ),
+        plan.afterMs,
+      );
+    } else if (plan.kind === 'failLiveness') {
+      this.probe(run, c, plan.probeMessage, 1);
+    }
+    if (c.sidecar) this.sync(run);
+  }
+
+  /** Schedules liveness probe failure number `n`; at failureThreshold the container is killed and restarted. */
+  private probe(run: PodRun, c: ContainerRun, message: string, n: number): void {
+    const p = c.spec.livenessProbe ?? {};
+    const period = (p.periodSeconds ?? 10) * 1000;
+    const first = Math.max((p.initialDelaySeconds ?? 0) * 1000, 1000);
+    const threshold = p.failureThreshold ?? 3;
+    const startedAt = c.cur?.startedAt ?? this.clock.now();
+    const at = startedAt + first + (n - 1) * period;
+    c.timer = this.clock.setTimeout(
+      () =>
+        this.act(run, () => {
+          c.timer = undefined;
+          this.kev(
+            run,
+            c,
+            'Warning',
+            'Unhealthy',
+            `Liveness probe failed: ${message.replaceAll('{{podIP}}', run.podIP)}`,
+          );
+          if (n < threshold) {
+            this.probe(run, c, message, n + 1);
+            return;
+          }
+          this.kev(run, c, 'Normal', 'Killing', `Container ${c.name} failed liveness probe, will be restarted`);
+          const grace = p.terminationGracePeriodSeconds ?? run.spec.terminationGracePeriodSeconds ?? 30;
+          c.timer = this.clock.setTimeout(
+            () => this.act(run, () => this.exited(run, c, { exitCode: 137, reason: 'Error', signal: 9 })),
+            Math.min(grace * 1000, this.opts.stopMs),
+          );
+        }),
+      Math.max(0, at - this.clock.now()),
+    );
+  }
+
+  private instanceLog(run: PodRun, inst: Instance, c: ContainerRun): InstanceLog {
+    return {
+      startedAt: inst.startedAt,
+      ...(inst.finishedAt !== undefined ? { finishedAt: inst.finishedAt } : {}),
+      script: c.plan && c.plan.kind !== 'startError' ? c.plan.script : [],
+      vars: { restart: inst.restart, pod: run.name, podIP: run.podIP },
+    };
+  }
+
+  /** The container's process ended: record it, then restart it (with back-off) or leave it stopped. */
+  private exited(
+    run: PodRun,
+    c: ContainerRun,
+    t: { exitCode: number; reason: string; signal?: number; message?: string; startedAt?: string },
+  ): void {
+    const now = this.clock.now();
+    if (c.timer !== undefined) this.clock.clearTimeout(c.timer);
+    c.timer = undefined;
+    const inst = c.cur;
+    if (inst) inst.finishedAt = now;
+    let message = t.message;
+    if (
+      message === undefined &&
+      t.exitCode !== 0 &&
+      c.spec.terminationMessagePolicy === 'FallbackToLogsOnError' &&
+      inst
+    ) {
+      const text = fallbackMessage(this.instanceLog(run, inst, c), now);
+      if (text) message = text;
+    }
+    c.state = {
+      terminated: {
+        exitCode: t.exitCode,
+        ...(t.signal ? { signal: t.signal } : {}),
+        reason: t.reason,
+        ...(message ? { message } : {}),
+        startedAt: t.startedAt ?? iso(inst?.startedAt ?? now),
+        finishedAt: iso(now),
+        containerID: c.containerID,
+      },
+    };
+    c.ready = c.init && !c.sidecar && t.exitCode === 0;
+    c.started = false;
+    c.step = 'exited';
+    const podPolicy = run.spec.restartPolicy ?? 'Always';
+    const policy = c.sidecar ? 'Always' : c.init ? (podPolicy === 'Never' ? 'Never' : 'OnFailure') : podPolicy;
+    const restart = policy === 'Always' || (policy === 'OnFailure' && t.exitCode !== 0);
+    if (!restart) {
+      c.step = 'done';
+      if (c.init && t.exitCode === 0) this.sync(run);
+      this.afterPhaseChange(run);
+      return;
+    }
+    c.timer = this.clock.setTimeout(() => this.act(run, () => this.restart(run, c)), this.opts.syncDelayMs);
+  }
+
+  /**
+   * The kubelet's doBackOff: the first restart is immediate; after that the container waits in CrashLoopBackOff
+   * for the current back-off, which doubles (10 s → 5 min) at each restart and resets after 10 min without a
+   * restart.
+   */
+  private restart(run: PodRun, c: ContainerRun): void {
+    const now = this.clock.now();
+    c.timer = undefined;
+    const finishedAt = c.cur?.finishedAt ?? now;
+    const b = c.backoff;
+    if (!b || finishedAt - b.updatedAt > BACKOFF_RESET_MS) {
+      c.backoff = { delay: BACKOFF_INITIAL_MS, updatedAt: now };
+      this.startContainer(run, c);
+      return;
+    }
+    const until = finishedAt + b.delay;
+    if (until <= now) {
+      c.backoff = { delay: Math.min(b.delay * 2, BACKOFF_MAX_MS), updatedAt: now };
+      this.startContainer(run, c);
+      return;
+    }
+    c.lastState = { terminated: c.state.terminated };
+    c.last = c.cur;
+    c.cur = undefined;
+    c.step = 'waiting';
+    const podName = `${run.name}_${run.ns}(${run.uid})`;
+    c.state = {
+      waiting: {
+        reason: 'CrashLoopBackOff',
+        message: `back-off ${goDuration(b.delay)} restarting failed container=${c.name} pod=${podName}`,
+      },
+    };
+    this.kev(run, c, 'Warning', 'BackOff', `Back-off restarting failed container ${c.name} in pod ${podName}`);
+    c.timer = this.clock.setTimeout(
+      () =>
+        this.act(run, () => {
+          c.timer = undefined;
+          c.backoff = { delay: Math.min(b.delay * 2, BACKOFF_MAX_MS), updatedAt: this.clock.now() };
+          this.startContainer(run, c);
+        }),
+      until - now,
+    );
+  }
+
+  /** activeDeadlineSeconds passed: the kubelet kills the pod's containers and fails it (pkg/kubelet/active_deadline.go). */
+  private deadlineExceeded(run: PodRun): void {
+    run.deadlineTimer = undefined;
+    if (run.terminal) return;
+    const message = 'Pod was active on the node longer than the specified deadline';
+    this.kev(run, undefined, 'Warning', 'DeadlineExceeded', message);
+    this.stopAll(run, true);
+    run.terminal = { phase: 'Failed', reason: 'DeadlineExceeded', message };
+    this.afterPhaseChange(run);
+  }
+
+  /** Kills every running container (Killing events) and cancels every pending start. */
+  private stopAll(run: PodRun, announce: boolean): void {
+    const now = this.clock.now();
+    for (const c of run.containers) {
+      if (c.timer !== undefined) this.clock.clearTimeout(c.timer);
+      c.timer = undefined;
+      if (c.step === 'running') {
+        if (announce) this.kev(run, c, 'Normal', 'Killing', `Stopping container ${c.name}`);
+        if (c.cur) c.cur.finishedAt = now;
+        c.state = {
+          terminated: {
+            exitCode: 137,
+            signal: 9,
+            reason: 'Error',
+            startedAt: iso(c.cur?.startedAt ?? now),
+            finishedAt: iso(now),
+            containerID: c.containerID,
+          },
+        };
+        c.ready = false;
+        c.started = false;
+      }
+      c.step = 'done';
+    }
+    if (run.podTimer !== undefined) this.clock.clearTimeout(run.podTimer);
+    run.podTimer = undefined;
+  }
+
+  /** A pod that reached Succeeded or Failed no longer holds its requests on the node. */
+  private afterPhaseChange(run: PodRun): void {
+    const phase = this.phaseOf(run);
+    if (phase !== 'Succeeded' && phase !== 'Failed') return;
+    if (run.deadlineTimer !== undefined) this.clock.clearTimeout(run.deadlineTimer);
+    run.deadlineTimer = undefined;
+    if (this.release(key(run.ns, run.name))) this.retryPending();
+  }
+
+  // ---------------------------------------------------------------- deletion
+
+  /**
+   * Graceful deletion: the API server set deletionTimestamp; the kubelet stops the containers (Killing events),
+   * reports them terminated and removes the pod once they are down (capped by the grace period).
+   */
+  private beginDeletion(pod: KubeObject): void {
+    const k = key(pod.metadata.namespace, pod.metadata.name);
+    if (this.deleting.has(k)) return;
+    const grace: number = pod.metadata.deletionGracePeriodSeconds ?? pod.spec?.terminationGracePeriodSeconds ?? 30;
+    const run = this.runs.get(k);
+    if (run) {
+      run.deleting = true;
+      this.clearTimers(run);
+      for (const c of run.containers) {
+        if (c.step === 'running') this.kev(run, c, 'Normal', 'Killing', `Stopping container ${c.name}`);
+      }
+    } else {
+      for (const cs of pod.status?.containerStatuses ?? []) {
+        if (cs.state?.running) {
+          this.event(
+            this.ref(pod, `spec.containers{${cs.name}}`),
+            'Normal',
+            'Killing',
+            `Stopping container ${cs.name}`,
+            'kubelet',
+            pod.spec.nodeName,
+          );
+        }
+      }
+    }
+    const finish = (): void => {
+      this.deleting.delete(k);
+      const current = this.store.get('pods', pod.metadata.namespace, pod.metadata.name);
+      if (!current || current.metadata.uid !== pod.metadata.uid) return;
+      // With finalizers the API server keeps the object until they are gone; the kubelet's part is done.
+      const keep = (current.metadata.finalizers ?? []).length > 0;
+      if (run && grace > 0) {
+        this.stopAll(run, false);
+        const phase = this.phaseOf(run);
+        run.terminal = { phase: phase === 'Succeeded' ? 'Succeeded' : 'Failed', reason: '', message: '' };
+        this.writeStatus(run);
+      }
+      if (!keep) this.removePod(pod.metadata.namespace, pod.metadata.name);
+    };
+    if (grace <= 0) {
+      finish();
+      return;
+    }
+    this.deleting.set(
+      k,
+      this.clock.setTimeout(
+        () => {
+          finish();
+          this.drain();
+        },
+        Math.min(grace * 1000, this.opts.stopMs),
+      ),
+    );
+  }
+
+  private removePod(ns: string, name: string): void {
+    try {
+      this.store.remove('pods', ns, name);
+    } catch (err) {
+      if (!(err instanceof Error && err.name === 'StoreError')) throw err;
+    }
+  }
+
+  // ---------------------------------------------------------------- status
+
+  private containerStatus(c: ContainerRun): Json {
+    return {
+      name: c.name,
+      state: c.state,
+      lastState: c.lastState,
+      ready: c.ready,
+      restartCount: c.restartCount,
+      image: normaliseImage(c.spec.image ?? ''),
+      imageID: c.imageID,
+      ...(c.containerID ? { containerID: c.containerID } : {}),
+      started: c.started,
+    };
+  }
+
+  private phaseOf(run: PodRun): string {
+    if (run.terminal) return run.terminal.phase;
+    return podPhase(
+      run.spec,
+      run.containers.filter((c) => c.init).map((c) => this.containerStatus(c)),
+      run.containers.filter((c) => !c.init).map((c) => this.containerStatus(c)),
+    );
+  }
+
+  private setCondition(run: PodRun, type: string, status: 'True' | 'False', reason?: string, message?: string): void {
+    const prev = run.conditions.get(type);
+    const since = prev && prev.status === status ? prev.since : this.clock.now();
+    run.conditions.set(type, {
+      status,
+      since,
+      ...(reason ? { reason } : {}),
+      ...(message ? { message } : {}),
+    });
+  }
+
+  private buildStatus(run: PodRun): Json {
+    const init = run.containers.filter((c) => c.init);
+    const regular = run.containers.filter((c) => !c.init);
+    const initStatuses = init.map((c) => this.containerStatus(c));
+    const statuses = regular.map((c) => this.containerStatus(c));
+    const phase = run.terminal?.phase ?? podPhase(run.spec, initStatuses, statuses);
+    const incomplete = init
+      .filter((c) => (c.sidecar ? !c.everStarted : !(c.step === 'done' && c.state.terminated?.exitCode === 0)))
+      .map((c) => c.name);
+    const unready = regular.filter((c) => !c.ready).map((c) => c.name);
+    this.setCondition(run, 'PodReadyToStartContainers', run.sandboxReady ? 'True' : 'False');
+    if (incomplete.length === 0) this.setCondition(run, 'Initialized', 'True');
+    else {
+      this.setCondition(
+        run,
+        'Initialized',
+        'False',
+        'ContainersNotInitialized',
+        `containers with incomplete status: [${incomplete.join(' ')}]`,
+      );
+    }
+    if (phase === 'Succeeded') {
+      this.setCondition(run, 'ContainersReady', 'False', 'PodCompleted');
+      this.setCondition(run, 'Ready', 'False', 'PodCompleted');
+    } else if (unready.length === 0 && phase === 'Running') {
+      this.setCondition(run, 'ContainersReady', 'True');
+      this.setCondition(run, 'Ready', 'True');
+    } else {
+      const message = `containers with unready status: [${(unready.length ? unready : regular.map((c) => c.name)).join(' ')}]`;
+      this.setCondition(run, 'ContainersReady', 'False', 'ContainersNotReady', message);
+      this.setCondition(run, 'Ready', 'False', 'ContainersNotReady', message);
+    }
+    const conditions = ['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled'].map(
+      (type) => {
+        const c = run.conditions.get(type)!;
+        return {
+          type,
+          status: c.status,
+          lastProbeTime: null,
+          lastTransitionTime: iso(c.since),
+          ...(c.reason ? { reason: c.reason } : {}),
+          ...(c.message ? { message: c.message } : {}),
+        };
+      },
+    );
+    const status: Json = {
+      phase,
+      conditions,
+      hostIP: run.hostIP,
+      hostIPs: [{ ip: run.hostIP }],
+      podIP: run.podIP,
+      podIPs: [{ ip: run.podIP }],
+      startTime: iso(run.startTime),
+    };
+    if (run.terminal?.reason) {
+      status.reason = run.terminal.reason;
+      status.message = run.terminal.message;
+    }
+    if (init.length > 0) status.initContainerStatuses = initStatuses;
+    status.containerStatuses = statuses;
+    status.qosClass = qosClass({ metadata: {}, spec: run.spec });
+    return status;
+  }
+
+  private writeStatus(run: PodRun): void {
+    if (this.runs.get(key(run.ns, run.name)) !== run) return;
+    const pod = this.store.get('pods', run.ns, run.name);
+    if (!pod || pod.metadata.uid !== run.uid) return;
+    pod.status = this.buildStatus(run);
+    this.write(() => this.store.update('pods', pod));
+  }
+
+  // ---------------------------------------------------------------- logs
+
+  /**
+   * The kubelet's answer to `pods/{name}/log` for a container the API server has already resolved
+   * (kubelet_pods.go validateContainerLogStatus): previous → the last terminated instance or 400; running or
+   * terminated → the current instance; waiting after a crash → the last crashed instance; waiting before any start
+   * → 400 `container "c" in pod "p" is waiting to start: <reason>`. A pod not bound to a node answers empty.
+   */
+  readLog(namespace: string, podName: string, params: LogParams): LogResult {
+    const pod = this.store.get('pods', namespace, podName);
+    if (!pod?.spec?.nodeName) return { status: 200, body: '' };
+    const name = params.container;
+    const run = this.runs.get(key(namespace, podName));
+    const now = this.clock.now();
+    const driven = run && run.uid === pod.metadata.uid ? run : undefined;
+    const c = driven?.containers.find((x) => x.name === name);
+    const cs: Json = c
+      ? this.containerStatus(c)
+      : [
+          ...(pod.status?.containerStatuses ?? []),
+          ...(pod.status?.initContainerStatuses ?? []),
+          ...(pod.status?.ephemeralContainerStatuses ?? []),
+        ].find((x: Json) => x.name === name);
+    if (!cs) return { status: 400, message: `container "${name}" in pod "${podName}" is not available` };
+    let id: string | undefined;
+    const last = cs.lastState?.terminated;
+    if (params.previous) {
+      if (!last?.containerID) {
+        return { status: 400, message: `previous terminated container "${name}" in pod "${podName}" not found` };
+      }
+      id = last.containerID;
+    } else if (cs.state?.running || cs.state?.terminated) {
+      id = cs.containerID;
+    } else if (last) {
+      id = last.containerID;
+    } else {
+      const reason: string = cs.state?.waiting?.reason ?? '';
+      const why =
+        reason === 'ErrImagePull'
+          ? "image can't be pulled"
+          : reason === 'ImagePullBackOff'
+            ? 'trying and failing to pull image'
+            : reason;
+      return { status: 400, message: `container "${name}" in pod "${podName}" is waiting to start: ${why}` };
+    }
+    if (driven && c) {
+      const inst = c.cur?.id === id ? c.cur : c.last?.id === id ? c.last : undefined;
+      return { status: 200, body: inst ? renderLog(this.instanceLog(driven, inst, c), params, now) : '' };
+    }
+    // An adopted pod: its running instance prints what its plan says, from its recorded start.
+    const spec = [...(pod.spec.containers ?? []), ...(pod.spec.initContainers ?? [])].find(
+      (x: Json) => x.name === name,
+    );
+    if (!spec || !cs.state?.running || id !== cs.containerID) return { status: 200, body: '' };
+    const plan = planContainer(spec, { podSpec: pod.spec, isInit: false, rules: this.rules });
+    const log: InstanceLog = {
+      startedAt: Date.parse(cs.state.running.startedAt),
+      script: plan.kind === 'startError' ? [] : plan.script,
+      vars: { restart: cs.restartCount ?? 0, pod: podName, podIP: pod.status?.podIP ?? '' },
+    };
+    return { status: 200, body: renderLog(log, params, now) };
+  }
+}
