@@ -171,7 +171,7 @@ describe('Block Kit shapes Slack refuses', () => {
       ],
       '/blocks/1/block_id',
     ],
-    ['a section with neither text nor fields', [{ type: 'section' }], '/blocks/0/text'],
+    ['a section with neither text nor fields', [{ type: 'section' }], '/blocks/0/type'],
     ['a button without a label', [actions({ type: 'button', action_id: 'a' })], '/blocks/0/elements/0/text'],
     ['a button style other than primary/danger', [actions(button({ style: 'warning' }))], '/blocks/0/elements/0/style'],
     [

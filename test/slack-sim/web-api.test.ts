@@ -246,6 +246,7 @@ describe('Web API conformance', () => {
       expect(await answer(call())).toEqual({
         ok: false,
         error: 'invalid_blocks',
+        errors: ['must be less than 3001 characters [json-pointer:/blocks/0/text/text]'],
         response_metadata: {
           messages: ['[ERROR] must be less than 3001 characters [json-pointer:/blocks/0/text/text]'],
         },

@@ -322,8 +322,8 @@ function validateBlock(w: Walk, value: unknown, p: string): void {
       w.onlyFields(b, p, ['type', 'block_id', 'text', 'fields', 'accessory', 'expand']);
       w.blockId(b, p);
       if (b.text === undefined && b.fields === undefined) {
-        // A section needs text or fields.
-        w.error(`${p}/text`, 'missing required field');
+        // Wording and pointer as Slack answers it (seen in client test fixtures; [U] not in the reference).
+        w.error(`${p}/type`, 'must define either `text` or `fields`');
       }
       if (b.text !== undefined) w.text(b.text, `${p}/text`, L.sectionText, ['plain_text', 'mrkdwn']);
       if (b.fields !== undefined) {

@@ -101,8 +101,12 @@ export function messageError(args: Args): Result | undefined {
     attachments: args.attachments,
   });
   if (verdict.ok) return undefined;
+  // Slack sends the complaints twice: bare in `errors`, prefixed with [ERROR] in `response_metadata.messages`.
   return verdict.messages.length > 0
-    ? fail(verdict.error, { response_metadata: { messages: verdict.messages } })
+    ? fail(verdict.error, {
+        errors: verdict.messages.map((m) => m.replace(/^\[ERROR\] /, '')),
+        response_metadata: { messages: verdict.messages },
+      })
     : fail(verdict.error);
 }
 
@@ -194,7 +198,7 @@ const METHODS: Record<string, MethodSpec> = {
       const msg = ctx.state.findMessage(channel, ts);
       if (!msg) return fail('message_not_found');
       if (msg.user !== ctx.state.ws.bot.userId) return fail('cant_update_message');
-      // Omitted blocks keep the old ones and `blocks: []` removes them (chat.update docs); omitted text keeps the old.
+      // [U] chat.update: omitted blocks keep the old ones and `blocks: []` removes them; omitted text keeps the old.
       const merged: Args = {
         text: args.text !== undefined ? args.text : msg.text,
         blocks: args.blocks !== undefined ? args.blocks : msg.blocks,
