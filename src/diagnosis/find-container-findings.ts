@@ -251,7 +251,11 @@ function startFailure(input: ContainerFindingInput, events: KubeEvent[]): Findin
     t?.message,
     c.state === 'waiting' ? c.message : undefined,
     ...eventsWith(events, 'Failed').map((e) => e.message),
-  ].filter((m): m is string => !!m && RUNTIME_MESSAGE.test(m));
+  ]
+    .filter((m): m is string => !!m && RUNTIME_MESSAGE.test(m))
+    // The kubelet's Failed event repeats the runtime's message behind "Error: ".
+    .map((m) => m.replace(/^Error: /, ''))
+    .filter((m, i, all) => all.indexOf(m) === i);
   const text = messages.join('\n');
   const runtimeNotFound = /executable file not found in \$PATH|no such file or directory/i.test(text);
   const runtimeNotExec = /permission denied|exec format error/i.test(text);

@@ -63,7 +63,8 @@ function unschedulable({ pod, events }: PodFindingInput): Finding | undefined {
   return {
     kind: 'Unschedulable',
     severity: 'critical',
-    summary: `not scheduled: ${oneLine(message, 160)}`,
+    // The scheduler appends what preemption could not do; the first sentence is the reason.
+    summary: `not scheduled: ${oneLine(message.split(/ preemption: /)[0] ?? message, 160)}`,
     evidence: [
       ...(cond ? [`PodScheduled=False${cond.reason ? ` (${cond.reason})` : ''}: ${cond.message ?? ''}`] : []),
       ...messagesOf(failed.filter((e) => e.message !== cond?.message)),

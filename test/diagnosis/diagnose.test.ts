@@ -67,8 +67,7 @@ const expectations: {
   },
   {
     scenario: 'pending',
-    verdict:
-      'demo/pending — Pending, not scheduled: 0/3 nodes are available: 3 Insufficient memory. preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod.',
+    verdict: 'demo/pending — Pending, not scheduled: 0/3 nodes are available: 3 Insufficient memory.',
     kind: 'Unschedulable',
     action: 'none',
     summary: /Insufficient memory/,

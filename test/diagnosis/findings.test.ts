@@ -228,6 +228,11 @@ describe('processes the runtime cannot start', () => {
     expect(f.evidence).toContain(log.trim());
   });
 
+  it('quotes the runtime once, not again from the Failed event that repeats it', () => {
+    const evidence = top(scratchStartError()).evidence;
+    expect(evidence.filter((e) => e.includes('stat /bin/sh'))).toHaveLength(1);
+  });
+
   it('does not mistake an app that cannot open a file for a missing command', () => {
     const f = top(
       crashWith({ exitCode: 1, reason: 'Error', message: 'open /etc/app/config.yaml: no such file or directory' }),
@@ -305,6 +310,29 @@ describe('probe failures', () => {
       summary: 'app is killed by its failing startup probe (30 failures, 2 restarts)',
     });
     expect(f.evidence).toContain('startup: tcp-socket :8080 delay=0s timeout=1s period=1s #success=1 #failure=30');
+  });
+
+  it('calls the probe critical while the container runs between kills', () => {
+    const p = pod('p', {
+      containers: [container('app', img)],
+      statuses: [
+        running('app', img, { ready: false, restarts: 3, last: { exitCode: 137, reason: 'Error', ranSeconds: 31 } }),
+      ],
+    });
+    const f = top(
+      facts(p, {
+        events: [
+          event(
+            'Warning',
+            'Unhealthy',
+            'Liveness probe failed: Get "http://10.0.0.5:8080/healthz": context deadline exceeded',
+            { ...at, count: 9 },
+          ),
+          event('Normal', 'Killing', 'Container app failed liveness probe, will be restarted', { ...at, count: 3 }),
+        ],
+      }),
+    );
+    expect(f).toMatchObject({ kind: 'ProbeFailure', severity: 'critical', action: 'clone-without-probes' });
   });
 
   it('matches probe events that carry no field path by the container named in the message', () => {
