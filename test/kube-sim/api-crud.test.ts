@@ -11,7 +11,9 @@ let apps: k8s.AppsV1Api;
 let clock: ManualClock;
 
 /** The Status object of a failed client-node call. */
-async function statusOf(p: Promise<unknown>): Promise<{ code: number; reason: string; message: string; details?: Record<string, unknown> }> {
+async function statusOf(
+  p: Promise<unknown>,
+): Promise<{ code: number; reason: string; message: string; details?: Record<string, unknown> }> {
   try {
     await p;
   } catch (e) {
@@ -80,14 +82,22 @@ describe('create', () => {
   });
 
   it('generateName gets a 5-character suffix', async () => {
-    const p = await core.createNamespacedPod({ namespace: 'crud', body: { metadata: { generateName: 'gen-' }, spec: pod('x').spec } });
+    const p = await core.createNamespacedPod({
+      namespace: 'crud',
+      body: { metadata: { generateName: 'gen-' }, spec: pod('x').spec },
+    });
     expect(p.metadata?.name).toMatch(/^gen-[bcdfghjklmnpqrstvwxz2456789]{5}$/);
   });
 
   it('a second pod with the same name is refused with 409 AlreadyExists', async () => {
     await core.createNamespacedPod({ namespace: 'crud', body: pod('twice') });
     const s = await statusOf(core.createNamespacedPod({ namespace: 'crud', body: pod('twice') }));
-    expect(s).toMatchObject({ code: 409, reason: 'AlreadyExists', message: 'pods "twice" already exists', details: { name: 'twice', kind: 'pods' } });
+    expect(s).toMatchObject({
+      code: 409,
+      reason: 'AlreadyExists',
+      message: 'pods "twice" already exists',
+      details: { name: 'twice', kind: 'pods' },
+    });
   });
 
   it('dryRun=All validates and admits without storing', async () => {
@@ -98,7 +108,13 @@ describe('create', () => {
   });
 
   it('dryRun=All still rejects an invalid pod', async () => {
-    const s = await statusOf(core.createNamespacedPod({ namespace: 'crud', body: { metadata: { name: 'dry-bad' }, spec: { containers: [] } }, dryRun: 'All' }));
+    const s = await statusOf(
+      core.createNamespacedPod({
+        namespace: 'crud',
+        body: { metadata: { name: 'dry-bad' }, spec: { containers: [] } },
+        dryRun: 'All',
+      }),
+    );
     expect(s.code).toBe(422);
   });
 
@@ -123,7 +139,8 @@ describe('create', () => {
     expect(s).toMatchObject({
       code: 403,
       reason: 'Forbidden',
-      message: 'pods "sa-missing" is forbidden: error looking up service account crud/robot: serviceaccount "robot" not found',
+      message:
+        'pods "sa-missing" is forbidden: error looking up service account crud/robot: serviceaccount "robot" not found',
     });
   });
 
@@ -131,11 +148,18 @@ describe('create', () => {
     const p = await core.createNamespacedPod({ namespace: 'crud', body: pod('token') });
     const vol = p.spec?.volumes?.find((v) => v.name.startsWith('kube-api-access-'));
     expect(vol?.projected?.sources).toHaveLength(3);
-    expect(p.spec?.containers[0]?.volumeMounts).toContainEqual({ name: vol?.name, readOnly: true, mountPath: '/var/run/secrets/kubernetes.io/serviceaccount' });
+    expect(p.spec?.containers[0]?.volumeMounts).toContainEqual({
+      name: vol?.name,
+      readOnly: true,
+      mountPath: '/var/run/secrets/kubernetes.io/serviceaccount',
+    });
   });
 
   it('a Service gets a ClusterIP and TCP ports', async () => {
-    const s = await core.createNamespacedService({ namespace: 'crud', body: { metadata: { name: 'web' }, spec: { selector: { app: 'web' }, ports: [{ port: 80 }] } } });
+    const s = await core.createNamespacedService({
+      namespace: 'crud',
+      body: { metadata: { name: 'web' }, spec: { selector: { app: 'web' }, ports: [{ port: 80 }] } },
+    });
     expect(s.spec?.clusterIP).toMatch(/^10\.96\.\d+\.\d+$/);
     expect(s.spec?.ports?.[0]).toMatchObject({ protocol: 'TCP', port: 80, targetPort: 80 });
     expect(s.spec?.type).toBe('ClusterIP');
@@ -146,10 +170,18 @@ describe('create', () => {
       namespace: 'crud',
       body: {
         metadata: { name: 'web' },
-        spec: { selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'app', image: 'nginx' }] } } },
+        spec: {
+          selector: { matchLabels: { app: 'web' } },
+          template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'app', image: 'nginx' }] } },
+        },
       },
     });
-    expect(d.spec).toMatchObject({ replicas: 1, revisionHistoryLimit: 10, progressDeadlineSeconds: 600, strategy: { type: 'RollingUpdate' } });
+    expect(d.spec).toMatchObject({
+      replicas: 1,
+      revisionHistoryLimit: 10,
+      progressDeadlineSeconds: 600,
+      strategy: { type: 'RollingUpdate' },
+    });
     expect(d.metadata?.generation).toBe(1);
     expect(d.spec?.template.spec?.restartPolicy).toBe('Always');
   });
@@ -160,12 +192,17 @@ describe('create', () => {
         namespace: 'crud',
         body: {
           metadata: { name: 'mismatch' },
-          spec: { selector: { matchLabels: { app: 'a' } }, template: { metadata: { labels: { app: 'b' } }, spec: { containers: [{ name: 'app', image: 'nginx' }] } } },
+          spec: {
+            selector: { matchLabels: { app: 'a' } },
+            template: { metadata: { labels: { app: 'b' } }, spec: { containers: [{ name: 'app', image: 'nginx' }] } },
+          },
         },
       }),
     );
     expect(s.code).toBe(422);
-    expect(s.message).toBe('Deployment.apps "mismatch" is invalid: spec.template.metadata.labels: Invalid value: map[string]string{"app":"b"}: `selector` does not match template `labels`');
+    expect(s.message).toBe(
+      'Deployment.apps "mismatch" is invalid: spec.template.metadata.labels: Invalid value: map[string]string{"app":"b"}: `selector` does not match template `labels`',
+    );
   });
 });
 
@@ -193,7 +230,8 @@ describe('get and list', () => {
   it('lists pages with limit and continue until every pod is seen once', async () => {
     await core.createNamespace({ body: { metadata: { name: 'paging' } } });
     await new Promise((r) => setImmediate(r));
-    for (let i = 0; i < 23; i++) await core.createNamespacedPod({ namespace: 'paging', body: pod(`p-${String(i).padStart(2, '0')}`) });
+    for (let i = 0; i < 23; i++)
+      await core.createNamespacedPod({ namespace: 'paging', body: pod(`p-${String(i).padStart(2, '0')}`) });
     const names: string[] = [];
     let cont: string | undefined;
     let pages = 0;
@@ -209,7 +247,10 @@ describe('get and list', () => {
   });
 
   it('label selectors filter lists', async () => {
-    await core.createNamespacedPod({ namespace: 'crud', body: { ...pod('labelled'), metadata: { name: 'labelled', labels: { app: 'db', tier: 'back' } } } });
+    await core.createNamespacedPod({
+      namespace: 'crud',
+      body: { ...pod('labelled'), metadata: { name: 'labelled', labels: { app: 'db', tier: 'back' } } },
+    });
     const l = await core.listNamespacedPod({ namespace: 'crud', labelSelector: 'app=db,tier in (back,front),!gone' });
     expect(l.items.map((p) => p.metadata?.name)).toEqual(['labelled']);
     const none = await core.listNamespacedPod({ namespace: 'crud', labelSelector: 'app,app notin (db,web)' });
@@ -217,10 +258,17 @@ describe('get and list', () => {
   });
 
   it('field selectors on pods: metadata.name, spec.nodeName, status.phase', async () => {
-    expect((await core.listNamespacedPod({ namespace: 'crud', fieldSelector: 'metadata.name=labelled' })).items).toHaveLength(1);
-    const unscheduled = await core.listNamespacedPod({ namespace: 'crud', fieldSelector: 'spec.nodeName=,status.phase=Pending' });
+    expect(
+      (await core.listNamespacedPod({ namespace: 'crud', fieldSelector: 'metadata.name=labelled' })).items,
+    ).toHaveLength(1);
+    const unscheduled = await core.listNamespacedPod({
+      namespace: 'crud',
+      fieldSelector: 'spec.nodeName=,status.phase=Pending',
+    });
     expect(unscheduled.items.length).toBeGreaterThan(1);
-    expect((await core.listNamespacedPod({ namespace: 'crud', fieldSelector: 'status.phase!=Pending' })).items).toEqual([]);
+    expect((await core.listNamespacedPod({ namespace: 'crud', fieldSelector: 'status.phase!=Pending' })).items).toEqual(
+      [],
+    );
   });
 
   it('an unsupported field selector is a 400 naming the field', async () => {
@@ -239,18 +287,36 @@ describe('get and list', () => {
         namespace: 'crud',
         body: {
           metadata: { name },
-          involvedObject: { kind: 'Job', namespace: 'crud', name: obj, uid: obj === 'labelled-job' ? target.metadata.uid : 'u2' },
+          involvedObject: {
+            kind: 'Job',
+            namespace: 'crud',
+            name: obj,
+            uid: obj === 'labelled-job' ? target.metadata.uid : 'u2',
+          },
           reason: 'BackOff',
           message: 'Back-off restarting failed container',
           type: 'Warning',
           source: { component: 'kubelet' },
         },
       });
-    const byName = await core.listNamespacedEvent({ namespace: 'crud', fieldSelector: 'involvedObject.name=labelled-job,involvedObject.kind=Job' });
+    const byName = await core.listNamespacedEvent({
+      namespace: 'crud',
+      fieldSelector: 'involvedObject.name=labelled-job,involvedObject.kind=Job',
+    });
     expect(byName.items.map((e) => e.metadata?.name)).toEqual(['e1']);
-    const byUid = await core.listNamespacedEvent({ namespace: 'crud', fieldSelector: `involvedObject.uid=${target.metadata?.uid}` });
+    const byUid = await core.listNamespacedEvent({
+      namespace: 'crud',
+      fieldSelector: `involvedObject.uid=${target.metadata?.uid}`,
+    });
     expect(byUid.items.map((e) => e.metadata?.name)).toEqual(['e1']);
-    expect((await core.listNamespacedEvent({ namespace: 'crud', fieldSelector: 'involvedObject.kind=Job,reason=BackOff,type=Warning,source=kubelet' })).items).toHaveLength(2);
+    expect(
+      (
+        await core.listNamespacedEvent({
+          namespace: 'crud',
+          fieldSelector: 'involvedObject.kind=Job,reason=BackOff,type=Warning,source=kubelet',
+        })
+      ).items,
+    ).toHaveLength(2);
     const s = await statusOf(core.listNamespacedEvent({ namespace: 'crud', fieldSelector: 'message=x' }));
     expect(s.message).toBe('field label not supported: message');
   });

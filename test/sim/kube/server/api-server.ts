@@ -8,18 +8,11 @@ import { isoSeconds, type MemoryStore, StoreError } from '../store.js';
 import type { KubeObject } from '../store-contract.js';
 import { deletePodGracefully, startControllers } from './controllers.js';
 import { applyCreateDefaults, defaultContainer, defaultPodSpec, generateName } from './defaults.js';
-import {
-  apiGroupList,
-  apiResourceList,
-  apiVersions,
-  openapiDocument,
-  openapiRoot,
-  VERSION_INFO,
-} from './discovery.js';
+import { apiGroupList, apiResourceList, apiVersions, openapiDocument, openapiRoot, VERSION_INFO } from './discovery.js';
 import { Faults } from './faults.js';
 import { applyPatch, patchTypeOf } from './patch.js';
 import { enforcedLevel, podSecurityViolations } from './pod-security.js';
-import { forbiddenReason, Rbac, type RequestAttributes } from './rbac.js';
+import { DEFAULT_TOKEN, forbiddenReason, Rbac, type RequestAttributes } from './rbac.js';
 import { apiVersionOf, findResource, GROUPS, type ResourceInfo } from './resources.js';
 import { decodeAgainst, SCHEMAS } from './schema.js';
 import { matchFields, matchLabels, parseFieldSelector, parseLabelSelector } from './selectors.js';
@@ -39,7 +32,6 @@ import { type IncludeObject, toTable } from './table.js';
 import { validateCreate, validateEphemeral, validateUpdate } from './validate.js';
 import { type OpenWatch, serveWatch } from './watch.js';
 
-// biome-ignore lint/suspicious/noExplicitAny: wire objects are untyped JSON
 type Any = any;
 
 /** Parameters of a pods/log read, as the kubelet takes them. */
@@ -82,7 +74,14 @@ interface ResourceRoute {
 
 const MAX_BODY = 3 * 1024 * 1024;
 /** Server-managed metadata a client cannot set by writing it. */
-const SERVER_META = ['uid', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'generation', 'selfLink'];
+const SERVER_META = [
+  'uid',
+  'creationTimestamp',
+  'deletionTimestamp',
+  'deletionGracePeriodSeconds',
+  'generation',
+  'selfLink',
+];
 /** Resources whose DELETE answers with the object rather than a Status (ReturnDeletedObject in their registry). */
 const RETURNS_DELETED = new Set(['pods', 'namespaces']);
 
@@ -150,7 +149,7 @@ export class KubeApiServer {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<undefined> {
     const url = new URL(req.url ?? '/', 'http://sim');
     const path = url.pathname.replace(/\/+$/, '') || '/';
     const q = url.searchParams;
@@ -213,7 +212,10 @@ export class KubeApiServer {
   }
 
   private authenticate(req: IncomingMessage): string {
-    const m = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '');
+    // client-go reads a kubeconfig's credentials only for TLS servers, so kubectl talks to this plain-HTTP server
+    // without a token: such requests are the default user's, as on kube-apiserver's old insecure port.
+    if (req.headers.authorization === undefined) return this.rbac.tokens.get(DEFAULT_TOKEN) as string;
+    const m = /^Bearer\s+(.+)$/i.exec(req.headers.authorization);
     const user = m ? this.rbac.tokens.get((m[1] as string).trim()) : undefined;
     if (!user) throw new ApiError(401, 'Unauthorized', 'Unauthorized');
     return user;
@@ -228,7 +230,8 @@ export class KubeApiServer {
     if (segs[0] === 'openapi') {
       if (segs[1] !== 'v3') return undefined;
       if (segs.length === 2) return { json: openapiRoot() };
-      const doc = segs[2] === 'api' ? openapiDocument('', segs[3] ?? '') : openapiDocument(segs[3] ?? '', segs[4] ?? '');
+      const doc =
+        segs[2] === 'api' ? openapiDocument('', segs[3] ?? '') : openapiDocument(segs[3] ?? '', segs[4] ?? '');
       return doc ? { json: doc } : undefined;
     }
     let group: string;
@@ -262,7 +265,10 @@ export class KubeApiServer {
       const list = apiResourceList(group, version);
       return list ? { json: list } : undefined;
     }
-    if (group === 'authorization.k8s.io') return rest.length === 1 && rest[0] === 'selfsubjectaccessreviews' && method === 'POST' ? { ssar: true, verb: 'create' } : undefined;
+    if (group === 'authorization.k8s.io')
+      return rest.length === 1 && rest[0] === 'selfsubjectaccessreviews' && method === 'POST'
+        ? { ssar: true, verb: 'create' }
+        : undefined;
     let namespace: string | undefined;
     let resName: string;
     let name: string | undefined;
@@ -314,26 +320,43 @@ export class KubeApiServer {
 
   // ---- reads ----
 
-  private get(ctx: Ctx): void {
+  private get(ctx: Ctx): undefined {
     const { r, namespace, name } = ctx.route;
     const o = this.store.peek(r.name, namespace, name as string);
     if (!o) throw notFound(r, name as string);
     const accept = String(ctx.req.headers.accept ?? '');
     if (accept.includes('as=Table')) {
-      return writeJson(ctx.res, 200, toTable(r.name, apiVersionOf(r), r.kind, [o], this.clock.now(), { resourceVersion: o.metadata.resourceVersion }, includeObject(ctx.q)));
+      return writeJson(
+        ctx.res,
+        200,
+        toTable(
+          r.name,
+          apiVersionOf(r),
+          r.kind,
+          [o],
+          this.clock.now(),
+          { resourceVersion: o.metadata.resourceVersion },
+          includeObject(ctx.q),
+        ),
+      );
     }
     if (accept.includes('as=PartialObjectMetadata'))
-      return writeJson(ctx.res, 200, { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: o.metadata });
+      return writeJson(ctx.res, 200, {
+        kind: 'PartialObjectMetadata',
+        apiVersion: 'meta.k8s.io/v1',
+        metadata: o.metadata,
+      });
     writeRawJson(ctx.res, 200, JSON.stringify(o));
   }
 
-  private list(ctx: Ctx): void {
+  private list(ctx: Ctx): undefined {
     const { r, namespace } = ctx.route;
     const labels = parseLabelSelector(ctx.q.get('labelSelector'));
     const fields = parseFieldSelector(r.name, ctx.q.get('fieldSelector'));
     const limitRaw = ctx.q.get('limit');
     const limit = limitRaw ? Number(limitRaw) : 0;
-    if (!Number.isInteger(limit) || limit < 0) throw badRequest(`limit: Invalid value: "${limitRaw}": must be a non-negative integer`);
+    if (!Number.isInteger(limit) || limit < 0)
+      throw badRequest(`limit: Invalid value: "${limitRaw}": must be a non-negative integer`);
     let rv = Number(this.store.currentResourceVersion());
     let after: string | undefined;
     const cont = ctx.q.get('continue');
@@ -364,13 +387,21 @@ export class KubeApiServer {
     if (nextKey !== undefined) meta.continue = encodeContinue(rv, nextKey);
     const accept = String(ctx.req.headers.accept ?? '');
     if (accept.includes('as=Table'))
-      return writeJson(ctx.res, 200, toTable(r.name, apiVersionOf(r), r.kind, items, this.clock.now(), meta, includeObject(ctx.q)));
+      return writeJson(
+        ctx.res,
+        200,
+        toTable(r.name, apiVersionOf(r), r.kind, items, this.clock.now(), meta, includeObject(ctx.q)),
+      );
     if (accept.includes('as=PartialObjectMetadataList'))
       return writeJson(ctx.res, 200, {
         kind: 'PartialObjectMetadataList',
         apiVersion: 'meta.k8s.io/v1',
         metadata: meta,
-        items: items.map((o) => ({ kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: o.metadata })),
+        items: items.map((o) => ({
+          kind: 'PartialObjectMetadata',
+          apiVersion: 'meta.k8s.io/v1',
+          metadata: o.metadata,
+        })),
       });
     // Built by hand so that 50,000 pods are serialised once, without an intermediate copy; items carry no
     // apiVersion/kind, as in a real list.
@@ -386,7 +417,7 @@ export class KubeApiServer {
     );
   }
 
-  private watch(ctx: Ctx): void {
+  private watch(ctx: Ctx): undefined {
     const { r, namespace } = ctx.route;
     const t = ctx.q.get('timeoutSeconds');
     const accept = String(ctx.req.headers.accept ?? '');
@@ -407,7 +438,7 @@ export class KubeApiServer {
     );
   }
 
-  private readLog(ctx: Ctx): void {
+  private readLog(ctx: Ctx): undefined {
     const { namespace, name } = ctx.route;
     const podName = name as string;
     const ns = namespace as string;
@@ -426,7 +457,13 @@ export class KubeApiServer {
           `a container name must be specified for pod ${podName}, choose one of: [${main.join(' ')}]${inits.length ? ` or one of the init containers: [${inits.join(' ')}]` : ''}`,
         );
       }
-    } else if (![...names(pod.spec.containers), ...names(pod.spec.initContainers), ...names(pod.spec.ephemeralContainers)].includes(container))
+    } else if (
+      ![
+        ...names(pod.spec.containers),
+        ...names(pod.spec.initContainers),
+        ...names(pod.spec.ephemeralContainers),
+      ].includes(container)
+    )
       throw badRequest(`container ${container} is not valid for pod ${podName}`);
     const num = (k: string): number | undefined => {
       const v = q.get(k);
@@ -435,21 +472,33 @@ export class KubeApiServer {
       if (!Number.isInteger(n)) throw badRequest(`strconv.ParseInt: parsing "${v}": invalid syntax`);
       return n;
     };
-    const params: LogParams = { container, previous: truthy(q.get('previous')), timestamps: truthy(q.get('timestamps')) };
+    const params: LogParams = {
+      container,
+      previous: truthy(q.get('previous')),
+      timestamps: truthy(q.get('timestamps')),
+    };
     const tailLines = num('tailLines');
     const limitBytes = num('limitBytes');
     const sinceSeconds = num('sinceSeconds');
     const errs = [];
-    if (tailLines !== undefined && tailLines < 0) errs.push(fieldErr.invalid('tailLines', tailLines, 'must be greater than or equal to 0'));
-    if (limitBytes !== undefined && limitBytes < 1) errs.push(fieldErr.invalid('limitBytes', limitBytes, 'must be greater than 0'));
-    if (sinceSeconds !== undefined && sinceSeconds < 1) errs.push(fieldErr.invalid('sinceSeconds', sinceSeconds, 'must be greater than 0'));
+    if (tailLines !== undefined && tailLines < 0)
+      errs.push(fieldErr.invalid('tailLines', tailLines, 'must be greater than or equal to 0'));
+    if (limitBytes !== undefined && limitBytes < 1)
+      errs.push(fieldErr.invalid('limitBytes', limitBytes, 'must be greater than 0'));
+    if (sinceSeconds !== undefined && sinceSeconds < 1)
+      errs.push(fieldErr.invalid('sinceSeconds', sinceSeconds, 'must be greater than 0'));
     if (errs.length) throw invalid({ ...ctx.route.r, kind: 'PodLogOptions' }, podName, errs);
     if (tailLines !== undefined) params.tailLines = tailLines;
     if (limitBytes !== undefined) params.limitBytes = limitBytes;
     if (sinceSeconds !== undefined) params.sinceSeconds = sinceSeconds;
     // The apiserver only proxies to a node; an unscheduled pod has none, and answers with an empty body.
     if (!pod.spec.nodeName) return writeText(ctx.res, 200, '');
-    if (!this.logs) throw new ApiError(500, 'InternalError', `Internal error occurred: no kubelet is serving node "${pod.spec.nodeName}"`);
+    if (!this.logs)
+      throw new ApiError(
+        500,
+        'InternalError',
+        `Internal error occurred: no kubelet is serving node "${pod.spec.nodeName}"`,
+      );
     const out = this.logs.readLog(ns, podName, params);
     if (out.status === 200) return writeText(ctx.res, 200, out.body);
     throw new ApiError(out.status, out.status === 404 ? 'NotFound' : 'BadRequest', out.message);
@@ -458,14 +507,22 @@ export class KubeApiServer {
   // ---- writes ----
 
   /** Decodes a JSON (or YAML) body, applying strict/warn/ignore field validation; prunes unknown fields. */
-  private decodeBody(r: ResourceInfo, body: string, q: URLSearchParams, contentType: string | undefined, schemaKey = r.name): { object: KubeObject; warnings: string[] } {
+  private decodeBody(
+    r: ResourceInfo,
+    body: string,
+    q: URLSearchParams,
+    contentType: string | undefined,
+    schemaKey = r.name,
+  ): { object: KubeObject; warnings: string[] } {
     const ct = (contentType ?? 'application/json').split(';')[0]?.trim() ?? '';
     let value: unknown;
     if (ct === 'application/json' || ct === '' || ct === '*/*') {
       try {
         value = JSON.parse(body);
       } catch (e) {
-        throw badRequest(`${r.kind} in version "${r.version}" cannot be handled as a ${r.kind}: json parse error: ${(e as Error).message}`);
+        throw badRequest(
+          `${r.kind} in version "${r.version}" cannot be handled as a ${r.kind}: json parse error: ${(e as Error).message}`,
+        );
       }
     } else if (ct === 'application/yaml') {
       try {
@@ -480,16 +537,26 @@ export class KubeApiServer {
         `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`,
       );
     if (typeof value !== 'object' || value === null || Array.isArray(value))
-      throw badRequest(`${r.kind} in version "${r.version}" cannot be handled as a ${r.kind}: json: cannot unmarshal ${Array.isArray(value) ? 'array' : typeof value} into Go value of type struct`);
+      throw badRequest(
+        `${r.kind} in version "${r.version}" cannot be handled as a ${r.kind}: json: cannot unmarshal ${Array.isArray(value) ? 'array' : typeof value} into Go value of type struct`,
+      );
     return this.checkFields(r, value as KubeObject, q, schemaKey);
   }
 
-  private checkFields(r: ResourceInfo, object: KubeObject, q: URLSearchParams, schemaKey = r.name): { object: KubeObject; warnings: string[] } {
+  private checkFields(
+    r: ResourceInfo,
+    object: KubeObject,
+    q: URLSearchParams,
+    schemaKey = r.name,
+  ): { object: KubeObject; warnings: string[] } {
     const mode = q.get('fieldValidation') ?? 'Warn';
     if (!['Strict', 'Warn', 'Ignore'].includes(mode))
       throw badRequest(`fieldValidation: Unsupported value: "${mode}": supported values: "Ignore", "Strict", "Warn"`);
     const problems = decodeAgainst(object, SCHEMAS[schemaKey] ?? 'x');
-    if (problems.typeErrors.length) throw badRequest(`${r.kind} in version "${r.version}" cannot be handled as a ${r.kind}: ${problems.typeErrors[0]}`);
+    if (problems.typeErrors.length)
+      throw badRequest(
+        `${r.kind} in version "${r.version}" cannot be handled as a ${r.kind}: ${problems.typeErrors[0]}`,
+      );
     if (mode === 'Strict' && problems.unknown.length)
       throw badRequest(`strict decoding error: ${problems.unknown.map((f) => `unknown field "${f}"`).join(', ')}`);
     object.metadata ??= {};
@@ -500,9 +567,13 @@ export class KubeApiServer {
   private checkTypeMeta(r: ResourceInfo, o: KubeObject): void {
     const want = apiVersionOf(r);
     if (o.apiVersion !== undefined && o.apiVersion !== want)
-      throw badRequest(`the API version in the data (${o.apiVersion}) does not match the expected API version (${want})`);
+      throw badRequest(
+        `the API version in the data (${o.apiVersion}) does not match the expected API version (${want})`,
+      );
     if (o.kind !== undefined && o.kind !== r.kind)
-      throw badRequest(`${r.kind} in version "${r.version}" cannot be handled as a ${r.kind}: no kind "${o.kind}" is registered for version "${want}"`);
+      throw badRequest(
+        `${r.kind} in version "${r.version}" cannot be handled as a ${r.kind}: no kind "${o.kind}" is registered for version "${want}"`,
+      );
     o.apiVersion = want;
     o.kind = r.kind;
   }
@@ -513,17 +584,23 @@ export class KubeApiServer {
     return d.length > 0;
   }
 
-  private create(ctx: Ctx): void {
+  private create(ctx: Ctx): undefined {
     const { r, namespace } = ctx.route;
     const { object: o, warnings } = this.decodeBody(r, ctx.body, ctx.q, ctx.req.headers['content-type']);
     const dry = this.dryRun(ctx.q);
     this.checkTypeMeta(r, o);
     const md = o.metadata;
     if (r.namespaced) {
-      if (md.namespace && md.namespace !== namespace) throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+      if (md.namespace && md.namespace !== namespace)
+        throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
       md.namespace = namespace;
     } else delete md.namespace;
-    if (md.resourceVersion) throw new ApiError(500, 'InternalError', 'Internal error occurred: resourceVersion should not be set on objects to be created');
+    if (md.resourceVersion)
+      throw new ApiError(
+        500,
+        'InternalError',
+        'Internal error occurred: resourceVersion should not be set on objects to be created',
+      );
     for (const f of SERVER_META) delete md[f];
     if (!md.name && md.generateName) md.name = generateName(md.generateName);
     md.uid = randomUUID();
@@ -532,7 +609,11 @@ export class KubeApiServer {
       const ns = this.store.peek('namespaces', undefined, namespace as string);
       if (!ns) throw notFound(findResource('', 'v1', 'namespaces') as ResourceInfo, namespace as string);
       if (ns.status?.phase === 'Terminating' || ns.metadata.deletionTimestamp)
-        throw forbidden(r, md.name, `unable to create new content in namespace ${namespace} because it is being terminated`);
+        throw forbidden(
+          r,
+          md.name,
+          `unable to create new content in namespace ${namespace} because it is being terminated`,
+        );
     }
     if (r.name === 'pods' || (r.hasStatus && r.name !== 'namespaces')) {
       if (!o.spec || typeof o.spec !== 'object') {
@@ -566,7 +647,11 @@ export class KubeApiServer {
     spec.serviceAccount = spec.serviceAccountName;
     const sa = this.store.peek('serviceaccounts', ns, spec.serviceAccountName);
     if (!sa)
-      throw forbidden(r, o.metadata.name, `error looking up service account ${ns}/${spec.serviceAccountName}: serviceaccount "${spec.serviceAccountName}" not found`);
+      throw forbidden(
+        r,
+        o.metadata.name,
+        `error looking up service account ${ns}/${spec.serviceAccountName}: serviceaccount "${spec.serviceAccountName}" not found`,
+      );
     const automount = spec.automountServiceAccountToken ?? sa.automountServiceAccountToken ?? true;
     const mountPath = '/var/run/secrets/kubernetes.io/serviceaccount';
     if (automount && !(spec.volumes ?? []).some((v: Any) => v.name?.startsWith('kube-api-access-'))) {
@@ -580,7 +665,11 @@ export class KubeApiServer {
             sources: [
               { serviceAccountToken: { expirationSeconds: 3607, path: 'token' } },
               { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
-              { downwardAPI: { items: [{ path: 'namespace', fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } }] } },
+              {
+                downwardAPI: {
+                  items: [{ path: 'namespace', fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } }],
+                },
+              },
             ],
           },
         },
@@ -599,7 +688,7 @@ export class KubeApiServer {
     if (v.length) throw forbidden(r, pod.metadata.name, `violates PodSecurity "${level}:${version}": ${v.join(', ')}`);
   }
 
-  private update(ctx: Ctx, decoded: { object: KubeObject; warnings: string[] }): void {
+  private update(ctx: Ctx, decoded: { object: KubeObject; warnings: string[] }): undefined {
     const { r, namespace, name, sub } = ctx.route;
     const o = decoded.object;
     const dry = this.dryRun(ctx.q);
@@ -607,10 +696,15 @@ export class KubeApiServer {
     const old = this.store.peek(r.name, namespace, name as string);
     if (!old) throw notFound(r, name as string);
     const md = o.metadata;
-    if (md.name !== undefined && md.name !== name) throw badRequest(`the name of the object (${md.name}) does not match the name on the URL (${name})`);
+    if (md.name !== undefined && md.name !== name)
+      throw badRequest(`the name of the object (${md.name}) does not match the name on the URL (${name})`);
     if (r.namespaced && md.namespace !== undefined && md.namespace !== namespace)
       throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
-    if (md.resourceVersion !== undefined && md.resourceVersion !== '' && md.resourceVersion !== old.metadata.resourceVersion)
+    if (
+      md.resourceVersion !== undefined &&
+      md.resourceVersion !== '' &&
+      md.resourceVersion !== old.metadata.resourceVersion
+    )
       throw conflict(r, name as string);
     let next: KubeObject;
     if (sub === 'status') {
@@ -619,7 +713,8 @@ export class KubeApiServer {
     } else if (sub === 'ephemeralcontainers') {
       next = structuredClone(old);
       const eph = o.spec?.ephemeralContainers ?? [];
-      for (const c of eph) if (!(old.spec.ephemeralContainers ?? []).some((e: Any) => e.name === c.name)) defaultContainer(c);
+      for (const c of eph)
+        if (!(old.spec.ephemeralContainers ?? []).some((e: Any) => e.name === c.name)) defaultContainer(c);
       next.spec.ephemeralContainers = eph;
       const errs = validateEphemeral(old, next);
       if (errs.length) throw invalid(r, name as string, errs);
@@ -649,20 +744,25 @@ export class KubeApiServer {
       }
       const errs = validateUpdate(r.name, old, next);
       if (errs.length) throw invalid(r, name as string, errs);
-      if (old.metadata.generation !== undefined && !isDeepStrictEqual(old.spec, next.spec)) next.metadata.generation = old.metadata.generation + 1;
+      if (old.metadata.generation !== undefined && !isDeepStrictEqual(old.spec, next.spec))
+        next.metadata.generation = old.metadata.generation + 1;
     }
     next.metadata.resourceVersion = old.metadata.resourceVersion;
     if (isDeepStrictEqual(next, old)) return writeRawJson(ctx.res, 200, JSON.stringify(old), decoded.warnings);
     if (dry) return writeJson(ctx.res, 200, next, decoded.warnings);
     // An object waiting only for its finalizers goes once the last one is removed.
-    if (next.metadata.deletionTimestamp && !(next.metadata.finalizers ?? []).length && (r.name !== 'pods' || next.metadata.deletionGracePeriodSeconds === 0)) {
+    if (
+      next.metadata.deletionTimestamp &&
+      !(next.metadata.finalizers ?? []).length &&
+      (r.name !== 'pods' || next.metadata.deletionGracePeriodSeconds === 0)
+    ) {
       this.store.remove(r.name, namespace, name as string);
       return writeJson(ctx.res, 200, next, decoded.warnings);
     }
     writeJson(ctx.res, 200, this.store.update(r.name, next), decoded.warnings);
   }
 
-  private patch(ctx: Ctx): void {
+  private patch(ctx: Ctx): undefined {
     const { r, namespace, name } = ctx.route;
     const type = patchTypeOf(ctx.req.headers['content-type']);
     let patch: unknown;
@@ -674,16 +774,22 @@ export class KubeApiServer {
     const old = this.store.peek(r.name, namespace, name as string);
     if (!old) throw notFound(r, name as string);
     const result = applyPatch(type, old, patch);
-    if (typeof result !== 'object' || result === null || Array.isArray(result)) throw badRequest('the patch did not produce an object');
+    if (typeof result !== 'object' || result === null || Array.isArray(result))
+      throw badRequest('the patch did not produce an object');
     // A patch that names no resourceVersion is unconditional.
     const patchRv = type === 'json' ? undefined : (patch as Any)?.metadata?.resourceVersion;
-    if (patchRv === undefined && type === 'json' && (patch as Any[]).some((op) => op.path === '/metadata/resourceVersion')) {
+    if (
+      patchRv === undefined &&
+      type === 'json' &&
+      (patch as Any[]).some((op) => op.path === '/metadata/resourceVersion')
+    ) {
       /* an explicit JSON-patch precondition stays in place */
-    } else if (patchRv === undefined) result.metadata = { ...result.metadata, resourceVersion: old.metadata.resourceVersion };
+    } else if (patchRv === undefined)
+      result.metadata = { ...result.metadata, resourceVersion: old.metadata.resourceVersion };
     this.update(ctx, this.checkFields(r, result, ctx.q));
   }
 
-  private delete(ctx: Ctx): void {
+  private delete(ctx: Ctx): undefined {
     const { r, namespace, name } = ctx.route;
     const opts = this.deleteOptions(ctx);
     const dry = this.dryRun(ctx.q) || (opts.dryRun ?? []).includes('All');
@@ -691,9 +797,19 @@ export class KubeApiServer {
     if (!old) throw notFound(r, name as string);
     const pre = opts.preconditions ?? {};
     if (pre.uid && pre.uid !== old.metadata.uid)
-      throw new ApiError(409, 'Conflict', `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${old.metadata.uid}`, { name, kind: r.name });
+      throw new ApiError(
+        409,
+        'Conflict',
+        `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${old.metadata.uid}`,
+        { name, kind: r.name },
+      );
     if (pre.resourceVersion && pre.resourceVersion !== old.metadata.resourceVersion)
-      throw new ApiError(409, 'Conflict', `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${old.metadata.resourceVersion}`, { name, kind: r.name });
+      throw new ApiError(
+        409,
+        'Conflict',
+        `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${old.metadata.resourceVersion}`,
+        { name, kind: r.name },
+      );
     const now = isoSeconds(this.clock.now());
     if (r.name === 'pods') {
       const out = deletePodGracefully(this.store, old, opts.gracePeriodSeconds, now, dry);
@@ -730,7 +846,13 @@ export class KubeApiServer {
     let opts: Any = {};
     if (ctx.body.trim()) {
       const r = findResource('', 'v1', 'pods') as ResourceInfo;
-      opts = this.decodeBody({ ...r, kind: 'DeleteOptions' }, ctx.body, ctx.q, 'application/json', 'deleteoptions').object;
+      opts = this.decodeBody(
+        { ...r, kind: 'DeleteOptions' },
+        ctx.body,
+        ctx.q,
+        'application/json',
+        'deleteoptions',
+      ).object;
     }
     const g = ctx.q.get('gracePeriodSeconds');
     if (g !== null) {
@@ -740,11 +862,15 @@ export class KubeApiServer {
     }
     const p = ctx.q.get('propagationPolicy') ?? opts.propagationPolicy;
     if (p !== undefined && !['Orphan', 'Background', 'Foreground'].includes(p))
-      throw new ApiError(422, 'Invalid', `DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: "${p}": supported values: "Foreground", "Background", "Orphan", "nil"`);
+      throw new ApiError(
+        422,
+        'Invalid',
+        `DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: "${p}": supported values: "Foreground", "Background", "Orphan", "nil"`,
+      );
     return opts;
   }
 
-  private deleteCollection(ctx: Ctx): void {
+  private deleteCollection(ctx: Ctx): undefined {
     const { r, namespace } = ctx.route;
     const labels = parseLabelSelector(ctx.q.get('labelSelector'));
     const fields = parseFieldSelector(r.name, ctx.q.get('fieldSelector'));
@@ -760,26 +886,50 @@ export class KubeApiServer {
         items.push(o);
       }
     }
-    writeJson(ctx.res, 200, { kind: `${r.kind}List`, apiVersion: apiVersionOf(r), metadata: { resourceVersion: this.store.currentResourceVersion() }, items });
+    writeJson(ctx.res, 200, {
+      kind: `${r.kind}List`,
+      apiVersion: apiVersionOf(r),
+      metadata: { resourceVersion: this.store.currentResourceVersion() },
+      items,
+    });
   }
 
-  private selfSubjectAccessReview(res: ServerResponse, user: string, body: string): void {
+  private selfSubjectAccessReview(res: ServerResponse, user: string, body: string): undefined {
     let review: Any;
     try {
       review = JSON.parse(body);
     } catch {
-      throw new ApiError(415, 'UnsupportedMediaType', 'the body of the request was in an unknown format - accepted media types include: application/json, application/yaml');
+      throw new ApiError(
+        415,
+        'UnsupportedMediaType',
+        'the body of the request was in an unknown format - accepted media types include: application/json, application/yaml',
+      );
     }
     const ra = review?.spec?.resourceAttributes;
-    if (!ra) throw new ApiError(422, 'Invalid', 'SelfSubjectAccessReview.authorization.k8s.io "" is invalid: spec.resourceAttributes: Invalid value: "null": exactly one of nonResourceAttributes or resourceAttributes must be specified');
-    const attrs: RequestAttributes = { user, verb: ra.verb ?? '', group: ra.group ?? '', resource: ra.resource ?? '', subresource: ra.subresource || undefined, namespace: ra.namespace || undefined, name: ra.name };
+    if (!ra)
+      throw new ApiError(
+        422,
+        'Invalid',
+        'SelfSubjectAccessReview.authorization.k8s.io "" is invalid: spec.resourceAttributes: Invalid value: "null": exactly one of nonResourceAttributes or resourceAttributes must be specified',
+      );
+    const attrs: RequestAttributes = {
+      user,
+      verb: ra.verb ?? '',
+      group: ra.group ?? '',
+      resource: ra.resource ?? '',
+      subresource: ra.subresource || undefined,
+      namespace: ra.namespace || undefined,
+      name: ra.name,
+    };
     const allowed = this.rbac.allows(attrs);
     writeJson(res, 201, {
       kind: 'SelfSubjectAccessReview',
       apiVersion: 'authorization.k8s.io/v1',
       metadata: { creationTimestamp: null },
       spec: review.spec,
-      status: allowed ? { allowed: true, reason: 'simulator: allowed by default' } : { allowed: false, denied: true, reason: 'simulator: denied by rule' },
+      status: allowed
+        ? { allowed: true, reason: 'simulator: allowed by default' }
+        : { allowed: false, denied: true, reason: 'simulator: denied by rule' },
     });
   }
 
@@ -792,8 +942,15 @@ export class KubeApiServer {
     let err: ApiError;
     if (e instanceof ApiError) err = e;
     else if (e instanceof StoreError) {
-      const r = findResource('', 'v1', e.resource) ?? findResource('apps', 'v1', e.resource) ?? findResource('batch', 'v1', e.resource);
-      err = r ? (e.code === 404 ? notFound(r, e.objectName) : alreadyExists(r, e.objectName)) : new ApiError(e.code, e.code === 404 ? 'NotFound' : 'AlreadyExists', e.message);
+      const r =
+        findResource('', 'v1', e.resource) ??
+        findResource('apps', 'v1', e.resource) ??
+        findResource('batch', 'v1', e.resource);
+      err = r
+        ? e.code === 404
+          ? notFound(r, e.objectName)
+          : alreadyExists(r, e.objectName)
+        : new ApiError(e.code, e.code === 404 ? 'NotFound' : 'AlreadyExists', e.message);
     } else err = new ApiError(500, 'InternalError', `Internal error occurred: ${(e as Error)?.message ?? String(e)}`);
     if (res.headersSent) {
       res.destroy();
@@ -823,14 +980,23 @@ function injectedError(f: { status: number; message?: string; retryAfterSeconds?
     429: ['TooManyRequests', 'Too many requests, please try again later.'],
     500: ['InternalError', 'Internal error occurred: injected fault'],
     503: ['ServiceUnavailable', 'The server is currently unable to handle the request'],
-    504: ['Timeout', 'The server was unable to return a response in the time allotted, but may still be processing the request'],
+    504: [
+      'Timeout',
+      'The server was unable to return a response in the time allotted, but may still be processing the request',
+    ],
     404: ['NotFound', 'the server could not find the requested resource'],
     403: ['Forbidden', 'forbidden'],
     409: ['Conflict', 'conflict'],
   };
   const [reason, msg] = reasons[f.status] ?? ['InternalError', 'injected fault'];
   const retry = f.retryAfterSeconds ?? (f.status === 429 ? 1 : undefined);
-  return new ApiError(f.status, reason, f.message ?? msg, retry !== undefined ? { retryAfterSeconds: retry } : undefined, retry);
+  return new ApiError(
+    f.status,
+    reason,
+    f.message ?? msg,
+    retry !== undefined ? { retryAfterSeconds: retry } : undefined,
+    retry,
+  );
 }
 
 async function readBody(req: IncomingMessage): Promise<string> {
@@ -863,17 +1029,35 @@ function warningHeader(warnings: string[]): Record<string, string> {
   return warnings.length ? { Warning: warnings.map((w) => `299 - ${JSON.stringify(w)}`).join(', ') } : {};
 }
 
-function writeRawJson(res: ServerResponse, code: number, json: string, warnings: string[] = [], headers: Record<string, string> = {}): void {
-  res.writeHead(code, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', ...warningHeader(warnings), ...headers });
+function writeRawJson(
+  res: ServerResponse,
+  code: number,
+  json: string,
+  warnings: string[] = [],
+  headers: Record<string, string> = {},
+): undefined {
+  res.writeHead(code, {
+    'Content-Type': 'application/json',
+    'Cache-Control': 'no-cache, private',
+    ...warningHeader(warnings),
+    ...headers,
+  });
   res.end(json);
+  return undefined;
 }
 
-function writeJson(res: ServerResponse, code: number, body: unknown, warnings: string[] = [], headers: Record<string, string> = {}): void {
-  writeRawJson(res, code, JSON.stringify(body), warnings, headers);
+function writeJson(
+  res: ServerResponse,
+  code: number,
+  body: unknown,
+  warnings: string[] = [],
+  headers: Record<string, string> = {},
+): undefined {
+  return writeRawJson(res, code, JSON.stringify(body), warnings, headers);
 }
 
-function writeText(res: ServerResponse, code: number, text: string): void {
+function writeText(res: ServerResponse, code: number, text: string): undefined {
   res.writeHead(code, { 'Content-Type': 'text/plain', 'Cache-Control': 'no-cache, private' });
   res.end(text);
+  return undefined;
 }
-

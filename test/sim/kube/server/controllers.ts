@@ -4,7 +4,6 @@ import type { KubeObject } from '../store-contract.js';
 import { applyCreateDefaults } from './defaults.js';
 import { RESOURCES } from './resources.js';
 
-// biome-ignore lint/suspicious/noExplicitAny: wire objects are untyped JSON
 type Any = any;
 
 /** The namespaces every cluster starts with. */
@@ -26,7 +25,11 @@ export function startControllers(store: MemoryStore, clock: Clock): () => void {
   const ensureNamespaceContents = (ns: string): void => {
     if (!store.peek('serviceaccounts', ns, 'default')) {
       try {
-        store.create('serviceaccounts', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default', namespace: ns } });
+        store.create('serviceaccounts', {
+          apiVersion: 'v1',
+          kind: 'ServiceAccount',
+          metadata: { name: 'default', namespace: ns },
+        });
       } catch {
         /* created meanwhile */
       }
@@ -36,7 +39,14 @@ export function startControllers(store: MemoryStore, clock: Clock): () => void {
         store.create('configmaps', {
           apiVersion: 'v1',
           kind: 'ConfigMap',
-          metadata: { name: 'kube-root-ca.crt', namespace: ns, annotations: { 'kubernetes.io/description': 'Contains a CA bundle that can be used to verify the kube-apiserver when using internal endpoints such as the internal service IP or kubernetes.default.svc. No other usage is guaranteed across distributions of Kubernetes clusters.' } },
+          metadata: {
+            name: 'kube-root-ca.crt',
+            namespace: ns,
+            annotations: {
+              'kubernetes.io/description':
+                'Contains a CA bundle that can be used to verify the kube-apiserver when using internal endpoints such as the internal service IP or kubernetes.default.svc. No other usage is guaranteed across distributions of Kubernetes clusters.',
+            },
+          },
           data: { 'ca.crt': ROOT_CA },
         });
       } catch {
@@ -48,7 +58,8 @@ export function startControllers(store: MemoryStore, clock: Clock): () => void {
     const o = store.peek('namespaces', undefined, ns);
     if (!o?.metadata.deletionTimestamp) return;
     if (store.count('pods', ns) > 0) return;
-    for (const r of RESOURCES) if (r.namespaced) for (const x of store.scan(r.name, ns)) store.remove(r.name, ns, x.metadata.name);
+    for (const r of RESOURCES)
+      if (r.namespaced) for (const x of store.scan(r.name, ns)) store.remove(r.name, ns, x.metadata.name);
     if (store.peek('namespaces', undefined, ns)) store.remove('namespaces', undefined, ns);
   };
   const emptyNamespace = (ns: string): void => {
@@ -78,7 +89,8 @@ export function startControllers(store: MemoryStore, clock: Clock): () => void {
     for (const e of pending.splice(0)) {
       if (e.resource === 'namespaces') {
         if (e.type === 'ADDED') ensureNamespaceContents(e.object.metadata.name);
-        if (e.type === 'MODIFIED' && e.object.metadata.deletionTimestamp && !e.prev?.metadata.deletionTimestamp) emptyNamespace(e.object.metadata.name);
+        if (e.type === 'MODIFIED' && e.object.metadata.deletionTimestamp && !e.prev?.metadata.deletionTimestamp)
+          emptyNamespace(e.object.metadata.name);
       } else if (e.type === 'DELETED') {
         if (e.resource === 'pods' && e.namespace) finishNamespace(e.namespace);
         if (OWNER_RESOURCES.has(e.resource)) collectDependents(e.object);

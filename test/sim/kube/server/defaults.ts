@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { KubeObject } from '../store-contract.js';
 
-// biome-ignore lint/suspicious/noExplicitAny: wire objects are untyped JSON
 type Any = any;
 
 /** The alphabet of generateName suffixes (apiserver's utilrand: no vowels, no confusable digits). */
@@ -64,7 +63,9 @@ export function defaultPodSpec(spec: Any): void {
   spec.schedulerName ??= 'default-scheduler';
   spec.securityContext ??= {};
   spec.enableServiceLinks ??= true;
-  if (spec.hostNetwork) for (const c of [...(spec.containers ?? []), ...(spec.initContainers ?? [])]) for (const p of c.ports ?? []) p.hostPort ??= p.containerPort;
+  if (spec.hostNetwork)
+    for (const c of [...(spec.containers ?? []), ...(spec.initContainers ?? [])])
+      for (const p of c.ports ?? []) p.hostPort ??= p.containerPort;
   for (const c of spec.containers ?? []) defaultContainer(c);
   for (const c of spec.initContainers ?? []) defaultContainer(c);
   for (const c of spec.ephemeralContainers ?? []) defaultContainer(c);
@@ -157,7 +158,12 @@ export function applyCreateDefaults(resource: string, o: KubeObject, ctx: Defaul
       s.podReplacementPolicy ??= 'TerminatingOrFailed';
       // The job controller's selector: pods carry the job's uid (the uid is assigned here, before the store's).
       if (!s.manualSelector && md.uid) {
-        const labels = { 'batch.kubernetes.io/controller-uid': md.uid, 'batch.kubernetes.io/job-name': md.name, 'controller-uid': md.uid, 'job-name': md.name };
+        const labels = {
+          'batch.kubernetes.io/controller-uid': md.uid,
+          'batch.kubernetes.io/job-name': md.name,
+          'controller-uid': md.uid,
+          'job-name': md.name,
+        };
         s.selector ??= { matchLabels: { 'batch.kubernetes.io/controller-uid': md.uid } };
         s.template.metadata ??= {};
         s.template.metadata.labels = { ...labels, ...(s.template.metadata.labels ?? {}) };

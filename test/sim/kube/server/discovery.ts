@@ -25,19 +25,32 @@ function resourceEntries(r: ResourceInfo): Record<string, unknown>[] {
     singularName: r.singular,
     namespaced: r.namespaced,
     kind: r.kind,
-    verbs: r.name === 'namespaces' || r.name === 'nodes' ? FULL_VERBS.filter((v) => r.name === 'nodes' || v !== 'deletecollection') : FULL_VERBS,
+    verbs:
+      r.name === 'namespaces' || r.name === 'nodes'
+        ? FULL_VERBS.filter((v) => r.name === 'nodes' || v !== 'deletecollection')
+        : FULL_VERBS,
   };
   if (r.shortNames.length) main.shortNames = r.shortNames;
   if (r.categories) main.categories = r.categories;
   return [
     main,
-    ...r.subresources.map((s) => ({ name: `${r.name}/${s}`, singularName: '', namespaced: r.namespaced, kind: s === 'log' ? 'Pod' : r.kind, verbs: subresourceVerbs(s) })),
+    ...r.subresources.map((s) => ({
+      name: `${r.name}/${s}`,
+      singularName: '',
+      namespaced: r.namespaced,
+      kind: s === 'log' ? 'Pod' : r.kind,
+      verbs: subresourceVerbs(s),
+    })),
   ];
 }
 
 /** `GET /api`. */
 export function apiVersions(serverAddress: string): Record<string, unknown> {
-  return { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress }] };
+  return {
+    kind: 'APIVersions',
+    versions: ['v1'],
+    serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress }],
+  };
 }
 
 /** `GET /apis`. */
@@ -60,7 +73,15 @@ export function apiResourceList(group: string, version: string): Record<string, 
       kind: 'APIResourceList',
       apiVersion: 'v1',
       groupVersion: 'authorization.k8s.io/v1',
-      resources: [{ name: 'selfsubjectaccessreviews', singularName: 'selfsubjectaccessreview', namespaced: false, kind: 'SelfSubjectAccessReview', verbs: ['create'] }],
+      resources: [
+        {
+          name: 'selfsubjectaccessreviews',
+          singularName: 'selfsubjectaccessreview',
+          namespaced: false,
+          kind: 'SelfSubjectAccessReview',
+          verbs: ['create'],
+        },
+      ],
     };
   const rs = RESOURCES.filter((r) => r.group === group && r.version === version);
   if (!rs.length) return undefined;
@@ -72,16 +93,24 @@ export function apiResourceList(group: string, version: string): Record<string, 
   };
 }
 
-const PARAM = (name: string): Record<string, unknown> => ({ name, in: 'query', schema: { type: 'string', uniqueItems: true } });
+const PARAM = (name: string): Record<string, unknown> => ({
+  name,
+  in: 'query',
+  schema: { type: 'string', uniqueItems: true },
+});
 
 /** `GET /openapi/v3`: the index kubectl reads before `create -f`. */
 export function openapiRoot(): Record<string, unknown> {
   const paths: Record<string, unknown> = { 'api/v1': { serverRelativeURL: '/openapi/v3/api/v1?hash=SIMV1' } };
-  for (const g of GROUPS) paths[`apis/${g.group}/${g.version}`] = { serverRelativeURL: `/openapi/v3/apis/${g.group}/${g.version}?hash=SIM${g.group.toUpperCase()}` };
+  for (const g of GROUPS)
+    paths[`apis/${g.group}/${g.version}`] = {
+      serverRelativeURL: `/openapi/v3/apis/${g.group}/${g.version}?hash=SIM${g.group.toUpperCase()}`,
+    };
   return { paths };
 }
 
-const schemaName = (r: ResourceInfo): string => `io.k8s.api.${r.group ? r.group.split('.')[0] : 'core'}.${r.version}.${r.kind}`;
+const schemaName = (r: ResourceInfo): string =>
+  `io.k8s.api.${r.group ? r.group.split('.')[0] : 'core'}.${r.version}.${r.kind}`;
 
 /**
  * `GET /openapi/v3/api/v1` etc.: paths whose operations carry `x-kubernetes-group-version-kind` and a

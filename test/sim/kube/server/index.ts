@@ -1,5 +1,5 @@
 /** The simulated kube-apiserver: the front door of test/sim/kube/server. */
-export { type KubeApiServerOptions, KubeApiServer, type LogParams, type LogReader } from './api-server.js';
+export { KubeApiServer, type KubeApiServerOptions, type LogParams, type LogReader } from './api-server.js';
 export { deletePodGracefully, SYSTEM_NAMESPACES } from './controllers.js';
 export { type ErrorFault, type FaultMatch, Faults } from './faults.js';
 export { DEFAULT_TOKEN, DEFAULT_USER, type DenyRule, Rbac } from './rbac.js';

@@ -1,6 +1,5 @@
 import { ApiError, badRequest } from './status.js';
 
-// biome-ignore lint/suspicious/noExplicitAny: wire objects are untyped JSON
 type Any = any;
 
 const isObj = (v: unknown): v is Record<string, Any> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -47,7 +46,7 @@ const MERGE_SETS = new Set(['finalizers']);
 export function strategicMergePatch(target: Any, patch: Any): Any {
   if (!isObj(patch)) return structuredClone(patch);
   if (patch.$patch === 'replace') {
-    const { $patch: _, ...rest } = patch;
+    const { $patch: _patch, ...rest } = patch;
     return structuredClone(rest);
   }
   if (patch.$patch === 'delete') return undefined;
@@ -81,7 +80,8 @@ export function strategicMergePatch(target: Any, patch: Any): Any {
 
 function mergeKeyedList(target: Any[], patch: Any[], key: string): Any[] {
   const out = target.map((x) => x);
-  if (patch.some((p) => isObj(p) && p.$patch === 'replace')) return patch.filter((p) => !(isObj(p) && p.$patch)).map((p) => structuredClone(p));
+  if (patch.some((p) => isObj(p) && p.$patch === 'replace'))
+    return patch.filter((p) => !(isObj(p) && p.$patch)).map((p) => structuredClone(p));
   for (const item of patch) {
     if (!isObj(item)) {
       out.push(item);
@@ -98,15 +98,16 @@ function mergeKeyedList(target: Any[], patch: Any[], key: string): Any[] {
   return out;
 }
 
-const unescape = (s: string): string => s.replace(/~1/g, '/').replace(/~0/g, '~');
+const unescapePointer = (s: string): string => s.replace(/~1/g, '/').replace(/~0/g, '~');
 
 function walk(doc: Any, pointer: string): { parent: Any; key: string } {
   if (pointer === '') throw badRequest('the server rejected our request due to an error in our request');
-  const parts = pointer.split('/').slice(1).map(unescape);
+  const parts = pointer.split('/').slice(1).map(unescapePointer);
   let cur = doc;
   for (const p of parts.slice(0, -1)) {
     cur = Array.isArray(cur) ? cur[Number(p)] : cur?.[p];
-    if (cur === undefined || cur === null) throw new ApiError(422, 'Invalid', `doc is missing path: "${pointer}": missing value`);
+    if (cur === undefined || cur === null)
+      throw new ApiError(422, 'Invalid', `doc is missing path: "${pointer}": missing value`);
   }
   return { parent: cur, key: parts[parts.length - 1] as string };
 }
@@ -122,10 +123,12 @@ function removeAt(doc: Any, pointer: string): Any {
   const { parent, key } = walk(doc, pointer);
   if (Array.isArray(parent)) {
     const i = Number(key);
-    if (!(i >= 0 && i < parent.length)) throw new ApiError(422, 'Invalid', `Unable to remove nonexistent key: ${key}: missing value`);
+    if (!(i >= 0 && i < parent.length))
+      throw new ApiError(422, 'Invalid', `Unable to remove nonexistent key: ${key}: missing value`);
     return parent.splice(i, 1)[0];
   }
-  if (!(key in (parent ?? {}))) throw new ApiError(422, 'Invalid', `Unable to remove nonexistent key: ${key}: missing value`);
+  if (!(key in (parent ?? {})))
+    throw new ApiError(422, 'Invalid', `Unable to remove nonexistent key: ${key}: missing value`);
   const v = parent[key];
   delete parent[key];
   return v;
@@ -135,13 +138,19 @@ function addAt(doc: Any, pointer: string, value: Any, replace: boolean): void {
   const { parent, key } = walk(doc, pointer);
   if (Array.isArray(parent)) {
     const i = key === '-' ? parent.length : Number(key);
-    if (!(i >= 0 && i <= parent.length)) throw new ApiError(422, 'Invalid', `Unable to access invalid index: ${key}: invalid index referenced`);
+    if (!(i >= 0 && i <= parent.length))
+      throw new ApiError(422, 'Invalid', `Unable to access invalid index: ${key}: invalid index referenced`);
     if (replace) parent[i] = value;
     else parent.splice(i, 0, value);
     return;
   }
   if (!isObj(parent)) throw new ApiError(422, 'Invalid', `doc is missing path: "${pointer}": missing value`);
-  if (replace && !(key in parent)) throw new ApiError(422, 'Invalid', `replace operation does not apply: doc is missing key: ${pointer}: missing value`);
+  if (replace && !(key in parent))
+    throw new ApiError(
+      422,
+      'Invalid',
+      `replace operation does not apply: doc is missing key: ${pointer}: missing value`,
+    );
   parent[key] = value;
 }
 

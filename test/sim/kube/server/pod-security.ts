@@ -1,14 +1,48 @@
 import type { KubeObject } from '../store-contract.js';
 
-// biome-ignore lint/suspicious/noExplicitAny: wire objects are untyped JSON
 type Any = any;
 
 /** Pod Security Standards levels, from the namespace label `pod-security.kubernetes.io/enforce`. */
 export type PodSecurityLevel = 'privileged' | 'baseline' | 'restricted';
 
-const BASELINE_CAPS = new Set(['AUDIT_WRITE', 'CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'MKNOD', 'NET_BIND_SERVICE', 'SETFCAP', 'SETGID', 'SETPCAP', 'SETUID', 'SYS_CHROOT']);
-const RESTRICTED_VOLUMES = new Set(['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'persistentVolumeClaim', 'projected', 'secret', 'image']);
-const SAFE_SYSCTLS = new Set(['kernel.shm_rmid_forced', 'net.ipv4.ip_local_port_range', 'net.ipv4.ip_unprivileged_port_start', 'net.ipv4.tcp_syncookies', 'net.ipv4.ping_group_range', 'net.ipv4.ip_local_reserved_ports', 'net.ipv4.tcp_keepalive_time', 'net.ipv4.tcp_fin_timeout', 'net.ipv4.tcp_keepalive_intvl', 'net.ipv4.tcp_keepalive_probes']);
+const BASELINE_CAPS = new Set([
+  'AUDIT_WRITE',
+  'CHOWN',
+  'DAC_OVERRIDE',
+  'FOWNER',
+  'FSETID',
+  'KILL',
+  'MKNOD',
+  'NET_BIND_SERVICE',
+  'SETFCAP',
+  'SETGID',
+  'SETPCAP',
+  'SETUID',
+  'SYS_CHROOT',
+]);
+const RESTRICTED_VOLUMES = new Set([
+  'configMap',
+  'csi',
+  'downwardAPI',
+  'emptyDir',
+  'ephemeral',
+  'persistentVolumeClaim',
+  'projected',
+  'secret',
+  'image',
+]);
+const SAFE_SYSCTLS = new Set([
+  'kernel.shm_rmid_forced',
+  'net.ipv4.ip_local_port_range',
+  'net.ipv4.ip_unprivileged_port_start',
+  'net.ipv4.tcp_syncookies',
+  'net.ipv4.ping_group_range',
+  'net.ipv4.ip_local_reserved_ports',
+  'net.ipv4.tcp_keepalive_time',
+  'net.ipv4.tcp_fin_timeout',
+  'net.ipv4.tcp_keepalive_intvl',
+  'net.ipv4.tcp_keepalive_probes',
+]);
 
 const quoted = (xs: string[]): string => xs.map((x) => `"${x}"`).join(', ');
 /** `container "a"` or `containers "a", "b"`, as pod-security-admission words it. */
@@ -33,13 +67,17 @@ export function podSecurityViolations(pod: KubeObject, level: PodSecurityLevel):
 
   if (restricted) {
     const bad = cs.filter((c) => c.securityContext?.allowPrivilegeEscalation !== false).map((c) => c.name);
-    if (bad.length) out.push(`allowPrivilegeEscalation != false (${containers(bad)} ${must(bad)} set securityContext.allowPrivilegeEscalation=false)`);
+    if (bad.length)
+      out.push(
+        `allowPrivilegeEscalation != false (${containers(bad)} ${must(bad)} set securityContext.allowPrivilegeEscalation=false)`,
+      );
   }
   {
     const parts: string[] = [];
     for (const c of cs) {
       const extra = (c.securityContext?.capabilities?.add ?? []).filter((x: string) => !BASELINE_CAPS.has(x));
-      if (extra.length) parts.push(`container "${c.name}" must not include ${quoted(extra)} in securityContext.capabilities.add`);
+      if (extra.length)
+        parts.push(`container "${c.name}" must not include ${quoted(extra)} in securityContext.capabilities.add`);
     }
     if (parts.length) out.push(`non-default capabilities (${parts.join('; ')})`);
   }
@@ -49,7 +87,8 @@ export function podSecurityViolations(pod: KubeObject, level: PodSecurityLevel):
     if (noDrop.length) parts.push(`${containers(noDrop)} must set securityContext.capabilities.drop=["ALL"]`);
     for (const c of cs) {
       const extra = (c.securityContext?.capabilities?.add ?? []).filter((x: string) => x !== 'NET_BIND_SERVICE');
-      if (extra.length) parts.push(`container "${c.name}" must not include ${quoted(extra)} in securityContext.capabilities.add`);
+      if (extra.length)
+        parts.push(`container "${c.name}" must not include ${quoted(extra)} in securityContext.capabilities.add`);
     }
     if (parts.length) out.push(`unrestricted capabilities (${parts.join('; ')})`);
   }
@@ -72,14 +111,18 @@ export function podSecurityViolations(pod: KubeObject, level: PodSecurityLevel):
       }
     }
     if (names.length)
-      out.push(`hostPort (${containers(names)} ${names.length === 1 ? 'uses' : 'use'} ${ports.length === 1 ? 'hostPort' : 'hostPorts'} ${ports.join(', ')})`);
+      out.push(
+        `hostPort (${containers(names)} ${names.length === 1 ? 'uses' : 'use'} ${ports.length === 1 ? 'hostPort' : 'hostPorts'} ${ports.join(', ')})`,
+      );
   }
   {
     const bad = cs.filter((c) => c.securityContext?.privileged === true).map((c) => c.name);
     if (bad.length) out.push(`privileged (${containers(bad)} must not set securityContext.privileged=true)`);
   }
   {
-    const bad = cs.filter((c) => c.securityContext?.procMount && c.securityContext.procMount !== 'Default').map((c) => c.name);
+    const bad = cs
+      .filter((c) => c.securityContext?.procMount && c.securityContext.procMount !== 'Default')
+      .map((c) => c.name);
     if (bad.length) out.push(`procMount (${containers(bad)} must not set securityContext.procMount to "Unmasked")`);
   }
   if (restricted) {
@@ -91,7 +134,8 @@ export function podSecurityViolations(pod: KubeObject, level: PodSecurityLevel):
     const parts2: string[] = [];
     if (psc.runAsNonRoot === false) parts2.push('pod must not set securityContext.runAsNonRoot=false');
     const explicitFalse = cs.filter((c) => c.securityContext?.runAsNonRoot === false).map((c) => c.name);
-    if (explicitFalse.length) parts2.push(`${containers(explicitFalse)} must not set securityContext.runAsNonRoot=false`);
+    if (explicitFalse.length)
+      parts2.push(`${containers(explicitFalse)} must not set securityContext.runAsNonRoot=false`);
     if (psc.runAsNonRoot !== true) {
       const unset = cs.filter((c) => c.securityContext?.runAsNonRoot === undefined).map((c) => c.name);
       if (unset.length) parts2.push(`pod or ${containers(unset)} must set securityContext.runAsNonRoot=true`);
@@ -105,19 +149,27 @@ export function podSecurityViolations(pod: KubeObject, level: PodSecurityLevel):
   }
   {
     const parts: string[] = [];
-    if (psc.seccompProfile?.type === 'Unconfined') parts.push('pod must not set securityContext.seccompProfile.type to "Unconfined"');
+    if (psc.seccompProfile?.type === 'Unconfined')
+      parts.push('pod must not set securityContext.seccompProfile.type to "Unconfined"');
     const bad = cs.filter((c) => c.securityContext?.seccompProfile?.type === 'Unconfined').map((c) => c.name);
     if (bad.length) parts.push(`${containers(bad)} must not set securityContext.seccompProfile.type to "Unconfined"`);
     if (parts.length && !restricted) out.push(`seccompProfile (${parts.join('; ')})`);
     if (restricted) {
       const ok = (t: unknown): boolean => t === 'RuntimeDefault' || t === 'Localhost';
       const rparts: string[] = [];
-      if (psc.seccompProfile && !ok(psc.seccompProfile.type)) rparts.push(`pod must not set securityContext.seccompProfile.type to "${psc.seccompProfile.type}"`);
-      const explicitBad = cs.filter((c) => c.securityContext?.seccompProfile && !ok(c.securityContext.seccompProfile.type)).map((c) => c.name);
-      if (explicitBad.length) rparts.push(`${containers(explicitBad)} must not set securityContext.seccompProfile.type to "Unconfined"`);
+      if (psc.seccompProfile && !ok(psc.seccompProfile.type))
+        rparts.push(`pod must not set securityContext.seccompProfile.type to "${psc.seccompProfile.type}"`);
+      const explicitBad = cs
+        .filter((c) => c.securityContext?.seccompProfile && !ok(c.securityContext.seccompProfile.type))
+        .map((c) => c.name);
+      if (explicitBad.length)
+        rparts.push(`${containers(explicitBad)} must not set securityContext.seccompProfile.type to "Unconfined"`);
       if (!ok(psc.seccompProfile?.type)) {
         const unset = cs.filter((c) => !c.securityContext?.seccompProfile).map((c) => c.name);
-        if (unset.length) rparts.push(`pod or ${containers(unset)} must set securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost"`);
+        if (unset.length)
+          rparts.push(
+            `pod or ${containers(unset)} must set securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost"`,
+          );
       }
       if (rparts.length) out.push(`seccompProfile (${rparts.join('; ')})`);
     }

@@ -6,7 +6,14 @@
  */
 export type FieldType = 's' | 'i' | 'b' | 'q' | 'm' | 'x' | FieldType[] | { [field: string]: FieldType };
 
-const ownerReference = { apiVersion: 's', kind: 's', name: 's', uid: 's', controller: 'b', blockOwnerDeletion: 'b' } as const;
+const ownerReference = {
+  apiVersion: 's',
+  kind: 's',
+  name: 's',
+  uid: 's',
+  controller: 'b',
+  blockOwnerDeletion: 'b',
+} as const;
 const objectMeta: FieldType = {
   name: 's',
   generateName: 's',
@@ -352,7 +359,12 @@ const goType: Record<string, string> = { s: 'string', i: 'int64', b: 'bool', m: 
  * Walks `value` against `schema`, removing unknown fields in place (the apiserver drops them when decoding) and
  * recording their paths the way strict decoding names them (`spec.containers[0].foo`).
  */
-export function decodeAgainst(value: unknown, schema: FieldType, path = '', out: DecodeProblems = { unknown: [], typeErrors: [] }): DecodeProblems {
+export function decodeAgainst(
+  value: unknown,
+  schema: FieldType,
+  path = '',
+  out: DecodeProblems = { unknown: [], typeErrors: [] },
+): DecodeProblems {
   if (value === null || value === undefined || schema === 'x') return out;
   const jsType = Array.isArray(value) ? 'array' : typeof value === 'object' ? 'object' : typeof value;
   const mismatch = (want: string): void => {
@@ -376,7 +388,10 @@ export function decodeAgainst(value: unknown, schema: FieldType, path = '', out:
         if (jsType !== 'object') mismatch('map[string]string');
         else
           for (const [k, v] of Object.entries(value as object))
-            if (typeof v !== 'string' && v !== null) out.typeErrors.push(`json: cannot unmarshal ${typeof v} into Go struct field .${path}.${k} of type string`);
+            if (typeof v !== 'string' && v !== null)
+              out.typeErrors.push(
+                `json: cannot unmarshal ${typeof v} into Go struct field .${path}.${k} of type string`,
+              );
         break;
     }
     return out;

@@ -59,7 +59,9 @@ export function parseLabelSelector(raw: string | null | undefined): LabelSelecto
           .filter((v) => v !== ''),
       );
       for (const v of values) checkValue(v);
-      return op === 'in' ? (l) => key in l && values.has(l[key] as string) : (l) => !(key in l) || !values.has(l[key] as string);
+      return op === 'in'
+        ? (l) => key in l && values.has(l[key] as string)
+        : (l) => !(key in l) || !values.has(l[key] as string);
     }
     m = /^([^=!<>\s]+)\s*(==|=|!=|<|>)\s*(.*)$/.exec(part);
     if (m) {
@@ -67,7 +69,8 @@ export function parseLabelSelector(raw: string | null | undefined): LabelSelecto
       checkKey(key);
       if (op === '<' || op === '>') {
         const n = Number(value);
-        if (!Number.isInteger(n)) throw badRequest(`unable to parse requirement: for 'Gt', 'Lt' operators, the value must be an integer`);
+        if (!Number.isInteger(n))
+          throw badRequest(`unable to parse requirement: for 'Gt', 'Lt' operators, the value must be an integer`);
         return (l) => key in l && (op === '<' ? Number(l[key]) < n : Number(l[key]) > n);
       }
       checkValue(value.trim());

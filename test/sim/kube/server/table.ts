@@ -1,6 +1,5 @@
 import type { KubeObject } from '../store-contract.js';
 
-// biome-ignore lint/suspicious/noExplicitAny: wire objects are untyped JSON
 type Any = any;
 
 /** apimachinery's duration.HumanDuration: the AGE column format. */
@@ -64,7 +63,8 @@ export function podRow(pod: Any, now: number): Any[] {
   let lastRestart = 0;
   let lastRestartableInitRestart = 0;
   let reason: string = status.reason || status.phase || '';
-  for (const c of status.conditions ?? []) if (c.type === 'PodScheduled' && c.reason === 'SchedulingGated') reason = 'SchedulingGated';
+  for (const c of status.conditions ?? [])
+    if (c.type === 'PodScheduled' && c.reason === 'SchedulingGated') reason = 'SchedulingGated';
   const inits = new Map<string, Any>();
   for (const c of spec.initContainers ?? []) {
     inits.set(c.name, c);
@@ -127,7 +127,8 @@ export function podRow(pod: Any, now: number): Any[] {
   const terminal = status.phase === 'Succeeded' || status.phase === 'Failed';
   if (pod.metadata.deletionTimestamp && status.reason === 'NodeLost') reason = 'Unknown';
   else if (pod.metadata.deletionTimestamp && !terminal) reason = 'Terminating';
-  const restartsStr = restarts !== 0 && lastRestart > 0 ? `${restarts} (${humanDuration(now - lastRestart)} ago)` : String(restarts);
+  const restartsStr =
+    restarts !== 0 && lastRestart > 0 ? `${restarts} (${humanDuration(now - lastRestart)} ago)` : String(restarts);
   let readinessGates = '<none>';
   if ((spec.readinessGates ?? []).length) {
     const ok = spec.readinessGates.filter((g: Any) =>
@@ -152,11 +153,41 @@ const POD_COLUMNS = [
   col('Name', 0, 'string', 'name', 'Name must be unique within a namespace.'),
   col('Ready', 0, 'string', '', 'The aggregate readiness state of this pod for accepting traffic.'),
   col('Status', 0, 'string', '', 'The aggregate status of the containers in this pod.'),
-  col('Restarts', 0, 'string', '', 'The number of times the containers in this pod have been restarted and when the last container in this pod has restarted.'),
-  col('Age', 0, 'string', '', 'CreationTimestamp is a timestamp representing the server time when this object was created.'),
-  col('IP', 1, 'string', '', 'podIP address allocated to the pod. Routable at least within the cluster. Empty if not yet allocated.'),
-  col('Node', 1, 'string', '', "NodeName indicates in which node this pod is scheduled. If empty, this pod is a candidate for scheduling by the scheduler defined in schedulerName."),
-  col('Nominated Node', 1, 'string', '', 'nominatedNodeName is set only when this pod preempts other pods on the node.'),
+  col(
+    'Restarts',
+    0,
+    'string',
+    '',
+    'The number of times the containers in this pod have been restarted and when the last container in this pod has restarted.',
+  ),
+  col(
+    'Age',
+    0,
+    'string',
+    '',
+    'CreationTimestamp is a timestamp representing the server time when this object was created.',
+  ),
+  col(
+    'IP',
+    1,
+    'string',
+    '',
+    'podIP address allocated to the pod. Routable at least within the cluster. Empty if not yet allocated.',
+  ),
+  col(
+    'Node',
+    1,
+    'string',
+    '',
+    'NodeName indicates in which node this pod is scheduled. If empty, this pod is a candidate for scheduling by the scheduler defined in schedulerName.',
+  ),
+  col(
+    'Nominated Node',
+    1,
+    'string',
+    '',
+    'nominatedNodeName is set only when this pod preempts other pods on the node.',
+  ),
   col('Readiness Gates', 1, 'string', '', 'If specified, all readiness gates will be evaluated for pod readiness.'),
 ];
 
@@ -187,12 +218,29 @@ function eventRow(e: Any, now: number): Any[] {
   const component = e.source?.component || e.reportingComponent || '';
   const host = e.source?.host || e.reportingInstance || '';
   const source = host ? `${component}, ${host}` : component;
-  return [last, e.type ?? '', e.reason ?? '', target, e.involvedObject?.fieldPath ?? '', source, String(e.message ?? '').trim(), first, count, e.metadata.name];
+  return [
+    last,
+    e.type ?? '',
+    e.reason ?? '',
+    target,
+    e.involvedObject?.fieldPath ?? '',
+    source,
+    String(e.message ?? '').trim(),
+    first,
+    count,
+    e.metadata.name,
+  ];
 }
 
 const DEFAULT_COLUMNS = [
   col('Name', 0, 'string', 'name', 'Name must be unique within a namespace.'),
-  col('Age', 0, 'string', '', 'CreationTimestamp is a timestamp representing the server time when this object was created.'),
+  col(
+    'Age',
+    0,
+    'string',
+    '',
+    'CreationTimestamp is a timestamp representing the server time when this object was created.',
+  ),
 ];
 
 function defaultRow(o: Any, now: number): Any[] {
@@ -209,7 +257,10 @@ function tableShape(resource: string): { columns: Column[]; row: (o: Any, now: n
     case 'events':
       return { columns: EVENT_COLUMNS, row: eventRow };
     case 'namespaces':
-      return { columns: NAMESPACE_COLUMNS, row: (o, now) => [o.metadata.name, o.status?.phase ?? '', since(o.metadata.creationTimestamp, now)] };
+      return {
+        columns: NAMESPACE_COLUMNS,
+        row: (o, now) => [o.metadata.name, o.status?.phase ?? '', since(o.metadata.creationTimestamp, now)],
+      };
     default:
       return { columns: DEFAULT_COLUMNS, row: defaultRow };
   }
@@ -237,11 +288,16 @@ export function toTable(
     rows: objects.map((o) => {
       const row: Record<string, unknown> = { cells: shape.row(o, now) };
       if (resource === 'pods') {
-        if (o.status?.phase === 'Succeeded') row.conditions = [{ type: 'Completed', status: 'True', reason: 'Succeeded', message: 'The pod has completed successfully.' }];
-        if (o.status?.phase === 'Failed') row.conditions = [{ type: 'Completed', status: 'True', reason: 'Failed', message: 'The pod failed.' }];
+        if (o.status?.phase === 'Succeeded')
+          row.conditions = [
+            { type: 'Completed', status: 'True', reason: 'Succeeded', message: 'The pod has completed successfully.' },
+          ];
+        if (o.status?.phase === 'Failed')
+          row.conditions = [{ type: 'Completed', status: 'True', reason: 'Failed', message: 'The pod failed.' }];
       }
       if (include === 'Object') row.object = { apiVersion, kind, ...o };
-      else if (include === 'Metadata') row.object = { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: o.metadata };
+      else if (include === 'Metadata')
+        row.object = { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: o.metadata };
       return row;
     }),
   };

@@ -2,7 +2,6 @@ import { isDeepStrictEqual } from 'node:util';
 import type { KubeObject } from '../store-contract.js';
 import { fieldErr, type StatusCause } from './status.js';
 
-// biome-ignore lint/suspicious/noExplicitAny: wire objects are untyped JSON
 type Any = any;
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -28,33 +27,56 @@ function checkSubdomain(field: string, v: string, out: StatusCause[]): void {
 }
 
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
-const QUALIFIED_NAME = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
+const QUALIFIED_NAME =
+  /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 
 function checkMeta(resource: string, md: Any, out: StatusCause[]): void {
   if (!md.name) out.push(fieldErr.required('metadata.name', 'name or generateName is required'));
   else if (resource === 'namespaces') checkDnsLabel('metadata.name', md.name, out);
   else if (resource === 'services') {
-    if (!DNS1035_LABEL.test(md.name) || md.name.length > 63) out.push(fieldErr.invalid('metadata.name', md.name, DNS1035_MSG));
+    if (!DNS1035_LABEL.test(md.name) || md.name.length > 63)
+      out.push(fieldErr.invalid('metadata.name', md.name, DNS1035_MSG));
   } else checkSubdomain('metadata.name', md.name, out);
   for (const [k, v] of Object.entries(md.labels ?? {})) {
     if (!QUALIFIED_NAME.test(k))
-      out.push(fieldErr.invalid('metadata.labels', k, "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')"));
+      out.push(
+        fieldErr.invalid(
+          'metadata.labels',
+          k,
+          "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')",
+        ),
+      );
     if (typeof v !== 'string' || v.length > 63 || !LABEL_VALUE.test(v))
-      out.push(fieldErr.invalid('metadata.labels', v, "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')"));
+      out.push(
+        fieldErr.invalid(
+          'metadata.labels',
+          v,
+          "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')",
+        ),
+      );
   }
   for (const k of Object.keys(md.annotations ?? {}))
-    if (!QUALIFIED_NAME.test(k)) out.push(fieldErr.invalid('metadata.annotations', k, "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character"));
+    if (!QUALIFIED_NAME.test(k))
+      out.push(
+        fieldErr.invalid(
+          'metadata.annotations',
+          k,
+          "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character",
+        ),
+      );
 }
 
 const inRange = (field: string, v: unknown, lo: number, hi: number, out: StatusCause[]): void => {
-  if (typeof v === 'number' && (v < lo || v > hi)) out.push(fieldErr.invalid(field, v, `must be between ${lo} and ${hi}, inclusive`));
+  if (typeof v === 'number' && (v < lo || v > hi))
+    out.push(fieldErr.invalid(field, v, `must be between ${lo} and ${hi}, inclusive`));
 };
 
 function checkProbe(path: string, p: Any, kind: 'liveness' | 'readiness' | 'startup', out: StatusCause[]): void {
   if (!p) return;
   const handlers = ['exec', 'httpGet', 'tcpSocket', 'grpc'].filter((h) => p[h]);
   if (handlers.length === 0) out.push(fieldErr.required(path, 'must specify a handler type'));
-  else if (handlers.length > 1) out.push(fieldErr.forbidden(`${path}.${handlers[1]}`, 'may not specify more than 1 handler type'));
+  else if (handlers.length > 1)
+    out.push(fieldErr.forbidden(`${path}.${handlers[1]}`, 'may not specify more than 1 handler type'));
   if (kind !== 'readiness' && p.successThreshold !== undefined && p.successThreshold !== 1)
     out.push(fieldErr.invalid(`${path}.successThreshold`, p.successThreshold, 'must be 1'));
   if (p.httpGet && p.httpGet.port === undefined) out.push(fieldErr.required(`${path}.httpGet.port`));
@@ -63,24 +85,37 @@ function checkProbe(path: string, p: Any, kind: 'liveness' | 'readiness' | 'star
 
 const EPHEMERAL_FORBIDDEN = ['ports', 'livenessProbe', 'readinessProbe', 'startupProbe', 'lifecycle', 'resources'];
 
-function checkContainer(path: string, c: Any, volumes: Set<string>, kind: 'container' | 'init' | 'ephemeral', out: StatusCause[]): void {
+function checkContainer(
+  path: string,
+  c: Any,
+  volumes: Set<string>,
+  kind: 'container' | 'init' | 'ephemeral',
+  out: StatusCause[],
+): void {
   if (!c.name) out.push(fieldErr.required(`${path}.name`));
   else checkDnsLabel(`${path}.name`, c.name, out);
   if (!c.image) out.push(fieldErr.required(`${path}.image`));
   if (c.imagePullPolicy && !['Always', 'IfNotPresent', 'Never'].includes(c.imagePullPolicy))
     out.push(fieldErr.notSupported(`${path}.imagePullPolicy`, c.imagePullPolicy, ['Always', 'IfNotPresent', 'Never']));
   if (c.terminationMessagePolicy && !['File', 'FallbackToLogsOnError'].includes(c.terminationMessagePolicy))
-    out.push(fieldErr.notSupported(`${path}.terminationMessagePolicy`, c.terminationMessagePolicy, ['File', 'FallbackToLogsOnError']));
+    out.push(
+      fieldErr.notSupported(`${path}.terminationMessagePolicy`, c.terminationMessagePolicy, [
+        'File',
+        'FallbackToLogsOnError',
+      ]),
+    );
   (c.ports ?? []).forEach((p: Any, i: number) => {
     const pp = `${path}.ports[${i}]`;
     if (!p.containerPort) out.push(fieldErr.required(`${pp}.containerPort`));
     else inRange(`${pp}.containerPort`, p.containerPort, 1, 65535, out);
     if (p.hostPort) inRange(`${pp}.hostPort`, p.hostPort, 1, 65535, out);
-    if (p.protocol && !['TCP', 'UDP', 'SCTP'].includes(p.protocol)) out.push(fieldErr.notSupported(`${pp}.protocol`, p.protocol, ['SCTP', 'TCP', 'UDP']));
+    if (p.protocol && !['TCP', 'UDP', 'SCTP'].includes(p.protocol))
+      out.push(fieldErr.notSupported(`${pp}.protocol`, p.protocol, ['SCTP', 'TCP', 'UDP']));
   });
   (c.env ?? []).forEach((e: Any, i: number) => {
     if (!e.name) out.push(fieldErr.required(`${path}.env[${i}].name`));
-    if (e.value && e.valueFrom) out.push(fieldErr.invalid(`${path}.env[${i}].valueFrom`, '', 'may not be specified when `value` is not empty'));
+    if (e.value && e.valueFrom)
+      out.push(fieldErr.invalid(`${path}.env[${i}].valueFrom`, '', 'may not be specified when `value` is not empty'));
   });
   (c.volumeMounts ?? []).forEach((m: Any, i: number) => {
     const mp = `${path}.volumeMounts[${i}]`;
@@ -99,11 +134,43 @@ function checkContainer(path: string, c: Any, volumes: Set<string>, kind: 'conta
   checkProbe(`${path}.startupProbe`, c.startupProbe, 'startup', out);
   if (kind === 'init' && c.restartPolicy !== 'Always') {
     for (const f of ['livenessProbe', 'readinessProbe', 'startupProbe'])
-      if (c[f]) out.push(fieldErr.forbidden(`${path}.${f}`, 'may not be set for init containers without restartPolicy=Always'));
+      if (c[f])
+        out.push(fieldErr.forbidden(`${path}.${f}`, 'may not be set for init containers without restartPolicy=Always'));
   }
 }
 
-const VOLUME_SOURCES = ['hostPath', 'emptyDir', 'secret', 'configMap', 'persistentVolumeClaim', 'projected', 'downwardAPI', 'nfs', 'csi', 'ephemeral', 'image', 'gcePersistentDisk', 'awsElasticBlockStore', 'gitRepo', 'iscsi', 'glusterfs', 'rbd', 'flexVolume', 'cinder', 'cephfs', 'flocker', 'fc', 'azureFile', 'azureDisk', 'vsphereVolume', 'quobyte', 'photonPersistentDisk', 'portworxVolume', 'scaleIO', 'storageos'];
+const VOLUME_SOURCES = [
+  'hostPath',
+  'emptyDir',
+  'secret',
+  'configMap',
+  'persistentVolumeClaim',
+  'projected',
+  'downwardAPI',
+  'nfs',
+  'csi',
+  'ephemeral',
+  'image',
+  'gcePersistentDisk',
+  'awsElasticBlockStore',
+  'gitRepo',
+  'iscsi',
+  'glusterfs',
+  'rbd',
+  'flexVolume',
+  'cinder',
+  'cephfs',
+  'flocker',
+  'fc',
+  'azureFile',
+  'azureDisk',
+  'vsphereVolume',
+  'quobyte',
+  'photonPersistentDisk',
+  'portworxVolume',
+  'scaleIO',
+  'storageos',
+];
 
 /** Validates a PodSpec (pods and pod templates), with field paths under `path`. */
 export function checkPodSpec(path: string, spec: Any, out: StatusCause[], opts: { template?: boolean } = {}): void {
@@ -122,9 +189,11 @@ export function checkPodSpec(path: string, spec: Any, out: StatusCause[], opts: 
     }
     const sources = VOLUME_SOURCES.filter((s) => v[s] !== undefined);
     if (sources.length === 0) out.push(fieldErr.required(vp, 'must specify a volume type'));
-    else if (sources.length > 1) out.push(fieldErr.forbidden(`${vp}.${sources[1]}`, 'may not specify more than 1 volume type'));
+    else if (sources.length > 1)
+      out.push(fieldErr.forbidden(`${vp}.${sources[1]}`, 'may not specify more than 1 volume type'));
     if (v.hostPath && !v.hostPath.path) out.push(fieldErr.required(`${vp}.hostPath.path`));
-    if (v.persistentVolumeClaim && !v.persistentVolumeClaim.claimName) out.push(fieldErr.required(`${vp}.persistentVolumeClaim.claimName`));
+    if (v.persistentVolumeClaim && !v.persistentVolumeClaim.claimName)
+      out.push(fieldErr.required(`${vp}.persistentVolumeClaim.claimName`));
   });
   const names = new Set<string>();
   const dup = (p: string, c: Any): void => {
@@ -136,7 +205,8 @@ export function checkPodSpec(path: string, spec: Any, out: StatusCause[], opts: 
     checkContainer(`${path}.initContainers[${i}]`, c, volumes, 'init', out);
     dup(`${path}.initContainers[${i}]`, c);
   });
-  if (!Array.isArray(spec.containers) || spec.containers.length === 0) out.push(fieldErr.required(`${path}.containers`));
+  if (!Array.isArray(spec.containers) || spec.containers.length === 0)
+    out.push(fieldErr.required(`${path}.containers`));
   else
     spec.containers.forEach((c: Any, i: number) => {
       checkContainer(`${path}.containers[${i}]`, c, volumes, 'container', out);
@@ -148,12 +218,28 @@ export function checkPodSpec(path: string, spec: Any, out: StatusCause[], opts: 
   if (spec.restartPolicy && !['Always', 'OnFailure', 'Never'].includes(spec.restartPolicy))
     out.push(fieldErr.notSupported(`${path}.restartPolicy`, spec.restartPolicy, ['Always', 'OnFailure', 'Never']));
   if (spec.dnsPolicy && !['ClusterFirstWithHostNet', 'ClusterFirst', 'Default', 'None'].includes(spec.dnsPolicy))
-    out.push(fieldErr.notSupported(`${path}.dnsPolicy`, spec.dnsPolicy, ['ClusterFirstWithHostNet', 'ClusterFirst', 'Default', 'None']));
-  if (spec.activeDeadlineSeconds !== undefined) inRange(`${path}.activeDeadlineSeconds`, spec.activeDeadlineSeconds, 1, 2147483647, out);
+    out.push(
+      fieldErr.notSupported(`${path}.dnsPolicy`, spec.dnsPolicy, [
+        'ClusterFirstWithHostNet',
+        'ClusterFirst',
+        'Default',
+        'None',
+      ]),
+    );
+  if (spec.activeDeadlineSeconds !== undefined)
+    inRange(`${path}.activeDeadlineSeconds`, spec.activeDeadlineSeconds, 1, 2147483647, out);
   if (spec.serviceAccountName) checkSubdomain(`${path}.serviceAccountName`, spec.serviceAccountName, out);
   (spec.tolerations ?? []).forEach((t: Any, i: number) => {
-    if (t.operator && !['Exists', 'Equal'].includes(t.operator)) out.push(fieldErr.notSupported(`${path}.tolerations[${i}].operator`, t.operator, ['Equal', 'Exists']));
-    if (t.effect && !['NoSchedule', 'PreferNoSchedule', 'NoExecute'].includes(t.effect)) out.push(fieldErr.notSupported(`${path}.tolerations[${i}].effect`, t.effect, ['NoExecute', 'NoSchedule', 'PreferNoSchedule']));
+    if (t.operator && !['Exists', 'Equal'].includes(t.operator))
+      out.push(fieldErr.notSupported(`${path}.tolerations[${i}].operator`, t.operator, ['Equal', 'Exists']));
+    if (t.effect && !['NoSchedule', 'PreferNoSchedule', 'NoExecute'].includes(t.effect))
+      out.push(
+        fieldErr.notSupported(`${path}.tolerations[${i}].effect`, t.effect, [
+          'NoExecute',
+          'NoSchedule',
+          'PreferNoSchedule',
+        ]),
+      );
   });
 }
 
@@ -186,14 +272,22 @@ function checkWorkload(resource: string, o: Any, out: StatusCause[]): void {
   else if (!Object.keys(s.selector.matchLabels ?? {}).length && !(s.selector.matchExpressions ?? []).length)
     out.push(fieldErr.invalid('spec.selector', s.selector, 'empty selector is invalid for deployment'));
   else if (!selectorMatches(s.selector, tmplLabels))
-    out.push(fieldErr.invalidRaw('spec.template.metadata.labels', goMap(tmplLabels), '`selector` does not match template `labels`'));
+    out.push(
+      fieldErr.invalidRaw(
+        'spec.template.metadata.labels',
+        goMap(tmplLabels),
+        '`selector` does not match template `labels`',
+      ),
+    );
   if (!s.template) out.push(fieldErr.required('spec.template'));
   else checkPodSpec('spec.template.spec', s.template.spec, out, { template: true });
   const rp = s.template?.spec?.restartPolicy;
   if (resource === 'jobs') {
-    if (rp !== 'Never' && rp !== 'OnFailure') out.push(fieldErr.notSupported('spec.template.spec.restartPolicy', rp ?? '', ['OnFailure', 'Never']));
+    if (rp !== 'Never' && rp !== 'OnFailure')
+      out.push(fieldErr.notSupported('spec.template.spec.restartPolicy', rp ?? '', ['OnFailure', 'Never']));
   } else if (rp && rp !== 'Always') out.push(fieldErr.notSupported('spec.template.spec.restartPolicy', rp, ['Always']));
-  if (typeof s.replicas === 'number' && s.replicas < 0) out.push(fieldErr.invalid('spec.replicas', s.replicas, 'must be greater than or equal to 0'));
+  if (typeof s.replicas === 'number' && s.replicas < 0)
+    out.push(fieldErr.invalid('spec.replicas', s.replicas, 'must be greater than or equal to 0'));
 }
 
 /** Field errors of a new object (after defaulting), as the type's create validation finds them. */
@@ -218,17 +312,20 @@ export function validateCreate(resource: string, o: KubeObject): StatusCause[] {
       const s = o.spec ?? {};
       if (!['ClusterIP', 'NodePort', 'LoadBalancer', 'ExternalName'].includes(s.type))
         out.push(fieldErr.notSupported('spec.type', s.type, ['ClusterIP', 'ExternalName', 'LoadBalancer', 'NodePort']));
-      if (s.type !== 'ExternalName' && s.clusterIP !== 'None' && !(s.ports ?? []).length) out.push(fieldErr.required('spec.ports'));
+      if (s.type !== 'ExternalName' && s.clusterIP !== 'None' && !(s.ports ?? []).length)
+        out.push(fieldErr.required('spec.ports'));
       (s.ports ?? []).forEach((p: Any, i: number) => {
         if (!p.port) out.push(fieldErr.required(`spec.ports[${i}].port`));
         else inRange(`spec.ports[${i}].port`, p.port, 1, 65535, out);
-        if ((s.ports.length > 1) && !p.name) out.push(fieldErr.required(`spec.ports[${i}].name`));
+        if (s.ports.length > 1 && !p.name) out.push(fieldErr.required(`spec.ports[${i}].name`));
       });
       break;
     }
     case 'events':
       if (o.involvedObject?.namespace && o.involvedObject.namespace !== o.metadata.namespace)
-        out.push(fieldErr.invalid('involvedObject.namespace', o.involvedObject.namespace, 'does not match event.namespace'));
+        out.push(
+          fieldErr.invalid('involvedObject.namespace', o.involvedObject.namespace, 'does not match event.namespace'),
+        );
       if (!o.reason && !o.reportingComponent) {
         /* core/v1 events tolerate a missing reason */
       }
@@ -237,7 +334,13 @@ export function validateCreate(resource: string, o: KubeObject): StatusCause[] {
     case 'secrets':
       for (const k of Object.keys(o.data ?? {}))
         if (!/^[-._a-zA-Z0-9]+$/.test(k) || k.length > 253)
-          out.push(fieldErr.invalid(`data[${k}]`, k, "a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')"));
+          out.push(
+            fieldErr.invalid(
+              `data[${k}]`,
+              k,
+              "a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')",
+            ),
+          );
       break;
   }
   return out;
@@ -261,10 +364,23 @@ export function validateUpdate(resource: string, old: KubeObject, next: KubeObje
     });
     if (os.activeDeadlineSeconds !== undefined) {
       if (ns.activeDeadlineSeconds === undefined)
-        out.push(fieldErr.invalid('spec.activeDeadlineSeconds', 'null', 'must not update from a positive integer to nil value'));
+        out.push(
+          fieldErr.invalid(
+            'spec.activeDeadlineSeconds',
+            'null',
+            'must not update from a positive integer to nil value',
+          ),
+        );
       else if (ns.activeDeadlineSeconds > os.activeDeadlineSeconds)
-        out.push(fieldErr.invalid('spec.activeDeadlineSeconds', ns.activeDeadlineSeconds, 'must be less than or equal to previous value'));
-    } else if (ns.activeDeadlineSeconds !== undefined) inRange('spec.activeDeadlineSeconds', ns.activeDeadlineSeconds, 1, 2147483647, out);
+        out.push(
+          fieldErr.invalid(
+            'spec.activeDeadlineSeconds',
+            ns.activeDeadlineSeconds,
+            'must be less than or equal to previous value',
+          ),
+        );
+    } else if (ns.activeDeadlineSeconds !== undefined)
+      inRange('spec.activeDeadlineSeconds', ns.activeDeadlineSeconds, 1, 2147483647, out);
     // Everything else in the spec is frozen: compare with the mutable fields copied across.
     const mutable = structuredClone(os);
     (mutable.containers ?? []).forEach((c: Any, i: number) => {
@@ -277,8 +393,10 @@ export function validateUpdate(resource: string, old: KubeObject, next: KubeObje
     const oldTol: Any[] = os.tolerations ?? [];
     const newTol: Any[] = ns.tolerations ?? [];
     if (oldTol.every((t) => newTol.some((u) => isDeepStrictEqual(t, u)))) mutable.tolerations = ns.tolerations;
-    if ((os.terminationGracePeriodSeconds ?? 0) < 0 && ns.terminationGracePeriodSeconds === 1) mutable.terminationGracePeriodSeconds = 1;
-    if ((ns.schedulingGates ?? []).every((g: Any) => (os.schedulingGates ?? []).some((h: Any) => h.name === g.name))) mutable.schedulingGates = ns.schedulingGates;
+    if ((os.terminationGracePeriodSeconds ?? 0) < 0 && ns.terminationGracePeriodSeconds === 1)
+      mutable.terminationGracePeriodSeconds = 1;
+    if ((ns.schedulingGates ?? []).every((g: Any) => (os.schedulingGates ?? []).some((h: Any) => h.name === g.name)))
+      mutable.schedulingGates = ns.schedulingGates;
     const strip = (s: Any): Any => JSON.parse(JSON.stringify({ ...s, activeDeadlineSeconds: s.activeDeadlineSeconds }));
     if (!isDeepStrictEqual(strip(mutable), strip(ns))) out.push(fieldErr.forbidden('spec', POD_UPDATE_FORBIDDEN));
   }
@@ -288,14 +406,23 @@ export function validateUpdate(resource: string, old: KubeObject, next: KubeObje
       out.push(fieldErr.invalid('spec.selector', next.spec?.selector, 'field is immutable'));
   }
   if (resource === 'jobs') {
-    if (!isDeepStrictEqual(old.spec?.selector, next.spec?.selector)) out.push(fieldErr.invalid('spec.selector', next.spec?.selector, 'field is immutable'));
-    if (!isDeepStrictEqual(old.spec?.template, next.spec?.template)) out.push(fieldErr.invalid('spec.template', next.spec?.template, 'field is immutable'));
+    if (!isDeepStrictEqual(old.spec?.selector, next.spec?.selector))
+      out.push(fieldErr.invalid('spec.selector', next.spec?.selector, 'field is immutable'));
+    if (!isDeepStrictEqual(old.spec?.template, next.spec?.template))
+      out.push(fieldErr.invalid('spec.template', next.spec?.template, 'field is immutable'));
   }
   if ((resource === 'configmaps' || resource === 'secrets') && old.immutable === true) {
-    if (!isDeepStrictEqual(old.data, next.data)) out.push(fieldErr.forbidden('data', 'field is immutable when `immutable` is set'));
-    if (next.immutable !== true) out.push(fieldErr.forbidden('immutable', 'field is immutable when `immutable` is set'));
+    if (!isDeepStrictEqual(old.data, next.data))
+      out.push(fieldErr.forbidden('data', 'field is immutable when `immutable` is set'));
+    if (next.immutable !== true)
+      out.push(fieldErr.forbidden('immutable', 'field is immutable when `immutable` is set'));
   }
-  if (resource === 'services' && old.spec?.clusterIP && old.spec.clusterIP !== next.spec?.clusterIP && old.spec.type !== 'ExternalName')
+  if (
+    resource === 'services' &&
+    old.spec?.clusterIP &&
+    old.spec.clusterIP !== next.spec?.clusterIP &&
+    old.spec.type !== 'ExternalName'
+  )
     out.push(fieldErr.invalid('spec.clusterIPs[0]', next.spec?.clusterIP ?? '', 'may not change once set'));
   return out;
 }
@@ -307,12 +434,25 @@ export function validateEphemeral(old: KubeObject, next: KubeObject): StatusCaus
   const after: Any[] = next.spec.ephemeralContainers ?? [];
   for (const [i, e] of before.entries()) {
     const now = after.find((a) => a.name === e.name);
-    if (!now) out.push(fieldErr.forbidden('spec.ephemeralContainers', `existing ephemeral containers "${e.name}" may not be removed`));
-    else if (!isDeepStrictEqual(now, e)) out.push(fieldErr.forbidden(`spec.ephemeralContainers[${i}]`, `existing ephemeral containers "${e.name}" may not be changed`));
+    if (!now)
+      out.push(
+        fieldErr.forbidden('spec.ephemeralContainers', `existing ephemeral containers "${e.name}" may not be removed`),
+      );
+    else if (!isDeepStrictEqual(now, e))
+      out.push(
+        fieldErr.forbidden(
+          `spec.ephemeralContainers[${i}]`,
+          `existing ephemeral containers "${e.name}" may not be changed`,
+        ),
+      );
   }
   const volumes = new Set<string>((old.spec.volumes ?? []).map((v: Any) => v.name));
-  const taken = new Set<string>([...(old.spec.containers ?? []), ...(old.spec.initContainers ?? [])].map((c: Any) => c.name));
-  const regular = new Set<string>([...(old.spec.containers ?? []), ...(old.spec.initContainers ?? [])].map((c: Any) => c.name));
+  const taken = new Set<string>(
+    [...(old.spec.containers ?? []), ...(old.spec.initContainers ?? [])].map((c: Any) => c.name),
+  );
+  const regular = new Set<string>(
+    [...(old.spec.containers ?? []), ...(old.spec.initContainers ?? [])].map((c: Any) => c.name),
+  );
   after.forEach((c, i) => {
     const p = `spec.ephemeralContainers[${i}]`;
     if (before.some((b) => b.name === c.name)) {
@@ -322,7 +462,8 @@ export function validateEphemeral(old: KubeObject, next: KubeObject): StatusCaus
     checkContainer(p, c, volumes, 'ephemeral', out);
     if (c.name && taken.has(c.name)) out.push(fieldErr.duplicate(`${p}.name`, c.name));
     taken.add(c.name);
-    if (c.targetContainerName && !regular.has(c.targetContainerName)) out.push(fieldErr.notFound(`${p}.targetContainerName`, c.targetContainerName));
+    if (c.targetContainerName && !regular.has(c.targetContainerName))
+      out.push(fieldErr.notFound(`${p}.targetContainerName`, c.targetContainerName));
   });
   return out;
 }

@@ -57,7 +57,11 @@ export function serveWatch(
   if (w.resourceVersion !== undefined && w.resourceVersion !== '' && w.resourceVersion !== '0') {
     startRv = Number(w.resourceVersion);
     if (!Number.isInteger(startRv) || startRv < 0)
-      throw new ApiError(400, 'BadRequest', `resourceVersion: Invalid value: "${w.resourceVersion}": strconv.ParseUint: parsing "${w.resourceVersion}": invalid syntax`);
+      throw new ApiError(
+        400,
+        'BadRequest',
+        `resourceVersion: Invalid value: "${w.resourceVersion}": strconv.ParseUint: parsing "${w.resourceVersion}": invalid syntax`,
+      );
   }
   const replay = startRv !== undefined ? store.since(startRv) : undefined;
 
@@ -88,8 +92,11 @@ export function serveWatch(
     unsubscribe();
     deps.open.delete(watch);
     for (const t of timers) clock.clearTimeout(t);
-    if (abrupt) res.destroy();
-    else res.end();
+    // Abrupt: the socket closes after flushing what was written, without the chunked terminator.
+    if (abrupt) {
+      if (res.socket) res.socket.end();
+      else res.destroy();
+    } else res.end();
   };
   const writeRaw = (line: string): void => {
     if (!closed) res.write(line);
@@ -100,7 +107,9 @@ export function serveWatch(
     if (closed) return;
     let objectJson: string;
     if (w.table) {
-      objectJson = JSON.stringify(toTable(r.name, apiVersion, r.kind, [o], clock.now(), { resourceVersion: o.metadata.resourceVersion }, w.table));
+      objectJson = JSON.stringify(
+        toTable(r.name, apiVersion, r.kind, [o], clock.now(), { resourceVersion: o.metadata.resourceVersion }, w.table),
+      );
     } else objectJson = json ? json() : JSON.stringify(o);
     res.write(`{"type":"${type}","object":${objectJson}}\n`);
     if (dropAfter !== undefined && --dropAfter <= 0) finish(true);
@@ -125,7 +134,9 @@ export function serveWatch(
   };
 
   if (replay && !replay.ok) {
-    writeRaw(`${JSON.stringify({ type: 'ERROR', object: expiredStatus(`too old resource version: ${startRv} (${replay.oldest})`) })}\n`);
+    writeRaw(
+      `${JSON.stringify({ type: 'ERROR', object: expiredStatus(`too old resource version: ${startRv} (${replay.oldest})`) })}\n`,
+    );
     closed = true;
     res.end();
     return;
