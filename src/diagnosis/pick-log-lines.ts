@@ -16,7 +16,15 @@ const ERROR_LINE =
 
 /** Lines that continue a stack trace: Java/JS "at ...", Python "File ...", Go goroutine dumps, "Caused by". */
 const STACK_LINE =
-  /^\s+at\s|^\s+File "|^\s*Caused by:|^goroutine \d+|^\[signal |^[\w./*()-]+\(.*\)$|^\s+\S+\.go:\d+|^\s*\.\.\. \d+ more|^\s{2,}\S|^\t|^[\w.$]+(Error|Exception)\b/;
+  /^\s+at\s|^\s+File "|^\s*Caused by:|^goroutine \d+|^\[signal |^\s+\S+\.go:\d+|^\s*\.\.\. \d+ more|^\s{2,}\S|^\t|^[\w.$]+(Error|Exception)\b/;
+
+/** A Go frame such as `net/http.(*conn).serve(0xc000)`: tested without a regex, which would backtrack on noise. */
+function isGoFrame(line: string): boolean {
+  return line.endsWith(')') && line.includes('(') && !/\s/.test(line);
+}
+
+/** Lines are tested on their head only: the patterns look at the start, and logs may hold megabyte lines. */
+const TEST_CHARS = 2000;
 
 /** Strips terminal colour codes and other control characters that loggers leave in. */
 function clean(line: string): string {
@@ -39,19 +47,19 @@ function cut(line: string, max: number): string {
 export function pickLogLines(text: string, options: PickLogOptions = {}): string[] {
   const { maxLines, maxLineLength, window } = { ...PICK_LOG_DEFAULTS, ...options };
   if (maxLines <= 0) return [];
-  const lines = text.split(/\r?\n/).map(clean);
-  while (lines.length && lines[lines.length - 1] === '') lines.pop();
-  const tail = lines.slice(-window);
+  const lines = text.split(/\r?\n/);
+  while (lines.length && (lines[lines.length - 1] ?? '').trim() === '') lines.pop();
+  const tail = lines.slice(-window).map(clean);
   const keep = new Set<number>();
   let inStack = false;
   for (let i = 0; i < tail.length; i++) {
-    const line = tail[i] ?? '';
+    const line = (tail[i] ?? '').slice(0, TEST_CHARS);
     // A blank line does not end a trace: Go separates the panic from its goroutine dump with one.
     if (line.trim() === '') continue;
     if (ERROR_LINE.test(line)) {
       keep.add(i);
       inStack = true;
-    } else if (inStack && STACK_LINE.test(line)) {
+    } else if (inStack && (STACK_LINE.test(line) || isGoFrame(line))) {
       keep.add(i);
     } else {
       inStack = false;

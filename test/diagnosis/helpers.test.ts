@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   foldEvents,
@@ -167,6 +168,51 @@ describe('pickLogLines keeps the lines that matter', () => {
   it('strips colour codes and cuts very long lines', () => {
     const picked = pickLogLines(`\x1b[31mERROR\x1b[0m ${'x'.repeat(1000)}`, { maxLineLength: 50 });
     expect(picked).toEqual([`ERROR ${'x'.repeat(43)}…`]);
+  });
+
+  it('stays bounded in lines and width for any log', () => {
+    fc.assert(
+      fc.property(
+        // Log-shaped noise: error words, stack prefixes, escapes and line breaks among arbitrary unicode.
+        fc
+          .array(
+            fc.oneof(
+              fc.constantFrom(
+                'Error: boom',
+                '\n',
+                '\r\n',
+                '\n    at f (x.js:1:1)',
+                '\x1b[31m',
+                '\t',
+                'panic: x',
+                '((',
+                '\u{1F600}',
+              ),
+              fc.string({ unit: 'binary', maxLength: 40 }),
+            ),
+            { maxLength: 80 },
+          )
+          .map((parts) => parts.join('')),
+        fc.integer({ min: 1, max: 20 }),
+        fc.integer({ min: 2, max: 200 }),
+        (text, maxLines, maxLineLength) => {
+          const picked = pickLogLines(text, { maxLines, maxLineLength });
+          return (
+            picked.length <= maxLines &&
+            picked.every((line) => Array.from(line).length <= maxLineLength && !/[\r\n\x1b]/.test(line))
+          );
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('gets through megabyte lines of noise quickly', () => {
+    const noise = `error ${'('.repeat(1_000_000)}\n${'a('.repeat(500_000)}\n${'x'.repeat(1_000_000)})\n`;
+    const started = performance.now();
+    const picked = pickLogLines(noise.repeat(3));
+    expect(performance.now() - started).toBeLessThan(1500);
+    expect(picked.length).toBeGreaterThan(0);
   });
 
   it('returns nothing for empty logs or maxLines 0', () => {
