@@ -3,7 +3,7 @@
  * fails, so the kubelet needs to know, per image:
  * - `hasShell`: whether `/bin/sh` exists. Images whose name contains `distroless`, `scratch` or ends in `-static`
  *   have none (neither has `gcr.io/distroless/*`), so `sh`, `sleep` and the like fail to start (StartError, 128).
- * - `binaries`: for images we know well (busybox, alpine), the complete program list; a program not on it is not
+ * - `binaries`: for images we know well (busybox, alpine, debian, ubuntu), the complete program list; a program not on it is not
  *   found. For any other image it is undefined: every program that is not a shell utility in a shell-less image is
  *   taken to exist (the image's own app).
  * - `shell`: which shell answers `sh -c missing` (busybox `sh: x: not found`, dash `/bin/sh: 1: x: not found`).
@@ -94,6 +94,74 @@ export const BUSYBOX_APPLETS: readonly string[] = [
   'which',
 ];
 
+/** What `debian:12` / `ubuntu:24.04` base images ship (no ps, curl, wget, ip, ping, nc, vi). */
+export const DEBIAN_BINARIES: readonly string[] = [
+  'bash',
+  'sh',
+  'dash',
+  'cat',
+  'cp',
+  'mv',
+  'rm',
+  'ls',
+  'ln',
+  'mkdir',
+  'echo',
+  'env',
+  'printenv',
+  'sleep',
+  'true',
+  'false',
+  'test',
+  '[',
+  'id',
+  'whoami',
+  'hostname',
+  'uname',
+  'date',
+  'df',
+  'du',
+  'stat',
+  'dd',
+  'sync',
+  'seq',
+  'head',
+  'tail',
+  'sort',
+  'uniq',
+  'wc',
+  'tr',
+  'cut',
+  'tee',
+  'touch',
+  'chmod',
+  'chown',
+  'basename',
+  'dirname',
+  'pwd',
+  'yes',
+  'timeout',
+  'expr',
+  'nproc',
+  'grep',
+  'sed',
+  'awk',
+  'mawk',
+  'find',
+  'xargs',
+  'tar',
+  'gzip',
+  'mount',
+  'kill',
+  'apt',
+  'apt-get',
+  'dpkg',
+  'perl',
+  'su',
+  'which',
+  'nsenter',
+];
+
 /** Shell utilities that a shell-less image does not have either. */
 const SHELL_TOOLS = new Set(['sh', 'bash', 'ash', 'dash', 'zsh', ...BUSYBOX_APPLETS]);
 
@@ -130,7 +198,14 @@ const CATALOGUE: readonly Entry[] = [
     },
   },
   { test: (i) => /alpine/.test(i), info: { hasShell: true, shell: 'busybox', sizeBytes: 48_371_200 } },
-  { test: (i) => /bash|ubuntu|debian/.test(last(i)), info: { hasShell: true, shell: 'bash', sizeBytes: 29_754_290 } },
+  {
+    test: (i) => /^(ubuntu|debian)$/.test(last(i)),
+    info: { hasShell: true, shell: 'dash', binaries: DEBIAN_BINARIES, entrypoint: ['bash'], sizeBytes: 29_754_290 },
+  },
+  {
+    test: (i) => last(i) === 'bash',
+    info: { hasShell: true, shell: 'bash', binaries: [...BUSYBOX_APPLETS, 'bash'], sizeBytes: 6_543_210 },
+  },
 ];
 
 /** What the simulated runtime knows about an image; see the file comment for the rules. */
