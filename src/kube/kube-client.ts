@@ -61,6 +61,8 @@ export interface KubeClientOptions {
   timeoutMs: number;
   /** Shown in messages; defaults to the kubeconfig's current cluster name. */
   clusterName?: string;
+  /** Page size of the list calls that walk every page (`limit`/`continue`). @defaultValue 500 */
+  pageSize?: number;
 }
 
 /**
@@ -102,7 +104,7 @@ export interface KubeClient {
 }
 
 /** Page size of the list calls that walk every page. */
-const PAGE = 500;
+const DEFAULT_PAGE_SIZE = 500;
 
 /** Builds the client over a loaded kubeconfig (see `loadKubeConfig`). */
 export function createKubeClient(kc: KubeConfig, opts: KubeClientOptions): KubeClient {
@@ -123,6 +125,7 @@ export function createKubeClient(kc: KubeConfig, opts: KubeClientOptions): KubeC
     server: cluster.server,
     clusterName: opts.clusterName ?? cluster.name,
     timeoutMs: opts.timeoutMs,
+    pageSize: opts.pageSize ?? DEFAULT_PAGE_SIZE,
   });
 }
 
@@ -135,10 +138,10 @@ interface Apis {
 function build(
   kc: KubeConfig,
   apis: Apis,
-  base: { server: string; clusterName: string; timeoutMs: number },
+  base: { server: string; clusterName: string; timeoutMs: number; pageSize: number },
 ): KubeClient {
   const { core, apps, batch } = apis;
-  const { server, timeoutMs } = base;
+  const { server, timeoutMs, pageSize } = base;
 
   /** Runs one API call under its own deadline and maps whatever it throws. */
   async function call<T>(operation: string, run: (options: ConfigurationOptions) => Promise<T>): Promise<T> {
@@ -194,14 +197,14 @@ function build(
     listPodNames: async (namespace) =>
       (
         await allPages(`listing pods in ${namespace}`, (cont, o) =>
-          core.listNamespacedPod({ namespace, limit: PAGE, ...(cont ? { _continue: cont } : {}) }, o),
+          core.listNamespacedPod({ namespace, limit: pageSize, ...(cont ? { _continue: cont } : {}) }, o),
         )
       ).map((p) => p.metadata?.name ?? ''),
 
     findPodsNamed: async (name) => {
       const pods = await allPages(`looking for pods named ${name}`, (cont, o) =>
         core.listPodForAllNamespaces(
-          { fieldSelector: `metadata.name=${name}`, limit: PAGE, ...(cont ? { _continue: cont } : {}) },
+          { fieldSelector: `metadata.name=${name}`, limit: pageSize, ...(cont ? { _continue: cont } : {}) },
           o,
         ),
       );
@@ -290,7 +293,7 @@ function build(
 
     listManagedPods: (labelSelector) =>
       allPages(`listing pods with ${labelSelector}`, (cont, o) =>
-        core.listPodForAllNamespaces({ labelSelector, limit: PAGE, ...(cont ? { _continue: cont } : {}) }, o),
+        core.listPodForAllNamespaces({ labelSelector, limit: pageSize, ...(cont ? { _continue: cont } : {}) }, o),
       ),
   };
 }
