@@ -188,9 +188,12 @@ export class Kubelet {
       queueMicrotask(() => this.drain());
     };
     this.unsubscribe = raw ? raw.call(this.store, listen) : this.store.subscribe(listen);
-    for (const node of this.store.list('nodes'))
+    // The MemoryStore's scan lists without copies (read only), as the raw feed does.
+    const scan = (this.store as { scan?: (r: string) => KubeObject[] }).scan;
+    const all = (r: string): KubeObject[] => (scan ? scan.call(this.store, r) : this.store.list(r));
+    for (const node of all('nodes'))
       this.queue.push({ change: { type: 'ADDED', resource: 'nodes', object: node }, own: false });
-    for (const pod of this.store.list('pods'))
+    for (const pod of all('pods'))
       this.queue.push({ change: { type: 'ADDED', resource: 'pods', object: pod }, own: false });
     this.drain();
   }
@@ -230,7 +233,9 @@ export class Kubelet {
     if (this.draining) return;
     this.draining = true;
     try {
-      for (let item = this.queue.shift(); item; item = this.queue.shift()) {
+      // An index, not shift(): shift is O(n), and 50,000 pods arrive at once at start-up.
+      for (let i = 0; i < this.queue.length; i++) {
+        const item = this.queue[i]!;
         if (item.own) continue;
         try {
           this.handle(item.change);
@@ -240,6 +245,7 @@ export class Kubelet {
         }
       }
     } finally {
+      this.queue = [];
       this.draining = false;
     }
   }
