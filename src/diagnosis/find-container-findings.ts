@@ -1,11 +1,14 @@
 import type { Container, KubeEvent, Pod } from '../kube/types.js';
 import { eventsForContainer, eventsWith } from './container-events.js';
 import { describeProbe } from './describe-probe.js';
+import { findHeapSettings } from './find-heap-settings.js';
 import { eventCount } from './fold-events.js';
 import { oneLine } from './one-line.js';
 import { parseImageRef } from './parse-image-ref.js';
 import { parseMissingConfig } from './parse-missing-config.js';
+import { parseQuantity } from './parse-quantity.js';
 import { pickLogLines } from './pick-log-lines.js';
+import { pickTellingLine } from './pick-telling-line.js';
 import { formatAge } from './time.js';
 import type { ContainerDiagnosis, ContainerLogFacts, Finding, TerminationFacts } from './types.js';
 
@@ -304,24 +307,31 @@ function oomKilled(input: ContainerFindingInput): Finding | undefined {
   if (!t) return undefined;
   const limit = spec?.resources?.limits?.memory;
   const request = spec?.resources?.requests?.memory;
+  const limitBytes = parseQuantity(limit);
   const quick = t.ranSeconds !== undefined && t.ranSeconds < 60;
+  // A heap allowed to grow past the limit is killed before the runtime's own out-of-memory error can fire.
+  const oversized = findHeapSettings(spec).filter((h) => limitBytes !== undefined && h.bytes >= limitBytes);
   const evidence = [
     `terminated: OOMKilled, exit ${t.exitCode}${t.finishedAt ? ` at ${t.finishedAt}` : ''}${t.ranSeconds !== undefined ? `, ran ${formatAge(t.ranSeconds)}` : ''}`,
     `memory limit: ${limit ?? 'none'}${request ? `, request: ${request}` : ''}`,
+    ...oversized.map((h) => `${h.source}: ${h.flag} allows a heap at least as large as the ${limit} limit`),
     `${restarts(c)}`,
     ...logEvidence(c, input.logs).slice(-5),
   ];
+  const heap = oversized[0];
   return {
     kind: 'OOMKilled',
     severity: c.failing ? 'critical' : 'warning',
     container: c.name,
-    summary: `${who(c)} was OOMKilled${ranFor(t)} (${limit ? `limit ${limit}` : 'no memory limit: the node ran out of memory'})`,
+    summary: `${who(c)} was OOMKilled${ranFor(t)} (${limit ? `limit ${limit}` : 'no memory limit: the node ran out of memory'})${heap ? `; ${heap.flag} exceeds it` : ''}`,
     evidence,
-    recommendation: !limit
-      ? 'Set a memory request and limit that match what it uses, and look for the node-level memory pressure that killed it.'
-      : quick
-        ? `It dies within a minute, so its normal footprint is above ${limit}: raise the limit (and request) or lower its memory settings (heap size, workers).`
-        : `It grows for ${t.ranSeconds !== undefined ? formatAge(t.ranSeconds) : 'a while'} before dying: a leak or an unbounded cache is likely; profile it in a debug clone, or raise ${limit} if the growth is legitimate.`,
+    recommendation: heap
+      ? `${heap.flag} (${heap.source}) lets the heap grow past the ${limit} limit: set it well below the limit (leave about a quarter for non-heap memory) or raise the limit.`
+      : !limit
+        ? 'Set a memory request and limit that match what it uses, and look for the node-level memory pressure that killed it.'
+        : quick
+          ? `It dies within a minute, so its normal footprint is above ${limit}: raise the limit (and request) or lower its memory settings (heap size, workers).`
+          : `It grows for ${t.ranSeconds !== undefined ? formatAge(t.ranSeconds) : 'a while'} before dying: a leak or an unbounded cache is likely; profile it in a debug clone, or raise ${limit} if the growth is legitimate.`,
     action: 'clone',
   };
 }
@@ -408,8 +418,7 @@ function initFailure(input: ContainerFindingInput, t: TerminationFacts): Finding
 function applicationError(input: ContainerFindingInput, t: TerminationFacts): Finding {
   const { container: c } = input;
   const lines = logEvidence(c, input.logs);
-  // The last unindented error line: Python ends its traceback with it, Node and Go start with it (stack indented).
-  const telling = lines.filter((l) => /^\S/.test(l) && /error|exception|fatal|panic|failed/i.test(l)).pop();
+  const telling = pickTellingLine(lines);
   const detail = t.signal !== undefined || t.explanation.signal ? t.explanation.signal : undefined;
   return {
     kind: 'ApplicationError',

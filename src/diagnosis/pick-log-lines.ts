@@ -12,7 +12,7 @@ export const PICK_LOG_DEFAULTS = { maxLines: 15, maxLineLength: 300, window: 300
 
 /** Lines that say something went wrong, in the usual languages and loggers. */
 const ERROR_LINE =
-  /\b(error|err|exception|fatal|panic|panicked|traceback|critical|crit|segmentation fault|core dumped|unhandled|uncaught|killed|refused|denied|cannot|can't|could not|couldn't|unable to|failed|failure|no such file|not found|timed? ?out|abort(ed)?)\b|^E\d{4} /i;
+  /\b(error|err|exception|fatal|panic|panicked|traceback|critical|crit|segmentation fault|core dumped|unhandled|uncaught|killed|refused|denied|cannot|can't|could not|couldn't|unable to|failed|failure|no such file|not found|timed? ?out|abort(ed)?)\b|^E\d{4} |"level":\s*(50|60)\b|"level":\s*"(error|fatal|panic|critical)"/i;
 
 /** Lines that continue a stack trace: Java/JS "at ...", Python "File ...", Go goroutine dumps, "Caused by". */
 const STACK_LINE =
