@@ -6,6 +6,7 @@ import { type GatherResult, gatherFacts } from '../../src/diagnosis/gather-facts
 import type { DiagnosisFacts } from '../../src/diagnosis/types.js';
 import { createKubeClient, forbiddenRule, type KubeClient, loadKubeConfig } from '../../src/kube/index.js';
 import { type KubeSim, ManualClock, startKubeSim } from '../sim/kube/index.js';
+import { DEFAULT_POD_NAMES } from '../sim/kube/scenarios/index.js';
 
 // The real client-node against the Kubernetes simulator's default scenario (namespace demo, one Deployment →
 // ReplicaSet → pod per failure kind). The clock is advanced a minute so crash loops have restarted a few times.
@@ -91,6 +92,72 @@ describe('gatherFacts on the default scenario', () => {
     }
     expect(facts.node).toMatchObject({ ok: true, value: { metadata: { name: facts.pod.spec?.nodeName } } });
     expect(facts.now).toBe(NOW);
+  });
+
+  it.each(DEFAULT_POD_NAMES)('%s: with a healthy API nothing is missing', async (name) => {
+    const facts = factsOf(await gather(name));
+    const reads = [facts.events, facts.owners, facts.node, ...facts.logs.flatMap((l) => [l.current, l.previous])];
+    expect(reads.filter((f) => f !== undefined && !f.ok)).toEqual([]);
+  });
+
+  it("a CronJob's pod: the owner chain is Job → CronJob", async () => {
+    sim.store.create('jobs', {
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: {
+        name: 'nightly-29384020',
+        namespace: 'demo',
+        ownerReferences: [
+          {
+            apiVersion: 'batch/v1',
+            kind: 'CronJob',
+            name: 'nightly',
+            uid: 'c1',
+            controller: true,
+            blockOwnerDeletion: true,
+          },
+        ],
+      },
+      spec: {},
+    });
+    await kube.createPod('demo', {
+      metadata: {
+        name: 'nightly-29384020-q8x2z',
+        ownerReferences: [
+          {
+            apiVersion: 'batch/v1',
+            kind: 'Job',
+            name: 'nightly-29384020',
+            uid: 'j1',
+            controller: true,
+            blockOwnerDeletion: true,
+          },
+        ],
+      },
+      spec: { restartPolicy: 'Never', containers: [{ name: 'job', image: 'nginx:1.27' }] },
+    });
+    const facts = factsOf(await gather('nightly-29384020-q8x2z'));
+    expect(facts.owners).toEqual({
+      ok: true,
+      value: [
+        { kind: 'Job', name: 'nightly-29384020' },
+        { kind: 'CronJob', name: 'nightly' },
+      ],
+    });
+  });
+
+  it('a pod owned by a custom controller: the chain names it and stops there', async () => {
+    await kube.createPod('demo', {
+      metadata: {
+        name: 'rollout-abc',
+        ownerReferences: [
+          { apiVersion: 'argoproj.io/v1alpha1', kind: 'ReplicaSet', name: 'lookalike', uid: 'r1', controller: true },
+        ],
+      },
+      spec: { containers: [{ name: 'app', image: 'nginx:1.27' }] },
+    });
+    const facts = factsOf(await gather('rollout-abc'));
+    expect(facts.owners).toEqual({ ok: true, value: [{ kind: 'ReplicaSet', name: 'lookalike' }] });
   });
 
   it('init-crash: the init container is gathered too, with its previous instance', async () => {

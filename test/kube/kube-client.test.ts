@@ -125,6 +125,17 @@ describe('KubeClient reads', () => {
     expect(dep.kind).toBe('Deployment');
   });
 
+  it.each([
+    ['StatefulSet', 'statefulsets', 'apps/v1'],
+    ['DaemonSet', 'daemonsets', 'apps/v1'],
+    ['Job', 'jobs', 'batch/v1'],
+  ] as const)('readOwner reads a %s through %s', async (kind, resource, apiVersion) => {
+    const name = `owner-${resource}`;
+    sim.store.create(resource, { apiVersion, kind, metadata: { name, namespace: 'demo' }, spec: {} });
+    const got = await kube.readOwner(kind, 'demo', name);
+    expect(got).toMatchObject({ kind, metadata: { name, namespace: 'demo' } });
+  });
+
   it('readNode returns the node the pod runs on', async () => {
     const pod = await kube.readPod('demo', 'healthy');
     const node = await kube.readNode(pod.spec?.nodeName ?? '');
