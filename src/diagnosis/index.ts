@@ -5,6 +5,7 @@ export { describeContainers, isSidecar, terminationFacts } from './describe-cont
 export { diagnose } from './diagnose.js';
 export { type ExitCodeContext, explainExitCode } from './explain-exit-code.js';
 export { crashLogText } from './find-container-findings.js';
+export { findHeapSettings, type HeapSetting } from './find-heap-settings.js';
 export { eventCount, eventLastSeen, foldEvents } from './fold-events.js';
 export { formatDiagnosisText } from './format-text.js';
 export type { GatherOptions, GatherRef, GatherResult, PodSuggestions } from './gather-facts.js';
@@ -13,7 +14,9 @@ export { gatherFacts } from './gather-facts.js';
 export { parseBackOffSeconds, parseGoDuration } from './parse-duration.js';
 export { type ImageRef, parseImageRef } from './parse-image-ref.js';
 export { type MissingConfigRef, parseMissingConfig } from './parse-missing-config.js';
+export { parseQuantity } from './parse-quantity.js';
 export { PICK_LOG_DEFAULTS, type PickLogOptions, pickLogLines } from './pick-log-lines.js';
+export { pickTellingLine } from './pick-telling-line.js';
 export { podStatus } from './pod-status.js';
 export { SIGNAL_NAMES, signalName } from './signals.js';
 export { sortFindings } from './sort-findings.js';
