@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import type { Container, Pod, PodSpec } from '../../src/kube/types.js';
+import type { Container, OwnerReference, Pod, PodSpec } from '../../src/kube/types.js';
 
 // An arbitrary valid pod as the API server could return it: unique container and volume names, mounts that refer to
 // volumes, owners, probes, hostPorts, sidecars (classic and native), claims, security contexts, mesh annotations.
@@ -29,7 +29,7 @@ const podName = fc.oneof(
     .filter((n) => n.length > 0),
 );
 
-const probe = fc.constantFrom(
+const probe = fc.constantFrom<NonNullable<Container['livenessProbe']>>(
   { httpGet: { path: '/healthz', port: 8080 } },
   { tcpSocket: { port: 5432 } },
   { exec: { command: ['cat', '/tmp/ready'] } },
@@ -66,7 +66,9 @@ function container(name: string, volumes: Volume[]): fc.Arbitrary<Container> {
       livenessProbe: optional(probe),
       readinessProbe: optional(probe),
       startupProbe: optional(probe),
-      lifecycle: optional(fc.constant({ postStart: { exec: { command: ['touch', '/tmp/started'] } } })),
+      lifecycle: optional(
+        fc.constant<Container['lifecycle']>({ postStart: { exec: { command: ['touch', '/tmp/started'] } } }),
+      ),
       ports: optional(
         fc.array(
           fc.record({
@@ -109,10 +111,10 @@ const metadata = fc.record(
       fc.constantFrom('sidecar.istio.io/status', 'linkerd.io/proxy-version', 'prometheus.io/scrape', 'checksum/config'),
       fc.string({ maxLength: 20 }),
     ),
-    ownerReferences: fc.constant([
+    ownerReferences: fc.constant<OwnerReference[]>([
       { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'rs', uid: 'u', controller: true },
     ]),
-    finalizers: fc.constant(['example.com/protect']),
+    finalizers: fc.constant<string[]>(['example.com/protect']),
   },
   { requiredKeys: ['name'] },
 );
@@ -143,17 +145,19 @@ export const arbitraryPodWithTarget: fc.Arbitrary<{ pod: Pod; target: string }> 
             subdomain: dnsLabel,
             restartPolicy: fc.constantFrom('Always', 'OnFailure'),
             securityContext: securityContext,
-            affinity: fc.constant({
+            affinity: fc.constant<PodSpec['affinity']>({
               podAntiAffinity: {
                 requiredDuringSchedulingIgnoredDuringExecution: [
                   { labelSelector: { matchLabels: { app: 'x' } }, topologyKey: 'kubernetes.io/hostname' },
                 ],
               },
             }),
-            topologySpreadConstraints: fc.constant([
+            topologySpreadConstraints: fc.constant<PodSpec['topologySpreadConstraints']>([
               { maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'DoNotSchedule' },
             ]),
-            ephemeralContainers: fc.constant([{ name: 'debugger-x1', image: 'busybox' }]),
+            ephemeralContainers: fc.constant<PodSpec['ephemeralContainers']>([
+              { name: 'debugger-x1', image: 'busybox' },
+            ]),
           },
           { requiredKeys: [] },
         ),

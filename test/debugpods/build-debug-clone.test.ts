@@ -89,7 +89,7 @@ interface Want {
   originalCommand?: string;
 }
 
-function view(built: BuiltPod): Required<Omit<Want, 'spec'>> & { spec: PodSpec } {
+function view(built: BuiltPod): Record<Exclude<keyof Want, 'spec'>, unknown> & { spec: PodSpec } {
   const spec = built.pod.spec!;
   return {
     pod: built.pod,
