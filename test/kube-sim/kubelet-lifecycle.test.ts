@@ -514,3 +514,28 @@ describe('debug pods from src/debugpods run', () => {
     expect(c.store.list('events', shell.metadata?.namespace).some((e) => e.reason === 'Scheduled')).toBe(false);
   });
 });
+
+describe('ephemeral containers', () => {
+  it('an ephemeral container added to a running pod starts, and is reported apart', () => {
+    const c = cluster();
+    c.run('eph', app('gcr.io/distroless/static:nonroot'));
+    c.advance(5_000);
+    const p = c.pod('eph')!;
+    p.spec.ephemeralContainers = [
+      { name: 'debugger-x1', image: 'busybox:1.36', command: ['sleep', '600'], targetContainerName: 'app' },
+    ];
+    c.store.update('pods', p);
+    c.advance(3_000);
+    const s = c.pod('eph')?.status;
+    expect(s.ephemeralContainerStatuses).toEqual([
+      expect.objectContaining({ name: 'debugger-x1', state: { running: expect.anything() } }),
+    ]);
+    expect(s.containerStatuses).toHaveLength(1);
+    expect(c.events('eph', 'Started').map((e) => e.involvedObject.fieldPath)).toContain(
+      'spec.ephemeralContainers{debugger-x1}',
+    );
+    c.advance(600_000);
+    expect(c.pod('eph')?.status.ephemeralContainerStatuses[0].state.terminated).toMatchObject({ exitCode: 0 });
+    expect(c.pod('eph')?.status.phase).toBe('Running');
+  });
+});

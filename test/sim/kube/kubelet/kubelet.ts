@@ -59,6 +59,8 @@ interface ContainerRun {
   spec: Json;
   init: boolean;
   sidecar: boolean;
+  /** Added through pods/ephemeralcontainers: never restarted, not part of phase or readiness. */
+  ephemeral: boolean;
   fieldPath: string;
   plan?: RunPlan;
   step: Step;
@@ -277,7 +279,10 @@ export class Kubelet {
       this.beginDeletion(o);
       return;
     }
-    if (this.runs.has(k)) return;
+    if (run && run.uid === o.metadata.uid) {
+      this.addEphemeral(run, o);
+      return;
+    }
     if (this.isAlreadyRunning(o)) {
       this.account(k, o, o.spec.nodeName);
       return;
@@ -286,6 +291,29 @@ export class Kubelet {
     if (!fresh || fresh.metadata.uid !== o.metadata.uid || fresh.metadata.deletionTimestamp) return;
     this.account(k, fresh, fresh.spec.nodeName);
     this.startPod(fresh);
+  }
+
+  /**
+   * Ephemeral containers added through pods/ephemeralcontainers start at once on a running pod (restartPolicy
+   * Never, no probes), as `kubectl debug -it --target` relies on.
+   */
+  private addEphemeral(run: PodRun, pod: KubeObject): void {
+    const added = (pod.spec?.ephemeralContainers ?? []).filter(
+      (e: Json) => !run.containers.some((c) => c.ephemeral && c.name === e.name),
+    );
+    if (added.length === 0) return;
+    this.act(run, () => {
+      run.spec = pod.spec;
+      for (const e of added) {
+        const c: ContainerRun = {
+          ...this.newContainer(e, false, 'ContainerCreating'),
+          ephemeral: true,
+          fieldPath: `spec.ephemeralContainers{${e.name}}`,
+        };
+        run.containers.push(c);
+        if (!run.terminal && !run.deleting && run.sandboxReady) this.startContainer(run, c);
+      }
+    });
   }
 
   /** A pod written with a running status (the scale helper's): adopted as is, with no timers of its own. */
@@ -536,6 +564,7 @@ export class Kubelet {
       spec,
       init,
       sidecar: init && spec.restartPolicy === 'Always',
+      ephemeral: false,
       fieldPath: init ? `spec.initContainers{${spec.name}}` : `spec.containers{${spec.name}}`,
       step: 'idle',
       state: { waiting: { reason: waitingReason } },
@@ -581,6 +610,7 @@ export class Kubelet {
   private sync(run: PodRun): void {
     if (run.terminal || run.deleting || !run.sandboxReady) return;
     for (const c of run.containers) {
+      if (c.ephemeral) continue;
       if (!c.init) {
         if (c.step === 'idle') this.startContainer(run, c);
         continue;
@@ -806,7 +836,15 @@ export class Kubelet {
     c.started = false;
     c.step = 'exited';
     const podPolicy = run.spec.restartPolicy ?? 'Always';
-    const policy = c.sidecar ? 'Always' : c.init ? (podPolicy === 'Never' ? 'Never' : 'OnFailure') : podPolicy;
+    const policy = c.ephemeral
+      ? 'Never'
+      : c.sidecar
+        ? 'Always'
+        : c.init
+          ? podPolicy === 'Never'
+            ? 'Never'
+            : 'OnFailure'
+          : podPolicy;
     const restart = policy === 'Always' || (policy === 'OnFailure' && t.exitCode !== 0);
     if (!restart) {
       c.step = 'done';
@@ -999,7 +1037,7 @@ export class Kubelet {
     return podPhase(
       run.spec,
       run.containers.filter((c) => c.init).map((c) => this.containerStatus(c)),
-      run.containers.filter((c) => !c.init).map((c) => this.containerStatus(c)),
+      run.containers.filter((c) => !c.init && !c.ephemeral).map((c) => this.containerStatus(c)),
     );
   }
 
@@ -1016,7 +1054,8 @@ export class Kubelet {
 
   private buildStatus(run: PodRun): Json {
     const init = run.containers.filter((c) => c.init);
-    const regular = run.containers.filter((c) => !c.init);
+    const regular = run.containers.filter((c) => !c.init && !c.ephemeral);
+    const ephemeral = run.containers.filter((c) => c.ephemeral);
     const initStatuses = init.map((c) => this.containerStatus(c));
     const statuses = regular.map((c) => this.containerStatus(c));
     const phase = run.terminal?.phase ?? podPhase(run.spec, initStatuses, statuses);
@@ -1074,6 +1113,7 @@ export class Kubelet {
     }
     if (init.length > 0) status.initContainerStatuses = initStatuses;
     status.containerStatuses = statuses;
+    if (ephemeral.length > 0) status.ephemeralContainerStatuses = ephemeral.map((c) => this.containerStatus(c));
     status.qosClass = qosClass({ metadata: {}, spec: run.spec });
     return status;
   }
