@@ -326,3 +326,65 @@ describe('get and list', () => {
     expect(l.items).toHaveLength(23);
   });
 });
+
+describe('namespace deletion and garbage collection', () => {
+  it('deleting a namespace marks it Terminating, then removes it with its contents', async () => {
+    await core.createNamespace({ body: { metadata: { name: 'doomed' } } });
+    await new Promise((r) => setImmediate(r));
+    await core.createNamespacedConfigMap({ namespace: 'doomed', body: { metadata: { name: 'cm' } } });
+    await core.createNamespacedPod({ namespace: 'doomed', body: pod('unbound') });
+    const ns = await core.deleteNamespace({ name: 'doomed' });
+    expect(ns.status?.phase).toBe('Terminating');
+    for (let i = 0; i < 50 && sim.store.get('namespaces', undefined, 'doomed'); i++)
+      await new Promise((r) => setTimeout(r, 5));
+    expect(sim.store.get('namespaces', undefined, 'doomed')).toBeUndefined();
+    expect(sim.store.list('configmaps', 'doomed')).toEqual([]);
+  });
+
+  it('a pod cannot be created in a terminating namespace', async () => {
+    await core.createNamespace({ body: { metadata: { name: 'closing', finalizers: [] } } });
+    await new Promise((r) => setImmediate(r));
+    await core.createNamespacedPod({
+      namespace: 'closing',
+      body: { ...pod('bound'), spec: { ...pod('bound').spec, nodeName: 'node-x' } as k8s.V1PodSpec },
+    });
+    await core.deleteNamespace({ name: 'closing' });
+    const s = await statusOf(core.createNamespacedPod({ namespace: 'closing', body: pod('late') }));
+    expect(s).toMatchObject({
+      code: 403,
+      message:
+        'pods "late" is forbidden: unable to create new content in namespace closing because it is being terminated',
+    });
+  });
+
+  it('deleting a ReplicaSet deletes the pods it owns', async () => {
+    const rs = await apps.createNamespacedReplicaSet({
+      namespace: 'crud',
+      body: {
+        metadata: { name: 'owner' },
+        spec: {
+          selector: { matchLabels: { app: 'owned' } },
+          template: { metadata: { labels: { app: 'owned' } }, spec: { containers: [{ name: 'app', image: 'nginx' }] } },
+        },
+      },
+    });
+    const ref = {
+      apiVersion: 'apps/v1',
+      kind: 'ReplicaSet',
+      name: 'owner',
+      uid: rs.metadata?.uid as string,
+      controller: true,
+    };
+    await core.createNamespacedPod({
+      namespace: 'crud',
+      body: { ...pod('owned-1'), metadata: { name: 'owned-1', ownerReferences: [ref] } },
+    });
+    await apps.deleteNamespacedReplicaSet({
+      namespace: 'crud',
+      name: 'owner',
+      body: { propagationPolicy: 'Background' },
+    });
+    for (let i = 0; i < 50 && sim.store.get('pods', 'crud', 'owned-1'); i++) await new Promise((r) => setTimeout(r, 5));
+    expect(sim.store.get('pods', 'crud', 'owned-1')).toBeUndefined();
+  });
+});

@@ -188,3 +188,29 @@ describe('watch', () => {
     );
   });
 });
+
+describe('client-node informer', () => {
+  it('lists, then follows adds, updates and deletes', async () => {
+    const path = '/api/v1/namespaces/w/pods';
+    const informer = k8s.makeInformer(kc, path, () => core.listNamespacedPod({ namespace: 'w' }));
+    const seen: string[] = [];
+    informer.on('add', (p) => seen.push(`add ${p.metadata?.name}`));
+    informer.on('update', (p) => seen.push(`update ${p.metadata?.name}`));
+    informer.on('delete', (p) => seen.push(`delete ${p.metadata?.name}`));
+    await informer.start();
+    try {
+      await core.createNamespacedPod({ namespace: 'w', body: pod('informed') });
+      await core.patchNamespacedPod(
+        { namespace: 'w', name: 'informed', body: { metadata: { labels: { x: 'y' } } } },
+        k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch),
+      );
+      await core.deleteNamespacedPod({ namespace: 'w', name: 'informed' });
+      await until(() => seen.includes('delete informed'));
+      expect(seen).toEqual(
+        expect.arrayContaining(['add existing-1', 'add informed', 'update informed', 'delete informed']),
+      );
+    } finally {
+      await informer.stop();
+    }
+  });
+});
