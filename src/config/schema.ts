@@ -84,6 +84,7 @@ export const CONFIG_SCHEMA: ObjectSpec = {
       fields: {
         kubeconfig: { type: 'string' },
         context: { type: 'string' },
+        defaultNamespace: { type: 'string', default: 'default', pattern: DNS_LABEL, expected: 'a namespace name' },
         requestTimeout: { type: 'duration', default: 10, to: 'requestTimeoutSeconds', min: 1 },
       },
     },

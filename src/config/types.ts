@@ -43,6 +43,8 @@ export interface Config {
     /** Kubeconfig path; from KUBECONFIG when unset; in-cluster when neither. */
     kubeconfig?: string;
     context?: string;
+    /** Namespace of `/debugdead <pod>` when none is given. @defaultValue "default" */
+    defaultNamespace: string;
     /** Timeout of each API call, seconds. @defaultValue 10 */
     requestTimeoutSeconds: number;
   };

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { JobProgressState } from '../render/index.js';
+import type { ActionState } from './action-state.js';
 import type { ChatMessage } from './chat-port.js';
 
 /** Where a diagnosis was posted and what it said, plus the progress of each action taken from it. */
@@ -8,7 +8,7 @@ export interface BoardEntry {
   ts: string;
   message: ChatMessage;
   /** Progress of each action, by slot (`c0`, `n`). */
-  actions: Record<string, JobProgressState>;
+  actions: Record<string, ActionState>;
 }
 
 /**
@@ -33,23 +33,23 @@ export class DiagnosisBoard {
   async get(id: string): Promise<BoardEntry | undefined> {
     const hash = await this.options.redis.hgetall(this.key(id));
     if (!hash.channel || !hash.ts || !hash.message) return undefined;
-    const actions: Record<string, JobProgressState> = {};
+    const actions: Record<string, ActionState> = {};
     for (const [field, value] of Object.entries(hash)) {
-      if (field.startsWith('a:')) actions[field.slice(2)] = JSON.parse(value) as JobProgressState;
+      if (field.startsWith('a:')) actions[field.slice(2)] = JSON.parse(value) as ActionState;
     }
     return { channel: hash.channel, ts: hash.ts, message: JSON.parse(hash.message) as ChatMessage, actions };
   }
 
   /** Records an action's state; keeps the entry alive at least `keepForSeconds` (a pod outlives the buttons' TTL). */
-  async setAction(id: string, slot: string, state: JobProgressState, keepForSeconds = 0): Promise<void> {
+  async setAction(id: string, slot: string, state: ActionState, keepForSeconds = 0): Promise<void> {
     const multi = this.options.redis.multi().hset(this.key(id), `a:${slot}`, JSON.stringify(state));
     if (keepForSeconds > 0) multi.expire(this.key(id), Math.ceil(keepForSeconds), 'GT');
     await multi.exec();
   }
 
-  async getAction(id: string, slot: string): Promise<JobProgressState | undefined> {
+  async getAction(id: string, slot: string): Promise<ActionState | undefined> {
     const value = await this.options.redis.hget(this.key(id), `a:${slot}`);
-    return value ? (JSON.parse(value) as JobProgressState) : undefined;
+    return value ? (JSON.parse(value) as ActionState) : undefined;
   }
 
   private key(id: string): string {

@@ -1,0 +1,15 @@
+import type { App } from '@slack/bolt';
+import type { ConversationDeps } from '../src/conversation/deps.js';
+import { registerButtonActions } from './button-actions.js';
+import { registerSlashCommand } from './slash-command.js';
+
+export { createSlackChat } from './slack-chat.js';
+
+/** Every Bolt listener of the bot, and one error handler so a failing listener is logged, never silent. */
+export function registerHandlers(app: App, deps: ConversationDeps): void {
+  registerSlashCommand(app, deps);
+  registerButtonActions(app, deps);
+  app.error(async (error) => {
+    deps.log.error({ err: error, code: (error as { code?: string }).code }, 'listener failed');
+  });
+}

@@ -1,0 +1,59 @@
+import type { App } from '@slack/bolt';
+import { parseCommand, USAGE } from '../src/command/index.js';
+import type { ConversationDeps } from '../src/conversation/deps.js';
+import { diagnoseAndPost } from '../src/conversation/diagnose-and-post.js';
+import { recordAudit } from '../src/conversation/record-audit.js';
+import { showAudit } from '../src/conversation/show-audit.js';
+
+/**
+ * `/debugdead …`: acknowledge at once (Slack shows operation_timeout after 3 s), with the usage for a bad
+ * command or "diagnosing ns/pod…"; the diagnosis itself runs after the ack.
+ */
+export function registerSlashCommand(app: App, deps: ConversationDeps): void {
+  app.command(deps.config.slack.command, async ({ command, ack, respond }) => {
+    const parsed = parseCommand(command.text);
+    const user = command.user_id;
+    const log = deps.log.child({ user, channel: command.channel_id, command: 'slash' });
+    if (parsed.kind === 'help' || parsed.kind === 'invalid') {
+      const problem = parsed.kind === 'invalid' ? `:warning: ${parsed.problem}\n\n` : '';
+      await ack({ response_type: 'ephemeral', text: `${problem}${USAGE}` });
+      await recordAudit(deps.audit, log, {
+        actor: { type: 'user', id: user },
+        action: 'command.received',
+        target: {},
+        result: parsed.kind === 'invalid' ? 'error' : 'ok',
+        detail: parsed.kind === 'invalid' ? `invalid: ${parsed.problem}` : 'help',
+      });
+      return;
+    }
+    if (parsed.kind === 'audit') {
+      await ack({ response_type: 'ephemeral', text: ':mag: Reading the audit trail…' });
+      const text = await showAudit(deps, user, parsed.filter);
+      await respond({ response_type: 'ephemeral', replace_original: true, text }).catch((err) =>
+        log.warn({ err }, 'could not answer'),
+      );
+      return;
+    }
+    const namespace = parsed.namespace ?? deps.config.kubernetes.defaultNamespace;
+    const ref = { namespace, pod: parsed.pod, ...(parsed.container ? { container: parsed.container } : {}) };
+    await ack({ response_type: 'ephemeral', text: `:stethoscope: Diagnosing \`${namespace}/${parsed.pod}\`…` });
+    await recordAudit(deps.audit, log, {
+      actor: { type: 'user', id: user },
+      action: 'command.received',
+      target: { namespace, pod: parsed.pod },
+      result: 'ok',
+      detail: command.text.slice(0, 200),
+    });
+    await diagnoseAndPost(deps, ref, {
+      channel: command.channel_id,
+      requestedBy: user,
+      respond: async (message) => {
+        await respond({
+          response_type: message.response_type ?? 'ephemeral',
+          text: message.text,
+          ...(message.blocks ? { blocks: message.blocks } : {}),
+        });
+      },
+    });
+  });
+}

@@ -1,0 +1,73 @@
+import { parseActionId } from '../src/conversation/action-ids.js';
+import { slotOf } from '../src/conversation/action-state.js';
+import type { ConversationDeps } from '../src/conversation/deps.js';
+import { postInThread, publishProgress } from '../src/conversation/publish-progress.js';
+import { recordAudit } from '../src/conversation/record-audit.js';
+import { expiresAt, MANAGED_SELECTOR, requestIdOf } from '../src/debugpods/index.js';
+
+/**
+ * Deletes every pod we manage whose `expires-at` has passed, whatever Redis remembers. This is what makes deletion
+ * impossible to forget: a flushed queue, a lost Redis or a bot that was down all end here on the next sweep.
+ * A managed pod with no readable expiry is left alone and reported (someone edited it; deleting could surprise).
+ */
+export async function sweepExpiredDebugPods(
+  deps: ConversationDeps,
+): Promise<{ deleted: string[]; unreadable: string[] }> {
+  const now = deps.now();
+  const pods = await deps.kube.listManagedPods(MANAGED_SELECTOR);
+  const deleted: string[] = [];
+  const unreadable: string[] = [];
+  for (const pod of pods) {
+    const namespace = pod.metadata?.namespace ?? '';
+    const name = pod.metadata?.name ?? '';
+    if (pod.metadata?.deletionTimestamp) continue;
+    const at = expiresAt(pod);
+    if (!at) {
+      unreadable.push(`${namespace}/${name}`);
+      continue;
+    }
+    if (at.getTime() > now.getTime()) continue;
+    try {
+      const result = await deps.kube.deletePod(namespace, name, { gracePeriodSeconds: 5 });
+      deleted.push(`${namespace}/${name}`);
+      const actionId = requestIdOf(pod);
+      await recordAudit(deps.audit, deps.log, {
+        actor: { type: 'bot' },
+        action: 'pod.deleted',
+        target: { namespace, pod: name },
+        ...(actionId ? { requestId: actionId } : {}),
+        result: 'ok',
+        detail: `${result} by the janitor: expired at ${at.toISOString()}`,
+      });
+      await reportOnBoard(deps, actionId, `${namespace}/${name}`, at);
+    } catch (err) {
+      deps.log.error({ err, pod: `${namespace}/${name}` }, 'janitor could not delete an expired debug pod');
+    }
+  }
+  if (unreadable.length)
+    deps.log.warn({ pods: unreadable }, 'managed pods without a readable expires-at were left alone');
+  return { deleted, unreadable };
+}
+
+async function reportOnBoard(
+  deps: ConversationDeps,
+  actionId: string | undefined,
+  pod: string,
+  at: Date,
+): Promise<void> {
+  const parsed = actionId ? parseActionId(actionId) : undefined;
+  if (!parsed) return;
+  try {
+    const slot = slotOf(parsed.target);
+    const state = await deps.board.getAction(parsed.diagnosisId, slot);
+    if (state) {
+      await deps.board.setAction(parsed.diagnosisId, slot, { ...state, step: 'deleted', canExtend: false });
+      await publishProgress(deps, parsed.diagnosisId);
+    }
+    await postInThread(deps, parsed.diagnosisId, {
+      text: `:wastebasket: \`${pod}\` was deleted by the janitor: it expired at ${at.toISOString()}.`,
+    });
+  } catch (err) {
+    deps.log.warn({ err }, 'janitor could not report a deletion');
+  }
+}

@@ -1,0 +1,8 @@
+/** The one BullMQ queue for debug pods: creating, deleting at TTL, and the janitor's sweep. */
+export const DEBUG_POD_QUEUE = 'debug-pods';
+
+export const JOB = { create: 'create', delete: 'delete', janitor: 'janitor' } as const;
+
+/** BullMQ rejects ':' in custom job ids; action ids never contain one (src/conversation/action-ids.ts). */
+export const createJobId = (actionId: string) => `create-${actionId}`;
+export const deleteJobId = (actionId: string) => `delete-${actionId}`;

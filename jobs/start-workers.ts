@@ -1,0 +1,50 @@
+import type { Queue } from 'bullmq';
+import { type ConnectionOptions, type Job, Worker } from 'bullmq';
+import type { ConversationDeps } from '../src/conversation/deps.js';
+import { type CreateJobOptions, createDebugPodProcessor } from './create-debug-pod.js';
+import { deleteDebugPodProcessor } from './delete-debug-pod.js';
+import { sweepExpiredDebugPods } from './janitor.js';
+import { DEBUG_POD_QUEUE, JOB } from './job-names.js';
+
+export interface WorkerOptions extends CreateJobOptions {
+  connection: ConnectionOptions;
+  prefix: string;
+  /** Jobs run at once; each mostly waits on the API. @defaultValue 20 */
+  concurrency?: number;
+  /** How often the janitor sweeps, ms. @defaultValue 60000 */
+  janitorEveryMs?: number;
+}
+
+/**
+ * The worker for the debug-pod queue, and the janitor's schedule (a BullMQ job scheduler, so several replicas
+ * share one sweep per interval). The janitor also runs once at start-up.
+ */
+export async function startWorkers(
+  deps: ConversationDeps,
+  queue: Queue,
+  options: WorkerOptions,
+): Promise<{ close(): Promise<void> }> {
+  const create = createDebugPodProcessor(deps, options);
+  const remove = deleteDebugPodProcessor(deps);
+  const worker = new Worker(
+    DEBUG_POD_QUEUE,
+    async (job: Job) => {
+      switch (job.name) {
+        case JOB.create:
+          return create(job);
+        case JOB.delete:
+          return remove(job);
+        case JOB.janitor:
+          return sweepExpiredDebugPods(deps);
+        default:
+          throw new Error(`unknown job ${job.name}`);
+      }
+    },
+    { connection: options.connection, prefix: options.prefix, concurrency: options.concurrency ?? 20 },
+  );
+  worker.on('failed', (job, err) => deps.log.warn({ err, jobId: job?.id, attempts: job?.attemptsMade }, 'job failed'));
+  worker.on('error', (err) => deps.log.error({ err }, 'worker error'));
+  await queue.upsertJobScheduler('janitor', { every: options.janitorEveryMs ?? 60_000 }, { name: JOB.janitor });
+  await sweepExpiredDebugPods(deps).catch((err) => deps.log.error({ err }, 'start-up janitor sweep failed'));
+  return { close: () => worker.close() };
+}

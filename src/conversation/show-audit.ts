@@ -1,0 +1,37 @@
+import { approvalPolicyFromConfig, mayViewAudit } from '../approvals/index.js';
+import { formatAuditRecords } from '../audit/index.js';
+import type { AuditFilter } from '../command/index.js';
+import type { ConversationDeps } from './deps.js';
+import { recordAudit } from './record-audit.js';
+
+/** `/debugdead audit [pod | @user | N]`: recent records, to approvers only, with the chain's integrity. */
+export async function showAudit(
+  deps: ConversationDeps,
+  user: string,
+  filter: AuditFilter | undefined,
+): Promise<string> {
+  const policy = approvalPolicyFromConfig(deps.config);
+  const groups = [...new Set([...policy.approvers.groups, ...policy.nodeShellApprovers.groups])];
+  const membership = await deps.groups.groupsOf(user, groups);
+  if (!mayViewAudit(policy, user, membership.groups)) {
+    await recordAudit(deps.audit, deps.log, {
+      actor: { type: 'user', id: user },
+      action: 'command.received',
+      target: {},
+      result: 'denied',
+      detail: 'audit listing refused: not an approver',
+    });
+    return ':no_entry: Only approvers may read the audit trail.';
+  }
+  try {
+    const [records, verified] = await Promise.all([deps.audit.recent({ limit: 20, ...filter }), deps.audit.verify()]);
+    const chain = verified.ok
+      ? `:lock: chain verified (${verified.count} records)`
+      : ':rotating_light: the audit chain is BROKEN: a record was edited or deleted';
+    const body = records.length ? formatAuditRecords(records, { maxChars: 3500 }) : 'No matching records.';
+    return `${chain}\n\`\`\`${body.replace(/```/g, 'ˋˋˋ')}\`\`\``;
+  } catch (err) {
+    deps.log.error({ err }, 'audit listing failed');
+    return ':x: The audit trail cannot be read right now (Redis unavailable). Records are still written to the audit log.';
+  }
+}

@@ -1,0 +1,109 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import { type RunningBot, startDebugdead } from '../../src/app.js';
+import { buildConfig, type Config } from '../../src/config/index.js';
+import { createKubeClient, loadKubeConfig } from '../../src/kube/index.js';
+import { type KubeSim, ManualClock, startKubeSim } from '../sim/kube/index.js';
+import { type SlackSim, startSlackSim } from '../sim/slack/index.js';
+import { testRedisUrl, uniquePrefix } from './redis.js';
+
+export interface HarnessOptions {
+  mode?: 'socket' | 'http';
+  /** Adjust the configuration (approvers, TTLs…) before the bot starts. */
+  configure?: (config: Config) => void;
+  /** Slack rate limits on (the simulator's default) or off. @defaultValue false */
+  rateLimits?: boolean;
+  /** Minutes the cluster runs before the bot starts, so scenario pods are deep in CrashLoopBackOff. @defaultValue 15 */
+  warmUpMinutes?: number;
+}
+
+export interface Harness {
+  kube: KubeSim;
+  slack: SlackSim;
+  bot: RunningBot;
+  config: Config;
+  /** Every audit log line the bot wrote (the synchronous audit destination, captured). */
+  auditLines: Record<string, unknown>[];
+  /** Everything the app logged at warn or above. */
+  appWarnings: Record<string, unknown>[];
+  stop(): Promise<void>;
+}
+
+/**
+ * The real bot against both simulators and the test Redis. The cluster's clock starts in the past and is
+ * fast-forwarded, so the default scenario's pods have crash-looped for a while; from then on it follows real time
+ * (the bot's TTLs and BullMQ delays are real time too).
+ */
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const warmUpMs = (options.warmUpMinutes ?? 15) * 60_000;
+  const clock = new ManualClock(Date.now() - warmUpMs);
+  const kube = await startKubeSim({ clock, scenario: 'default' });
+  clock.advance(Date.now() - clock.now());
+  const ticker = setInterval(() => clock.advance(Math.max(0, Date.now() - clock.now())), 25);
+
+  const slack = await startSlackSim({ rateLimits: options.rateLimits ?? false });
+  const dir = mkdtempSync(join(tmpdir(), 'debugdead-e2e-'));
+  const kubeconfigPath = join(dir, 'kubeconfig');
+  await kube.writeKubeconfig(kubeconfigPath);
+
+  const built = buildConfig(
+    { cluster: { name: 'sim' }, slack: { mode: options.mode ?? 'socket', port: 3000 } },
+    {
+      SLACK_BOT_TOKEN: slack.botToken,
+      SLACK_APP_TOKEN: slack.appToken,
+      SLACK_SIGNING_SECRET: slack.signingSecret,
+      REDIS_URL: testRedisUrl(),
+      KUBECONFIG: kubeconfigPath,
+    },
+  );
+  if (!built.ok) throw new Error(built.errors.join('\n'));
+  const config = built.config;
+  config.slack.apiUrl = slack.apiUrl;
+  config.slack.port = 0;
+  config.redis.prefix = uniquePrefix('e2e');
+  config.kubernetes.defaultNamespace = 'demo';
+  config.kubernetes.requestTimeoutSeconds = 5;
+  config.nodeShell.approvers = { users: ['U_ALICE'], groups: [] };
+  options.configure?.(config);
+
+  const auditLines: Record<string, unknown>[] = [];
+  const appWarnings: Record<string, unknown>[] = [];
+  const sink = (into: Record<string, unknown>[]) =>
+    new Writable({
+      write(chunk, _enc, done) {
+        for (const line of chunk.toString().split('\n').filter(Boolean)) into.push(JSON.parse(line));
+        done();
+      },
+    });
+  const log = pino({ level: 'warn' }, sink(appWarnings));
+  const auditLogger = pino({ level: 'info' }, sink(auditLines));
+  const kubeClient = createKubeClient(loadKubeConfig({ kubeconfigPath }), { timeoutMs: 5000, clusterName: 'sim' });
+
+  const bot = await startDebugdead({
+    config,
+    log,
+    auditLogger,
+    kube: kubeClient,
+    readyTimeoutMs: 20_000,
+    janitorEveryMs: 1000,
+  });
+  if (config.slack.mode === 'http') slack.deliverOverHttp(`http://127.0.0.1:${bot.port}/slack/events`);
+
+  return {
+    kube,
+    slack,
+    bot,
+    config,
+    auditLines,
+    appWarnings,
+    async stop() {
+      clearInterval(ticker);
+      await bot.stop();
+      await slack.close();
+      await kube.close();
+    },
+  };
+}
