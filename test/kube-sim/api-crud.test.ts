@@ -333,7 +333,8 @@ describe('namespace deletion and garbage collection', () => {
     await new Promise((r) => setImmediate(r));
     await core.createNamespacedConfigMap({ namespace: 'doomed', body: { metadata: { name: 'cm' } } });
     await core.createNamespacedPod({ namespace: 'doomed', body: pod('unbound') });
-    const ns = await core.deleteNamespace({ name: 'doomed' });
+    // The server answers with the Namespace (client-node types it as a Status).
+    const ns = (await core.deleteNamespace({ name: 'doomed' })) as unknown as k8s.V1Namespace;
     expect(ns.status?.phase).toBe('Terminating');
     for (let i = 0; i < 50 && sim.store.get('namespaces', undefined, 'doomed'); i++)
       await new Promise((r) => setTimeout(r, 5));
