@@ -76,11 +76,22 @@ export function loadKubeConfigWithSource(opts: LoadKubeConfigOptions = {}): {
     }
     kc.setCurrentContext(opts.context);
   }
-  if (!kc.getCurrentCluster()) {
+  const cluster = kc.getCurrentCluster();
+  if (!cluster) {
     throw new KubeError(
       'Invalid',
       undefined,
       `${where} has no usable current context: set current-context in it, or kubernetes.context in the config`,
+    );
+  }
+  // client-node 2.x refuses every request to an http: server unless the cluster entry skips TLS verification
+  // ("HTTP protocol is not allowed when skipTLSVerify is not set or false"): say so at start-up, not per call.
+  if (cluster.server.startsWith('http:') && !cluster.skipTLSVerify) {
+    throw new KubeError(
+      'Invalid',
+      undefined,
+      `cluster "${cluster.name}" in ${where} uses plain ${cluster.server}: add insecure-skip-tls-verify: true to its ` +
+        'cluster entry (client-node refuses plain http otherwise), or use an https:// server',
     );
   }
   return { kubeConfig: kc, source };

@@ -108,6 +108,30 @@ describe('loadKubeConfig', () => {
     expect(err.message).toContain('has no usable current context');
   });
 
+  it('a plain http: server without insecure-skip-tls-verify is refused at load, naming the fix', () => {
+    writeFileSync(
+      join(dir, 'plain-http'),
+      `apiVersion: v1
+kind: Config
+clusters:
+- name: local
+  cluster:
+    server: http://127.0.0.1:8001
+users:
+- name: u
+  user:
+    token: t
+contexts:
+- name: local
+  context: {cluster: local, user: u}
+current-context: local
+`,
+    );
+    const err = thrown(() => loadKubeConfig({ kubeconfigPath: join(dir, 'plain-http') }));
+    expect(err.kind).toBe('Invalid');
+    expect(err.message).toContain('add insecure-skip-tls-verify: true');
+  });
+
   it('the client takes its cluster name and server from the current context', () => {
     const kube = createKubeClient(loadKubeConfig({ kubeconfigPath: join(dir, 'config') }), { timeoutMs: 1000 });
     expect(kube).toMatchObject({ clusterName: 'sim', server: 'http://127.0.0.1:6443', timeoutMs: 1000 });
