@@ -126,6 +126,40 @@ describe('Table output', () => {
   });
 });
 
+describe('Table output for the other kinds kubectl shows', () => {
+  it.each([
+    [
+      '/api/v1/nodes',
+      ['Name', 'Status', 'Roles', 'Age', 'Version'],
+      'node-1',
+      [/^Ready$/, /^<none>$/, /^30s$/, /^v1\.\d+\.\d+$/],
+    ],
+    [
+      '/api/v1/namespaces/demo/services',
+      ['Name', 'Type', 'Cluster-IP', 'External-IP', 'Port(s)', 'Age'],
+      'healthy',
+      [/^ClusterIP$/, /^10\.96\./, /^<none>$/, /^\d+\/TCP$/, /^30s$/],
+    ],
+    [
+      '/apis/apps/v1/namespaces/demo/deployments',
+      ['Name', 'Ready', 'Up-to-date', 'Available', 'Age'],
+      'healthy',
+      [/^\d\/1$/, /^\d$/, /^\d$/, /^30s$/],
+    ],
+  ])('%s has kubectl’s columns', async (path, columns, name, cells) => {
+    const { body } = await get(path, TABLE);
+    expect(
+      (body.columnDefinitions as { name: string; priority: number }[])
+        .filter((c) => c.priority === 0)
+        .map((c) => c.name),
+    ).toEqual(columns);
+    const row = (body.rows as { cells: unknown[] }[]).find((r) => r.cells[0] === name);
+    cells.forEach((re, i) => {
+      expect(String(row?.cells[i + 1])).toMatch(re);
+    });
+  });
+});
+
 const NOW = Date.parse('2026-11-23T10:00:00Z');
 const ago = (s: number): string => new Date(NOW - s * 1000).toISOString();
 const base = (spec: Record<string, unknown>, status: Record<string, unknown>, meta: Record<string, unknown> = {}) => ({

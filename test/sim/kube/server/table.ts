@@ -249,7 +249,79 @@ function defaultRow(o: Any, now: number): Any[] {
 
 const NAMESPACE_COLUMNS = [DEFAULT_COLUMNS[0] as Column, col('Status', 0), DEFAULT_COLUMNS[1] as Column];
 
-/** Column definitions and row cells of `resource`'s server-side Table. */
+const int = (v: unknown): number => (typeof v === 'number' ? v : 0);
+const NONE = '<none>';
+
+/** metav1.FormatLabelSelector. */
+function formatSelector(sel: Any): string {
+  if (!sel) return NONE;
+  const parts = Object.keys(sel.matchLabels ?? {})
+    .sort()
+    .map((k) => `${k}=${sel.matchLabels[k]}`);
+  for (const e of sel.matchExpressions ?? []) {
+    const op = { In: 'in', NotIn: 'notin', Exists: 'exists', DoesNotExist: '!' }[e.operator as string] ?? e.operator;
+    if (e.operator === 'Exists') parts.push(e.key);
+    else if (e.operator === 'DoesNotExist') parts.push(`!${e.key}`);
+    else parts.push(`${e.key} ${op} (${(e.values ?? []).join(',')})`);
+  }
+  return parts.length ? parts.join(',') : NONE;
+}
+
+function containersAndImages(tmpl: Any): [string, string] {
+  const cs: Any[] = tmpl?.spec?.containers ?? [];
+  return [cs.map((c) => c.name).join(','), cs.map((c) => c.image).join(',')];
+}
+
+const workloadWide = [col('Containers', 1), col('Images', 1), col('Selector', 1)];
+
+function nodeStatus(n: Any): string {
+  const ready = (n.status?.conditions ?? []).find((c: Any) => c.type === 'Ready');
+  let s = !ready ? 'Unknown' : ready.status === 'True' ? 'Ready' : ready.status === 'False' ? 'NotReady' : 'Unknown';
+  if (n.spec?.unschedulable) s += ',SchedulingDisabled';
+  return s;
+}
+
+function nodeRoles(n: Any): string {
+  const roles = Object.keys(n.metadata?.labels ?? {})
+    .filter((k) => k.startsWith('node-role.kubernetes.io/'))
+    .map((k) => k.slice('node-role.kubernetes.io/'.length))
+    .filter(Boolean);
+  if (n.metadata?.labels?.['kubernetes.io/role']) roles.push(n.metadata.labels['kubernetes.io/role']);
+  return roles.length ? roles.sort().join(',') : NONE;
+}
+
+function servicePorts(s: Any): string {
+  const ports: Any[] = s.spec?.ports ?? [];
+  if (!ports.length) return NONE;
+  return ports.map((p) => (p.nodePort ? `${p.port}:${p.nodePort}/${p.protocol}` : `${p.port}/${p.protocol}`)).join(',');
+}
+
+function serviceExternalIP(s: Any): string {
+  const spec = s.spec ?? {};
+  switch (spec.type) {
+    case 'ExternalName':
+      return spec.externalName ?? NONE;
+    case 'LoadBalancer': {
+      const ing: Any[] = s.status?.loadBalancer?.ingress ?? [];
+      const ips = [...ing.map((i) => i.ip || i.hostname), ...(spec.externalIPs ?? [])];
+      return ips.length ? ips.join(',') : '<pending>';
+    }
+    default:
+      return spec.externalIPs?.length ? spec.externalIPs.join(',') : NONE;
+  }
+}
+
+function jobStatus(j: Any): string {
+  const conds: Any[] = j.status?.conditions ?? [];
+  const has = (t: string): boolean => conds.some((c) => c.type === t && c.status === 'True');
+  if (has('Complete')) return 'Complete';
+  if (has('Failed')) return 'Failed';
+  if (has('FailureTarget')) return 'FailureTarget';
+  if (has('Suspended')) return 'Suspended';
+  return 'Running';
+}
+
+/** Column definitions and row cells of `resource`'s server-side Table (kubernetes pkg/printers/internalversion). */
 function tableShape(resource: string): { columns: Column[]; row: (o: Any, now: number) => Any[] } {
   switch (resource) {
     case 'pods':
@@ -260,6 +332,204 @@ function tableShape(resource: string): { columns: Column[]; row: (o: Any, now: n
       return {
         columns: NAMESPACE_COLUMNS,
         row: (o, now) => [o.metadata.name, o.status?.phase ?? '', since(o.metadata.creationTimestamp, now)],
+      };
+    case 'nodes':
+      return {
+        columns: [
+          col('Name', 0, 'string', 'name'),
+          col('Status'),
+          col('Roles'),
+          col('Age'),
+          col('Version'),
+          col('Internal-IP', 1),
+          col('External-IP', 1),
+          col('OS-Image', 1),
+          col('Kernel-Version', 1),
+          col('Container-Runtime', 1),
+        ],
+        row: (n, now) => {
+          const addr = (t: string): string =>
+            (n.status?.addresses ?? []).find((a: Any) => a.type === t)?.address ?? NONE;
+          const info = n.status?.nodeInfo ?? {};
+          return [
+            n.metadata.name,
+            nodeStatus(n),
+            nodeRoles(n),
+            since(n.metadata.creationTimestamp, now),
+            info.kubeletVersion ?? '',
+            addr('InternalIP'),
+            addr('ExternalIP'),
+            info.osImage ?? '<unknown>',
+            info.kernelVersion ?? '<unknown>',
+            info.containerRuntimeVersion ?? '<unknown>',
+          ];
+        },
+      };
+    case 'deployments':
+      return {
+        columns: [
+          col('Name', 0, 'string', 'name'),
+          col('Ready'),
+          col('Up-to-date', 0, 'integer'),
+          col('Available', 0, 'integer'),
+          col('Age'),
+          ...workloadWide,
+        ],
+        row: (d, now) => [
+          d.metadata.name,
+          `${int(d.status?.readyReplicas)}/${int(d.spec?.replicas)}`,
+          int(d.status?.updatedReplicas),
+          int(d.status?.availableReplicas),
+          since(d.metadata.creationTimestamp, now),
+          ...containersAndImages(d.spec?.template),
+          formatSelector(d.spec?.selector),
+        ],
+      };
+    case 'replicasets':
+      return {
+        columns: [
+          col('Name', 0, 'string', 'name'),
+          col('Desired', 0, 'integer'),
+          col('Current', 0, 'integer'),
+          col('Ready', 0, 'integer'),
+          col('Age'),
+          ...workloadWide,
+        ],
+        row: (r, now) => [
+          r.metadata.name,
+          int(r.spec?.replicas),
+          int(r.status?.replicas),
+          int(r.status?.readyReplicas),
+          since(r.metadata.creationTimestamp, now),
+          ...containersAndImages(r.spec?.template),
+          formatSelector(r.spec?.selector),
+        ],
+      };
+    case 'statefulsets':
+      return {
+        columns: [col('Name', 0, 'string', 'name'), col('Ready'), col('Age'), col('Containers', 1), col('Images', 1)],
+        row: (r, now) => [
+          r.metadata.name,
+          `${int(r.status?.readyReplicas)}/${int(r.spec?.replicas)}`,
+          since(r.metadata.creationTimestamp, now),
+          ...containersAndImages(r.spec?.template),
+        ],
+      };
+    case 'daemonsets':
+      return {
+        columns: [
+          col('Name', 0, 'string', 'name'),
+          col('Desired', 0, 'integer'),
+          col('Current', 0, 'integer'),
+          col('Ready', 0, 'integer'),
+          col('Up-to-date', 0, 'integer'),
+          col('Available', 0, 'integer'),
+          col('Node Selector'),
+          col('Age'),
+          ...workloadWide,
+        ],
+        row: (r, now) => {
+          const ns = r.spec?.template?.spec?.nodeSelector ?? {};
+          const sel =
+            Object.keys(ns)
+              .sort()
+              .map((k) => `${k}=${ns[k]}`)
+              .join(',') || NONE;
+          const st = r.status ?? {};
+          return [
+            r.metadata.name,
+            int(st.desiredNumberScheduled),
+            int(st.currentNumberScheduled),
+            int(st.numberReady),
+            int(st.updatedNumberScheduled),
+            int(st.numberAvailable),
+            sel,
+            since(r.metadata.creationTimestamp, now),
+            ...containersAndImages(r.spec?.template),
+            formatSelector(r.spec?.selector),
+          ];
+        },
+      };
+    case 'jobs':
+      return {
+        columns: [
+          col('Name', 0, 'string', 'name'),
+          col('Status'),
+          col('Completions'),
+          col('Duration'),
+          col('Age'),
+          ...workloadWide,
+        ],
+        row: (j, now) => {
+          const start = j.status?.startTime ? Date.parse(j.status.startTime) : undefined;
+          const end = j.status?.completionTime ? Date.parse(j.status.completionTime) : now;
+          const completions =
+            j.spec?.completions !== undefined
+              ? `${int(j.status?.succeeded)}/${j.spec.completions}`
+              : `${int(j.status?.succeeded)}/1 of ${int(j.spec?.parallelism)}`;
+          return [
+            j.metadata.name,
+            jobStatus(j),
+            completions,
+            start === undefined ? '' : humanDuration(end - start),
+            since(j.metadata.creationTimestamp, now),
+            ...containersAndImages(j.spec?.template),
+            formatSelector(j.spec?.selector),
+          ];
+        },
+      };
+    case 'services':
+      return {
+        columns: [
+          col('Name', 0, 'string', 'name'),
+          col('Type'),
+          col('Cluster-IP'),
+          col('External-IP'),
+          col('Port(s)'),
+          col('Age'),
+          col('Selector', 1),
+        ],
+        row: (s, now) => {
+          const sel = s.spec?.selector ?? {};
+          const selStr =
+            Object.keys(sel)
+              .sort()
+              .map((k) => `${k}=${sel[k]}`)
+              .join(',') || NONE;
+          return [
+            s.metadata.name,
+            s.spec?.type ?? '',
+            s.spec?.clusterIP || NONE,
+            serviceExternalIP(s),
+            servicePorts(s),
+            since(s.metadata.creationTimestamp, now),
+            selStr,
+          ];
+        },
+      };
+    case 'configmaps':
+      return {
+        columns: [col('Name', 0, 'string', 'name'), col('Data', 0, 'integer'), col('Age')],
+        row: (c, now) => [
+          c.metadata.name,
+          Object.keys(c.data ?? {}).length + Object.keys(c.binaryData ?? {}).length,
+          since(c.metadata.creationTimestamp, now),
+        ],
+      };
+    case 'secrets':
+      return {
+        columns: [col('Name', 0, 'string', 'name'), col('Type'), col('Data', 0, 'integer'), col('Age')],
+        row: (c, now) => [
+          c.metadata.name,
+          c.type ?? '',
+          Object.keys(c.data ?? {}).length,
+          since(c.metadata.creationTimestamp, now),
+        ],
+      };
+    case 'serviceaccounts':
+      return {
+        columns: [col('Name', 0, 'string', 'name'), col('Secrets', 0, 'integer'), col('Age')],
+        row: (c, now) => [c.metadata.name, (c.secrets ?? []).length, since(c.metadata.creationTimestamp, now)],
       };
     default:
       return { columns: DEFAULT_COLUMNS, row: defaultRow };
