@@ -399,16 +399,18 @@ function cleanExit(input: ContainerFindingInput, t: TerminationFacts): Finding {
 
 function initFailure(input: ContainerFindingInput, t: TerminationFacts): Finding {
   const { container: c } = input;
+  const lines = logEvidence(c, input.logs);
+  const telling = pickTellingLine(lines);
   return {
     kind: 'InitContainerFailure',
     severity: 'critical',
     container: c.name,
-    summary: `init container ${c.name} fails with exit ${t.exitCode}${ranFor(t)}: the app containers never start`,
+    summary: `init container ${c.name} fails with exit ${t.exitCode}${ranFor(t)}, so the app containers never start${telling ? `: ${oneLine(telling, 140)}` : ''}`,
     evidence: [
       `exit ${t.exitCode}${t.reason ? ` (${t.reason})` : ''}: ${t.explanation.meaning}`,
       ...(c.restartCount ? [restarts(c)] : []),
       ...commandLine(input.spec),
-      ...logEvidence(c, input.logs),
+      ...lines,
     ],
     recommendation: `Fix what ${c.name} needs (see its logs): the app containers wait until every init container exits 0. A debug clone lets you run its command by hand.`,
     action: 'clone',

@@ -78,7 +78,8 @@ const expectations: {
     verdict: 'demo/init-crash — Init:CrashLoopBackOff, exit 1 in init container migrate (6 restarts)',
     kind: 'InitContainerFailure',
     action: 'clone',
-    summary: /init container migrate fails with exit 1 after 4s: the app containers never start/,
+    summary:
+      /^init container migrate fails with exit 1 after 4s, so the app containers never start: ERROR: relation "users" already exists$/,
     evidence: [
       /ERROR: relation "users" already exists/,
       /migration 0042_add_users failed/,
