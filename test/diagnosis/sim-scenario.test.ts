@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Diagnosis, DiagnosisFacts, Fetched } from '../../src/diagnosis/index.js';
 import { diagnose } from '../../src/diagnosis/index.js';
+import type { KubeEvent } from '../../src/kube/types.js';
 import { ManualClock, MemoryStore } from '../sim/kube/index.js';
 import { Kubelet } from '../sim/kube/kubelet/kubelet.js';
 import { loadScenario } from '../sim/kube/scenarios/index.js';
@@ -37,7 +38,11 @@ beforeAll(async () => {
     );
     const facts: DiagnosisFacts = {
       pod,
-      events: { ok: true, value: store.list('events', NS).filter((e) => e.involvedObject?.uid === pod.metadata.uid) },
+      // Wire JSON, as client-node would hand it over before its Date conversion.
+      events: {
+        ok: true,
+        value: store.list('events', NS).filter((e) => e.involvedObject?.uid === pod.metadata.uid) as KubeEvent[],
+      },
       logs: containers.map((c) => ({ container: c, current: log(name, c, false), previous: log(name, c, true) })),
       owners: { ok: true, value: [] },
       now: new Date(clock.now()),
