@@ -121,12 +121,17 @@ export function createKubeClient(kc: KubeConfig, opts: KubeClientOptions): KubeC
     apps: kc.makeApiClient(AppsV1Api),
     batch: kc.makeApiClient(BatchV1Api),
   };
-  return build(kc, apis, {
-    server: cluster.server,
-    clusterName: opts.clusterName ?? cluster.name,
-    timeoutMs: opts.timeoutMs,
-    pageSize: opts.pageSize ?? DEFAULT_PAGE_SIZE,
-  });
+  return build(
+    kc,
+    apis,
+    { dispatcher: undefined, since: 0 },
+    {
+      server: cluster.server,
+      clusterName: opts.clusterName ?? cluster.name,
+      timeoutMs: opts.timeoutMs,
+      pageSize: opts.pageSize ?? DEFAULT_PAGE_SIZE,
+    },
+  );
 }
 
 interface Apis {
@@ -135,9 +140,25 @@ interface Apis {
   batch: BatchV1Api;
 }
 
+type Dispatcher = NonNullable<ReturnType<RequestContext['getDispatcher']>>;
+
+/** One connection pool per client, shared by its `withTimeout` copies. */
+interface SharedPool {
+  dispatcher: Dispatcher | undefined;
+  since: number;
+}
+
+/**
+ * client-node builds a new undici Agent for every request (KubeConfig.applySecurityAuthentication), so no connection
+ * is ever reused and each call pays a TCP (and TLS) handshake. We keep the first one and reuse it; it is renewed every
+ * few minutes so a rotated CA or client certificate in the kubeconfig is still picked up.
+ */
+const POOL_RENEW_MS = 5 * 60_000;
+
 function build(
   kc: KubeConfig,
   apis: Apis,
+  pool: SharedPool,
   base: { server: string; clusterName: string; timeoutMs: number; pageSize: number },
 ): KubeClient {
   const { core, apps, batch } = apis;
@@ -147,7 +168,10 @@ function build(
   async function call<T>(operation: string, run: (options: ConfigurationOptions) => Promise<T>): Promise<T> {
     // Started before the request is built: an exec credential plugin counts against the deadline too.
     const signal = AbortSignal.timeout(timeoutMs);
-    const options: ConfigurationOptions = { middleware: [signalMiddleware(signal)], middlewareMergeStrategy: 'append' };
+    const options: ConfigurationOptions = {
+      middleware: [requestMiddleware(signal, pool)],
+      middlewareMergeStrategy: 'append',
+    };
     let onAbort = () => {};
     const aborted = new Promise<never>((_, reject) => {
       onAbort = () => reject(signal.reason);
@@ -186,7 +210,7 @@ function build(
     clusterName: base.clusterName,
     server,
     timeoutMs,
-    withTimeout: (ms) => build(kc, apis, { ...base, timeoutMs: ms }),
+    withTimeout: (ms) => build(kc, apis, pool, { ...base, timeoutMs: ms }),
 
     readPod: (namespace, name) =>
       call(`reading pod ${namespace}/${name}`, (o) => core.readNamespacedPod({ namespace, name }, o)),
@@ -298,11 +322,25 @@ function build(
   };
 }
 
-/** Attaches the deadline's signal to the request: undici's fetch aborts the connection and the body read with it. */
-function signalMiddleware(signal: AbortSignal): ObservableMiddleware {
+/**
+ * Attaches the deadline's signal to the request (undici's fetch aborts the connection and the body read with it) and
+ * swaps client-node's fresh per-request Agent for the shared one.
+ */
+function requestMiddleware(signal: AbortSignal, pool: SharedPool): ObservableMiddleware {
   return {
     pre: (ctx: RequestContext) => {
       ctx.setSignal(signal);
+      const fresh = ctx.getDispatcher();
+      if (fresh) {
+        const now = Date.now();
+        if (!pool.dispatcher || now - pool.since > POOL_RENEW_MS) {
+          // The replaced Agent's idle sockets close on undici's keep-alive timeout; in-flight requests finish.
+          pool.dispatcher = fresh;
+          pool.since = now;
+        } else {
+          ctx.setDispatcher(pool.dispatcher);
+        }
+      }
       return new Observable(Promise.resolve(ctx));
     },
     post: (res: ResponseContext) => new Observable(Promise.resolve(res)),

@@ -88,6 +88,7 @@ let server: Server;
 let dir: string;
 let kube: KubeClient;
 let refusedUrl: string;
+let connections = 0;
 
 beforeAll(async () => {
   server = createServer((req: IncomingMessage, res: ServerResponse) => {
@@ -109,6 +110,7 @@ beforeAll(async () => {
     if (answer?.delayMs) setTimeout(send, answer.delayMs).unref();
     else send();
   });
+  server.on('connection', () => connections++);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const { port } = server.address() as AddressInfo;
   dir = mkdtempSync(join(tmpdir(), 'kube-errors-'));
@@ -224,6 +226,13 @@ describe('every API failure becomes a KubeError with a message a person can read
     expect((err as Error).message).toBe(
       `reading pod demo/web-1: cannot reach the Kubernetes API at ${refusedUrl} (connection refused)`,
     );
+  });
+
+  it('sequential calls reuse one connection (client-node alone opens one per call)', async () => {
+    await failure(kube.readPod('demo', 'missing'));
+    const before = connections;
+    for (let i = 0; i < 5; i++) await failure(kube.readPod('demo', 'missing'));
+    expect(connections - before).toBe(0);
   });
 
   it('deleting a pod that is already gone counts as done', async () => {
