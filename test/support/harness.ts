@@ -7,6 +7,7 @@ import { type RunningBot, startDebugdead } from '../../src/app.js';
 import { buildConfig, type Config } from '../../src/config/index.js';
 import { createKubeClient, loadKubeConfig } from '../../src/kube/index.js';
 import { type KubeSim, ManualClock, startKubeSim } from '../sim/kube/index.js';
+import { buildNamespace } from '../sim/kube/scenarios/build-objects.js';
 import { type SlackSim, startSlackSim } from '../sim/slack/index.js';
 import { testRedisUrl, uniquePrefix } from './redis.js';
 
@@ -18,6 +19,8 @@ export interface HarnessOptions {
   rateLimits?: boolean;
   /** Minutes the cluster runs before the bot starts, so scenario pods are deep in CrashLoopBackOff. @defaultValue 15 */
   warmUpMinutes?: number;
+  /** PodSecurity level of the node-shell namespace (debugdead-system). @defaultValue 'privileged' */
+  nodeShellNamespaceLevel?: 'privileged' | 'baseline' | 'restricted';
 }
 
 export interface Harness {
@@ -25,8 +28,8 @@ export interface Harness {
   slack: SlackSim;
   bot: RunningBot;
   config: Config;
-  /** Every audit log line the bot wrote (the synchronous audit destination, captured). */
-  auditLines: Record<string, unknown>[];
+  /** Every audit entry the bot wrote to its audit log so far (the synchronous audit destination, captured). */
+  auditEntries(): Record<string, any>[];
   /** Everything the app logged at warn or above. */
   appWarnings: Record<string, unknown>[];
   stop(): Promise<void>;
@@ -41,6 +44,18 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const warmUpMs = (options.warmUpMinutes ?? 15) * 60_000;
   const clock = new ManualClock(Date.now() - warmUpMs);
   const kube = await startKubeSim({ clock, scenario: 'default' });
+  // The bot's own namespace, as deploy/base/namespace.yaml makes it: node shells are created there.
+  kube.store.create(
+    'namespaces',
+    buildNamespace('debugdead-system', {
+      'pod-security.kubernetes.io/enforce': options.nodeShellNamespaceLevel ?? 'privileged',
+    }),
+  );
+  kube.store.create('serviceaccounts', {
+    apiVersion: 'v1',
+    kind: 'ServiceAccount',
+    metadata: { name: 'default', namespace: 'debugdead-system' },
+  });
   clock.advance(Date.now() - clock.now());
   const ticker = setInterval(() => clock.advance(Math.max(0, Date.now() - clock.now())), 25);
 
@@ -69,7 +84,6 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   config.nodeShell.approvers = { users: ['U_ALICE'], groups: [] };
   options.configure?.(config);
 
-  const auditLines: Record<string, unknown>[] = [];
   const appWarnings: Record<string, unknown>[] = [];
   const sink = (into: Record<string, unknown>[]) =>
     new Writable({
@@ -79,7 +93,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       },
     });
   const log = pino({ level: 'warn' }, sink(appWarnings));
-  const auditLogger = pino({ level: 'info' }, sink(auditLines));
+  const auditRaw: Record<string, any>[] = [];
+  const auditLogger = pino({ level: 'info' }, sink(auditRaw));
+
   const kubeClient = createKubeClient(loadKubeConfig({ kubeconfigPath }), { timeoutMs: 5000, clusterName: 'sim' });
 
   const bot = await startDebugdead({
@@ -97,7 +113,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     slack,
     bot,
     config,
-    auditLines,
+    // The audit sink writes {"audit": entry} lines.
+    auditEntries: () => auditRaw.map((line) => line.audit),
     appWarnings,
     async stop() {
       clearInterval(ticker);

@@ -1,0 +1,128 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type SimMessage, visibleText } from '../sim/slack/index.js';
+import { type Harness, startHarness } from '../support/harness.js';
+
+const CHANNEL = 'C_INCIDENT';
+
+async function diagnose(h: Harness, user: string, pod: string): Promise<SimMessage> {
+  await h.slack.user(user).runCommand('/debugdead', `${pod} demo`, { channel: CHANNEL });
+  return h.slack.waitFor(
+    () =>
+      h.slack
+        .channel(CHANNEL)
+        .messages()
+        .find((m) => m.text.startsWith(`demo/${pod} `)),
+    15_000,
+    `the diagnosis of ${pod}`,
+  );
+}
+
+const latest = (h: Harness, ts: string) =>
+  h.slack
+    .channel(CHANNEL)
+    .messages()
+    .find((m) => m.ts === ts)!;
+const clonesOf = (h: Harness, pod: string) =>
+  h.kube.store
+    .list('pods', 'demo')
+    .filter((p) => p.metadata.annotations?.['debugdead.io/source-pod'] === `demo/${pod}`);
+
+describe('debug clones, end to end', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({
+      configure: (c) => {
+        c.debugClone.defaultTtlSeconds = 6;
+        c.debugClone.maxTtlSeconds = 120;
+      },
+    });
+  });
+  afterAll(async () => {
+    await h?.stop();
+  });
+
+  it('a click on a scratch image with no shell creates a running clone with busybox, then deletes it at its TTL', async () => {
+    const summary = await diagnose(h, 'U_ALICE', 'scratch-crash');
+    const click = await h.slack.user('U_ALICE').click(summary, 'Create debug clone', { confirm: true });
+    expect(click).toMatchObject({ acked: true });
+
+    const ready = await h.slack.waitFor(
+      () =>
+        /kubectl exec -it -n demo scratch-crash-debug-/.test(visibleText(latest(h, summary.ts))) &&
+        /:white_check_mark: Running/.test(visibleText(latest(h, summary.ts)))
+          ? latest(h, summary.ts)
+          : undefined,
+      20_000,
+      'the ready clone on the parent message',
+    );
+    const text = visibleText(ready);
+    expect(text).toMatch(/\/\.debugdead\/busybox sh/);
+
+    const [clone] = clonesOf(h, 'scratch-crash');
+    expect(clone).toBeDefined();
+    expect(clone!.metadata.ownerReferences ?? []).toEqual([]);
+    expect(clone!.metadata.labels['debugdead.io/managed']).toBe('true');
+    expect(clone!.metadata.labels.app).toBeUndefined();
+    expect(clone!.spec.activeDeadlineSeconds).toBe(120);
+    for (const c of clone!.spec.containers) {
+      expect(c.livenessProbe ?? c.readinessProbe ?? c.startupProbe).toBeUndefined();
+    }
+    const app = clone!.status.containerStatuses.find((s: any) => s.name === 'app');
+    expect(app.state.running).toBeDefined();
+
+    // The Service of the source selects by its labels: the clone must not match it.
+    const service = h.kube.store.list('services', 'demo').find((s) => s.metadata.name === 'scratch-crash')!;
+    const selector = service.spec.selector as Record<string, string>;
+    expect(Object.entries(selector).every(([k, v]) => clone!.metadata.labels[k] === v)).toBe(false);
+
+    await h.slack.waitFor(
+      () => (clonesOf(h, 'scratch-crash').length === 0 ? true : undefined),
+      20_000,
+      'the clone deleted at its TTL',
+    );
+    const thread = await h.slack.waitFor(
+      () => {
+        const replies = h.slack.thread(CHANNEL, summary.ts).replies().map(visibleText);
+        return replies.some((r) => /deleted by its TTL/.test(r)) ? replies : undefined;
+      },
+      10_000,
+      'the deletion told in the thread',
+    );
+    expect(thread.join('\n')).toMatch(/scratch-crash-debug-\w+` was deleted by its TTL/);
+    expect(h.auditEntries().map((l) => l.action)).toEqual(
+      expect.arrayContaining([
+        'command.received',
+        'diagnosis.done',
+        'button.clicked',
+        'approval.granted',
+        'job.queued',
+        'pod.created',
+        'pod.ready',
+        'pod.deleted',
+      ]),
+    );
+  });
+
+  it('five racing clicks create exactly one pod', async () => {
+    const summary = await diagnose(h, 'U_BOB', 'crash-exit1');
+    const clicks = await Promise.all(
+      ['U_ALICE', 'U_BOB', 'U_CAROL', 'U_ALICE', 'U_BOB'].map((u) =>
+        h.slack.user(u).click(summary, 'Create debug clone', { confirm: true }),
+      ),
+    );
+    expect(clicks.every((c) => 'acked' in c && c.acked)).toBe(true);
+    await h.slack.waitFor(() => (clonesOf(h, 'crash-exit1').length > 0 ? true : undefined), 15_000, 'a clone');
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(clonesOf(h, 'crash-exit1')).toHaveLength(1);
+    const told = ['U_ALICE', 'U_BOB', 'U_CAROL'].flatMap((u) => h.slack.ephemerals(u).map((e) => e.text));
+    expect(told.filter((t) => /Already approved by/.test(t))).toHaveLength(4);
+  });
+
+  it('a declined confirm dialog sends nothing and creates nothing', async () => {
+    const summary = await diagnose(h, 'U_CAROL', 'oom');
+    const result = await h.slack.user('U_CAROL').click(summary, 'Create debug clone', { confirm: false });
+    expect(result).toMatchObject({ sent: false });
+    await new Promise((r) => setTimeout(r, 500));
+    expect(clonesOf(h, 'oom')).toHaveLength(0);
+  });
+});
