@@ -216,14 +216,14 @@ describe('gatherFacts on the default scenario', () => {
   });
 
   it('with injected latency and a short timeout, the slow read is a Timeout and the others arrive', async () => {
-    sim.faults.latency(1500, { resource: 'events' });
+    sim.faults.latency(5000, { resource: 'events' });
     const started = Date.now();
-    const facts = factsOf(await gather('crash-exit1', { callTimeoutMs: 300 }));
-    expect(Date.now() - started).toBeLessThan(1400);
+    const facts = factsOf(await gather('crash-exit1', { callTimeoutMs: 1000 }));
+    expect(Date.now() - started).toBeLessThan(4000);
     expect(facts.events).toMatchObject({
       ok: false,
       kind: 'Timeout',
-      message: expect.stringContaining('within 300 ms'),
+      message: expect.stringContaining('within 1000 ms'),
     });
     expect(facts.owners.ok).toBe(true);
     expect(facts.logs[0]?.current).toMatchObject({ ok: true });

@@ -115,7 +115,7 @@ beforeAll(async () => {
   const { port } = server.address() as AddressInfo;
   dir = mkdtempSync(join(tmpdir(), 'kube-errors-'));
   writeKubeconfig(join(dir, 'config'), `http://127.0.0.1:${port}`);
-  kube = createKubeClient(loadKubeConfig({ kubeconfigPath: join(dir, 'config') }), { timeoutMs: 300 });
+  kube = createKubeClient(loadKubeConfig({ kubeconfigPath: join(dir, 'config') }), { timeoutMs: 5000 });
 
   // A port that was open a moment ago and is now closed: connection refused.
   const closed = createServer();
@@ -205,7 +205,7 @@ describe('every API failure becomes a KubeError with a message a person can read
 
   it('a server that never answers becomes a Timeout naming the operation and the deadline', async () => {
     const started = Date.now();
-    const err = await failure(kube.readPod('demo', 'hangs'));
+    const err = await failure(kube.withTimeout(300).readPod('demo', 'hangs'));
     expect(Date.now() - started).toBeLessThan(2000);
     expect(err).toMatchObject({ kind: 'Timeout', status: undefined });
     expect((err as Error).message).toBe(
@@ -213,8 +213,8 @@ describe('every API failure becomes a KubeError with a message a person can read
     );
   });
 
-  it('withTimeout gives the same client a longer deadline', async () => {
-    const patient = kube.withTimeout(5000);
+  it('the same client with a longer deadline waits for a slow answer', async () => {
+    const patient = kube.withTimeout(300).withTimeout(5000);
     expect(patient.timeoutMs).toBe(5000);
     await expect(patient.readPod('demo', 'hangs')).resolves.toMatchObject({ metadata: { name: 'hangs' } });
   });
