@@ -1,3 +1,17 @@
+/**
+ * The simulated Kubernetes cluster for tests and demos: the API server (test/sim/kube/server) and the simulated
+ * kubelet/scheduler (test/sim/kube/kubelet) over one MemoryStore.
+ *
+ *   const sim = await startKubeSim({ clock: new ManualClock(), scenario: 'default' });
+ *   await sim.writeKubeconfig(file);          // client-node: KubeConfig.loadFromFile(file); kubectl: KUBECONFIG=file
+ *   sim.clock.advance(30_000);                // pods crash, back off, restart
+ *   sim.rbac.deny({ verb: 'get', resource: 'pods', subresource: 'log', namespace: 'demo' });
+ *   sim.faults.error({ status: 429, verb: 'list', retryAfterSeconds: 2, times: 1 });
+ *   await sim.close();
+ *
+ * Requests with a bearer token must carry `sim.token`; requests without one (kubectl: client-go sends kubeconfig
+ * credentials only over TLS) act as the same user. Watches close after `watchTimeoutSeconds` of cluster time.
+ */
 import { writeFile } from 'node:fs/promises';
 import { type Clock, RealClock } from './clock.js';
 import { Kubelet } from './kubelet/kubelet.js';
@@ -93,7 +107,7 @@ export async function startKubeSim(opts: KubeSimOptions = {}): Promise<KubeSim> 
     faults: server.faults,
     rbac: { deny: (rule) => server.rbac.deny(rule), clear: () => server.rbac.clear() },
     close: async () => {
-      kubelet.stop?.();
+      kubelet.stop();
       await server.close();
     },
   };

@@ -116,6 +116,29 @@ export function startControllers(store: MemoryStore, clock: Clock): () => void {
     ensureNamespaceContents(ns);
   }
   for (const ns of store.scan('namespaces')) ensureNamespaceContents(ns.metadata.name);
+  // Every cluster has the apiserver's own Service, default/kubernetes, on the first ClusterIP.
+  if (!store.peek('services', 'default', 'kubernetes')) {
+    store.create('services', {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: {
+        name: 'kubernetes',
+        namespace: 'default',
+        labels: { component: 'apiserver', provider: 'kubernetes' },
+      },
+      spec: {
+        type: 'ClusterIP',
+        clusterIP: '10.96.0.1',
+        clusterIPs: ['10.96.0.1'],
+        ipFamilies: ['IPv4'],
+        ipFamilyPolicy: 'SingleStack',
+        internalTrafficPolicy: 'Cluster',
+        sessionAffinity: 'None',
+        ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: 6443 }],
+      },
+      status: { loadBalancer: {} },
+    });
+  }
   return unsubscribe;
 }
 
