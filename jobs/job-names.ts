@@ -1,7 +1,7 @@
-/** The one BullMQ queue for debug pods: creating, deleting at TTL, and the janitor's sweep. */
+/** The one BullMQ queue for debug pods: creating them, and deleting them at their TTL. */
 export const DEBUG_POD_QUEUE = 'debug-pods';
 
-export const JOB = { create: 'create', delete: 'delete', janitor: 'janitor' } as const;
+export const JOB = { create: 'create', delete: 'delete' } as const;
 
 /** BullMQ rejects ':' in custom job ids; action ids never contain one (src/conversation/action-ids.ts). */
 export const createJobId = (actionId: string) => `create-${actionId}`;

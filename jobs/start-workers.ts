@@ -1,4 +1,3 @@
-import type { Queue } from 'bullmq';
 import { type ConnectionOptions, type Job, Worker } from 'bullmq';
 import type { ConversationDeps } from '../src/conversation/deps.js';
 import { type CreateJobOptions, createDebugPodProcessor } from './create-debug-pod.js';
@@ -16,12 +15,12 @@ export interface WorkerOptions extends CreateJobOptions {
 }
 
 /**
- * The worker for the debug-pod queue, and the janitor's schedule (a BullMQ job scheduler, so several replicas
- * share one sweep per interval). The janitor also runs once at start-up.
+ * The worker for the debug-pod queue, and the janitor: at start-up and then on a plain in-process timer, NOT a
+ * BullMQ scheduler, because the janitor exists for the day Redis is lost or flushed and must not live there.
+ * Several replicas sweeping is harmless: deletion is idempotent.
  */
 export async function startWorkers(
   deps: ConversationDeps,
-  queue: Queue,
   options: WorkerOptions,
 ): Promise<{ close(): Promise<void> }> {
   const create = createDebugPodProcessor(deps, options);
@@ -34,8 +33,6 @@ export async function startWorkers(
           return create(job);
         case JOB.delete:
           return remove(job);
-        case JOB.janitor:
-          return sweepExpiredDebugPods(deps);
         default:
           throw new Error(`unknown job ${job.name}`);
       }
@@ -44,7 +41,21 @@ export async function startWorkers(
   );
   worker.on('failed', (job, err) => deps.log.warn({ err, jobId: job?.id, attempts: job?.attemptsMade }, 'job failed'));
   worker.on('error', (err) => deps.log.error({ err }, 'worker error'));
-  await queue.upsertJobScheduler('janitor', { every: options.janitorEveryMs ?? 60_000 }, { name: JOB.janitor });
-  await sweepExpiredDebugPods(deps).catch((err) => deps.log.error({ err }, 'start-up janitor sweep failed'));
-  return { close: () => worker.close() };
+  let sweeping: Promise<unknown> = sweepExpiredDebugPods(deps).catch((err) =>
+    deps.log.error({ err }, 'start-up janitor sweep failed'),
+  );
+  await sweeping;
+  const timer = setInterval(() => {
+    sweeping = sweeping
+      .then(() => sweepExpiredDebugPods(deps))
+      .catch((err) => deps.log.error({ err }, 'janitor sweep failed'));
+  }, options.janitorEveryMs ?? 60_000);
+  timer.unref();
+  return {
+    close: async () => {
+      clearInterval(timer);
+      await sweeping;
+      await worker.close();
+    },
+  };
 }

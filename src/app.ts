@@ -115,7 +115,7 @@ export async function startDebugdead(options: StartOptions): Promise<RunningBot>
   };
   registerHandlers(app, deps);
 
-  const workers = await startWorkers(deps, jobs.queue, {
+  const workers = await startWorkers(deps, {
     connection: bullConnection,
     prefix: config.redis.prefix,
     ...(options.readyTimeoutMs ? { readyTimeoutMs: options.readyTimeoutMs } : {}),

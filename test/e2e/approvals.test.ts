@@ -1,0 +1,217 @@
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type SimMessage, visibleText } from '../sim/slack/index.js';
+import { type Harness, startHarness } from '../support/harness.js';
+import { testRedisUrl } from '../support/redis.js';
+
+const CHANNEL = 'C_INCIDENT';
+
+async function diagnose(h: Harness, user: string, pod: string): Promise<SimMessage> {
+  await h.slack.user(user).runCommand('/debugdead', `${pod} demo`, { channel: CHANNEL });
+  return h.slack.waitFor(
+    () =>
+      h.slack
+        .channel(CHANNEL)
+        .messages()
+        .find((m) => m.text.startsWith(`demo/${pod} `)),
+    15_000,
+    `the diagnosis of ${pod}`,
+  );
+}
+
+const managedPods = (h: Harness, namespace: string) =>
+  h.kube.store.list('pods', namespace).filter((p) => p.metadata.labels?.['debugdead.io/managed'] === 'true');
+
+function approvalRequest(h: Harness, parent: SimMessage, what: RegExp): Promise<SimMessage> {
+  return h.slack.waitFor(
+    () =>
+      h.slack
+        .thread(CHANNEL, parent.ts)
+        .replies()
+        .find((m) => what.test(visibleText(m)) && /Approve/.test(visibleText(m))),
+    10_000,
+    'the approval request in the thread',
+  );
+}
+
+describe('who may create debug pods', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({
+      configure: (c) => {
+        c.approvers = { users: ['U_BOB'], groups: [] };
+        c.nodeShell.approvers = { users: ['U_ALICE', 'U_BOB'], groups: [] };
+        c.nodeShell.twoPersonRule = true;
+        c.debugClone.defaultTtlSeconds = 60;
+      },
+    });
+  });
+  afterAll(async () => {
+    await h?.stop();
+  });
+
+  it('a non-approver asks the approvers in the thread; their own Approve click is refused and audited', async () => {
+    const summary = await diagnose(h, 'U_CAROL', 'crash-exit1');
+    await h.slack.user('U_CAROL').click(summary, 'Create debug clone', { confirm: true });
+    const ask = await approvalRequest(h, summary, /<@U_BOB>|U_BOB/);
+    expect(managedPods(h, 'demo')).toHaveLength(0);
+    await h.slack.waitFor(
+      () => h.slack.ephemerals('U_CAROL').find((e) => /not an approver/.test(e.text)),
+      5000,
+      'the explanation',
+    );
+
+    await h.slack.user('U_CAROL').click(ask, 'debugdead.approve', { confirm: true });
+    await h.slack.waitFor(
+      () => h.slack.ephemerals('U_CAROL').find((e) => /not an approver for a debug clone/.test(e.text)),
+      5000,
+      'the refusal',
+    );
+    await h.slack.waitFor(
+      () =>
+        h
+          .auditEntries()
+          .find((e) => e.action === 'button.clicked' && e.result === 'denied' && e.actor.id === 'U_CAROL'),
+      5000,
+      'the refusal in the audit log',
+    );
+    expect(managedPods(h, 'demo')).toHaveLength(0);
+
+    await h.slack.user('U_BOB').click(ask, 'debugdead.approve', { confirm: true });
+    await h.slack.waitFor(
+      () => (managedPods(h, 'demo').length === 1 ? true : undefined),
+      15_000,
+      'the clone after approval',
+    );
+    const parent = h.slack
+      .channel(CHANNEL)
+      .messages()
+      .find((m) => m.ts === summary.ts)!;
+    expect(visibleText(parent)).toMatch(/Approved by .*U_BOB/);
+  });
+
+  it('an approver denies: nothing is created and the denial is recorded with who', async () => {
+    const summary = await diagnose(h, 'U_CAROL', 'oom');
+    await h.slack.user('U_CAROL').click(summary, 'Create debug clone', { confirm: true });
+    const ask = await approvalRequest(h, summary, /debug clone/);
+    await h.slack.user('U_BOB').click(ask, 'debugdead.deny', { confirm: true });
+    await h.slack.waitFor(
+      () => h.auditEntries().find((e) => e.action === 'approval.denied' && e.actor.id === 'U_BOB'),
+      5000,
+      'the denial',
+    );
+    await new Promise((r) => setTimeout(r, 500));
+    expect(
+      managedPods(h, 'demo').filter((p) => p.metadata.annotations['debugdead.io/source-pod'] === 'demo/oom'),
+    ).toHaveLength(0);
+  });
+
+  it('the two-person rule: a node-shell requester cannot approve their own request; a second approver can', async () => {
+    const summary = await diagnose(h, 'U_ALICE', 'liveness');
+    await h.slack.user('U_ALICE').click(summary, 'Open node shell', { confirm: true });
+    const ask = await approvalRequest(h, summary, /node shell/);
+    await h.slack.waitFor(
+      () => h.slack.ephemerals('U_ALICE').find((e) => /second person/.test(e.text)),
+      5000,
+      'the explanation',
+    );
+
+    await h.slack.user('U_ALICE').click(ask, 'debugdead.approve', { confirm: true });
+    await h.slack.waitFor(
+      () => h.auditEntries().find((e) => e.result === 'denied' && /two-person-rule/.test(e.detail ?? '')),
+      5000,
+      'the refusal',
+    );
+    expect(managedPods(h, 'debugdead-system')).toHaveLength(0);
+
+    await h.slack.user('U_BOB').click(ask, 'debugdead.approve', { confirm: true });
+    const shell = await h.slack.waitFor(() => managedPods(h, 'debugdead-system')[0], 15_000, 'the node shell');
+    expect(shell.spec.hostPID).toBe(true);
+    expect(shell.spec.containers[0].securityContext.privileged).toBe(true);
+    const parent = await h.slack.waitFor(
+      () => {
+        const m = h.slack
+          .channel(CHANNEL)
+          .messages()
+          .find((x) => x.ts === summary.ts)!;
+        return /nsenter --target 1/.test(visibleText(m)) ? m : undefined;
+      },
+      15_000,
+      'the exec line',
+    );
+    expect(visibleText(parent)).toMatch(/kubectl exec -it -n debugdead-system node-shell-/);
+  });
+});
+
+describe('deletion that cannot be forgotten', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({
+      configure: (c) => {
+        c.debugClone.defaultTtlSeconds = 4;
+        c.debugClone.maxTtlSeconds = 60;
+      },
+    });
+  });
+  afterAll(async () => {
+    await h?.stop();
+  });
+
+  it('a Redis flush between creation and expiry still ends with the pod deleted on time, by the janitor', async () => {
+    const summary = await diagnose(h, 'U_ALICE', 'crash-exit1');
+    await h.slack.user('U_ALICE').click(summary, 'Create debug clone', { confirm: true });
+    const pod = await h.slack.waitFor(() => managedPods(h, 'demo')[0], 15_000, 'the clone');
+    const expires = Date.parse(pod.metadata.annotations['debugdead.io/expires-at']);
+
+    // Lose everything the bot kept in Redis: queue, delayed deletion, requests.
+    const redis = new Redis(testRedisUrl());
+    const keys = await redis.keys(`${h.config.redis.prefix}:*`);
+    if (keys.length) await redis.del(...keys);
+    await redis.quit();
+
+    await h.slack.waitFor(
+      () => (managedPods(h, 'demo').length === 0 ? true : undefined),
+      20_000,
+      'the janitor deleting the clone',
+    );
+    // On time: the janitor sweeps every second here, so within a few seconds of expiry.
+    expect(Date.now() - expires).toBeLessThan(5000);
+    expect(h.auditEntries().some((e) => e.action === 'pod.deleted' && /janitor/.test(e.detail ?? ''))).toBe(true);
+  });
+});
+
+describe('a node shell refused by PodSecurity', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({
+      nodeShellNamespaceLevel: 'baseline',
+      configure: (c) => {
+        c.nodeShell.approvers = { users: ['U_ALICE', 'U_BOB'], groups: [] };
+        c.nodeShell.twoPersonRule = false;
+      },
+    });
+  });
+  afterAll(async () => {
+    await h?.stop();
+  });
+
+  it('reaches the person in words they can act on', async () => {
+    const summary = await diagnose(h, 'U_ALICE', 'crash-exit1');
+    await h.slack.user('U_ALICE').click(summary, 'Open node shell', { confirm: true });
+    const parent = await h.slack.waitFor(
+      () => {
+        const m = h.slack
+          .channel(CHANNEL)
+          .messages()
+          .find((x) => x.ts === summary.ts)!;
+        return /PodSecurity/.test(visibleText(m)) ? m : undefined;
+      },
+      15_000,
+      'the PodSecurity failure',
+    );
+    const text = visibleText(parent);
+    expect(text).toMatch(/violates PodSecurity "baseline:latest"/);
+    expect(text).toMatch(/pod-security\.kubernetes\.io\/enforce=privileged/);
+    expect(managedPods(h, 'debugdead-system')).toHaveLength(0);
+  });
+});
