@@ -406,3 +406,73 @@ describe('delete', () => {
     expect(ok.json).toMatchObject({ kind: 'Status', status: 'Success', details: { name: 'cm', kind: 'configmaps' } });
   });
 });
+
+describe('resources and metadata', () => {
+  it('a malformed quantity is a decode error', async () => {
+    const r = await raw('POST', '/api/v1/namespaces/v/pods', {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'q' },
+      spec: { containers: [{ name: 'app', image: 'x', resources: { limits: { memory: '12 MB' } } }] },
+    });
+    expect(r.status).toBe(400);
+    expect(r.json.message).toBe(
+      `Pod in version "v1" cannot be handled as a Pod: quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'`,
+    );
+  });
+
+  it('requests above limits are refused', async () => {
+    const s = await statusOf(
+      core.createNamespacedPod({
+        namespace: 'v',
+        body: pod('greedy', {
+          containers: [{ name: 'app', image: 'x', resources: { requests: { cpu: '2' }, limits: { cpu: '500m' } } }],
+        }),
+      }),
+    );
+    expect(s.message).toBe(
+      'Pod "greedy" is invalid: spec.containers[0].resources.requests: Invalid value: "2": must be less than or equal to cpu limit of 500m',
+    );
+  });
+
+  it('limits alone default the requests, and the pod is Guaranteed when cpu and memory are both limited', async () => {
+    const p = await core.createNamespacedPod({
+      namespace: 'v',
+      body: pod('limited', {
+        containers: [{ name: 'app', image: 'x', resources: { limits: { cpu: '1', memory: '1Gi' } } }],
+      }),
+    });
+    expect(p.spec?.containers[0]?.resources?.requests).toEqual({ cpu: '1', memory: '1Gi' });
+    expect(p.status?.qosClass).toBe('Guaranteed');
+  });
+
+  it('an owner reference without a uid is refused', async () => {
+    const body = pod('orphan');
+    body.metadata = {
+      name: 'orphan',
+      ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'rs', uid: '' }],
+    };
+    const s = await statusOf(core.createNamespacedPod({ namespace: 'v', body }));
+    expect(s.message).toBe(
+      'Pod "orphan" is invalid: metadata.ownerReferences.uid: Invalid value: "": uid must not be empty',
+    );
+  });
+
+  it('annotations over 256 KiB are refused', async () => {
+    const body = pod('chatty');
+    body.metadata = { name: 'chatty', annotations: { big: 'x'.repeat(300_000) } };
+    const s = await statusOf(core.createNamespacedPod({ namespace: 'v', body }));
+    expect(s.message).toBe('Pod "chatty" is invalid: metadata.annotations: Too long: must have at most 262144 bytes');
+  });
+
+  it('creating an object that carries a resourceVersion fails as etcd refuses it', async () => {
+    const body = pod('copied');
+    body.metadata = { name: 'copied', resourceVersion: '42' };
+    const s = await statusOf(core.createNamespacedPod({ namespace: 'v', body }));
+    expect(s).toMatchObject({
+      code: 500,
+      reason: 'InternalError',
+      message: 'Internal error occurred: resourceVersion should not be set on objects to be created',
+    });
+  });
+});

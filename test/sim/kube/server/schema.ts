@@ -1,10 +1,10 @@
 /**
  * Known fields of the served types, enough for the apiserver's strict decoding: a field not listed here is an
  * unknown field (`fieldValidation=Strict` → 400; otherwise dropped, with a Warning header under `Warn`).
- * 's' string, 'i' integer, 'b' boolean, 'q' quantity or int-or-string, 'm' map of strings, 'x' anything (not
+ * 's' string, 'i' integer, 'b' boolean, 'q' int-or-string, 'Q' resource.Quantity, 'm' map of strings, 'x' anything (not
  * checked deeper), an object literal a struct, a one-element array a list, `{ '*': T }` a map of T.
  */
-export type FieldType = 's' | 'i' | 'b' | 'q' | 'm' | 'x' | FieldType[] | { [field: string]: FieldType };
+export type FieldType = 's' | 'i' | 'b' | 'q' | 'Q' | 'm' | 'x' | FieldType[] | { [field: string]: FieldType };
 
 const ownerReference = {
   apiVersion: 's',
@@ -78,13 +78,13 @@ const containerFields: { [f: string]: FieldType } = {
       value: 's',
       valueFrom: {
         fieldRef: { apiVersion: 's', fieldPath: 's' },
-        resourceFieldRef: { containerName: 's', resource: 's', divisor: 'q' },
+        resourceFieldRef: { containerName: 's', resource: 's', divisor: 'Q' },
         configMapKeyRef: keyRef,
         secretKeyRef: keyRef,
       },
     },
   ],
-  resources: { limits: { '*': 'q' }, requests: { '*': 'q' }, claims: [{ name: 's', request: 's' }] },
+  resources: { limits: { '*': 'Q' }, requests: { '*': 'Q' }, claims: [{ name: 's', request: 's' }] },
   resizePolicy: [{ resourceName: 's', restartPolicy: 's' }],
   restartPolicy: 's',
   volumeMounts: [
@@ -115,7 +115,7 @@ const keyToPath: FieldType = [{ key: 's', path: 's', mode: 'i' }];
 const volume: FieldType = {
   name: 's',
   hostPath: { path: 's', type: 's' },
-  emptyDir: { medium: 's', sizeLimit: 'q' },
+  emptyDir: { medium: 's', sizeLimit: 'Q' },
   secret: { secretName: 's', items: keyToPath, defaultMode: 'i', optional: 'b' },
   configMap: { name: 's', items: keyToPath, defaultMode: 'i', optional: 'b' },
   persistentVolumeClaim: { claimName: 's', readOnly: 'b' },
@@ -192,7 +192,7 @@ const podSpec: FieldType = {
   runtimeClassName: 's',
   enableServiceLinks: 'b',
   preemptionPolicy: 's',
-  overhead: { '*': 'q' },
+  overhead: { '*': 'Q' },
   topologySpreadConstraints: ['x'],
   setHostnameAsFQDN: 'b',
   os: { name: 's' },
@@ -353,6 +353,9 @@ export interface DecodeProblems {
   typeErrors: string[];
 }
 
+/** resource.Quantity's accepted forms: a decimal number with an optional SI, binary or exponent suffix. */
+const QUANTITY = /^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?[0-9]+)?$/;
+
 const goType: Record<string, string> = { s: 'string', i: 'int64', b: 'bool', m: 'map[string]string', q: 'IntOrString' };
 
 /**
@@ -383,6 +386,13 @@ export function decodeAgainst(
         break;
       case 'q':
         if (typeof value !== 'string' && typeof value !== 'number') mismatch(goType.q as string);
+        break;
+      case 'Q':
+        if (typeof value === 'number') break;
+        if (typeof value !== 'string' || !QUANTITY.test(value))
+          out.typeErrors.push(
+            "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'",
+          );
         break;
       case 'm':
         if (jsType !== 'object') mismatch('map[string]string');

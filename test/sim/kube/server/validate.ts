@@ -1,4 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
+import { parseQuantity } from '../kubelet/quantity.js';
 import type { KubeObject } from '../store-contract.js';
 import { fieldErr, type StatusCause } from './status.js';
 
@@ -30,7 +31,33 @@ const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 const QUALIFIED_NAME =
   /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 
+const ANNOTATIONS_MAX_BYTES = 256 * 1024;
+
 function checkMeta(resource: string, md: Any, out: StatusCause[]): void {
+  const annotationBytes = Object.entries(md.annotations ?? {}).reduce(
+    (n, [k, v]) => n + k.length + String(v).length,
+    0,
+  );
+  if (annotationBytes > ANNOTATIONS_MAX_BYTES)
+    out.push({
+      reason: 'FieldValueTooLong',
+      message: `Too long: must have at most ${ANNOTATIONS_MAX_BYTES} bytes`,
+      field: 'metadata.annotations',
+    });
+  const refs: Any[] = md.ownerReferences ?? [];
+  for (const ref of refs) {
+    if (!ref.apiVersion)
+      out.push(
+        fieldErr.invalid('metadata.ownerReferences.apiVersion', ref.apiVersion ?? '', 'version must not be empty'),
+      );
+    if (!ref.kind)
+      out.push(fieldErr.invalid('metadata.ownerReferences.kind', ref.kind ?? '', 'kind must not be empty'));
+    if (!ref.name)
+      out.push(fieldErr.invalid('metadata.ownerReferences.name', ref.name ?? '', 'name must not be empty'));
+    if (!ref.uid) out.push(fieldErr.invalid('metadata.ownerReferences.uid', ref.uid ?? '', 'uid must not be empty'));
+  }
+  if (refs.filter((r) => r.controller === true).length > 1)
+    out.push(fieldErr.invalid('metadata.ownerReferences', refs, 'Only one reference can have Controller set to true'));
   if (!md.name) out.push(fieldErr.required('metadata.name', 'name or generateName is required'));
   else if (resource === 'namespaces') checkDnsLabel('metadata.name', md.name, out);
   else if (resource === 'services') {
@@ -112,6 +139,22 @@ function checkContainer(
     if (p.protocol && !['TCP', 'UDP', 'SCTP'].includes(p.protocol))
       out.push(fieldErr.notSupported(`${pp}.protocol`, p.protocol, ['SCTP', 'TCP', 'UDP']));
   });
+  const res = c.resources ?? {};
+  for (const kind of ['limits', 'requests'] as const)
+    for (const [name, q] of Object.entries(res[kind] ?? {}))
+      if (parseQuantity(q as string) < 0)
+        out.push(fieldErr.invalid(`${path}.resources.${kind}[${name}]`, q, 'must be greater than or equal to 0'));
+  for (const [name, q] of Object.entries(res.requests ?? {})) {
+    const limit = res.limits?.[name];
+    if (limit !== undefined && parseQuantity(q as string) > parseQuantity(limit))
+      out.push(
+        fieldErr.invalid(
+          `${path}.resources.requests`,
+          String(q),
+          `must be less than or equal to ${name} limit of ${limit}`,
+        ),
+      );
+  }
   (c.env ?? []).forEach((e: Any, i: number) => {
     if (!e.name) out.push(fieldErr.required(`${path}.env[${i}].name`));
     if (e.value && e.valueFrom)
