@@ -389,3 +389,33 @@ describe('namespace deletion and garbage collection', () => {
     expect(sim.store.get('pods', 'crud', 'owned-1')).toBeUndefined();
   });
 });
+
+describe('orphaning', () => {
+  it('propagationPolicy=Orphan keeps the dependents and drops their owner reference', async () => {
+    const rs = await apps.createNamespacedReplicaSet({
+      namespace: 'crud',
+      body: {
+        metadata: { name: 'parent' },
+        spec: {
+          selector: { matchLabels: { app: 'kid' } },
+          template: { metadata: { labels: { app: 'kid' } }, spec: { containers: [{ name: 'app', image: 'nginx' }] } },
+        },
+      },
+    });
+    const ref = {
+      apiVersion: 'apps/v1',
+      kind: 'ReplicaSet',
+      name: 'parent',
+      uid: rs.metadata?.uid as string,
+      controller: true,
+    };
+    await core.createNamespacedPod({
+      namespace: 'crud',
+      body: { ...pod('kid'), metadata: { name: 'kid', ownerReferences: [ref] } },
+    });
+    await apps.deleteNamespacedReplicaSet({ namespace: 'crud', name: 'parent', propagationPolicy: 'Orphan' });
+    await new Promise((r) => setTimeout(r, 20));
+    const kid = await core.readNamespacedPod({ namespace: 'crud', name: 'kid' });
+    expect(kid.metadata?.ownerReferences).toBeUndefined();
+  });
+});

@@ -833,13 +833,31 @@ export class KubeApiServer {
       next.metadata.deletionGracePeriodSeconds ??= 0;
       return writeJson(ctx.res, 200, dry ? next : this.store.update(r.name, next));
     }
-    if (!dry) this.store.remove(r.name, namespace, name as string);
+    if (!dry) {
+      if (opts.propagationPolicy === 'Orphan' || opts.orphanDependents === true) this.orphanDependents(old);
+      this.store.remove(r.name, namespace, name as string);
+    }
     if (RETURNS_DELETED.has(r.name)) return writeJson(ctx.res, 200, old);
     const details: Record<string, unknown> = { name };
     if (r.group) details.group = r.group;
     details.kind = r.name;
     details.uid = old.metadata.uid;
     writeJson(ctx.res, 200, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details });
+  }
+
+  /** propagationPolicy=Orphan: dependents lose their reference to the owner instead of being collected. */
+  private orphanDependents(owner: KubeObject): void {
+    const uid = owner.metadata.uid;
+    for (const res of ['replicasets', 'pods']) {
+      for (const d of this.store.scan(res, owner.metadata.namespace)) {
+        const refs: Any[] = d.metadata.ownerReferences ?? [];
+        if (!refs.some((ref) => ref.uid === uid)) continue;
+        const next = structuredClone(d);
+        next.metadata.ownerReferences = refs.filter((ref) => ref.uid !== uid);
+        if (next.metadata.ownerReferences.length === 0) delete next.metadata.ownerReferences;
+        this.store.update(res, next);
+      }
+    }
   }
 
   private deleteOptions(ctx: Ctx): Any {
@@ -861,6 +879,7 @@ export class KubeApiServer {
       opts.gracePeriodSeconds = n;
     }
     const p = ctx.q.get('propagationPolicy') ?? opts.propagationPolicy;
+    if (p !== undefined) opts.propagationPolicy = p;
     if (p !== undefined && !['Orphan', 'Background', 'Foreground'].includes(p))
       throw new ApiError(
         422,
