@@ -9,7 +9,9 @@ let sim: KubeSim;
 let core: k8s.CoreV1Api;
 let authz: k8s.AuthorizationV1Api;
 
-async function statusOf(p: Promise<unknown>): Promise<{ code: number; reason: string; message: string; details?: Record<string, unknown> }> {
+async function statusOf(
+  p: Promise<unknown>,
+): Promise<{ code: number; reason: string; message: string; details?: Record<string, unknown> }> {
   try {
     await p;
   } catch (e) {
@@ -33,7 +35,9 @@ beforeAll(async () => {
     ['base', 'baseline'],
     ['strict', 'restricted'],
   ] as const)
-    await core.createNamespace({ body: { metadata: { name, labels: level ? { 'pod-security.kubernetes.io/enforce': level } : {} } } });
+    await core.createNamespace({
+      body: { metadata: { name, labels: level ? { 'pod-security.kubernetes.io/enforce': level } : {} } },
+    });
   await new Promise((r) => setImmediate(r));
 });
 
@@ -51,11 +55,21 @@ const nodeShell = (name: string): k8s.V1Pod => ({
     hostPID: true,
     hostNetwork: true,
     volumes: [{ name: 'host', hostPath: { path: '/' } }],
-    containers: [{ name: 'debugger', image: 'busybox:1.36', securityContext: { privileged: true }, volumeMounts: [{ name: 'host', mountPath: '/host' }] }],
+    containers: [
+      {
+        name: 'debugger',
+        image: 'busybox:1.36',
+        securityContext: { privileged: true },
+        volumeMounts: [{ name: 'host', mountPath: '/host' }],
+      },
+    ],
   },
 });
 
-const plain = (name: string): k8s.V1Pod => ({ metadata: { name }, spec: { containers: [{ name: 'app', image: 'nginx:1.27' }] } });
+const plain = (name: string): k8s.V1Pod => ({
+  metadata: { name },
+  spec: { containers: [{ name: 'app', image: 'nginx:1.27' }] },
+});
 
 describe('PodSecurity admission', () => {
   it('a privileged node-shell pod is admitted where no level is enforced', async () => {
@@ -89,7 +103,13 @@ describe('PodSecurity admission', () => {
       metadata: { name: 'hardened' },
       spec: {
         securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
-        containers: [{ name: 'app', image: 'nginx:1.27', securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } } }],
+        containers: [
+          {
+            name: 'app',
+            image: 'nginx:1.27',
+            securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+          },
+        ],
       },
     };
     await expect(core.createNamespacedPod({ namespace: 'strict', body })).resolves.toBeDefined();
@@ -99,11 +119,19 @@ describe('PodSecurity admission', () => {
     await core.createNamespacedPod({ namespace: 'base', body: plain('target') });
     const s = await statusOf(
       core.patchNamespacedPodEphemeralcontainers(
-        { namespace: 'base', name: 'target', body: { spec: { ephemeralContainers: [{ name: 'dbg', image: 'busybox', securityContext: { privileged: true } }] } } },
+        {
+          namespace: 'base',
+          name: 'target',
+          body: {
+            spec: { ephemeralContainers: [{ name: 'dbg', image: 'busybox', securityContext: { privileged: true } }] },
+          },
+        },
         k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.StrategicMergePatch),
       ),
     );
-    expect(s.message).toBe('pods "target" is forbidden: violates PodSecurity "baseline:latest": privileged (container "dbg" must not set securityContext.privileged=true)');
+    expect(s.message).toBe(
+      'pods "target" is forbidden: violates PodSecurity "baseline:latest": privileged (container "dbg" must not set securityContext.privileged=true)',
+    );
   });
 });
 
@@ -130,14 +158,18 @@ describe('RBAC denials', () => {
     sim.rbac.deny({ verb: 'create', resource: 'pods', namespace: 'open' });
     const s = await statusOf(core.createNamespacedPod({ namespace: 'open', body: plain('nope') }));
     // A create has no name in its URL, so the authorizer's message names none.
-    expect(s.message).toBe(`pods is forbidden: User "${USER}" cannot create resource "pods" in API group "" in the namespace "open"`);
+    expect(s.message).toBe(
+      `pods is forbidden: User "${USER}" cannot create resource "pods" in API group "" in the namespace "open"`,
+    );
     await expect(core.createNamespacedPod({ namespace: 'base', body: plain('yes') })).resolves.toBeDefined();
   });
 
   it('a cluster-wide list says “at the cluster scope”', async () => {
     sim.rbac.deny({ verb: 'list', resource: 'nodes' });
     const s = await statusOf(core.listNode());
-    expect(s.message).toBe(`nodes is forbidden: User "${USER}" cannot list resource "nodes" in API group "" at the cluster scope`);
+    expect(s.message).toBe(
+      `nodes is forbidden: User "${USER}" cannot list resource "nodes" in API group "" at the cluster scope`,
+    );
   });
 
   it('a denied watch is refused before it streams', async () => {
@@ -150,7 +182,9 @@ describe('RBAC denials', () => {
   it('SelfSubjectAccessReview reflects the rules', async () => {
     sim.rbac.deny({ verb: 'delete', resource: 'pods', namespace: 'open' });
     const review = (namespace: string) =>
-      authz.createSelfSubjectAccessReview({ body: { spec: { resourceAttributes: { namespace, verb: 'delete', resource: 'pods' } } } });
+      authz.createSelfSubjectAccessReview({
+        body: { spec: { resourceAttributes: { namespace, verb: 'delete', resource: 'pods' } } },
+      });
     expect((await review('open')).status?.allowed).toBe(false);
     expect((await review('base')).status?.allowed).toBe(true);
   });

@@ -177,7 +177,9 @@ describe('kubectl against the standalone server (npm run sim:kube)', () => {
   it('starts, writes a kubeconfig, and kubectl lists the default scenario in namespace demo', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sim-main-'));
     const file = join(dir, 'kubeconfig');
-    const child = spawn(process.execPath, ['--import', 'tsx', 'test/sim/kube/main.ts', '--kubeconfig', file], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'test/sim/kube/main.ts', '--kubeconfig', file], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     try {
       let out = '';
       child.stdout?.on('data', (d) => {
@@ -187,10 +189,26 @@ describe('kubectl against the standalone server (npm run sim:kube)', () => {
       expect(out).toMatch(/^kube-sim listening on http:\/\/127\.0\.0\.1:\d+\n/);
       const r = await new Promise<string>((resolve) => {
         const home = mkdtempSync(join(tmpdir(), 'kubectl-home-'));
-        execFile('kubectl', ['get', 'pods', '-o', 'name'], { env: { PATH: process.env.PATH, KUBECONFIG: file, HOME: home, KUBECACHEDIR: join(home, 'cache') } }, (_e, stdout) => resolve(stdout));
+        execFile(
+          'kubectl',
+          ['get', 'pods', '-o', 'name'],
+          { env: { PATH: process.env.PATH, KUBECONFIG: file, HOME: home, KUBECACHEDIR: join(home, 'cache') } },
+          (_e, stdout) => resolve(stdout),
+        );
       });
       expect(r.trim().split('\n').sort()).toEqual(
-        ['configerr', 'crash-exit1', 'healthy', 'imagepull', 'init-crash', 'liveness', 'multi', 'oom', 'pending', 'scratch-crash'].map((n) => `pod/${n}`),
+        [
+          'configerr',
+          'crash-exit1',
+          'healthy',
+          'imagepull',
+          'init-crash',
+          'liveness',
+          'multi',
+          'oom',
+          'pending',
+          'scratch-crash',
+        ].map((n) => `pod/${n}`),
       );
     } finally {
       child.kill('SIGTERM');
