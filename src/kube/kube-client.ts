@@ -6,8 +6,10 @@ import {
   type KubeConfig,
   Observable,
   type ObservableMiddleware,
+  PatchStrategy,
   type RequestContext,
   type ResponseContext,
+  setHeaderOptions,
 } from '@kubernetes/client-node';
 import { KubeError } from './errors.js';
 import { toKubeError } from './to-kube-error.js';
@@ -93,6 +95,8 @@ export interface KubeClient {
   readOwner(kind: OwnerKind, namespace: string, name: string): Promise<Workload>;
   readNode(name: string): Promise<KubeNode>;
   createPod(namespace: string, pod: Pod): Promise<Pod>;
+  /** Sets annotations with a JSON merge patch (client-node defaults to JSON Patch unless told otherwise). */
+  annotatePod(namespace: string, name: string, annotations: Record<string, string>): Promise<Pod>;
   /** A pod already gone (404) counts as success: cleanup is idempotent. */
   deletePod(
     namespace: string,
@@ -293,6 +297,14 @@ function build(
     createPod: (namespace, pod) =>
       call(`creating pod ${namespace}/${pod.metadata?.name ?? pod.metadata?.generateName ?? ''}`, (o) =>
         core.createNamespacedPod({ namespace, body: pod }, o),
+      ),
+
+    annotatePod: (namespace, name, annotations) =>
+      call(`annotating pod ${namespace}/${name}`, (o) =>
+        core.patchNamespacedPod(
+          { namespace, name, body: { metadata: { annotations } } },
+          setHeaderOptions('Content-Type', PatchStrategy.MergePatch, o),
+        ),
       ),
 
     deletePod: async (namespace, name, opts = {}) => {

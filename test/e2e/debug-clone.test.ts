@@ -118,6 +118,46 @@ describe('debug clones, end to end', () => {
     expect(told.filter((t) => /Already approved by/.test(t))).toHaveLength(4);
   });
 
+  it("Extend moves the deletion and the pod's expires-at mark; Delete now deletes at once", async () => {
+    const summary = await diagnose(h, 'U_CAROL', 'liveness');
+    await h.slack.user('U_CAROL').click(summary, 'Create debug clone', { confirm: true });
+    const ready = await h.slack.waitFor(
+      () => (/:white_check_mark: Running/.test(visibleText(latest(h, summary.ts))) ? latest(h, summary.ts) : undefined),
+      20_000,
+      'the ready clone',
+    );
+    const [clone] = clonesOf(h, 'liveness');
+    const before = Date.parse(clone!.metadata.annotations['debugdead.io/expires-at']);
+    await h.slack.user('U_CAROL').click(ready, 'Extend', { confirm: true });
+    await h.slack.waitFor(
+      () =>
+        h.slack
+          .thread(CHANNEL, summary.ts)
+          .replies()
+          .find((m) => /extended `liveness-debug-/.test(visibleText(m))),
+      10_000,
+      'the extension in the thread',
+    );
+    const after = Date.parse(clonesOf(h, 'liveness')[0]!.metadata.annotations['debugdead.io/expires-at']);
+    expect(after - before).toBeGreaterThanOrEqual(5000);
+
+    // Past the original TTL the pod is still there: the delayed deletion moved with it.
+    await new Promise((r) => setTimeout(r, Math.max(0, before - Date.now()) + 1500));
+    expect(clonesOf(h, 'liveness')).toHaveLength(1);
+
+    await h.slack.user('U_CAROL').click(latest(h, summary.ts), 'Delete now', { confirm: true });
+    await h.slack.waitFor(() => (clonesOf(h, 'liveness').length === 0 ? true : undefined), 10_000, 'the deletion');
+    await h.slack.waitFor(
+      () =>
+        h.slack
+          .thread(CHANNEL, summary.ts)
+          .replies()
+          .find((m) => /was deleted by .*U_CAROL/.test(visibleText(m))),
+      10_000,
+      'who deleted it, in the thread',
+    );
+  });
+
   it('a declined confirm dialog sends nothing and creates nothing', async () => {
     const summary = await diagnose(h, 'U_CAROL', 'oom');
     const result = await h.slack.user('U_CAROL').click(summary, 'Create debug clone', { confirm: false });

@@ -25,7 +25,7 @@ describe('the application logger', () => {
     ['a nested signing secret', { slack: { signingSecret: 'shh' } }, 'slack'],
     ['an authorization header', { req: { headers: { authorization: 'Bearer abc' } } }, 'req'],
     ['a password field', { password: 'hunter2' }, 'password'],
-  ])('redacts %s', (_name, fields) => {
+  ])('redacts %s', (_name, fields, _key) => {
     const { lines, destination } = capture();
     createLogger({ destination }).info(fields, 'x');
     const text = JSON.stringify(lines[0]);
