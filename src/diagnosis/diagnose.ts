@@ -27,7 +27,12 @@ export function diagnose(facts: DiagnosisFacts): Diagnosis {
 
   const findings: Finding[] = findPodFindings({ pod, status, containers, events: rawEvents, now });
   // The kubelet kills every container of an evicted or timed-out pod: those kills are the pod's finding, not crashes.
-  const killedByKubelet = findings.some((f) => f.kind === 'Evicted' || f.kind === 'DeadlineExceeded');
+  const killedByKubelet = findings.some(
+    (f) =>
+      f.kind === 'Evicted' ||
+      f.kind === 'DeadlineExceeded' ||
+      (f.kind === 'Unschedulable' && pod.status?.phase === 'Failed'),
+  );
   for (const c of containers) {
     const spec = [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])].find((s) => s?.name === c.name);
     const found = findContainerFindings({

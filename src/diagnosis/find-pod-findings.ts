@@ -26,9 +26,14 @@ function messagesOf(events: readonly KubeEvent[], max = 3): string[] {
 
 /** Findings about the pod as a whole: scheduling, eviction, deadline, volumes that cannot mount. */
 export function findPodFindings(input: PodFindingInput): Finding[] {
-  return [unschedulable(input), evicted(input), deadlineExceeded(input), ...failedMounts(input)].filter(
-    (f): f is Finding => f !== undefined,
-  );
+  return [
+    unschedulable(input),
+    rejectedOnNode(input),
+    evicted(input),
+    deadlineExceeded(input),
+    ...failedMounts(input),
+    stuckTerminating(input),
+  ].filter((f): f is Finding => f !== undefined);
 }
 
 /** The scheduler could not place the pod: its FailedScheduling message says why (resources, affinity, taints). */
@@ -97,6 +102,46 @@ export function schedulingAdvice(message: string): string {
     return 'The requested hostPort is taken on every candidate node: drop the hostPort or spread the pods.';
   }
   return "Read the scheduler's message above: it lists, per reason, how many nodes were rejected.";
+}
+
+/** Pod reasons of the kubelet's admission: it refused to run the pod the scheduler had placed there. */
+const ADMISSION_REJECTION =
+  /^(OutOf\w+|NodeAffinity|NodeSelectorMismatching|NodePorts|UnexpectedAdmissionError|PodOSNotSupported|InvalidNodeInfo)$/;
+
+/** Graceful node shutdown: the kubelet stopped every pod as the node went down. */
+const NODE_SHUTDOWN = /^(Shutdown|NodeShutdown|Terminated)$/;
+
+/**
+ * The kubelet refused the pod at admission (`Pod was rejected: Node didn't have enough resource: cpu`, reason
+ * OutOfcpu) or stopped it for a node shutdown: the pod failed without any container being at fault.
+ */
+function rejectedOnNode({ pod }: PodFindingInput): Finding | undefined {
+  const reason = pod.status?.reason ?? '';
+  if (pod.status?.phase !== 'Failed') return undefined;
+  const message = pod.status?.message ?? '';
+  const node = pod.spec?.nodeName;
+  if (NODE_SHUTDOWN.test(reason)) {
+    return {
+      kind: 'Evicted',
+      severity: 'warning',
+      summary: `stopped because node ${node ?? '?'} shut down${message ? `: ${oneLine(message, 120)}` : ''}`,
+      evidence: [`${reason}: ${message}`, ...(node ? [`node: ${node}`] : [])],
+      recommendation:
+        'Nothing in the pod is at fault: its controller recreates it elsewhere. If it keeps happening, check why the node shuts down.',
+      action: 'none',
+    };
+  }
+  if (!ADMISSION_REJECTION.test(reason)) return undefined;
+  return {
+    kind: 'Unschedulable',
+    severity: 'critical',
+    summary: `rejected by the kubelet on ${node ?? 'its node'} (${reason})${message ? `: ${oneLine(message, 140)}` : ''}`,
+    evidence: [`${reason}: ${message}`, ...(node ? [`node: ${node}`] : [])],
+    recommendation: /^OutOf/.test(reason)
+      ? 'The node had no room left when the pod arrived (often a race with other pods or a static pod): the controller makes a new pod; lower the requests or add capacity if it repeats.'
+      : "The node does not satisfy the pod (affinity, ports, OS): check the pod's nodeSelector/affinity and hostPorts against the node.",
+    action: 'none',
+  };
 }
 
 /** The kubelet evicted the pod under node pressure (status.reason Evicted). */
@@ -183,4 +228,35 @@ function failedMounts({ pod, events, containers }: PodFindingInput): Finding[] {
       action: 'node-shell',
     },
   ];
+}
+
+/** How long past its deletion deadline a pod may linger before we call it stuck (kubelet sync and API lag). */
+const TERMINATING_SLACK_SECONDS = 60;
+
+/**
+ * A pod past its deletionTimestamp (which the API server sets to now + grace period) is held by finalizers or by a
+ * kubelet that never confirmed the kill, typically on an unreachable node.
+ */
+function stuckTerminating({ pod, now }: PodFindingInput): Finding | undefined {
+  const deadline = pod.metadata?.deletionTimestamp;
+  const over = secondsSince(deadline, now);
+  if (over === undefined || over < TERMINATING_SLACK_SECONDS) return undefined;
+  const finalizers = (pod.metadata?.finalizers ?? []).filter(Boolean);
+  const node = pod.spec?.nodeName;
+  const name = pod.metadata?.name ?? '?';
+  const ns = pod.metadata?.namespace ?? 'default';
+  return {
+    kind: 'Crashing',
+    severity: 'warning',
+    summary: `stuck in Terminating for ${formatAge(over)}${finalizers.length ? `: finalizers ${finalizers.join(', ')} hold it` : node ? `: node ${node} has not confirmed the kill` : ''}`,
+    evidence: [
+      `deletion deadline passed ${formatAge(over)} ago`,
+      ...(finalizers.length ? [`finalizers: ${finalizers.join(', ')}`] : []),
+      ...(node ? [`node: ${node}`] : []),
+    ],
+    recommendation: finalizers.length
+      ? `The controller behind ${finalizers.join(', ')} must remove it; if that controller is gone, remove the finalizer by hand (kubectl patch pod ${name} -n ${ns} --type=merge -p '{"metadata":{"finalizers":null}}').`
+      : `Check that node ${node ?? '?'} is Ready and its kubelet running; only as a last resort force it (kubectl delete pod ${name} -n ${ns} --grace-period=0 --force).`,
+    action: !finalizers.length && node ? 'node-shell' : 'none',
+  };
 }

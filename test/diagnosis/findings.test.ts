@@ -9,6 +9,7 @@ import {
   facts,
   imagePull,
   logs,
+  NOW,
   pod,
   running,
   SCENARIOS,
@@ -512,6 +513,53 @@ describe("unschedulable pods get advice keyed on the scheduler's reason", () => 
       kind: 'Unschedulable',
       severity: 'warning',
       summary: 'not scheduled: waiting for scheduling gates (example.com/quota)',
+    });
+  });
+});
+
+describe('pods the node refused or let go', () => {
+  it('reports a pod the kubelet rejected at admission', () => {
+    const p = pod('p', {
+      phase: 'Failed',
+      reason: 'OutOfcpu',
+      message: "Pod was rejected: Node didn't have enough resource: cpu, requested: 4000, used: 3500, capacity: 4000",
+      containers: [container('app', img)],
+    });
+    const d = diagnose(facts(p));
+    expect(d.findings[0]).toMatchObject({ kind: 'Unschedulable', severity: 'critical' });
+    expect(d.findings[0]?.summary).toMatch(/^rejected by the kubelet on node-a \(OutOfcpu\): Pod was rejected/);
+    expect(d.pod.status).toBe('OutOfcpu');
+  });
+
+  it('does not blame the containers of a pod stopped by a node shutdown', () => {
+    const p = pod('p', {
+      phase: 'Failed',
+      reason: 'Terminated',
+      message: 'Pod was terminated in response to imminent node shutdown.',
+      containers: [container('app', img)],
+      statuses: [terminated('app', img, { exitCode: 143, reason: 'Error' })],
+    });
+    expect(diagnose(facts(p)).findings.map((f) => `${f.kind}:${f.severity}`)).toEqual(['Evicted:warning']);
+  });
+
+  it('says which finalizers keep a pod in Terminating', () => {
+    const p = pod('p', { deleting: true, containers: [container('app', img)], statuses: [running('app', img)] });
+    if (p.metadata) {
+      p.metadata.deletionTimestamp = new Date(NOW.getTime() - 600_000);
+      p.metadata.finalizers = ['example.com/protect'];
+    }
+    const f = top(facts(p));
+    expect(f).toMatchObject({ kind: 'Crashing', severity: 'warning', action: 'none' });
+    expect(f.summary).toBe('stuck in Terminating for 10m: finalizers example.com/protect hold it');
+    expect(f.recommendation).toMatch(/kubectl patch pod p -n demo/);
+  });
+
+  it('points at the node when nothing but the kubelet holds a pod in Terminating', () => {
+    const p = pod('p', { deleting: true, containers: [container('app', img)], statuses: [running('app', img)] });
+    if (p.metadata) p.metadata.deletionTimestamp = new Date(NOW.getTime() - 3_600_000);
+    expect(top(facts(p))).toMatchObject({
+      summary: 'stuck in Terminating for 1h: node node-a has not confirmed the kill',
+      action: 'node-shell',
     });
   });
 });
