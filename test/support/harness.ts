@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +10,6 @@ import { createKubeClient, loadKubeConfig } from '../../src/kube/index.js';
 import { type KubeSim, ManualClock, startKubeSim } from '../sim/kube/index.js';
 import { buildNamespace } from '../sim/kube/scenarios/build-objects.js';
 import { type SlackSim, startSlackSim } from '../sim/slack/index.js';
-import { testRedisUrl, uniquePrefix } from './redis.js';
 
 export interface HarnessOptions {
   mode?: 'socket' | 'http';
@@ -19,6 +19,12 @@ export interface HarnessOptions {
   rateLimits?: boolean;
   /** Minutes the cluster runs before the bot starts, so scenario pods are deep in CrashLoopBackOff. @defaultValue 15 */
   warmUpMinutes?: number;
+  /** Redis to use. @defaultValue the test run's private Redis (vitest global setup) */
+  redisUrl?: string;
+  /** Bot log level (warnings are captured for assertions). @defaultValue 'warn' */
+  logLevel?: string;
+  /** The default scenario's pods plus this many healthy filler pods. @defaultValue 0 */
+  extraPods?: number;
   /** PodSecurity level of the node-shell namespace (debugdead-system). @defaultValue 'privileged' */
   nodeShellNamespaceLevel?: 'privileged' | 'baseline' | 'restricted';
 }
@@ -43,7 +49,11 @@ export interface Harness {
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const warmUpMs = (options.warmUpMinutes ?? 15) * 60_000;
   const clock = new ManualClock(Date.now() - warmUpMs);
-  const kube = await startKubeSim({ clock, scenario: 'default' });
+  const kube = await startKubeSim({
+    clock,
+    scenario: 'default',
+    ...(options.extraPods ? { pods: options.extraPods } : {}),
+  });
   // The bot's own namespace, as deploy/base/namespace.yaml makes it: node shells are created there.
   kube.store.create(
     'namespaces',
@@ -70,7 +80,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       SLACK_BOT_TOKEN: slack.botToken,
       SLACK_APP_TOKEN: slack.appToken,
       SLACK_SIGNING_SECRET: slack.signingSecret,
-      REDIS_URL: testRedisUrl(),
+      REDIS_URL: options.redisUrl ?? (await import('./redis.js')).testRedisUrl(),
       KUBECONFIG: kubeconfigPath,
     },
   );
@@ -78,7 +88,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const config = built.config;
   config.slack.apiUrl = slack.apiUrl;
   config.slack.port = 0;
-  config.redis.prefix = uniquePrefix('e2e');
+  config.redis.prefix = `e2e-${randomBytes(4).toString('hex')}`;
   config.kubernetes.defaultNamespace = 'demo';
   config.kubernetes.requestTimeoutSeconds = 5;
   config.nodeShell.approvers = { users: ['U_ALICE'], groups: [] };
@@ -92,7 +102,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         done();
       },
     });
-  const log = pino({ level: 'warn' }, sink(appWarnings));
+  const log = pino({ level: options.logLevel ?? 'warn' }, sink(appWarnings));
   const auditRaw: Record<string, any>[] = [];
   const auditLogger = pino({ level: 'info' }, sink(auditRaw));
 
