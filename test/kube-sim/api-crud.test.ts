@@ -419,3 +419,97 @@ describe('orphaning', () => {
     expect(kid.metadata?.ownerReferences).toBeUndefined();
   });
 });
+
+describe('more verbs', () => {
+  it('a PUT replaces a ConfigMap and bumps its resourceVersion', async () => {
+    const cm = await core.createNamespacedConfigMap({
+      namespace: 'crud',
+      body: { metadata: { name: 'settings' }, data: { a: '1' } },
+    });
+    const next = await core.replaceNamespacedConfigMap({
+      namespace: 'crud',
+      name: 'settings',
+      body: { ...cm, data: { a: '2' } },
+    });
+    expect(next.data).toEqual({ a: '2' });
+    expect(Number(next.metadata?.resourceVersion)).toBeGreaterThan(Number(cm.metadata?.resourceVersion));
+    expect(next.metadata?.uid).toBe(cm.metadata?.uid);
+  });
+
+  it('a YAML body is accepted', async () => {
+    const res = await fetch(`${sim.url}/api/v1/namespaces/crud/configmaps`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${sim.token}`, 'Content-Type': 'application/yaml' },
+      body: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: from-yaml\ndata:\n  k: v\n',
+    });
+    expect(res.status).toBe(201);
+    expect((await core.readNamespacedConfigMap({ namespace: 'crud', name: 'from-yaml' })).data).toEqual({ k: 'v' });
+  });
+
+  it('deletecollection removes only what the selector picks', async () => {
+    for (const [name, tier] of [
+      ['dc-1', 'tmp'],
+      ['dc-2', 'tmp'],
+      ['dc-3', 'keep'],
+    ] as const)
+      await core.createNamespacedConfigMap({ namespace: 'crud', body: { metadata: { name, labels: { tier } } } });
+    await core.deleteCollectionNamespacedConfigMap({ namespace: 'crud', labelSelector: 'tier=tmp' });
+    const left = await core.listNamespacedConfigMap({ namespace: 'crud', labelSelector: 'tier' });
+    expect(left.items.map((c) => c.metadata?.name)).toEqual(['dc-3']);
+  });
+
+  it('a strategic merge patch can delete a list element by its merge key', async () => {
+    await core.createNamespacedPod({
+      namespace: 'crud',
+      body: {
+        metadata: { name: 'smp-delete' },
+        spec: { containers: [{ name: 'app', image: 'nginx', env: [{ name: 'A', value: '1' }] }] },
+      },
+    });
+    const patched = await core.patchNamespacedPod(
+      { namespace: 'crud', name: 'smp-delete', body: { metadata: { labels: { a: '1', b: '2' } } } },
+      k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.StrategicMergePatch),
+    );
+    expect(patched.metadata?.labels).toEqual({ a: '1', b: '2' });
+    const again = await core.patchNamespacedPod(
+      { namespace: 'crud', name: 'smp-delete', body: { metadata: { labels: { a: null } } } },
+      k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.StrategicMergePatch),
+    );
+    expect(again.metadata?.labels).toEqual({ b: '2' });
+  });
+
+  it('a malformed label selector is a 400', async () => {
+    const s = await statusOf(core.listNamespacedPod({ namespace: 'crud', labelSelector: 'app in (a' }));
+    expect(s.code).toBe(400);
+    expect(s.message).toMatch(/^unable to parse requirement/);
+  });
+
+  it('a continue token older than the history window is a 410 Expired', async () => {
+    const small = await startKubeSim({ clock: new ManualClock(), historySize: 5 });
+    try {
+      const headers = { Authorization: `Bearer ${small.token}` };
+      const first = (await (await fetch(`${small.url}/api/v1/namespaces?limit=1`, { headers })).json()) as {
+        metadata: { continue: string };
+      };
+      for (let i = 0; i < 10; i++)
+        small.store.create('configmaps', { metadata: { name: `c${i}`, namespace: 'default' } });
+      const res = await fetch(
+        `${small.url}/api/v1/namespaces?limit=1&continue=${encodeURIComponent(first.metadata.continue)}`,
+        { headers },
+      );
+      expect(res.status).toBe(410);
+      expect(await res.json()).toMatchObject({ reason: 'Expired', code: 410 });
+    } finally {
+      await small.close();
+    }
+  });
+
+  it('a verb the resource does not serve is a 405', async () => {
+    const res = await fetch(`${sim.url}/api/v1/namespaces/crud/pods/x/log`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${sim.token}` },
+    });
+    expect(res.status).toBe(405);
+    expect(await res.json()).toMatchObject({ kind: 'Status', reason: 'MethodNotAllowed', code: 405 });
+  });
+});
