@@ -35,6 +35,9 @@ const IMAGE_PULL_REASONS = new Set([
 const RUNTIME_MESSAGE =
   /OCI runtime|runc|crun|exec: "|starting container process|failed to create (shim|containerd)|executable file not found|exec format error|exec user process/i;
 
+/** Terminated reasons that say nothing about the application's own code. */
+const NOT_THE_APP = new Set(['StartError', 'ContainerCannotRun', 'ContainerStatusUnknown']);
+
 const SHELLS = new Set(['sh', 'bash', 'ash', 'dash', 'zsh', 'ksh']);
 
 const MAX_EVIDENCE_MESSAGES = 3;
@@ -57,8 +60,9 @@ export function findContainerFindings(input: ContainerFindingInput): Finding[] {
   add(probe);
   const crash = crashTermination(c);
   if (!specific && crash) {
-    // The process never ran, so there is no application error to read: the runtime's message is the story.
-    if (crash.reason === 'StartError' || crash.reason === 'ContainerCannotRun') add(genericCrash(input, events));
+    // The process never ran (StartError), or the kubelet lost track of it (ContainerStatusUnknown): no application
+    // error to read, the runtime's or kubelet's message is the story.
+    if (crash.reason && NOT_THE_APP.has(crash.reason)) add(genericCrash(input, events));
     else if (crash.exitCode === 0) add(cleanExit(input, crash));
     else if (c.kind === 'init') add(initFailure(input, crash));
     else add(applicationError(input, crash));
@@ -455,7 +459,9 @@ function genericCrash(input: ContainerFindingInput, events: KubeEvent[]): Findin
     container: c.name,
     summary: runtimeReason
       ? `${who(c)} could not be started by the runtime (${runtimeReason}${t ? `, exit ${t.exitCode}` : ''})${message ? `: ${oneLine(message, 140)}` : ''}`
-      : `${who(c)} is ${state}${message ? `: ${oneLine(message, 140)}` : ''}`,
+      : t && c.failing && (c.state === 'terminated' || c.reason === 'CrashLoopBackOff')
+        ? `${who(c)} ended with ${t.reason ? `${t.reason}, ` : ''}exit ${t.exitCode}${t.message ? `: ${oneLine(t.message, 140)}` : ''}`
+        : `${who(c)} is ${state}${message ? `: ${oneLine(message, 140)}` : ''}`,
     evidence: [
       ...(c.message ? [`${state}: ${c.message}`] : [`state: ${state}`]),
       ...(t ? [`exit ${t.exitCode}${t.reason ? ` (${t.reason})` : ''}: ${t.message ?? t.explanation.meaning}`] : []),

@@ -241,6 +241,18 @@ describe('processes the runtime cannot start', () => {
     expect(f.kind).toBe('ApplicationError');
   });
 
+  it('does not call a container the kubelet lost track of an application error', () => {
+    const f = top(
+      crashWith({
+        exitCode: 137,
+        reason: 'ContainerStatusUnknown',
+        message: 'The container could not be located when the pod was terminated',
+      }),
+    );
+    expect(f.kind).toBe('Crashing');
+    expect(f.summary).toMatch(/ContainerStatusUnknown|could not be located/);
+  });
+
   it('offers busybox for a StartError whose message it does not recognise', () => {
     const f = top(crashWith({ exitCode: 128, reason: 'StartError', message: 'failed to start: something odd' }));
     expect(f).toMatchObject({ kind: 'Crashing', action: 'clone-with-busybox' });
