@@ -70,6 +70,16 @@ const FLAGS: Readonly<Record<string, Flag>> = {
   '--container': 'container',
 };
 
+/**
+ * Slack auto-links what looks like a host name before the command reaches us: `api.example.com` arrives as
+ * `<http://api.example.com|api.example.com>`. A pod name with dots can be one, so the label is taken back.
+ */
+function unlink(token: string): string {
+  const m = /^<(?:https?|mailto):(?:\/\/)?([^|>]*)(?:\|([^>]*))?>$/.exec(token);
+  if (!m) return token;
+  return m[2] ?? m[1] ?? token;
+}
+
 function invalid(problem: string): ParsedCommand {
   return { kind: 'invalid', problem };
 }
@@ -85,7 +95,8 @@ export function parseCommand(text: string): ParsedCommand {
     .replace(/\u2014/g, '--')
     .replace(/\u2013/g, '-')
     .split(/[\s\u00a0]+/)
-    .filter((t) => t !== '');
+    .filter((t) => t !== '')
+    .map(unlink);
   const first = tokens[0];
   if (first === undefined) return { kind: 'help' };
   if (['help', '-h', '--help'].includes(first.toLowerCase())) {

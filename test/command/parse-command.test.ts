@@ -30,6 +30,8 @@ describe('parseCommand understands the /debugdead grammar', () => {
     { text: 'HELP', parsed: { kind: 'help' } },
     { text: '--help', parsed: { kind: 'help' } },
     { text: '-h', parsed: { kind: 'help' } },
+    { text: '<http://web.v2|web.v2> prod', parsed: { kind: 'diagnose', pod: 'web.v2', namespace: 'prod' } },
+    { text: '<http://api.example.com>', parsed: { kind: 'diagnose', pod: 'api.example.com' } },
     { text: 'audit', parsed: { kind: 'audit' } },
     { text: 'audit web-1', parsed: { kind: 'audit', filter: { pod: 'web-1' } } },
     { text: 'audit <@U123ABC|alice>', parsed: { kind: 'audit', filter: { user: 'U123ABC' } } },

@@ -215,3 +215,34 @@ describe('diagnose on arbitrary pods', () => {
     );
   });
 });
+
+function deepFreeze<T>(o: T): T {
+  if (o && typeof o === 'object' && !Object.isFrozen(o)) {
+    Object.freeze(o);
+    for (const v of Object.values(o as object)) deepFreeze(v);
+  }
+  return o;
+}
+
+describe('diagnose is pure', () => {
+  it('never writes to the facts it is given', () => {
+    fc.assert(
+      fc.property(factsArb, (facts) => {
+        const before = JSON.stringify(facts);
+        // Modules are strict mode: a write to a frozen object throws.
+        diagnose(deepFreeze(facts));
+        expect(JSON.stringify(facts)).toBe(before);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('gives the same answer twice', () => {
+    fc.assert(
+      fc.property(factsArb, (facts) => {
+        expect(diagnose(facts)).toEqual(diagnose(facts));
+      }),
+      { numRuns: 100 },
+    );
+  });
+});
