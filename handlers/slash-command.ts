@@ -1,6 +1,7 @@
 import type { App } from '@slack/bolt';
 import { parseCommand, USAGE } from '../src/command/index.js';
 import type { ConversationDeps } from '../src/conversation/deps.js';
+import { describeFailure } from '../src/conversation/describe-failure.js';
 import { diagnoseAndPost } from '../src/conversation/diagnose-and-post.js';
 import { recordAudit } from '../src/conversation/record-audit.js';
 import { showAudit } from '../src/conversation/show-audit.js';
@@ -28,7 +29,7 @@ export function registerSlashCommand(app: App, deps: ConversationDeps): void {
     }
     if (parsed.kind === 'audit') {
       await ack({ response_type: 'ephemeral', text: ':mag: Reading the audit trail…' });
-      const text = await showAudit(deps, user, parsed.filter);
+      const text = await showAudit(deps, user, parsed.filter).catch((err) => describeFailure(err));
       await respond({ response_type: 'ephemeral', replace_original: true, text }).catch((err) =>
         log.warn({ err }, 'could not answer'),
       );
