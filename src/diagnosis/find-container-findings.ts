@@ -9,6 +9,7 @@ import { parseMissingConfig } from './parse-missing-config.js';
 import { parseQuantity } from './parse-quantity.js';
 import { pickLogLines } from './pick-log-lines.js';
 import { pickTellingLine } from './pick-telling-line.js';
+import { summarizeEventMessages } from './summarize-event-messages.js';
 import { formatAge } from './time.js';
 import type { ContainerDiagnosis, ContainerLogFacts, Finding, TerminationFacts } from './types.js';
 
@@ -91,15 +92,6 @@ function parenthesis(...parts: string[]): string {
   return kept.length ? ` (${kept.join(', ')})` : '';
 }
 
-function uniqueMessages(events: readonly KubeEvent[]): string[] {
-  const counts = new Map<string, number>();
-  for (const e of events) {
-    const m = (e.message ?? '').trim();
-    if (m) counts.set(m, (counts.get(m) ?? 0) + eventCount(e));
-  }
-  return [...counts].slice(-MAX_EVIDENCE_MESSAGES).map(([m, n]) => (n > 1 ? `${m} (×${n})` : m));
-}
-
 function commandLine(spec: Container | undefined): string[] {
   const out: string[] = [];
   if (spec?.command?.length) out.push(`command: ${JSON.stringify(spec.command)}`);
@@ -151,7 +143,7 @@ function imagePull(input: ContainerFindingInput, events: KubeEvent[]): Finding |
     `registry: ${ref.registry}, repository: ${ref.repository}${ref.tag ? `, tag: ${ref.tag}` : ''}${ref.digest ? `, digest: ${ref.digest}` : ''}`,
     secrets.length ? `imagePullSecrets: ${secrets.join(', ')}` : 'imagePullSecrets: none',
     ...(c.message ? [`${c.reason}: ${c.message}`] : [`${c.reason}`]),
-    ...uniqueMessages(pullEvents.filter((e) => e.message !== c.message)),
+    ...summarizeEventMessages(pullEvents.filter((e) => e.message !== c.message)),
   ];
   const recommendation = {
     'not-found': `Check that ${ref.repository}${ref.tag ? `:${ref.tag}` : ''} exists in ${ref.registry} (a typo in the tag or a build that never pushed); fix the image in the workload.`,
@@ -364,7 +356,7 @@ function probeFailure(input: ContainerFindingInput, events: KubeEvent[]): Findin
       severity: c.failing || c.restartCount > 0 ? 'critical' : 'warning',
       container: c.name,
       summary: `${who(c)} is killed by its failing ${which} probe${parenthesis(n ? `${n} failures` : '', c.restartCount ? restarts(c) : '')}`,
-      evidence: [...uniqueMessages([...liveness, ...startup]), ...uniqueMessages(kills), ...probeDesc],
+      evidence: [...summarizeEventMessages([...liveness, ...startup]), ...summarizeEventMessages(kills), ...probeDesc],
       recommendation:
         'Check the probe against the app (port, path, how long it takes to start): a slow start needs a startupProbe or a longer initialDelaySeconds. Create a clone without probes to see whether the app works when it is left alone.',
       action: 'clone-without-probes',
@@ -375,7 +367,7 @@ function probeFailure(input: ContainerFindingInput, events: KubeEvent[]): Findin
     severity: 'warning',
     container: c.name,
     summary: `${who(c)} is not ready: its readiness probe fails (${failures(readiness)} failures), so it gets no traffic`,
-    evidence: [...uniqueMessages(readiness), ...probeDesc],
+    evidence: [...summarizeEventMessages(readiness), ...probeDesc],
     recommendation:
       'Check what the readiness endpoint depends on (a database, a downstream service) and that the probe port and path match the app.',
     action: 'none',
@@ -465,7 +457,7 @@ function genericCrash(input: ContainerFindingInput, events: KubeEvent[]): Findin
     evidence: [
       ...(c.message ? [`${state}: ${c.message}`] : [`state: ${state}`]),
       ...(t ? [`exit ${t.exitCode}${t.reason ? ` (${t.reason})` : ''}: ${t.message ?? t.explanation.meaning}`] : []),
-      ...uniqueMessages(events.filter((e) => e.type === 'Warning')),
+      ...summarizeEventMessages(events.filter((e) => e.type === 'Warning')),
       ...(c.restartCount ? [restarts(c)] : []),
     ],
     recommendation: runtimeReason

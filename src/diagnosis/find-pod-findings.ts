@@ -1,8 +1,8 @@
 import type { KubeEvent, Pod } from '../kube/types.js';
 import { eventsWith } from './container-events.js';
-import { eventCount } from './fold-events.js';
 import { oneLine } from './one-line.js';
 import { parseMissingConfig } from './parse-missing-config.js';
+import { summarizeEventMessages } from './summarize-event-messages.js';
 import { formatAge, secondsSince, toMillis } from './time.js';
 import type { ContainerDiagnosis, Finding } from './types.js';
 
@@ -13,15 +13,6 @@ export interface PodFindingInput {
   containers: readonly ContainerDiagnosis[];
   events: readonly KubeEvent[];
   now: Date;
-}
-
-function messagesOf(events: readonly KubeEvent[], max = 3): string[] {
-  const counts = new Map<string, number>();
-  for (const e of events) {
-    const m = (e.message ?? '').trim();
-    if (m) counts.set(m, (counts.get(m) ?? 0) + eventCount(e));
-  }
-  return [...counts].slice(-max).map(([m, n]) => (n > 1 ? `${m} (×${n})` : m));
 }
 
 /** Findings about the pod as a whole: scheduling, eviction, deadline, volumes that cannot mount. */
@@ -72,7 +63,7 @@ function unschedulable({ pod, events }: PodFindingInput): Finding | undefined {
     summary: `not scheduled: ${oneLine(message.split(/ preemption: /)[0] ?? message, 160)}`,
     evidence: [
       ...(cond ? [`PodScheduled=False${cond.reason ? ` (${cond.reason})` : ''}: ${cond.message ?? ''}`] : []),
-      ...messagesOf(failed.filter((e) => e.message !== cond?.message)),
+      ...summarizeEventMessages(failed.filter((e) => e.message !== cond?.message)),
       ...requests,
       ...selector,
     ],
@@ -157,7 +148,7 @@ function evicted({ pod, events }: PodFindingInput): Finding | undefined {
     evidence: [
       ...(message ? [message] : []),
       ...(node ? [`node: ${node}`] : []),
-      ...messagesOf(eventsWith(events, 'Evicted')),
+      ...summarizeEventMessages(eventsWith(events, 'Evicted')),
     ],
     recommendation:
       resource === 'ephemeral-storage'
@@ -211,7 +202,7 @@ function failedMounts({ pod, events, containers }: PodFindingInput): Finding[] {
         kind: 'MissingConfig',
         severity: 'critical',
         summary: `volume cannot be mounted: ${missing.kind} "${missing.name}" not found in ${ns}`,
-        evidence: messagesOf(mounts),
+        evidence: summarizeEventMessages(mounts),
         recommendation: `Create the ${missing.kind} ${missing.name} in ${ns}, fix the volume's name, or mark it optional: true.`,
         action: 'none',
       },
@@ -222,7 +213,7 @@ function failedMounts({ pod, events, containers }: PodFindingInput): Finding[] {
       kind: 'Crashing',
       severity: 'warning',
       summary: `stuck in ContainerCreating: a volume cannot be mounted: ${oneLine(latest, 140)}`,
-      evidence: messagesOf(mounts),
+      evidence: summarizeEventMessages(mounts),
       recommendation:
         "Check the volume source named above (PVC bound? CSI driver running on the node?); a node shell shows the kubelet's view.",
       action: 'node-shell',
