@@ -41,6 +41,7 @@ export function diagnose(facts: DiagnosisFacts): Diagnosis {
       spec,
       events: rawEvents,
       logs: logs.find((l) => l.container === c.name),
+      now,
     });
     findings.push(
       ...found.filter(

@@ -10,7 +10,7 @@ import { parseQuantity } from './parse-quantity.js';
 import { pickLogLines } from './pick-log-lines.js';
 import { pickTellingLine } from './pick-telling-line.js';
 import { summarizeEventMessages } from './summarize-event-messages.js';
-import { formatAge } from './time.js';
+import { formatAge, secondsSince } from './time.js';
 import type { ContainerDiagnosis, ContainerLogFacts, Finding, TerminationFacts } from './types.js';
 
 /** What the container rules look at. */
@@ -21,7 +21,12 @@ export interface ContainerFindingInput {
   /** All the pod's events (unfolded); the rules pick this container's. */
   events: readonly KubeEvent[];
   logs: ContainerLogFacts | undefined;
+  /** The diagnosis time, to tell a recent restart from an old one. */
+  now?: Date;
 }
+
+/** A restart older than this, with the container running since, is history rather than a problem. */
+const OLD_RESTART_SECONDS = 3600;
 
 const IMAGE_PULL_REASONS = new Set([
   'ErrImagePull',
@@ -470,11 +475,13 @@ function genericCrash(input: ContainerFindingInput, events: KubeEvent[]): Findin
 function pastRestarts(input: ContainerFindingInput): Finding {
   const { container: c } = input;
   const t = c.lastTermination as TerminationFacts;
+  const age = input.now && t.finishedAt ? secondsSince(t.finishedAt, input.now) : undefined;
+  const old = age !== undefined && age > OLD_RESTART_SECONDS;
   return {
     kind: 'Crashing',
-    severity: 'warning',
+    severity: old ? 'info' : 'warning',
     container: c.name,
-    summary: `${who(c)} is running again but has ${restarts(c)}; the last one exited ${t.exitCode}${t.reason ? ` (${t.reason})` : ''}`,
+    summary: `${who(c)} is running again but has ${restarts(c)}; the last one exited ${t.exitCode}${t.reason ? ` (${t.reason})` : ''}${age !== undefined ? ` ${formatAge(age)} ago` : ''}`,
     evidence: [
       `last exit ${t.exitCode}: ${t.explanation.meaning}${t.finishedAt ? ` at ${t.finishedAt}` : ''}`,
       ...logEvidence(c, input.logs),

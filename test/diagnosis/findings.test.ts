@@ -428,7 +428,24 @@ describe('init containers, clean exits, past restarts and the fallbacks', () => 
     const d = diagnose(facts(p, { logs: [logs('app', 'ok\n', 'panic: nil map\n')] }));
     expect(d.findings[0]).toMatchObject({ kind: 'Crashing', severity: 'warning' });
     expect(d.findings[0]?.evidence).toContain('panic: nil map');
-    expect(d.verdict).toBe('demo/p — Running, app is running again but has 2 restarts; the last one exited 1 (Error)');
+    expect(d.verdict).toBe(
+      'demo/p — Running, app is running again but has 2 restarts; the last one exited 1 (Error) 15m ago',
+    );
+  });
+
+  it('calls a restart from days ago history, not a warning', () => {
+    const p = pod('p', {
+      containers: [container('app', img)],
+      conditions: [{ type: 'Ready', status: 'True' }],
+      statuses: [
+        running('app', img, { restarts: 1, last: { exitCode: 143, reason: 'Error', finishedSecondsAgo: 3 * 86400 } }),
+      ],
+    });
+    expect(top(facts(p))).toMatchObject({
+      kind: 'Crashing',
+      severity: 'info',
+      summary: expect.stringMatching(/3d ago$/),
+    });
   });
 
   it('says a pod still creating its containers is starting, not failing', () => {
