@@ -359,7 +359,7 @@ describe('namespace deletion and garbage collection', () => {
   });
 
   it('deleting a ReplicaSet deletes the pods it owns', async () => {
-    const rs = await apps.createNamespacedReplicaSet({
+    await apps.createNamespacedReplicaSet({
       namespace: 'crud',
       body: {
         metadata: { name: 'owner' },
@@ -369,30 +369,23 @@ describe('namespace deletion and garbage collection', () => {
         },
       },
     });
-    const ref = {
-      apiVersion: 'apps/v1',
-      kind: 'ReplicaSet',
-      name: 'owner',
-      uid: rs.metadata?.uid as string,
-      controller: true,
-    };
-    await core.createNamespacedPod({
-      namespace: 'crud',
-      body: { ...pod('owned-1'), metadata: { name: 'owned-1', ownerReferences: [ref] } },
-    });
+    await new Promise((r) => setTimeout(r, 10));
+    const [owned] = (await core.listNamespacedPod({ namespace: 'crud', labelSelector: 'app=owned' })).items;
+    const name = owned?.metadata?.name as string;
+    expect(name).toMatch(/^owner-/);
     await apps.deleteNamespacedReplicaSet({
       namespace: 'crud',
       name: 'owner',
       body: { propagationPolicy: 'Background' },
     });
-    for (let i = 0; i < 50 && sim.store.get('pods', 'crud', 'owned-1'); i++) await new Promise((r) => setTimeout(r, 5));
-    expect(sim.store.get('pods', 'crud', 'owned-1')).toBeUndefined();
+    for (let i = 0; i < 50 && sim.store.get('pods', 'crud', name); i++) await new Promise((r) => setTimeout(r, 5));
+    expect(sim.store.get('pods', 'crud', name)).toBeUndefined();
   });
 });
 
 describe('orphaning', () => {
   it('propagationPolicy=Orphan keeps the dependents and drops their owner reference', async () => {
-    const rs = await apps.createNamespacedReplicaSet({
+    await apps.createNamespacedReplicaSet({
       namespace: 'crud',
       body: {
         metadata: { name: 'parent' },
@@ -402,21 +395,13 @@ describe('orphaning', () => {
         },
       },
     });
-    const ref = {
-      apiVersion: 'apps/v1',
-      kind: 'ReplicaSet',
-      name: 'parent',
-      uid: rs.metadata?.uid as string,
-      controller: true,
-    };
-    await core.createNamespacedPod({
-      namespace: 'crud',
-      body: { ...pod('kid'), metadata: { name: 'kid', ownerReferences: [ref] } },
-    });
+    await new Promise((r) => setTimeout(r, 10));
+    const [kid] = (await core.listNamespacedPod({ namespace: 'crud', labelSelector: 'app=kid' })).items;
+    expect(kid?.metadata?.name).toMatch(/^parent-[a-z0-9]{5}$/);
     await apps.deleteNamespacedReplicaSet({ namespace: 'crud', name: 'parent', propagationPolicy: 'Orphan' });
     await new Promise((r) => setTimeout(r, 20));
-    const kid = await core.readNamespacedPod({ namespace: 'crud', name: 'kid' });
-    expect(kid.metadata?.ownerReferences).toBeUndefined();
+    const after = await core.readNamespacedPod({ namespace: 'crud', name: kid?.metadata?.name as string });
+    expect(after.metadata?.ownerReferences).toBeUndefined();
   });
 });
 

@@ -6,11 +6,12 @@ import yaml from 'js-yaml';
 import type { Clock } from '../clock.js';
 import { isoSeconds, type MemoryStore, StoreError } from '../store.js';
 import type { KubeObject } from '../store-contract.js';
-import { deletePodGracefully, startControllers } from './controllers.js';
+import { startControllers } from './controllers.js';
 import { applyCreateDefaults, defaultContainer, defaultPodSpec, generateName } from './defaults.js';
 import { apiGroupList, apiResourceList, apiVersions, openapiDocument, openapiRoot, VERSION_INFO } from './discovery.js';
 import { Faults } from './faults.js';
 import { applyPatch, patchTypeOf } from './patch.js';
+import { deletePodGracefully } from './pod-deletion.js';
 import { enforcedLevel, podSecurityViolations } from './pod-security.js';
 import { DEFAULT_TOKEN, forbiddenReason, Rbac, type RequestAttributes } from './rbac.js';
 import { apiVersionOf, findResource, GROUPS, type ResourceInfo } from './resources.js';
@@ -111,7 +112,11 @@ export class KubeApiServer {
     this.clock = opts.clock;
     this.logs = opts.logs;
     this.watchTimeoutSeconds = opts.watchTimeoutSeconds ?? 1800;
-    this.stopControllers = startControllers(this.store, this.clock);
+    this.stopControllers = startControllers(this.store, this.clock, (pod) => {
+      const r = findResource('', 'v1', 'pods') as ResourceInfo;
+      this.prepareCreate(r, pod.metadata.namespace, pod);
+      return this.store.create('pods', pod);
+    });
     this.server = createServer((req, res) => {
       this.handle(req, res).catch((e) => this.writeError(res, e));
     });
@@ -588,6 +593,24 @@ export class KubeApiServer {
     const { r, namespace } = ctx.route;
     const { object: o, warnings } = this.decodeBody(r, ctx.body, ctx.q, ctx.req.headers['content-type']);
     const dry = this.dryRun(ctx.q);
+    this.prepareCreate(r, namespace, o);
+    const md = o.metadata;
+    if (this.store.peek(r.name, md.namespace, md.name)) throw alreadyExists(r, md.name);
+    if (dry) {
+      delete md.resourceVersion;
+      return writeJson(ctx.res, 201, o, warnings);
+    }
+    try {
+      const stored = this.store.create(r.name, o);
+      writeJson(ctx.res, 201, stored, warnings);
+    } catch (e) {
+      if (e instanceof StoreError && e.code === 409) throw alreadyExists(r, md.name);
+      throw e;
+    }
+  }
+
+  /** The create path up to storage: type meta, namespace, generateName, defaults, validation, admission. */
+  private prepareCreate(r: ResourceInfo, namespace: string | undefined, o: KubeObject): void {
     this.checkTypeMeta(r, o);
     const md = o.metadata;
     if (r.namespaced) {
@@ -625,18 +648,6 @@ export class KubeApiServer {
     const errs = validateCreate(r.name, o);
     if (errs.length) throw invalid(r, md.name ?? md.generateName ?? '', errs);
     if (r.name === 'pods') this.admitPod(r, o);
-    if (this.store.peek(r.name, md.namespace, md.name)) throw alreadyExists(r, md.name);
-    if (dry) {
-      delete md.resourceVersion;
-      return writeJson(ctx.res, 201, o, warnings);
-    }
-    try {
-      const stored = this.store.create(r.name, o);
-      writeJson(ctx.res, 201, stored, warnings);
-    } catch (e) {
-      if (e instanceof StoreError && e.code === 409) throw alreadyExists(r, md.name);
-      throw e;
-    }
   }
 
   /** ServiceAccount admission (existence, token volume) and PodSecurity admission. */

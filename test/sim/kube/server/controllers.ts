@@ -2,6 +2,8 @@ import type { Clock } from '../clock.js';
 import { type HistoryEntry, isoSeconds, type MemoryStore } from '../store.js';
 import type { KubeObject } from '../store-contract.js';
 import { applyCreateDefaults } from './defaults.js';
+import { deletePodGracefully } from './pod-deletion.js';
+import { type CreatePod, ReplicaSetController } from './replicaset-controller.js';
 import { RESOURCES } from './resources.js';
 
 type Any = any;
@@ -18,9 +20,11 @@ const ROOT_CA = '-----BEGIN CERTIFICATE-----\nMIIBsimulatedkubernetesrootcaZGVid
 /**
  * The control-plane loops the API server's behaviour depends on: every namespace gets a `default`
  * ServiceAccount and the `kube-root-ca.crt` ConfigMap; a terminating namespace is emptied and then removed; the
- * garbage collector removes dependents of a deleted owner (background propagation).
+ * garbage collector removes dependents of a deleted owner (background propagation); ReplicaSets keep their
+ * replica count (replicaset-controller.ts).
  */
-export function startControllers(store: MemoryStore, clock: Clock): () => void {
+export function startControllers(store: MemoryStore, clock: Clock, createPod: CreatePod): () => void {
+  const replicaSets = new ReplicaSetController(store, clock, createPod);
   const now = (): string => isoSeconds(clock.now());
   const ensureNamespaceContents = (ns: string): void => {
     if (!store.peek('serviceaccounts', ns, 'default')) {
@@ -87,6 +91,7 @@ export function startControllers(store: MemoryStore, clock: Clock): () => void {
   const drain = (): void => {
     scheduled = false;
     for (const e of pending.splice(0)) {
+      if (ReplicaSetController.relevant(e)) replicaSets.handle(e);
       if (e.resource === 'namespaces') {
         if (e.type === 'ADDED') ensureNamespaceContents(e.object.metadata.name);
         if (e.type === 'MODIFIED' && e.object.metadata.deletionTimestamp && !e.prev?.metadata.deletionTimestamp)
@@ -99,7 +104,7 @@ export function startControllers(store: MemoryStore, clock: Clock): () => void {
   };
   // Deferred to a microtask so that watchers see each change in resourceVersion order.
   const unsubscribe = store.subscribeRaw((e) => {
-    if (e.resource !== 'namespaces' && e.type !== 'DELETED') return;
+    if (e.resource !== 'namespaces' && e.type !== 'DELETED' && !ReplicaSetController.relevant(e)) return;
     pending.push(e);
     if (!scheduled) {
       scheduled = true;
@@ -140,39 +145,4 @@ export function startControllers(store: MemoryStore, clock: Clock): () => void {
     });
   }
   return unsubscribe;
-}
-
-/**
- * Graceful pod deletion as the pod registry does it: an unscheduled or finished pod goes at once; otherwise
- * deletionTimestamp = now + grace and the kubelet removes it once its containers have stopped. A shorter grace
- * on a second delete shortens the deadline. Returns the pod as the DELETE answers it, and whether it is gone.
- */
-export function deletePodGracefully(
-  store: MemoryStore,
-  pod: KubeObject,
-  gracePeriodSeconds: number | undefined,
-  nowIso: string,
-  dryRun = false,
-): { object: KubeObject; removed: boolean } {
-  const md = pod.metadata;
-  const phase = pod.status?.phase;
-  let grace = gracePeriodSeconds ?? md.deletionGracePeriodSeconds ?? pod.spec?.terminationGracePeriodSeconds ?? 30;
-  if (!pod.spec?.nodeName || phase === 'Succeeded' || phase === 'Failed') grace = 0;
-  if (grace < 0) grace = 1;
-  const nowMs = Date.parse(nowIso);
-  const deadline = nowMs + grace * 1000;
-  if (md.deletionTimestamp && grace !== 0) {
-    const current = Date.parse(md.deletionTimestamp);
-    if (deadline >= current) return { object: structuredClone(pod), removed: false };
-  }
-  const next = structuredClone(pod);
-  next.metadata.deletionTimestamp = isoSeconds(deadline);
-  next.metadata.deletionGracePeriodSeconds = grace;
-  if (dryRun) return { object: next, removed: false };
-  const hasFinalizers = (md.finalizers ?? []).length > 0;
-  if (grace === 0 && !hasFinalizers) {
-    store.remove('pods', md.namespace, md.name);
-    return { object: next, removed: true };
-  }
-  return { object: store.update('pods', next), removed: false };
 }
