@@ -299,3 +299,29 @@ describe('humanDuration (the AGE column)', () => {
     expect(humanDuration(ms)).toBe(s);
   });
 });
+
+describe('workload status follows the pods', () => {
+  it('a Deployment whose pod is ready is available; a crashing one is not', async () => {
+    const ok = (await get('/apis/apps/v1/namespaces/demo/deployments/healthy')).body as {
+      status: { readyReplicas?: number; conditions: { type: string; status: string; reason: string }[] };
+    };
+    expect(ok.status.readyReplicas).toBe(1);
+    expect(ok.status.conditions.find((c) => c.type === 'Available')).toMatchObject({
+      status: 'True',
+      reason: 'MinimumReplicasAvailable',
+    });
+    const bad = (await get('/apis/apps/v1/namespaces/demo/deployments/crash-exit1')).body as {
+      status: {
+        readyReplicas?: number;
+        unavailableReplicas?: number;
+        conditions: { type: string; status: string; reason: string }[];
+      };
+    };
+    expect(bad.status.readyReplicas).toBeUndefined();
+    expect(bad.status.unavailableReplicas).toBe(1);
+    expect(bad.status.conditions.find((c) => c.type === 'Available')).toMatchObject({
+      status: 'False',
+      reason: 'MinimumReplicasUnavailable',
+    });
+  });
+});

@@ -3,6 +3,7 @@ import type { Clock } from '../clock.js';
 import { type HistoryEntry, isoSeconds, type MemoryStore } from '../store.js';
 import type { KubeObject } from '../store-contract.js';
 import { deletePodGracefully } from './pod-deletion.js';
+import { deploymentStatus, replicaSetStatus, sameStatus } from './workload-status.js';
 
 type Any = any;
 
@@ -11,6 +12,8 @@ export type CreatePod = (pod: KubeObject) => KubeObject;
 
 const terminal = (p: KubeObject): boolean => p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed';
 const isActive = (p: KubeObject): boolean => !p.metadata.deletionTimestamp && !terminal(p);
+const ready = (p: KubeObject): boolean =>
+  (p.status?.conditions ?? []).some((c: Any) => c.type === 'Ready' && c.status === 'True');
 const controllerOf = (p: KubeObject): Any | undefined =>
   (p.metadata.ownerReferences ?? []).find((r: Any) => r.controller === true);
 
@@ -74,14 +77,17 @@ export class ReplicaSetController {
       JSON.stringify(before.metadata.labels ?? {}) !== JSON.stringify(after.metadata.labels ?? {}) ||
       !!after.metadata.deletionTimestamp !== !!before.metadata.deletionTimestamp ||
       terminal(after) !== terminal(before) ||
+      ready(after) !== ready(before) ||
       JSON.stringify(before.metadata.ownerReferences ?? []) !== JSON.stringify(after.metadata.ownerReferences ?? [])
     );
   }
 
-  /** Syncs every ReplicaSet a change may concern. */
+  /** Syncs every ReplicaSet a change may concern (and the Deployment owning a ReplicaSet). */
   handle(e: HistoryEntry): void {
     if (e.resource === 'replicasets') {
       this.sync(e.namespace as string, e.object.metadata.name);
+      const dep = controllerOf(e.object);
+      if (dep?.kind === 'Deployment') this.syncDeploymentStatus(e.namespace as string, dep.name);
       return;
     }
     const ns = e.namespace as string;
@@ -118,6 +124,7 @@ export class ReplicaSetController {
         this.event(rs, 'Normal', 'SuccessfulDelete', `Deleted pod: ${p.metadata.name}`);
       }
     }
+    let created = 0;
     for (let i = active.length; i < want; i++) {
       const tmpl = rs.spec?.template ?? {};
       const pod: KubeObject = {
@@ -142,13 +149,32 @@ export class ReplicaSetController {
         spec: structuredClone(tmpl.spec ?? {}),
       };
       try {
-        const created = this.createPod(pod);
-        this.event(rs, 'Normal', 'SuccessfulCreate', `Created pod: ${created.metadata.name}`);
+        const made = this.createPod(pod);
+        created++;
+        this.event(rs, 'Normal', 'SuccessfulCreate', `Created pod: ${made.metadata.name}`);
       } catch (err) {
         this.event(rs, 'Warning', 'FailedCreate', `Error creating: ${(err as Error).message}`);
         break;
       }
     }
+    if (created === 0) this.writeStatus(ns, name);
+  }
+
+  /** status.replicas / readyReplicas / availableReplicas from the owned pods. */
+  private writeStatus(ns: string, name: string): void {
+    const rs = this.store.peek('replicasets', ns, name);
+    if (!rs) return;
+    const owned = this.store.scan('pods', ns).filter((p) => controllerOf(p)?.uid === rs.metadata.uid);
+    const status = replicaSetStatus(rs, owned);
+    if (!sameStatus(status, rs.status)) this.store.update('replicasets', { ...structuredClone(rs), status });
+  }
+
+  private syncDeploymentStatus(ns: string, name: string): void {
+    const dep = this.store.peek('deployments', ns, name);
+    if (!dep || dep.metadata.deletionTimestamp) return;
+    const rses = this.store.scan('replicasets', ns).filter((rs) => controllerOf(rs)?.uid === dep.metadata.uid);
+    const status = deploymentStatus(dep, rses, isoSeconds(this.clock.now()));
+    if (!sameStatus(status, dep.status)) this.store.update('deployments', { ...structuredClone(dep), status });
   }
 
   private setOwner(p: KubeObject, rs: KubeObject | undefined): KubeObject {
