@@ -33,22 +33,21 @@ export function registerButtonActions(app: App, deps: ConversationDeps): void {
 
   app.action<BlockAction<ButtonAction>>(CLONE_ACTION_PATTERN, async ({ ack, action, body, respond }) => {
     await ack();
-    await requestDebugPod(deps, {
-      kind: 'clone',
-      value: action.value ?? '',
-      user: body.user.id,
-      tell: tellVia(respond),
-    });
+    await guarded(respond, body.user.id, 'clone click', () =>
+      requestDebugPod(deps, { kind: 'clone', value: action.value ?? '', user: body.user.id, tell: tellVia(respond) }),
+    );
   });
 
   app.action<BlockAction<ButtonAction>>(ACTION.nodeShell, async ({ ack, action, body, respond }) => {
     await ack();
-    await requestDebugPod(deps, {
-      kind: 'node-shell',
-      value: action.value ?? '',
-      user: body.user.id,
-      tell: tellVia(respond),
-    });
+    await guarded(respond, body.user.id, 'node shell click', () =>
+      requestDebugPod(deps, {
+        kind: 'node-shell',
+        value: action.value ?? '',
+        user: body.user.id,
+        tell: tellVia(respond),
+      }),
+    );
   });
 
   for (const decision of ['approve', 'deny'] as const) {

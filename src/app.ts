@@ -141,11 +141,17 @@ export async function startDebugdead(options: StartOptions): Promise<RunningBot>
     async stop() {
       if (stopped) return;
       stopped = true;
-      await app.stop().catch((err) => log.warn({ err }, 'stopping Bolt'));
-      await alerts?.stop().catch((err) => log.warn({ err }, 'stopping alerts'));
-      await workers.close().catch((err) => log.warn({ err }, 'stopping workers'));
-      await jobs.close().catch((err) => log.warn({ err }, 'closing the queue'));
-      await audit.idle().catch(() => {});
+      // Each step has a deadline: with Redis or Slack unreachable, a graceful close can wait forever, and a pod
+      // being terminated must still exit within its grace period.
+      const step = (what: string, run: () => Promise<unknown>) =>
+        Promise.race([run(), new Promise((resolve) => setTimeout(resolve, 3000).unref())]).catch((err) =>
+          log.warn({ err }, `stopping: ${what} failed`),
+        );
+      await step('Bolt', () => app.stop());
+      await step('alerts', async () => alerts?.stop());
+      await step('workers', () => workers.close());
+      await step('queue', () => jobs.close());
+      await step('audit mirror', () => audit.idle());
       redis.disconnect();
       log.info('debugdead stopped');
     },
