@@ -1,0 +1,86 @@
+/**
+ * `npm run demo`: debugdead end to end on one machine, no Slack or cluster needed. Starts a private Redis, the
+ * Kubernetes simulator (namespace `demo`, one pod per failure kind), the Slack simulator and the real bot; then
+ * plays an on-call engineer: `/debugdead crash-exit1 demo`, reads the verdict and the thread, clicks
+ * "Create debug clone" and gets the exec line. Then it keeps running (Ctrl-C stops it) so you can point kubectl at
+ * the printed kubeconfig. `--once` exits after the walkthrough.
+ */
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startHarness } from '../support/harness.js';
+import { startRedis } from '../support/redis-server.js';
+import { visibleText } from './slack/index.js';
+
+export async function runDemo(options: { once: boolean; out?: (line: string) => void }): Promise<void> {
+  const out = options.out ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const redis = await startRedis();
+  const h = await startHarness({ redisUrl: redis.url, configure: (c) => (c.debugClone.defaultTtlSeconds = 600) });
+  const stop = async () => {
+    await h.stop();
+    await redis.stop();
+  };
+  try {
+    const kubeconfig = h.config.kubernetes.kubeconfig;
+    out(`Kubernetes simulator: ${h.kube.url}  (kubectl --kubeconfig ${kubeconfig} get pods -n demo)`);
+    out(`Slack simulator:      ${h.slack.url}`);
+    out(`Redis:                ${redis.url}\n`);
+
+    out('> U_ALICE in #incident: /debugdead crash-exit1 demo');
+    const ack = await h.slack.user('U_ALICE').runCommand('/debugdead', 'crash-exit1 demo', { channel: 'C_INCIDENT' });
+    out(`  (acknowledged in ${Math.round(ack.ackLatencyMs ?? 0)} ms)\n`);
+    const summary = await h.slack.waitFor(
+      () =>
+        h.slack
+          .channel('C_INCIDENT')
+          .messages()
+          .find((m) => m.text.startsWith('demo/crash-exit1 ')),
+      20_000,
+      'the diagnosis',
+    );
+    await new Promise((r) => setTimeout(r, 1000));
+    out(indent(visibleText(summary)));
+    for (const reply of h.slack.thread('C_INCIDENT', summary.ts).replies())
+      out(`\n  ↳ in thread:\n${indent(visibleText(reply), 4)}`);
+
+    out('\n> U_ALICE clicks "Create debug clone" and confirms');
+    await h.slack.user('U_ALICE').click(summary, 'Create debug clone', { confirm: true });
+    const ready = await h.slack.waitFor(
+      () => {
+        const m = h.slack
+          .channel('C_INCIDENT')
+          .messages()
+          .find((x) => x.ts === summary.ts);
+        return m && /:white_check_mark: Running|failed/i.test(visibleText(m)) ? m : undefined;
+      },
+      30_000,
+      'the debug clone',
+    );
+    const panel = visibleText(ready).split('*Debug clone of')[1] ?? visibleText(ready);
+    out(indent(`*Debug clone of${panel}`));
+    if (options.once) return;
+    out('\nRunning. Try: kubectl --kubeconfig ' + `${kubeconfig} get pods -n demo    (Ctrl-C to stop)`);
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    });
+  } finally {
+    await stop();
+  }
+}
+
+function indent(text: string, n = 2): string {
+  return text
+    .split('\n')
+    .map((l) => ' '.repeat(n) + l)
+    .join('\n');
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1])) {
+  runDemo({ once: process.argv.includes('--once') }).then(
+    () => process.exit(0),
+    (err) => {
+      process.stderr.write(`demo failed: ${(err as Error).message}\n`);
+      process.exit(1);
+    },
+  );
+}
