@@ -1,5 +1,5 @@
 import type { Clock } from '../clock.js';
-import { type HistoryEntry, isoSeconds, type MemoryStore } from '../store.js';
+import { type HistoryEntry, isoSeconds, type MemoryStore, StoreError } from '../store.js';
 import type { KubeObject } from '../store-contract.js';
 import { applyCreateDefaults } from './defaults.js';
 import { deletePodGracefully } from './pod-deletion.js';
@@ -91,15 +91,24 @@ export function startControllers(store: MemoryStore, clock: Clock, createPod: Cr
   const drain = (): void => {
     scheduled = false;
     for (const e of pending.splice(0)) {
-      if (ReplicaSetController.relevant(e)) replicaSets.handle(e);
-      if (e.resource === 'namespaces') {
-        if (e.type === 'ADDED') ensureNamespaceContents(e.object.metadata.name);
-        if (e.type === 'MODIFIED' && e.object.metadata.deletionTimestamp && !e.prev?.metadata.deletionTimestamp)
-          emptyNamespace(e.object.metadata.name);
-      } else if (e.type === 'DELETED') {
-        if (e.resource === 'pods' && e.namespace) finishNamespace(e.namespace);
-        if (OWNER_RESOURCES.has(e.resource)) collectDependents(e.object);
+      try {
+        react(e);
+      } catch (err) {
+        // A controller racing another writer (the object changed or went meanwhile) retries on the next change,
+        // as a real one requeues; it must never take the server down.
+        if (!(err instanceof StoreError)) process.stderr.write(`kube-sim controller: ${(err as Error).stack ?? err}\n`);
       }
+    }
+  };
+  const react = (e: HistoryEntry): void => {
+    if (ReplicaSetController.relevant(e)) replicaSets.handle(e);
+    if (e.resource === 'namespaces') {
+      if (e.type === 'ADDED') ensureNamespaceContents(e.object.metadata.name);
+      if (e.type === 'MODIFIED' && e.object.metadata.deletionTimestamp && !e.prev?.metadata.deletionTimestamp)
+        emptyNamespace(e.object.metadata.name);
+    } else if (e.type === 'DELETED') {
+      if (e.resource === 'pods' && e.namespace) finishNamespace(e.namespace);
+      if (OWNER_RESOURCES.has(e.resource)) collectDependents(e.object);
     }
   };
   // Deferred to a microtask so that watchers see each change in resourceVersion order.
