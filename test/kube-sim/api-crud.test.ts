@@ -498,3 +498,31 @@ describe('more verbs', () => {
     expect(await res.json()).toMatchObject({ kind: 'Status', reason: 'MethodNotAllowed', code: 405 });
   });
 });
+
+describe('event TTL', () => {
+  it('an event disappears an hour after its last write; an updated one lives on', async () => {
+    const mk = (name: string) =>
+      core.createNamespacedEvent({
+        namespace: 'crud',
+        body: {
+          metadata: { name },
+          involvedObject: { kind: 'Pod', namespace: 'crud', name: 'ttl-pod' },
+          reason: 'Test',
+          message: name,
+          type: 'Normal',
+        },
+      });
+    await mk('ttl-old');
+    await mk('ttl-renewed');
+    clock.advance(50 * 60_000);
+    await core.patchNamespacedEvent(
+      { namespace: 'crud', name: 'ttl-renewed', body: { count: 2 } },
+      k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch),
+    );
+    clock.advance(15 * 60_000);
+    const names = (
+      await core.listNamespacedEvent({ namespace: 'crud', fieldSelector: 'involvedObject.name=ttl-pod' })
+    ).items.map((e) => e.metadata?.name);
+    expect(names).toEqual(['ttl-renewed']);
+  });
+});

@@ -37,6 +37,8 @@ export interface KubeSimOptions {
   historySize?: number;
   /** Server-side watch timeout when clients give none. @defaultValue 1800 */
   watchTimeoutSeconds?: number;
+  /** Events expire this long after their last write, as with kube-apiserver's --event-ttl; 0 keeps them. @defaultValue 3600 */
+  eventTTLSeconds?: number;
 }
 
 /** A running simulated cluster. */
@@ -86,7 +88,12 @@ preferences: {}
 export async function startKubeSim(opts: KubeSimOptions = {}): Promise<KubeSim> {
   const clock = opts.clock ?? new RealClock();
   const store = new MemoryStore({ clock, historySize: opts.historySize });
-  const server = new KubeApiServer({ store, clock, watchTimeoutSeconds: opts.watchTimeoutSeconds });
+  const server = new KubeApiServer({
+    store,
+    clock,
+    watchTimeoutSeconds: opts.watchTimeoutSeconds,
+    eventTTLSeconds: opts.eventTTLSeconds,
+  });
   const kubelet = new Kubelet(store, clock);
   server.logs = kubelet;
   const url = await server.listen(opts.port ?? 0);

@@ -9,6 +9,7 @@ import type { KubeObject } from '../store-contract.js';
 import { startControllers } from './controllers.js';
 import { applyCreateDefaults, defaultContainer, defaultPodSpec, generateName } from './defaults.js';
 import { apiGroupList, apiResourceList, apiVersions, openapiDocument, openapiRoot, VERSION_INFO } from './discovery.js';
+import { startEventTtl } from './event-ttl.js';
 import { Faults } from './faults.js';
 import { applyPatch, patchTypeOf } from './patch.js';
 import { deletePodGracefully } from './pod-deletion.js';
@@ -61,6 +62,8 @@ export interface KubeApiServerOptions {
   logs?: LogReader;
   /** Server-side watch timeout when the client gives no timeoutSeconds (kube-apiserver's min-request-timeout). @defaultValue 1800 */
   watchTimeoutSeconds?: number;
+  /** Events are deleted this long after their last write (--event-ttl); 0 keeps them forever. @defaultValue 3600 */
+  eventTTLSeconds?: number;
 }
 
 type Verb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete' | 'deletecollection';
@@ -104,6 +107,7 @@ export class KubeApiServer {
   private readonly openWatches = new Set<OpenWatch>();
   private readonly hung = new Set<ServerResponse>();
   private readonly stopControllers: () => void;
+  private readonly stopEventTtl: () => void;
   private nextClusterIP = 10;
   private address = '127.0.0.1:0';
 
@@ -112,6 +116,8 @@ export class KubeApiServer {
     this.clock = opts.clock;
     this.logs = opts.logs;
     this.watchTimeoutSeconds = opts.watchTimeoutSeconds ?? 1800;
+    const ttl = opts.eventTTLSeconds ?? 3600;
+    this.stopEventTtl = ttl > 0 ? startEventTtl(this.store, this.clock, ttl) : () => {};
     this.stopControllers = startControllers(this.store, this.clock, (pod) => {
       const r = findResource('', 'v1', 'pods') as ResourceInfo;
       this.prepareCreate(r, pod.metadata.namespace, pod);
@@ -147,6 +153,7 @@ export class KubeApiServer {
   /** Ends open watches and hung requests, then closes the listener. */
   async close(): Promise<void> {
     this.stopControllers();
+    this.stopEventTtl();
     for (const w of [...this.openWatches]) w.drop();
     for (const r of this.hung) r.destroy();
     this.hung.clear();
