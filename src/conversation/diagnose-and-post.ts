@@ -4,6 +4,7 @@ import { type Diagnosis, diagnose, gatherFacts } from '../diagnosis/index.js';
 import { type Block, renderDiagnosisMessage, renderErrorMessage, renderThreadReplies } from '../render/index.js';
 import { type ChatMessage, isChatError, type PostedMessage } from './chat-port.js';
 import type { ConversationDeps } from './deps.js';
+import { foldDuplicateLogs } from './fold-duplicate-logs.js';
 import { recordAudit } from './record-audit.js';
 import { redactFacts } from './redact-facts.js';
 import { toRenderableError } from './to-renderable-error.js';
@@ -82,7 +83,7 @@ export async function diagnoseAndPost(
     return { ok: false, reason: 'kube', message };
   }
 
-  const { facts, redactions } = redactFacts(gathered.facts);
+  const { facts, redactions } = redactFacts(foldDuplicateLogs(gathered.facts));
   const diagnosis = diagnose(facts);
   const node = diagnosis.pod.node;
 
