@@ -526,3 +526,21 @@ describe('event TTL', () => {
     expect(names).toEqual(['ttl-renewed']);
   });
 });
+
+describe('list resourceVersion semantics', () => {
+  it('a resourceVersion the server has not reached is a 504 Too large resource version', async () => {
+    const s = await statusOf(core.listNamespacedPod({ namespace: 'crud', resourceVersion: '999999999' }));
+    expect(s).toMatchObject({
+      code: 504,
+      reason: 'Timeout',
+      message: expect.stringMatching(/^Too large resource version: 999999999, current: \d+$/),
+    });
+  });
+
+  it('an unsupported resourceVersionMatch is a 400', async () => {
+    const s = await statusOf(
+      core.listNamespacedPod({ namespace: 'crud', resourceVersion: '0', resourceVersionMatch: 'Sometime' }),
+    );
+    expect(s.code).toBe(400);
+  });
+});

@@ -370,6 +370,31 @@ export class KubeApiServer {
     if (!Number.isInteger(limit) || limit < 0)
       throw badRequest(`limit: Invalid value: "${limitRaw}": must be a non-negative integer`);
     let rv = Number(this.store.currentResourceVersion());
+    const asked = ctx.q.get('resourceVersion');
+    const match = ctx.q.get('resourceVersionMatch');
+    if (match !== null && !['Exact', 'NotOlderThan'].includes(match))
+      throw badRequest(
+        `resourceVersionMatch: Unsupported value: "${match}": supported values: "Exact", "NotOlderThan"`,
+      );
+    if (asked && asked !== '0') {
+      const n = Number(asked);
+      if (!Number.isInteger(n) || n < 0)
+        throw badRequest(`resourceVersion: Invalid value: "${asked}": must be a non-negative integer`);
+      // The watch cache waits (3 s) for a version it has not reached, then gives up; the simulator gives up at once.
+      if (n > rv)
+        throw new ApiError(
+          504,
+          'Timeout',
+          `Too large resource version: ${n}, current: ${rv}`,
+          {
+            causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }],
+            retryAfterSeconds: 1,
+          },
+          1,
+        );
+      if (match === 'Exact' && !this.store.canResume(n))
+        throw new ApiError(410, 'Expired', `too old resource version: ${n} (${rv})`);
+    }
     let after: string | undefined;
     const cont = ctx.q.get('continue');
     if (cont) {
