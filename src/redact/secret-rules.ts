@@ -57,8 +57,9 @@ function tokenRule(name: string, pattern: RegExp): SecretRule {
   return { name, pattern, replace: () => REDACTED };
 }
 
-const KEY = String.raw`[\w.-]*(?:${SENSITIVE_WORDS})[\w.-]*|sig`;
-const VALUE = String.raw`"(?:[^"\\\n]|\\.)*"|\\"(?:(?!\\")[^\n])*\\"|'[^'\n]*'|(?![\[{(\\])[^\s"'\x60,;&<>\\]+`;
+// Bounded repetitions throughout: an unbounded scan per candidate makes a huge single-line log quadratic.
+const KEY = String.raw`[\w.-]{0,64}(?:${SENSITIVE_WORDS})[\w.-]{0,64}|sig`;
+const VALUE = String.raw`"(?:[^"\\\n]|\\.){0,1024}"|\\"(?:(?!\\")[^\n]){0,1024}\\"|'[^'\n]{0,1024}'|(?![\[{(\\])[^\s"'\x60,;&<>\\]{1,1024}`;
 const PEM_BEGIN = '-----BEGIN ((?:[A-Z0-9]+ )*)PRIVATE KEY( BLOCK)?-----';
 
 /**
@@ -69,7 +70,8 @@ export const SECRET_RULES: readonly SecretRule[] = [
   {
     // A whole PEM block, possibly JSON-escaped (`\n` inside a service-account key file).
     name: 'pem-private-key',
-    pattern: new RegExp(String.raw`(${PEM_BEGIN})([\s\S]*?)(-----END \2PRIVATE KEY\3-----)`, 'g'),
+    // The body stops at the next `-----`: a PEM body has none, and a lazy scan to a far END would be quadratic.
+    pattern: new RegExp(String.raw`(${PEM_BEGIN})((?:(?!-----)[\s\S]){0,65536})(-----END \2PRIVATE KEY\3-----)`, 'g'),
     replace: ([begin, , , body = '', end]) =>
       isInnocentValue(body.replace(/\\[nr]/g, '')) ? undefined : `${begin}${REDACTED}${end}`,
   },
@@ -83,7 +85,7 @@ export const SECRET_RULES: readonly SecretRule[] = [
   {
     // scheme://user:password@host: the user and host stay readable; a password may itself contain `@` or `:`.
     name: 'url-password',
-    pattern: /\b([a-z][a-z0-9+.-]*:\/\/)([^\s:/@"'<>]*):([^\s/"'<>]*)@(?=[^\s@/"'<>])/gi,
+    pattern: /\b([a-z][a-z0-9+.-]{0,31}:\/\/)([^\s:/@"'<>]*):([^\s/"'<>]*)@(?=[^\s@/"'<>])/gi,
     replace: ([scheme, user, password = '']) =>
       isInnocentValue(password) ? undefined : `${scheme}${user}:${REDACTED}@`,
   },
@@ -120,11 +122,11 @@ export const SECRET_RULES: readonly SecretRule[] = [
   tokenRule('sendgrid-key', /SG\.[0-9A-Za-z_-]{16,}\.[0-9A-Za-z_-]{16,}/g),
   tokenRule('openai-key', /\bsk-(?:proj-|svcacct-|admin-)?[0-9A-Za-z_-]{32,}/g),
   // JWT: header and payload are base64url JSON (`{"` encodes to eyJ); the signature may be empty (alg none).
-  tokenRule('jwt', /eyJ[0-9A-Za-z_-]{4,}\.[0-9A-Za-z_-]{2,}\.[0-9A-Za-z_-]*/g),
+  tokenRule('jwt', /(?<![0-9A-Za-z_-])eyJ[0-9A-Za-z_-]{4,8192}\.[0-9A-Za-z_-]{2,}\.[0-9A-Za-z_-]*/g),
   {
     // ADO.NET / ODBC / Azure connection strings: the value runs to the next `;` and may hold spaces.
     name: 'connection-string-password',
-    pattern: /(?<![\w.-])(password|pwd|accountkey|sharedaccesskey|sharedaccesssignature)(\s*=)([^;\n"']*);/gi,
+    pattern: /(?<![\w.-])(password|pwd|accountkey|sharedaccesskey|sharedaccesssignature)(\s*=)([^;\n"']{0,256});/gi,
     replace: ([key, eq, value = '']) => (isInnocentValue(value) ? undefined : `${key}${eq}${REDACTED};`),
   },
   {

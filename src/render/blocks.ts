@@ -13,8 +13,17 @@ export function plainText(text: string, max: number): PlainText {
   return { type: 'plain_text', text: truncateEnd(nonEmpty(sanitizeText(text)), max), emoji: true };
 }
 
+function hasOpenFence(text: string): boolean {
+  return (text.match(/```/g) ?? []).length % 2 === 1;
+}
+
+/** A mrkdwn text within `max`; a cut that leaves a code block open closes it, so the rest of the message is not code. */
 export function mrkdwn(text: string, max: number = SLACK_LIMITS.sectionText): Mrkdwn {
-  return { type: 'mrkdwn', text: truncateEnd(nonEmpty(text), max) };
+  const full = nonEmpty(text);
+  const cut = truncateEnd(full, max);
+  if (cut === full || !hasOpenFence(cut)) return { type: 'mrkdwn', text: cut };
+  const shorter = truncateEnd(full, max - 4);
+  return { type: 'mrkdwn', text: hasOpenFence(shorter) ? `${shorter}\n\`\`\`` : shorter };
 }
 
 export function header(text: string): HeaderBlock {

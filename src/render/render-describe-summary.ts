@@ -3,7 +3,7 @@ import type { Block } from './block-kit-types.js';
 import { section } from './blocks.js';
 import { describeExit, describeState } from './describe-container.js';
 import { formatAge } from './format-age.js';
-import { safeMrkdwn } from './safe-mrkdwn.js';
+import { inlineCode, safeMrkdwn } from './safe-mrkdwn.js';
 
 const MAX_CONDITIONS = 12;
 
@@ -40,7 +40,7 @@ const KIND_LABEL: Record<ContainerDiagnosis['kind'], string> = {
 /** One container the way `kubectl describe` lists it, cut down to what explains a crash. */
 export function describeContainer(c: ContainerDiagnosis): string {
   const lines = [
-    `${c.failing ? ':x:' : ':white_check_mark:'} *${safeMrkdwn(c.name, 100)}* (${KIND_LABEL[c.kind]}) · image \`${safeMrkdwn(c.image || '?', 300)}\``,
+    `${c.failing ? ':x:' : ':white_check_mark:'} *${safeMrkdwn(c.name, 100)}* (${KIND_LABEL[c.kind]}) · image ${inlineCode(c.image, 300)}`,
   ];
   const stateMessage = c.message ? ` — ${safeMrkdwn(c.message, 600)}` : '';
   lines.push(`• State: ${describeState(c)}${stateMessage}`);

@@ -1,5 +1,4 @@
 import type { ContainerDiagnosis, Diagnosis, Finding, RecommendedAction } from '../diagnosis/types.js';
-import { redact } from '../redact/index.js';
 import type { ActionsBlock, Block, ButtonElement, SlackMessage } from './block-kit-types.js';
 import { context, fieldsSection, header, section } from './blocks.js';
 import { renderCodeBlock } from './code-block.js';
@@ -7,7 +6,7 @@ import { describeExit, focusContainer, lastExitOf } from './describe-container.j
 import { formatAge } from './format-age.js';
 import { SLACK_LIMITS, truncateEnd } from './limits.js';
 import { renderButton } from './render-button.js';
-import { safeMrkdwn } from './safe-mrkdwn.js';
+import { safeMrkdwn, scrubbed } from './safe-mrkdwn.js';
 
 export interface DiagnosisMessageOptions {
   /** The opaque id the button values carry; the request itself is stored server-side. */
@@ -54,10 +53,10 @@ function keyFacts(d: Diagnosis, focus: ContainerDiagnosis | undefined): string[]
 
 function renderFinding(f: Finding): string {
   const parts = [`${SEVERITY_ICON[f.severity]} *${safeMrkdwn(f.summary, 500)}*`];
-  const evidence = f.evidence.slice(0, 8).map((line) => truncateEnd(line, 300));
+  const evidence = f.evidence.slice(0, 8).map((line) => scrubbed(line, 300));
   if (evidence.length > 0) {
     const more = f.evidence.length > evidence.length ? `\n… ${f.evidence.length - evidence.length} more` : '';
-    parts.push(renderCodeBlock(redact(evidence.join('\n')).text + more, 1400).text);
+    parts.push(renderCodeBlock(evidence.join('\n') + more, 1400).text);
   }
   if (f.recommendation) parts.push(`*Next step:* ${safeMrkdwn(f.recommendation, 700)}`);
   return parts.join('\n');
@@ -157,7 +156,7 @@ function actions(d: Diagnosis, opts: DiagnosisMessageOptions): ActionsBlock | un
 export function renderDiagnosisMessage(d: Diagnosis, opts: DiagnosisMessageOptions): SlackMessage {
   const focus = focusContainer(d);
   const verdict = d.verdict || `${d.pod.namespace}/${d.pod.name} — ${d.pod.status || d.pod.phase}`;
-  const blocks: Block[] = [header(redact(verdict).text), fieldsSection(keyFacts(d, focus?.container))];
+  const blocks: Block[] = [header(scrubbed(verdict, 1000)), fieldsSection(keyFacts(d, focus?.container))];
   const top = d.findings[0];
   if (top) blocks.push(section(renderFinding(top)));
   const others = otherFindings(d.findings);
@@ -165,6 +164,6 @@ export function renderDiagnosisMessage(d: Diagnosis, opts: DiagnosisMessageOptio
   blocks.push(context(footnotes(d, opts.redactions)));
   const buttons = actions(d, opts);
   if (buttons) blocks.push(buttons);
-  const summary = top ? `: ${truncateEnd(top.summary, 500)}` : '';
+  const summary = top ? `: ${scrubbed(top.summary, 500)}` : '';
   return { text: safeMrkdwn(`${verdict}${summary}`, 1000), blocks };
 }

@@ -2,7 +2,7 @@ import type { Block, SlackMessage } from './block-kit-types.js';
 import { section } from './blocks.js';
 import { renderCodeBlock } from './code-block.js';
 import { parseForbidden } from './parse-forbidden.js';
-import { safeMrkdwn } from './safe-mrkdwn.js';
+import { inlineCode, safeMrkdwn } from './safe-mrkdwn.js';
 
 /** Where the bot's least-privilege RBAC lives, so a person knows what to edit. */
 export const RBAC_PATH = 'deploy/base/rbac.yaml';
@@ -48,7 +48,7 @@ export type RenderableError =
 const MAX_SUGGESTIONS = 5;
 
 function code(text: string, max = 200): string {
-  return `\`${safeMrkdwn(text, max).replace(/`/g, 'ˋ')}\``;
+  return inlineCode(text, max);
 }
 
 function list(items: string[]): string {
@@ -132,7 +132,7 @@ function sentences(e: RenderableError): string[] {
     }
     case 'Usage': {
       const problem = e.problem ? `:information_source: ${safeMrkdwn(e.problem, 500)}` : ':information_source: Usage:';
-      return [problem, renderCodeBlock(e.usage, 2500, 'start').text];
+      return [problem, renderCodeBlock(e.usage, 2400, 'start').text];
     }
   }
 }

@@ -1,11 +1,11 @@
 import type { EventSummary } from '../diagnosis/types.js';
-import { redact } from '../redact/index.js';
 import type { Block } from './block-kit-types.js';
 import { section } from './blocks.js';
 import { renderCodeBlock } from './code-block.js';
 import { escapeCode } from './escape-mrkdwn.js';
 import { formatAge } from './format-age.js';
 import { SLACK_LIMITS, truncateEnd } from './limits.js';
+import { scrubbed } from './safe-mrkdwn.js';
 import { sanitizeText } from './sanitize-text.js';
 
 const MAX_EVENTS = 100;
@@ -24,7 +24,7 @@ function tableLines(events: EventSummary[]): string[] {
     reason: truncateEnd(sanitizeText(e.reason || '?'), 32),
     count: String(e.count),
     age: formatAge(e.ageSeconds),
-    message: truncateEnd(redact(sanitizeText(e.message).replace(/\s*\n\s*/g, ' ')).text, MAX_MESSAGE),
+    message: sanitizeText(scrubbed(e.message, MAX_MESSAGE)).replace(/\s*\n\s*/g, ' '),
   }));
   const w = {
     type: Math.max(4, ...rows.map((r) => r.type.length)),

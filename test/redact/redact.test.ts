@@ -134,6 +134,16 @@ describe('redact: properties', () => {
     );
   });
 
+  // Each of these once made a pattern scan to the end of the text for every occurrence (quadratic time).
+  it.each(['-----BEGIN PRIVATE KEY-----', 'eyJ', 'eyJabcd.', 'xoxb-', 'password', 'password="', 'Password=', 'a://b:'])(
+    'stays fast on 200 KB of %j repeated on one line',
+    (unit) => {
+      const started = performance.now();
+      redact(unit.repeat(Math.ceil(200_000 / unit.length)));
+      expect(performance.now() - started).toBeLessThan(1000);
+    },
+  );
+
   it('stays fast on a megabyte of log', () => {
     const line = 'level=info msg="GET /api/v1/items" user=bob status=200 took=12ms trace=3f2504e0-4f89-11d3\n';
     const log = line.repeat(Math.ceil(1_000_000 / line.length));

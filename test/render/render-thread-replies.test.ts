@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Diagnosis } from '../../src/diagnosis/types.js';
-import { renderThreadReplies, type ThreadReply } from '../../src/render/index.js';
+import { renderThreadReplies, type SlackMessage, type ThreadReply } from '../../src/render/index.js';
 import { crashLoop, longLog, multiFailing, partialEvidence, unschedulable, withLogs } from './fixtures.js';
 import { expectSlackAccepts, messagesOf, visibleText } from './slack-assertions.js';
 
@@ -8,6 +8,12 @@ const opts = { inlineLogLines: 20 };
 
 function allText(replies: ThreadReply[]): string {
   return messagesOf(replies).map(visibleText).join('\n---\n');
+}
+
+/** The message of a reply that must be a message (not a file). */
+function messageOf(reply: ThreadReply | undefined): SlackMessage {
+  if (reply?.kind !== 'message') throw new Error(`expected a message reply, got ${reply?.kind}`);
+  return reply.message;
 }
 
 function logReplies(replies: ThreadReply[]): ThreadReply[] {
@@ -18,7 +24,7 @@ describe('renderThreadReplies', () => {
   it('starts with a describe summary: phase, conditions, and per container state, last exit, restarts, image', () => {
     const [first] = renderThreadReplies(crashLoop, opts);
     expect(first?.kind).toBe('message');
-    const text = visibleText((first as { message: never }).message);
+    const text = visibleText(messageOf(first));
     expect(text).toContain('*Describe* demo/web-1');
     expect(text).toContain('*Phase* Running · *Status* CrashLoopBackOff · *Restart policy* Always · *Node* node-1');
     expect(text).toContain('• Ready: False (ContainersNotReady — containers with unready status: [app])');
@@ -40,7 +46,7 @@ describe('renderThreadReplies', () => {
   it('shows short current and previous logs inline, labelled with the instance and its exit code', () => {
     const logs = logReplies(renderThreadReplies(crashLoop, opts));
     expect(logs.map((r) => r.kind)).toEqual(['message', 'message']);
-    const [current, previous] = logs.map((r) => visibleText((r as { message: never }).message));
+    const [current, previous] = logs.map((r) => visibleText(messageOf(r)));
     expect(current).toBe(
       ':scroll: *app — current instance (last run, exit 1)*\n```\nlistening on :8080\nError: connect ECONNREFUSED 10.0.0.12:5432\n```',
     );
@@ -74,7 +80,7 @@ describe('renderThreadReplies', () => {
 
   it('a log full of triple backticks cannot break out of its code block', () => {
     const replies = renderThreadReplies(withLogs(crashLoop, '```\n*bold* <!channel>\n```\n````'), opts);
-    const text = visibleText((logReplies(replies)[0] as { message: never }).message);
+    const text = visibleText(messageOf(logReplies(replies)[0]));
     expect(text.match(/```/g)).toHaveLength(2);
     expect(text).toContain('&lt;!channel&gt;');
   });
@@ -84,7 +90,7 @@ describe('renderThreadReplies', () => {
       withLogs(crashLoop, '\x1b[31mERROR\x1b[0m boom\x00\x07\r\nprogress 10%\rprogress 100%'),
       opts,
     );
-    const text = visibleText((logReplies(replies)[0] as { message: never }).message);
+    const text = visibleText(messageOf(logReplies(replies)[0]));
     expect(text).toContain('```\nERROR boom\nprogress 10%\nprogress 100%\n```');
   });
 
