@@ -14,9 +14,12 @@ import type { ChatMessage } from './chat-port.js';
  * buttons stay; the evidence is in the thread anyway).
  */
 export function composeParentMessage(diagnosis: ChatMessage, actions: JobProgressState[]): ChatMessage {
-  const panels: Block[] = actions.flatMap((a) => [
+  // Each panel renders the same block_ids; Slack refuses duplicates within a message, so number them per panel.
+  const panels: Block[] = actions.flatMap((a, i) => [
     { type: 'divider' } as Block,
-    ...(renderJobProgress(a).blocks as Block[]),
+    ...(renderJobProgress(a).blocks as Block[]).map((b) =>
+      'block_id' in b && b.block_id ? { ...b, block_id: `${b.block_id}.${i}` } : b,
+    ),
   ]);
   const base = (diagnosis.blocks ?? []) as Block[];
   const size = (blocks: Block[]) => blocks.reduce((n, b) => n + blockTextLength(b), 0);
