@@ -105,3 +105,30 @@ describe('pods/log', () => {
     });
   });
 });
+
+describe('pods/log follow=true', () => {
+  it('answers the log so far and ends the stream once the container is not running', async () => {
+    const res = await fetch(`${sim.url}/api/v1/namespaces/demo/pods/crash-exit1/log?follow=true`, {
+      headers: { Authorization: `Bearer ${sim.token}` },
+    });
+    expect(res.status).toBe(200);
+    const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+    let text = '';
+    const pump = (async () => {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) return;
+        text += new TextDecoder().decode(value);
+      }
+    })();
+    // Whatever state the crash loop is in, within a back-off period and a run the stream has ended.
+    const clock = sim.clock as ManualClock;
+    for (let i = 0; i < 40; i++) {
+      clock.advance(10_000);
+      await new Promise((r) => setTimeout(r, 30));
+    }
+    const ended = await Promise.race([pump.then(() => true), new Promise((r) => setTimeout(() => r(false), 3000))]);
+    expect(ended).toBe(true);
+    expect(text).toContain('checkout-api v2.14.1 starting');
+  });
+});

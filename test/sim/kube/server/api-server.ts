@@ -537,8 +537,62 @@ export class KubeApiServer {
         `Internal error occurred: no kubelet is serving node "${pod.spec.nodeName}"`,
       );
     const out = this.logs.readLog(ns, podName, params);
-    if (out.status === 200) return writeText(ctx.res, 200, out.body);
-    throw new ApiError(out.status, out.status === 404 ? 'NotFound' : 'BadRequest', out.message);
+    if (out.status !== 200) throw new ApiError(out.status, out.status === 404 ? 'NotFound' : 'BadRequest', out.message);
+    if (truthy(q.get('follow')) && !params.previous) return this.followLog(ctx.res, ns, podName, params, out.body);
+    return writeText(ctx.res, 200, out.body);
+  }
+
+  /**
+   * `follow=true`: the answer so far, then what the running instance writes next, until it stops (or restarts, or
+   * the pod goes), as the kubelet streams a container's log file.
+   */
+  private followLog(res: ServerResponse, ns: string, pod: string, params: LogParams, first: string): undefined {
+    const logs = this.logs as LogReader;
+    const full = (): string | undefined => {
+      const r = logs.readLog(ns, pod, { container: params.container, timestamps: params.timestamps });
+      return r.status === 200 ? r.body : undefined;
+    };
+    let seen = full() ?? '';
+    let budget = params.limitBytes ?? Number.POSITIVE_INFINITY;
+    res.writeHead(200, {
+      'Content-Type': 'text/plain',
+      'Cache-Control': 'no-cache, private',
+      'Transfer-Encoding': 'chunked',
+    });
+    const write = (text: string): void => {
+      const chunk = text.length > budget ? text.slice(0, budget) : text;
+      budget -= chunk.length;
+      if (chunk) res.write(chunk);
+    };
+    write(first);
+    const running = (): boolean => {
+      const p = this.store.peek('pods', ns, pod);
+      if (!p) return false;
+      const statuses = [
+        ...(p.status?.containerStatuses ?? []),
+        ...(p.status?.initContainerStatuses ?? []),
+        ...(p.status?.ephemeralContainerStatuses ?? []),
+      ];
+      return !!statuses.find((c: Any) => c.name === params.container)?.state?.running;
+    };
+    const timer = setInterval(() => {
+      const now = full();
+      const sameInstance = now?.startsWith(seen) === true;
+      if (sameInstance) {
+        write((now as string).slice(seen.length));
+        seen = now as string;
+      }
+      if (!sameInstance || !running() || budget <= 0) stop();
+    }, 250);
+    const stop = (): void => {
+      clearInterval(timer);
+      this.hung.delete(res);
+      if (!res.writableEnded) res.end();
+    };
+    // Closed with the server like a hung request.
+    this.hung.add(res);
+    res.on('close', stop);
+    return undefined;
   }
 
   // ---- writes ----
