@@ -544,3 +544,28 @@ describe('list resourceVersion semantics', () => {
     expect(s.code).toBe(400);
   });
 });
+
+describe('paging consistency', () => {
+  it('later pages show the snapshot of the first: objects created, changed or deleted meanwhile do not leak in', async () => {
+    await core.createNamespace({ body: { metadata: { name: 'snap' } } });
+    await new Promise((r) => setImmediate(r));
+    for (const n of ['a', 'b', 'c', 'd'])
+      await core.createNamespacedConfigMap({ namespace: 'snap', body: { metadata: { name: n }, data: { v: '1' } } });
+    const first = await core.listNamespacedConfigMap({ namespace: 'snap', limit: 2, labelSelector: '' });
+    const names = first.items.map((c) => c.metadata?.name);
+    await core.deleteNamespacedConfigMap({ namespace: 'snap', name: 'c' });
+    await core.createNamespacedConfigMap({ namespace: 'snap', body: { metadata: { name: 'e' } } });
+    await core.patchNamespacedConfigMap(
+      { namespace: 'snap', name: 'd', body: { data: { v: '2' } } },
+      k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch),
+    );
+    const rest = await core.listNamespacedConfigMap({
+      namespace: 'snap',
+      limit: 10,
+      _continue: first.metadata?._continue,
+    });
+    expect([...names, ...rest.items.map((c) => c.metadata?.name)]).toEqual(['a', 'b', 'c', 'd', 'kube-root-ca.crt']);
+    expect(rest.items.find((c) => c.metadata?.name === 'd')?.data).toEqual({ v: '1' });
+    expect(rest.metadata?.resourceVersion).toBe(first.metadata?.resourceVersion);
+  });
+});

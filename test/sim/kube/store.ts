@@ -27,7 +27,7 @@ export interface HistoryEntry {
   resource: ResourceName;
   namespace: string | undefined;
   object: KubeObject;
-  /** For MODIFIED: the object before the change (for selector transitions on watches). */
+  /** For MODIFIED and DELETED: the object before the change (selector transitions, consistent paging). */
   prev?: KubeObject;
   json(): string;
 }
@@ -150,6 +150,48 @@ export class MemoryStore implements KubeStore {
     }
   }
 
+  /**
+   * Like {@link ordered}, but as the objects were at resourceVersion `atRv` (a paged list continues from the
+   * snapshot its first page saw, as etcd serves it): later changes are undone from history. The caller checks
+   * {@link canResume} first.
+   */
+  *orderedAt(
+    resource: ResourceName,
+    namespace: string | undefined,
+    afterKey: string | undefined,
+    atRv: number,
+  ): Generator<[string, KubeObject]> {
+    const changes = atRv >= this.rv ? undefined : this.since(atRv);
+    if (!changes?.ok) {
+      yield* this.ordered(resource, namespace, afterKey);
+      return;
+    }
+    // The state at atRv of every key changed since: its state before its first later change (null: not there).
+    const undo = new Map<string, KubeObject | null>();
+    for (const e of changes.entries) {
+      if (e.resource !== resource || (namespace !== undefined && e.namespace !== namespace)) continue;
+      const key = `${e.namespace ?? ''}/${e.object.metadata.name}`;
+      if (!undo.has(key)) undo.set(key, e.type === 'ADDED' ? null : (e.prev ?? null));
+    }
+    const gone = [...undo.entries()]
+      .filter(([k, v]) => {
+        if (v === null || (afterKey !== undefined && k <= afterKey)) return false;
+        const slash = k.indexOf('/');
+        return !this.peek(resource, k.slice(0, slash) || undefined, k.slice(slash + 1));
+      })
+      .map(([k]) => k)
+      .sort();
+    let i = 0;
+    for (const [key, o] of this.ordered(resource, namespace, afterKey)) {
+      for (; i < gone.length && (gone[i] as string) < key; i++)
+        yield [gone[i] as string, undo.get(gone[i] as string) as KubeObject];
+      const then = undo.get(key);
+      if (then === undefined) yield [key, o];
+      else if (then !== null) yield [key, then];
+    }
+    for (; i < gone.length; i++) yield [gone[i] as string, undo.get(gone[i] as string) as KubeObject];
+  }
+
   create(resource: ResourceName, object: KubeObject): KubeObject {
     const o = withTypeMeta(resource, deepCopy(object));
     o.metadata ??= {};
@@ -201,7 +243,7 @@ export class MemoryStore implements KubeStore {
     const rv = ++this.rv;
     // etcd reports a deleted object at the revision of its deletion.
     const gone = { ...prev, metadata: { ...prev.metadata, resourceVersion: String(rv) } };
-    this.emit(rv, 'DELETED', resource, gone);
+    this.emit(rv, 'DELETED', resource, gone, prev);
   }
 
   subscribe(listener: (change: StoreChange) => void): () => void {

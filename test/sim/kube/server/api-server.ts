@@ -411,7 +411,7 @@ export class KubeApiServer {
     const items: KubeObject[] = [];
     let nextKey: string | undefined;
     let lastKey: string | undefined;
-    for (const [key, o] of this.store.ordered(r.name, namespace, after)) {
+    for (const [key, o] of this.store.orderedAt(r.name, namespace, after, rv)) {
       if (!matchLabels(labels, o.metadata.labels) || !matchFields(fields, o)) continue;
       if (limit > 0 && items.length === limit) {
         nextKey = lastKey;
