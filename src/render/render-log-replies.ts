@@ -17,6 +17,12 @@ export interface LogReplyOptions {
 }
 
 const LABEL_ROOM = 260;
+
+/**
+ * The kubelet answers 400 when a container never started (`is waiting to start: image can't be pulled`) or has no
+ * previous instance: a fact about the container, not missing evidence (as src/diagnosis/collect-missing.ts decides).
+ */
+const EXPECTED_LOG_REFUSAL = /is waiting to start|previous terminated container .* not found/i;
 const MAX_INLINE = SLACK_LIMITS.sectionText - LABEL_ROOM;
 
 function exitNote(c: ContainerDiagnosis | undefined, instance: 'current' | 'previous'): string {
@@ -59,6 +65,12 @@ function renderOne(
 ): ThreadReply {
   const c = d.containers.find((x) => x.name === logs.container);
   const label = safeMrkdwn(logLabel(logs.container, instance, c), 150);
+  if (!fetched.ok && fetched.kind === 'Invalid' && EXPECTED_LOG_REFUSAL.test(fetched.message)) {
+    return {
+      kind: 'message',
+      message: message(label, `:scroll: *${label}*: no log — ${safeMrkdwn(fetched.message, 600)}`),
+    };
+  }
   if (!fetched.ok) {
     const why = `${fetched.kind}: ${fetched.message}`;
     return {

@@ -19,6 +19,7 @@ import {
   type SlackMessage,
   type TextObject,
 } from '../../src/render/index.js';
+import { SECRET_SAMPLES } from '../redact/secret-corpus.js';
 import { validateMessage } from '../sim/slack/block-kit.js';
 import { crashLoop } from './fixtures.js';
 import { messagesOf } from './slack-assertions.js';
@@ -251,6 +252,42 @@ describe('rendering arbitrary pods, events and logs', () => {
         for (const m of messagesOf(renderThreadReplies(d, { inlineLogLines }))) expectWellFormed(m);
       }),
       { numRuns: 150 },
+    );
+  });
+
+  it('a secret of the corpus, anywhere in logs, events or evidence, shows in no message and no file', () => {
+    const sample = fc.constantFrom(...SECRET_SAMPLES);
+    fc.assert(
+      fc.property(sample, text, text, fc.integer({ min: 0, max: 40 }), (s, before, after, inlineLogLines) => {
+        const noisy = `${before}\n${s.line}\n${after}`;
+        const d: Diagnosis = {
+          ...crashLoop,
+          findings: [{ ...crashLoop.findings[0]!, summary: noisy, evidence: [noisy], recommendation: noisy }],
+          events: [{ type: 'Warning', reason: 'BackOff', message: noisy, count: 2 }],
+          logs: [
+            {
+              container: 'app',
+              current: { ok: true, value: noisy.repeat(inlineLogLines) },
+              previous: { ok: true, value: noisy },
+            },
+          ],
+        };
+        const replies = renderThreadReplies(d, { inlineLogLines });
+        const everything = [
+          JSON.stringify(renderDiagnosisMessage(d, { requestId: 'r', redactions: 0 })),
+          JSON.stringify(replies),
+          ...replies.map((r) => (r.kind === 'file' ? r.content : '')),
+        ].join('\n');
+        // Undo mrkdwn escaping so a secret with `&` or `<` in it cannot hide behind its entity form.
+        const readable = everything
+          .replace(/&lt;/g, '<')
+          .replace(/&gt;/g, '>')
+          .replace(/&amp;/g, '&')
+          .replace(/\u200b/g, '');
+        expect(readable).not.toContain(JSON.stringify(s.secret).slice(1, -1));
+        expect(readable).not.toContain(s.secret);
+      }),
+      { numRuns: 100 },
     );
   });
 

@@ -117,6 +117,26 @@ describe('renderThreadReplies', () => {
     );
   });
 
+  it('a container that never started has no log, said as a fact rather than a warning', () => {
+    const d: Diagnosis = {
+      ...crashLoop,
+      logs: [
+        {
+          container: 'app',
+          current: {
+            ok: false,
+            kind: 'Invalid',
+            message: 'container "app" in pod "web-1" is waiting to start: image can\'t be pulled',
+          },
+        },
+      ],
+    };
+    const text = allText(renderThreadReplies(d, opts));
+    expect(text).toContain(
+      ':scroll: *app — current instance (last run, exit 1)*: no log — container "app" in pod "web-1" is waiting to start: image can\'t be pulled',
+    );
+  });
+
   it('a pod with no events and no logs says so', () => {
     const text = allText(renderThreadReplies(unschedulable, opts));
     expect(text).toContain(':calendar: *Events*: none recorded for this pod');
