@@ -144,3 +144,96 @@ describe('ReplicaSet controller', () => {
     );
   });
 });
+
+describe('Job controller', () => {
+  let jsim: KubeSim;
+  let jcore: k8s.CoreV1Api;
+  let batch: k8s.BatchV1Api;
+  let clock: ManualClock;
+
+  beforeAll(async () => {
+    clock = new ManualClock();
+    jsim = await startKubeSim({ clock, scenario: 'empty' });
+    const file = join(mkdtempSync(join(tmpdir(), 'kube-sim-')), 'kubeconfig');
+    await jsim.writeKubeconfig(file);
+    const kc = new k8s.KubeConfig();
+    kc.loadFromFile(file);
+    jcore = kc.makeApiClient(k8s.CoreV1Api);
+    batch = kc.makeApiClient(k8s.BatchV1Api);
+  });
+
+  afterAll(async () => {
+    await jsim?.close();
+  });
+
+  const job = (name: string, command: string[], spec: Partial<k8s.V1JobSpec> = {}): k8s.V1Job => ({
+    metadata: { name },
+    spec: {
+      template: { spec: { restartPolicy: 'Never', containers: [{ name: 'main', image: 'busybox:1.36', command }] } },
+      ...spec,
+    },
+  });
+
+  /** Lets cluster time pass in steps, so that the kubelet and the controller take turns. */
+  async function run(seconds: number): Promise<void> {
+    for (let i = 0; i < seconds; i++) {
+      clock.advance(1000);
+      await new Promise((r) => setImmediate(r));
+    }
+  }
+
+  const conditionsOf = async (name: string) =>
+    (await batch.readNamespacedJob({ namespace: 'default', name })).status?.conditions?.map(
+      (c) => `${c.type}:${c.reason}`,
+    ) ?? [];
+
+  it('runs pods one after another until the completions succeed, then is Complete', async () => {
+    const created = await batch.createNamespacedJob({
+      namespace: 'default',
+      body: job('two-steps', ['sleep', '2'], { completions: 2 }),
+    });
+    expect(created.spec?.selector?.matchLabels?.['batch.kubernetes.io/controller-uid']).toBe(created.metadata?.uid);
+    await run(20);
+    const j = await batch.readNamespacedJob({ namespace: 'default', name: 'two-steps' });
+    expect(j.status).toMatchObject({ succeeded: 2, ready: 0 });
+    expect(j.status?.completionTime).toBeDefined();
+    expect(await conditionsOf('two-steps')).toEqual([
+      'SuccessCriteriaMet:CompletionsReached',
+      'Complete:CompletionsReached',
+    ]);
+    const pods = await jcore.listNamespacedPod({ namespace: 'default', labelSelector: 'job-name=two-steps' });
+    expect(pods.items.map((p) => p.status?.phase)).toEqual(['Succeeded', 'Succeeded']);
+  });
+
+  it('retries a failing pod with back-off, then fails with BackoffLimitExceeded', async () => {
+    await batch.createNamespacedJob({
+      namespace: 'default',
+      body: job('always-fails', ['false'], { backoffLimit: 1 }),
+    });
+    await run(60);
+    const j = await batch.readNamespacedJob({ namespace: 'default', name: 'always-fails' });
+    expect(j.status?.failed).toBe(2);
+    expect(await conditionsOf('always-fails')).toEqual([
+      'FailureTarget:BackoffLimitExceeded',
+      'Failed:BackoffLimitExceeded',
+    ]);
+    const events = await jcore.listNamespacedEvent({
+      namespace: 'default',
+      fieldSelector: 'involvedObject.name=always-fails,reason=BackoffLimitExceeded',
+    });
+    expect(events.items[0]?.message).toBe('Job has reached the specified backoff limit');
+  });
+
+  it('stops a job that outlives activeDeadlineSeconds', async () => {
+    await batch.createNamespacedJob({
+      namespace: 'default',
+      body: job('too-slow', ['sleep', '600'], { activeDeadlineSeconds: 5 }),
+    });
+    await run(8);
+    expect(await conditionsOf('too-slow')).toEqual(['FailureTarget:DeadlineExceeded', 'Failed:DeadlineExceeded']);
+    const j = await batch.readNamespacedJob({ namespace: 'default', name: 'too-slow' });
+    expect(j.status?.active).toBeUndefined();
+    const left = (await jcore.listNamespacedPod({ namespace: 'default', labelSelector: 'job-name=too-slow' })).items;
+    expect(left.filter((p) => !p.metadata?.deletionTimestamp)).toEqual([]);
+  });
+});

@@ -2,6 +2,7 @@ import type { Clock } from '../clock.js';
 import { type HistoryEntry, isoSeconds, type MemoryStore, StoreError } from '../store.js';
 import type { KubeObject } from '../store-contract.js';
 import { applyCreateDefaults } from './defaults.js';
+import { JobController } from './job-controller.js';
 import { deletePodGracefully } from './pod-deletion.js';
 import { type CreatePod, ReplicaSetController } from './replicaset-controller.js';
 import { RESOURCES } from './resources.js';
@@ -21,10 +22,11 @@ const ROOT_CA = '-----BEGIN CERTIFICATE-----\nMIIBsimulatedkubernetesrootcaZGVid
  * The control-plane loops the API server's behaviour depends on: every namespace gets a `default`
  * ServiceAccount and the `kube-root-ca.crt` ConfigMap; a terminating namespace is emptied and then removed; the
  * garbage collector removes dependents of a deleted owner (background propagation); ReplicaSets keep their
- * replica count (replicaset-controller.ts).
+ * replica count (replicaset-controller.ts) and Jobs run their pods (job-controller.ts).
  */
 export function startControllers(store: MemoryStore, clock: Clock, createPod: CreatePod): () => void {
   const replicaSets = new ReplicaSetController(store, clock, createPod);
+  const jobs = new JobController(store, clock, createPod);
   const now = (): string => isoSeconds(clock.now());
   const ensureNamespaceContents = (ns: string): void => {
     if (!store.peek('serviceaccounts', ns, 'default')) {
@@ -102,6 +104,7 @@ export function startControllers(store: MemoryStore, clock: Clock, createPod: Cr
   };
   const react = (e: HistoryEntry): void => {
     if (ReplicaSetController.relevant(e)) replicaSets.handle(e);
+    if (JobController.relevant(e)) jobs.handle(e);
     if (e.resource === 'namespaces') {
       if (e.type === 'ADDED') ensureNamespaceContents(e.object.metadata.name);
       if (e.type === 'MODIFIED' && e.object.metadata.deletionTimestamp && !e.prev?.metadata.deletionTimestamp)
@@ -113,7 +116,13 @@ export function startControllers(store: MemoryStore, clock: Clock, createPod: Cr
   };
   // Deferred to a microtask so that watchers see each change in resourceVersion order.
   const unsubscribe = store.subscribeRaw((e) => {
-    if (e.resource !== 'namespaces' && e.type !== 'DELETED' && !ReplicaSetController.relevant(e)) return;
+    if (
+      e.resource !== 'namespaces' &&
+      e.type !== 'DELETED' &&
+      !ReplicaSetController.relevant(e) &&
+      !JobController.relevant(e)
+    )
+      return;
     pending.push(e);
     if (!scheduled) {
       scheduled = true;
@@ -153,5 +162,8 @@ export function startControllers(store: MemoryStore, clock: Clock, createPod: Cr
       status: { loadBalancer: {} },
     });
   }
-  return unsubscribe;
+  return () => {
+    unsubscribe();
+    jobs.stop();
+  };
 }

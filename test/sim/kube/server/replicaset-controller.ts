@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import { type HistoryEntry, isoSeconds, type MemoryStore } from '../store.js';
 import type { KubeObject } from '../store-contract.js';
 import { deletePodGracefully } from './pod-deletion.js';
+import { recordEvent } from './record-event.js';
 import { deploymentStatus, replicaSetStatus, sameStatus } from './workload-status.js';
 
 type Any = any;
@@ -194,30 +194,7 @@ export class ReplicaSetController {
     return this.store.update('pods', next);
   }
 
-  private event(rs: KubeObject, type: string, reason: string, message: string): void {
-    const now = isoSeconds(this.clock.now());
-    this.store.create('events', {
-      apiVersion: 'v1',
-      kind: 'Event',
-      metadata: { name: `${rs.metadata.name}.${randomBytes(8).toString('hex')}`, namespace: rs.metadata.namespace },
-      involvedObject: {
-        kind: 'ReplicaSet',
-        namespace: rs.metadata.namespace,
-        name: rs.metadata.name,
-        uid: rs.metadata.uid,
-        apiVersion: 'apps/v1',
-        resourceVersion: rs.metadata.resourceVersion,
-      },
-      reason,
-      message,
-      source: { component: 'replicaset-controller' },
-      firstTimestamp: now,
-      lastTimestamp: now,
-      count: 1,
-      type,
-      eventTime: null,
-      reportingComponent: 'replicaset-controller',
-      reportingInstance: '',
-    });
+  private event(rs: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string): void {
+    recordEvent(this.store, this.clock, rs, type, reason, message, 'replicaset-controller');
   }
 }
