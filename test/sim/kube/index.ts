@@ -20,7 +20,7 @@ import { MemoryStore } from './store.js';
 
 export type { Clock } from './clock.js';
 export { ManualClock, RealClock } from './clock.js';
-export type { ErrorFault, FaultMatch } from './server/index.js';
+export type { DenyRule, ErrorFault, FaultMatch, Faults, LogParams, LogReader } from './server/index.js';
 export { MemoryStore } from './store.js';
 
 /** Options of {@link startKubeSim}. */
