@@ -153,6 +153,7 @@ export async function diagnoseAndPost(
           { channel: posted.channel, ts: posted.ts, message: body },
           config.approvals.requestTtlSeconds,
         )
+        .then(() => (target.prefixBlocks?.length ? deps.board.setPrefix(diagnosisId!, target.prefixBlocks) : undefined))
         .catch((err) => log.error({ err }, 'could not store the diagnosis message'));
     }
     await postThread(deps, diagnosis, posted, log);

@@ -9,6 +9,8 @@ export interface BoardEntry {
   message: ChatMessage;
   /** Progress of each action, by slot (`c0`, `n`). */
   actions: Record<string, ActionState>;
+  /** Blocks shown above the diagnosis: an alert's headline, updated as the workload keeps failing or recovers. */
+  prefix: NonNullable<ChatMessage['blocks']>;
 }
 
 /**
@@ -37,7 +39,8 @@ export class DiagnosisBoard {
     for (const [field, value] of Object.entries(hash)) {
       if (field.startsWith('a:')) actions[field.slice(2)] = JSON.parse(value) as ActionState;
     }
-    return { channel: hash.channel, ts: hash.ts, message: JSON.parse(hash.message) as ChatMessage, actions };
+    const prefix = hash.prefix ? (JSON.parse(hash.prefix) as NonNullable<ChatMessage['blocks']>) : [];
+    return { channel: hash.channel, ts: hash.ts, message: JSON.parse(hash.message) as ChatMessage, actions, prefix };
   }
 
   /** Records an action's state; keeps the entry alive at least `keepForSeconds` (a pod outlives the buttons' TTL). */
@@ -45,6 +48,11 @@ export class DiagnosisBoard {
     const multi = this.options.redis.multi().hset(this.key(id), `a:${slot}`, JSON.stringify(state));
     if (keepForSeconds > 0) multi.expire(this.key(id), Math.ceil(keepForSeconds), 'GT');
     await multi.exec();
+  }
+
+  /** Replaces the blocks above the diagnosis (an alert's headline). */
+  async setPrefix(id: string, blocks: NonNullable<ChatMessage['blocks']>): Promise<void> {
+    await this.options.redis.hset(this.key(id), 'prefix', JSON.stringify(blocks));
   }
 
   async getAction(id: string, slot: string): Promise<ActionState | undefined> {

@@ -13,7 +13,8 @@ export async function publishProgress(deps: ConversationDeps, diagnosisId: strin
     const actions = Object.keys(entry.actions)
       .sort()
       .map((slot) => entry.actions[slot]!);
-    await deps.chat.update(entry.channel, entry.ts, composeParentMessage(entry.message, actions));
+    const message = { text: entry.message.text, blocks: [...entry.prefix, ...(entry.message.blocks ?? [])] };
+    await deps.chat.update(entry.channel, entry.ts, composeParentMessage(message, actions));
   } catch (err) {
     deps.log.warn({ err, diagnosisId }, 'could not update the parent message');
   }
