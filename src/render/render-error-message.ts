@@ -32,7 +32,13 @@ export type RenderableError =
       serviceAccount?: string;
       message?: string;
     }
-  | { kind: 'Timeout'; what?: string; timeoutSeconds?: number; message?: string }
+  | {
+      kind: 'Timeout';
+      /** What was being read: a thing (`events`) or an activity (`reading pod demo/web-1`). */
+      what?: string;
+      timeoutSeconds?: number;
+      message?: string;
+    }
   | { kind: 'Invalid'; message?: string }
   | { kind: 'Conflict'; message?: string }
   | { kind: 'Unavailable'; message?: string }
@@ -101,7 +107,8 @@ function sentences(e: RenderableError): string[] {
     case 'Forbidden':
       return forbidden(e);
     case 'Timeout': {
-      const what = e.what ? ` while reading ${safeMrkdwn(e.what, 100)}` : '';
+      // `what` may name the thing (`events`) or the activity (`reading pod demo/web-1`).
+      const what = e.what ? ` while ${/^\w+ing\b/.test(e.what) ? '' : 'reading '}${safeMrkdwn(e.what, 200)}` : '';
       const limit = e.timeoutSeconds !== undefined ? ` within ${e.timeoutSeconds}s` : ' in time';
       return [
         `:hourglass: The Kubernetes API did not answer${limit}${what}.`,

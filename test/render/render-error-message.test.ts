@@ -50,6 +50,11 @@ const cases: [string, RenderableError, string[]][] = [
     ['The Kubernetes API did not answer within 10s while reading events.', 'What did arrive is shown'],
   ],
   [
+    'an API timeout described as an activity',
+    { kind: 'Timeout', what: 'reading pod demo/web-1' },
+    ['The Kubernetes API did not answer in time while reading pod demo/web-1.'],
+  ],
+  [
     'an unavailable API',
     { kind: 'Unavailable', message: 'connect ECONNREFUSED' },
     ['unavailable right now', 'ECONNREFUSED'],
