@@ -50,9 +50,11 @@ function checklist(s: JobProgressState): string[] {
   const todo = ':white_large_square:';
   const lines = [`${done} Requested by ${mentionUser(s.requestedBy)}`];
   if (s.step === 'awaiting-approval') lines.push(':hourglass_flowing_sand: Waiting for an approver');
-  else if (reached(s, 'approved'))
+  else if (s.step === 'failed' && !s.approvedBy) {
+    // Failed before anyone approved (refused, or the request expired): no approval to tick.
+  } else if (reached(s, 'approved')) {
     lines.push(`${done} Approved${s.approvedBy ? ` by ${mentionUser(s.approvedBy)}` : ''}`);
-  else lines.push(`${todo} Approval`);
+  } else lines.push(`${todo} Approval`);
   const pod = s.podName ? ` ${safeMrkdwn(`${s.namespace ? `${s.namespace}/` : ''}${s.podName}`, 300)}` : '';
   if (s.step === 'creating') lines.push(`:hourglass_flowing_sand: Creating pod${pod}`);
   else if (reached(s, 'creating') && s.step !== 'failed') lines.push(`${done} Created pod${pod}`);

@@ -65,6 +65,12 @@ describe('renderJobProgress', () => {
     expectSlackAccepts(msg);
   });
 
+  it('a request that failed before approval does not claim it was approved', () => {
+    const text = visibleText(renderJobProgress({ ...base, step: 'failed', error: 'the request expired' }));
+    expect(text).not.toContain('Approved');
+    expect(text).toContain(':x: Failed: the request expired');
+  });
+
   it('when ready, gives the exact kubectl exec line, the original command and the deletion time', () => {
     const text = visibleText(renderJobProgress(ready));
     expect(text).toContain('*Open a shell:*\n```\nkubectl exec -it -n demo web-1-debug-x7k2p -c app -- sh\n```');
