@@ -6,7 +6,10 @@ import { safeMrkdwn } from './safe-mrkdwn.js';
 export function describeExit(t: TerminationFacts | undefined): string | undefined {
   if (!t) return undefined;
   const parts = [`${t.exitCode} — ${safeMrkdwn(t.explanation.meaning, 300)}`];
-  if (t.reason) parts.push(`(${safeMrkdwn(t.reason, 100)})`);
+  // The reason often repeats what the meaning already says (StartError, Error); show it only when it adds something.
+  if (t.reason && !t.explanation.meaning.toLowerCase().includes(t.reason.toLowerCase()) && t.reason !== 'Error') {
+    parts.push(`(${safeMrkdwn(t.reason, 100)})`);
+  }
   if (t.ranSeconds !== undefined) parts.push(`after ${formatAge(t.ranSeconds)}`);
   return parts.join(' ');
 }

@@ -4,6 +4,7 @@ import { section } from './blocks.js';
 import { describeExit, describeState } from './describe-container.js';
 import { formatAge } from './format-age.js';
 import { inlineCode, safeMrkdwn } from './safe-mrkdwn.js';
+import { slackDate } from './slack-date.js';
 
 const MAX_CONDITIONS = 12;
 
@@ -48,7 +49,9 @@ export function describeContainer(c: ContainerDiagnosis): string {
   if (current) lines.push(`• Exit: ${current}`);
   const last = describeExit(c.lastTermination);
   if (last) {
-    const when = c.lastTermination?.finishedAt ? `, finished ${safeMrkdwn(c.lastTermination.finishedAt, 40)}` : '';
+    const when = c.lastTermination?.finishedAt
+      ? `, finished ${slackDate(c.lastTermination.finishedAt.slice(0, 60))}`
+      : '';
     lines.push(`• Last state: terminated, exit ${last}${when}`);
     if (c.lastTermination?.message) lines.push(`• Last message: ${safeMrkdwn(c.lastTermination.message, 600)}`);
   }

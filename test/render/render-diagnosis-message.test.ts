@@ -24,9 +24,14 @@ describe('renderDiagnosisMessage', () => {
       '*Node*\nnode-1',
       '*Owner*\nDeployment/web (via ReplicaSet/web-7d9f8b6c5d)',
       '*Age*\n90m',
-      '*Last exit*\n1 — the application exited with an error (Error) after 3s',
+      '*Last exit*\n1 — the application exited with an error after 3s',
       '*Restarts*\n23',
     ]);
+  });
+
+  it('names the termination reason when it adds to the exit code, as OOMKilled does', () => {
+    const text = visibleText(renderDiagnosisMessage(oomKilled, opts));
+    expect(text).toContain('*Last exit*\n137 — killed by SIGKILL (often the OOM killer) (OOMKilled) after 12s');
   });
 
   it('gives the top finding with its evidence in a code block and the next step', () => {

@@ -30,7 +30,9 @@ describe('renderThreadReplies', () => {
     expect(text).toContain('• Ready: False (ContainersNotReady — containers with unready status: [app])');
     expect(text).toContain(':x: *app* (container) · image `registry.example.com/shop/web:1.4.2`');
     expect(text).toContain('• State: waiting: CrashLoopBackOff — back-off 5m0s restarting failed');
-    expect(text).toContain('• Last state: terminated, exit 1 — the application exited with an error (Error) after 3s');
+    expect(text).toContain(
+      '• Last state: terminated, exit 1 — the application exited with an error after 3s, finished <!date^',
+    );
     expect(text).toContain('• Restarts: 23 · Ready: no · Back-off: 5m');
   });
 
