@@ -39,7 +39,8 @@ function applyRule(rule: SecretRule, text: string): Redacted {
   let copied = 0;
   let count = 0;
   for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-    const replacement = rule.replace(m.slice(1));
+    const end = m.index + m[0].length;
+    const replacement = rule.replace(m.slice(1), text.slice(end, end + 16));
     if (replacement === undefined || replacement === m[0]) {
       re.lastIndex = m.index + 1;
       continue;

@@ -5,8 +5,11 @@ export const REDACTED = '[REDACTED]';
 export interface SecretRule {
   name: string;
   pattern: RegExp;
-  /** Gets the capture groups; returns the replacement, or `undefined` when the match is innocent and stays. */
-  replace: (groups: (string | undefined)[]) => string | undefined;
+  /**
+   * Gets the capture groups and a few characters that follow the match; returns the replacement, or `undefined`
+   * when the match is innocent and stays.
+   */
+  replace: (groups: (string | undefined)[], after: string) => string | undefined;
 }
 
 /** Values that carry no secret: already redacted, empty, masks, placeholders and references to somewhere else. */
@@ -23,7 +26,9 @@ export function isInnocentValue(value: string): boolean {
 /** Words that make a key name sensitive (password, db_pwd, GITHUB_TOKEN, client_secret, AccountKey...). */
 const SENSITIVE_WORDS =
   'password|passwd|pwd|passphrase|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|credentials?|' +
-  'account[_-]?key|shared[_-]?access[_-]?key|signature|session[_-]?key|auth[_-]?key|encryption[_-]?key';
+  'account[_-]?key|shared[_-]?access[_-]?key|signature|session[_-]?key|auth[_-]?key|encryption[_-]?key|' +
+  // kubeconfig: a base64 PEM private key.
+  'client[_-]?key[_-]?data';
 
 /**
  * What may follow the last sensitive word and make the key a pointer or a measure rather than the secret:
@@ -38,7 +43,7 @@ const SHELL_PWD = /^(?:OLD)?PWD$/;
 /** Whether a key name (`DB_PASSWORD`, `client_secret`, `sig`) announces a secret value. */
 export function isSensitiveKey(key: string): boolean {
   if (SHELL_PWD.test(key)) return false;
-  if (/^(?:sig|x-amz-signature)$/i.test(key)) return true;
+  if (/^(?:sig|x-amz-signature|auth)$/i.test(key)) return true;
   let lastEnd = -1;
   let lastWord = '';
   for (const m of key.matchAll(new RegExp(SENSITIVE_WORDS, 'gi'))) {
@@ -52,13 +57,23 @@ export function isSensitiveKey(key: string): boolean {
   return !INNOCENT_SUFFIX.test(suffix);
 }
 
+/**
+ * An empty value followed by the next pair (`Password= token: abc`) would swallow the next key and leave its value
+ * bare; skipping the match lets the next one, one character on, redact the real value.
+ */
+function startsAnotherSecret(value: string, after: string): boolean {
+  const m = /^([\w.-]+)(:$|=|$)/.exec(value);
+  if (m === null || !isSensitiveKey(m[1]!)) return false;
+  return m[2] !== '' || /^[ \t]*(?:=|:(?![:/]))/.test(after);
+}
+
 /** A token whose shape alone identifies it: the whole match goes. */
 function tokenRule(name: string, pattern: RegExp): SecretRule {
   return { name, pattern, replace: () => REDACTED };
 }
 
 // Bounded repetitions throughout: an unbounded scan per candidate makes a huge single-line log quadratic.
-const KEY = String.raw`[\w.-]{0,64}(?:${SENSITIVE_WORDS})[\w.-]{0,64}|sig`;
+const KEY = String.raw`[\w.-]{0,64}(?:${SENSITIVE_WORDS})[\w.-]{0,64}|sig|auth`;
 const VALUE = String.raw`"(?:[^"\\\n]|\\.){0,1024}"|\\"(?:(?!\\")[^\n]){0,1024}\\"|'[^'\n]{0,1024}'|(?![\[{(\\])[^\s"'\x60,;&<>\\]{1,1024}`;
 const PEM_BEGIN = '-----BEGIN ((?:[A-Z0-9]+ )*)PRIVATE KEY( BLOCK)?-----';
 
@@ -76,13 +91,6 @@ export const SECRET_RULES: readonly SecretRule[] = [
       isInnocentValue(body.replace(/\\[nr]/g, '')) ? undefined : `${begin}${REDACTED}${end}`,
   },
   {
-    // A PEM block cut off by a log tail (no END line): everything base64-looking after BEGIN goes.
-    name: 'pem-private-key-truncated',
-    pattern: new RegExp(String.raw`(${PEM_BEGIN})((?:[A-Za-z0-9+/=\s:,-]|\\[nr])*)`, 'g'),
-    replace: ([begin, , , body = '']) =>
-      isInnocentValue(body.replace(/\\[nr]/g, '')) ? undefined : `${begin}${REDACTED}`,
-  },
-  {
     // scheme://user:password@host: the user and host stay readable; a password may itself contain `@` or `:`.
     name: 'url-password',
     pattern: /\b([a-z][a-z0-9+.-]{0,31}:\/\/)([^\s:/@"'<>]*):([^\s/"'<>]*)@(?=[^\s@/"'<>])/gi,
@@ -93,15 +101,15 @@ export const SECRET_RULES: readonly SecretRule[] = [
     // Authorization: Bearer|Basic|Token ... (headers, curl -H, logged request dumps).
     name: 'authorization-header',
     pattern:
-      /\b((?:proxy-)?authorization\\?["']?\s*[:=]\s*\\?["']?)(?:(bearer|basic|token|digest|negotiate|aws4-hmac-sha256|apikey)(\s+))?([^\s"',;\\]+)/gi,
-    replace: ([head, scheme = '', space = '', value = '']) =>
-      isInnocentValue(value) ? undefined : `${head}${scheme}${space}${REDACTED}`,
+      /\b((?:proxy-)?authorization\\?["']?\s*[:=]\s*\\?["']?)(?:(bearer|basic|token|digest|negotiate|aws4-hmac-sha256|apikey)(\s+))?([^\s"',;\\=:][^\s"',;\\]*)/gi,
+    replace: ([head, scheme = '', space = '', value = ''], after) =>
+      isInnocentValue(value) || startsAnotherSecret(value, after) ? undefined : `${head}${scheme}${space}${REDACTED}`,
   },
   {
     // A bearer token anywhere else (at least 12 token characters, so prose about "bearer tokens" survives).
     name: 'bearer-token',
     pattern: /\b(bearer)\s+([A-Za-z0-9\-._~+/]{12,}=*)/gi,
-    replace: ([word]) => `${word} ${REDACTED}`,
+    replace: ([word, token = ''], after) => (startsAnotherSecret(token, after) ? undefined : `${word} ${REDACTED}`),
   },
   tokenRule('aws-access-key-id', /(?<![A-Za-z0-9])(?:AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|ABIA|ACCA)[A-Z0-9]{16}/g),
   tokenRule('gcp-api-key', /AIza[0-9A-Za-z_-]{35}/g),
@@ -126,15 +134,17 @@ export const SECRET_RULES: readonly SecretRule[] = [
   {
     // ADO.NET / ODBC / Azure connection strings: the value runs to the next `;` and may hold spaces.
     name: 'connection-string-password',
-    pattern: /(?<![\w.-])(password|pwd|accountkey|sharedaccesskey|sharedaccesssignature)(\s*=)([^;\n"']{0,256});/gi,
+    pattern: /(?<![\w./-])(password|pwd|accountkey|sharedaccesskey|sharedaccesssignature)(\s*=)([^;\n"']{0,256});/gi,
     replace: ([key, eq, value = '']) => (isInnocentValue(value) ? undefined : `${key}${eq}${REDACTED};`),
   },
   {
     // key=value, key: value, "key": "value", key='value', \"key\":\"value\" (JSON inside JSON), key := "value".
     name: 'key-value',
-    pattern: new RegExp(String.raw`(?<![\w.-])(\\?["']?)(${KEY})\1(\s*(?:=>|:=|=|:(?![:/]))[ \t]*)(${VALUE})`, 'gi'),
-    replace: ([quote = '', key = '', sep = '', value = '']) => {
-      if (!isSensitiveKey(key) || isInnocentValue(value)) return undefined;
+    pattern: new RegExp(String.raw`(?<![\w./-])(\\?["']?)(${KEY})\1(\s*(?:=>|:=|=|:(?![:/]))[ \t]*)(${VALUE})`, 'gi'),
+    replace: ([quote = '', key = '', sep = '', value = ''], after) => {
+      if (!isSensitiveKey(key) || isInnocentValue(value) || startsAnotherSecret(value, after)) return undefined;
+      // `auth` alone is a secret in JSON (a docker config's base64 user:password), prose elsewhere (`auth=ldap`).
+      if (/^auth$/i.test(key) && quote === '') return undefined;
       // A quoted key with a bare word after it is prose, not JSON: `volume "db-secret" : secret "db" not found`.
       if (quote !== '' && !/^(?:\\?["']|-?\d)/.test(value)) return undefined;
       const q = /^\\?["']/.exec(value)?.[0] ?? '';
@@ -147,5 +157,13 @@ export const SECRET_RULES: readonly SecretRule[] = [
     pattern: new RegExp(String.raw`(?<![\w-])(--(?:${KEY}))([ \t]+)("[^"\n]*"|'[^'\n]*'|[^\s"'-][^\s"']*)`, 'gi'),
     replace: ([flag = '', sep = '', value = '']) =>
       !isSensitiveKey(flag.slice(2)) || isInnocentValue(value) ? undefined : `${flag}${sep}${REDACTED}`,
+  },
+  {
+    // A PEM block cut off by a log tail (no END line): everything base64-looking after BEGIN goes. Last of all,
+    // so that a `key: value` swallowed by this loose match has been redacted already; markers may sit inside.
+    name: 'pem-private-key-truncated',
+    pattern: new RegExp(String.raw`(${PEM_BEGIN})((?:(?!-----END )(?:[A-Za-z0-9+/=\s:,-]|\\[nr]|\[REDACTED\]))*)`, 'g'),
+    replace: ([begin, , , body = '']) =>
+      isInnocentValue(body.replace(/\\[nr]/g, '')) ? undefined : `${begin}${REDACTED}`,
   },
 ];

@@ -91,7 +91,31 @@ const generatedSecret: fc.Arbitrary<{ line: string; secret: string }> = fc.oneof
   fc.tuple(alnum(12, 20), alnum(12, 20)).map(([a, b]) => ({ line: `{"password":"${a}${b}"}`, secret: `${a}${b}` })),
 );
 
-const noise = fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.string({ unit: 'grapheme' }));
+/** Contexts that change how the text after them is read: a PEM start, an open quote, a key, a URL scheme. */
+const trickyContext = fc.constantFrom(
+  '-----BEGIN PRIVATE KEY-----',
+  '-----BEGIN RSA PRIVATE KEY-----\nMIIEow',
+  'secretName: "',
+  '"',
+  "'",
+  '\\"',
+  'password=',
+  'token: ',
+  'Authorization: ',
+  'Bearer ',
+  'https://',
+  'postgres://u:',
+  'Server=db;Password=',
+  '--password ',
+  'eyJhbGciOi.',
+  '[REDACTED]',
+);
+const noise = fc.oneof(
+  fc.string(),
+  fc.string({ unit: 'binary' }),
+  fc.string({ unit: 'grapheme' }),
+  fc.array(fc.oneof(trickyContext, fc.string({ maxLength: 4 })), { maxLength: 6 }).map((parts) => parts.join('')),
+);
 const separator = fc.constantFrom(' ', '\n', '\t', ' | ');
 
 describe('redact: properties', () => {

@@ -278,6 +278,23 @@ export const SECRET_SAMPLES: SecretSample[] = [
   { name: '--token=flag', line: 'vault login --token=s.AbCdEf0123456789', secret: 's.AbCdEf0123456789' },
   { name: 'PGPASSWORD', line: 'PGPASSWORD=pgpassword123 psql -h db', secret: 'pgpassword123', keeps: ['psql -h db'] },
   {
+    name: 'kubeconfig client key',
+    line: '    client-key-data: LS0tLS1CRUdJTiBSU0EgUFJJVkFURSBLRVktLS0tLQpNSUlFb3dJQkFBS0NBUUVB',
+    secret: 'LS0tLS1CRUdJTiBSU0EgUFJJVkFURSBLRVktLS0tLQpNSUlFb3dJQkFBS0NBUUVB',
+    keeps: ['client-key-data:'],
+  },
+  {
+    name: 'docker config auth',
+    line: '{"auths":{"ghcr.io":{"auth":"ZGVwbG95OnMzY3IzdFB3"}}}',
+    secret: 'ZGVwbG95OnMzY3IzdFB3',
+    keeps: ['ghcr.io'],
+  },
+  {
+    name: 'key=value swallowed by a PEM block cut off by the log tail',
+    line: '-----BEGIN PRIVATE KEY-----\ndbPassword := "g0langSecret"',
+    secret: 'g0langSecret',
+  },
+  {
     name: 'npm token',
     line: '//registry.npmjs.org/:_authToken=npm_abcdefghijklmnopqrstuvwxyz0123456789',
     secret: 'npm_abcdefghijklmnopqrstuvwxyz0123456789',
@@ -296,6 +313,9 @@ export const INNOCENT_LINES: string[] = [
   'valueFrom:\n  secretKeyRef:\n    name: db\n    key: password',
   'MountVolume.SetUp failed for volume "db-secret" : secret "db-secret" not found',
   "Error: couldn't find key password in Secret prod/db-credentials",
+  'open /etc/passwd: no such file or directory',
+  'auth=ldap mode=strict',
+  'client-certificate-data: LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0t',
   'PWD=/app',
   'OLDPWD=/home/app',
   'tokenFile: /var/run/secrets/kubernetes.io/serviceaccount/token',
