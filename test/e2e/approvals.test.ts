@@ -1,26 +1,11 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SimMessage, visibleText } from '../sim/slack/index.js';
+import { diagnose, managedPods } from '../support/e2e-steps.js';
 import { type Harness, startHarness } from '../support/harness.js';
 import { testRedisUrl } from '../support/redis.js';
 
 const CHANNEL = 'C_INCIDENT';
-
-async function diagnose(h: Harness, user: string, pod: string): Promise<SimMessage> {
-  await h.slack.user(user).runCommand('/debugdead', `${pod} demo`, { channel: CHANNEL });
-  return h.slack.waitFor(
-    () =>
-      h.slack
-        .channel(CHANNEL)
-        .messages()
-        .find((m) => m.text.startsWith(`demo/${pod} `)),
-    15_000,
-    `the diagnosis of ${pod}`,
-  );
-}
-
-const managedPods = (h: Harness, namespace: string) =>
-  h.kube.store.list('pods', namespace).filter((p) => p.metadata.labels?.['debugdead.io/managed'] === 'true');
 
 function approvalRequest(h: Harness, parent: SimMessage, what: RegExp): Promise<SimMessage> {
   return h.slack.waitFor(

@@ -1,27 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type SimMessage, visibleText } from '../sim/slack/index.js';
+import { visibleText } from '../sim/slack/index.js';
+import { diagnose, latest } from '../support/e2e-steps.js';
 import { type Harness, startHarness } from '../support/harness.js';
 
 const CHANNEL = 'C_INCIDENT';
 
-async function diagnose(h: Harness, user: string, pod: string): Promise<SimMessage> {
-  await h.slack.user(user).runCommand('/debugdead', `${pod} demo`, { channel: CHANNEL });
-  return h.slack.waitFor(
-    () =>
-      h.slack
-        .channel(CHANNEL)
-        .messages()
-        .find((m) => m.text.startsWith(`demo/${pod} `)),
-    15_000,
-    `the diagnosis of ${pod}`,
-  );
-}
-
-const latest = (h: Harness, ts: string) =>
-  h.slack
-    .channel(CHANNEL)
-    .messages()
-    .find((m) => m.ts === ts)!;
 const clonesOf = (h: Harness, pod: string) =>
   h.kube.store
     .list('pods', 'demo')

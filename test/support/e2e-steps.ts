@@ -1,0 +1,32 @@
+import type { SimMessage } from '../sim/slack/index.js';
+import type { Harness } from './harness.js';
+
+/** The incident channel of the seeded workspace, where the bot is a member. */
+export const INCIDENT = 'C_INCIDENT';
+
+/** A person runs `/debugdead <pod> demo` and waits for the summary the bot posts. */
+export async function diagnose(h: Harness, user: string, pod: string, channel = INCIDENT): Promise<SimMessage> {
+  await h.slack.user(user).runCommand('/debugdead', `${pod} demo`, { channel });
+  return h.slack.waitFor(
+    () =>
+      h.slack
+        .channel(channel)
+        .messages()
+        .find((m) => m.text.startsWith(`demo/${pod} `)),
+    15_000,
+    `the diagnosis of ${pod}`,
+  );
+}
+
+/** The message as it is now (the bot edits the parent message as jobs progress). */
+export function latest(h: Harness, ts: string, channel = INCIDENT): SimMessage {
+  return h.slack
+    .channel(channel)
+    .messages()
+    .find((m) => m.ts === ts)!;
+}
+
+/** Pods the bot created (label debugdead.io/managed=true) in a namespace. */
+export function managedPods(h: Harness, namespace: string) {
+  return h.kube.store.list('pods', namespace).filter((p) => p.metadata.labels?.['debugdead.io/managed'] === 'true');
+}
