@@ -23,6 +23,8 @@ export interface PostTarget {
   respond?: (message: ChatMessage & { response_type?: 'ephemeral' | 'in_channel' }) => Promise<void>;
   /** Blocks shown above the diagnosis (an alert's headline). */
   prefixBlocks?: Block[];
+  /** Throw Slack's refusal of the summary instead of answering it (the alert queue retries rate limits itself). */
+  throwSlackErrors?: boolean;
 }
 
 export type DiagnosisOutcome =
@@ -128,6 +130,8 @@ export async function diagnoseAndPost(
       await target
         .respond({ text: inviteHint(target.channel), response_type: 'ephemeral' })
         .catch((e) => log.warn({ err: e }, 'response_url refused the hint'));
+    } else if (target.throwSlackErrors) {
+      throw err;
     } else {
       log.error({ err }, 'could not post the diagnosis');
       const code = isChatError(err) ? err.code : 'unknown_error';
