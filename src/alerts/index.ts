@@ -1,0 +1,12 @@
+// The front door of src/alerts: automatic alerts on failing workloads (issue 7).
+export { type AlertLog, AlertManager, type AlertManagerOptions, type AlertStats } from './alert-manager.js';
+export { type AlertRecord, alertRecordKey } from './alert-record.js';
+export { classifyPod } from './classify-pod.js';
+export { type AlertChat, createChatAlertSink } from './create-chat-alert-sink.js';
+export { alertHeadline, formatDuration, renderAlertContext } from './render-alert-context.js';
+export { renderAlertSummary } from './render-alert-summary.js';
+export { retryAfterSeconds } from './retry-after.js';
+export { routeAlert } from './route-alert.js';
+export { type AlertWatch, type StartAlertWatchOptions, startAlertWatch } from './start-alert-watch.js';
+export type * from './types.js';
+export { workloadKey, workloadOf } from './workload-of.js';
