@@ -20,7 +20,14 @@ function advance(ms: number): void {
 }
 
 type Status = { state?: Record<string, { reason?: string }>; lastState?: { terminated?: { reason?: string } } };
-type StatusPod = { status?: { phase?: string; containerStatuses?: Status[]; initContainerStatuses?: Status[]; conditions?: { type: string; status: string }[] } };
+type StatusPod = {
+  status?: {
+    phase?: string;
+    containerStatuses?: Status[];
+    initContainerStatuses?: Status[];
+    conditions?: { type: string; status: string }[];
+  };
+};
 
 /** What `kubectl get pods` would call the pod's failure, read from the stored pod. */
 function failureOf(name: string): string | undefined {
@@ -29,7 +36,8 @@ function failureOf(name: string): string | undefined {
   for (const s of all) {
     const w = s.state?.waiting?.reason;
     if (w && w !== 'ContainerCreating' && w !== 'PodInitializing') return w;
-    if (s.state?.terminated?.reason === 'OOMKilled' || s.lastState?.terminated?.reason === 'OOMKilled') return 'OOMKilled';
+    if (s.state?.terminated?.reason === 'OOMKilled' || s.lastState?.terminated?.reason === 'OOMKilled')
+      return 'OOMKilled';
   }
   const scheduled = p?.status?.conditions?.find((c) => c.type === 'PodScheduled');
   if (scheduled?.status === 'False') return 'Unschedulable';
@@ -124,7 +132,10 @@ describe('the default scenario', () => {
     const backoff = list.items.find((e) => e.reason === 'BackOff');
     expect(backoff?.count).toBeGreaterThanOrEqual(2);
     expect(backoff?.type).toBe('Warning');
-    const unhealthy = await core.listNamespacedEvent({ namespace: NS, fieldSelector: 'involvedObject.name=liveness,reason=Unhealthy' });
+    const unhealthy = await core.listNamespacedEvent({
+      namespace: NS,
+      fieldSelector: 'involvedObject.name=liveness,reason=Unhealthy',
+    });
     expect(unhealthy.items[0]?.message).toBe('Liveness probe failed: HTTP probe failed with statuscode: 503');
     const sched = await core.listNamespacedEvent({ namespace: NS, fieldSelector: 'involvedObject.name=pending' });
     expect(sched.items.find((e) => e.reason === 'FailedScheduling')?.message).toMatch(
@@ -141,10 +152,12 @@ describe('the default scenario', () => {
     expect(current).toContain('fatal');
     const scratch = await core.readNamespacedPodLog({ name: 'scratch-crash', namespace: NS, container: 'app' });
     expect(scratch).toContain('panic: runtime error: invalid memory address or nil pointer dereference');
-    expect(await statusOf(core.readNamespacedPodLog({ name: 'healthy', namespace: NS, previous: true }))).toMatchObject({
-      code: 400,
-      message: 'previous terminated container "app" in pod "healthy" not found',
-    });
+    expect(await statusOf(core.readNamespacedPodLog({ name: 'healthy', namespace: NS, previous: true }))).toMatchObject(
+      {
+        code: 400,
+        message: 'previous terminated container "app" in pod "healthy" not found',
+      },
+    );
     expect(await statusOf(core.readNamespacedPodLog({ name: 'configerr', namespace: NS }))).toMatchObject({
       code: 400,
       message: 'container "app" in pod "configerr" is waiting to start: CreateContainerConfigError',
@@ -168,14 +181,20 @@ describe('the default scenario', () => {
   it('a pod created and deleted through the API runs, then goes after a graceful stop', async () => {
     await core.createNamespacedPod({
       namespace: NS,
-      body: { metadata: { name: 'sleeper' }, spec: { containers: [{ name: 'app', image: 'busybox:1.36', command: ['sleep', '3600'] }] } },
+      body: {
+        metadata: { name: 'sleeper' },
+        spec: { containers: [{ name: 'app', image: 'busybox:1.36', command: ['sleep', '3600'] }] },
+      },
     });
     advance(5_000);
     const running = await core.readNamespacedPod({ name: 'sleeper', namespace: NS });
     expect(running.status?.phase).toBe('Running');
     await core.deleteNamespacedPod({ name: 'sleeper', namespace: NS });
     sim.kubelet.flush();
-    const killing = await core.listNamespacedEvent({ namespace: NS, fieldSelector: 'involvedObject.name=sleeper,reason=Killing' });
+    const killing = await core.listNamespacedEvent({
+      namespace: NS,
+      fieldSelector: 'involvedObject.name=sleeper,reason=Killing',
+    });
     expect(killing.items[0]?.message).toBe('Stopping container app');
     advance(2_000);
     expect(await statusOf(core.readNamespacedPod({ name: 'sleeper', namespace: NS }))).toMatchObject({ code: 404 });
