@@ -387,6 +387,21 @@ describe('restart policies and deadlines', () => {
   });
 });
 
+describe('lowering activeDeadlineSeconds', () => {
+  it('a lowered deadline on a running pod ends it at the new time, counted from its start', () => {
+    const c = cluster();
+    c.run('dl2', { activeDeadlineSeconds: 3600, ...app('nginx:1.27') });
+    c.advance(60_000);
+    const p = c.pod('dl2')!;
+    p.spec.activeDeadlineSeconds = 90;
+    c.store.update('pods', p);
+    c.advance(29_000);
+    expect(c.pod('dl2')?.status.phase).toBe('Running');
+    c.advance(2_000);
+    expect(c.pod('dl2')?.status).toMatchObject({ phase: 'Failed', reason: 'DeadlineExceeded' });
+  });
+});
+
 describe('graceful deletion', () => {
   it('stops the containers and removes the pod after a short stop', () => {
     const c = cluster();

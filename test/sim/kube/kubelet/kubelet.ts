@@ -280,6 +280,11 @@ export class Kubelet {
       return;
     }
     if (run && run.uid === o.metadata.uid) {
+      if (o.spec?.activeDeadlineSeconds !== run.spec.activeDeadlineSeconds && !run.terminal) {
+        // activeDeadlineSeconds may be changed on a live pod (only lowered, which the API server enforces).
+        run.spec = { ...run.spec, activeDeadlineSeconds: o.spec?.activeDeadlineSeconds };
+        this.armDeadline(run);
+      }
       this.addEphemeral(run, o);
       return;
     }
@@ -291,6 +296,18 @@ export class Kubelet {
     if (!fresh || fresh.metadata.uid !== o.metadata.uid || fresh.metadata.deletionTimestamp) return;
     this.account(k, fresh, fresh.spec.nodeName);
     this.startPod(fresh);
+  }
+
+  /** (Re)arms the activeDeadlineSeconds timer, counted from status.startTime as the kubelet does. */
+  private armDeadline(run: PodRun): void {
+    if (run.deadlineTimer !== undefined) this.clock.clearTimeout(run.deadlineTimer);
+    run.deadlineTimer = undefined;
+    const ads = run.spec.activeDeadlineSeconds;
+    if (typeof ads !== 'number') return;
+    run.deadlineTimer = this.clock.setTimeout(
+      () => this.act(run, () => this.deadlineExceeded(run)),
+      Math.max(0, run.startTime + ads * 1000 - this.clock.now()),
+    );
   }
 
   /**
@@ -543,12 +560,7 @@ export class Kubelet {
       deleting: false,
     };
     this.runs.set(key(run.ns, run.name), run);
-    if (typeof spec.activeDeadlineSeconds === 'number') {
-      run.deadlineTimer = this.clock.setTimeout(
-        () => this.act(run, () => this.deadlineExceeded(run)),
-        spec.activeDeadlineSeconds * 1000,
-      );
-    }
+    this.armDeadline(run);
     this.mountVolumes(run);
     this.writeStatus(run);
   }
