@@ -206,6 +206,24 @@ describe('failure kinds', () => {
     expect(c.status('noprobe')).toMatchObject({ restartCount: 0, ready: true, state: { running: expect.anything() } });
   });
 
+  it('a failing readiness probe keeps the container unready with a counting Unhealthy event', () => {
+    const c = cluster([{ image: 'acme/api', behaviour: { kind: 'failReadiness' } }]);
+    const probe = { tcpSocket: { port: 8080 }, periodSeconds: 5 };
+    c.run('unready', app('acme/api:1', { readinessProbe: probe }));
+    c.advance(60_000);
+    expect(c.pod('unready')?.status.phase).toBe('Running');
+    expect(c.status('unready')).toMatchObject({ ready: false, started: true, restartCount: 0 });
+    const ev = c.events('unready', 'Unhealthy');
+    expect(ev).toHaveLength(1);
+    expect(ev[0]?.message).toBe(
+      `Readiness probe failed: dial tcp ${c.pod('unready')?.status.podIP}:8080: connect: connection refused`,
+    );
+    expect(ev[0]?.count).toBeGreaterThan(8);
+    const rv = c.pod('unready')?.metadata.resourceVersion;
+    c.advance(30_000);
+    expect(c.pod('unready')?.metadata.resourceVersion).toBe(rv);
+  });
+
   it('an image that cannot be pulled: ErrImagePull, then ImagePullBackOff, with the real messages', () => {
     const c = cluster();
     const image = 'ghcr.io/acme/api:does-not-exist';

@@ -19,6 +19,11 @@ export type Behaviour =
    * `Liveness probe failed: ` (default: from the probe's kind, e.g. `HTTP probe failed with statuscode: 503`).
    */
   | { kind: 'failLiveness'; logs?: LogLine[]; probeMessage?: string }
+  /**
+   * Runs but never passes its readiness probe (when it has one): not ready, the pod Running 0/1, and an Unhealthy
+   * `Readiness probe failed: ...` event counting up every period.
+   */
+  | { kind: 'failReadiness'; logs?: LogLine[]; probeMessage?: string }
   /** The image cannot be pulled; `message` is the runtime's error (default: a registry "not found"). */
   | { kind: 'pullError'; message?: string };
 

@@ -765,8 +765,29 @@ export class Kubelet {
       );
     } else if (plan.kind === 'failLiveness') {
       this.probe(run, c, plan.probeMessage, 1);
+    } else if (plan.kind === 'failReadiness') {
+      c.ready = false;
+      this.readinessProbe(run, c, plan.probeMessage, 1);
     }
     if (c.sidecar) this.sync(run);
+  }
+
+  /** Readiness failures: the container stays unready and each period adds to one Unhealthy event's count. */
+  private readinessProbe(run: PodRun, c: ContainerRun, message: string, n: number): void {
+    const p = c.spec.readinessProbe ?? {};
+    const period = (p.periodSeconds ?? 10) * 1000;
+    const first = Math.max((p.initialDelaySeconds ?? 0) * 1000, 1000);
+    const at = (c.cur?.startedAt ?? this.clock.now()) + first + (n - 1) * period;
+    c.timer = this.clock.setTimeout(
+      () =>
+        this.act(run, () => {
+          c.timer = undefined;
+          const text = message.replaceAll('{{podIP}}', run.podIP);
+          this.kev(run, c, 'Warning', 'Unhealthy', `Readiness probe failed: ${text}`);
+          this.readinessProbe(run, c, message, n + 1);
+        }),
+      Math.max(0, at - this.clock.now()),
+    );
   }
 
   /** Schedules liveness probe failure number `n`; at failureThreshold the container is killed and restarted. */
@@ -1134,7 +1155,10 @@ export class Kubelet {
     if (this.runs.get(key(run.ns, run.name)) !== run) return;
     const pod = this.store.get('pods', run.ns, run.name);
     if (!pod || pod.metadata.uid !== run.uid) return;
-    pod.status = this.buildStatus(run);
+    const status = this.buildStatus(run);
+    // The status manager writes only when something changed; no MODIFIED event otherwise.
+    if (JSON.stringify(status) === JSON.stringify(pod.status)) return;
+    pod.status = status;
     this.write(() => this.store.update('pods', pod));
   }
 

@@ -18,7 +18,8 @@ export type RunPlan =
       reason: 'Completed' | 'Error' | 'OOMKilled';
       script: ScriptLine[];
     }
-  | { kind: 'failLiveness'; script: ScriptLine[]; probeMessage: string };
+  | { kind: 'failLiveness'; script: ScriptLine[]; probeMessage: string }
+  | { kind: 'failReadiness'; script: ScriptLine[]; probeMessage: string };
 
 type Json = any;
 
@@ -217,6 +218,12 @@ function fromBehaviour(b: Exclude<Behaviour, { kind: 'pullError' }>, c: Json): R
       const probe = c.livenessProbe;
       if (!probe) return { kind: 'run', script };
       return { kind: 'failLiveness', script, probeMessage: b.probeMessage ?? defaultProbeMessage(probe) };
+    }
+    case 'failReadiness': {
+      const script = toScript(b.logs);
+      const probe = c.readinessProbe;
+      if (!probe) return { kind: 'run', script };
+      return { kind: 'failReadiness', script, probeMessage: b.probeMessage ?? defaultProbeMessage(probe) };
     }
   }
 }
