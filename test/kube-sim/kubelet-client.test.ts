@@ -146,7 +146,9 @@ describe('the default scenario', () => {
   it('logs: current, previous, tail and the kubelet refusals as 400s', async () => {
     const previous = await core.readNamespacedPodLog({ name: 'crash-exit1', namespace: NS, previous: true });
     expect(previous).toContain('password=hunter2');
-    expect(previous).toContain('Authorization'.toLowerCase());
+    expect(previous).toContain('"authorization":"Bearer ');
+    const liveness = await core.readNamespacedPodLog({ name: 'liveness', namespace: NS });
+    expect(liveness).toContain('Authorization: Bearer ey');
     const current = await core.readNamespacedPodLog({ name: 'crash-exit1', namespace: NS, tailLines: 1 });
     expect(current.trim().split('\n')).toHaveLength(1);
     expect(current).toContain('fatal');

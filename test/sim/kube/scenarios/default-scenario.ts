@@ -77,6 +77,7 @@ export const DEFAULT_RULES: ContainerRule[] = [
       logs: [
         '{{time}} INF inventory v3.2.0 (go1.23.2) starting addr=:8080',
         '{{time}} INF connected to redis addr=redis.demo.svc:6379',
+        '{{time}} DBG calling warehouse-api GET /v2/stock Authorization: Bearer eyJhbGciOiJSUzI1NiIsImtpZCI6IndhcmVob3VzZSJ9.eyJzdWIiOiJpbnZlbnRvcnkifQ.c2lnbmF0dXJlLXNlY3JldA',
         '{{time}} WRN upstream warehouse-api slow latency_ms=4870',
         '{{time}} ERR health check failing: warehouse-api unreachable: context deadline exceeded',
       ],
