@@ -1,0 +1,278 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { WebClient } from '@slack/web-api';
+import { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createSlackChat } from '../../handlers/slack-chat.js';
+import { type AlertWatch, createChatAlertSink, startAlertWatch } from '../../src/alerts/index.js';
+import type { Config } from '../../src/config/types.js';
+import { MANAGED_LABEL } from '../../src/debugpods/index.js';
+import { loadKubeConfig } from '../../src/kube/index.js';
+import { type KubeSim, ManualClock, startKubeSim } from '../sim/kube/index.js';
+import { type SlackSim, startSlackSim } from '../sim/slack/index.js';
+import { testRedisUrl, uniquePrefix } from '../support/redis.js';
+import { createPod, deletePod, ensureNode, podName, setPodState } from './cluster.js';
+
+let kube: KubeSim;
+let slack: SlackSim;
+let redis: Redis;
+let dir: string;
+let kubeconfigPath: string;
+const running: AlertWatch[] = [];
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'alerts-'));
+  kube = await startKubeSim({ clock: new ManualClock() });
+  ensureNode(kube);
+  kubeconfigPath = join(dir, 'kubeconfig');
+  await kube.writeKubeconfig(kubeconfigPath);
+  slack = await startSlackSim({ rateLimits: false });
+  redis = new Redis(testRedisUrl(), { maxRetriesPerRequest: 3 });
+});
+
+// Bots of a failed test must not keep alerting into the next one.
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((w) => w.stop()));
+});
+
+afterAll(async () => {
+  redis?.disconnect();
+  await slack?.close();
+  await kube?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+function config(
+  prefix: string,
+  over: Partial<Config['alerts']> = {},
+  allow = ['*'],
+): Pick<Config, 'alerts' | 'namespaces' | 'redis'> {
+  return {
+    redis: { url: testRedisUrl(), prefix },
+    namespaces: { allow, deny: ['kube-system'] },
+    alerts: {
+      enabled: true,
+      channel: 'C_INCIDENT',
+      routes: [{ namespaces: ['platform-*'], channel: 'G_PLATFORM' }],
+      reasons: ['CrashLoopBackOff'],
+      restartThreshold: 3,
+      cooldownSeconds: 1800,
+      labelSelector: '',
+      maxWorkloadsPerBurst: 25,
+      ...over,
+    },
+  };
+}
+
+/** Starts a bot's alert watcher (one "replica") posting plain alert messages to the Slack simulator. */
+async function startBot(
+  prefix: string,
+  opts: { allow?: string[]; alerts?: Partial<Config['alerts']>; intervalMs?: number } = {},
+) {
+  const web = new WebClient(slack.botToken, {
+    slackApiUrl: slack.apiUrl,
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+  });
+  const chat = createSlackChat(web as never);
+  const w = startAlertWatch({
+    kube: { kubeConfig: loadKubeConfig({ kubeconfigPath }) },
+    config: config(prefix, opts.alerts, opts.allow),
+    redis,
+    sink: createChatAlertSink(chat),
+    manager: { channelIntervalMs: opts.intervalMs ?? 50 },
+  });
+  running.push(w);
+  await w.watch.synced;
+  return w;
+}
+
+async function stopBot(w: AlertWatch): Promise<void> {
+  running.splice(running.indexOf(w), 1);
+  await w.stop();
+}
+
+/** Messages in a channel about one workload. */
+const about = (channel: string, workload: string) =>
+  slack
+    .channel(channel)
+    .messages()
+    .filter((m) => m.text.includes(workload));
+
+const waitForText = (channel: string, workload: string, text: string) =>
+  slack.waitFor(
+    () => about(channel, workload).find((m) => m.text.includes(text)),
+    10_000,
+    `"${text}" about ${workload}`,
+  );
+
+/** Lets every pending watch event, Redis call and Slack call finish. */
+async function settle(...bots: AlertWatch[]): Promise<void> {
+  await new Promise((r) => setTimeout(r, 150));
+  for (const b of bots) await b.manager.idle();
+}
+
+describe('alerts through the simulated cluster and Slack', () => {
+  it('a pod entering CrashLoopBackOff yields one alert; a second pod of the Deployment updates it', async () => {
+    const ns = 'shop-a';
+    const bot = await startBot(uniquePrefix('alert'), { allow: [ns] });
+    for (let i = 0; i < 3; i++) createPod(kube, ns, 'web', i, 'ready');
+    await settle(bot);
+    setPodState(kube, ns, podName('web', 0), 'crash');
+    await waitForText('C_INCIDENT', `${ns}/web`, '1 pod failing');
+    setPodState(kube, ns, podName('web', 1), 'crash');
+    await waitForText('C_INCIDENT', `${ns}/web`, '2 pods failing');
+    await settle(bot);
+    expect(about('C_INCIDENT', `${ns}/web`)).toHaveLength(1);
+    expect(about('C_INCIDENT', `${ns}/web`)[0]?.text).toContain('Deployment shop-a/web is crash-looping');
+    await stopBot(bot);
+  });
+
+  it('a restarted bot with the same Redis updates the alert instead of posting it again', async () => {
+    const ns = 'shop-b';
+    const prefix = uniquePrefix('restart');
+    const first = await startBot(prefix, { allow: [ns] });
+    createPod(kube, ns, 'api', 0, 'crash');
+    createPod(kube, ns, 'api', 1, 'ready');
+    await waitForText('C_INCIDENT', `${ns}/api`, '1 pod failing');
+    await settle(first);
+    await stopBot(first);
+    setPodState(kube, ns, podName('api', 1), 'crash');
+    const second = await startBot(prefix, { allow: [ns] });
+    await waitForText('C_INCIDENT', `${ns}/api`, '2 pods failing');
+    await settle(second);
+    expect(about('C_INCIDENT', `${ns}/api`)).toHaveLength(1);
+    await stopBot(second);
+  });
+
+  it('a watch dropped mid-stream misses no transition and duplicates no alert', async () => {
+    const ns = 'shop-c';
+    const bot = await startBot(uniquePrefix('drop'), { allow: [ns] });
+    createPod(kube, ns, 'cart', 0, 'crash');
+    createPod(kube, ns, 'cart', 1, 'ready');
+    await waitForText('C_INCIDENT', `${ns}/cart`, '1 pod failing');
+    const watchesBefore = bot.watch.stats().watches;
+    kube.faults.dropWatches();
+    setPodState(kube, ns, podName('cart', 1), 'crash');
+    createPod(kube, ns, 'search', 0, 'crash');
+    await waitForText('C_INCIDENT', `${ns}/cart`, '2 pods failing');
+    await waitForText('C_INCIDENT', `${ns}/search`, '1 pod failing');
+    await settle(bot);
+    expect(bot.watch.stats().watches).toBeGreaterThan(watchesBefore);
+    expect(about('C_INCIDENT', `${ns}/cart`)).toHaveLength(1);
+    expect(about('C_INCIDENT', `${ns}/search`)).toHaveLength(1);
+    await stopBot(bot);
+  });
+
+  it('a forced 410 relists: what changed while away is seen, what was known is not alerted again', async () => {
+    const ns = 'shop-d';
+    const bot = await startBot(uniquePrefix('expire'), { allow: [ns] });
+    createPod(kube, ns, 'pay', 0, 'crash');
+    createPod(kube, ns, 'pay', 1, 'ready');
+    createPod(kube, ns, 'mail', 0, 'crash');
+    await waitForText('C_INCIDENT', `${ns}/pay`, '1 pod failing');
+    await waitForText('C_INCIDENT', `${ns}/mail`, '1 pod failing');
+    await settle(bot);
+    // The relist is slowed so the changes below happen while the bot is away.
+    const slow = kube.faults.latency(400, { verb: 'list', resource: 'pods' });
+    kube.faults.expireWatches();
+    await new Promise((r) => setTimeout(r, 100));
+    setPodState(kube, ns, podName('pay', 1), 'crash');
+    deletePod(kube, ns, podName('mail', 0));
+    await waitForText('C_INCIDENT', `${ns}/pay`, '2 pods failing');
+    await waitForText('C_INCIDENT', `${ns}/mail`, 'recovered after');
+    slow();
+    await settle(bot);
+    expect(bot.watch.stats().expired).toBeGreaterThanOrEqual(1);
+    expect(about('C_INCIDENT', `${ns}/pay`)).toHaveLength(1);
+    expect(about('C_INCIDENT', `${ns}/mail`)).toHaveLength(1);
+    await stopBot(bot);
+  });
+
+  it('when every pod is Ready again the alert says how long the workload was down', async () => {
+    const ns = 'shop-e';
+    const bot = await startBot(uniquePrefix('recover'), { allow: [ns] });
+    createPod(kube, ns, 'auth', 0, 'crash');
+    createPod(kube, ns, 'auth', 1, 'crash');
+    await waitForText('C_INCIDENT', `${ns}/auth`, '2 pods failing');
+    setPodState(kube, ns, podName('auth', 0), 'ready');
+    await settle(bot);
+    expect(about('C_INCIDENT', `${ns}/auth`)[0]?.text).not.toContain('recovered');
+    setPodState(kube, ns, podName('auth', 1), 'ready');
+    const m = await waitForText('C_INCIDENT', `${ns}/auth`, 'recovered after');
+    expect(m.text).toMatch(/Deployment shop-e\/auth recovered after \d+ min/);
+    expect(about('C_INCIDENT', `${ns}/auth`)).toHaveLength(1);
+    await stopBot(bot);
+  });
+
+  it('routing sends each namespace to its channel', async () => {
+    const bot = await startBot(uniquePrefix('route'), { allow: ['platform-x', 'shop-f'] });
+    createPod(kube, 'platform-x', 'ingress', 0, 'crash');
+    createPod(kube, 'shop-f', 'web', 0, 'crash');
+    await waitForText('G_PLATFORM', 'platform-x/ingress', 'crash-looping');
+    await waitForText('C_INCIDENT', 'shop-f/web', 'crash-looping');
+    await settle(bot);
+    expect(about('C_INCIDENT', 'platform-x/ingress')).toHaveLength(0);
+    expect(about('G_PLATFORM', 'shop-f/web')).toHaveLength(0);
+    await stopBot(bot);
+  });
+
+  it('two replicas sharing Redis alert once', async () => {
+    const ns = 'shop-g';
+    const prefix = uniquePrefix('replicas');
+    const a = await startBot(prefix, { allow: [ns] });
+    const b = await startBot(prefix, { allow: [ns] });
+    createPod(kube, ns, 'queue', 0, 'crash');
+    await waitForText('C_INCIDENT', `${ns}/queue`, '1 pod failing');
+    createPod(kube, ns, 'queue', 1, 'crash');
+    await waitForText('C_INCIDENT', `${ns}/queue`, '2 pods failing');
+    await settle(a, b);
+    expect(about('C_INCIDENT', `${ns}/queue`)).toHaveLength(1);
+    expect(a.manager.stats().posted + b.manager.stats().posted).toBe(1);
+    await Promise.all([stopBot(a), stopBot(b)]);
+  });
+
+  it('our own debug pods never alert, and namespaces outside policy are not watched', async () => {
+    const bot = await startBot(uniquePrefix('managed'), { allow: ['shop-h*'] });
+    createPod(kube, 'shop-h', 'web-debug', 0, 'crash', { [MANAGED_LABEL]: 'true' });
+    createPod(kube, 'other-h', 'web', 0, 'crash');
+    createPod(kube, 'shop-h', 'real', 0, 'crash');
+    await waitForText('C_INCIDENT', 'shop-h/real', 'crash-looping');
+    await settle(bot);
+    expect(about('C_INCIDENT', 'shop-h/web-debug')).toHaveLength(0);
+    expect(about('C_INCIDENT', 'other-h/web')).toHaveLength(0);
+    await stopBot(bot);
+  });
+
+  it('a storm of 200 failing pods across 10 Deployments posts 10 messages within Slack rate limits', async () => {
+    slack.rateLimits(true);
+    try {
+      const ns = 'storm-a';
+      // Pacing at 1 s per channel is the production default; the simulator's 429s must be absorbed, not lost.
+      const bot = await startBot(uniquePrefix('storm'), { allow: [ns], intervalMs: 200 });
+      const posts = slack.calls('chat.postMessage').length;
+      const limited = slack.rateLimited();
+      for (let d = 0; d < 10; d++) for (let i = 0; i < 20; i++) createPod(kube, ns, `svc${d}`, i, 'crash');
+      await slack.waitFor(
+        () =>
+          [...Array(10).keys()].every((d) =>
+            about('C_INCIDENT', `${ns}/svc${d} `).some((m) => m.text.includes('20 pods')),
+          ),
+        30_000,
+        'ten alerts with 20 pods each',
+      );
+      await settle(bot);
+      for (let d = 0; d < 10; d++) expect(about('C_INCIDENT', `${ns}/svc${d} `)).toHaveLength(1);
+      const calls = slack.calls('chat.postMessage').slice(posts);
+      expect(calls.filter((c) => c.ok)).toHaveLength(10);
+      // Every 429 Slack served was waited out and retried by the bot, none surfaced as a lost message.
+      expect(calls.filter((c) => c.status === 429)).toHaveLength(slack.rateLimited() - limited);
+      expect(bot.manager.stats().rateLimited).toBeGreaterThanOrEqual(calls.filter((c) => c.status === 429).length);
+      expect(bot.manager.stats().dropped).toBe(0);
+      await stopBot(bot);
+    } finally {
+      slack.rateLimits(false);
+    }
+  }, 40_000);
+});
