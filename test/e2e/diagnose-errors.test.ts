@@ -1,0 +1,290 @@
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildNamespace, buildWorkload } from '../sim/kube/scenarios/build-objects.js';
+import { DEFAULT_APPS } from '../sim/kube/scenarios/default-scenario.js';
+import { type Delivery, type SimEphemeral, type SimMessage, visibleText } from '../sim/slack/index.js';
+import { type Harness, startHarness } from '../support/harness.js';
+
+const CHANNEL = 'C_INCIDENT';
+const USAGE_HEAD = '*Usage*\n`/debugdead <pod> [namespace]`';
+
+describe('errors a person can act on, over HTTP', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({
+      mode: 'http',
+      configure: (c) => {
+        c.kubernetes.requestTimeoutSeconds = 1;
+        c.namespaces.deny = ['kube-system', 'payments-*'];
+        c.approvers = { users: ['U_BOB'], groups: [] };
+      },
+    });
+  });
+  afterAll(async () => {
+    await h?.stop();
+  });
+
+  async function run(user: string, text: string, channel = CHANNEL): Promise<Delivery> {
+    const d = await h.slack.user(user).runCommand('/debugdead', text, { channel });
+    expect(d.acked, `the ack of "${text}"`).toBe(true);
+    expect(d.ackLatencyMs).toBeLessThan(1000);
+    return d;
+  }
+
+  /** The first ephemeral `user` sees that matches `what`: what the person reads. */
+  function told(user: string, what: RegExp, timeoutMs = 10_000): Promise<SimEphemeral> {
+    return h.slack.waitFor(
+      () => h.slack.ephemerals(user).find((e) => what.test(visibleText(e))),
+      timeoutMs,
+      `an answer to ${user} matching ${what}`,
+    );
+  }
+
+  function summaryOf(pod: string, channel = CHANNEL): Promise<SimMessage> {
+    return h.slack.waitFor(
+      () =>
+        h.slack
+          .channel(channel)
+          .messages()
+          .find((m) => m.text.startsWith(`demo/${pod} `)),
+      10_000,
+      `the summary of ${pod}`,
+    );
+  }
+
+  const posted = (pod: string) =>
+    h.slack
+      .channel(CHANNEL)
+      .messages()
+      .filter((m) => m.text.startsWith(`demo/${pod} `));
+
+  /** Resolves once the audit log holds an entry matching `match`, and returns it. */
+  function audited(match: (e: Record<string, any>) => boolean, what: string): Promise<Record<string, any>> {
+    return h.slack.waitFor(() => h.auditEntries().find(match), 10_000, what);
+  }
+
+  it('a typo in the pod name suggests the closest names in that namespace', async () => {
+    await run('U_ALICE', 'crash-exit demo');
+    const answer = visibleText(await told('U_ALICE', /No pod `crash-exit` in namespace `demo`/));
+    expect(answer).toContain('Did you mean `crash-exit1`?');
+    expect(posted('crash-exit')).toEqual([]);
+    const entry = await audited((e) => e.action === 'error' && e.target?.pod === 'crash-exit', 'the audit record');
+    expect(entry).toMatchObject({ actor: { type: 'user', id: 'U_ALICE' }, result: 'error' });
+    expect(entry.detail).toMatch(/^NotFound/);
+  });
+
+  it('a pod that exists only in another namespace is pointed to, with the command to run', async () => {
+    h.kube.store.create('namespaces', buildNamespace('shop'));
+    const w = buildWorkload({
+      namespace: 'shop',
+      app: 'storefront-7d9',
+      spec: DEFAULT_APPS.healthy,
+      createdAt: new Date().toISOString(),
+    });
+    h.kube.store.create('pods', w.pod);
+    await run('U_ALICE', 'storefront-7d9');
+    const answer = visibleText(await told('U_ALICE', /No pod `storefront-7d9` in namespace `demo`/));
+    expect(answer).toContain('A pod named `storefront-7d9` exists in `shop`: try `/debugdead storefront-7d9 shop`.');
+  });
+
+  it('a namespace denied by policy says so and names the config key to change', async () => {
+    await run('U_CAROL', 'api-0 payments-prod');
+    const answer = visibleText(await told('U_CAROL', /Namespace `payments-prod` is not allowed/));
+    expect(answer).toContain('namespaces.deny (`payments-*`)');
+    expect(answer).toMatch(/`namespaces\.allow`/);
+    const entry = await audited((e) => e.target?.namespace === 'payments-prod' && e.result === 'denied', 'the refusal');
+    expect(entry.detail).toMatch(/namespaces\.deny/);
+    // Nothing about the namespace reached the channel.
+    expect(
+      h.slack
+        .channel(CHANNEL)
+        .messages()
+        .some((m) => m.text.includes('payments-prod')),
+    ).toBe(false);
+  });
+
+  it("the bot's ServiceAccount lacking get on pods names the verb, the resource and the RBAC file", async () => {
+    const undo = h.kube.rbac.deny({ verb: 'get', resource: 'pods', namespace: 'demo' });
+    try {
+      await run('U_ALICE', 'oom demo');
+      const answer = visibleText(await told('U_ALICE', /403 Forbidden/));
+      expect(answer).toContain(
+        "The bot's ServiceAccount `system:serviceaccount:debugdead:debugdead` may not `get` `pods` in namespace `demo`",
+      );
+      expect(answer).toContain('Grant it in `deploy/base/rbac.yaml` (verb `get` on `pods`)');
+      expect(posted('oom')).toEqual([]);
+      await audited((e) => e.action === 'error' && e.target?.pod === 'oom' && /^Forbidden/.test(e.detail), 'audit');
+    } finally {
+      undo();
+    }
+  });
+
+  it('pods/log denied: the summary still arrives and says which evidence is missing and why', async () => {
+    const undo = h.kube.rbac.deny({ verb: 'get', resource: 'pods', subresource: 'log', namespace: 'demo' });
+    try {
+      await run('U_ALICE', 'crash-exit1 demo');
+      const summary = await summaryOf('crash-exit1');
+      const seen = visibleText(summary);
+      expect(seen.split('\n')[0]).toMatch(/^demo\/crash-exit1 — CrashLoopBackOff, exit 1 \(\d+ restarts\)$/);
+      expect(seen).toContain(':warning: Missing evidence: logs of app (Forbidden), logs of app (previous) (Forbidden)');
+      expect(seen).toContain('Create debug clone');
+      await audited((e) => e.action === 'diagnosis.done' && e.target?.pod === 'crash-exit1', 'the finished diagnosis');
+      const thread = h.slack.thread(CHANNEL, summary.ts).replies().map(visibleText).join('\n');
+      expect(thread).toMatch(/\*Missing evidence\*/);
+      expect(thread).toMatch(/logs of app: Forbidden — .*cannot get resource "pods\/log"/);
+      // The evidence that could be read is all there.
+      expect(thread).toMatch(/\*Describe\* demo\/crash-exit1/);
+      expect(thread).toMatch(/:calendar: \*Events\*/);
+    } finally {
+      undo();
+    }
+  });
+
+  it('an API that answers slower than the timeout gets a clear answer naming the setting to raise', async () => {
+    const undo = h.kube.faults.latency(1500);
+    try {
+      const t0 = Date.now();
+      await run('U_BOB', 'liveness demo');
+      const answer = visibleText(await told('U_BOB', /did not answer/));
+      expect(answer).toContain(
+        ':hourglass: The Kubernetes API did not answer within 1s while reading pod demo/liveness.',
+      );
+      expect(answer).toContain('`kubernetes.requestTimeoutSeconds`');
+      // The person is not kept waiting much past the timeout.
+      expect(Date.now() - t0).toBeLessThan(5000);
+      expect(posted('liveness')).toEqual([]);
+      await audited((e) => e.action === 'error' && e.target?.pod === 'liveness' && /^Timeout/.test(e.detail), 'audit');
+    } finally {
+      undo();
+    }
+  });
+
+  it('when only the log reads time out, a partial summary arrives and says the logs timed out', async () => {
+    const undo = h.kube.faults.latency(1500, { subresource: 'log' });
+    try {
+      await run('U_BOB', 'init-crash demo');
+      const summary = await summaryOf('init-crash');
+      const seen = visibleText(summary);
+      expect(seen.split('\n')[0]).toMatch(
+        /^demo\/init-crash — Init:CrashLoopBackOff, exit 1 in init container migrate \(\d+ restarts\)$/,
+      );
+      expect(seen).toContain(':warning: Missing evidence: logs of migrate (Timeout)');
+      await audited((e) => e.action === 'diagnosis.done' && e.target?.pod === 'init-crash', 'the finished diagnosis');
+      const thread = h.slack.thread(CHANNEL, summary.ts).replies().map(visibleText).join('\n');
+      expect(thread).toMatch(/logs of migrate: Timeout — .*within 1000 ms/);
+      expect(thread).toMatch(/:calendar: \*Events\*/);
+    } finally {
+      undo();
+    }
+  });
+
+  it.each([
+    { text: 'Bad_Name', problem: '`Bad_Name` is not a valid pod name' },
+    { text: 'a b c d', problem: 'Too many arguments: `c` `d` (expected a pod and an optional namespace).' },
+    { text: '-n', problem: '-n needs a namespace name after it.' },
+    { text: 'web-1 -n Prod', problem: '`Prod` is not a valid namespace: Kubernetes names are lowercase.' },
+    { text: 'web-1 --replicas 3', problem: 'Unknown option `--replicas`' },
+    { text: 'demo/web/1', problem: '`demo/web/1` is not <namespace>/<pod>.' },
+    { text: 'web-1 -c App_', problem: '`App_` is not a valid container name' },
+    { text: 'x'.repeat(300), problem: 'is too long: at most 253 characters' },
+    { text: 'audit 0', problem: 'Ask for between 1 and 1000 audit records, not 0.' },
+  ])('"/debugdead $text" gets the usage ephemerally with the problem, and is audited', async ({ text, problem }) => {
+    const d = await run('U_CAROL', text);
+    expect(d.response?.response_type).toBe('ephemeral');
+    const reply = String(d.response?.text);
+    expect(reply).toMatch(/^:warning: /);
+    expect(reply.split('\n')[0]).toContain(problem);
+    expect(reply).toContain(USAGE_HEAD);
+    const entry = await audited(
+      (e) => e.action === 'command.received' && e.result === 'error' && String(e.detail).includes(problem),
+      'the invalid command in the audit log',
+    );
+    expect(entry.actor).toEqual({ type: 'user', id: 'U_CAROL' });
+  });
+
+  it.each(['', 'help', '--help'])('"/debugdead %s" shows the usage only to the person who asked', async (text) => {
+    const before = h.slack.channel(CHANNEL).messages().length;
+    const d = await run('U_CAROL', text);
+    expect(d.response?.response_type).toBe('ephemeral');
+    expect(String(d.response?.text)).toMatch(/^\*Usage\*\n/);
+    expect(String(d.response?.text)).toContain('`/debugdead help`: this message');
+    expect(h.slack.channel(CHANNEL).messages()).toHaveLength(before);
+  });
+
+  it('in a channel the bot is not in, the summary comes through response_url with a hint to invite the bot', async () => {
+    await run('U_ALICE', 'multi demo', 'C_GENERAL');
+    const summary = await summaryOf('multi', 'C_GENERAL');
+    expect(visibleText(summary).split('\n')[0]).toMatch(
+      /^demo\/multi — CrashLoopBackOff, exit 1 in app \(\d+ restarts\)$/,
+    );
+    expect(visibleText(summary)).toMatch(/KeyError: 'STRIPE_API_KEY'/);
+    const hint = visibleText(await told('U_ALICE', /not a member of <#C_GENERAL>/));
+    expect(hint).toContain('Invite it with `/invite @debugdead`');
+    await audited((e) => e.action === 'diagnosis.done' && e.target?.pod === 'multi', 'the finished diagnosis');
+  });
+
+  it.each(['forged', 'stale'] as const)('a %s signature is refused with 401 and nothing is posted', async (signing) => {
+    const auditedBefore = h.auditEntries().length;
+    const d = await h.slack.user('U_ALICE').runCommand('/debugdead', 'imagepull demo', { channel: CHANNEL, signing });
+    expect(d.httpStatus).toBe(401);
+    expect(d.acked).toBe(false);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(posted('imagepull')).toEqual([]);
+    expect(h.slack.ephemerals('U_ALICE').some((e) => /imagepull/.test(e.text))).toBe(false);
+    expect(h.auditEntries().slice(auditedBefore)).toEqual([]);
+  });
+
+  it('an approver reads the audit trail, with the chain verified', async () => {
+    await run('U_BOB', 'audit');
+    const answer = visibleText(await told('U_BOB', /chain verified/));
+    expect(answer).toMatch(/:lock: chain verified \(\d+ records\)/);
+    expect(answer).toMatch(/command\.received sim:demo\/init-crash ok/);
+  });
+
+  it('a non-approver is told only approvers may read the audit trail, and the refusal is audited', async () => {
+    await run('U_CAROL', 'audit crash-exit1');
+    const answer = visibleText(await told('U_CAROL', /Only approvers/));
+    expect(answer).toBe(':no_entry: Only approvers may read the audit trail.');
+    expect(h.slack.ephemerals('U_CAROL').some((e) => /chain verified/.test(e.text))).toBe(false);
+    await audited(
+      (e) => e.actor?.id === 'U_CAROL' && e.result === 'denied' && /not an approver/.test(e.detail),
+      'the refusal in the audit log',
+    );
+  });
+
+  it('bad input never crashes the bot: any text is acked at once and answered, and the bot keeps working', async () => {
+    const nasty = [
+      '`; rm -rf /`',
+      '<!channel> please',
+      '<@U_BOB>',
+      '*bold* _it_ ~s~',
+      'crash-exit1\u0000demo',
+      '\u202Ecrash-exit1',
+      '💥💥💥',
+      'ｃｒａｓｈ',
+      '-c',
+      '--namespace=',
+      '-n demo -n prod web-1',
+      'demo/',
+      '/web-1',
+      'audit @bob',
+      'audit <@U_BOB> <@U_ALICE>',
+      'help me',
+      `${'a'.repeat(63)}.${'b'.repeat(63)}`,
+      'a'.repeat(4000),
+    ];
+    const generated = fc.sample(fc.string({ unit: 'binary', maxLength: 80 }), { numRuns: 25, seed: 42 });
+    for (const text of [...nasty, ...generated]) {
+      const d = await h.slack.user('U_CAROL').runCommand('/debugdead', text, { channel: CHANNEL });
+      expect(d.timedOut, `"${text}" timed out`).toBe(false);
+      expect(d.httpStatus, `"${text}"`).toBe(200);
+      expect(d.responseError, `"${text}"`).toBeUndefined();
+      expect(String(d.response?.text ?? '').length, `"${text}" got no answer`).toBeGreaterThan(0);
+    }
+    // Slack never had to tell the person the app failed.
+    expect(h.slack.ephemerals('U_CAROL').filter((e) => e.source === 'slack')).toEqual([]);
+    // And the bot still diagnoses.
+    await run('U_CAROL', 'healthy demo');
+    expect(visibleText(await summaryOf('healthy')).split('\n')[0]).toBe('demo/healthy — Running, healthy');
+  });
+});
