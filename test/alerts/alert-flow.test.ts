@@ -129,6 +129,41 @@ describe('alerts through the simulated cluster and Slack', () => {
     await stopBot(bot);
   });
 
+  it('a container the kubelet restarts until CrashLoopBackOff yields one alert once it passes the threshold', async () => {
+    const ns = 'shop-k';
+    kube.kubelet.addRule({ image: 'ghcr.io/acme/crashy', behaviour: { kind: 'exit', exitCode: 1, afterSeconds: 2 } });
+    const bot = await startBot(uniquePrefix('kubelet'), { allow: [ns] });
+    kube.store.create('pods', {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: {
+        name: 'crashy-6b8d7f9c4-abcde',
+        namespace: ns,
+        labels: { app: 'crashy', 'pod-template-hash': '6b8d7f9c4' },
+        ownerReferences: [
+          { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'crashy-6b8d7f9c4', uid: 'rs-crashy', controller: true },
+        ],
+      },
+      spec: { nodeName: 'alert-node-1', containers: [{ name: 'app', image: 'ghcr.io/acme/crashy:1.0.0' }] },
+    });
+    // Back-off 10 s, 20 s, 40 s, ... (kubelet): three restarts take about 80 s of cluster time.
+    let restarts = 0;
+    for (let s = 0; s < 400 && restarts < 3; s += 5) {
+      kube.clock.advance(5_000);
+      await new Promise((r) => setTimeout(r, 5));
+      restarts =
+        kube.store.get('pods', ns, 'crashy-6b8d7f9c4-abcde')?.status?.containerStatuses?.[0]?.restartCount ?? 0;
+      if (restarts < 3) expect(about('C_INCIDENT', `${ns}/crashy`)).toHaveLength(0);
+    }
+    expect(restarts).toBeGreaterThanOrEqual(3);
+    // Restart 3 is running; it exits after 2 s and then waits out its back-off in CrashLoopBackOff.
+    kube.clock.advance(5_000);
+    await waitForText('C_INCIDENT', `${ns}/crashy`, 'Deployment shop-k/crashy is crash-looping — 1 pod failing');
+    for (let s = 0; s < 120; s += 5) kube.clock.advance(5_000);
+    await settle(bot);
+    expect(about('C_INCIDENT', `${ns}/crashy`)).toHaveLength(1);
+  });
+
   it('a restarted bot with the same Redis updates the alert instead of posting it again', async () => {
     const ns = 'shop-b';
     const prefix = uniquePrefix('restart');
@@ -243,6 +278,27 @@ describe('alerts through the simulated cluster and Slack', () => {
     expect(about('C_INCIDENT', 'shop-h/web-debug')).toHaveLength(0);
     expect(about('C_INCIDENT', 'other-h/web')).toHaveLength(0);
     await stopBot(bot);
+  });
+
+  it('past maxWorkloadsPerBurst, the rest of the storm is one summary message', async () => {
+    const ns = 'storm-b';
+    const bot = await startBot(uniquePrefix('summary'), { allow: [ns], alerts: { maxWorkloadsPerBurst: 3 } });
+    for (let d = 0; d < 7; d++) for (let i = 0; i < 2; i++) createPod(kube, ns, `job${d}`, i, 'crash');
+    const summary = await slack.waitFor(
+      () =>
+        slack
+          .channel('C_INCIDENT')
+          .messages()
+          .find((m) => m.text === '4 more workloads are failing'),
+      10_000,
+      'a summary of 4 workloads',
+    );
+    await settle(bot);
+    const individual = [...Array(7).keys()].filter((d) => about('C_INCIDENT', `${ns}/job${d} `).length === 1);
+    expect(individual).toHaveLength(3);
+    const listed = JSON.stringify(summary.blocks);
+    for (let d = 0; d < 7; d++) expect(individual.includes(d) !== listed.includes(`${ns}/job${d}\``)).toBe(true);
+    expect(bot.manager.stats()).toMatchObject({ posted: 3, summaries: 1 });
   });
 
   it('a storm of 200 failing pods across 10 Deployments posts 10 messages within Slack rate limits', async () => {
