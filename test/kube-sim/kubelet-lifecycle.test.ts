@@ -467,6 +467,17 @@ describe('scheduling', () => {
     expect(c.pod('b')?.spec.nodeName).toBe('node-1');
   });
 
+  it('a pod bound to a node that is not there waits for it', () => {
+    const c = cluster([], 1);
+    c.run('pinned', { nodeName: 'node-7', ...app('nginx:1.27') });
+    c.advance(10_000);
+    expect(c.pod('pinned')?.status.phase).toBe('Pending');
+    expect(c.pod('pinned')?.status.containerStatuses).toBeUndefined();
+    c.store.create('nodes', buildNode('node-7', { index: 7 }));
+    c.advance(5_000);
+    expect(c.pod('pinned')?.status.phase).toBe('Running');
+  });
+
   it('a running pod has its IPs, start time, QoS class and all conditions', () => {
     const c = cluster();
     c.run(

@@ -147,6 +147,8 @@ export class Kubelet {
   private readonly accounted = new Map<string, { node: string; cpuMillis: number; memoryBytes: number }>();
   private readonly usage = new Map<string, { cpuMillis: number; memoryBytes: number; pods: number }>();
   private readonly pending = new Set<string>();
+  /** Pods bound to a node that does not exist (yet), by key → node name. */
+  private readonly orphans = new Map<string, string>();
   private readonly images = new Map<string, Set<string>>();
   private readonly ipCounters = new Map<string, number>();
   private readonly deleting = new Map<string, unknown>();
@@ -256,7 +258,10 @@ export class Kubelet {
   private handle(change: StoreChange): void {
     const o = change.object;
     if (change.resource === 'nodes') {
-      if (change.type !== 'DELETED') this.retryPending();
+      if (change.type !== 'DELETED') {
+        this.startOrphans(o.metadata.name);
+        this.retryPending();
+      }
       return;
     }
     const k = key(o.metadata.namespace, o.metadata.name);
@@ -350,6 +355,7 @@ export class Kubelet {
     this.deleting.delete(k);
     this.events.forget(uid);
     this.pending.delete(k);
+    this.orphans.delete(k);
     if (this.release(k)) this.retryPending();
   }
 
@@ -387,6 +393,16 @@ export class Kubelet {
       u.pods--;
     }
     return true;
+  }
+
+  private startOrphans(nodeName: string): void {
+    for (const [k, node] of [...this.orphans]) {
+      if (node !== nodeName) continue;
+      this.orphans.delete(k);
+      const [ns, name] = k.split('/') as [string, string];
+      const pod = this.store.get('pods', ns, name);
+      if (pod?.spec?.nodeName === nodeName && !this.runs.has(k) && !pod.metadata.deletionTimestamp) this.startPod(pod);
+    }
   }
 
   private retryPending(): void {
@@ -520,8 +536,12 @@ export class Kubelet {
   private startPod(pod: KubeObject): void {
     const nodeName: string = pod.spec.nodeName;
     const node = this.store.get('nodes', undefined, nodeName);
-    // A pod bound to a node that does not exist stays Pending for ever, as it does in a real cluster.
-    if (!node) return;
+    // A pod bound to a node that does not exist stays Pending until a kubelet of that name registers.
+    if (!node) {
+      this.orphans.set(key(pod.metadata.namespace, pod.metadata.name), nodeName);
+      return;
+    }
+    this.orphans.delete(key(pod.metadata.namespace, pod.metadata.name));
     const now = this.clock.now();
     const addresses: Json[] = node.status?.addresses ?? [];
     const hostIP: string = addresses.find((a) => a.type === 'InternalIP')?.address ?? '10.0.0.1';
