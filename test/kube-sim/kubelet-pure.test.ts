@@ -1,5 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { chooseLogInstance } from '../sim/kube/kubelet/choose-log-instance.js';
+import { decideRestart, goDuration } from '../sim/kube/kubelet/crash-back-off.js';
 import { hasProgram, lookupImage, normaliseImage } from '../sim/kube/kubelet/image-catalogue.js';
 import { missingEnvConfig, missingVolumeConfig } from '../sim/kube/kubelet/missing-config.js';
 import { imageMatches, planContainer, startErrorMessage } from '../sim/kube/kubelet/plan-container.js';
@@ -426,5 +428,97 @@ describe('log rendering', () => {
         },
       ),
     );
+  });
+});
+
+describe('crash back-off', () => {
+  it.each([
+    [10_000, '10s'],
+    [80_000, '1m20s'],
+    [160_000, '2m40s'],
+    [300_000, '5m0s'],
+    [823, '823ms'],
+    [1_140, '1.14s'],
+  ])('%d ms prints as %s', (ms, want) => {
+    expect(goDuration(ms)).toBe(want);
+  });
+
+  it('restarts at once with no entry, waits within the delay, and forgets an entry older than ten minutes', () => {
+    expect(decideRestart(undefined, 1000, 2000)).toEqual({ start: true, backoff: { delay: 10_000, updatedAt: 2000 } });
+    const waiting = decideRestart({ delay: 20_000, updatedAt: 0 }, 5_000, 6_000);
+    expect(waiting).toMatchObject({ start: false, delay: 20_000, until: 25_000 });
+    expect(!waiting.start && waiting.next(25_000)).toEqual({ delay: 40_000, updatedAt: 25_000 });
+    expect(decideRestart({ delay: 300_000, updatedAt: 0 }, 700_000, 701_000)).toEqual({
+      start: true,
+      backoff: { delay: 10_000, updatedAt: 701_000 },
+    });
+  });
+
+  it('the delay never exceeds five minutes however often it crashes', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 500_000 }), { maxLength: 40 }), (runs) => {
+        let b: { delay: number; updatedAt: number } | undefined;
+        let now = 0;
+        for (const ran of runs) {
+          now += ran;
+          const d = decideRestart(b, now, now);
+          b = d.start ? d.backoff : d.next(d.until);
+          if (!d.start) now = d.until;
+          expect(b.delay).toBeLessThanOrEqual(300_000);
+          expect(b.delay).toBeGreaterThanOrEqual(10_000);
+        }
+      }),
+    );
+  });
+});
+
+describe('which instance a log request reads', () => {
+  const term = (id: string) => ({ terminated: { exitCode: 1, containerID: id } });
+  it.each([
+    [
+      'running, current',
+      { state: { running: {} }, containerID: 'c2', lastState: term('c1') },
+      false,
+      { ok: true, containerID: 'c2' },
+    ],
+    [
+      'running, previous',
+      { state: { running: {} }, containerID: 'c2', lastState: term('c1') },
+      true,
+      { ok: true, containerID: 'c1' },
+    ],
+    [
+      'back-off, current',
+      { state: { waiting: { reason: 'CrashLoopBackOff' } }, lastState: term('c1') },
+      false,
+      { ok: true, containerID: 'c1' },
+    ],
+    [
+      'never terminated, previous',
+      { state: { running: {} }, containerID: 'c1', lastState: {} },
+      true,
+      { ok: false, message: 'previous terminated container "app" in pod "web-1" not found' },
+    ],
+    [
+      'image pull error',
+      { state: { waiting: { reason: 'ErrImagePull' } }, lastState: {} },
+      false,
+      { ok: false, message: 'container "app" in pod "web-1" is waiting to start: image can\'t be pulled' },
+    ],
+    [
+      'image pull back-off',
+      { state: { waiting: { reason: 'ImagePullBackOff' } }, lastState: {} },
+      false,
+      { ok: false, message: 'container "app" in pod "web-1" is waiting to start: trying and failing to pull image' },
+    ],
+    [
+      'creating',
+      { state: { waiting: { reason: 'ContainerCreating' } }, lastState: {} },
+      false,
+      { ok: false, message: 'container "app" in pod "web-1" is waiting to start: ContainerCreating' },
+    ],
+    ['no status', undefined, false, { ok: false, message: 'container "app" in pod "web-1" is not available' }],
+  ])('%s', (_name, cs, previous, want) => {
+    expect(chooseLogInstance(cs, 'app', 'web-1', previous)).toEqual(want);
   });
 });

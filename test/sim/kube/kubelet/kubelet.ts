@@ -3,13 +3,15 @@ import type { Clock } from '../clock.js';
 import { isoSeconds } from '../store.js';
 import type { KubeObject, KubeStore, StoreChange } from '../store-contract.js';
 import type { ContainerRule } from './behaviour.js';
+import { buildPodStatus, containerStatus, runPhase } from './build-pod-status.js';
+import { chooseLogInstance } from './choose-log-instance.js';
+import { decideRestart, goDuration, nextBackoff } from './crash-back-off.js';
 import { EventRecorder, type InvolvedObject } from './event-recorder.js';
 import { lookupImage, normaliseImage } from './image-catalogue.js';
 import { missingEnvConfig, missingVolumeConfig } from './missing-config.js';
 import { planContainer, pullFailure, type RunPlan } from './plan-container.js';
-import { podPhase } from './pod-phase.js';
 import { podRequests } from './pod-requests.js';
-import { qosClass } from './qos-class.js';
+import { type ContainerRun, type Instance, newContainerRun, type PodRun } from './pod-run.js';
 import { fallbackMessage, type InstanceLog, type LogParams, renderLog } from './render-log.js';
 import { type NodeUsage, schedulePod } from './schedule-pod.js';
 
@@ -37,85 +39,12 @@ export const KUBELET_DEFAULTS = {
   rules: [],
 } satisfies Required<KubeletOptions>;
 
-/** The kubelet's crash back-off (pkg/kubelet/kubelet.go): 10 s doubling to 5 min, forgotten after 10 min. */
-const BACKOFF_INITIAL_MS = 10_000;
-const BACKOFF_MAX_MS = 300_000;
-const BACKOFF_RESET_MS = 2 * BACKOFF_MAX_MS;
-
 /** The answer to a `pods/{name}/log` request once the API server has resolved the container. */
 export type LogResult = { status: 200; body: string } | { status: 400; message: string };
-
-interface Instance {
-  id: string;
-  startedAt: number;
-  finishedAt?: number;
-  restart: number;
-}
-
-type Step = 'idle' | 'pulling' | 'waiting' | 'running' | 'exited' | 'done';
-
-interface ContainerRun {
-  name: string;
-  spec: Json;
-  init: boolean;
-  sidecar: boolean;
-  /** Added through pods/ephemeralcontainers: never restarted, not part of phase or readiness. */
-  ephemeral: boolean;
-  fieldPath: string;
-  plan?: RunPlan;
-  step: Step;
-  state: Json;
-  lastState: Json;
-  restartCount: number;
-  created: number;
-  ready: boolean;
-  started: boolean;
-  everStarted: boolean;
-  containerID?: string;
-  imageID: string;
-  cur?: Instance;
-  last?: Instance;
-  backoff?: { delay: number; updatedAt: number };
-  pullBackoff?: { delay: number; updatedAt: number };
-  timer?: unknown;
-}
-
-interface Condition {
-  status: 'True' | 'False';
-  reason?: string;
-  message?: string;
-  since: number;
-}
-
-interface PodRun {
-  ns: string;
-  name: string;
-  uid: string;
-  node: string;
-  hostIP: string;
-  podIP: string;
-  startTime: number;
-  spec: Json;
-  containers: ContainerRun[];
-  conditions: Map<string, Condition>;
-  sandboxReady: boolean;
-  terminal?: { phase: 'Failed' | 'Succeeded'; reason: string; message: string };
-  deleting: boolean;
-  podTimer?: unknown;
-  deadlineTimer?: unknown;
-}
 
 const key = (ns: string, name: string): string => `${ns}/${name}`;
 const iso = isoSeconds;
 const EPOCH = '1970-01-01T00:00:00Z';
-
-/** `1.5s`, `823ms`: Go's time.Duration String for the durations we print. */
-function goDuration(ms: number): string {
-  if (ms < 1000) return `${ms}ms`;
-  if (ms % 60_000 === 0 && ms >= 60_000) return `${ms / 60_000}m0s`;
-  if (ms >= 60_000) return `${Math.floor(ms / 60_000)}m${(ms % 60_000) / 1000}s`;
-  return `${ms / 1000}s`;
-}
 
 function hex(text: string): string {
   return createHash('sha256').update(text).digest('hex');
@@ -328,7 +257,7 @@ export class Kubelet {
       run.spec = pod.spec;
       for (const e of added) {
         const c: ContainerRun = {
-          ...this.newContainer(e, false, 'ContainerCreating'),
+          ...newContainerRun(e, false, 'ContainerCreating'),
           ephemeral: true,
           fieldPath: `spec.ephemeralContainers{${e.name}}`,
         };
@@ -553,9 +482,9 @@ export class Kubelet {
     const spec = pod.spec;
     const inits: Json[] = spec.initContainers ?? [];
     const containers: ContainerRun[] = [
-      ...inits.map((c) => this.newContainer(c, true, 'PodInitializing')),
+      ...inits.map((c) => newContainerRun(c, true, 'PodInitializing')),
       ...(spec.containers ?? []).map((c: Json) =>
-        this.newContainer(
+        newContainerRun(
           c,
           false,
           inits.some((i) => i.restartPolicy !== 'Always') ? 'PodInitializing' : 'ContainerCreating',
@@ -588,26 +517,6 @@ export class Kubelet {
   private nodeIndex(node: string): number {
     const m = /(\d+)$/.exec(node);
     return m ? Number(m[1]) : 1 + (Number.parseInt(hex(node).slice(0, 2), 16) % 200);
-  }
-
-  private newContainer(spec: Json, init: boolean, waitingReason: string): ContainerRun {
-    return {
-      name: spec.name,
-      spec,
-      init,
-      sidecar: init && spec.restartPolicy === 'Always',
-      ephemeral: false,
-      fieldPath: init ? `spec.initContainers{${spec.name}}` : `spec.containers{${spec.name}}`,
-      step: 'idle',
-      state: { waiting: { reason: waitingReason } },
-      lastState: {},
-      restartCount: 0,
-      created: 0,
-      ready: false,
-      started: false,
-      everStarted: false,
-      imageID: '',
-    };
   }
 
   /** Runs `fn` for a pod still driven by us, then writes its status and processes the changes it caused. */
@@ -710,11 +619,7 @@ export class Kubelet {
     this.kev(run, c, 'Warning', 'Failed', `Failed to pull image "${image}": ${message}`);
     this.kev(run, c, 'Warning', 'Failed', 'Error: ErrImagePull');
     c.state = { waiting: { reason: 'ErrImagePull', message } };
-    const b = c.pullBackoff;
-    c.pullBackoff =
-      !b || now - b.updatedAt > BACKOFF_RESET_MS
-        ? { delay: BACKOFF_INITIAL_MS, updatedAt: now }
-        : { delay: Math.min(b.delay * 2, BACKOFF_MAX_MS), updatedAt: now };
+    c.pullBackoff = nextBackoff(c.pullBackoff, now, now);
     const delay = c.pullBackoff.delay;
     c.timer = this.clock.setTimeout(
       () =>
@@ -916,16 +821,9 @@ export class Kubelet {
   private restart(run: PodRun, c: ContainerRun): void {
     const now = this.clock.now();
     c.timer = undefined;
-    const finishedAt = c.cur?.finishedAt ?? now;
-    const b = c.backoff;
-    if (!b || finishedAt - b.updatedAt > BACKOFF_RESET_MS) {
-      c.backoff = { delay: BACKOFF_INITIAL_MS, updatedAt: now };
-      this.startContainer(run, c);
-      return;
-    }
-    const until = finishedAt + b.delay;
-    if (until <= now) {
-      c.backoff = { delay: Math.min(b.delay * 2, BACKOFF_MAX_MS), updatedAt: now };
+    const decision = decideRestart(c.backoff, c.cur?.finishedAt ?? now, now);
+    if (decision.start) {
+      c.backoff = decision.backoff;
       this.startContainer(run, c);
       return;
     }
@@ -937,7 +835,7 @@ export class Kubelet {
     c.state = {
       waiting: {
         reason: 'CrashLoopBackOff',
-        message: `back-off ${goDuration(b.delay)} restarting failed container=${c.name} pod=${podName}`,
+        message: `back-off ${goDuration(decision.delay)} restarting failed container=${c.name} pod=${podName}`,
       },
     };
     this.kev(run, c, 'Warning', 'BackOff', `Back-off restarting failed container ${c.name} in pod ${podName}`);
@@ -945,10 +843,10 @@ export class Kubelet {
       () =>
         this.act(run, () => {
           c.timer = undefined;
-          c.backoff = { delay: Math.min(b.delay * 2, BACKOFF_MAX_MS), updatedAt: this.clock.now() };
+          c.backoff = decision.next(this.clock.now());
           this.startContainer(run, c);
         }),
-      until - now,
+      decision.until - now,
     );
   }
 
@@ -993,7 +891,7 @@ export class Kubelet {
 
   /** A pod that reached Succeeded or Failed no longer holds its requests on the node. */
   private afterPhaseChange(run: PodRun): void {
-    const phase = this.phaseOf(run);
+    const phase = runPhase(run);
     if (phase !== 'Succeeded' && phase !== 'Failed') return;
     if (run.deadlineTimer !== undefined) this.clock.clearTimeout(run.deadlineTimer);
     run.deadlineTimer = undefined;
@@ -1039,7 +937,7 @@ export class Kubelet {
       const keep = (current.metadata.finalizers ?? []).length > 0;
       if (run && grace > 0) {
         this.stopAll(run, false);
-        const phase = this.phaseOf(run);
+        const phase = runPhase(run);
         run.terminal = { phase: phase === 'Succeeded' ? 'Succeeded' : 'Failed', reason: '', message: '' };
         this.writeStatus(run);
       }
@@ -1071,111 +969,11 @@ export class Kubelet {
 
   // ---------------------------------------------------------------- status
 
-  private containerStatus(c: ContainerRun): Json {
-    return {
-      name: c.name,
-      state: c.state,
-      lastState: c.lastState,
-      ready: c.ready,
-      restartCount: c.restartCount,
-      image: normaliseImage(c.spec.image ?? ''),
-      imageID: c.imageID,
-      ...(c.containerID ? { containerID: c.containerID } : {}),
-      started: c.started,
-    };
-  }
-
-  private phaseOf(run: PodRun): string {
-    if (run.terminal) return run.terminal.phase;
-    return podPhase(
-      run.spec,
-      run.containers.filter((c) => c.init).map((c) => this.containerStatus(c)),
-      run.containers.filter((c) => !c.init && !c.ephemeral).map((c) => this.containerStatus(c)),
-    );
-  }
-
-  private setCondition(run: PodRun, type: string, status: 'True' | 'False', reason?: string, message?: string): void {
-    const prev = run.conditions.get(type);
-    const since = prev && prev.status === status ? prev.since : this.clock.now();
-    run.conditions.set(type, {
-      status,
-      since,
-      ...(reason ? { reason } : {}),
-      ...(message ? { message } : {}),
-    });
-  }
-
-  private buildStatus(run: PodRun): Json {
-    const init = run.containers.filter((c) => c.init);
-    const regular = run.containers.filter((c) => !c.init && !c.ephemeral);
-    const ephemeral = run.containers.filter((c) => c.ephemeral);
-    const initStatuses = init.map((c) => this.containerStatus(c));
-    const statuses = regular.map((c) => this.containerStatus(c));
-    const phase = run.terminal?.phase ?? podPhase(run.spec, initStatuses, statuses);
-    const incomplete = init
-      .filter((c) => (c.sidecar ? !c.everStarted : !(c.step === 'done' && c.state.terminated?.exitCode === 0)))
-      .map((c) => c.name);
-    const unready = regular.filter((c) => !c.ready).map((c) => c.name);
-    this.setCondition(run, 'PodReadyToStartContainers', run.sandboxReady ? 'True' : 'False');
-    if (incomplete.length === 0) this.setCondition(run, 'Initialized', 'True');
-    else {
-      this.setCondition(
-        run,
-        'Initialized',
-        'False',
-        'ContainersNotInitialized',
-        `containers with incomplete status: [${incomplete.join(' ')}]`,
-      );
-    }
-    if (phase === 'Succeeded') {
-      this.setCondition(run, 'ContainersReady', 'False', 'PodCompleted');
-      this.setCondition(run, 'Ready', 'False', 'PodCompleted');
-    } else if (unready.length === 0 && phase === 'Running') {
-      this.setCondition(run, 'ContainersReady', 'True');
-      this.setCondition(run, 'Ready', 'True');
-    } else {
-      const message = `containers with unready status: [${(unready.length ? unready : regular.map((c) => c.name)).join(' ')}]`;
-      this.setCondition(run, 'ContainersReady', 'False', 'ContainersNotReady', message);
-      this.setCondition(run, 'Ready', 'False', 'ContainersNotReady', message);
-    }
-    const conditions = ['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled'].map(
-      (type) => {
-        const c = run.conditions.get(type)!;
-        return {
-          type,
-          status: c.status,
-          lastProbeTime: null,
-          lastTransitionTime: iso(c.since),
-          ...(c.reason ? { reason: c.reason } : {}),
-          ...(c.message ? { message: c.message } : {}),
-        };
-      },
-    );
-    const status: Json = {
-      phase,
-      conditions,
-      hostIP: run.hostIP,
-      hostIPs: [{ ip: run.hostIP }],
-      podIP: run.podIP,
-      podIPs: [{ ip: run.podIP }],
-      startTime: iso(run.startTime),
-    };
-    if (run.terminal?.reason) {
-      status.reason = run.terminal.reason;
-      status.message = run.terminal.message;
-    }
-    if (init.length > 0) status.initContainerStatuses = initStatuses;
-    status.containerStatuses = statuses;
-    if (ephemeral.length > 0) status.ephemeralContainerStatuses = ephemeral.map((c) => this.containerStatus(c));
-    status.qosClass = qosClass({ metadata: {}, spec: run.spec });
-    return status;
-  }
-
   private writeStatus(run: PodRun): void {
     if (this.runs.get(key(run.ns, run.name)) !== run) return;
     const pod = this.store.get('pods', run.ns, run.name);
     if (!pod || pod.metadata.uid !== run.uid) return;
-    const status = this.buildStatus(run);
+    const status = buildPodStatus(run, this.clock.now());
     // The status manager writes only when something changed; no MODIFIED event otherwise.
     if (JSON.stringify(status) === JSON.stringify(pod.status)) return;
     pod.status = status;
@@ -1199,34 +997,15 @@ export class Kubelet {
     const driven = run && run.uid === pod.metadata.uid ? run : undefined;
     const c = driven?.containers.find((x) => x.name === name);
     const cs: Json = c
-      ? this.containerStatus(c)
+      ? containerStatus(c)
       : [
           ...(pod.status?.containerStatuses ?? []),
           ...(pod.status?.initContainerStatuses ?? []),
           ...(pod.status?.ephemeralContainerStatuses ?? []),
         ].find((x: Json) => x.name === name);
-    if (!cs) return { status: 400, message: `container "${name}" in pod "${podName}" is not available` };
-    let id: string | undefined;
-    const last = cs.lastState?.terminated;
-    if (params.previous) {
-      if (!last?.containerID) {
-        return { status: 400, message: `previous terminated container "${name}" in pod "${podName}" not found` };
-      }
-      id = last.containerID;
-    } else if (cs.state?.running || cs.state?.terminated) {
-      id = cs.containerID;
-    } else if (last) {
-      id = last.containerID;
-    } else {
-      const reason: string = cs.state?.waiting?.reason ?? '';
-      const why =
-        reason === 'ErrImagePull'
-          ? "image can't be pulled"
-          : reason === 'ImagePullBackOff'
-            ? 'trying and failing to pull image'
-            : reason;
-      return { status: 400, message: `container "${name}" in pod "${podName}" is waiting to start: ${why}` };
-    }
+    const source = chooseLogInstance(cs, name, podName, !!params.previous);
+    if (!source.ok) return { status: 400, message: source.message };
+    const id = source.containerID;
     if (driven && c) {
       const inst = c.cur?.id === id ? c.cur : c.last?.id === id ? c.last : undefined;
       return { status: 200, body: inst ? renderLog(this.instanceLog(driven, inst, c), params, now) : '' };
