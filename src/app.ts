@@ -16,7 +16,7 @@ import type { ConversationDeps } from './conversation/deps.js';
 import { DiagnosisBoard } from './conversation/diagnosis-board.js';
 import { createKubeClient, type KubeClient, loadKubeConfig } from './kube/index.js';
 import { createLogger } from './log/index.js';
-import { startAlerts } from './start-alerts.js';
+import { type AlertTuning, startAlerts } from './start-alerts.js';
 
 export interface StartOptions {
   config: Config;
@@ -32,6 +32,8 @@ export interface StartOptions {
   readyTimeoutMs?: number;
   /** @defaultValue 60000 */
   janitorEveryMs?: number;
+  /** Alert pacing overrides (tests). */
+  alertTuning?: AlertTuning;
   /** Slack Web API retries (WebClient retries for ~30 min by default, far too long for a person waiting). @defaultValue 3 */
   slackRetries?: number;
 }
@@ -121,7 +123,7 @@ export async function startDebugdead(options: StartOptions): Promise<RunningBot>
     ...(options.readyTimeoutMs ? { readyTimeoutMs: options.readyTimeoutMs } : {}),
     ...(options.janitorEveryMs ? { janitorEveryMs: options.janitorEveryMs } : {}),
   });
-  const alerts = config.alerts.enabled ? await startAlerts(deps, redis) : undefined;
+  const alerts = config.alerts.enabled ? await startAlerts(deps, redis, options.alertTuning) : undefined;
 
   let port: number | undefined;
   if (config.slack.mode === 'socket') {

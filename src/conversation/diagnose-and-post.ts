@@ -135,8 +135,24 @@ export async function diagnoseAndPost(
     } else {
       log.error({ err }, 'could not post the diagnosis');
       const code = isChatError(err) ? err.code : 'unknown_error';
+      // The person is waiting for the summary, and the log line above does not hold it: deliver it through the
+      // command's response_url, which chat.postMessage's per-channel rate limit does not touch.
+      const delivered = target.respond
+        ? await target.respond({ ...message, response_type: 'in_channel' }).then(
+            () => true,
+            (e) => {
+              log.warn({ err: e }, 'response_url refused the summary');
+              return false;
+            },
+          )
+        : false;
       await target
-        .respond?.({ text: `:x: Slack refused the summary (${code}). The diagnosis is in the bot's logs.` })
+        .respond?.({
+          text: delivered
+            ? `:warning: Slack refused the summary in <#${target.channel}> (${code}), so it came through this command without its evidence thread. Run the command again for the thread.`
+            : `:x: Slack refused the summary (${code}). Run the command again in a minute.`,
+          response_type: 'ephemeral',
+        })
         .catch(() => {});
       await recordAudit(deps.audit, log, {
         actor,

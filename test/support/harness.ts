@@ -25,6 +25,8 @@ export interface HarnessOptions {
   logLevel?: string;
   /** The default scenario's pods plus this many healthy filler pods. @defaultValue 0 */
   extraPods?: number;
+  /** Alert pacing overrides. */
+  alertTuning?: { channelIntervalMs?: number; burstWindowMs?: number };
   /** PodSecurity level of the node-shell namespace (debugdead-system). @defaultValue 'privileged' */
   nodeShellNamespaceLevel?: 'privileged' | 'baseline' | 'restricted';
 }
@@ -115,6 +117,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     kube: kubeClient,
     readyTimeoutMs: 20_000,
     janitorEveryMs: 1000,
+    ...(options.alertTuning ? { alertTuning: options.alertTuning } : {}),
   });
   if (config.slack.mode === 'http') slack.deliverOverHttp(`http://127.0.0.1:${bot.port}/slack/events`);
 
