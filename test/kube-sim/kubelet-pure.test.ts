@@ -145,6 +145,20 @@ describe('scheduler', () => {
     });
   });
 
+  it('a host port held on a node keeps another pod wanting it off that node', () => {
+    const held = { ...usage(buildNode('n1')), hostPorts: new Map([['TCP/8080', 1]]) };
+    const p = pod({ containers: [ctr({ ports: [{ containerPort: 8080, hostPort: 8080 }] })] });
+    expect(schedulePod(p, podRequests(p), [held], ['TCP/8080'])).toEqual({
+      ok: false,
+      message:
+        "0/1 nodes are available: 1 node(s) didn't have free ports for the requested pod ports. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.",
+    });
+    expect(schedulePod(p, podRequests(p), [held, usage(buildNode('n2'))], ['TCP/8080'])).toEqual({
+      ok: true,
+      nodeName: 'n2',
+    });
+  });
+
   it('counts pods against allocatable pods', () => {
     const full = usage(buildNode('n1', { pods: '2' }), 0, 0, 2);
     const result = schedulePod(pod({ containers: [ctr()] }), { cpuMillis: 0, memoryBytes: 0 }, [full]);

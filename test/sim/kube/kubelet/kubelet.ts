@@ -10,7 +10,7 @@ import { EventRecorder, type InvolvedObject } from './event-recorder.js';
 import { lookupImage, normaliseImage } from './image-catalogue.js';
 import { missingEnvConfig, missingVolumeConfig } from './missing-config.js';
 import { planContainer, pullFailure, type RunPlan } from './plan-container.js';
-import { podRequests } from './pod-requests.js';
+import { podHostPorts, podRequests } from './pod-requests.js';
 import { type ContainerRun, type Instance, newContainerRun, type PodRun } from './pod-run.js';
 import { fallbackMessage, type InstanceLog, type LogParams, renderLog } from './render-log.js';
 import { type NodeUsage, schedulePod } from './schedule-pod.js';
@@ -73,8 +73,14 @@ export class Kubelet {
   private readonly events: EventRecorder;
   private readonly runs = new Map<string, PodRun>();
   /** Requests of every pod counted against a node, by pod key. */
-  private readonly accounted = new Map<string, { node: string; cpuMillis: number; memoryBytes: number }>();
-  private readonly usage = new Map<string, { cpuMillis: number; memoryBytes: number; pods: number }>();
+  private readonly accounted = new Map<
+    string,
+    { node: string; cpuMillis: number; memoryBytes: number; hostPorts: string[] }
+  >();
+  private readonly usage = new Map<
+    string,
+    { cpuMillis: number; memoryBytes: number; pods: number; hostPorts: Map<string, number> }
+  >();
   private readonly pending = new Set<string>();
   /** Pods bound to a node that does not exist (yet), by key → node name. */
   private readonly orphans = new Map<string, string>();
@@ -303,11 +309,13 @@ export class Kubelet {
     if (this.accounted.has(k)) return;
     if (pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed') return;
     const req = podRequests(pod);
-    this.accounted.set(k, { node, ...req });
-    const u = this.usage.get(node) ?? { cpuMillis: 0, memoryBytes: 0, pods: 0 };
+    const hostPorts = podHostPorts(pod);
+    this.accounted.set(k, { node, ...req, hostPorts });
+    const u = this.usage.get(node) ?? { cpuMillis: 0, memoryBytes: 0, pods: 0, hostPorts: new Map() };
     u.cpuMillis += req.cpuMillis;
     u.memoryBytes += req.memoryBytes;
     u.pods++;
+    for (const p of hostPorts) u.hostPorts.set(p, (u.hostPorts.get(p) ?? 0) + 1);
     this.usage.set(node, u);
   }
 
@@ -320,6 +328,7 @@ export class Kubelet {
       u.cpuMillis -= a.cpuMillis;
       u.memoryBytes -= a.memoryBytes;
       u.pods--;
+      for (const p of a.hostPorts) u.hostPorts.set(p, (u.hostPorts.get(p) ?? 1) - 1);
     }
     return true;
   }
@@ -358,7 +367,7 @@ export class Kubelet {
       ...(this.usage.get(node.metadata.name) ?? { cpuMillis: 0, memoryBytes: 0, pods: 0 }),
     }));
     const req = podRequests(pod);
-    const result = schedulePod(pod, req, nodes);
+    const result = schedulePod(pod, req, nodes, podHostPorts(pod));
     if (!result.ok) {
       this.setUnscheduled(pod, 'Unschedulable', result.message);
       this.event(this.ref(pod), 'Warning', 'FailedScheduling', result.message, 'default-scheduler');

@@ -14,6 +14,15 @@ function containerRequest(c: Container, key: 'cpu' | 'memory'): string | undefin
   return c?.resources?.requests?.[key] ?? c?.resources?.limits?.[key];
 }
 
+/** The host ports the pod's containers claim, as `TCP/8080` (hostIP is not told apart). */
+export function podHostPorts(pod: KubeObject): string[] {
+  const out: string[] = [];
+  for (const c of [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])]) {
+    for (const p of c.ports ?? []) if (p.hostPort > 0) out.push(`${p.protocol ?? 'TCP'}/${p.hostPort}`);
+  }
+  return out;
+}
+
 /**
  * max(sum of regular containers (and native sidecars), largest init container) plus pod overhead, as
  * k8s.io/component-helpers resource.PodRequests computes it.

@@ -8,6 +8,8 @@ export interface NodeUsage {
   cpuMillis: number;
   memoryBytes: number;
   pods: number;
+  /** Host ports held by pods on the node (`TCP/8080` → how many). */
+  hostPorts?: ReadonlyMap<string, number>;
 }
 
 export type ScheduleResult = { ok: true; nodeName: string } | { ok: false; message: string };
@@ -79,7 +81,7 @@ function matchesAffinity(pod: KubeObject, node: KubeObject): boolean {
 }
 
 /** Runs the default filter plugins in their order, stopping at the first that fails, as the framework does. */
-function filter(pod: KubeObject, req: PodRequests, u: NodeUsage): Failure | undefined {
+function filter(pod: KubeObject, req: PodRequests, u: NodeUsage, hostPorts: readonly string[]): Failure | undefined {
   const node = u.node;
   const tolerations: Json[] = pod.spec?.tolerations ?? [];
   if (
@@ -99,6 +101,9 @@ function filter(pod: KubeObject, req: PodRequests, u: NodeUsage): Failure | unde
   }
   if (!matchesAffinity(pod, node)) {
     return { reasons: ["node(s) didn't match Pod's node affinity/selector"], unresolvable: true };
+  }
+  if (hostPorts.some((p) => (u.hostPorts?.get(p) ?? 0) > 0)) {
+    return { reasons: ["node(s) didn't have free ports for the requested pod ports"], unresolvable: false };
   }
   const alloc = node.status?.allocatable ?? node.status?.capacity ?? {};
   const reasons: string[] = [];
@@ -125,12 +130,17 @@ function histogram(reasons: string[]): string {
  * `0/3 nodes are available: 3 Insufficient memory. preemption: 0/3 nodes are available: 3 No preemption victims
  * found for incoming pod.` Among fitting nodes the least requested one wins (ties by name), spreading pods.
  */
-export function schedulePod(pod: KubeObject, req: PodRequests, nodes: NodeUsage[]): ScheduleResult {
+export function schedulePod(
+  pod: KubeObject,
+  req: PodRequests,
+  nodes: NodeUsage[],
+  hostPorts: readonly string[] = [],
+): ScheduleResult {
   if (nodes.length === 0) return { ok: false, message: 'no nodes available to schedule pods' };
   const failures: Failure[] = [];
   let best: { name: string; score: number } | undefined;
   for (const u of nodes) {
-    const f = filter(pod, req, u);
+    const f = filter(pod, req, u, hostPorts);
     if (f) {
       failures.push(f);
       continue;
