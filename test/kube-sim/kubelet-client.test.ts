@@ -169,6 +169,17 @@ describe('the default scenario', () => {
     expect(migrate).toContain('migration 0042_add_orders_customer_index failed');
   });
 
+  it('termination messages: written by the app, or the log tail under FallbackToLogsOnError', async () => {
+    const init = await core.readNamespacedPod({ name: 'init-crash', namespace: NS });
+    expect(init.status?.initContainerStatuses?.[0]?.lastState?.terminated?.message).toBe(
+      'migration 0042_add_orders_customer_index failed: relation "orders_v2" does not exist',
+    );
+    const scratch = await core.readNamespacedPod({ name: 'scratch-crash', namespace: NS });
+    const t = scratch.status?.containerStatuses?.[0]?.lastState?.terminated;
+    expect(t).toMatchObject({ exitCode: 2, reason: 'Error' });
+    expect(t?.message).toContain('panic: runtime error: invalid memory address or nil pointer dereference');
+  });
+
   it('multi: one of three containers crashes, the others run', async () => {
     const pod = await core.readNamespacedPod({ name: 'multi', namespace: NS });
     const byName = Object.fromEntries((pod.status?.containerStatuses ?? []).map((s) => [s.name, s]));

@@ -34,7 +34,9 @@ describe('fillPods and many running pods', () => {
     p.metadata.deletionGracePeriodSeconds = 30;
     store.update('pods', p);
     kubelet.flush();
-    expect(store.list('events', 'scale-1').map((e) => `${e.reason} ${e.message}`)).toEqual(['Killing Stopping container app']);
+    expect(store.list('events', 'scale-1').map((e) => `${e.reason} ${e.message}`)).toEqual([
+      'Killing Stopping container app',
+    ]);
     clock.advance(1_000);
     kubelet.flush();
     expect(store.get('pods', 'scale-1', name)).toBeUndefined();

@@ -11,7 +11,14 @@ export type Behaviour =
   /** Runs until stopped, after printing `logs`. */
   | { kind: 'run'; logs?: LogLine[] }
   /** Prints `logs`, then exits with `exitCode` after `afterSeconds` (exit 0 is reason Completed, others Error). */
-  | { kind: 'exit'; exitCode: number; afterSeconds: number; logs?: LogLine[] }
+  | {
+      kind: 'exit';
+      exitCode: number;
+      afterSeconds: number;
+      logs?: LogLine[];
+      /** What the app writes to its terminationMessagePath; shown as lastState.terminated.message. */
+      terminationMessage?: string;
+    }
   /** Prints `logs`, then is killed by the kernel's OOM killer after `afterSeconds` (137, reason OOMKilled). */
   | { kind: 'oom'; afterSeconds: number; logs?: LogLine[] }
   /**

@@ -693,6 +693,7 @@ export class Kubelet {
               exitCode: plan.exitCode,
               reason: plan.reason,
               ...(plan.reason === 'OOMKilled' ? { signal: 9 } : {}),
+              ...(plan.terminationMessage ? { message: plan.terminationMessage } : {}),
             }),
           ),
         plan.afterMs,

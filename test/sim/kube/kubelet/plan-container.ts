@@ -17,6 +17,7 @@ export type RunPlan =
       afterMs: number;
       reason: 'Completed' | 'Error' | 'OOMKilled';
       script: ScriptLine[];
+      terminationMessage?: string;
     }
   | { kind: 'failLiveness'; script: ScriptLine[]; probeMessage: string }
   | { kind: 'failReadiness'; script: ScriptLine[]; probeMessage: string };
@@ -207,6 +208,7 @@ function fromBehaviour(b: Exclude<Behaviour, { kind: 'pullError' }>, c: Json): R
         afterMs,
         reason: b.exitCode === 0 ? 'Completed' : 'Error',
         script: toScript(b.logs, afterMs),
+        ...(b.terminationMessage ? { terminationMessage: b.terminationMessage } : {}),
       };
     }
     case 'oom': {

@@ -89,6 +89,7 @@ export const DEFAULT_RULES: ContainerRule[] = [
       kind: 'exit',
       exitCode: 1,
       afterSeconds: 1.5,
+      terminationMessage: 'migration 0042_add_orders_customer_index failed: relation "orders_v2" does not exist',
       logs: [
         'migrate: connecting to postgres://orders@postgres.demo.svc:5432/orders?sslmode=require',
         'migrate: 41 migrations applied, 1 pending',
@@ -268,6 +269,7 @@ export const DEFAULT_APPS: Record<(typeof DEFAULT_POD_NAMES)[number], Json> = {
         name: 'app',
         image: 'ghcr.io/acme/ledger:2.3.1-distroless',
         args: ['--config-from-env'],
+        terminationMessagePolicy: 'FallbackToLogsOnError',
         resources: resources('50m', '64Mi'),
         securityContext: { runAsNonRoot: true, runAsUser: 65532, readOnlyRootFilesystem: true },
       },
