@@ -288,3 +288,66 @@ describe('errors a person can act on, over HTTP', () => {
     expect(visibleText(await summaryOf('healthy')).split('\n')[0]).toBe('demo/healthy — Running, healthy');
   });
 });
+
+describe('a burst of commands in one channel under Slack rate limits (Socket Mode)', () => {
+  /** Each pod with the thread replies its full diagnosis has: describe, events, one per log shown. */
+  const BURST = [
+    { pod: 'crash-exit1', user: 'U_ALICE', replies: 3 },
+    { pod: 'oom', user: 'U_BOB', replies: 3 },
+    { pod: 'init-crash', user: 'U_CAROL', replies: 3 },
+    { pod: 'healthy', user: 'U_ALICE', replies: 3 },
+    { pod: 'multi', user: 'U_BOB', replies: 5 },
+    { pod: 'liveness', user: 'U_CAROL', replies: 3 },
+  ];
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ mode: 'socket', rateLimits: true });
+    const deliveries = await Promise.all(
+      BURST.map((b) => h.slack.user(b.user).runCommand('/debugdead', `${b.pod} demo`, { channel: CHANNEL })),
+    );
+    for (const d of deliveries) expect(d.ackLatencyMs).toBeLessThan(1000);
+    // Done means the bot finished with each command, one way or the other.
+    await h.slack.waitFor(
+      () =>
+        BURST.every((b) =>
+          h.auditEntries().some((e) => ['diagnosis.done', 'error'].includes(e.action) && e.target?.pod === b.pod),
+        ),
+      60_000,
+      'every command of the burst finished',
+    );
+  }, 70_000);
+  afterAll(async () => {
+    await h?.stop();
+  });
+
+  it('Slack did rate-limit the burst, yet every summary reaches the channel', () => {
+    expect(h.slack.rateLimited()).toBeGreaterThan(0);
+    for (const b of BURST) {
+      const summary = h.slack
+        .channel(CHANNEL)
+        .messages()
+        .find((m) => m.text.startsWith(`demo/${b.pod} `));
+      expect(summary, `the summary of ${b.pod}`).toBeDefined();
+      expect(visibleText(summary!).split('\n')[0]).toMatch(new RegExp(`^demo/${b.pod} — `));
+    }
+    // A summary that had to come through the command's response_url says so to the person who asked.
+    for (const e of BURST.flatMap((b) => h.slack.ephemerals(b.user)).filter((x) => /Slack refused/.test(x.text))) {
+      expect(e.text).toMatch(/came through this command without its evidence thread/);
+    }
+  });
+
+  // KNOWN BUG (pinned; the fix is outside src/conversation): WebClient counts each 429 as one of only 3 retries
+  // (src/app.ts retryConfig), so under a burst some posts give up after ~7 s: thread replies are dropped (a warning
+  // in the log) and a summary falls back to response_url without its thread. Flip to `it` once posts are paced per
+  // channel (handlers/slack-chat.ts) or rate-limit waits no longer use up the retries.
+  it.fails('nothing is lost: every summary is posted with its whole thread', () => {
+    for (const b of BURST) {
+      const summary = h.slack
+        .channel(CHANNEL)
+        .messages()
+        .find((m) => m.text.startsWith(`demo/${b.pod} `));
+      expect(summary, `the summary of ${b.pod}`).toBeDefined();
+      expect(h.slack.thread(CHANNEL, summary!.ts).replies(), `the thread of ${b.pod}`).toHaveLength(b.replies);
+    }
+  });
+});
