@@ -1,10 +1,5 @@
-import { foldDuplicateLogs } from '../conversation/fold-duplicate-logs.js';
-import { redactFacts } from '../conversation/redact-facts.js';
-import { type Diagnosis, diagnose, formatDiagnosisText, gatherFacts, toDiagnosisJson } from '../diagnosis/index.js';
-import type { Pod } from '../kube/index.js';
 import { checkNames } from './check-names.js';
-import { type CliKubeOptions, type CliSession, openCliSession } from './cli-session.js';
-import { describeKubeError } from './describe-kube-error.js';
+import type { CliKubeOptions } from './cli-session.js';
 
 /** `debugdead diagnose <pod> [-n ns] [-c container] [--json]`. */
 export interface DiagnoseCommand {
@@ -26,6 +21,12 @@ export interface DiagnoseCommand {
 export async function runDiagnoseCommand(cmd: DiagnoseCommand): Promise<number> {
   const bad = checkNames({ pod: cmd.pod, namespace: cmd.namespace, container: cmd.container });
   if (bad) return fail(bad, 2);
+  // Loaded only now: client-node alone takes about a second to import, and a usage error should answer at once.
+  const [{ openCliSession }, { diagnosePod }, { formatDiagnosisText, toDiagnosisJson }] = await Promise.all([
+    import('./cli-session.js'),
+    import('./diagnose-pod.js'),
+    import('../diagnosis/index.js'),
+  ]);
   const opened = openCliSession(cmd.kube);
   if (!opened.ok) return fail(opened.message);
   const namespace = cmd.namespace ?? opened.session.contextNamespace;
@@ -40,44 +41,6 @@ export async function runDiagnoseCommand(cmd: DiagnoseCommand): Promise<number> 
     process.stdout.write(`${formatDiagnosisText(diagnosis)}${secrets}`);
   }
   return 0;
-}
-
-/**
- * Gathers, folds, redacts and diagnoses, or says in a sentence why the pod could not be diagnosed. `pod` is the pod
- * as read, before redaction, for builders that copy it.
- */
-export async function diagnosePod(
-  session: CliSession,
-  ref: { namespace: string; pod: string; container?: string | undefined },
-): Promise<{ ok: true; diagnosis: Diagnosis; redactions: number; pod: Pod } | { ok: false; message: string }> {
-  const { config, kube } = session;
-  const timeoutSeconds = config.kubernetes.requestTimeoutSeconds;
-  const gathered = await gatherFacts(
-    kube,
-    { namespace: ref.namespace, pod: ref.pod, ...(ref.container ? { container: ref.container } : {}) },
-    { tailLines: config.logs.tailLines, limitBytes: config.logs.limitBytes, callTimeoutMs: timeoutSeconds * 1000 },
-    () => new Date(),
-  );
-  if (!gathered.ok) {
-    const context = { ...(gathered.suggestions ? { suggestions: gathered.suggestions } : {}), timeoutSeconds };
-    return {
-      ok: false,
-      message: describeKubeError(gathered.error, { resource: 'pod', name: ref.pod, namespace: ref.namespace }, context),
-    };
-  }
-  if (ref.container) {
-    const spec = gathered.facts.pod.spec;
-    const names = [...(spec?.initContainers ?? []), ...(spec?.containers ?? [])].map((c) => c.name);
-    if (!names.includes(ref.container)) {
-      return {
-        ok: false,
-        message: `Pod ${ref.namespace}/${ref.pod} has no container "${ref.container}"; it has: ${names.join(', ')}.`,
-      };
-    }
-  }
-  // Secrets are scrubbed before anything is printed, as before anything is posted to Slack.
-  const { facts, redactions } = redactFacts(foldDuplicateLogs(gathered.facts));
-  return { ok: true, diagnosis: diagnose(facts), redactions, pod: gathered.facts.pod };
 }
 
 function fail(message: string, code = 1): number {

@@ -1,26 +1,12 @@
-import { formatDuration } from '../config/index.js';
-import { type BuiltPod, buildDebugClone, buildNodeShell, DebugPodError, nameSuffix } from '../debugpods/index.js';
-import { isKubeError } from '../kube/index.js';
 import { checkNames } from './check-names.js';
-import { type CliKubeOptions, openCliSession } from './cli-session.js';
-import { describeKubeError } from './describe-kube-error.js';
-import { diagnosePod } from './diagnose-command.js';
-import { pickCloneTarget } from './pick-clone-target.js';
-import { renderManifest } from './render-manifest.js';
+import type { CliKubeOptions } from './cli-session.js';
+
+export { PREVIEW_REQUEST_ID, PREVIEW_REQUESTER } from './preview-ids.js';
 
 /** `debugdead clone-manifest <pod>` or `debugdead node-shell-manifest <node>`. */
 export type ManifestCommand =
   | { kind: 'clone'; pod: string; namespace?: string; container?: string; kube: CliKubeOptions }
   | { kind: 'node-shell'; node: string; kube: CliKubeOptions };
-
-/**
- * The request id of every preview. The bot derives a pod's name suffix from its own request id (`nameSuffix`), so
- * its pod differs from the preview only in that suffix, the request-id label and annotations, the requester and
- * `expires-at`; a fixed id makes the preview of the same pod the same YAML every time (but for `expires-at`).
- */
-export const PREVIEW_REQUEST_ID = 'preview';
-/** Stands in for the Slack user ids the bot records as requester. */
-export const PREVIEW_REQUESTER = 'preview';
 
 /**
  * Prints, as YAML, the pod the bot would create for an approved request (same builder, same config values), without
@@ -32,97 +18,11 @@ export async function runManifestCommand(cmd: ManifestCommand): Promise<number> 
     cmd.kind === 'clone'
       ? checkNames({ pod: cmd.pod, namespace: cmd.namespace, container: cmd.container })
       : checkNames({ node: cmd.node });
-  if (bad) return fail(bad, 2);
-  const opened = openCliSession(cmd.kube);
-  if (!opened.ok) return fail(opened.message);
-  const { session } = opened;
-  const { config } = session;
-  const now = new Date();
-  const ids = { suffix: nameSuffix(PREVIEW_REQUEST_ID), now };
-  try {
-    if (cmd.kind === 'clone') {
-      const namespace = cmd.namespace ?? session.contextNamespace;
-      // The same reads and reasoning as a diagnosis: the default target is the container the bot's first button offers.
-      const result = await diagnosePod(session, { namespace, pod: cmd.pod });
-      if (!result.ok) return fail(result.message);
-      const target = pickCloneTarget(result.diagnosis, cmd.container);
-      if (!target.ok) return fail(target.message);
-      const built = buildDebugClone(
-        result.pod,
-        {
-          requestId: PREVIEW_REQUEST_ID,
-          container: target.container,
-          requestedBy: PREVIEW_REQUESTER,
-          ttlSeconds: config.debugClone.defaultTtlSeconds,
-          maxTtlSeconds: config.debugClone.maxTtlSeconds,
-          helperImage: config.debugClone.helperImage,
-          keepClaims: config.debugClone.keepClaims,
-        },
-        ids,
-      );
-      print(built, [
-        `Debug clone of ${namespace}/${cmd.pod}, as the bot would create it on approval. Nothing was created.`,
-        `Target container: ${target.container}: ${target.why}.`,
-        ...commonHeader(config.debugClone.defaultTtlSeconds, config.debugClone.maxTtlSeconds),
-      ]);
-      return 0;
-    }
-    try {
-      await session.kube.readNode(cmd.node);
-    } catch (e) {
-      if (!isKubeError(e)) throw e;
-      return fail(
-        describeKubeError(
-          e,
-          { resource: 'node', name: cmd.node },
-          {
-            timeoutSeconds: config.kubernetes.requestTimeoutSeconds,
-          },
-        ),
-      );
-    }
-    const built = buildNodeShell(
-      cmd.node,
-      {
-        requestId: PREVIEW_REQUEST_ID,
-        node: cmd.node,
-        requestedBy: PREVIEW_REQUESTER,
-        ttlSeconds: config.nodeShell.defaultTtlSeconds,
-        maxTtlSeconds: config.nodeShell.maxTtlSeconds,
-        image: config.nodeShell.image,
-        namespace: config.nodeShell.namespace,
-        mountHostRoot: config.nodeShell.mountHostRoot,
-      },
-      ids,
-    );
-    print(built, [
-      `Node shell on ${cmd.node}, as the bot would create it on approval. Nothing was created.`,
-      ...(config.nodeShell.enabled
-        ? []
-        : ['Node shells are disabled in this configuration (nodeShell.enabled: false).']),
-      ...commonHeader(config.nodeShell.defaultTtlSeconds, config.nodeShell.maxTtlSeconds),
-    ]);
-    return 0;
-  } catch (e) {
-    // The source pod vanished between the reads, or the builder refused it (a pod it cannot clone, a bad TTL).
-    if (isKubeError(e)) return fail(e.message);
-    if (e instanceof DebugPodError) return fail(e.message);
-    throw e;
+  if (bad) {
+    process.stderr.write(`debugdead: ${bad}\n`);
+    return 2;
   }
-}
-
-function commonHeader(ttlSeconds: number, maxTtlSeconds: number): string[] {
-  return [
-    `Request id "${PREVIEW_REQUEST_ID}": the bot uses its own request id, which sets the name suffix and the request-id label.`,
-    `Deleted ${formatDuration(ttlSeconds)} after creation (expires-at counts from now here); it can live at most ${formatDuration(maxTtlSeconds)}.`,
-  ];
-}
-
-function print(built: BuiltPod, header: string[]): void {
-  process.stdout.write(renderManifest(built, header));
-}
-
-function fail(message: string, code = 1): number {
-  process.stderr.write(`debugdead: ${message}\n`);
-  return code;
+  // Loaded only now: client-node alone takes about a second to import, and a usage error should answer at once.
+  const { previewManifest } = await import('./preview-manifest.js');
+  return previewManifest(cmd);
 }

@@ -1,5 +1,4 @@
-import { type Config, ConfigError, loadConfig, missingSlackSecrets } from '../config/index.js';
-import { isKubeError } from '../kube/index.js';
+import type { Config } from '../config/index.js';
 
 /** How long a graceful stop may take before the process exits anyway (a hung Redis or Slack close). */
 const STOP_GRACE_MS = 15_000;
@@ -10,6 +9,12 @@ const STOP_GRACE_MS = 15_000;
  * SIGKILL after the pod's grace period); a second signal exits at once. Resolves with the exit code.
  */
 export async function runBotCommand(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Promise<number> {
+  // Loaded here, not at the top: src/cli.ts imports this module for every command, and client-node alone takes about
+  // a second to import; `diagnose` and the previews need neither Bolt nor Redis nor BullMQ.
+  const [{ ConfigError, loadConfig, missingSlackSecrets }, { isKubeError }] = await Promise.all([
+    import('../config/index.js'),
+    import('../kube/index.js'),
+  ]);
   let config: Config;
   try {
     config = loadConfig(env, cwd);
@@ -23,7 +28,6 @@ export async function runBotCommand(env: NodeJS.ProcessEnv = process.env, cwd = 
       `cannot start the bot (slack.mode ${config.slack.mode}):\n${missing.map((m) => `  - ${m}`).join('\n')}`,
     );
   }
-  // Loaded here, not at the top: `diagnose` and the manifest previews need neither Bolt nor Redis nor BullMQ.
   const { startDebugdead } = await import('../app.js');
   let bot: { stop(): Promise<void> };
   try {
