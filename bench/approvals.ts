@@ -13,6 +13,7 @@
  * - podsCreated: every pod the simulator saw ADDED with our managed label; duplicates: pods beyond one per request id.
  * Last line: {"bench":"approvals","approvals":100,"podsCreated":…,"duplicates":…,"readyP95Ms":…}
  */
+import { availableParallelism, loadavg } from 'node:os';
 import { CLONE_ACTION_PATTERN } from '../src/conversation/action-ids.js';
 import { REQUEST_ID_ANNOTATION } from '../src/debugpods/labels.js';
 import { buildNode } from '../test/sim/kube/scenarios/build-objects.js';
@@ -162,6 +163,11 @@ try {
   const granted = audit.filter((e) => e.action === 'approval.granted').length;
   const readyP95Ms = percentile(readyMs, 95);
 
+  console.log(
+    `Load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')} on ${availableParallelism()} cores at the end: the bot and both simulators share this process.`,
+  );
   console.log(
     `Bot in Socket Mode, Slack rate limits OFF, no injected Kubernetes latency, clone TTL 3600 s (max 7200 s), ${3 + EXTRA_NODES} nodes of 4 CPUs.`,
   );

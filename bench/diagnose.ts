@@ -14,7 +14,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_POD_NAMES } from '../test/sim/kube/scenarios/default-scenario.js';
 import type { Harness } from '../test/support/harness.js';
@@ -98,6 +98,10 @@ try {
   const speedup = kubectlMs / debugdeadMs;
   const ackP99Ms = percentile(acks, 99);
 
+  const load = loadavg().map((l) => l.toFixed(1));
+  console.log(
+    `Load average ${load.join(' ')} on ${availableParallelism()} cores at the end: the bot and both simulators share this process.`,
+  );
   console.log(
     `Kubernetes simulator, ${LATENCY_MS} ms injected on every request; bot in Socket Mode, Slack rate limits off; ${RUNS} alternating runs of each after 1 untimed warm-up.`,
   );
@@ -145,6 +149,12 @@ try {
         ['debugdead ms (median)', round(debugdeadMs), '', ''],
         ['kubectl ms (median)', round(kubectlMs), '', ''],
         ['speedup', `${round(speedup)}×`, `≥ ${GOAL_SPEEDUP}×`, speedup >= GOAL_SPEEDUP ? 'yes' : 'NO'],
+        [
+          'speedup, fastest run of each',
+          `${round(Math.min(...manual.map((r) => r.totalMs)) / Math.min(...bot.map((r) => r.totalMs)))}×`,
+          '',
+          '',
+        ],
         [
           'ack p99 ms',
           round(ackP99Ms),
