@@ -193,6 +193,11 @@ export interface WorkloadSpec {
   spec: Json;
   /** Service port. @defaultValue 80 → 8080 */
   port?: number;
+  /**
+   * Pods of the ReplicaSet. With more than one, they get generated names `<rs>-<5 chars>` as the ReplicaSet
+   * controller makes them (podName is then ignored). @defaultValue 1
+   */
+  replicas?: number;
   /** Creation time of the Deployment, ReplicaSet and pod. */
   createdAt: string;
 }
@@ -202,8 +207,11 @@ export function buildWorkload(w: WorkloadSpec): {
   deployment: KubeObject;
   replicaSet: KubeObject;
   pod: KubeObject;
+  /** All the ReplicaSet's pods (`pod` first). */
+  pods: KubeObject[];
   service: KubeObject;
 } {
+  const replicas = w.replicas ?? 1;
   const ns = w.namespace;
   const labels = { app: w.app, 'app.kubernetes.io/name': w.app, 'app.kubernetes.io/part-of': 'demo' };
   const template = { metadata: { labels }, spec: defaultPodSpec(w.spec) };
@@ -226,7 +234,7 @@ export function buildWorkload(w: WorkloadSpec): {
       annotations: { 'deployment.kubernetes.io/revision': '1' },
     },
     spec: {
-      replicas: 1,
+      replicas,
       selector: { matchLabels: { app: w.app } },
       template,
       strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '25%', maxSurge: '25%' } },
@@ -235,7 +243,7 @@ export function buildWorkload(w: WorkloadSpec): {
     },
     status: {
       observedGeneration: 1,
-      replicas: 1,
+      replicas,
       updatedReplicas: 1,
       unavailableReplicas: 1,
       conditions: [
@@ -269,8 +277,8 @@ export function buildWorkload(w: WorkloadSpec): {
       generation: 1,
       creationTimestamp: t,
       annotations: {
-        'deployment.kubernetes.io/desired-replicas': '1',
-        'deployment.kubernetes.io/max-replicas': '2',
+        'deployment.kubernetes.io/desired-replicas': String(replicas),
+        'deployment.kubernetes.io/max-replicas': String(replicas + Math.ceil(replicas / 4)),
         'deployment.kubernetes.io/revision': '1',
       },
       ownerReferences: [
@@ -285,11 +293,11 @@ export function buildWorkload(w: WorkloadSpec): {
       ],
     },
     spec: {
-      replicas: 1,
+      replicas,
       selector: { matchLabels: { app: w.app, 'pod-template-hash': hash } },
       template: { metadata: { labels: podLabels }, spec: template.spec },
     },
-    status: { replicas: 1, fullyLabeledReplicas: 1, observedGeneration: 1 },
+    status: { replicas, fullyLabeledReplicas: replicas, observedGeneration: 1 },
   };
   const pod: KubeObject = {
     apiVersion: 'v1',
@@ -330,5 +338,12 @@ export function buildWorkload(w: WorkloadSpec): {
     status: { loadBalancer: {} },
   };
   service.spec.clusterIPs = [service.spec.clusterIP];
-  return { deployment, replicaSet, pod, service };
+  const pods =
+    replicas === 1
+      ? [pod]
+      : Array.from({ length: replicas }, (_, i) => {
+          const name = `${rsName}-${safeSuffix(`${rsName}/${i}`, 5)}`;
+          return { ...pod, metadata: { ...pod.metadata, name, generateName: `${rsName}-` } };
+        });
+  return { deployment, replicaSet, pod: pods[0] as KubeObject, pods, service };
 }

@@ -1,7 +1,9 @@
 import { buildNode } from './build-objects.js';
 import { loadDefaultScenario } from './default-scenario.js';
 import { createOrKeep, type ScenarioContext } from './scenario-context.js';
+import { loadWorkloadsScenario } from './workloads-scenario.js';
 
+export { buildDaemonSet, buildJob, buildStatefulSet } from './build-controllers.js';
 export {
   buildNamespace,
   buildNode,
@@ -13,9 +15,18 @@ export {
 export { DEFAULT_APPS, DEFAULT_POD_NAMES, DEFAULT_RULES } from './default-scenario.js';
 export { type FillOptions, fillPods } from './fill-pods.js';
 export type { ScenarioContext } from './scenario-context.js';
+export { WORKLOAD_RULES } from './workloads-scenario.js';
 
 const SCENARIOS: Record<string, (ctx: ScenarioContext) => void> = {
+  /** Namespace `demo`: one pod per failure kind (see default-scenario.ts). */
   default: loadDefaultScenario,
+  /** Namespace `shop`: failing pods under a Deployment, StatefulSet, Job and DaemonSet, and a bare pod. */
+  workloads: loadWorkloadsScenario,
+  /** Both of the above. */
+  all: (ctx) => {
+    loadDefaultScenario(ctx);
+    loadWorkloadsScenario(ctx);
+  },
   /** Nothing but three empty nodes: for tests that bring their own pods. */
   empty: (ctx) => {
     for (let i = 1; i <= 3; i++) createOrKeep(ctx.store, 'nodes', buildNode(`node-${i}`, { index: i }));
