@@ -42,7 +42,7 @@ try {
   if (!pod) throw new Error(`no pod ${NAMESPACE}/${POD} in the simulator`);
   const containers: string[] = pod.spec.containers.map((c: { name: string }) => c.name);
 
-  // (b) kubectl: the same checklist as a person pastes it.
+  // The kubectl checklist, as a person pastes it (timed as (b) below).
   const checklist: string[][] = [
     ...containers.flatMap((c) => [
       ['logs', POD, '-c', c],
