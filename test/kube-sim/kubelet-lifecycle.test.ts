@@ -121,9 +121,10 @@ describe('crash loop', () => {
     const backoffs = c.events('web-1', 'BackOff');
     expect(backoffs).toHaveLength(1);
     const uid = c.pod('web-1')?.metadata.uid;
+    // Re-emitted every 10 s while waiting: 1 (10 s wait) + 2 (20 s) + 4 (40 s) + 1 (the 80 s wait just begun).
     expect(backoffs[0]).toMatchObject({
       type: 'Warning',
-      count: 4,
+      count: 8,
       message: `Back-off restarting failed container app in pod web-1_t(${uid})`,
       source: { component: 'kubelet', host: c.pod('web-1')?.spec.nodeName },
       involvedObject: { kind: 'Pod', name: 'web-1', namespace: NS, uid, fieldPath: 'spec.containers{app}' },

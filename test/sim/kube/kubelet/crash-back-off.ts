@@ -3,6 +3,8 @@ import type { BackoffEntry } from './pod-run.js';
 /** The kubelet's crash and image-pull back-off (pkg/kubelet/kubelet.go): 10 s doubling to 5 min. */
 export const BACKOFF_INITIAL_MS = 10_000;
 export const BACKOFF_MAX_MS = 300_000;
+/** How often the pod worker requeues a pod whose sync failed (pod_workers.go workerBackOffPeriod). */
+export const BACKOFF_RESYNC_MS = 10_000;
 /** An entry untouched for twice the maximum is forgotten (flowcontrol.Backoff hasExpired). */
 export const BACKOFF_RESET_MS = 2 * BACKOFF_MAX_MS;
 

@@ -5,7 +5,7 @@ import type { KubeObject, KubeStore, StoreChange } from '../store-contract.js';
 import type { ContainerRule } from './behaviour.js';
 import { buildPodStatus, containerStatus, runPhase } from './build-pod-status.js';
 import { chooseLogInstance } from './choose-log-instance.js';
-import { decideRestart, goDuration, nextBackoff } from './crash-back-off.js';
+import { BACKOFF_RESYNC_MS, decideRestart, goDuration, nextBackoff } from './crash-back-off.js';
 import { EventRecorder, type InvolvedObject } from './event-recorder.js';
 import { lookupImage, normaliseImage } from './image-catalogue.js';
 import { missingEnvConfig, missingVolumeConfig } from './missing-config.js';
@@ -629,21 +629,51 @@ export class Kubelet {
     this.kev(run, c, 'Warning', 'Failed', 'Error: ErrImagePull');
     c.state = { waiting: { reason: 'ErrImagePull', message } };
     c.pullBackoff = nextBackoff(c.pullBackoff, now, now);
-    const delay = c.pullBackoff.delay;
-    c.timer = this.clock.setTimeout(
-      () =>
-        this.act(run, () => {
-          const msg = `Back-off pulling image "${image}"`;
-          this.kev(run, c, 'Normal', 'BackOff', msg);
-          this.kev(run, c, 'Warning', 'Failed', 'Error: ImagePullBackOff');
-          c.state = { waiting: { reason: 'ImagePullBackOff', message: msg } };
-          c.timer = this.clock.setTimeout(
-            () => this.act(run, () => this.startContainer(run, c)),
-            Math.max(0, delay - this.opts.syncDelayMs),
-          );
-        }),
-      this.opts.syncDelayMs,
+    const msg = `Back-off pulling image "${image}"`;
+    this.waitOut(
+      run,
+      c,
+      now + c.pullBackoff.delay,
+      now + this.opts.syncDelayMs,
+      () => {
+        this.kev(run, c, 'Normal', 'BackOff', msg);
+        this.kev(run, c, 'Warning', 'Failed', 'Error: ImagePullBackOff');
+        c.state = { waiting: { reason: 'ImagePullBackOff', message: msg } };
+      },
+      () => this.startContainer(run, c),
     );
+  }
+
+  /**
+   * Waits until `until`, syncing the pod at `firstSync` and then every 10 s meanwhile (`onSync`, which re-emits the
+   * back-off events: the pod worker requeues a pod in back-off every 10 s, so real BackOff counts outgrow restart
+   * counts), then runs `done`.
+   */
+  private waitOut(
+    run: PodRun,
+    c: ContainerRun,
+    until: number,
+    firstSync: number,
+    onSync: () => void,
+    done: () => void,
+  ): void {
+    const tick = (at: number): void => {
+      const next = Math.min(at, until);
+      c.timer = this.clock.setTimeout(
+        () =>
+          this.act(run, () => {
+            c.timer = undefined;
+            if (this.clock.now() >= until) {
+              done();
+              return;
+            }
+            onSync();
+            tick(this.clock.now() + BACKOFF_RESYNC_MS);
+          }),
+        Math.max(0, next - this.clock.now()),
+      );
+    };
+    tick(firstSync);
   }
 
   private plan(run: PodRun, c: ContainerRun): RunPlan {
@@ -848,16 +878,13 @@ export class Kubelet {
         message: `back-off ${goDuration(decision.delay)} restarting failed container=${c.name} pod=${podName}`,
       },
     };
-    this.kev(run, c, 'Warning', 'BackOff', `Back-off restarting failed container ${c.name} in pod ${podName}`);
-    c.timer = this.clock.setTimeout(
-      () =>
-        this.act(run, () => {
-          c.timer = undefined;
-          c.backoff = decision.next(this.clock.now());
-          this.startContainer(run, c);
-        }),
-      decision.until - now,
-    );
+    const backOff = (): void =>
+      this.kev(run, c, 'Warning', 'BackOff', `Back-off restarting failed container ${c.name} in pod ${podName}`);
+    backOff();
+    this.waitOut(run, c, decision.until, now + BACKOFF_RESYNC_MS, backOff, () => {
+      c.backoff = decision.next(this.clock.now());
+      this.startContainer(run, c);
+    });
   }
 
   /** activeDeadlineSeconds passed: the kubelet kills the pod's containers and fails it (pkg/kubelet/active_deadline.go). */
