@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SECRET_SAMPLES } from '../redact/secret-corpus.js';
 import { buildNamespace, buildWorkload } from '../sim/kube/scenarios/build-objects.js';
 import { DEFAULT_APPS } from '../sim/kube/scenarios/default-scenario.js';
 import { type Delivery, type SimEphemeral, type SimMessage, visibleText } from '../sim/slack/index.js';
@@ -211,17 +212,20 @@ describe('errors a person can act on, over HTTP', () => {
     expect(h.slack.channel(CHANNEL).messages()).toHaveLength(before);
   });
 
-  it('in a channel the bot is not in, the summary comes through response_url with a hint to invite the bot', async () => {
-    await run('U_ALICE', 'multi demo', 'C_GENERAL');
-    const summary = await summaryOf('multi', 'C_GENERAL');
-    expect(visibleText(summary).split('\n')[0]).toMatch(
-      /^demo\/multi — CrashLoopBackOff, exit 1 in app \(\d+ restarts\)$/,
-    );
-    expect(visibleText(summary)).toMatch(/KeyError: 'STRIPE_API_KEY'/);
-    const hint = visibleText(await told('U_ALICE', /not a member of <#C_GENERAL>/));
-    expect(hint).toContain('Invite it with `/invite @debugdead`');
-    await audited((e) => e.action === 'diagnosis.done' && e.target?.pod === 'multi', 'the finished diagnosis');
-  });
+  it.each([
+    { channel: 'C_GENERAL', pod: 'multi', verdict: /^demo\/multi — CrashLoopBackOff, exit 1 in app \(\d+ restarts\)$/ },
+    { channel: 'G_SECOPS', pod: 'scratch-crash', verdict: /^demo\/scratch-crash — / },
+  ])(
+    'in $channel, which the bot is not in, the summary comes through response_url with a hint to invite the bot',
+    async ({ channel, pod, verdict }) => {
+      await run('U_ALICE', `${pod} demo`, channel);
+      const summary = await summaryOf(pod, channel);
+      expect(visibleText(summary).split('\n')[0]).toMatch(verdict);
+      const hint = visibleText(await told('U_ALICE', new RegExp(`not a member of <#${channel}>`)));
+      expect(hint).toContain('Invite it with `/invite @debugdead`');
+      await audited((e) => e.action === 'diagnosis.done' && e.target?.pod === pod, 'the finished diagnosis');
+    },
+  );
 
   it.each(['forged', 'stale'] as const)('a %s signature is refused with 401 and nothing is posted', async (signing) => {
     const auditedBefore = h.auditEntries().length;
@@ -250,6 +254,72 @@ describe('errors a person can act on, over HTTP', () => {
       (e) => e.actor?.id === 'U_CAROL' && e.result === 'denied' && /not an approver/.test(e.detail),
       'the refusal in the audit log',
     );
+  });
+
+  it('hostile log content never breaks the summary or its thread, pings nobody and leaks no secret', async () => {
+    const secrets = SECRET_SAMPLES.map((x) => x.secret);
+    h.kube.kubelet.addRule({
+      image: 'ghcr.io/acme/noisy',
+      behaviour: {
+        kind: 'exit',
+        exitCode: 1,
+        afterSeconds: 0.5,
+        logs: [
+          ...Array.from({ length: 120 }, (_, i) => `{{time}} filler line ${i}`),
+          ...SECRET_SAMPLES.map((x) => x.line),
+          '<!channel> <!here> <!everyone> <@U_BOB> <#C_GENERAL> <https://evil.example|click me>',
+          '```\nfenced\n```  `` ` ``` ````',
+          '\u0000\u0007\u001b[31mred\u001b[0m \ud800 lone \udfff surrogates \u202e reversed \u200b zero-width',
+          '💥'.repeat(2000),
+          `${'A'.repeat(60_000)} one very long line`,
+          '*bold* _it_ ~strike~ > quote & ampersand',
+          'fatal: giving up',
+        ],
+      },
+    });
+    const w = buildWorkload({
+      namespace: 'demo',
+      app: 'noisy',
+      spec: {
+        containers: [{ name: 'app', image: 'ghcr.io/acme/noisy:1.0.0', resources: { limits: { memory: '64Mi' } } }],
+      },
+      createdAt: new Date().toISOString(),
+    });
+    w.pod.metadata.ownerReferences = [];
+    h.kube.store.create('pods', w.pod);
+    await h.slack.waitFor(
+      () =>
+        h.kube.store.list('pods', 'demo').find((p) => p.metadata.name === 'noisy')?.status?.containerStatuses?.[0]
+          ?.restartCount > 0 || undefined,
+      15_000,
+      'the noisy pod to crash and restart',
+    );
+    const warningsBefore = h.appWarnings.length;
+
+    await run('U_ALICE', 'noisy demo');
+    const summary = await summaryOf('noisy');
+    expect(visibleText(summary).split('\n')[0]).toMatch(/^demo\/noisy — /);
+    await audited((e) => e.action === 'diagnosis.done' && e.target?.pod === 'noisy', 'the finished diagnosis');
+    const replies = h.slack.thread(CHANNEL, summary.ts).replies();
+    const texts = replies.map(visibleText);
+    expect(texts.some((t) => /\*Describe\* demo\/noisy/.test(t))).toBe(true);
+    expect(texts.some((t) => /full log attached/.test(t))).toBe(true);
+    const files = h.slack.files().filter((f) => f.shares.some((x) => x.threadTs === summary.ts));
+    expect(files.length).toBeGreaterThan(0);
+    const log = files.map((f) => f.content!.toString('utf8')).join('\n');
+    expect(log).toContain('filler line 119');
+    expect(log).toContain('one very long line');
+    expect(log).toContain('fatal: giving up');
+    expect(texts.join('\n')).toContain('fatal: giving up');
+
+    // What Slack stored is what people see: no secret, no live @channel / @here / user ping.
+    const stored = [summary, ...replies].map((m) => `${m.text}\n${JSON.stringify(m.blocks ?? [])}`).join('\n');
+    const everything = `${stored}\n${files.map((f) => f.content!.toString('utf8')).join('\n')}`;
+    for (const secret of secrets) expect(everything, secret).not.toContain(secret);
+    for (const ping of ['<!channel>', '<!here>', '<!everyone>', '<@U_BOB>']) expect(stored).not.toContain(ping);
+    // Every reply was accepted: none refused by Slack's limits.
+    expect(h.appWarnings.slice(warningsBefore).filter((w) => /refused/.test(String(w.msg)))).toEqual([]);
+    expect(replies.length).toBeGreaterThanOrEqual(3);
   });
 
   it('bad input never crashes the bot: any text is acked at once and answered, and the bot keeps working', async () => {
