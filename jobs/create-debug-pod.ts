@@ -13,7 +13,7 @@ import { mentionUser } from '../src/render/index.js';
 export interface CreateJobOptions {
   /** How long to wait for the pod to run before calling it failed. @defaultValue 120000 */
   readyTimeoutMs?: number;
-  /** @defaultValue 500 */
+  /** @defaultValue 250 */
   pollMs?: number;
 }
 
@@ -219,12 +219,12 @@ async function waitForPod(
     } catch (err) {
       if (isKubeError(err) && err.kind === 'NotFound')
         return { state: 'failed' as const, reason: 'the pod disappeared while starting' };
-      await sleep(options.pollMs ?? 500);
+      await sleep(options.pollMs ?? 250);
       continue;
     }
     last = debugPodReadiness(pod, container);
     if (last.state !== 'starting') return last;
-    await sleep(options.pollMs ?? 500);
+    await sleep(options.pollMs ?? 250);
   }
   return last;
 }

@@ -8,7 +8,7 @@ import { DEBUG_POD_QUEUE, JOB } from './job-names.js';
 export interface WorkerOptions extends CreateJobOptions {
   connection: ConnectionOptions;
   prefix: string;
-  /** Jobs run at once; each mostly waits on the API. @defaultValue 20 */
+  /** Jobs run at once; each mostly waits on the API (polling its pod until it runs). @defaultValue 50 */
   concurrency?: number;
   /** How often the janitor sweeps, ms. @defaultValue 60000 */
   janitorEveryMs?: number;
@@ -37,7 +37,7 @@ export async function startWorkers(
           throw new Error(`unknown job ${job.name}`);
       }
     },
-    { connection: options.connection, prefix: options.prefix, concurrency: options.concurrency ?? 20 },
+    { connection: options.connection, prefix: options.prefix, concurrency: options.concurrency ?? 50 },
   );
   worker.on('failed', (job, err) => deps.log.warn({ err, jobId: job?.id, attempts: job?.attemptsMade }, 'job failed'));
   worker.on('error', (err) => deps.log.error({ err }, 'worker error'));

@@ -32,6 +32,8 @@ export interface StartOptions {
   readyTimeoutMs?: number;
   /** @defaultValue 60000 */
   janitorEveryMs?: number;
+  /** HTTP mode listen address. @defaultValue "0.0.0.0" (in a pod, Slack's requests arrive through a Service) */
+  listenHost?: string;
   /** Alert pacing overrides (tests). */
   alertTuning?: AlertTuning;
   /** Slack Web API retries (WebClient retries for ~30 min by default, far too long for a person waiting). @defaultValue 3 */
@@ -129,7 +131,9 @@ export async function startDebugdead(options: StartOptions): Promise<RunningBot>
   if (config.slack.mode === 'socket') {
     await app.start();
   } else {
-    const server = (await app.start({ port: config.slack.port, host: '0.0.0.0' })) as { address(): unknown };
+    const server = (await app.start({ port: config.slack.port, host: options.listenHost ?? '0.0.0.0' })) as {
+      address(): unknown;
+    };
     const address = server.address();
     port = typeof address === 'object' && address ? (address as { port: number }).port : config.slack.port;
   }

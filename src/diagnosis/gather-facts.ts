@@ -114,15 +114,31 @@ async function ownerChain(k: KubeClient, pod: Pod): Promise<OwnerLink[]> {
   const namespace = pod.metadata?.namespace ?? 'default';
   const links: OwnerLink[] = [];
   let owner = controllerOf(pod.metadata?.ownerReferences);
+  const prefetched = prefetchDeployment(k, pod, owner, namespace);
   // Bounded: a chain longer than four is a loop or a custom controller stack we cannot read anyway.
   while (owner && links.length < 4) {
     links.push({ kind: owner.kind, name: owner.name });
     const kind = FOLLOW[owner.kind];
     if (!kind || !BUILT_IN_GROUPS.has(owner.apiVersion)) break;
-    const workload = await k.readOwner(kind, namespace, owner.name);
+    const read = prefetched?.kind === kind && prefetched.name === owner.name ? prefetched.read : undefined;
+    const workload = await (read ?? k.readOwner(kind, namespace, owner.name));
     owner = controllerOf(workload.metadata?.ownerReferences);
   }
   return links;
+}
+
+/**
+ * A Deployment names its ReplicaSets `<deployment>-<pod-template-hash>`, so the Deployment can be read at the same
+ * time as the ReplicaSet instead of one round trip later (a third of a diagnosis' latency). The guess is used only
+ * when the ReplicaSet's own controller reference names that very Deployment.
+ */
+function prefetchDeployment(k: KubeClient, pod: Pod, owner: OwnerReference | undefined, namespace: string) {
+  const hash = pod.metadata?.labels?.['pod-template-hash'];
+  if (owner?.kind !== 'ReplicaSet' || !hash || !owner.name.endsWith(`-${hash}`)) return undefined;
+  const name = owner.name.slice(0, -(hash.length + 1));
+  const read = k.readOwner('Deployment', namespace, name);
+  read.catch(() => {}); // an unused or failed guess must not become an unhandled rejection
+  return { kind: 'Deployment' as const, name, read };
 }
 
 function controllerOf(refs: OwnerReference[] | undefined): OwnerReference | undefined {

@@ -117,6 +117,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     kube: kubeClient,
     readyTimeoutMs: 20_000,
     janitorEveryMs: 1000,
+    listenHost: '127.0.0.1',
     ...(options.alertTuning ? { alertTuning: options.alertTuning } : {}),
   });
   if (config.slack.mode === 'http') slack.deliverOverHttp(`http://127.0.0.1:${bot.port}/slack/events`);
