@@ -51,7 +51,7 @@ export interface AlertStats {
   dropped: number;
 }
 
-/** Per pod, only what detection needs: its workload, name, and health. */
+/** Per pod in trouble (failing or not Ready), what detection needs: its workload, name, and failing reason. */
 interface PodEntry {
   /** Workload key (string shared with the `members` map key). */
   k: string;
@@ -115,10 +115,15 @@ export class AlertManager {
       this.remove(pod);
       return;
     }
-    const w = workloadOf(pod);
-    const k = workloadKey(w);
     const verdict = classifyPod(pod, this.opts);
     const prev = this.pods.get(pod.uid);
+    // Healthy, Ready pods are not kept at all: recovery only needs to know that no unhealthy pod is left, so memory
+    // grows with the pods in trouble, not with the cluster.
+    if (!verdict.failing && verdict.ready) {
+      if (prev) this.remove(pod);
+      return;
+    }
+    const k = workloadKey(workloadOf(pod));
     if (prev && prev.k !== k) this.forget(pod.uid, prev);
     let set = this.members.get(k);
     if (!set) {
@@ -127,16 +132,15 @@ export class AlertManager {
     }
     set.add(pod.uid);
     const failing = verdict.failing ? verdict.reason : undefined;
-    const ready = verdict.failing ? false : verdict.ready;
     if (prev && prev.k === k) {
-      const changed = prev.failing !== failing || prev.ready !== ready;
+      const changed = prev.failing !== failing;
       prev.failing = failing;
-      prev.ready = ready;
+      prev.ready = false;
       prev.name = pod.name;
       if (changed || (failing && this.episodes.has(k))) this.markDirty(k);
       return;
     }
-    this.pods.set(pod.uid, { k, name: pod.name, failing, ready });
+    this.pods.set(pod.uid, { k, name: pod.name, failing, ready: false });
     if (failing || this.episodes.has(k)) this.markDirty(k);
   }
 
@@ -148,9 +152,9 @@ export class AlertManager {
     if (this.episodes.has(entry.k)) this.markDirty(entry.k);
   }
 
-  /** Counters so far. */
-  stats(): AlertStats & { pods: number; workloads: number; alerting: number } {
-    return { ...this.counters, pods: this.pods.size, workloads: this.members.size, alerting: this.episodes.size };
+  /** Counters so far; `unhealthyPods` are the only pods kept in memory. */
+  stats(): AlertStats & { unhealthyPods: number; alerting: number } {
+    return { ...this.counters, unhealthyPods: this.pods.size, alerting: this.episodes.size };
   }
 
   /** Resolves once every pending evaluation, claim and Slack call is done (tests and benches). */

@@ -12,7 +12,7 @@ const REASON_PHRASES: Record<string, string> = {
 };
 
 /** Slack mrkdwn control characters (Slack's "Formatting text": escape &, <, >). */
-const escape = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const escapeMrkdwn = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /** "12 min", "2 h 5 min", "3 d 4 h": coarse on purpose, it is read in a channel. */
 export function formatDuration(ms: number): string {
@@ -51,15 +51,15 @@ const MAX_LISTED_PODS = 10;
 // biome-ignore lint/suspicious/noExplicitAny: Block Kit blocks
 export function renderAlertContext(alert: WorkloadAlert, now: Date): any[] {
   const icon = alert.recoveredAt ? ':white_check_mark:' : ':rotating_light:';
-  const headline = escape(alertHeadline(alert, now));
+  const headline = escapeMrkdwn(alertHeadline(alert, now));
   const w = alert.workload;
   const bold = headline.replace(`${w.kind} ${w.namespace}/${w.name}`, `*${w.kind} \`${w.namespace}/${w.name}\`*`);
-  const listed = alert.failingPods.slice(0, MAX_LISTED_PODS).map((p) => `\`${escape(p)}\``);
+  const listed = alert.failingPods.slice(0, MAX_LISTED_PODS).map((p) => `\`${escapeMrkdwn(p)}\``);
   const more =
     alert.failingPods.length > MAX_LISTED_PODS ? ` and ${alert.failingPods.length - MAX_LISTED_PODS} more` : '';
   const context = alert.recoveredAt
-    ? `Was ${escape(alert.reason)} since ${clockTime(alert.since)}; every pod is Ready again or gone.`
-    : `${escape(alert.reason)} in ${listed.join(', ')}${more}. Diagnosed pod: \`${escape(alert.pod)}\`.`;
+    ? `Was ${escapeMrkdwn(alert.reason)} since ${clockTime(alert.since)}; every pod is Ready again or gone.`
+    : `${escapeMrkdwn(alert.reason)} in ${listed.join(', ')}${more}. Diagnosed pod: \`${escapeMrkdwn(alert.pod)}\`.`;
   return [
     { type: 'section', text: { type: 'mrkdwn', text: `${icon} ${bold}` } },
     { type: 'context', elements: [{ type: 'mrkdwn', text: context }] },

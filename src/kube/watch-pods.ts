@@ -227,8 +227,9 @@ export function watchPods(kc: KubeConfig, handler: PodWatchHandler, options: Wat
   const synced = Promise.all(syncs.map((s) => s.synced)).then(() => undefined);
 
   function runScope(namespace: string | undefined): { synced: Promise<void>; loop: Promise<void> } {
-    /** ns/name → [uid, resourceVersion] of every pod announced, to diff a relist against. */
-    const known = new Map<string, [string, string]>();
+    /** ns/name → `uid resourceVersion` of every pod announced, to diff a relist against (one string per pod). */
+    const known = new Map<string, string>();
+    const uidOf = (v: string): string => v.slice(0, v.indexOf(' '));
     knownSizes.set(namespace ?? '*', () => known.size);
     let markSynced = (): void => {};
     const syncedP = new Promise<void>((r) => {
@@ -251,8 +252,9 @@ export function watchPods(kc: KubeConfig, handler: PodWatchHandler, options: Wat
       if (!pod) return;
       const prev = known.get(key);
       // The same name with a new uid is a new pod (StatefulSets reuse names): report the old one gone first.
-      if (prev && prev[0] !== pod.uid) handler.remove({ namespace: pod.namespace, name: pod.name, uid: prev[0] });
-      known.set(key, [pod.uid, String(md.resourceVersion ?? '')]);
+      if (prev !== undefined && uidOf(prev) !== pod.uid)
+        handler.remove({ namespace: pod.namespace, name: pod.name, uid: uidOf(prev) });
+      known.set(key, `${pod.uid} ${md.resourceVersion ?? ''}`);
       handler.upsert(pod);
     };
 
@@ -286,15 +288,15 @@ export function watchPods(kc: KubeConfig, handler: PodWatchHandler, options: Wat
           seen.add(key);
           const prev = known.get(key);
           // Known at this version: nothing to announce again.
-          if (prev && prev[0] === md.uid && prev[1] === md.resourceVersion) continue;
+          if (prev === `${md.uid} ${md.resourceVersion}`) continue;
           apply('MODIFIED', p);
         }
       } while (cont && !stopped);
-      for (const [key, [uid]] of known) {
+      for (const [key, value] of known) {
         if (seen.has(key)) continue;
         const slash = key.indexOf('/');
         known.delete(key);
-        handler.remove({ namespace: key.slice(0, slash), name: key.slice(slash + 1), uid });
+        handler.remove({ namespace: key.slice(0, slash), name: key.slice(slash + 1), uid: uidOf(value) });
       }
       return listRv;
     }

@@ -15,6 +15,7 @@ import { testRedisUrl, uniquePrefix } from '../support/redis.js';
 import { createPod, deletePod, ensureNode, podName, setPodState } from './cluster.js';
 
 let kube: KubeSim;
+let clock: ManualClock;
 let slack: SlackSim;
 let redis: Redis;
 let dir: string;
@@ -23,7 +24,8 @@ const running: AlertWatch[] = [];
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'alerts-'));
-  kube = await startKubeSim({ clock: new ManualClock() });
+  clock = new ManualClock();
+  kube = await startKubeSim({ clock });
   ensureNode(kube);
   kubeconfigPath = join(dir, 'kubeconfig');
   await kube.writeKubeconfig(kubeconfigPath);
@@ -149,7 +151,7 @@ describe('alerts through the simulated cluster and Slack', () => {
     // Back-off 10 s, 20 s, 40 s, ... (kubelet): three restarts take about 80 s of cluster time.
     let restarts = 0;
     for (let s = 0; s < 400 && restarts < 3; s += 5) {
-      kube.clock.advance(5_000);
+      clock.advance(5_000);
       await new Promise((r) => setTimeout(r, 5));
       restarts =
         kube.store.get('pods', ns, 'crashy-6b8d7f9c4-abcde')?.status?.containerStatuses?.[0]?.restartCount ?? 0;
@@ -157,9 +159,9 @@ describe('alerts through the simulated cluster and Slack', () => {
     }
     expect(restarts).toBeGreaterThanOrEqual(3);
     // Restart 3 is running; it exits after 2 s and then waits out its back-off in CrashLoopBackOff.
-    kube.clock.advance(5_000);
+    clock.advance(5_000);
     await waitForText('C_INCIDENT', `${ns}/crashy`, 'Deployment shop-k/crashy is crash-looping — 1 pod failing');
-    for (let s = 0; s < 120; s += 5) kube.clock.advance(5_000);
+    for (let s = 0; s < 120; s += 5) clock.advance(5_000);
     await settle(bot);
     expect(about('C_INCIDENT', `${ns}/crashy`)).toHaveLength(1);
   });

@@ -108,7 +108,7 @@ describe('workloadOf', () => {
     { name: 'a hand-made Job', owner: { kind: 'Job', name: 'migrate-2' }, labels: {}, want: 'Job migrate-2' },
     { name: 'a bare pod', owner: undefined, labels: {}, want: 'Pod web-7d4b9c-x1' },
   ])('$name → $want', ({ owner, labels, want }) => {
-    const w = workloadOf(pod({ labels, ...(owner ? { owner } : {}) }));
+    const w = workloadOf(pod({ labels: labels as Record<string, string>, ...(owner ? { owner } : {}) }));
     expect(`${w.kind} ${w.name}`).toBe(want);
     expect(w.namespace).toBe('demo');
   });

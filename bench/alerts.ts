@@ -1,0 +1,221 @@
+/**
+ * Alerts at scale (issue 7). The simulators run in a child process (test/alerts/bench-sim-child.ts) so this process's
+ * resident memory is the bot's alone:
+ * - initial sync of a pod watch over 50,000 pods into the AlertManager: seconds, then RSS after a GC;
+ * - alert latency: a pod's failing status reaching the watch → its alert posted to Slack, p95 of 20 workloads;
+ * - storm: 1,000 pods of 20 Deployments fail at once, Slack rate limits on: messages posted, 429s not absorbed.
+ * Last line: {"bench":"alerts","pods":50000,"rssMB":…,"syncSeconds":…,"alertLatencyP95Ms":…,"stormMessages":…,"unhandled429":…}
+ */
+import { type ChildProcess, fork } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { WebClient } from '@slack/web-api';
+import { Redis } from 'ioredis';
+import { createSlackChat } from '../handlers/slack-chat.js';
+import {
+  AlertManager,
+  type AlertSink,
+  classifyPod,
+  createChatAlertSink,
+  retryAfterSeconds,
+  workloadKey,
+  workloadOf,
+} from '../src/alerts/index.js';
+import { MANAGED_LABEL } from '../src/debugpods/index.js';
+import { loadKubeConfig } from '../src/kube/index.js';
+import { watchPods } from '../src/kube/watch-pods.js';
+import { startRedis } from '../test/support/redis-server.js';
+
+const PODS = 50_000;
+const LATENCY_SAMPLES = 20;
+const STORM_DEPLOYMENTS = 20;
+const STORM_PODS = 1000;
+const CHANNEL = 'C_INCIDENT';
+const BURST_WINDOW_MS = 5000;
+const reasons = ['CrashLoopBackOff'];
+const restartThreshold = 3;
+
+const dir = await mkdtemp(join(tmpdir(), 'bench-alerts-'));
+const kubeconfigPath = join(dir, 'kubeconfig');
+const redisHandle = await startRedis();
+const redis = new Redis(redisHandle.url, { maxRetriesPerRequest: 3 });
+
+// --- the simulators, in a child process -------------------------------------------------------------------------
+const childPath = fileURLToPath(new URL('../test/alerts/bench-sim-child.ts', import.meta.url));
+const child: ChildProcess = fork(childPath, [kubeconfigPath, String(PODS)], {
+  execArgv: ['--import', 'tsx'],
+  stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+});
+let nextId = 1;
+const waiting = new Map<number, (v: unknown) => void>();
+const ready = new Promise<{ apiUrl: string; botToken: string; pods: number }>((resolve, reject) => {
+  child.on(
+    'message',
+    (m: { ready?: { apiUrl: string; botToken: string; pods: number }; id?: number; result?: unknown }) => {
+      if (m.ready) resolve(m.ready);
+      else if (m.id !== undefined) {
+        waiting.get(m.id)?.(m.result);
+        waiting.delete(m.id);
+      }
+    },
+  );
+  child.once('exit', (code) => reject(new Error(`simulator child exited with ${code}`)));
+});
+const ask = <T>(req: Record<string, unknown>): Promise<T> =>
+  new Promise((resolve) => {
+    const id = nextId++;
+    waiting.set(id, resolve as (v: unknown) => void);
+    child.send({ ...req, id });
+  });
+
+const t0 = performance.now();
+const sims = await ready;
+console.log(
+  `simulators ready in a child process: ${sims.pods} pods (${((performance.now() - t0) / 1000).toFixed(1)} s)`,
+);
+
+// --- the bot side: watch → AlertManager → sink → Slack simulator -----------------------------------------------
+const web = new WebClient(sims.botToken, {
+  slackApiUrl: sims.apiUrl,
+  retryConfig: { retries: 0 },
+  // 429s reach our queue (which waits Retry-After) instead of being retried inside the WebClient.
+  rejectRateLimitedCalls: true,
+});
+const plain = createChatAlertSink(createSlackChat(web as never));
+const postedAt = new Map<string, number>();
+let thrown429 = 0;
+const count429 = async <T>(p: Promise<T>): Promise<T> => {
+  try {
+    return await p;
+  } catch (e) {
+    if (retryAfterSeconds(e) !== undefined) thrown429++;
+    throw e;
+  }
+};
+const sink: AlertSink = {
+  post: async (alert) => {
+    const posted = await count429(plain.post(alert));
+    postedAt.set(workloadKey(alert.workload), performance.now());
+    return posted;
+  },
+  update: (posted, alert) => count429(plain.update(posted, alert)),
+  postSummary: (channel, m) => count429(plain.postSummary(channel, m)),
+  updateSummary: (posted, m) => count429(plain.updateSummary(posted, m)),
+};
+const manager = new AlertManager({
+  redis,
+  prefix: 'bench',
+  sink,
+  reasons,
+  restartThreshold,
+  cooldownSeconds: 1800,
+  maxWorkloadsPerBurst: 25,
+  channel: CHANNEL,
+  routes: [],
+  // The latency phase alerts 20 workloads; a short burst window keeps them from counting towards the storm's cap.
+  burstWindowMs: BURST_WINDOW_MS,
+});
+/** When each workload's first failing pod reached the watch. */
+const failingSeenAt = new Map<string, number>();
+
+global.gc?.();
+const rssBefore = process.memoryUsage().rss;
+const syncStart = performance.now();
+const watch = watchPods(
+  loadKubeConfig({ kubeconfigPath }),
+  {
+    upsert(pod) {
+      if (classifyPod(pod, { reasons, restartThreshold }).failing) {
+        const k = workloadKey(workloadOf(pod));
+        if (!failingSeenAt.has(k)) failingSeenAt.set(k, performance.now());
+      }
+      manager.upsert(pod);
+    },
+    remove: (ref) => manager.remove(ref),
+  },
+  { keepLabels: [MANAGED_LABEL, 'pod-template-hash'] },
+);
+await watch.synced;
+await manager.idle();
+const syncSeconds = (performance.now() - syncStart) / 1000;
+global.gc?.();
+const rssMB = process.memoryUsage().rss / 1048576;
+const heapMB = process.memoryUsage().heapUsed / 1048576;
+console.log(
+  `initial sync: ${watch.stats().known} pods in ${syncSeconds.toFixed(2)} s; bot RSS ${rssMB.toFixed(0)} MB ` +
+    `(${(rssBefore / 1048576).toFixed(0)} MB before the watch: Node, tsx and the libraries), JS heap in use ${heapMB.toFixed(0)} MB`,
+);
+if (process.env.ALERTS_BENCH_SYNC_ONLY) {
+  await watch.stop();
+  child.kill();
+  process.exit(0);
+}
+
+// --- latency: one workload at a time, spaced past the channel's 1 s pacing -------------------------------------
+const latencies: number[] = [];
+for (let i = 0; i < LATENCY_SAMPLES; i++) {
+  const ns = 'latency';
+  const deployment = `lat${i}`;
+  const key = `${ns}/Deployment/${deployment}`;
+  await ask({ op: 'createPods', ns, deployment, count: 2, state: 'ready' });
+  await ask({ op: 'setState', ns, deployment, i: 0, state: 'crash' });
+  const deadline = performance.now() + 10_000;
+  while (!postedAt.has(key) && performance.now() < deadline) await new Promise((r) => setTimeout(r, 2));
+  const seen = failingSeenAt.get(key);
+  const posted = postedAt.get(key);
+  if (seen === undefined || posted === undefined) throw new Error(`no alert for ${key}`);
+  latencies.push(posted - seen);
+  await new Promise((r) => setTimeout(r, 1050));
+}
+latencies.sort((a, b) => a - b);
+const p95 = latencies[Math.ceil(latencies.length * 0.95) - 1] ?? Number.NaN;
+console.log(
+  `alert latency (watch → posted): p50 ${latencies[Math.floor(latencies.length / 2)]?.toFixed(0)} ms, p95 ${p95.toFixed(0)} ms over ${latencies.length} workloads`,
+);
+
+// --- storm: 1,000 pods across 20 Deployments fail at once ------------------------------------------------------
+await new Promise((r) => setTimeout(r, BURST_WINDOW_MS));
+await manager.idle();
+const stormStart = performance.now();
+const limitedBefore = await ask<number>({ op: 'rateLimited' });
+const postsBefore = await ask<number>({ op: 'posts', channel: CHANNEL, contains: '' });
+const perDeployment = STORM_PODS / STORM_DEPLOYMENTS;
+for (let d = 0; d < STORM_DEPLOYMENTS; d++)
+  await ask({ op: 'createPods', ns: 'storm', deployment: `svc${d}`, count: perDeployment, state: 'crash' });
+const stormDeadline = performance.now() + 120_000;
+while (performance.now() < stormDeadline) {
+  const done = [...Array(STORM_DEPLOYMENTS).keys()].every((d) => postedAt.has(`storm/Deployment/svc${d}`));
+  if (done || (manager.stats().summaries > 0 && manager.stats().alerting >= STORM_DEPLOYMENTS)) break;
+  await new Promise((r) => setTimeout(r, 50));
+}
+await manager.idle();
+// Every message posted during the storm: per-workload alerts and any summary.
+const stormMessages = (await ask<number>({ op: 'posts', channel: CHANNEL, contains: '' })) - postsBefore;
+const served429 = (await ask<number>({ op: 'rateLimited' })) - limitedBefore;
+const stats = manager.stats();
+const unhandled429 = Math.max(0, thrown429 - stats.rateLimited);
+console.log(
+  `storm: ${STORM_PODS} pods / ${STORM_DEPLOYMENTS} Deployments → ${stormMessages} messages in ${((performance.now() - stormStart) / 1000).toFixed(1)} s; ` +
+    `Slack served ${served429} 429s, the bot waited out ${stats.rateLimited}, dropped ${stats.dropped}`,
+);
+
+await watch.stop();
+await manager.stop();
+redis.disconnect();
+await ask({ op: 'close' });
+await redisHandle.stop();
+await rm(dir, { recursive: true, force: true });
+console.log(
+  JSON.stringify({
+    bench: 'alerts',
+    pods: PODS,
+    rssMB: Math.round(rssMB),
+    syncSeconds: Number(syncSeconds.toFixed(2)),
+    alertLatencyP95Ms: Math.round(p95),
+    stormMessages,
+    unhandled429,
+  }),
+);
+process.exit(0);
