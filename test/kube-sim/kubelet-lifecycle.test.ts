@@ -438,6 +438,24 @@ describe('graceful deletion', () => {
   });
 });
 
+describe('a pod recreated under the same name', () => {
+  it('starts afresh (new uid, restartCount 0, its own events) and holds its node resources once', () => {
+    const c = cluster([crashRule], 1);
+    const big = { resources: { requests: { cpu: '3' } } };
+    c.run('db-0', app('acme/crasher:1', big));
+    c.until(() => c.status('db-0')?.restartCount === 2);
+    const oldUid = c.pod('db-0')?.metadata.uid;
+    c.store.remove('pods', NS, 'db-0');
+    c.run('db-0', app('acme/crasher:1', big));
+    c.advance(500);
+    expect(c.pod('db-0')?.metadata.uid).not.toBe(oldUid);
+    expect(c.pod('db-0')?.spec.nodeName).toBe('node-1');
+    expect(c.status('db-0')).toMatchObject({ restartCount: 0, lastState: {} });
+    c.run('other', app('acme/api:1', big));
+    expect(c.pod('other')?.spec.nodeName).toBeUndefined();
+  });
+});
+
 describe('scheduling', () => {
   it('an unschedulable pod stays Pending with a FailedScheduling event, and is placed when a node fits', () => {
     const c = cluster();

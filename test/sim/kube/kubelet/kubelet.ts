@@ -75,7 +75,7 @@ export class Kubelet {
   /** Requests of every pod counted against a node, by pod key. */
   private readonly accounted = new Map<
     string,
-    { node: string; cpuMillis: number; memoryBytes: number; hostPorts: string[] }
+    { uid: string; node: string; cpuMillis: number; memoryBytes: number; hostPorts: string[] }
   >();
   private readonly usage = new Map<
     string,
@@ -291,7 +291,7 @@ export class Kubelet {
     this.events.forget(uid);
     this.pending.delete(k);
     this.orphans.delete(k);
-    if (this.release(k)) this.retryPending();
+    if (this.release(k, uid)) this.retryPending();
   }
 
   private clearTimers(run: PodRun): void {
@@ -310,7 +310,7 @@ export class Kubelet {
     if (pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed') return;
     const req = podRequests(pod);
     const hostPorts = podHostPorts(pod);
-    this.accounted.set(k, { node, ...req, hostPorts });
+    this.accounted.set(k, { uid: pod.metadata.uid, node, ...req, hostPorts });
     const u = this.usage.get(node) ?? { cpuMillis: 0, memoryBytes: 0, pods: 0, hostPorts: new Map() };
     u.cpuMillis += req.cpuMillis;
     u.memoryBytes += req.memoryBytes;
@@ -319,9 +319,10 @@ export class Kubelet {
     this.usage.set(node, u);
   }
 
-  private release(k: string): boolean {
+  /** Frees what pod `uid` held (a StatefulSet pod's successor reuses its name, not its uid). */
+  private release(k: string, uid: string): boolean {
     const a = this.accounted.get(k);
-    if (!a) return false;
+    if (!a || a.uid !== uid) return false;
     this.accounted.delete(k);
     const u = this.usage.get(a.node);
     if (u) {
@@ -932,7 +933,7 @@ export class Kubelet {
     if (phase !== 'Succeeded' && phase !== 'Failed') return;
     if (run.deadlineTimer !== undefined) this.clock.clearTimeout(run.deadlineTimer);
     run.deadlineTimer = undefined;
-    if (this.release(key(run.ns, run.name))) this.retryPending();
+    if (this.release(key(run.ns, run.name), run.uid)) this.retryPending();
   }
 
   // ---------------------------------------------------------------- deletion
