@@ -179,6 +179,66 @@ describe('errors a person can act on, over HTTP', () => {
     }
   });
 
+  it('an API server answering 503 on the pod read gets "unavailable, try again shortly"', async () => {
+    const undo = h.kube.faults.error({ status: 503, verb: 'get', resource: 'pods', namespace: 'demo' });
+    try {
+      await run('U_BOB', 'pending demo');
+      const answer = visibleText(await told('U_BOB', /unavailable right now/));
+      expect(answer).toContain(':construction: The Kubernetes API is unavailable right now.');
+      expect(answer).toContain('Try again shortly');
+      expect(posted('pending')).toEqual([]);
+    } finally {
+      undo();
+    }
+  });
+
+  it.each([
+    {
+      what: 'events fail with 500',
+      pod: 'configerr',
+      missing: 'events (Unavailable)',
+      fault: { status: 500, resource: 'events' },
+    },
+    {
+      what: 'the owner chain hangs',
+      pod: 'imagepull',
+      missing: 'owner chain (Timeout)',
+      hang: { resource: 'replicasets' },
+    },
+  ])('when $what, the summary still arrives and names the missing evidence', async ({ pod, missing, fault, hang }) => {
+    const undo = fault ? h.kube.faults.error(fault) : h.kube.faults.hang(hang);
+    try {
+      await run('U_BOB', `${pod} demo`);
+      const summary = await summaryOf(pod);
+      expect(visibleText(summary).split('\n')[0]).toMatch(new RegExp(`^demo/${pod} — `));
+      expect(visibleText(summary)).toContain(`:warning: Missing evidence: ${missing}`);
+      await audited((e) => e.action === 'diagnosis.done' && e.target?.pod === pod, 'the finished diagnosis');
+    } finally {
+      undo();
+    }
+  });
+
+  // KNOWN BUG (pinned; src/kube): a 429 with Retry-After (API Priority and Fairness throttling) is not retried, so
+  // one throttled read turns the whole diagnosis into "unavailable, check the network path and credentials". client-go
+  // retries 429s after Retry-After; flip to `it` once src/kube does.
+  it.fails('a throttled read (429 with Retry-After) is retried, and the diagnosis arrives', async () => {
+    const undo = h.kube.faults.error({ status: 429, retryAfterSeconds: 1, verb: 'get', resource: 'pods', times: 1 });
+    try {
+      await run('U_BOB', 'scratch-crash demo');
+      await h.slack.waitFor(
+        () =>
+          h
+            .auditEntries()
+            .find((e) => ['error', 'diagnosis.done'].includes(e.action) && e.target?.pod === 'scratch-crash'),
+        10_000,
+        'the end of the diagnosis',
+      );
+      expect(posted('scratch-crash')).toHaveLength(1);
+    } finally {
+      undo();
+    }
+  });
+
   it.each([
     { text: 'Bad_Name', problem: '`Bad_Name` is not a valid pod name' },
     { text: 'a b c d', problem: 'Too many arguments: `c` `d` (expected a pod and an optional namespace).' },
@@ -229,12 +289,12 @@ describe('errors a person can act on, over HTTP', () => {
 
   it.each(['forged', 'stale'] as const)('a %s signature is refused with 401 and nothing is posted', async (signing) => {
     const auditedBefore = h.auditEntries().length;
-    const d = await h.slack.user('U_ALICE').runCommand('/debugdead', 'imagepull demo', { channel: CHANNEL, signing });
+    const d = await h.slack.user('U_ALICE').runCommand('/debugdead', 'healthy demo', { channel: CHANNEL, signing });
     expect(d.httpStatus).toBe(401);
     expect(d.acked).toBe(false);
     await new Promise((r) => setTimeout(r, 500));
-    expect(posted('imagepull')).toEqual([]);
-    expect(h.slack.ephemerals('U_ALICE').some((e) => /imagepull/.test(e.text))).toBe(false);
+    expect(posted('healthy')).toEqual([]);
+    expect(h.slack.ephemerals('U_ALICE').some((e) => /healthy/.test(e.text))).toBe(false);
     expect(h.auditEntries().slice(auditedBefore)).toEqual([]);
   });
 
@@ -242,7 +302,7 @@ describe('errors a person can act on, over HTTP', () => {
     await run('U_BOB', 'audit');
     const answer = visibleText(await told('U_BOB', /chain verified/));
     expect(answer).toMatch(/:lock: chain verified \(\d+ records\)/);
-    expect(answer).toMatch(/command\.received sim:demo\/init-crash ok/);
+    expect(answer).toMatch(/<@U_\w+> command\.received sim:demo\/[\w-]+ ok/);
   });
 
   it('a non-approver is told only approvers may read the audit trail, and the refusal is audited', async () => {
