@@ -137,7 +137,7 @@ export class Kubelet {
     this.drain();
   }
 
-  /** Unsubscribes and cancels every timer; pods stay as they are. */
+  /** Unsubscribes, cancels every timer and forgets its state; pods stay as they are in the store. */
   stop(): void {
     this.unsubscribe?.();
     this.unsubscribe = undefined;
@@ -146,6 +146,10 @@ export class Kubelet {
     this.deleting.clear();
     if (this.rescheduleTimer !== undefined) this.clock.clearTimeout(this.rescheduleTimer);
     this.rescheduleTimer = undefined;
+    // Forget everything: a later start() takes the pods as it finds them (running ones are adopted as is).
+    for (const m of [this.runs, this.accounted, this.usage, this.orphans]) m.clear();
+    this.pending.clear();
+    this.queue = [];
   }
 
   /**
