@@ -72,6 +72,8 @@ interface Episode {
   /** owner: we post/update; follower: another replica claimed it, we update once it has posted; summary: listed in a summary. */
   role: 'claiming' | 'owner' | 'follower' | 'summary';
   posted?: PostedAlert;
+  /** What the message last said (pods, recovery), to skip updates that would change nothing. */
+  shown?: string;
 }
 
 interface SummaryState {
@@ -131,7 +133,9 @@ export class AlertManager {
       this.members.set(k, set);
     }
     set.add(pod.uid);
-    const failing = verdict.failing ? verdict.reason : undefined;
+    // A crash-looping container is briefly Running between back-offs; the pod stays "failing" until it is Ready again
+    // (or gone), so the count in the message does not flap and each flap costs no chat.update.
+    const failing = verdict.failing ? verdict.reason : prev?.k === k ? prev.failing : undefined;
     if (prev && prev.k === k) {
       const changed = prev.failing !== failing;
       prev.failing = failing;
@@ -367,14 +371,19 @@ export class AlertManager {
       }
       const posted = await this.opts.sink.post(alert);
       ep.posted = posted;
+      ep.shown = `${alert.failingPods.join(',')}|`;
       this.counters.posted++;
       const rec: AlertRecord = { since: ep.since, posted };
       await saveAlert(this.opts.redis, key, rec);
       this.log.info({ workload: k, channel: posted.channel, ts: posted.ts }, 'workload alert posted');
       return;
     }
-    await this.opts.sink.update(ep.posted, alert);
-    this.counters.updated++;
+    const shown = `${alert.failingPods.join(',')}|${alert.recoveredAt ?? ''}`;
+    if (shown !== ep.shown) {
+      await this.opts.sink.update(ep.posted, alert);
+      ep.shown = shown;
+      this.counters.updated++;
+    }
     if (ep.recoveredAt) {
       const rec: AlertRecord = { since: ep.since, posted: ep.posted, recoveredAt: ep.recoveredAt };
       await saveAlert(this.opts.redis, key, rec);

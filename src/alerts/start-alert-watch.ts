@@ -3,7 +3,7 @@ import { namespaceAllowed } from '../approvals/index.js';
 import type { Config } from '../config/types.js';
 import { MANAGED_LABEL } from '../debugpods/index.js';
 import type { KubeClient } from '../kube/index.js';
-import { type PodWatch, watchPods } from '../kube/watch-pods.js';
+import { type PodWatch, type WatchPodsOptions, watchPods } from '../kube/watch-pods.js';
 import { type AlertLog, AlertManager } from './alert-manager.js';
 import type { AlertSink } from './types.js';
 
@@ -15,6 +15,8 @@ export interface StartAlertWatchOptions {
   log?: AlertLog;
   /** Overrides for tests and benches (pacing, burst window, clock). */
   manager?: { channelIntervalMs?: number; burstWindowMs?: number; now?: () => Date };
+  /** Overrides of the watch's timing (back-off, page size, server timeout). */
+  watch?: Pick<WatchPodsOptions, 'backoffInitialMs' | 'backoffMaxMs' | 'pageSize' | 'watchTimeoutSeconds'>;
 }
 
 /** The running watcher: the pod watch feeding the AlertManager. */
@@ -57,6 +59,7 @@ export function startAlertWatch(opts: StartAlertWatchOptions): AlertWatch {
     labelSelector: a.labelSelector,
     keepLabels: [MANAGED_LABEL, 'pod-template-hash'],
     ...(opts.log ? { log: opts.log } : {}),
+    ...opts.watch,
   });
   return {
     manager,

@@ -84,6 +84,7 @@ async function startBot(
     redis,
     sink: createChatAlertSink(chat),
     manager: { channelIntervalMs: opts.intervalMs ?? 50 },
+    watch: { backoffInitialMs: opts.backoffMs ?? 1000 },
   });
   running.push(w);
   await w.watch.synced;
@@ -225,6 +226,45 @@ describe('alerts through the simulated cluster and Slack', () => {
     expect(about('C_INCIDENT', `${ns}/pay`)).toHaveLength(1);
     expect(about('C_INCIDENT', `${ns}/mail`)).toHaveLength(1);
     await stopBot(bot);
+  });
+
+  it('a watch the server refuses with 500s comes back after back-off and catches up', async () => {
+    const ns = 'shop-m';
+    const bot = await startBot(uniquePrefix('errors'), { allow: [ns], backoffMs: 50 });
+    const refuse = kube.faults.error({ status: 500, verb: 'watch', resource: 'pods', times: 3 });
+    kube.faults.dropWatches();
+    createPod(kube, ns, 'cron', 0, 'crash');
+    await waitForText('C_INCIDENT', `${ns}/cron`, '1 pod failing');
+    refuse();
+    expect(bot.watch.stats().errors).toBeGreaterThanOrEqual(1);
+    await settle(bot);
+    expect(about('C_INCIDENT', `${ns}/cron`)).toHaveLength(1);
+  });
+
+  it('a crash-looping pod briefly running between back-offs leaves the message alone', async () => {
+    const ns = 'shop-n';
+    const bot = await startBot(uniquePrefix('flap'), { allow: [ns] });
+    createPod(kube, ns, 'flappy', 0, 'crash');
+    await waitForText('C_INCIDENT', `${ns}/flappy`, '1 pod failing');
+    await settle(bot);
+    const updates = slack.calls('chat.update').length;
+    for (let i = 0; i < 3; i++) {
+      setPodState(kube, ns, podName('flappy', 0), 'starting');
+      setPodState(kube, ns, podName('flappy', 0), 'crash');
+    }
+    await settle(bot);
+    expect(slack.calls('chat.update').length).toBe(updates);
+    expect(about('C_INCIDENT', `${ns}/flappy`)).toHaveLength(1);
+  });
+
+  it('only pods matching alerts.labelSelector alert', async () => {
+    const ns = 'shop-p';
+    const bot = await startBot(uniquePrefix('selector'), { allow: [ns], alerts: { labelSelector: 'tier=web' } });
+    createPod(kube, ns, 'batch', 0, 'crash');
+    createPod(kube, ns, 'front', 0, 'crash', { tier: 'web' });
+    await waitForText('C_INCIDENT', `${ns}/front`, 'crash-looping');
+    await settle(bot);
+    expect(about('C_INCIDENT', `${ns}/batch`)).toHaveLength(0);
   });
 
   it('when every pod is Ready again the alert says how long the workload was down', async () => {
