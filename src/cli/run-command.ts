@@ -2,6 +2,8 @@ import type { Config } from '../config/index.js';
 
 /** How long a graceful stop may take before the process exits anyway (a hung Redis or Slack close). */
 const STOP_GRACE_MS = 15_000;
+/** How long after a stop the process may linger (log lines flushing) before it exits anyway. */
+const EXIT_GRACE_MS = 2_000;
 
 /**
  * `debugdead run`: the bot itself. Loads and validates the configuration, refuses to start with every missing Slack
@@ -29,44 +31,63 @@ export async function runBotCommand(env: NodeJS.ProcessEnv = process.env, cwd = 
     );
   }
   const { startDebugdead } = await import('../app.js');
+  // Listening before starting: a SIGTERM that arrives while Bolt connects still ends in a graceful stop, not a kill.
+  const signals = listenForStop();
   let bot: { stop(): Promise<void> };
   try {
     bot = await startDebugdead({ config });
   } catch (e) {
+    signals.dispose();
     if (isKubeError(e)) return fail(e.message);
     const text = e instanceof Error ? (e.message.split('\n', 1)[0] ?? '') : String(e);
     return fail(`the bot could not start: ${text}`);
   }
-  return new Promise<number>((resolve) => {
-    let stopping = false;
-    const onSignal = (signal: NodeJS.Signals): void => {
-      if (stopping) {
-        process.stderr.write(`debugdead: ${signal} again, exiting without waiting\n`);
-        process.exit(130);
-      }
-      stopping = true;
-      const force = setTimeout(() => {
-        process.stderr.write(`debugdead: still stopping after ${STOP_GRACE_MS / 1000}s, exiting\n`);
-        process.exit(1);
-      }, STOP_GRACE_MS);
-      force.unref();
-      bot.stop().then(
-        () => {
-          clearTimeout(force);
-          process.off('SIGINT', onSignal);
-          process.off('SIGTERM', onSignal);
-          resolve(0);
-        },
-        (e: unknown) => {
-          clearTimeout(force);
-          process.stderr.write(`debugdead: stopping failed: ${e instanceof Error ? e.message : String(e)}\n`);
-          resolve(1);
-        },
-      );
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
+  await signals.stopRequested;
+  const force = setTimeout(() => {
+    process.stderr.write(`debugdead: still stopping after ${STOP_GRACE_MS / 1000}s, exiting\n`);
+    process.exit(1);
+  }, STOP_GRACE_MS);
+  force.unref();
+  let code: number;
+  try {
+    await bot.stop();
+    code = 0;
+  } catch (e) {
+    code = fail(`stopping failed: ${e instanceof Error ? e.message : String(e)}`);
+  } finally {
+    clearTimeout(force);
+    signals.dispose();
+  }
+  // Stopped: a client that keeps reconnecting (a BullMQ connection whose close timed out) must not keep the process
+  // alive. Unref'd, so a clean stop exits at once without waiting for it.
+  setTimeout(() => process.exit(code), EXIT_GRACE_MS).unref();
+  return code;
+}
+
+/** The first SIGINT or SIGTERM asks for a graceful stop; a second one exits at once. */
+function listenForStop(): { stopRequested: Promise<NodeJS.Signals>; dispose(): void } {
+  let requested = false;
+  let resolve: (signal: NodeJS.Signals) => void = () => {};
+  const stopRequested = new Promise<NodeJS.Signals>((r) => {
+    resolve = r;
   });
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (requested) {
+      process.stderr.write(`debugdead: ${signal} again, exiting without waiting\n`);
+      process.exit(130);
+    }
+    requested = true;
+    resolve(signal);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return {
+    stopRequested,
+    dispose() {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
 }
 
 function fail(message: string): number {
