@@ -16,7 +16,10 @@ export interface StartAlertWatchOptions {
   /** Overrides for tests and benches (pacing, burst window, clock). */
   manager?: { channelIntervalMs?: number; burstWindowMs?: number; now?: () => Date };
   /** Overrides of the watch's timing (back-off, page size, server timeout). */
-  watch?: Pick<WatchPodsOptions, 'backoffInitialMs' | 'backoffMaxMs' | 'pageSize' | 'watchTimeoutSeconds'>;
+  watch?: Pick<
+    WatchPodsOptions,
+    'backoffInitialMs' | 'backoffMaxMs' | 'pageSize' | 'watchTimeoutSeconds' | 'inactivityTimeoutMs'
+  >;
 }
 
 /** The running watcher: the pod watch feeding the AlertManager. */

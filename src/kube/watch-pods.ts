@@ -85,6 +85,12 @@ export interface WatchPodsOptions {
   listTimeoutMs?: number;
   /** Server-side watch timeout; the stream then ends and is resumed. @defaultValue 300 */
   watchTimeoutSeconds?: number;
+  /**
+   * Milliseconds without a byte after which client-node abandons a stream (the stream is then resumed). Its own
+   * default is 30 s, below the apiserver's ~1 min bookmark interval, so a quiet watch is re-opened every 30 s.
+   * @defaultValue client-node's 30000
+   */
+  inactivityTimeoutMs?: number;
   /** First back-off after an error, ms; doubles per consecutive failure. @defaultValue 1000 */
   backoffInitialMs?: number;
   /** Back-off cap, ms. @defaultValue 30000 */
@@ -205,6 +211,9 @@ export function watchPods(kc: KubeConfig, handler: PodWatchHandler, options: Wat
   const accept = opts.namespaceFilter ?? (() => true);
   const core = kc.makeApiClient(CoreV1Api);
   const watch = new Watch(kc);
+  // client-node 2.0.1 keeps the timer in a private field with no setter; only set it when asked to and it exists.
+  if (options.inactivityTimeoutMs !== undefined && 'requestTimeoutMs' in watch)
+    (watch as unknown as { requestTimeoutMs: number }).requestTimeoutMs = options.inactivityTimeoutMs;
   const counters = { lists: 0, watches: 0, expired: 0, errors: 0 };
   let stopped = false;
   const aborts = new Set<() => void>();

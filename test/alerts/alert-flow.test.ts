@@ -70,7 +70,14 @@ function config(
 /** Starts a bot's alert watcher (one "replica") posting plain alert messages to the Slack simulator. */
 async function startBot(
   prefix: string,
-  opts: { allow?: string[]; alerts?: Partial<Config['alerts']>; intervalMs?: number } = {},
+  opts: {
+    /** Namespaces the bot may watch (config namespaces.allow): each test keeps to its own. */
+    allow: string[];
+    alerts?: Partial<Config['alerts']>;
+    intervalMs?: number;
+    backoffMs?: number;
+    inactivityMs?: number;
+  },
 ) {
   const web = new WebClient(slack.botToken, {
     slackApiUrl: slack.apiUrl,
@@ -84,7 +91,10 @@ async function startBot(
     redis,
     sink: createChatAlertSink(chat),
     manager: { channelIntervalMs: opts.intervalMs ?? 50 },
-    watch: { backoffInitialMs: opts.backoffMs ?? 1000 },
+    watch: {
+      backoffInitialMs: opts.backoffMs ?? 1000,
+      ...(opts.inactivityMs ? { inactivityTimeoutMs: opts.inactivityMs } : {}),
+    },
   });
   running.push(w);
   await w.watch.synced;
@@ -239,6 +249,19 @@ describe('alerts through the simulated cluster and Slack', () => {
     expect(bot.watch.stats().errors).toBeGreaterThanOrEqual(1);
     await settle(bot);
     expect(about('C_INCIDENT', `${ns}/cron`)).toHaveLength(1);
+  });
+
+  it('a watch that goes quiet is resumed from where it was, without a relist', async () => {
+    const ns = 'shop-q';
+    const bot = await startBot(uniquePrefix('quiet'), { allow: [ns], inactivityMs: 200 });
+    const before = bot.watch.stats();
+    await new Promise((r) => setTimeout(r, 700));
+    createPod(kube, ns, 'calm', 0, 'crash');
+    await waitForText('C_INCIDENT', `${ns}/calm`, '1 pod failing');
+    const after = bot.watch.stats();
+    expect(after.watches).toBeGreaterThan(before.watches + 1);
+    expect(after.lists).toBe(before.lists);
+    expect(after.errors).toBe(0);
   });
 
   it('a crash-looping pod briefly running between back-offs leaves the message alone', async () => {
