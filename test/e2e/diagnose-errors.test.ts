@@ -382,6 +382,59 @@ describe('errors a person can act on, over HTTP', () => {
     expect(replies.length).toBeGreaterThanOrEqual(3);
   });
 
+  it('a pod with 40 long-named crashing containers still fits Slack: every container described, every log shared', async () => {
+    h.kube.kubelet.addRule({
+      image: 'ghcr.io/acme/sidecar',
+      behaviour: {
+        kind: 'exit',
+        exitCode: 3,
+        afterSeconds: 0.3,
+        logs: Array.from({ length: 30 }, (_, i) => `sidecar line ${i} ${'x'.repeat(100)}`),
+      },
+    });
+    const names = Array.from({ length: 40 }, (_, i) => `sidecar-${String(i).padStart(2, '0')}-${'n'.repeat(50)}`);
+    const w = buildWorkload({
+      namespace: 'demo',
+      app: 'wide',
+      spec: {
+        containers: names.map((name, i) => ({
+          name,
+          image: `ghcr.io/acme/sidecar:1.${i}`,
+          resources: { limits: { memory: '16Mi' } },
+        })),
+      },
+      createdAt: new Date().toISOString(),
+    });
+    w.pod.metadata.ownerReferences = [];
+    h.kube.store.create('pods', w.pod);
+    await h.slack.waitFor(
+      () => {
+        const statuses = h.kube.store.list('pods', 'demo').find((p) => p.metadata.name === 'wide')?.status
+          ?.containerStatuses as { restartCount: number }[] | undefined;
+        return (statuses?.length === 40 && statuses.every((c) => c.restartCount > 0)) || undefined;
+      },
+      15_000,
+      'every container of the wide pod to crash once',
+    );
+    const warningsBefore = h.appWarnings.length;
+
+    await run('U_ALICE', 'wide demo');
+    const summary = await summaryOf('wide');
+    expect(visibleText(summary).split('\n')[0]).toMatch(/^demo\/wide — /);
+    await audited((e) => e.action === 'diagnosis.done' && e.target?.pod === 'wide', 'the finished diagnosis');
+    const thread = h.slack.thread(CHANNEL, summary.ts).replies().map(visibleText).join('\n');
+    for (const name of names) expect(thread, name).toContain(`*${name}* (container)`);
+    const logged = new Set(
+      h.slack
+        .files()
+        .filter((f) => f.shares.some((x) => x.threadTs === summary.ts))
+        .map((f) => f.name.split('_')[1]),
+    );
+    const inline = names.filter((n) => new RegExp(`:scroll: \\*${n} — `).test(thread));
+    expect(names.filter((n) => !logged.has(n) && !inline.includes(n))).toEqual([]);
+    expect(h.appWarnings.slice(warningsBefore).filter((x) => /refused/.test(String(x.msg)))).toEqual([]);
+  });
+
   it('bad input never crashes the bot: any text is acked at once and answered, and the bot keeps working', async () => {
     const nasty = [
       '`; rm -rf /`',

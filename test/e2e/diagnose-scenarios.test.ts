@@ -358,4 +358,33 @@ describe.each(['socket', 'http'] as const)('/debugdead on each scenario pod over
       .filter((m) => / — /.test(m.text.split('\n')[0] ?? ''));
     expect(summaries).toHaveLength(SCENARIOS.length);
   });
+  // After the table (which counts one summary per pod): the other spellings of the same command.
+  it.each([
+    { text: 'demo/oom', pod: 'oom', logs: ['worker — previous instance'] },
+    { text: 'oom -n demo', pod: 'oom', logs: ['worker — previous instance'] },
+    { text: '--namespace=demo oom', pod: 'oom', logs: ['worker — previous instance'] },
+    { text: 'multi -n demo -c web', pod: 'multi', logs: ['web — current instance'] },
+  ])('"/debugdead $text" diagnoses demo/$pod, with logs of $logs', async ({ text, pod, logs }) => {
+    const before = h.auditEntries().filter((e) => e.action === 'diagnosis.done' && e.target?.pod === pod).length;
+    const d = await h.slack.user('U_CAROL').runCommand('/debugdead', text, { channel: CHANNEL });
+    expect(d.ackLatencyMs).toBeLessThan(1000);
+    await h.slack.waitFor(
+      () =>
+        h.auditEntries().filter((e) => e.action === 'diagnosis.done' && e.target?.pod === pod).length > before ||
+        undefined,
+      10_000,
+      'the diagnosis',
+    );
+    const summary = h.slack
+      .channel(CHANNEL)
+      .messages()
+      .filter((m) => m.text.startsWith(`demo/${pod} `))
+      .at(-1)!;
+    const logReplies = h.slack
+      .thread(CHANNEL, summary.ts)
+      .replies()
+      .map(visibleText)
+      .filter((t) => t.startsWith(':scroll:'));
+    expect(logReplies.map((t) => /^:scroll: \*(.+? — \w+ instance)/.exec(t)?.[1])).toEqual(logs);
+  });
 });
