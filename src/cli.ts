@@ -2,7 +2,7 @@
 /**
  * The `debugdead` command line (also `kubectl debugdead` as a plugin):
  *   diagnose <pod> [-n ns] [-c container] [--json]      the same diagnosis the bot posts, in a terminal
- *   clone-manifest <pod> -n <ns> [-c container]          the debug clone the bot would create, as YAML
+ *   clone-manifest <pod> [-n ns] [-c container]          the debug clone the bot would create, as YAML
  *   node-shell-manifest <node>                           the node-shell pod the bot would create, as YAML
  *   run                                                  the bot itself (configuration: README)
  */
@@ -12,10 +12,12 @@ import { runManifestCommand } from './cli/manifest-command.js';
 import { runBotCommand } from './cli/run-command.js';
 
 const USAGE = `Usage:
-  debugdead diagnose <pod> [-n <namespace>] [-c <container>] [--json] [--kubeconfig <file>] [--context <name>]
-  debugdead clone-manifest <pod> -n <namespace> [-c <container>] [--kubeconfig <file>]
+  debugdead diagnose <pod> [-n <namespace>] [-c <container>] [--json]
+  debugdead clone-manifest <pod> [-n <namespace>] [-c <container>]
   debugdead node-shell-manifest <node>
   debugdead run
+Every command but run also takes --kubeconfig <file> and --context <name>; the namespace defaults to the context's.
+Configuration: ./debugdead.yaml or DEBUGDEAD_CONFIG (logs, kubernetes, debugClone and nodeShell settings apply).
 Exit codes: 0 done, 1 the pod could not be diagnosed or the manifest built, 2 usage error.`;
 
 async function main(argv: string[]): Promise<number> {
@@ -28,10 +30,11 @@ async function main(argv: string[]): Promise<number> {
   }
   const { values, positionals } = parsed;
   const [command, target, ...extra] = positionals;
-  if (values.help || command === 'help' || command === undefined) {
+  if (values.help || command === 'help') {
     process.stdout.write(`${USAGE}\n`);
-    return command === undefined && !values.help ? 2 : 0;
+    return 0;
   }
+  if (command === undefined) return usage('no command given');
   if (extra.length) {
     process.stderr.write(`unexpected argument(s): ${extra.join(' ')}\n\n${USAGE}\n`);
     return 2;

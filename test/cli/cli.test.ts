@@ -110,12 +110,15 @@ describe('debugdead diagnose', () => {
     expect(out.multi.findings[0]).toMatchObject({ kind: 'ApplicationError' });
   });
 
-  it('a pod that is not there exits 1 and suggests the close name, or the namespace where the name exists', async () => {
+  it('a pod or container that is not there exits 1 and suggests the close name, or the namespace holding the name', async () => {
     // Without -n the kubeconfig context's namespace (`default` here) is used, as kubectl does.
-    const [typo, elsewhere] = await Promise.all([
+    const [typo, elsewhere, container] = await Promise.all([
       cli(['diagnose', 'crash-exit', '-n', 'demo']),
       cli(['diagnose', 'crash-exit1']),
+      cli(['diagnose', 'multi', '-n', 'demo', '-c', 'db']),
     ]);
+    expect(container.code, said(container)).toBe(1);
+    expect(container.stderr).toBe('debugdead: Pod demo/multi has no container "db"; it has: web, app, log-shipper.\n');
     expect(typo.code, said(typo)).toBe(1);
     expect(typo.stdout).toBe('');
     expect(typo.stderr).toBe(
@@ -126,17 +129,31 @@ describe('debugdead diagnose', () => {
     expect(elsewhere.stderr).toMatch(/exists in namespace demo \(-n demo\)/);
   });
 
-  it('a permission the user lacks exits 1 naming the RBAC rule to grant, with no stack or headers', async () => {
-    const undo = sim.rbac.deny({ verb: 'get', resource: 'pods', namespace: 'locked' });
+  it('a permission the user lacks, or an API that does not answer, exits 1 with what to do and no stack', async () => {
+    const undoDeny = sim.rbac.deny({ verb: 'get', resource: 'pods', namespace: 'locked' });
+    const undoHang = sim.faults.hang({ verb: 'get', resource: 'pods', namespace: 'slow' });
+    const impatient = join(dir, 'impatient');
+    mkdirSync(impatient);
+    writeFileSync(join(impatient, 'debugdead.yaml'), 'kubernetes:\n  requestTimeout: 1s\n');
     try {
-      const r = await cli(['diagnose', 'web-1', '-n', 'locked']);
-      expect(r.code, said(r)).toBe(1);
-      expect(r.stderr).toMatch(/may not get pods in namespace "locked"/);
-      expect(r.stderr).toMatch(/Grant verb "get" on resource "pods" through a Role in namespace "locked"/);
-      expect(r.stderr).not.toMatch(RAW_ERROR);
-      expect(r.stderr.trim().split('\n').length).toBeLessThanOrEqual(2);
+      const [forbidden, timeout] = await Promise.all([
+        cli(['diagnose', 'web-1', '-n', 'locked']),
+        cli(['diagnose', 'web-1', '-n', 'slow'], impatient),
+      ]);
+      expect(forbidden.code, said(forbidden)).toBe(1);
+      expect(forbidden.stderr).toMatch(/may not get pods in namespace "locked"/);
+      expect(forbidden.stderr).toMatch(/Grant verb "get" on resource "pods" through a Role in namespace "locked"/);
+      expect(timeout.code, said(timeout)).toBe(1);
+      expect(timeout.stderr).toMatch(/^debugdead: Gave up waiting for the Kubernetes API: reading pod slow\/web-1/);
+      expect(timeout.stderr).toMatch(/Each call may take 1s \(kubernetes\.requestTimeout in debugdead\.yaml\)\.\n$/);
+      for (const r of [forbidden, timeout]) {
+        expect(r.stdout).toBe('');
+        expect(r.stderr).not.toMatch(RAW_ERROR);
+        expect(r.stderr.trim().split('\n').length).toBeLessThanOrEqual(2);
+      }
     } finally {
-      undo();
+      undoDeny();
+      undoHang();
     }
   });
 
