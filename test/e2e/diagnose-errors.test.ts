@@ -354,6 +354,22 @@ describe('errors a person can act on, over HTTP', () => {
       15_000,
       'the noisy pod to crash and restart',
     );
+    // An event written by some other controller, just as hostile.
+    const noisy = h.kube.store.list('pods', 'demo').find((p) => p.metadata.name === 'noisy')!;
+    const at = new Date(h.kube.clock.now()).toISOString();
+    h.kube.store.create('events', {
+      apiVersion: 'v1',
+      kind: 'Event',
+      metadata: { name: 'noisy.hostile', namespace: 'demo' },
+      involvedObject: { kind: 'Pod', name: 'noisy', namespace: 'demo', uid: noisy.metadata.uid },
+      reason: 'Hostile',
+      message: `<!channel> ${SECRET_SAMPLES[0]!.line} \`\`\` ${'y'.repeat(5000)}`,
+      type: 'Warning',
+      count: 3,
+      firstTimestamp: at,
+      lastTimestamp: at,
+      source: { component: 'chaos-controller' },
+    });
     const warningsBefore = h.appWarnings.length;
 
     await run('U_ALICE', 'noisy demo');
@@ -371,6 +387,7 @@ describe('errors a person can act on, over HTTP', () => {
     expect(log).toContain('one very long line');
     expect(log).toContain('fatal: giving up');
     expect(texts.join('\n')).toContain('fatal: giving up');
+    expect(texts.join('\n')).toMatch(/Warning\s+Hostile\s+3/);
 
     // What Slack stored is what people see: no secret, no live @channel / @here / user ping.
     const stored = [summary, ...replies].map((m) => `${m.text}\n${JSON.stringify(m.blocks ?? [])}`).join('\n');
