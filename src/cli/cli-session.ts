@@ -38,7 +38,10 @@ export function openCliSession(
     if (e instanceof ConfigError) return { ok: false, message: e.message };
     throw e;
   }
-  const kubeconfigPath = flags.kubeconfigPath ?? config.kubernetes.kubeconfig;
+  // src/config copies KUBECONFIG into kubernetes.kubeconfig, but KUBECONFIG may be a list (`a:b`, merged as kubectl
+  // does): leave that to client-node's default loading, and pass only a path the config file itself set.
+  const configured = config.kubernetes.kubeconfig;
+  const kubeconfigPath = flags.kubeconfigPath ?? (configured && configured !== env.KUBECONFIG ? configured : undefined);
   const context = flags.context ?? config.kubernetes.context;
   const opts: LoadKubeConfigOptions = {
     ...(kubeconfigPath ? { kubeconfigPath } : {}),
