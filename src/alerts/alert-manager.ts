@@ -1,10 +1,19 @@
 import type { Redis } from 'ioredis';
 import type { AlertRoute } from '../config/types.js';
 import { MANAGED_LABEL } from '../debugpods/index.js';
-import { type AlertRecord, alertRecordKey, claimAlert, readAlert, saveAlert } from './alert-record.js';
+import {
+  type AlertRecord,
+  alertRecordKey,
+  claimAlert,
+  readAlert,
+  releaseAlert,
+  saveAlert,
+  takeOverAlert,
+} from './alert-record.js';
 import { ChannelQueue } from './channel-queue.js';
 import { classifyPod } from './classify-pod.js';
 import { renderAlertSummary } from './render-alert-summary.js';
+import { retryAfterSeconds } from './retry-after.js';
 import { routeAlert } from './route-alert.js';
 import type { AlertSink, CompactPod, PodRef, PostedAlert, SummaryEntry, WorkloadAlert, WorkloadRef } from './types.js';
 import { workloadKey, workloadOf } from './workload-of.js';
@@ -35,6 +44,8 @@ export interface AlertManagerOptions {
   routes: readonly AlertRoute[];
   /** Length of a burst window, ms. @defaultValue 60000 */
   burstWindowMs?: number;
+  /** A claim not followed by a post for this long is taken over by another replica, ms. @defaultValue 120000 */
+  staleClaimMs?: number;
   /** Pause between two Slack calls on one channel, ms (Slack: about 1 message/s per channel). @defaultValue 1000 */
   channelIntervalMs?: number;
   /** @defaultValue () => new Date() */
@@ -105,7 +116,13 @@ export class AlertManager {
   private readonly counters: AlertStats = { posted: 0, updated: 0, summaries: 0, rateLimited: 0, dropped: 0 };
 
   constructor(options: AlertManagerOptions) {
-    this.opts = { burstWindowMs: 60_000, channelIntervalMs: 1000, now: () => new Date(), ...options };
+    this.opts = {
+      burstWindowMs: 60_000,
+      channelIntervalMs: 1000,
+      staleClaimMs: 120_000,
+      now: () => new Date(),
+      ...options,
+    };
     this.log = options.log ?? NOOP_LOG;
   }
 
@@ -266,7 +283,12 @@ export class AlertManager {
   private async claim(k: string, ep: Episode): Promise<void> {
     const key = alertRecordKey(this.opts.prefix, k);
     try {
-      const result = await claimAlert(this.opts.redis, key, { since: ep.since }, this.opts.cooldownSeconds);
+      const result = await claimAlert(
+        this.opts.redis,
+        key,
+        { since: ep.since, claimedAt: this.opts.now().toISOString() },
+        this.opts.cooldownSeconds,
+      );
       if (this.stopped || this.episodes.get(k) !== ep) return;
       if (result.claimed) {
         if (this.inBurstOverflow()) {
@@ -359,8 +381,12 @@ export class AlertManager {
     const key = alertRecordKey(this.opts.prefix, k);
     if (!ep.posted && ep.role === 'follower') {
       const rec = await readAlert(this.opts.redis, key);
-      if (!rec?.posted) return; // the claiming replica has not posted yet; its message will carry the state
-      ep.posted = rec.posted;
+      if (rec?.posted) ep.posted = rec.posted;
+      else if (rec && !rec.summarized && this.staleClaim(rec)) {
+        if (!(await takeOverAlert(this.opts.redis, key, this.opts.cooldownSeconds))) return;
+        this.log.warn({ workload: k }, 'alert claimed but never posted by another replica; taking over');
+        ep.role = 'owner';
+      } else return; // the claiming replica has not posted yet; its message will carry the state
     }
     const alert = this.alertOf(k, ep);
     if (!ep.posted) {
@@ -369,7 +395,17 @@ export class AlertManager {
         this.finish(k, ep);
         return;
       }
-      const posted = await this.opts.sink.post(alert);
+      let posted: PostedAlert;
+      try {
+        posted = await this.opts.sink.post(alert);
+      } catch (err) {
+        // Refused for good (not a rate limit, which the queue retries): give the claim back so a later change retries.
+        if (retryAfterSeconds(err) === undefined) {
+          this.finish(k, ep);
+          await releaseAlert(this.opts.redis, key).catch(() => {});
+        }
+        throw err;
+      }
       ep.posted = posted;
       ep.shown = `${alert.failingPods.join(',')}|`;
       this.counters.posted++;
@@ -390,6 +426,11 @@ export class AlertManager {
       this.log.info({ workload: k }, 'workload recovered');
       this.finish(k, ep);
     }
+  }
+
+  private staleClaim(rec: AlertRecord): boolean {
+    const at = Date.parse(rec.claimedAt ?? rec.since);
+    return Number.isFinite(at) && this.opts.now().getTime() - at > this.opts.staleClaimMs;
   }
 
   private finish(k: string, ep: Episode): void {

@@ -5,6 +5,8 @@ import type { PostedAlert } from './types.js';
 export interface AlertRecord {
   /** ISO 8601: when the workload started failing. */
   since: string;
+  /** ISO 8601: when a replica claimed it; a claim never followed by a post goes stale (that replica died). */
+  claimedAt?: string;
   /** Where the alert was posted, once it was. */
   posted?: PostedAlert;
   /** Listed in a storm summary rather than posted on its own. */
@@ -44,4 +46,17 @@ export async function readAlert(redis: Redis, key: string): Promise<AlertRecord 
 /** Rewrites an existing record without touching its expiry (the cooldown runs from the first claim). */
 export async function saveAlert(redis: Redis, key: string, record: AlertRecord): Promise<void> {
   await redis.set(key, JSON.stringify(record), 'KEEPTTL', 'XX');
+}
+
+/**
+ * Lets exactly one replica take over a stale claim (claimed, never posted: the claimer died between SET NX and its
+ * post). A second NX key, so two replicas noticing at once cannot both post.
+ */
+export async function takeOverAlert(redis: Redis, key: string, ttlSeconds: number): Promise<boolean> {
+  return (await redis.set(`${key}:takeover`, '1', 'EX', Math.max(1, Math.round(ttlSeconds)), 'NX')) === 'OK';
+}
+
+/** Gives a claim back (its post failed for good), so the next pod change can alert again. */
+export async function releaseAlert(redis: Redis, key: string): Promise<void> {
+  await redis.del(key);
 }

@@ -5,7 +5,7 @@ import { WebClient } from '@slack/web-api';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createSlackChat } from '../../handlers/slack-chat.js';
-import { type AlertWatch, createChatAlertSink, startAlertWatch } from '../../src/alerts/index.js';
+import { type AlertWatch, alertRecordKey, createChatAlertSink, startAlertWatch } from '../../src/alerts/index.js';
 import type { Config } from '../../src/config/types.js';
 import { MANAGED_LABEL } from '../../src/debugpods/index.js';
 import { loadKubeConfig } from '../../src/kube/index.js';
@@ -331,6 +331,32 @@ describe('alerts through the simulated cluster and Slack', () => {
     expect(about('C_INCIDENT', `${ns}/queue`)).toHaveLength(1);
     expect(a.manager.stats().posted + b.manager.stats().posted).toBe(1);
     await Promise.all([stopBot(a), stopBot(b)]);
+  });
+
+  it('a claim whose replica died before posting is taken over, once', async () => {
+    const ns = 'shop-r';
+    const prefix = uniquePrefix('stale');
+    const key = alertRecordKey(prefix, `${ns}/Deployment/orphan`);
+    const longAgo = new Date(Date.now() - 10 * 60_000).toISOString();
+    await redis.set(key, JSON.stringify({ since: longAgo, claimedAt: longAgo }), 'EX', 1800);
+    const a = await startBot(prefix, { allow: [ns] });
+    const b = await startBot(prefix, { allow: [ns] });
+    createPod(kube, ns, 'orphan', 0, 'crash');
+    await waitForText('C_INCIDENT', `${ns}/orphan`, '1 pod failing');
+    await settle(a, b);
+    expect(about('C_INCIDENT', `${ns}/orphan`)).toHaveLength(1);
+    expect(JSON.parse((await redis.get(key)) ?? '{}').posted?.channel).toBe('C_INCIDENT');
+  });
+
+  it('an alert Slack refuses for good gives its claim back', async () => {
+    const ns = 'shop-s';
+    const prefix = uniquePrefix('refused');
+    // The bot is not a member of C_GENERAL: chat.postMessage answers not_in_channel.
+    const bot = await startBot(prefix, { allow: [ns], alerts: { channel: 'C_GENERAL' } });
+    createPod(kube, ns, 'lost', 0, 'crash');
+    await slack.waitFor(() => bot.manager.stats().dropped > 0, 10_000, 'the refused post');
+    await settle(bot);
+    expect(await redis.exists(alertRecordKey(prefix, `${ns}/Deployment/lost`))).toBe(0);
   });
 
   it('our own debug pods never alert, and namespaces outside policy are not watched', async () => {
