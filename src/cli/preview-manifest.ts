@@ -85,7 +85,7 @@ export async function previewManifest(cmd: ManifestCommand): Promise<number> {
     ]);
     return 0;
   } catch (e) {
-    // The source pod vanished between the reads, or the builder refused it (a pod it cannot clone, a bad TTL).
+    // The builder refused the request (a pod it cannot clone, a TTL past the maximum in the config).
     if (isKubeError(e)) return fail(e.message);
     if (e instanceof DebugPodError) return fail(e.message);
     throw e;
