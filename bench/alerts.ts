@@ -122,6 +122,7 @@ const failingSeenAt = new Map<string, number>();
 
 global.gc?.();
 const rssBefore = process.memoryUsage().rss;
+const heapBefore = process.memoryUsage().heapUsed;
 const syncStart = performance.now();
 const watch = watchPods(
   loadKubeConfig({ kubeconfigPath }),
@@ -145,7 +146,7 @@ const rssMB = process.memoryUsage().rss / 1048576;
 const heapMB = process.memoryUsage().heapUsed / 1048576;
 console.log(
   `initial sync: ${watch.stats().known} pods in ${syncSeconds.toFixed(2)} s; bot RSS ${rssMB.toFixed(0)} MB ` +
-    `(${(rssBefore / 1048576).toFixed(0)} MB before the watch: Node, tsx and the libraries), JS heap in use ${heapMB.toFixed(0)} MB`,
+    `(${(rssBefore / 1048576).toFixed(0)} MB before the watch: Node, tsx and the libraries), JS heap in use ${heapMB.toFixed(0)} MB (${(heapBefore / 1048576).toFixed(0)} MB before)`,
 );
 if (process.env.ALERTS_BENCH_SYNC_ONLY) {
   await watch.stop();
