@@ -6,6 +6,7 @@ export interface DebugPodQueueOptions {
   connection: ConnectionOptions;
   prefix: string;
   now?: () => Date;
+  onError?: (err: Error) => void;
 }
 
 /**
@@ -14,6 +15,8 @@ export interface DebugPodQueueOptions {
  */
 export function createDebugPodQueue(options: DebugPodQueueOptions): JobPort & { queue: Queue; close(): Promise<void> } {
   const queue = new Queue(DEBUG_POD_QUEUE, { connection: options.connection, prefix: options.prefix });
+  // Without a listener, a connection error (Redis down, or closing during shutdown) is an uncaught 'error' event.
+  queue.on('error', (err) => options.onError?.(err));
   const now = options.now ?? (() => new Date());
   const keep = { removeOnComplete: { age: 7 * 86400 }, removeOnFail: { age: 7 * 86400 } };
 

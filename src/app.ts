@@ -101,7 +101,12 @@ export async function startDebugdead(options: StartOptions): Promise<RunningBot>
         }
       : {}),
   });
-  const jobs = createDebugPodQueue({ connection: bullConnection, prefix: config.redis.prefix, now });
+  const jobs = createDebugPodQueue({
+    connection: bullConnection,
+    prefix: config.redis.prefix,
+    now,
+    onError: (err) => log.error({ err: { message: err.message } }, 'queue connection error'),
+  });
   const deps: ConversationDeps = {
     config,
     kube,

@@ -24,7 +24,7 @@ export function buildConfig(document: unknown, env: Environment): BuildResult {
       signingSecret: env.SLACK_SIGNING_SECRET || undefined,
     },
     redis: { ...v.redis, url: redisUrl },
-    kubernetes: { ...v.kubernetes, kubeconfig: v.kubernetes.kubeconfig ?? (env.KUBECONFIG || undefined) },
+    // KUBECONFIG is not copied here: it may be a list (a:b), which client-node's default loading merges.
   };
   return { ok: true, config };
 }

@@ -40,7 +40,7 @@ export interface Config {
     prefix: string;
   };
   kubernetes: {
-    /** Kubeconfig path; from KUBECONFIG when unset; in-cluster when neither. */
+    /** Kubeconfig path; when unset, KUBECONFIG (one file or a list), ~/.kube/config, then in-cluster. */
     kubeconfig?: string;
     context?: string;
     /** Namespace of `/debugdead <pod>` when none is given. @defaultValue "default" */

@@ -89,6 +89,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   if (!built.ok) throw new Error(built.errors.join('\n'));
   const config = built.config;
   config.slack.apiUrl = slack.apiUrl;
+  config.kubernetes.kubeconfig = kubeconfigPath;
   config.slack.port = 0;
   config.redis.prefix = `e2e-${randomBytes(4).toString('hex')}`;
   config.kubernetes.defaultNamespace = 'demo';
