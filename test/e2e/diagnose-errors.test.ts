@@ -452,6 +452,41 @@ describe('errors a person can act on, over HTTP', () => {
     expect(h.appWarnings.slice(warningsBefore).filter((x) => /refused/.test(String(x.msg)))).toEqual([]);
   });
 
+  it('a pod with the longest name Kubernetes allows (253 characters) is diagnosed like any other', async () => {
+    const name = `${'a'.repeat(62)}.${'b'.repeat(62)}.${'c'.repeat(62)}.${'d'.repeat(64)}`;
+    expect(name).toHaveLength(253);
+    h.kube.kubelet.addRule({
+      image: 'ghcr.io/acme/quick',
+      behaviour: { kind: 'exit', exitCode: 1, afterSeconds: 0.2, logs: ['quick: starting', 'quick: failed'] },
+    });
+    const w = buildWorkload({
+      namespace: 'demo',
+      app: 'long',
+      spec: { containers: [{ name: 'app', image: 'ghcr.io/acme/quick:1.0.0' }] },
+      createdAt: new Date().toISOString(),
+    });
+    w.pod.metadata.name = name;
+    w.pod.metadata.ownerReferences = [];
+    h.kube.store.create('pods', w.pod);
+    await h.slack.waitFor(
+      () =>
+        h.kube.store.list('pods', 'demo').find((p) => p.metadata.name === name)?.status?.containerStatuses?.[0]
+          ?.restartCount > 0 || undefined,
+      15_000,
+      'the pod to crash once',
+    );
+    await run('U_ALICE', `${name} demo`);
+    const summary = await summaryOf(name);
+    const seen = visibleText(summary);
+    // Slack's header holds 150 characters: the verdict is cut there, and the full name is still in the thread.
+    expect(seen.split('\n')[0]!.length).toBeLessThanOrEqual(150);
+    expect(seen).toContain('Create debug clone');
+    await audited((e) => e.action === 'diagnosis.done' && e.target?.pod === name, 'the finished diagnosis');
+    const thread = h.slack.thread(CHANNEL, summary.ts).replies().map(visibleText).join('\n');
+    expect(thread).toContain(`*Describe* demo/${name}`);
+    expect(thread).toMatch(/app — previous instance \(exit 1\)/);
+  });
+
   it('bad input never crashes the bot: any text is acked at once and answered, and the bot keeps working', async () => {
     const nasty = [
       '`; rm -rf /`',
