@@ -1,4 +1,15 @@
-// The front door of src/alerts: automatic alerts on failing workloads (issue 7).
+/**
+ * The front door of src/alerts: automatic alerts on failing workloads (issue 7).
+ *
+ *   const plain = createChatAlertSink(deps.chat);              // context blocks only; summaries as they are
+ *   const sink: AlertSink = {
+ *     ...plain,
+ *     post: (alert) => postDiagnosis(alert),                   // prepend renderAlertContext(alert, now) to the diagnosis
+ *     update: (posted, alert) => updateDiagnosis(posted, alert),
+ *   };
+ *   const alerts = startAlertWatch({ kube: deps.kube, config: deps.config, redis, sink, log: deps.log });
+ *   await alerts.stop();                                       // on shutdown
+ */
 export { type AlertLog, AlertManager, type AlertManagerOptions, type AlertStats } from './alert-manager.js';
 export { type AlertRecord, alertRecordKey } from './alert-record.js';
 export { classifyPod } from './classify-pod.js';
