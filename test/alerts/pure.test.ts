@@ -59,6 +59,36 @@ describe('classifyPod', () => {
     expect(v.failing ? v.reason : undefined).toBe(want);
   });
 
+  const reasonArb = fc.constantFrom(
+    undefined,
+    'CrashLoopBackOff',
+    'OOMKilled',
+    'ImagePullBackOff',
+    'Error',
+    'Completed',
+    'ContainerCreating',
+  );
+  const containerArb = fc.record({
+    name: fc.constantFrom('app', 'sidecar', 'init'),
+    waitingReason: reasonArb,
+    terminatedReason: reasonArb,
+    restartCount: fc.nat(20),
+    ready: fc.boolean(),
+  });
+
+  it('only ever reports a configured reason, and a pod whose containers all run Ready is never failing', () => {
+    fc.assert(
+      fc.property(fc.array(containerArb, { minLength: 1, maxLength: 4 }), fc.boolean(), (raw, podReady) => {
+        const containers = raw.map((c) => Object.fromEntries(Object.entries(c).filter(([, v]) => v !== undefined)));
+        const p = pod({ ready: podReady, containers: containers as unknown as CompactPod['containers'] });
+        const v = classifyPod(p, opts);
+        if (v.failing) expect(opts.reasons).toContain(v.reason);
+        const healthy = raw.every((c) => c.ready && c.waitingReason === undefined);
+        if (healthy) expect(v.failing).toBe(false);
+      }),
+    );
+  });
+
   it('a pod being deleted is not failing', () => {
     expect(
       classifyPod(pod({ deleting: true }, { waitingReason: 'CrashLoopBackOff', restartCount: 9 }), opts).failing,
