@@ -193,17 +193,23 @@ export function watchPods(kc: KubeConfig, handler: PodWatchHandler, options: Wat
    * instances) that we would throw away at once; at 50,000 pods that is most of the sync's time and garbage.
    */
   // biome-ignore lint/suspicious/noExplicitAny: raw JSON from the wire
-  async function listPage(path: string, query: Record<string, string | number>): Promise<any> {
+  async function listPage(
+    path: string,
+    query: Record<string, string | number>,
+    agent: { current?: ReturnType<RequestContext['getDispatcher']> },
+  ): Promise<any> {
     const cluster = kc.getCurrentCluster();
     if (!cluster) throw new Error('the kubeconfig has no current cluster');
     const url = new URL(cluster.server + path);
     for (const [k, v] of Object.entries(query)) url.searchParams.set(k, String(v));
     const ctx = new RequestContext(url.toString(), HttpMethod.GET);
     await kc.applySecurityAuthentication(ctx);
+    // client-node builds a new undici Agent (a new connection) per request; one per list keeps its pages on one socket.
+    agent.current ??= ctx.getDispatcher();
     const res = await fetch(url, {
       method: 'GET',
       headers: { ...ctx.getHeaders(), Accept: 'application/json' },
-      dispatcher: ctx.getDispatcher(),
+      dispatcher: agent.current,
       signal: AbortSignal.timeout(opts.listTimeoutMs),
     });
     const text = await res.text();
@@ -272,6 +278,7 @@ export function watchPods(kc: KubeConfig, handler: PodWatchHandler, options: Wat
     async function relist(): Promise<string> {
       counters.lists++;
       const seen = new Set<string>();
+      const agent: { current?: ReturnType<RequestContext['getDispatcher']> } = {};
       let cont: string | undefined;
       let listRv = '';
       do {
@@ -283,7 +290,7 @@ export function watchPods(kc: KubeConfig, handler: PodWatchHandler, options: Wat
         // biome-ignore lint/suspicious/noExplicitAny: raw JSON from the wire
         let page: any;
         try {
-          page = await listPage(path, params);
+          page = await listPage(path, params, agent);
         } catch (e) {
           // An expired continue token is a 410 too: start the list again.
           if (e instanceof ApiException && e.code === 410) throw new Expired('list continue token expired');
@@ -302,6 +309,7 @@ export function watchPods(kc: KubeConfig, handler: PodWatchHandler, options: Wat
           apply('MODIFIED', p);
         }
       } while (cont && !stopped);
+      void agent.current?.close().catch(() => {});
       for (const [key, value] of known) {
         if (seen.has(key)) continue;
         const slash = key.indexOf('/');
