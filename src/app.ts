@@ -36,7 +36,10 @@ export interface StartOptions {
   listenHost?: string;
   /** Alert pacing overrides (tests). */
   alertTuning?: AlertTuning;
-  /** Slack Web API retries (WebClient retries for ~30 min by default, far too long for a person waiting). @defaultValue 3 */
+  /**
+   * Slack Web API retries. WebClient's default retries for ~30 min, far too long for a person waiting; each 429 (waited
+   * out per its Retry-After) uses one, so a burst in one channel needs several. @defaultValue 10
+   */
   slackRetries?: number;
 }
 
@@ -74,7 +77,7 @@ export async function startDebugdead(options: StartOptions): Promise<RunningBot>
     logger: boltLogger(log),
     clientOptions: {
       slackApiUrl: config.slack.apiUrl,
-      retryConfig: { retries: options.slackRetries ?? 3, factor: 2, minTimeout: 500, maxTimeout: 5000 },
+      retryConfig: { retries: options.slackRetries ?? 10, factor: 1.6, minTimeout: 500, maxTimeout: 5000 },
     },
     ...(config.slack.mode === 'socket'
       ? { socketMode: true, appToken: config.slack.appToken }

@@ -152,6 +152,18 @@ interface SharedPool {
   since: number;
 }
 
+/** Attempts of one call when the server keeps throttling it (429). */
+const MAX_THROTTLE_ATTEMPTS = 3;
+
+/** Milliseconds to wait before retrying a throttled (429) answer, from its Retry-After; undefined when not throttled. */
+function throttledWaitMs(e: unknown): number | undefined {
+  const err = e as { code?: number; headers?: Record<string, string> };
+  if (err?.code !== 429) return undefined;
+  const header = err.headers?.['retry-after'] ?? err.headers?.['Retry-After'];
+  const seconds = Number(header);
+  return Number.isFinite(seconds) && seconds >= 0 ? Math.min(seconds, 10) * 1000 : 1000;
+}
+
 /**
  * client-node builds a new undici Agent for every request (KubeConfig.applySecurityAuthentication), so no connection
  * is ever reused and each call pays a TCP (and TLS) handshake. We keep the first one and reuse it; it is renewed every
@@ -181,8 +193,20 @@ function build(
       onAbort = () => reject(signal.reason);
       signal.addEventListener('abort', onAbort, { once: true });
     });
+    const started = Date.now();
     try {
-      return await Promise.race([run(options), aborted]);
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await Promise.race([run(options), aborted]);
+        } catch (e) {
+          // API Priority and Fairness answers 429 with Retry-After; client-go waits and retries, and so do we,
+          // as long as the wait fits in this call's deadline.
+          const wait = throttledWaitMs(e);
+          if (signal.aborted || wait === undefined || attempt >= MAX_THROTTLE_ATTEMPTS) throw e;
+          if (Date.now() - started + wait >= timeoutMs) throw e;
+          await Promise.race([new Promise((resolve) => setTimeout(resolve, wait)), aborted]);
+        }
+      }
     } catch (e) {
       if (signal.aborted) throw toKubeError(signal.reason, { operation, server, timeoutMs });
       throw toKubeError(e, { operation, server, timeoutMs });

@@ -112,7 +112,7 @@ function sentences(e: RenderableError): string[] {
       const limit = e.timeoutSeconds !== undefined ? ` within ${e.timeoutSeconds}s` : ' in time';
       return [
         `:hourglass: The Kubernetes API did not answer${limit}${what}.`,
-        `What did arrive is shown; run the command again in a minute, or raise \`kubernetes.requestTimeoutSeconds\` if the API server is slow.${detail(e.message)}`,
+        `Run the command again in a minute, or raise \`kubernetes.requestTimeout\` in debugdead.yaml if the API server is slow.${detail(e.message)}`,
       ];
     }
     case 'Invalid':

@@ -47,7 +47,7 @@ const cases: [string, RenderableError, string[]][] = [
   [
     'an API timeout',
     { kind: 'Timeout', what: 'events', timeoutSeconds: 10 },
-    ['The Kubernetes API did not answer within 10s while reading events.', 'What did arrive is shown'],
+    ['The Kubernetes API did not answer within 10s while reading events.', 'raise `kubernetes.requestTimeout`'],
   ],
   [
     'an API timeout described as an activity',
