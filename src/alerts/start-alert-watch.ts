@@ -3,7 +3,7 @@ import { namespaceAllowed } from '../approvals/index.js';
 import type { Config } from '../config/types.js';
 import { MANAGED_LABEL } from '../debugpods/index.js';
 import type { KubeClient } from '../kube/index.js';
-import { type PodWatch, type WatchPodsOptions, watchPods } from '../kube/watch-pods.js';
+import { type PodWatch, type WatchPodsOptions, watchPods } from '../kube/index.js';
 import { type AlertLog, AlertManager } from './alert-manager.js';
 import type { AlertSink } from './types.js';
 

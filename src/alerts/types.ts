@@ -1,6 +1,6 @@
-import type { CompactPod } from '../kube/watch-pods.js';
+import type { CompactPod } from '../kube/index.js';
 
-export type { CompactContainer, CompactPod, PodRef } from '../kube/watch-pods.js';
+export type { CompactContainer, CompactPod, PodRef } from '../kube/index.js';
 
 /** The workload a pod belongs to, from its owner chain. */
 export interface WorkloadRef {

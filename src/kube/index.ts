@@ -20,3 +20,4 @@ export {
 } from './load-kube-config.js';
 export { type KubeCallContext, toKubeError } from './to-kube-error.js';
 export type * from './types.js';
+export * from './watch-pods.js';

@@ -192,11 +192,11 @@ export function watchPods(kc: KubeConfig, handler: PodWatchHandler, options: Wat
    * One list page as raw JSON. Not CoreV1Api: its ObjectSerializer builds a typed copy of every pod (Dates, class
    * instances) that we would throw away at once; at 50,000 pods that is most of the sync's time and garbage.
    */
-  // biome-ignore lint/suspicious/noExplicitAny: raw JSON from the wire
   async function listPage(
     path: string,
     query: Record<string, string | number>,
     agent: { current?: ReturnType<RequestContext['getDispatcher']> },
+    // biome-ignore lint/suspicious/noExplicitAny: raw JSON from the wire
   ): Promise<any> {
     const cluster = kc.getCurrentCluster();
     if (!cluster) throw new Error('the kubeconfig has no current cluster');

@@ -4,8 +4,14 @@
  * Objects are plain JSON objects as they appear on the wire (apiVersion, kind, metadata, spec, status).
  */
 
-// biome-ignore lint/suspicious/noExplicitAny: wire objects are untyped JSON
-export type KubeObject = { apiVersion?: string; kind?: string; metadata: any; spec?: any; status?: any; [k: string]: any };
+export type KubeObject = {
+  apiVersion?: string;
+  kind?: string;
+  metadata: any;
+  spec?: any;
+  status?: any;
+  [k: string]: any;
+};
 
 /** Resource names as in URLs: 'pods', 'events', 'nodes', 'namespaces', 'replicasets', 'deployments', ... */
 export type ResourceName = string;
