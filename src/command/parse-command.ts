@@ -35,6 +35,7 @@ const USER_MENTION = /^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$/;
 /** Shows a token in a problem sentence without letting it break the message. */
 function show(token: string): string {
   const clean = token.replace(/[`\s]/g, '');
+  if (clean === '') return 'An empty name';
   const cut = Array.from(clean);
   return `\`${cut.length > 60 ? `${cut.slice(0, 59).join('')}…` : clean}\``;
 }

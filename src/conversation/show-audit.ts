@@ -29,7 +29,8 @@ export async function showAudit(
       ? `:lock: chain verified (${verified.count} records)`
       : ':rotating_light: the audit chain is BROKEN: a record was edited or deleted';
     const body = records.length ? formatAuditRecords(records, { maxChars: 3500 }) : 'No matching records.';
-    return `${chain}\n\`\`\`${body.replace(/```/g, 'ˋˋˋ')}\`\`\``;
+    // formatAuditRecords writes Slack mrkdwn (times in code spans, <@U…> mentions): shown as is, not in a code block.
+    return `${chain}\n${body}`;
   } catch (err) {
     deps.log.error({ err }, 'audit listing failed');
     return ':x: The audit trail cannot be read right now (Redis unavailable). Records are still written to the audit log.';

@@ -46,6 +46,7 @@ describe('parseCommand understands the /debugdead grammar', () => {
 describe('parseCommand explains what is wrong with a bad command', () => {
   it.each([
     { text: 'Web-1', problem: '`Web-1` is not a valid pod name: Kubernetes names are lowercase.' },
+    { text: 'demo/', problem: 'An empty name is not a valid pod name: it is empty.' },
     {
       text: 'web_1',
       problem:
@@ -81,7 +82,7 @@ describe('parseCommand explains what is wrong with a bad command', () => {
     { text: 'web-1 prod -n staging', problem: 'The namespace is given twice (`prod` and `staging`).' },
     { text: 'prod/web-1 staging', problem: 'The namespace is given twice (`prod` and `staging`).' },
     { text: 'a/b/c', problem: '`a/b/c` is not <namespace>/<pod>.' },
-    { text: '/web-1', problem: '`` is not a valid namespace: it is empty.' },
+    { text: '/web-1', problem: 'An empty name is not a valid namespace: it is empty.' },
     { text: '-n prod', problem: 'Name the pod to diagnose.' },
     { text: 'help me', problem: 'help takes no arguments (got `me`).' },
     { text: 'audit 0', problem: 'Ask for between 1 and 1000 audit records, not 0.' },
