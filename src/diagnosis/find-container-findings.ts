@@ -420,9 +420,11 @@ function initFailure(input: ContainerFindingInput, t: TerminationFacts): Finding
 
 function applicationError(input: ContainerFindingInput, t: TerminationFacts): Finding {
   const { container: c } = input;
+  const haveLogs = crashLogText(c, input.logs) !== undefined;
   const lines = logEvidence(c, input.logs);
-  const telling = pickTellingLine(lines);
+  const telling = haveLogs ? pickTellingLine(lines) : undefined;
   const detail = t.signal !== undefined || t.explanation.signal ? t.explanation.signal : undefined;
+  const goPanic = t.exitCode === 2 && lines.some((l) => /^panic: /.test(l));
   return {
     kind: 'ApplicationError',
     severity: 'critical',
@@ -433,10 +435,13 @@ function applicationError(input: ContainerFindingInput, t: TerminationFacts): Fi
       ...(c.restartCount
         ? [`${restarts(c)}${c.backOffSeconds ? `, next retry in up to ${formatAge(c.backOffSeconds)}` : ''}`]
         : []),
+      // A Go program exits 2 when it panics: that, not a shell's usage error, is what exit 2 means here.
+      ...(goPanic ? ['exit 2 after "panic:": the Go runtime exits 2 on an unrecovered panic'] : []),
       ...lines,
     ],
-    recommendation:
-      'Read the error lines above: they come from the last crashed instance. To look around with the same image, config and volumes, create a debug clone (its command is replaced so it stays up).',
+    recommendation: haveLogs
+      ? 'Read the error lines above: they come from the last crashed instance. To look around with the same image, config and volumes, create a debug clone (its command is replaced so it stays up).'
+      : 'Its logs could not be read (see above), so the cause is not visible here: fix the access or run `kubectl logs -p`, or create a debug clone to run the command by hand.',
     action: 'clone',
   };
 }
