@@ -8,6 +8,6 @@ export default defineConfig({
     hookTimeout: 30_000,
     // Two cores: files run in forks so a hung simulator in one file cannot stall the rest.
     pool: 'forks',
-    reporters: ['default'],
+    reporters: ['default', './test/support/plain-summary-reporter.ts'],
   },
 });
