@@ -165,13 +165,7 @@ async function runCreate(deps: ConversationDeps, data: CreateDebugPodJob, option
     maxTtlSeconds + 3600,
   );
 
-  const readiness = await waitForPod(
-    deps,
-    namespace,
-    podName,
-    container ?? (target.kind === 'node-shell' ? undefined : undefined),
-    options,
-  );
+  const readiness = await waitForPod(deps, namespace, podName, container, options);
   if (readiness.state !== 'ready') {
     const reason =
       readiness.state === 'failed'
