@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SimMessage, visibleText } from '../sim/slack/index.js';
-import { diagnose, managedPods } from '../support/e2e-steps.js';
+import { diagnose, latest, managedPods } from '../support/e2e-steps.js';
 import { type Harness, startHarness } from '../support/harness.js';
 import { testRedisUrl } from '../support/redis.js';
 
@@ -147,6 +147,12 @@ describe('deletion that cannot be forgotten', () => {
     await h.slack.user('U_ALICE').click(summary, 'Create debug clone', { confirm: true });
     const pod = await h.slack.waitFor(() => managedPods(h, 'demo')[0], 15_000, 'the clone');
     const expires = Date.parse(pod.metadata.annotations['debugdead.io/expires-at']);
+    // Wait until the job has scheduled the deletion (the panel shows the pod running), so the flush really loses it.
+    await h.slack.waitFor(
+      () => (/:white_check_mark: Running/.test(visibleText(latest(h, summary.ts))) ? true : undefined),
+      15_000,
+      'the clone running',
+    );
 
     // Lose everything the bot kept in Redis: queue, delayed deletion, requests.
     const redis = new Redis(testRedisUrl());
