@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { approvalPolicyFromConfig, namespaceAllowed } from '../approvals/index.js';
 import { type Diagnosis, diagnose, gatherFacts } from '../diagnosis/index.js';
+import type { Pod } from '../kube/types.js';
 import { type Block, renderDiagnosisMessage, renderErrorMessage, renderThreadReplies } from '../render/index.js';
 import { type ChatMessage, isChatError, type PostedMessage } from './chat-port.js';
 import type { ConversationDeps } from './deps.js';
@@ -81,6 +82,20 @@ export async function diagnoseAndPost(
       target: auditTarget,
       result: 'error',
       detail: `${gathered.error.kind}: ${gathered.error.message}`,
+    });
+    return { ok: false, reason: 'kube', message };
+  }
+
+  const unknownContainer = ref.container ? missingContainer(gathered.facts.pod, ref.container) : undefined;
+  if (unknownContainer) {
+    const message: ChatMessage = { text: unknownContainer };
+    await target.respond?.(message).catch((err) => log.warn({ err }, 'could not answer the command'));
+    await recordAudit(deps.audit, log, {
+      actor,
+      action: 'error',
+      target: auditTarget,
+      result: 'error',
+      detail: `no container ${ref.container}`,
     });
     return { ok: false, reason: 'kube', message };
   }
@@ -209,6 +224,15 @@ async function postThread(
       }
     }
   }
+}
+
+/** `-c` named a container the pod does not have: say which it has, rather than diagnose without its logs. */
+function missingContainer(pod: Pod, container: string): string | undefined {
+  const spec = pod.spec;
+  const names = [...(spec?.initContainers ?? []), ...(spec?.containers ?? [])].map((c) => c.name);
+  if (names.includes(container)) return undefined;
+  const ref = `${pod.metadata?.namespace}/${pod.metadata?.name}`;
+  return `:mag: Pod \`${ref}\` has no container \`${container.slice(0, 63)}\`; its containers are ${names.map((n) => `\`${n}\``).join(', ')}. Run the command again with one of them after \`-c\`, or without \`-c\`.`;
 }
 
 function withoutButtons(message: ChatMessage): ChatMessage {

@@ -64,6 +64,16 @@ describe('errors a person can act on, over HTTP', () => {
     return h.slack.waitFor(() => h.auditEntries().find(match), 10_000, what);
   }
 
+  it('-c naming a container the pod does not have lists the containers it has, and nothing is posted', async () => {
+    const before = posted('multi').length;
+    await run('U_ALICE', 'multi demo -c nope');
+    const answer = visibleText(await told('U_ALICE', /has no container/));
+    expect(answer).toBe(
+      ':mag: Pod `demo/multi` has no container `nope`; its containers are `web`, `app`, `log-shipper`. Run the command again with one of them after `-c`, or without `-c`.',
+    );
+    expect(posted('multi')).toHaveLength(before);
+  });
+
   it('a typo in the pod name suggests the closest names in that namespace', async () => {
     await run('U_ALICE', 'crash-exit demo');
     const answer = visibleText(await told('U_ALICE', /No pod `crash-exit` in namespace `demo`/));
