@@ -164,6 +164,13 @@ export function renderDiagnosisMessage(d: Diagnosis, opts: DiagnosisMessageOptio
   blocks.push(context(footnotes(d, opts.redactions)));
   const buttons = actions(d, opts);
   if (buttons) blocks.push(buttons);
-  const summary = top ? `: ${scrubbed(top.summary, 500)}` : '';
+  // Some verdicts already carry the finding (pending, image pull): the notification says it once.
+  const said = (t: string) =>
+    t
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, ' ')
+      .trim();
+  const summary =
+    top && !said(verdict).includes(said(top.summary).slice(0, 40)) ? `: ${scrubbed(top.summary, 500)}` : '';
   return { text: safeMrkdwn(`${verdict}${summary}`, 1000), blocks };
 }
