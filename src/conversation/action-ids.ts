@@ -16,16 +16,6 @@ export const CLONE_ACTION_PATTERN = /^debugdead\.clone\.\d+$/;
 
 export type ActionTarget = { kind: 'clone'; containerIndex: number } | { kind: 'node-shell' };
 
-/** `<diagnosisId>#<i>` (clone) or `<diagnosisId>` (node shell) → its parts; undefined when malformed. */
-export function parseButtonValue(value: unknown): { diagnosisId: string; containerIndex?: number } | undefined {
-  if (typeof value !== 'string' || value.length === 0 || value.length > 200) return undefined;
-  const match = /^([A-Za-z0-9_-]+)(?:#(\d{1,3}))?$/.exec(value);
-  if (!match) return undefined;
-  return match[2] === undefined
-    ? { diagnosisId: match[1]! }
-    : { diagnosisId: match[1]!, containerIndex: Number(match[2]) };
-}
-
 /**
  * The id of one action on one diagnosis: a clone of container i, or the node shell. Deterministic, so a double
  * click, a redelivery and a second replica all name the same action, and so the same BullMQ job and pod.

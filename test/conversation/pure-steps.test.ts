@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { actionId, parseActionId, parseButtonValue } from '../../src/conversation/action-ids.js';
+import { actionId, parseActionId } from '../../src/conversation/action-ids.js';
 import { composeParentMessage } from '../../src/conversation/compose-parent-message.js';
 import { debugPodReadiness } from '../../src/conversation/debug-pod-readiness.js';
 import { describeFailure } from '../../src/conversation/describe-failure.js';
@@ -80,15 +80,7 @@ describe('redacting facts before they leave the cluster', () => {
   });
 });
 
-describe('button values and action ids', () => {
-  it.each([
-    ['abcdefgh12345678#2', { diagnosisId: 'abcdefgh12345678', containerIndex: 2 }],
-    ['abcdefgh12345678', { diagnosisId: 'abcdefgh12345678' }],
-    ['has:colon', undefined],
-    ['x#1234', undefined],
-    ['', undefined],
-  ])('%j → %j', (value, want) => expect(parseButtonValue(value)).toEqual(want));
-
+describe('action ids', () => {
   it.each([{ kind: 'clone', containerIndex: 3 } as const, { kind: 'node-shell' } as const])(
     'action id round-trips for %j, with no colon',
     (target) => {
