@@ -1,3 +1,4 @@
+import { escapeMrkdwn } from '../render/index.js';
 import type { WorkloadAlert } from './types.js';
 
 /** What a reason means, in the words of the headline ("Deployment demo/web is crash-looping"). */
@@ -10,9 +11,6 @@ const REASON_PHRASES: Record<string, string> = {
   CreateContainerError: 'cannot create its container',
   RunContainerError: 'cannot start its container',
 };
-
-/** Slack mrkdwn control characters (Slack's "Formatting text": escape &, <, >). */
-const escapeMrkdwn = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /** "12 min", "2 h 5 min", "3 d 4 h": coarse on purpose, it is read in a channel. */
 export function formatDuration(ms: number): string {
