@@ -279,7 +279,7 @@ export class AuditLog {
       this.unconfirmed = undefined;
       const done = this.pending.splice(0, stored.own.length);
       for (const record of stored.extra) this.writeLine({ kind: 'record', record });
-      done.forEach((item, i) => this.settle(item, stored.own[i]!));
+      for (const [i, item] of done.entries()) this.settle(item, stored.own[i]!);
       if (stored.gap && this.outage) {
         this.options.onOutage?.(undefined, 0);
         this.outage = undefined;

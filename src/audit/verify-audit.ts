@@ -165,7 +165,8 @@ function checkAnchors(
     .reverse()
     .find((a) => records.some((r) => r.seq <= a.seq && r.time > a.time && r.action !== 'audit.reset'));
   if (restartAnchor) problems.push({ kind: 'restarted', afterSeq: restartAnchor.seq, anchor: restartAnchor });
-  for (const anchor of anchors) {
+  // Newest first: the latest anchor beyond the end proves the widest range missing; older ones fall inside it.
+  for (const anchor of [...anchors].reverse()) {
     if (restartAnchor && anchor.time <= restartAnchor.time) continue; // explained by the restart
     const record = bySeq.get(anchor.seq);
     if (record) {
