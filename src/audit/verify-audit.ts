@@ -13,6 +13,8 @@ export interface AuditEvidence {
   logged?: readonly AuditRecord[];
   /** With the audit key, every record must carry the bot's signature. */
   macKey?: Buffer;
+  /** The records are an excerpt that may start anywhere (an export `--since`): its first record is taken as is. */
+  excerpt?: boolean;
 }
 
 /** One thing wrong with the chain, with the records it concerns. */
@@ -73,12 +75,19 @@ export function verifyAudit(evidence: AuditEvidence): AuditReport {
     else if (evidence.macKey && !hasValidMac(evidence.macKey, record))
       problems.push({ kind: 'unsigned', seq: record.seq });
   }
-  checkLinks(records, trimmedThrough, hashThrough, problems);
+  checkLinks(records, evidence.excerpt ? Number.POSITIVE_INFINITY : trimmedThrough, hashThrough, problems);
 
   const first = records[0];
   const last = records[records.length - 1];
   const anchors = [...(evidence.anchors ?? [])].sort((a, b) => a.seq - b.seq);
-  checkAnchors(records, bySeq, anchors, trimmedThrough, problems);
+  const before = first && evidence.excerpt ? first.seq - 1 : trimmedThrough;
+  checkAnchors(
+    records,
+    bySeq,
+    anchors.filter((a) => a.seq > before),
+    trimmedThrough,
+    problems,
+  );
 
   const head = evidence.head;
   if (head && head.seq > 0 && (!last || head.seq !== last.seq || head.hash !== last.hash)) {
@@ -121,7 +130,9 @@ function checkLinks(
 ): void {
   const first = records[0];
   if (!first) return;
-  if (first.seq === 1) {
+  if (trimmedThrough === Number.POSITIVE_INFINITY) {
+    // An excerpt: nothing to say about what came before its first record.
+  } else if (first.seq === 1) {
     if (first.prevHash !== GENESIS_HASH) problems.push({ kind: 'relinked', seq: 1 });
   } else if (first.seq === trimmedThrough + 1) {
     if (first.prevHash !== hashThrough) problems.push({ kind: 'relinked', seq: first.seq });

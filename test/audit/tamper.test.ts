@@ -35,7 +35,14 @@ const click = (i: number): AuditLogInput => ({
 async function botWith(n: number, options: { macKey?: Buffer } = { macKey }) {
   const key = `${uniquePrefix('tamper')}:audit`;
   const lines: AuditLine[] = [];
-  const log = new AuditLog({ redis, key, clusterName: 'prod', anchorEvery: 10, sink: (l) => lines.push(l), ...options });
+  const log = new AuditLog({
+    redis,
+    key,
+    clusterName: 'prod',
+    anchorEvery: 10,
+    sink: (l) => lines.push(l),
+    ...options,
+  });
   logs.push(log);
   for (let i = 1; i <= n; i++) await log.record(click(i));
   const anchors = () => lines.flatMap((l) => (l.kind === 'anchor' ? [l.anchor] : []));
@@ -64,7 +71,9 @@ describe('tampering with the audit stream in Redis is detected and reported with
     await redis.hincrby(`${bot.key}:head`, 'count', -7);
     const report = await bot.report();
     expect(report[0]).toMatch(/^Audit trail NOT verified/);
-    expect(report.slice(1)).toEqual([expect.stringMatching(/^records 24–30 missing since the anchor of \d{4}-\d\d-\d\d \d\d:\d\dZ$/)]);
+    expect(report.slice(1)).toEqual([
+      expect.stringMatching(/^records 24–30 missing since the anchor of \d{4}-\d\d-\d\d \d\d:\d\dZ$/),
+    ]);
   });
 
   it('the declared trim raised in the head, then the oldest records deleted', async () => {
@@ -79,7 +88,9 @@ describe('tampering with the audit stream in Redis is detected and reported with
   it('the stream and its head deleted', async () => {
     const bot = await botWith(30);
     await redis.del(bot.key, `${bot.key}:head`);
-    expect((await bot.report()).slice(1)).toEqual([expect.stringMatching(/^records 1–30 missing since the anchor of /)]);
+    expect((await bot.report()).slice(1)).toEqual([
+      expect.stringMatching(/^records 1–30 missing since the anchor of /),
+    ]);
   });
 
   it('a record edited and the SHA-256 chain and head recomputed after it', async () => {
@@ -129,7 +140,9 @@ describe('tampering with the audit stream in Redis is detected and reported with
     const records = await streamRecords(bot.key);
     expect(records[0]).toMatchObject({ seq: 31, action: 'audit.reset', meta: { foundSeq: 0, expectedSeq: 30 } });
     expect((await bot.report()).slice(1)).toEqual([
-      expect.stringMatching(/^records 1–30 missing: the bot found the stream empty at .* \(Redis flushed or tampered with\)$/),
+      expect.stringMatching(
+        /^records 1–30 missing: the bot found the stream empty at .* \(Redis flushed or tampered with\)$/,
+      ),
     ]);
   });
 
@@ -141,7 +154,11 @@ describe('tampering with the audit stream in Redis is detected and reported with
     logs.push(restarted);
     for (let i = 0; i < 7; i++) await restarted.record(click(i));
     const report = formatAuditReport(await restarted.verify({ anchors: bot.anchors() }));
-    expect(report.slice(1)).toEqual([expect.stringMatching(/^stream restarted at genesis after record 30 \(the anchor of /)]);
-    expect(formatAuditReport(await restarted.verify())[0]).toMatch(/^Audit trail verified: records 1–7 \(7\), with no anchors/);
+    expect(report.slice(1)).toEqual([
+      expect.stringMatching(/^stream restarted at genesis after record 30 \(the anchor of /),
+    ]);
+    expect(formatAuditReport(await restarted.verify())[0]).toMatch(
+      /^Audit trail verified: records 1–7 \(7\), with no anchors/,
+    );
   });
 });
