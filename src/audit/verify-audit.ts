@@ -172,9 +172,8 @@ function checkAnchors(
   if (anchors.length === 0) return;
   const last = records[records.length - 1];
   // A record at a seq an anchor already covered, written after that anchor was published: the chain started over.
-  const restartAnchor = [...anchors]
-    .reverse()
-    .find((a) => records.some((r) => r.seq <= a.seq && r.time > a.time && r.action !== 'audit.reset'));
+  const latestUpTo = latestTimeUpTo(records);
+  const restartAnchor = [...anchors].reverse().find((a) => (latestUpTo(a.seq) ?? '') > a.time);
   if (restartAnchor) problems.push({ kind: 'restarted', afterSeq: restartAnchor.seq, anchor: restartAnchor });
   // Newest first: the latest anchor beyond the end proves the widest range missing; older ones fall inside it.
   for (const anchor of [...anchors].reverse()) {
@@ -189,6 +188,32 @@ function checkAnchors(
     }
     // An anchor inside a declared trim, or inside a gap already reported, adds nothing.
   }
+}
+
+/**
+ * For a seq, the latest `time` of any record at or below it (reset records aside: they are written late on purpose).
+ * A prefix maximum and a binary search, so checking many anchors against 100,000 records stays linear.
+ */
+function latestTimeUpTo(records: readonly AuditRecord[]): (seq: number) => string | undefined {
+  const latest: string[] = [];
+  let max = '';
+  for (const r of records) {
+    if (r.action !== 'audit.reset' && r.time > max) max = r.time;
+    latest.push(max);
+  }
+  return (seq) => {
+    let lo = 0;
+    let hi = records.length - 1;
+    let found = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (records[mid]!.seq <= seq) {
+        found = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    return found < 0 ? undefined : latest[found];
+  };
 }
 
 function checkLogged(
