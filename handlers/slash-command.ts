@@ -29,7 +29,7 @@ export function registerSlashCommand(app: App, deps: ConversationDeps): void {
     }
     if (parsed.kind === 'audit') {
       await ack({ response_type: 'ephemeral', text: ':mag: Reading the audit trail…' });
-      const text = await showAudit(deps, user, parsed.filter).catch((err) => describeFailure(err));
+      const text = await showAudit(deps, user, parsed.filter, parsed.verify).catch((err) => describeFailure(err));
       await respond({ response_type: 'ephemeral', replace_original: true, text }).catch((err) =>
         log.warn({ err }, 'could not answer'),
       );

@@ -6,11 +6,11 @@
 import { App, type Logger as BoltLogger, LogLevel } from '@slack/bolt';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { createSlackChat, registerHandlers } from '../handlers/index.js';
+import { createSlackChat, registerHandlers, slackAuditAnchors } from '../handlers/index.js';
 import { createDebugPodQueue } from '../jobs/debug-pod-queue.js';
 import { startWorkers } from '../jobs/start-workers.js';
 import { GroupResolver, RequestStore } from './approvals/index.js';
-import { AuditLog, auditLogSink, createAuditLogger } from './audit/index.js';
+import { type AuditAnchor, AuditLog, auditLogSink, createAuditLogger, formatAnchorText } from './audit/index.js';
 import type { Config } from './config/index.js';
 import type { ConversationDeps } from './conversation/deps.js';
 import { DiagnosisBoard } from './conversation/diagnosis-board.js';
@@ -91,6 +91,20 @@ export async function startDebugdead(options: StartOptions): Promise<RunningBot>
     maxLen: config.audit.maxRecords,
     clusterName: config.cluster.name,
     sink: auditLogSink(auditLogger),
+    anchorEvery: config.audit.anchorEvery,
+    anchorIntervalMs: config.audit.anchorIntervalSeconds * 1000,
+    spoolMax: config.audit.spoolMax,
+    onOutage: (err, spooled) =>
+      err
+        ? log.error({ err, spooled }, 'Redis unavailable: audit records are spooled to the audit log until it returns')
+        : log.info('Redis is back: spooled audit records appended to the chain behind a gap record'),
+    onAnchorError: (err) => log.warn({ err }, 'audit anchor not posted to the audit channel (it is in the audit log)'),
+    ...(config.audit.channel
+      ? {
+          onAnchor: async (anchor: AuditAnchor) =>
+            void (await chat.post(config.audit.channel!, { text: formatAnchorText(anchor) })),
+        }
+      : {}),
     ...(config.audit.channel
       ? {
           mirror: async (record) => {
@@ -117,6 +131,7 @@ export async function startDebugdead(options: StartOptions): Promise<RunningBot>
     requests: new RequestStore({ redis, prefix: config.redis.prefix, now }),
     board: new DiagnosisBoard({ redis, prefix: config.redis.prefix }),
     audit,
+    ...(config.audit.channel ? { auditAnchors: slackAuditAnchors(app.client, config.audit.channel) } : {}),
     groups: new GroupResolver({
       listMembers: (g) => chat.groupMembers(g),
       ttlMs: config.approvals.groupCacheSeconds * 1000,
@@ -165,7 +180,10 @@ export async function startDebugdead(options: StartOptions): Promise<RunningBot>
       await step('alerts', async () => alerts?.stop());
       await step('workers', () => workers.close());
       await step('queue', () => jobs.close());
-      await step('audit mirror', () => audit.idle());
+      await step('audit', async () => {
+        await audit.idle();
+        audit.close();
+      });
       redis.disconnect();
       log.info('debugdead stopped');
     },

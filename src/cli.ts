@@ -4,9 +4,12 @@
  *   diagnose <pod> [-n ns] [-c container] [--json]      the same diagnosis the bot posts, in a terminal
  *   clone-manifest <pod> [-n ns] [-c container]          the debug clone the bot would create, as YAML
  *   node-shell-manifest <node>                           the node-shell pod the bot would create, as YAML
+ *   audit verify [--log file]… [--file export]           the audit chain checked against its anchors and copies
+ *   audit export [--since 24h] [--format jsonl] [--out f] the audit records with their hashes, for a SIEM
  *   run                                                  the bot itself (configuration: README)
  */
 import { parseArgs } from 'node:util';
+import { runAuditCommand } from './cli/audit-command.js';
 import { runDiagnoseCommand } from './cli/diagnose-command.js';
 import { runManifestCommand } from './cli/manifest-command.js';
 import { runBotCommand } from './cli/run-command.js';
@@ -15,10 +18,13 @@ const USAGE = `Usage:
   debugdead diagnose <pod> [-n <namespace>] [-c <container>] [--json]
   debugdead clone-manifest <pod> [-n <namespace>] [-c <container>]
   debugdead node-shell-manifest <node>
+  debugdead audit verify [--log <audit log>]… [--file <export>] [--no-slack]
+  debugdead audit export [--since <duration>] [--format jsonl] [--out <file>]
   debugdead run
 Every command but run also takes --kubeconfig <file> and --context <name>; the namespace defaults to the context's.
 Configuration: ./debugdead.yaml or DEBUGDEAD_CONFIG (logs, kubernetes, debugClone and nodeShell settings apply).
-Exit codes: 0 done, 1 the pod could not be diagnosed or the manifest built, 2 usage error.`;
+audit reads Redis (REDIS_URL), the audit channel's anchors (audit.channel, SLACK_BOT_TOKEN) and DEBUGDEAD_SIGNING_KEY.
+Exit codes: 0 done, 1 the pod could not be diagnosed, the manifest built or the audit trail verified, 2 usage error.`;
 
 async function main(argv: string[]): Promise<number> {
   let parsed: ReturnType<typeof parse>;
@@ -62,6 +68,18 @@ async function main(argv: string[]): Promise<number> {
     case 'node-shell-manifest':
       if (!target) return usage('node-shell-manifest needs a node name');
       return runManifestCommand({ kind: 'node-shell', node: target, kube });
+    case 'audit': {
+      if (target !== 'verify' && target !== 'export') return usage('audit needs "verify" or "export"');
+      if (values.format !== undefined && values.format !== 'jsonl') return usage('--format: only "jsonl" is supported');
+      return runAuditCommand({
+        action: target,
+        logs: values.log ?? [],
+        slack: !values['no-slack'],
+        ...(values.file !== undefined ? { file: values.file } : {}),
+        ...(values.since !== undefined ? { since: values.since } : {}),
+        ...(values.out !== undefined ? { out: values.out } : {}),
+      });
+    }
     case 'run':
       return runBotCommand();
     default:
@@ -78,6 +96,12 @@ function parse(argv: string[]) {
       namespace: { type: 'string', short: 'n' },
       container: { type: 'string', short: 'c' },
       json: { type: 'boolean' },
+      log: { type: 'string', multiple: true },
+      file: { type: 'string' },
+      since: { type: 'string' },
+      format: { type: 'string' },
+      out: { type: 'string' },
+      'no-slack': { type: 'boolean' },
       kubeconfig: { type: 'string' },
       context: { type: 'string' },
       help: { type: 'boolean', short: 'h' },

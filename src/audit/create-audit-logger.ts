@@ -1,5 +1,5 @@
 import pino, { type Logger } from 'pino';
-import type { AuditEntry } from './types.js';
+import type { AuditLine } from './audit-log-lines.js';
 
 /**
  * The audit log stream: a pino logger of its own, at level 'info' whatever the application log level is, writing
@@ -14,7 +14,15 @@ export function createAuditLogger(destination: string | number = 1): Logger {
   );
 }
 
-/** The AuditLog sink writing one line per entry to an audit logger: `{"log":"audit","audit":{…},"msg":"audit"}`. */
-export function auditLogSink(logger: Logger): (entry: AuditEntry) => void {
-  return (entry) => logger.info({ audit: entry }, 'audit');
+/**
+ * The AuditLog sink writing one line per audit line to an audit logger:
+ * `{"log":"audit","audit":{…record, seq, prevHash, hash, mac},"msg":"audit"}`, spooled entries with `"spooled":true`,
+ * anchors as `{"log":"audit","anchor":{seq,hash,time},"msg":"audit anchor"}`. parseAuditLogLines reads them back.
+ */
+export function auditLogSink(logger: Logger): (line: AuditLine) => void {
+  return (line) => {
+    if (line.kind === 'record') logger.info({ audit: line.record }, 'audit');
+    else if (line.kind === 'spooled') logger.info({ audit: line.entry, spooled: true }, 'audit record spooled');
+    else logger.info({ anchor: line.anchor }, 'audit anchor');
+  };
 }

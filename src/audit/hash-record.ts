@@ -1,22 +1,43 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { canonicalJson } from './canonical-json.js';
 import type { AuditEntry, AuditRecord } from './types.js';
 
 /** The prevHash of the first record of a chain. */
 export const GENESIS_HASH = '0'.repeat(64);
 
-/** SHA-256 (hex) over the previous record's hash and the canonical JSON of this record's fields. */
-export function hashRecord(prevHash: string, fields: AuditEntry): string {
+/** The hashed part of a record: the entry and its place in the chain. */
+export type ChainFields = AuditEntry & { seq: number };
+
+/** SHA-256 (hex) over the previous record's hash and the canonical JSON of this record's fields (seq included). */
+export function hashRecord(prevHash: string, fields: ChainFields): string {
   return createHash('sha256').update(prevHash).update('\n').update(canonicalJson(fields)).digest('hex');
 }
 
-/** The hashed part of a record: everything but the stream id and the chain fields themselves. */
-export function chainFields(record: AuditRecord): AuditEntry {
-  const { seq: _seq, prevHash: _prev, hash: _hash, ...fields } = record;
+/** The hashed part of a stored record: everything but the chain link and its signature. */
+export function chainFields(record: AuditRecord): ChainFields {
+  const { prevHash: _prev, hash: _hash, mac: _mac, ...fields } = record;
   return fields;
 }
 
-/** Links an entry to the chain after `prevHash`. */
-export function chainRecord(prevHash: string, entry: AuditEntry): AuditRecord {
-  return { ...entry, prevHash, hash: hashRecord(prevHash, entry) };
+/** Links an entry to the chain after `prev` (seq 0 and GENESIS_HASH for the first record), signed when a key is given. */
+export function chainRecord(prev: { seq: number; hash: string }, entry: AuditEntry, macKey?: Buffer): AuditRecord {
+  const fields: ChainFields = { ...entry, seq: prev.seq + 1 };
+  const hash = hashRecord(prev.hash, fields);
+  return { ...fields, prevHash: prev.hash, hash, ...(macKey ? { mac: macRecord(macKey, hash) } : {}) };
+}
+
+/** The audit key: a key of its own derived from the signing key, so an audit export never helps forge an approval. */
+export function deriveAuditKey(signingKey: string): Buffer {
+  return createHmac('sha256', signingKey).update('debugdead audit chain v1').digest();
+}
+
+/** HMAC-SHA256 (hex) of a record hash. */
+export function macRecord(key: Buffer, hash: string): string {
+  return createHmac('sha256', key).update(hash).digest('hex');
+}
+
+/** Whether a record carries the signature `key` gives its hash (constant-time). */
+export function hasValidMac(key: Buffer, record: AuditRecord): boolean {
+  if (typeof record.mac !== 'string' || record.mac.length !== 64) return false;
+  return timingSafeEqual(Buffer.from(record.mac, 'hex'), Buffer.from(macRecord(key, record.hash), 'hex'));
 }

@@ -15,6 +15,12 @@ export const AUDIT_ACTIONS = [
   'alert.posted',
   'alert.updated',
   'error',
+  /** Records written while Redis was unreachable follow this one, appended late (meta: count, from, to, dropped). */
+  'audit.gap',
+  /** Records up to meta.trimmedThrough were removed at maxLen; meta.hashThrough is the last removed hash. */
+  'audit.trimmed',
+  /** The bot found the chain behind what it had written (Redis flushed or rewound); meta.foundSeq says where. */
+  'audit.reset',
 ] as const;
 
 /** What happened. */
@@ -34,10 +40,13 @@ export interface AuditTarget {
 /** How it ended. `pending` marks a step whose outcome a later record reports (approval requested, job queued). */
 export type AuditResult = 'ok' | 'denied' | 'error' | 'pending';
 
-/** One audit record as stored in the Redis stream: the entry plus its place in the hash chain. */
+/** Structured facts of the chain's own records (gap, trim, reset); hashed with the rest. */
+export type AuditMeta = Record<string, string | number>;
+
+/** One audit record as stored in the Redis stream and written to the audit log: the entry plus its chain link. */
 export interface AuditRecord {
-  /** The Redis stream id, assigned on append; not part of the hash. */
-  seq?: string;
+  /** Its place in the chain, from 1; hashed. The Redis stream id is `<seq>-0`. */
+  seq: number;
   /** ISO 8601. */
   time: string;
   actor: AuditActor;
@@ -47,14 +56,32 @@ export interface AuditRecord {
   result: AuditResult;
   /** Free text, already passed through src/redact by the caller. */
   detail?: string;
+  /** Only on the chain's own records (audit.gap, audit.trimmed, audit.reset). */
+  meta?: AuditMeta;
   /** `hash` of the record before this one (GENESIS_HASH for the first). */
   prevHash: string;
-  /** hashRecord(prevHash, the fields above except seq). */
+  /** hashRecord(prevHash, every field above). */
   hash: string;
+  /**
+   * HMAC-SHA256 of `hash` under a key derived from DEBUGDEAD_SIGNING_KEY, which Redis never holds: whoever edits
+   * Redis can recompute the SHA-256 chain but not this. Absent when the bot runs without a signing key.
+   */
+  mac?: string;
 }
 
-/** The fields a caller supplies and the audit log line carries: a record without its chain. */
-export type AuditEntry = Omit<AuditRecord, 'seq' | 'prevHash' | 'hash'>;
+/** The fields a caller supplies: a record without its chain. */
+export type AuditEntry = Omit<AuditRecord, 'seq' | 'prevHash' | 'hash' | 'mac'>;
+
+/**
+ * A chain head published outside Redis (to the audit channel and the audit log), so that later verification can tell
+ * what existed at that time whatever Redis holds by then.
+ */
+export interface AuditAnchor {
+  seq: number;
+  hash: string;
+  /** ISO 8601: when it was published. */
+  time: string;
+}
 
 /** What `AuditLog.record` takes: an entry whose time defaults to now. */
 export type AuditInput = Omit<AuditEntry, 'time'> & { time?: Date };

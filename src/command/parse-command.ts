@@ -2,7 +2,7 @@
 export type ParsedCommand =
   | { kind: 'help' }
   | { kind: 'diagnose'; pod: string; namespace?: string; container?: string }
-  | { kind: 'audit'; filter?: AuditFilter }
+  | { kind: 'audit'; filter?: AuditFilter; verify?: true }
   | { kind: 'invalid'; problem: string };
 
 /** Narrows `/debugdead audit`: by pod name, by Slack user id, and how many records. */
@@ -23,6 +23,7 @@ export const USAGE = [
   '`/debugdead <namespace>/<pod>`: the same, kubectl-style',
   '`/debugdead <pod> -n <namespace> -c <container>`: pick the namespace (`--namespace`) and the container (`--container`)',
   '`/debugdead audit [pod | @user | N]`: recent audit records, for a pod, a user, or the last N',
+  '`/debugdead audit verify`: check the whole audit trail against its anchors outside Redis',
   '`/debugdead help`: this message',
   'Names are Kubernetes names: lowercase letters, digits and `-` (pods may also contain `.`).',
 ].join('\n');
@@ -173,6 +174,9 @@ function parseDiagnose(tokens: string[]): ParsedCommand {
 }
 
 function parseAudit(args: string[]): ParsedCommand {
+  if (args[0]?.toLowerCase() === 'verify') {
+    return args.length === 1 ? { kind: 'audit', verify: true } : invalid('`audit verify` takes no arguments.');
+  }
   const filter: AuditFilter = {};
   for (const arg of args) {
     const mention = USER_MENTION.exec(arg);

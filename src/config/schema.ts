@@ -153,6 +153,9 @@ export const CONFIG_SCHEMA: ObjectSpec = {
         channel: channel(),
         maxRecords: { type: 'int', default: 100_000, min: 100, max: 100_000_000 },
         file: { type: 'string' },
+        anchorEvery: { type: 'int', default: 1000, min: 1, max: 1_000_000 },
+        anchorInterval: { type: 'duration', default: 3600, to: 'anchorIntervalSeconds', min: 60 },
+        spoolMax: { type: 'int', default: 10_000, min: 100, max: 1_000_000 },
       },
     },
     approvals: {

@@ -113,10 +113,16 @@ export interface Config {
   audit: {
     /** Mirror audit records to this channel. */
     channel?: string;
-    /** Records kept in the Redis stream (approximate trim). @defaultValue 100000 */
+    /** Records kept in the Redis stream; older ones are trimmed behind an `audit.trimmed` record. @defaultValue 100000 */
     maxRecords: number;
     /** Audit log file; stdout when unset. */
     file?: string;
+    /** Publish the chain head (to `channel` and the audit log) every this many records. @defaultValue 1000 */
+    anchorEvery: number;
+    /** ...and at least this often while records are written, seconds. @defaultValue 3600 (1h) */
+    anchorIntervalSeconds: number;
+    /** Records held in memory for the chain while Redis is away (all are in the audit log at once). @defaultValue 10000 */
+    spoolMax: number;
   };
   approvals: {
     /** How long a diagnosis' buttons stay valid, seconds. @defaultValue 86400 (24h) */

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { GroupResolver, RequestStore } from '../approvals/index.js';
-import type { AuditLog } from '../audit/index.js';
+import type { AuditAnchor, AuditLog } from '../audit/index.js';
 import type { Config } from '../config/index.js';
 import type { KubeClient } from '../kube/index.js';
 import type { ChatPort } from './chat-port.js';
@@ -38,6 +38,8 @@ export interface ConversationDeps {
   requests: RequestStore;
   board: DiagnosisBoard;
   audit: AuditLog;
+  /** The audit chain's anchors published outside Redis (the audit channel's history); absent without an audit channel. */
+  auditAnchors?: () => Promise<AuditAnchor[]>;
   groups: GroupResolver;
   jobs: JobPort;
   log: Logger;

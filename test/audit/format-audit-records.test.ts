@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { type AuditRecord, formatAuditRecords } from '../../src/audit/index.js';
 
 const base: AuditRecord = {
+  seq: 1,
   time: '2026-11-23T09:24:11.123Z',
   actor: { type: 'user', id: 'U1' },
   action: 'button.clicked',

@@ -318,8 +318,9 @@ describe('errors a person can act on, over HTTP', () => {
 
   it('an approver reads the audit trail, with the chain verified', async () => {
     await run('U_BOB', 'audit');
-    const answer = visibleText(await told('U_BOB', /chain verified/));
-    expect(answer).toMatch(/:lock: chain verified \(\d+ records\)/);
+    const answer = visibleText(await told('U_BOB', /Audit trail verified/));
+    expect(answer).toMatch(/:lock: Audit trail verified: (records 1–\d+ \(\d+\)|no records)/);
+    expect(answer).toContain('No audit channel is configured, so no anchors outside Redis were checked.');
     expect(answer).toMatch(/<@U_\w+> command\.received sim:demo\/[\w-]+ ok/);
   });
 
@@ -327,7 +328,7 @@ describe('errors a person can act on, over HTTP', () => {
     await run('U_CAROL', 'audit crash-exit1');
     const answer = visibleText(await told('U_CAROL', /Only approvers/));
     expect(answer).toBe(':no_entry: Only approvers may read the audit trail.');
-    expect(h.slack.ephemerals('U_CAROL').some((e) => /chain verified/.test(e.text))).toBe(false);
+    expect(h.slack.ephemerals('U_CAROL').some((e) => /Audit trail/.test(e.text))).toBe(false);
     await audited(
       (e) => e.actor?.id === 'U_CAROL' && e.result === 'denied' && /not an approver/.test(e.detail),
       'the refusal in the audit log',

@@ -9,7 +9,7 @@ import { buildConfig, type Config } from '../../src/config/index.js';
 import { createKubeClient, loadKubeConfig } from '../../src/kube/index.js';
 import { type KubeSim, ManualClock, startKubeSim } from '../sim/kube/index.js';
 import { buildNamespace } from '../sim/kube/scenarios/build-objects.js';
-import { type SlackSim, startSlackSim } from '../sim/slack/index.js';
+import { type SlackSim, startSlackSim, type WorkspaceSeed } from '../sim/slack/index.js';
 
 export interface HarnessOptions {
   mode?: 'socket' | 'http';
@@ -29,6 +29,8 @@ export interface HarnessOptions {
   alertTuning?: { channelIntervalMs?: number; burstWindowMs?: number };
   /** PodSecurity level of the node-shell namespace (debugdead-system). @defaultValue 'privileged' */
   nodeShellNamespaceLevel?: 'privileged' | 'baseline' | 'restricted';
+  /** Overrides of the simulated Slack workspace (channels, users…). */
+  slackWorkspace?: Partial<WorkspaceSeed>;
 }
 
 export interface Harness {
@@ -71,7 +73,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   clock.advance(Date.now() - clock.now());
   const ticker = setInterval(() => clock.advance(Math.max(0, Date.now() - clock.now())), 25);
 
-  const slack = await startSlackSim({ rateLimits: options.rateLimits ?? false });
+  const slack = await startSlackSim({
+    rateLimits: options.rateLimits ?? false,
+    ...(options.slackWorkspace ? { workspace: options.slackWorkspace } : {}),
+  });
   const dir = mkdtempSync(join(tmpdir(), 'debugdead-e2e-'));
   const kubeconfigPath = join(dir, 'kubeconfig');
   await kube.writeKubeconfig(kubeconfigPath);
@@ -128,8 +133,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     slack,
     bot,
     config,
-    // The audit sink writes {"audit": entry} lines.
-    auditEntries: () => auditRaw.map((line) => line.audit),
+    // The audit sink writes {"audit": entry} lines (spooled ones too), and {"anchor": …} lines.
+    auditEntries: () => auditRaw.filter((line) => line.audit).map((line) => line.audit),
     appWarnings,
     async stop() {
       clearInterval(ticker);

@@ -15,16 +15,19 @@ const HOW_TO_GET_REDIS =
   '(Debian/Ubuntu: `sudo apt-get install -y redis-server`; macOS: `brew install redis`) so a private ' +
   'redis-server can be started on a free port.';
 
-/** Uses REDIS_URL when set; otherwise starts `redis-server` on a free loopback port in a temporary directory. */
-export async function startRedis(): Promise<RedisHandle> {
+/**
+ * Uses REDIS_URL when set; otherwise starts `redis-server` on a free loopback port in a temporary directory.
+ * `private: true` always starts one (for tests that stop it), on `port` when given (to bring one back after a stop).
+ */
+export async function startRedis(options: { private?: boolean; port?: number } = {}): Promise<RedisHandle> {
   const fromEnv = process.env.REDIS_URL;
-  if (fromEnv) return { url: fromEnv, stop: async () => {} };
+  if (fromEnv && !options.private) return { url: fromEnv, stop: async () => {} };
 
   const binary = process.env.REDIS_SERVER_BIN ?? 'redis-server';
   if (spawnSync(binary, ['--version']).error) throw new Error(HOW_TO_GET_REDIS);
 
   const dir = await mkdtemp(join(tmpdir(), 'debugdead-redis-'));
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   // No persistence: a test Redis must never write dump files into the work tree or block on disk.
   const child = spawn(
     binary,

@@ -289,6 +289,39 @@ const METHODS: Record<string, MethodSpec> = {
     },
   },
 
+  'conversations.history': {
+    token: 'bot',
+    run: (ctx, args) => {
+      const id = str(args.channel);
+      const c = id ? ctx.state.channels.get(id) : undefined;
+      if (!c || !id) return fail('channel_not_found');
+      // The history scope follows the channel's kind; a bot reads only conversations it is a member of.
+      const needed = c.kind === 'public' ? 'channels:history' : c.kind === 'private' ? 'groups:history' : 'im:history';
+      if (!ctx.state.ws.bot.scopes.includes(needed)) {
+        return fail('missing_scope', { needed, provided: ctx.state.ws.bot.scopes.join(',') });
+      }
+      if (!c.members.includes(ctx.state.ws.bot.userId))
+        return fail(c.kind === 'public' ? 'not_in_channel' : 'channel_not_found');
+      const limit = Math.min(Math.max(Number(args.limit ?? 100) || 100, 1), 999);
+      const oldest = Number(str(args.oldest) ?? '0');
+      const latest = Number(str(args.latest) ?? 'Infinity');
+      // Newest first; thread replies are not channel history unless broadcast to the channel.
+      const all = ctx.state.messages
+        .filter((m) => m.channel === id && (!m.thread_ts || m.thread_ts === m.ts || m.subtype === 'thread_broadcast'))
+        .filter((m) => Number(m.ts) > oldest && Number(m.ts) < latest)
+        .sort((a, b) => Number(b.ts) - Number(a.ts));
+      const start = Number(str(args.cursor) ? Buffer.from(str(args.cursor)!, 'base64').toString() : '0') || 0;
+      const page = all.slice(start, start + limit);
+      const more = start + limit < all.length;
+      return {
+        ok: true,
+        messages: page.map(wire),
+        has_more: more,
+        response_metadata: { next_cursor: more ? Buffer.from(String(start + limit)).toString('base64') : '' },
+      };
+    },
+  },
+
   'users.info': {
     token: 'bot',
     scope: 'users:read',

@@ -51,6 +51,8 @@ export const DEFAULT_BOT_SCOPES = [
   'channels:read',
   'groups:read',
   'im:read',
+  'channels:history',
+  'groups:history',
 ];
 
 /**
