@@ -16,6 +16,7 @@ import type { ConversationDeps } from './conversation/deps.js';
 import { DiagnosisBoard } from './conversation/diagnosis-board.js';
 import { createKubeClient, type KubeClient, loadKubeConfig } from './kube/index.js';
 import { createLogger } from './log/index.js';
+import { buildInfo } from './version/index.js';
 import { type AlertTuning, startAlerts } from './start-alerts.js';
 
 export interface StartOptions {
@@ -160,7 +161,7 @@ export async function startDebugdead(options: StartOptions): Promise<RunningBot>
     const address = server.address();
     port = typeof address === 'object' && address ? (address as { port: number }).port : config.slack.port;
   }
-  log.info({ mode: config.slack.mode, port, cluster: config.cluster.name }, 'debugdead started');
+  log.info({ mode: config.slack.mode, port, cluster: config.cluster.name, ...buildInfo() }, 'debugdead started');
 
   let stopped = false;
   return {

@@ -13,6 +13,7 @@ import { runAuditCommand } from './cli/audit-command.js';
 import { runDiagnoseCommand } from './cli/diagnose-command.js';
 import { runManifestCommand } from './cli/manifest-command.js';
 import { runBotCommand } from './cli/run-command.js';
+import { buildInfo, formatVersion } from './version/index.js';
 
 const USAGE = `Usage:
   debugdead diagnose <pod> [-n <namespace>] [-c <container>] [--json]
@@ -21,6 +22,7 @@ const USAGE = `Usage:
   debugdead audit verify [--log <audit log>]… [--file <export>] [--no-slack]
   debugdead audit export [--since <duration>] [--format jsonl] [--out <file>]
   debugdead run
+  debugdead --version
 Every command but run also takes --kubeconfig <file> and --context <name>; the namespace defaults to the context's.
 Configuration: ./debugdead.yaml or DEBUGDEAD_CONFIG (logs, kubernetes, debugClone and nodeShell settings apply).
 audit reads Redis (REDIS_URL), the audit channel's anchors (audit.channel, SLACK_BOT_TOKEN) and DEBUGDEAD_SIGNING_KEY.
@@ -36,6 +38,10 @@ async function main(argv: string[]): Promise<number> {
   }
   const { values, positionals } = parsed;
   const [command, target, ...extra] = positionals;
+  if (values.version || command === 'version') {
+    process.stdout.write(`${formatVersion(buildInfo())}\n`);
+    return 0;
+  }
   if (values.help || command === 'help') {
     process.stdout.write(`${USAGE}\n`);
     return 0;
@@ -105,6 +111,7 @@ function parse(argv: string[]) {
       kubeconfig: { type: 'string' },
       context: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
+      version: { type: 'boolean', short: 'V' },
     },
   });
 }

@@ -1,0 +1,1 @@
+export { type BuildInfo, buildInfo, formatVersion } from './build-info.js';
