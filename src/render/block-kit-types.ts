@@ -19,7 +19,8 @@ export type TextObject = PlainText | Mrkdwn;
 /** The dialog Slack shows before it sends the click; the payload arrives only after "confirm". */
 export interface ConfirmDialog {
   title: PlainText;
-  text: TextObject;
+  /** Slack's confirmation dialog takes plain_text only, here too. */
+  text: PlainText;
   confirm: PlainText;
   deny: PlainText;
   style?: 'primary' | 'danger';

@@ -351,8 +351,8 @@ describe('alerts through the simulated cluster and Slack', () => {
   it('an alert Slack refuses for good gives its claim back', async () => {
     const ns = 'shop-s';
     const prefix = uniquePrefix('refused');
-    // The bot is not a member of C_GENERAL: chat.postMessage answers not_in_channel.
-    const bot = await startBot(prefix, { allow: [ns], alerts: { channel: 'C_GENERAL' } });
+    // The bot is not a member of the private G_SECOPS: chat.postMessage answers channel_not_found, for good.
+    const bot = await startBot(prefix, { allow: [ns], alerts: { channel: 'G_SECOPS' } });
     createPod(kube, ns, 'lost', 0, 'crash');
     await slack.waitFor(() => bot.manager.stats().dropped > 0, 10_000, 'the refused post');
     await settle(bot);

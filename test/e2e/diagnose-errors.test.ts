@@ -284,10 +284,18 @@ describe('errors a person can act on, over HTTP', () => {
     expect(h.slack.channel(CHANNEL).messages()).toHaveLength(before);
   });
 
-  it.each([
-    { channel: 'C_GENERAL', pod: 'multi', verdict: /^demo\/multi — CrashLoopBackOff, exit 1 in app \(\d+ restarts\)$/ },
-    { channel: 'G_SECOPS', pod: 'scratch-crash', verdict: /^demo\/scratch-crash — / },
-  ])(
+  it('in a public channel the bot has not joined, chat:write.public posts the summary and its thread there', async () => {
+    await run('U_ALICE', 'multi demo', 'C_GENERAL');
+    const summary = await summaryOf('multi', 'C_GENERAL');
+    expect(summary.user).toBe(h.slack.workspace.bot.userId);
+    expect(visibleText(summary).split('\n')[0]).toMatch(
+      /^demo\/multi — CrashLoopBackOff, exit 1 in app \(\d+ restarts\)$/,
+    );
+    await audited((e) => e.action === 'diagnosis.done' && e.target?.pod === 'multi', 'the finished diagnosis');
+    expect(h.slack.thread('C_GENERAL', summary.ts).replies().length).toBeGreaterThan(0);
+  });
+
+  it.each([{ channel: 'G_SECOPS', pod: 'scratch-crash', verdict: /^demo\/scratch-crash — / }])(
     'in $channel, which the bot is not in, the summary comes through response_url with a hint to invite the bot',
     async ({ channel, pod, verdict }) => {
       await run('U_ALICE', `${pod} demo`, channel);

@@ -16,7 +16,7 @@ const button = (over: Record<string, unknown> = {}) => ({
 const actions = (...elements: unknown[]) => ({ type: 'actions', elements });
 const confirm = (over: Record<string, unknown> = {}) => ({
   title: plain('Sure?'),
-  text: mrkdwn('This starts a pod.'),
+  text: plain('This starts a pod.'),
   confirm: plain('Yes'),
   deny: plain('No'),
   ...over,
@@ -112,8 +112,8 @@ const limits: [string, unknown[], unknown[], string][] = [
   ],
   [
     'confirm text (300)',
-    [actions(button({ confirm: confirm({ text: mrkdwn(x(300)) }) }))],
-    [actions(button({ confirm: confirm({ text: mrkdwn(x(301)) }) }))],
+    [actions(button({ confirm: confirm({ text: plain(x(300)) }) }))],
+    [actions(button({ confirm: confirm({ text: plain(x(301)) }) }))],
     '/blocks/0/elements/0/confirm/text/text',
   ],
   [
@@ -178,6 +178,11 @@ describe('Block Kit shapes Slack refuses', () => {
       'a confirm dialog missing deny',
       [actions(button({ confirm: { title: plain('t'), text: plain('t'), confirm: plain('y') } }))],
       '/blocks/0/elements/0/confirm/deny',
+    ],
+    [
+      'a confirm dialog with mrkdwn text (Slack takes plain_text only there)',
+      [actions(button({ confirm: confirm({ text: mrkdwn('*sure*?') }) }))],
+      '/blocks/0/elements/0/confirm/text/type',
     ],
     ['an empty actions block', [actions()], '/blocks/0/elements'],
     [

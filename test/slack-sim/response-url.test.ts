@@ -135,14 +135,15 @@ describe('response_url and ack replies', () => {
     expect(sim.ephemerals('U_CAROL').some((e) => e.ts === eph.ts)).toBe(false);
   });
 
-  it('for a command, replace_original replaces the earlier reply; without one it is refused', async () => {
+  it('for a command, replace_original replaces nothing: the answer arrives as a new message under the earlier one', async () => {
     const d = await command();
-    expect((await respond(d, { replace_original: true, text: 'nothing to replace' })).status).toBe(404);
     await respond(d, { text: 'step 1' });
-    await respond(d, { replace_original: true, text: 'step 2' });
+    expect((await respond(d, { replace_original: true, text: 'step 2' })).status).toBe(200);
     const mine = sim.ephemerals('U_ALICE').map((e) => e.text);
+    expect(mine).toContain('step 1');
     expect(mine).toContain('step 2');
-    expect(mine).not.toContain('step 1');
+    // delete_original has no original to delete for a command.
+    expect((await respond(d, { delete_original: true })).status).toBe(404);
   });
 
   it('refuses invalid blocks with 400 and Slack’s error', async () => {

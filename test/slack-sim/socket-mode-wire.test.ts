@@ -140,11 +140,27 @@ describe('Socket Mode on the wire', () => {
     expect(sim.socket.connectionCount()).toBe(MAX_CONNECTIONS);
   });
 
-  it('holds deliveries until a connection says hello', async () => {
-    const pending = sim.user('U_ALICE').runCommand('/debugdead', 'queued', { channel: 'C_INCIDENT' });
+  it('queues nothing while no connection is open: the command fails with dispatch_failed and never arrives', async () => {
+    const failed = await sim.user('U_ALICE').runCommand('/debugdead', 'queued', { channel: 'C_INCIDENT' });
+    expect(failed).toMatchObject({ acked: false, timedOut: false });
+    expect(sim.ephemerals('U_ALICE').map((e) => e.text)).toContain(
+      '/debugdead failed with the error "dispatch_failed"',
+    );
+    const sentBefore = sim.socket.sent.length;
+    await connect();
+    await new Promise((r) => setTimeout(r, 100));
+    expect(sim.socket.sent.length).toBe(sentBefore);
+  });
+
+  it('pings each connection', async () => {
     const c = await connect();
-    const env = await c.next('slash_commands', sim);
-    c.ack(env.envelope_id as string);
-    expect(await pending).toMatchObject({ acked: true, timedOut: false });
+    const pinged = await new Promise<boolean>((resolve) => {
+      const t = setTimeout(() => resolve(false), 7000);
+      c.ws.once('ping', () => {
+        clearTimeout(t);
+        resolve(true);
+      });
+    });
+    expect(pinged).toBe(true);
   });
 });

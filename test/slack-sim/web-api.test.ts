@@ -84,7 +84,8 @@ describe('Web API conformance', () => {
       ['a private channel the bot is in', 'G_PLATFORM', true, undefined],
       ['a DM with the bot', 'D_ALICE', true, undefined],
       ['a user id (the DM with that user)', 'U_ALICE', true, undefined],
-      ['a public channel the bot is not in', 'C_GENERAL', false, 'not_in_channel'],
+      // manifest.yml grants chat:write.public, as production has it.
+      ['a public channel the bot is not in', 'C_GENERAL', true, undefined],
       ['a private channel the bot is not in', 'G_SECOPS', false, 'channel_not_found'],
       ['a channel that does not exist', 'C_NOPE', false, 'channel_not_found'],
     ])('chat.postMessage into %s', async (_what, channel, ok, error) => {
@@ -93,19 +94,21 @@ describe('Web API conformance', () => {
       if (error) expect(res.error).toBe(error);
     });
 
-    it('with chat:write.public the bot may post into a public channel it is not in, but not a private one', async () => {
+    it('without chat:write.public the bot may not post into a public channel it is not in', async () => {
       const pub = await startSlackSim({
         rateLimits: false,
         workspace: {
           bot: {
             ...sim.workspace.bot,
-            scopes: [...sim.workspace.bot.scopes, 'chat:write.public'],
+            scopes: sim.workspace.bot.scopes.filter((s) => s !== 'chat:write.public'),
           },
         },
       });
       try {
         const c = new WebClient(pub.botToken, { slackApiUrl: pub.apiUrl, retryConfig: { retries: 0 } });
-        expect(await answer(c.chat.postMessage({ channel: 'C_GENERAL', text: 'hi' }))).toMatchObject({ ok: true });
+        expect(await answer(c.chat.postMessage({ channel: 'C_GENERAL', text: 'hi' }))).toMatchObject({
+          error: 'not_in_channel',
+        });
         expect(await answer(c.chat.postMessage({ channel: 'G_SECOPS', text: 'hi' }))).toMatchObject({
           error: 'channel_not_found',
         });

@@ -173,7 +173,8 @@ function validateConfirm(w: Walk, value: unknown, p: string): void {
   w.onlyFields(c, p, ['title', 'text', 'confirm', 'deny', 'style']);
   // All four texts are required by the confirmation dialog object's schema.
   w.text(c.title, `${p}/title`, L.confirmTitle, ['plain_text']);
-  w.text(c.text, `${p}/text`, L.confirmText, ['plain_text', 'mrkdwn']);
+  // Slack's confirmation dialog object takes plain_text only in all four fields.
+  w.text(c.text, `${p}/text`, L.confirmText, ['plain_text']);
   w.text(c.confirm, `${p}/confirm`, L.confirmButton, ['plain_text']);
   w.text(c.deny, `${p}/deny`, L.confirmButton, ['plain_text']);
   w.oneOf(c.style, `${p}/style`, ['primary', 'danger']);

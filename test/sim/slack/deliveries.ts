@@ -131,7 +131,8 @@ export class DeliveryHub {
       };
       delivery.envelopeId = envelope.envelope_id;
       this.byEnvelope.set(envelope.envelope_id, delivery);
-      this.socket.deliver(envelope);
+      // Slack queues nothing for an app with no open connection: the person is told at once.
+      if (!this.socket.deliver(envelope)) this.finish(delivery, false, 'dispatch_failed');
     } else {
       void this.postHttp(delivery, opts.signing ?? 'valid');
     }

@@ -1,4 +1,5 @@
 import type { ClickSource, Delivery, DeliveryHub, Signing } from './deliveries.js';
+import { encodeCommandText } from './encode-command-text.js';
 import type { SimEphemeral, SimMessage, SimState } from './state.js';
 
 /** A click that never left the user's screen (they declined the confirm dialog). */
@@ -59,7 +60,9 @@ export class SimUser {
   }
 
   /**
-   * Types `/command text` in a channel. Resolves once the bot acked (or failed to within 3 s) with the delivery:
+   * Types `/command text` in a channel. `text` is what the person typed, with what they picked from autocomplete in
+   * client markup (`<@U…>`, `<#C…>`, `<!here>`, `<https://…>`); it reaches the app as Slack encodes it for the
+   * command's `should_escape` (see encodeCommandText). Resolves once the bot acked (or failed to within 3 s) with the delivery:
    * ack latency, any immediate reply, the response_url.
    */
   async runCommand(command: string, text: string, opts: RunCommandOptions): Promise<Delivery> {
@@ -86,7 +89,12 @@ export class SimUser {
         user_id: this.id,
         user_name: userName,
         command,
-        text,
+        text: encodeCommandText(text, {
+          shouldEscape: ws.shouldEscape,
+          userName: (id) => ws.users.find((u) => u.id === id)?.name,
+          userIdByName: (name) => ws.users.find((u) => u.name === name && !u.isBot)?.id,
+          channelName: (id) => state.channels.get(id)?.name,
+        }),
         api_app_id: ws.appId,
         is_enterprise_install: 'false',
         response_url: responseUrl,

@@ -84,6 +84,14 @@ export interface SlackSim {
   deliverOverSocketMode(): void;
   /** Moves the simulator's clock (response_url expiry, message ts, rate-limit refill) forward. */
   advanceTime(ms: number): void;
+  /** A workspace admin deletes a message (its thread replies stay, as in Slack, under a deleted parent). */
+  deleteMessage(channel: string, ts: string): void;
+  /** The author edits a person's message (a bot's messages are edited only through chat.update). */
+  editMessage(channel: string, ts: string, text: string): void;
+  /** The channel is archived: posting, updating and uploading into it are refused with `is_archived`. */
+  archiveChannel(channel: string): void;
+  /** Someone removes the bot from a channel (`/remove @debugdead`). */
+  removeBot(channel: string): void;
   /**
    * Resolves with the first truthy value of `probe`, re-checked on every simulator change; rejects after
    * `timeoutMs` naming `what`.
@@ -283,6 +291,32 @@ export async function startSlackSim(opts: SlackSimOptions = {}): Promise<SlackSi
       hub.target = { mode: 'socket' };
     },
     advanceTime: (ms) => state.advanceTime(ms),
+    deleteMessage: (channel, ts) => {
+      const i = state.messages.findIndex((m) => m.channel === channel && m.ts === ts);
+      if (i < 0) throw new Error(`no message ${ts} in ${channel}`);
+      state.messages.splice(i, 1);
+      state.changed();
+    },
+    editMessage: (channel, ts, text) => {
+      const msg = state.findMessage(channel, ts);
+      if (!msg) throw new Error(`no message ${ts} in ${channel}`);
+      if (msg.user === workspace.bot.userId) throw new Error("a person cannot edit the bot's message");
+      msg.text = text;
+      msg.edited = { user: msg.user, ts: state.nextTs() };
+      state.changed();
+    },
+    archiveChannel: (channel) => {
+      const c = state.channels.get(channel);
+      if (!c) throw new Error(`no such channel: ${channel}`);
+      c.isArchived = true;
+      state.changed();
+    },
+    removeBot: (channel) => {
+      const c = state.channels.get(channel);
+      if (!c) throw new Error(`no such channel: ${channel}`);
+      c.members = c.members.filter((m) => m !== workspace.bot.userId);
+      state.changed();
+    },
     waitFor: <T>(probe: () => T | undefined | null | false, timeoutMs = 5000, what = 'condition') =>
       new Promise<T>((resolve, reject) => {
         const check = (): boolean => {

@@ -27,6 +27,12 @@ export const METHOD_TIERS: Record<string, Tier> = {
  */
 export const POST_MESSAGE_PER_CHANNEL = { perSecond: 1, burst: 3 } as const;
 
+/**
+ * chat.postMessage across the whole workspace, on top of the per-channel limit. [U] Slack documents a workspace-wide
+ * cap ("several hundred messages per minute") without a number; 300 per minute with a burst of 100 is a strict reading.
+ */
+export const POST_MESSAGE_PER_WORKSPACE = { perMinute: 300, burst: 100 } as const;
+
 interface Bucket {
   tokens: number;
   updatedAt: number;
@@ -56,6 +62,16 @@ export class RateLimiter {
       capacity = TIER_PER_MINUTE[tier];
       perMs = TIER_PER_MINUTE[tier] / 60_000;
     }
+    const wait = this.takeFrom(key, capacity, perMs, now);
+    if (wait > 0 || method !== 'chat.postMessage') return wait;
+    const { perMinute, burst } = POST_MESSAGE_PER_WORKSPACE;
+    const workspaceWait = this.takeFrom('chat.postMessage:workspace', burst, perMinute / 60_000, now);
+    // A call the workspace cap refuses did not post: give the channel its token back.
+    if (workspaceWait > 0) this.buckets.get(key)!.tokens += 1;
+    return workspaceWait;
+  }
+
+  private takeFrom(key: string, capacity: number, perMs: number, now: number): number {
     const bucket = this.buckets.get(key) ?? { tokens: capacity, updatedAt: now };
     bucket.tokens = Math.min(capacity, bucket.tokens + (now - bucket.updatedAt) * perMs);
     bucket.updatedAt = now;

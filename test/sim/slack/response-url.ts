@@ -17,11 +17,11 @@ const refuse = (status: number, error: string, extra: Record<string, unknown> = 
 
 /**
  * The message a response_url's `replace_original` / `delete_original` acts on: for a click, the message carrying the
- * button; for a command, the last reply this delivery produced. [U] Slack's behaviour for a command with no earlier
- * reply is undocumented; strict: refused.
+ * button. A slash command has none: Slack replaces only for interactive messages, so a command's reply posted with
+ * `replace_original` arrives as a new message, and the earlier reply stays on screen.
  */
 function original(delivery: Delivery): { channel: string; ts: string; ephemeral: boolean } | undefined {
-  return delivery.source ?? delivery.lastReply;
+  return delivery.kind === 'block_actions' ? delivery.source : undefined;
 }
 
 /**
@@ -55,7 +55,7 @@ export function handleResponseUrlPost(
     return { status: 200, body: { ok: true } };
   }
 
-  if (body.replace_original === true || body.replace_original === 'true') {
+  if ((body.replace_original === true || body.replace_original === 'true') && delivery.kind === 'block_actions') {
     if (!target) return refuse(404, 'message_not_found');
     const bad = messageError(body);
     if (bad) return { status: 400, body: bad };

@@ -19,6 +19,9 @@ interface Connection {
   id: number;
   socket: WebSocket;
   open: boolean;
+  /** Half-open: the network path is gone but no close came; nothing is read or sent on it any more. */
+  stalled: boolean;
+  pinger?: NodeJS.Timeout;
 }
 
 /** Slack allows up to 10 Socket Mode connections per app (reference). */
@@ -30,10 +33,16 @@ export const MAX_CONNECTIONS = 10;
  */
 export const REDELIVERY_REASON = 'connection_closed';
 
+/** How often Slack pings each connection. [U] not published; a small value keeps the SDK's watchdog exercised. */
+export const SERVER_PING_INTERVAL_MS = 5000;
+
 /**
  * The Socket Mode side of Slack: single-use connection URLs from apps.connections.open, `hello`, envelopes delivered
- * round-robin over the open connections, acks by envelope_id, redelivery of unacked envelopes when a connection
- * closes, and `disconnect` on demand.
+ * round-robin over the open connections, acks by envelope_id, pings, and `disconnect` on demand.
+ *
+ * As strict as Slack: nothing is queued for an app with no open connection (a command or click then fails with
+ * `dispatch_failed` for the person), and only Events API envelopes are retried after a connection drops; a command or
+ * click lost with its connection is simply not acked, and the person sees the timeout.
  */
 export class SocketModeServer {
   private readonly wss = new WebSocketServer({ noServer: true });
@@ -52,6 +61,7 @@ export class SocketModeServer {
     private readonly appId: string,
     private readonly onAck: (envelopeId: string, payload: Record<string, unknown> | undefined) => void,
     private readonly onChange: () => void,
+    private readonly pingIntervalMs = SERVER_PING_INTERVAL_MS,
   ) {}
 
   /** A fresh single-use URL, as apps.connections.open returns. */
@@ -72,8 +82,10 @@ export class SocketModeServer {
   }
 
   private accept(ws: WebSocket): void {
-    const conn: Connection = { id: this.nextConnectionId++, socket: ws, open: true };
-    ws.on('message', (data) => this.receive(data.toString()));
+    const conn: Connection = { id: this.nextConnectionId++, socket: ws, open: true, stalled: false };
+    ws.on('message', (data) => {
+      if (!conn.stalled) this.receive(data.toString());
+    });
     ws.on('close', () => this.dropped(conn));
     ws.on('error', () => ws.terminate());
     if (this.openConnections().length >= MAX_CONNECTIONS) {
@@ -82,6 +94,10 @@ export class SocketModeServer {
       return;
     }
     this.connections.push(conn);
+    conn.pinger = setInterval(() => {
+      if (!conn.stalled && ws.readyState === ws.OPEN) ws.ping();
+    }, this.pingIntervalMs);
+    conn.pinger.unref();
     ws.send(
       JSON.stringify({
         type: 'hello',
@@ -119,14 +135,16 @@ export class SocketModeServer {
     return this.queue.length !== before;
   }
 
-  /** A closed connection's unacked envelopes go back to the queue, marked as retries. */
+  /** A closed connection's unacked Events API envelopes go back to the queue, marked as retries; the rest are lost. */
   private dropped(conn: Connection): void {
     if (!conn.open) return;
     conn.open = false;
+    clearInterval(conn.pinger);
     this.connections = this.connections.filter((c) => c !== conn);
     for (const [id, entry] of this.inflight) {
       if (entry.connection !== conn.id) continue;
       this.inflight.delete(id);
+      if (entry.envelope.type !== 'events_api') continue;
       this.queue.push({
         ...entry.envelope,
         retry_attempt: (entry.envelope.retry_attempt ?? 0) + 1,
@@ -141,10 +159,15 @@ export class SocketModeServer {
     return this.connections.filter((c) => c.open && c.socket.readyState === c.socket.OPEN);
   }
 
-  /** Delivers an envelope now, or as soon as a connection says hello. */
-  deliver(envelope: Envelope): void {
+  /**
+   * Delivers an envelope over an open connection (Slack's side cannot tell a half-open one from a live one). Events
+   * API envelopes wait for a connection; anything else with no connection open is not delivered: returns false.
+   */
+  deliver(envelope: Envelope): boolean {
+    if (envelope.type !== 'events_api' && this.openConnections().length === 0) return false;
     this.queue.push(envelope);
     this.flush();
+    return true;
   }
 
   private flush(): void {
@@ -184,6 +207,20 @@ export class SocketModeServer {
     }
   }
 
+  /**
+   * Makes a connection half-open, as a dead network path does: from then on nothing is read from it, no ping is sent
+   * and no pong answered, but no close arrives either. Slack keeps sending envelopes into it (they are lost); the
+   * client's ping watchdog is what must notice and reconnect.
+   */
+  stall(connection?: number): void {
+    for (const conn of this.openConnections()) {
+      if (connection !== undefined && conn.id !== connection) continue;
+      conn.stalled = true;
+      // Stop reading the TCP stream: the ws library then never sees the client's pings, so it never pongs.
+      (conn.socket as unknown as { _socket?: { pause(): void } })._socket?.pause();
+    }
+  }
+
   /** Drops a connection without a close handshake, as a network failure would. */
   kill(connection?: number): void {
     for (const conn of this.openConnections()) {
@@ -197,6 +234,7 @@ export class SocketModeServer {
   }
 
   close(): void {
+    for (const c of this.connections) clearInterval(c.pinger);
     for (const c of this.wss.clients) c.terminate();
     this.wss.close();
   }

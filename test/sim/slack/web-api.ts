@@ -193,6 +193,11 @@ const METHODS: Record<string, MethodSpec> = {
       const ts = str(args.ts);
       if (!channel || !ctx.state.channels.has(channel)) return fail('channel_not_found');
       if (!ts) return fail('message_not_found');
+      const where = ctx.state.channels.get(channel)!;
+      // A private channel or DM the bot has left does not exist for it any more.
+      if (where.kind !== 'public' && !where.members.includes(ctx.state.ws.bot.userId)) return fail('channel_not_found');
+      // [U] an archived channel's messages cannot be edited either; strict: is_archived.
+      if (where.isArchived) return fail('is_archived');
       // Ephemeral messages cannot be edited through the Web API (reference "Interactivity").
       if (ctx.state.findEphemeral(channel, ts)) return fail('cant_update_message');
       const msg = ctx.state.findMessage(channel, ts);

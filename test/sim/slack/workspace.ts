@@ -1,3 +1,5 @@
+import { repositoryManifest } from './app-manifest.js';
+
 /**
  * The simulated Slack workspace: who exists, which channels there are and who is in them. Seeded with a small,
  * realistic default so tests can say "Alice runs /debugdead in #incident" without setting anything up.
@@ -36,24 +38,18 @@ export interface WorkspaceSeed {
   signingSecret: string;
   /** The slash command the app registers (manifest.yml). */
   command: string;
+  /** The command's `should_escape` (manifest.yml): how mentions, channels, links and `& < >` arrive in its text. */
+  shouldEscape: boolean;
   users: SimUserSeed[];
   channels: SimChannelSeed[];
   usergroups: SimUsergroupSeed[];
 }
 
-/** Bot scopes from the app manifest (reference "App manifest"), without the optional `chat:write.public`. */
-export const DEFAULT_BOT_SCOPES = [
-  'commands',
-  'chat:write',
-  'files:write',
-  'usergroups:read',
-  'users:read',
-  'channels:read',
-  'groups:read',
-  'im:read',
-  'channels:history',
-  'groups:history',
-];
+/**
+ * The bot token's scopes: exactly those the repository's manifest.yml asks for, as a workspace that installed the app
+ * from it would grant (so a scope the manifest gains or loses changes what the simulator allows).
+ */
+export const DEFAULT_BOT_SCOPES: readonly string[] = repositoryManifest().botScopes;
 
 /**
  * The default workspace: Alice and Bob are on call (S_ONCALL), Carol is not; the bot is in #incident but not in
@@ -72,7 +68,8 @@ export function defaultWorkspace(): WorkspaceSeed {
     },
     appToken: 'xapp-1-sim-app-token',
     signingSecret: 'sim-signing-secret-0123456789abcdef',
-    command: '/debugdead',
+    command: repositoryManifest().command,
+    shouldEscape: repositoryManifest().shouldEscape,
     users: [
       { id: 'U_ALICE', name: 'alice', realName: 'Alice Oncall' },
       { id: 'U_BOB', name: 'bob', realName: 'Bob Oncall' },
