@@ -34,7 +34,7 @@ export interface Config {
     signingSecret?: string;
   };
   redis: {
-    /** From REDIS_URL. @defaultValue "redis://127.0.0.1:6379" */
+    /** From REDIS_URL, with REDIS_USERNAME / REDIS_PASSWORD when set. @defaultValue "redis://127.0.0.1:6379" */
     url: string;
     /** Prefix of every key and queue, so several bots can share one Redis. @defaultValue "debugdead" */
     prefix: string;
