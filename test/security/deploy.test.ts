@@ -2,6 +2,7 @@ import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { buildConfig } from '../../src/config/index.js';
 import { podSecurityViolations } from '../sim/kube/server/pod-security.js';
+import type { KubeObject } from '../sim/kube/store-contract.js';
 import { findManifest, type Manifest, renderKustomization } from '../support/render-deploy.js';
 
 const install = renderKustomization('deploy/overlays/example');
@@ -11,7 +12,7 @@ if (!built.ok) throw new Error(built.errors.join('\n'));
 const config = built.config;
 
 /** A Deployment's pod, as the ReplicaSet controller would create it. */
-const podOf = (d: Manifest): Manifest => ({
+const podOf = (d: Manifest): KubeObject => ({
   apiVersion: 'v1',
   kind: 'Pod',
   metadata: { ...d.spec.template.metadata, namespace: d.metadata.namespace },

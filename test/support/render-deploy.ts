@@ -3,7 +3,6 @@ import { fileURLToPath } from 'node:url';
 import yaml from 'js-yaml';
 
 /** One Kubernetes object of the rendered install. */
-// biome-ignore lint/suspicious/noExplicitAny: manifests are checked field by field by the tests
 export type Manifest = Record<string, any>;
 
 /** The repository's root directory. */
