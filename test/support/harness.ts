@@ -10,6 +10,7 @@ import { createKubeClient, loadKubeConfig } from '../../src/kube/index.js';
 import { type KubeSim, ManualClock, startKubeSim } from '../sim/kube/index.js';
 import { buildNamespace } from '../sim/kube/scenarios/build-objects.js';
 import { type SlackSim, startSlackSim } from '../sim/slack/index.js';
+import { saveKubeRequests } from './record-kube-requests.js';
 
 export interface HarnessOptions {
   mode?: 'socket' | 'http';
@@ -134,6 +135,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     async stop() {
       clearInterval(ticker);
       await bot.stop();
+      // The bot's use of its RBAC, for test/security/rbac-matches-use.test.ts (benchmarks run outside vitest).
+      if (process.env.VITEST)
+        saveKubeRequests(`${process.pid}-${randomBytes(4).toString('hex')}`, kube.rbac.recorded());
       await slack.close();
       await kube.close();
     },
