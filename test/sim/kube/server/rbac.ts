@@ -53,8 +53,8 @@ export class Rbac {
       ...(a.namespace ? { namespace: a.namespace } : {}),
     };
     const key = [request.verb, request.group, request.resource, request.subresource, request.namespace].join('|');
-    let byUser = this.used.get(a.user);
-    if (!byUser) this.used.set(a.user, (byUser = new Map()));
+    const byUser = this.used.get(a.user) ?? new Map<string, RecordedRequest>();
+    this.used.set(a.user, byUser);
     byUser.set(key, request);
   }
 
