@@ -132,7 +132,11 @@ export async function startDebugdead(options: StartOptions): Promise<RunningBot>
     kube,
     chat,
     requests: new RequestStore({ redis, prefix: config.redis.prefix, now }),
-    board: new DiagnosisBoard({ redis, prefix: config.redis.prefix }),
+    board: new DiagnosisBoard({
+      redis,
+      prefix: config.redis.prefix,
+      ttlSeconds: config.approvals.requestTtlSeconds,
+    }),
     audit,
     groups: new GroupResolver({
       listMembers: (g) => chat.groupMembers(g),

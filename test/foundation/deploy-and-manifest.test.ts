@@ -13,9 +13,14 @@ describe('manifest.yml, the Slack app manifest', () => {
     expect(manifest.settings.socket_mode_enabled).toBe(true);
   });
   it('asks for exactly the scopes the bot uses', () => {
-    expect(manifest.oauth_config.scopes.bot).toEqual(
-      expect.arrayContaining(['commands', 'chat:write', 'files:write', 'usergroups:read']),
-    );
+    // test/security/rbac-matches-use.test.ts runs every flow with these scopes and no others.
+    expect(manifest.oauth_config.scopes.bot).toEqual([
+      'commands',
+      'chat:write',
+      'chat:write.public',
+      'files:write',
+      'usergroups:read',
+    ]);
   });
 });
 

@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import yaml from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RecordedRequest } from '../sim/kube/index.js';
 import { buildNamespace } from '../sim/kube/scenarios/build-objects.js';
@@ -69,9 +70,11 @@ const covers = (g: Grant, r: RecordedRequest) =>
 const show = (r: RecordedRequest) => `${r.verb} ${r.group || 'core'}/${resourceOf(r)} in ${r.namespace ?? '(cluster)'}`;
 
 const install = renderKustomization('deploy/overlays/example');
+const manifestScopes: string[] = (yaml.load(readFileSync(join(REPO_ROOT, 'manifest.yml'), 'utf8')) as Manifest)
+  .oauth_config.scopes.bot;
 const grants = grantsOf(install);
 
-describe('the shipped RBAC is exactly what the bot uses', () => {
+describe('the shipped RBAC and Slack scopes are exactly what the bot uses', () => {
   let h: Harness;
   let used: RecordedRequest[];
 
@@ -140,6 +143,8 @@ describe('the shipped RBAC is exactly what the bot uses', () => {
 
   beforeAll(async () => {
     h = await startHarness({
+      // Exactly the manifest's scopes: a call needing any other fails with missing_scope (checked below).
+      botScopes: manifestScopes,
       configure: (c) => {
         c.approvers = { users: ['U_ALICE'], groups: [] };
         c.nodeShell.approvers = { users: ['U_ALICE'], groups: [] };
@@ -205,6 +210,11 @@ describe('the shipped RBAC is exactly what the bot uses', () => {
         `delete core/pods in ${NODE_SHELLS}`,
       ].sort(),
     );
+  });
+
+  it("needs no Slack scope beyond the manifest's: no Web API call was refused for one", () => {
+    expect(h.slack.calls().filter((c) => c.error === 'missing_scope')).toEqual([]);
+    expect(h.slack.calls().length).toBeGreaterThan(20);
   });
 
   it('grants every request the other end-to-end suites recorded in this run', () => {

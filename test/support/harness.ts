@@ -10,6 +10,7 @@ import { createKubeClient, loadKubeConfig } from '../../src/kube/index.js';
 import { type KubeSim, ManualClock, startKubeSim } from '../sim/kube/index.js';
 import { buildNamespace } from '../sim/kube/scenarios/build-objects.js';
 import { type SlackSim, startSlackSim } from '../sim/slack/index.js';
+import type { WorkspaceSeed } from '../sim/slack/workspace.js';
 import { saveKubeRequests } from './record-kube-requests.js';
 
 export interface HarnessOptions {
@@ -28,6 +29,8 @@ export interface HarnessOptions {
   extraPods?: number;
   /** Alert pacing overrides. */
   alertTuning?: { channelIntervalMs?: number; burstWindowMs?: number };
+  /** The bot's OAuth scopes in the simulated workspace. @defaultValue the simulator's (manifest.yml's and more) */
+  botScopes?: string[];
   /** PodSecurity level of the node-shell namespace (debugdead-system). @defaultValue 'privileged' */
   nodeShellNamespaceLevel?: 'privileged' | 'baseline' | 'restricted';
 }
@@ -72,7 +75,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   clock.advance(Date.now() - clock.now());
   const ticker = setInterval(() => clock.advance(Math.max(0, Date.now() - clock.now())), 25);
 
-  const slack = await startSlackSim({ rateLimits: options.rateLimits ?? false });
+  const slack = await startSlackSim({
+    rateLimits: options.rateLimits ?? false,
+    ...(options.botScopes ? { workspace: { bot: { scopes: options.botScopes } as WorkspaceSeed['bot'] } } : {}),
+  });
   const dir = mkdtempSync(join(tmpdir(), 'debugdead-e2e-'));
   const kubeconfigPath = join(dir, 'kubeconfig');
   await kube.writeKubeconfig(kubeconfigPath);
