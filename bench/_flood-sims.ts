@@ -44,7 +44,7 @@ process.on('message', async (req: Request) => {
     result: {
       ackMs: deliveries.filter((d) => d.acked).map((d) => d.ackLatencyMs ?? Number.NaN),
       notAcked: deliveries.filter((d) => !d.acked).length,
-      queuedAcks: deliveries.filter((d) => /ahead of yours|Yours is next/.test(String(d.response?.text ?? ''))).length,
+      queuedAcks: deliveries.filter((d) => / in line; /.test(String(d.response?.text ?? ''))).length,
     },
   });
 });
