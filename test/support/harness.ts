@@ -143,7 +143,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       await bot.stop();
       // The bot's use of its RBAC, for test/security/rbac-matches-use.test.ts (benchmarks run outside vitest).
       if (process.env.VITEST)
-        saveKubeRequests(`${process.pid}-${randomBytes(4).toString('hex')}`, kube.rbac.recorded());
+        saveKubeRequests(`${process.pid}-${randomBytes(4).toString('hex')}`, {
+          nodeShellNamespace: config.nodeShell.namespace,
+          requests: kube.rbac.recorded(),
+        });
       await slack.close();
       await kube.close();
     },

@@ -11,12 +11,18 @@ export function clearKubeRequests(): void {
   rmSync(join(REPO_ROOT, KUBE_REQUESTS_DIR), { recursive: true, force: true });
 }
 
+/** One harness's recording, and the node-shell namespace its configuration named (it differs from deploy/'s). */
+export interface KubeRequestsFile {
+  nodeShellNamespace: string;
+  requests: RecordedRequest[];
+}
+
 /**
  * Writes one harness's recording, under a name of its own: test files run in parallel forks, each file's harnesses
  * write separate files, and test/security/rbac-matches-use.test.ts reads them all.
  */
-export function saveKubeRequests(name: string, requests: RecordedRequest[]): void {
+export function saveKubeRequests(name: string, recording: KubeRequestsFile): void {
   const dir = join(REPO_ROOT, KUBE_REQUESTS_DIR);
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, `${name}.json`), JSON.stringify(requests));
+  writeFileSync(join(dir, `${name}.json`), JSON.stringify(recording));
 }
