@@ -89,23 +89,34 @@ export async function diagnoseAndPost(
         namespaces: bound.namespaces,
       });
   }
+  /** Slack's refusal code when the bot turned out unable to post in the channel. */
+  let cannotPostCode = '';
   /**
    * What the cluster said (a missing pod and its neighbours' names, a container list) reaches the person in the
    * channel, as an ephemeral message, never through response_url: response_url answers even where the bot cannot post.
    */
-  const tellInChannel = async (message: ChatMessage): Promise<ChannelRefusal | undefined> => {
-    if (!target.respond) return undefined;
+  const tellInChannel = async (message: ChatMessage): Promise<'told' | 'refused' | 'unknown'> => {
+    if (!target.respond) return 'unknown';
     try {
       await deps.chat.postEphemeral(target.channel, target.requestedBy, message);
+      return 'told';
     } catch (err) {
-      if (isChatError(err, ...CANNOT_POST))
-        return { kind: 'cannot-post', channel: target.channel, code: (err as { code: string }).code };
-      log.warn({ err }, 'could not answer the command');
-      const code = isChatError(err) ? err.code : 'unknown_error';
-      await target
-        .respond({ text: `:x: Slack refused the answer (${code}). Run the command again in a minute.` })
-        .catch(() => {});
+      if (isChatError(err, ...CANNOT_POST)) {
+        cannotPostCode = (err as { code: string }).code;
+        return 'refused';
+      }
+      log.warn({ err }, 'could not answer in the channel');
+      return 'unknown';
     }
+  };
+  /** Tells the person what the cluster said, in the channel; a channel the bot cannot post in is refused instead. */
+  const answer = async (message: ChatMessage): Promise<DiagnosisOutcome | undefined> => {
+    const told = await tellInChannel(message);
+    if (told === 'refused') return refuse({ kind: 'cannot-post', channel: target.channel, code: cannotPostCode });
+    if (told === 'unknown')
+      await target
+        .respond?.({ text: ':x: Slack refused the answer. Run the command again in a minute.' })
+        .catch(() => {});
     return undefined;
   };
 
@@ -123,8 +134,8 @@ export async function diagnoseAndPost(
         timeoutSeconds,
       }),
     );
-    const refused = await tellInChannel(message);
-    if (refused) return refuse(refused);
+    const refused = await answer(message);
+    if (refused) return refused;
     await recordAudit(deps.audit, log, {
       actor,
       action: 'error',
@@ -138,8 +149,8 @@ export async function diagnoseAndPost(
   const unknownContainer = ref.container ? missingContainer(gathered.facts.pod, ref.container) : undefined;
   if (unknownContainer) {
     const message: ChatMessage = { text: unknownContainer };
-    const refused = await tellInChannel(message);
-    if (refused) return refuse(refused);
+    const refused = await answer(message);
+    if (refused) return refused;
     await recordAudit(deps.audit, log, {
       actor,
       action: 'error',
@@ -197,24 +208,28 @@ export async function diagnoseAndPost(
     log.error({ err }, 'could not post the diagnosis');
     const code = isChatError(err) ? err.code : 'unknown_error';
     // The person is waiting for the summary, and the log line above does not hold it: deliver it through the
-    // command's response_url, which chat.postMessage's per-channel rate limit does not touch.
-    const delivered = target.respond
-      ? await target.respond({ ...message, response_type: 'in_channel' }).then(
+    // command's response_url, which chat.postMessage's per-channel rate limit does not touch. response_url answers
+    // even where the bot may not post, so the channel is checked first: the notice goes there as an ephemeral.
+    let delivered = false;
+    if (target.respond) {
+      const notice = await tellInChannel({
+        text: `:warning: Slack refused the summary in <#${target.channel}> (${code}), so it came through this command without its evidence thread. Run the command again for the thread.`,
+      });
+      if (notice === 'refused') return refuse({ kind: 'cannot-post', channel: target.channel, code: cannotPostCode });
+      if (notice === 'told') {
+        delivered = await target.respond({ ...message, response_type: 'in_channel' }).then(
           () => true,
           (e) => {
             log.warn({ err: e }, 'response_url refused the summary');
             return false;
           },
-        )
-      : false;
-    await target
-      .respond?.({
-        text: delivered
-          ? `:warning: Slack refused the summary in <#${target.channel}> (${code}), so it came through this command without its evidence thread. Run the command again for the thread.`
-          : `:x: Slack refused the summary (${code}). Run the command again in a minute.`,
-        response_type: 'ephemeral',
-      })
-      .catch(() => {});
+        );
+      }
+      if (!delivered)
+        await target
+          .respond({ text: `:x: Slack refused the summary (${code}). Run the command again in a minute.` })
+          .catch(() => {});
+    }
     await recordAudit(deps.audit, log, {
       actor,
       action: 'error',

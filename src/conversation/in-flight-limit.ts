@@ -11,7 +11,7 @@ export interface Turn {
 /**
  * At most `limit` diagnoses at once in this process; the rest wait in line, first come first served. Each diagnosis
  * holds a pod, its events and up to `logs.limitBytes` of logs per container while it renders, so the limit is what
- * bounds the bot's memory under a flood of commands (README "Benchmarks": flood).
+ * bounds the bot's memory under a flood of commands (README "Security model", Load; bench/flood.ts).
  */
 export class InFlightLimit {
   private running = 0;
