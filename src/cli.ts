@@ -4,17 +4,20 @@
  *   diagnose <pod> [-n ns] [-c container] [--json]      the same diagnosis the bot posts, in a terminal
  *   clone-manifest <pod> [-n ns] [-c container]          the debug clone the bot would create, as YAML
  *   node-shell-manifest <node>                           the node-shell pod the bot would create, as YAML
+ *   pod-writes                                           RoleBindings for namespaces.allow (deploy/ overlays)
  *   run                                                  the bot itself (configuration: README)
  */
 import { parseArgs } from 'node:util';
 import { runDiagnoseCommand } from './cli/diagnose-command.js';
 import { runManifestCommand } from './cli/manifest-command.js';
+import { runPodWritesCommand } from './cli/pod-writes-command.js';
 import { runBotCommand } from './cli/run-command.js';
 
 const USAGE = `Usage:
   debugdead diagnose <pod> [-n <namespace>] [-c <container>] [--json]
   debugdead clone-manifest <pod> [-n <namespace>] [-c <container>]
   debugdead node-shell-manifest <node>
+  debugdead pod-writes          (the RoleBindings that let the bot write pods in namespaces.allow, as YAML)
   debugdead run
 Every command but run also takes --kubeconfig <file> and --context <name>; the namespace defaults to the context's.
 Configuration: ./debugdead.yaml or DEBUGDEAD_CONFIG (logs, kubernetes, debugClone and nodeShell settings apply).
@@ -62,6 +65,9 @@ async function main(argv: string[]): Promise<number> {
     case 'node-shell-manifest':
       if (!target) return usage('node-shell-manifest needs a node name');
       return runManifestCommand({ kind: 'node-shell', node: target, kube });
+    case 'pod-writes':
+      if (target) return usage('pod-writes takes no argument');
+      return runPodWritesCommand();
     case 'run':
       return runBotCommand();
     default:
