@@ -4,6 +4,7 @@ import { registerButtonActions } from './button-actions.js';
 import { registerSlashCommand } from './slash-command.js';
 
 export { slackAuditAnchors, slackAuditAnchorsFromToken } from './slack-audit-anchors.js';
+export { guardHttpRequests } from './guard-http-requests.js';
 export { createSlackChat } from './slack-chat.js';
 
 /** Every Bolt listener of the bot, and one error handler so a failing listener is logged, never silent. */

@@ -3,6 +3,7 @@ import { parseCommand, USAGE } from '../src/command/index.js';
 import type { ConversationDeps } from '../src/conversation/deps.js';
 import { describeFailure } from '../src/conversation/describe-failure.js';
 import { diagnoseAndPost } from '../src/conversation/diagnose-and-post.js';
+import { InFlightLimit, type Turn } from '../src/conversation/in-flight-limit.js';
 import { recordAudit } from '../src/conversation/record-audit.js';
 import { showAudit } from '../src/conversation/show-audit.js';
 
@@ -11,6 +12,8 @@ import { showAudit } from '../src/conversation/show-audit.js';
  * command or "diagnosing ns/pod…"; the diagnosis itself runs after the ack.
  */
 export function registerSlashCommand(app: App, deps: ConversationDeps): void {
+  const max = deps.config.diagnoses.maxInFlight;
+  const inFlight = new InFlightLimit(max);
   app.command(deps.config.slack.command, async ({ command, ack, respond }) => {
     const parsed = parseCommand(command.text);
     const user = command.user_id;
@@ -37,7 +40,16 @@ export function registerSlashCommand(app: App, deps: ConversationDeps): void {
     }
     const namespace = parsed.namespace ?? deps.config.kubernetes.defaultNamespace;
     const ref = { namespace, pod: parsed.pod, ...(parsed.container ? { container: parsed.container } : {}) };
-    await ack({ response_type: 'ephemeral', text: `:stethoscope: Diagnosing \`${namespace}/${parsed.pod}\`…` });
+    const turn = inFlight.take();
+    try {
+      await ack({
+        response_type: 'ephemeral',
+        text: `:stethoscope: Diagnosing \`${namespace}/${parsed.pod}\`…${inLine(turn, max)}`,
+      });
+    } catch (err) {
+      await turn.run(async () => {}); // gives the place in line back
+      throw err;
+    }
     await recordAudit(deps.audit, log, {
       actor: { type: 'user', id: user },
       action: 'command.received',
@@ -45,16 +57,25 @@ export function registerSlashCommand(app: App, deps: ConversationDeps): void {
       result: 'ok',
       detail: command.text.slice(0, 200),
     });
-    await diagnoseAndPost(deps, ref, {
-      channel: command.channel_id,
-      requestedBy: user,
-      respond: async (message) => {
-        await respond({
-          response_type: message.response_type ?? 'ephemeral',
-          text: message.text,
-          ...(message.blocks ? { blocks: message.blocks } : {}),
-        });
-      },
-    });
+    await turn.run(() =>
+      diagnoseAndPost(deps, ref, {
+        channel: command.channel_id,
+        requestedBy: user,
+        respond: async (message) => {
+          await respond({
+            response_type: message.response_type ?? 'ephemeral',
+            text: message.text,
+            ...(message.blocks ? { blocks: message.blocks } : {}),
+          });
+        },
+      }),
+    );
   });
+}
+
+/** The ack's word on waiting: nothing when the diagnosis starts at once. */
+function inLine(turn: Turn, max: number): string {
+  if (!turn.queued) return '';
+  const place = turn.ahead === 0 ? 'yours is next' : `${turn.ahead} ahead of yours`;
+  return ` :hourglass_flowing_sand: ${max} diagnoses are running and ${place} in line; it starts as soon as one finishes.`;
 }

@@ -3,10 +3,10 @@
  * the Kubernetes client, Redis, the request store, the audit trail, the debug-pod queue and its worker, the
  * janitor and, when enabled, the alert watcher; stops them all in reverse order.
  */
-import { App, type Logger as BoltLogger, LogLevel } from '@slack/bolt';
+import { App, type Logger as BoltLogger, HTTPReceiver, LogLevel } from '@slack/bolt';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { createSlackChat, registerHandlers, slackAuditAnchors } from '../handlers/index.js';
+import { createSlackChat, guardHttpRequests, registerHandlers, slackAuditAnchors } from '../handlers/index.js';
 import { createDebugPodQueue } from '../jobs/debug-pod-queue.js';
 import { startWorkers } from '../jobs/start-workers.js';
 import { GroupResolver, RequestStore } from './approvals/index.js';
@@ -14,6 +14,7 @@ import { type AuditAnchor, AuditLog, auditLogSink, createAuditLogger, formatAnch
 import type { Config } from './config/index.js';
 import type { ConversationDeps } from './conversation/deps.js';
 import { DiagnosisBoard } from './conversation/diagnosis-board.js';
+import { SeenSignatures } from './ingress/index.js';
 import { createKubeClient, type KubeClient, loadKubeConfig } from './kube/index.js';
 import { createLogger } from './log/index.js';
 import { buildInfo } from './version/index.js';
@@ -72,6 +73,24 @@ export async function startDebugdead(options: StartOptions): Promise<RunningBot>
   redis.on('error', (err) => log.error({ err: { message: err.message } }, 'redis connection error'));
   const bullConnection = { url: config.redis.url, maxRetriesPerRequest: null } as const;
 
+  // HTTP mode: Bolt's receiver behind our guard (handlers/guard-http-requests.ts), which refuses replays, future
+  // timestamps and body shapes Bolt cannot read before Bolt sees them.
+  const receiver =
+    config.slack.mode === 'http'
+      ? new HTTPReceiver({
+          signingSecret: config.slack.signingSecret ?? '',
+          logger: boltLogger(log),
+          logLevel: LogLevel.WARN,
+        })
+      : undefined;
+  if (receiver) {
+    receiver.requestListener = guardHttpRequests(receiver.requestListener, {
+      signingSecret: config.slack.signingSecret ?? '',
+      seen: new SeenSignatures({ redis, prefix: config.redis.prefix }),
+      log,
+      now,
+    });
+  }
   const app = new App({
     token: config.slack.botToken,
     logLevel: LogLevel.WARN,
@@ -80,9 +99,7 @@ export async function startDebugdead(options: StartOptions): Promise<RunningBot>
       slackApiUrl: config.slack.apiUrl,
       retryConfig: { retries: options.slackRetries ?? 10, factor: 1.6, minTimeout: 500, maxTimeout: 5000 },
     },
-    ...(config.slack.mode === 'socket'
-      ? { socketMode: true, appToken: config.slack.appToken }
-      : { signingSecret: config.slack.signingSecret ?? '' }),
+    ...(receiver ? { receiver } : { socketMode: true, appToken: config.slack.appToken }),
   });
   const chat = createSlackChat(app.client);
 
@@ -130,7 +147,11 @@ export async function startDebugdead(options: StartOptions): Promise<RunningBot>
     kube,
     chat,
     requests: new RequestStore({ redis, prefix: config.redis.prefix, now }),
-    board: new DiagnosisBoard({ redis, prefix: config.redis.prefix }),
+    board: new DiagnosisBoard({
+      redis,
+      prefix: config.redis.prefix,
+      ttlSeconds: config.approvals.requestTtlSeconds,
+    }),
     audit,
     ...(config.audit.channel ? { auditAnchors: slackAuditAnchors(app.client, config.audit.channel) } : {}),
     groups: new GroupResolver({

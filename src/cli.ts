@@ -6,12 +6,14 @@
  *   node-shell-manifest <node>                           the node-shell pod the bot would create, as YAML
  *   audit verify [--log file]… [--file export]           the audit chain checked against its anchors and copies
  *   audit export [--since 24h] [--format jsonl] [--out f] the audit records with their hashes, for a SIEM
+ *   pod-writes                                           RoleBindings for namespaces.allow (deploy/ overlays)
  *   run                                                  the bot itself (configuration: README)
  */
 import { parseArgs } from 'node:util';
 import { runAuditCommand } from './cli/audit-command.js';
 import { runDiagnoseCommand } from './cli/diagnose-command.js';
 import { runManifestCommand } from './cli/manifest-command.js';
+import { runPodWritesCommand } from './cli/pod-writes-command.js';
 import { runBotCommand } from './cli/run-command.js';
 import { buildInfo, formatVersion } from './version/index.js';
 
@@ -21,6 +23,7 @@ const USAGE = `Usage:
   debugdead node-shell-manifest <node>
   debugdead audit verify [--log <audit log>]… [--file <export>] [--no-slack]
   debugdead audit export [--since <duration>] [--format jsonl] [--out <file>]
+  debugdead pod-writes          (the RoleBindings that let the bot write pods in namespaces.allow, as YAML)
   debugdead run
   debugdead --version
 Every command but run also takes --kubeconfig <file> and --context <name>; the namespace defaults to the context's.
@@ -86,6 +89,9 @@ async function main(argv: string[]): Promise<number> {
         ...(values.out !== undefined ? { out: values.out } : {}),
       });
     }
+    case 'pod-writes':
+      if (target) return usage('pod-writes takes no argument');
+      return runPodWritesCommand();
     case 'run':
       return runBotCommand();
     default:

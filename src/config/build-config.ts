@@ -9,9 +9,10 @@ export type BuildResult = { ok: true; config: Config } | { ok: false; errors: st
 export function buildConfig(document: unknown, env: Environment): BuildResult {
   const tree = validateConfigTree(document);
   const errors = tree.ok ? [] : [...tree.errors];
-  const redisUrl = env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-  if (!/^rediss?:\/\//.test(redisUrl))
-    errors.push(`REDIS_URL: expected a URL like "redis://host:6379", got "${redisUrl}"`);
+  const givenUrl = env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+  if (!/^rediss?:\/\//.test(givenUrl))
+    errors.push(`REDIS_URL: expected a URL like "redis://host:6379", got "${givenUrl}"`);
+  const redisUrl = errors.length ? givenUrl : withRedisCredentials(givenUrl, env, errors);
   if (errors.length || !tree.ok) return { ok: false, errors };
 
   const v = tree.value as unknown as Config;
@@ -27,6 +28,25 @@ export function buildConfig(document: unknown, env: Environment): BuildResult {
     // KUBECONFIG is not copied here: it may be a list (a:b), which client-node's default loading merges.
   };
   return { ok: true, config };
+}
+
+/**
+ * REDIS_PASSWORD (and REDIS_USERNAME, for an ACL user) go into the URL, so a Kubernetes Secret can hold the password
+ * alone and REDIS_URL stays a plain address. They win over credentials written in REDIS_URL.
+ */
+function withRedisCredentials(url: string, env: Environment, errors: string[]): string {
+  if (!env.REDIS_PASSWORD && !env.REDIS_USERNAME) return url;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    errors.push('REDIS_URL: not a valid URL');
+    return url;
+  }
+  // The WHATWG setters percent-encode what userinfo cannot hold (@, :, /); ioredis decodes it again.
+  if (env.REDIS_USERNAME) parsed.username = env.REDIS_USERNAME;
+  if (env.REDIS_PASSWORD) parsed.password = env.REDIS_PASSWORD;
+  return parsed.toString();
 }
 
 /** The secrets the bot itself needs (the CLI's diagnose does not): every missing one, named, at once. */

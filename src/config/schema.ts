@@ -93,6 +93,26 @@ export const CONFIG_SCHEMA: ObjectSpec = {
       fields: { allow: namespaceGlobs(['*']), deny: namespaceGlobs(['kube-system']) },
     },
     approvers: approverSet(),
+    bindings: {
+      type: 'list',
+      default: [],
+      of: {
+        type: 'object',
+        fields: {
+          channels: {
+            type: 'strings',
+            default: [],
+            pattern: SLACK_CHANNEL,
+            expected: 'a Slack channel id like "C0123ABCD"',
+          },
+          namespaces: namespaceGlobs([]),
+        },
+      },
+    },
+    diagnoses: {
+      type: 'object',
+      fields: { maxInFlight: { type: 'int', default: 20, min: 1, max: 1000 } },
+    },
     debugClone: {
       type: 'object',
       fields: {

@@ -11,6 +11,14 @@ export interface AlertRoute {
   channel: string;
 }
 
+/** Lets the listed channels diagnose pods in the listed namespaces. */
+export interface ChannelBinding {
+  /** Slack channel ids (C…, G…, D…). */
+  channels: string[];
+  /** Glob patterns (`prod-*`) matched against the namespace asked about; namespaces.allow/deny still apply. */
+  namespaces: string[];
+}
+
 /** The whole, validated configuration: YAML file merged with secrets from the environment. */
 export interface Config {
   cluster: {
@@ -34,7 +42,7 @@ export interface Config {
     signingSecret?: string;
   };
   redis: {
-    /** From REDIS_URL. @defaultValue "redis://127.0.0.1:6379" */
+    /** From REDIS_URL, with REDIS_USERNAME / REDIS_PASSWORD when set. @defaultValue "redis://127.0.0.1:6379" */
     url: string;
     /** Prefix of every key and queue, so several bots can share one Redis. @defaultValue "debugdead" */
     prefix: string;
@@ -56,6 +64,15 @@ export interface Config {
   };
   /** Who may approve debug clones. Empty means anyone who can see the message. */
   approvers: ApproverSet;
+  /**
+   * Which channels may diagnose which namespaces. Empty: every channel the bot can post in (a member, or any public
+   * channel when the app holds chat:write.public), for every allowed namespace. @defaultValue []
+   */
+  bindings: ChannelBinding[];
+  diagnoses: {
+    /** Diagnoses run at once; later commands wait in line and are told how many are ahead. @defaultValue 20 */
+    maxInFlight: number;
+  };
   debugClone: {
     /** A static busybox image copied into clones of images with no shell. @defaultValue "busybox:1.37-musl" */
     helperImage: string;

@@ -133,6 +133,12 @@ function crossChecks(v: ValidatedTree, errors: string[]): void {
   if (alerts.enabled === true && alerts.channel === undefined) {
     errors.push('alerts.channel: required when alerts.enabled is true');
   }
+  (v.bindings as Record<string, unknown>[] | undefined)?.forEach((binding, i) => {
+    for (const key of ['channels', 'namespaces']) {
+      const list = binding[key];
+      if (!Array.isArray(list) || list.length === 0) errors.push(`bindings[${i}].${key}: expected at least one`);
+    }
+  });
   (alerts.routes as Record<string, unknown>[] | undefined)?.forEach((route, i) => {
     if (route.channel === undefined) errors.push(`alerts.routes[${i}].channel: required`);
     if (!Array.isArray(route.namespaces) || route.namespaces.length === 0) {

@@ -3,11 +3,13 @@ import { approvalPolicyFromConfig, namespaceAllowed } from '../approvals/index.j
 import { type Diagnosis, diagnose, gatherFacts } from '../diagnosis/index.js';
 import type { Pod } from '../kube/types.js';
 import { type Block, renderDiagnosisMessage, renderErrorMessage, renderThreadReplies } from '../render/index.js';
+import { channelMayDiagnose } from './channel-may-diagnose.js';
 import { type ChatMessage, isChatError, type PostedMessage } from './chat-port.js';
 import type { ConversationDeps } from './deps.js';
 import { foldDuplicateLogs } from './fold-duplicate-logs.js';
 import { recordAudit } from './record-audit.js';
 import { redactFacts } from './redact-facts.js';
+import { type ChannelRefusal, describeChannelRefusal, renderChannelRefusal } from './render-channel-refusal.js';
 import { toRenderableError } from './to-renderable-error.js';
 
 export interface DiagnosisTarget {
@@ -61,6 +63,63 @@ export async function diagnoseAndPost(
     return { ok: false, reason: 'policy', message };
   }
 
+  // A person's command is answered only where its channel may see it: a binding, or by default any channel the bot
+  // can post in (Slack answers not_in_channel or channel_not_found otherwise, checked when the bot answers below).
+  const refuse = async (refusal: ChannelRefusal): Promise<DiagnosisOutcome> => {
+    const message = renderChannelRefusal(refusal);
+    await target
+      .respond?.({ ...message, response_type: 'ephemeral' })
+      .catch((err) => log.warn({ err }, 'could not answer the command'));
+    await recordAudit(deps.audit, log, {
+      actor,
+      action: 'diagnosis.done',
+      target: auditTarget,
+      result: 'denied',
+      detail: describeChannelRefusal(refusal),
+    });
+    return { ok: false, reason: 'policy', message };
+  };
+  if (target.respond) {
+    const bound = channelMayDiagnose(config.bindings, target.channel, ref.namespace);
+    if (!bound.ok)
+      return refuse({
+        kind: 'unbound',
+        channel: target.channel,
+        namespace: ref.namespace,
+        namespaces: bound.namespaces,
+      });
+  }
+  /** Slack's refusal code when the bot turned out unable to post in the channel. */
+  let cannotPostCode = '';
+  /**
+   * What the cluster said (a missing pod and its neighbours' names, a container list) reaches the person in the
+   * channel, as an ephemeral message, never through response_url: response_url answers even where the bot cannot post.
+   */
+  const tellInChannel = async (message: ChatMessage): Promise<'told' | 'refused' | 'unknown'> => {
+    if (!target.respond) return 'unknown';
+    try {
+      await deps.chat.postEphemeral(target.channel, target.requestedBy, message);
+      return 'told';
+    } catch (err) {
+      if (isChatError(err, ...CANNOT_POST)) {
+        cannotPostCode = (err as { code: string }).code;
+        return 'refused';
+      }
+      log.warn({ err }, 'could not answer in the channel');
+      return 'unknown';
+    }
+  };
+  /** Tells the person what the cluster said, in the channel; a channel the bot cannot post in is refused instead. */
+  const answer = async (message: ChatMessage): Promise<DiagnosisOutcome | undefined> => {
+    const told = await tellInChannel(message);
+    if (told === 'refused') return refuse({ kind: 'cannot-post', channel: target.channel, code: cannotPostCode });
+    if (told === 'unknown')
+      await target
+        .respond?.({ text: ':x: Slack refused the answer. Run the command again in a minute.' })
+        .catch(() => {});
+    return undefined;
+  };
+
   const timeoutSeconds = config.kubernetes.requestTimeoutSeconds;
   const gathered = await gatherFacts(
     deps.kube,
@@ -75,7 +134,8 @@ export async function diagnoseAndPost(
         timeoutSeconds,
       }),
     );
-    await target.respond?.(message).catch((err) => log.warn({ err }, 'could not answer the command'));
+    const refused = await answer(message);
+    if (refused) return refused;
     await recordAudit(deps.audit, log, {
       actor,
       action: 'error',
@@ -89,7 +149,8 @@ export async function diagnoseAndPost(
   const unknownContainer = ref.container ? missingContainer(gathered.facts.pod, ref.container) : undefined;
   if (unknownContainer) {
     const message: ChatMessage = { text: unknownContainer };
-    await target.respond?.(message).catch((err) => log.warn({ err }, 'could not answer the command'));
+    const refused = await answer(message);
+    if (refused) return refused;
     await recordAudit(deps.audit, log, {
       actor,
       action: 'error',
@@ -138,46 +199,45 @@ export async function diagnoseAndPost(
   try {
     posted = await deps.chat.post(target.channel, message);
   } catch (err) {
-    if (isChatError(err, 'not_in_channel', 'channel_not_found') && target.respond) {
-      await target
-        .respond({ ...message, response_type: 'in_channel' })
-        .catch((e) => log.warn({ err: e }, 'response_url refused the summary'));
-      await target
-        .respond({ text: inviteHint(target.channel), response_type: 'ephemeral' })
-        .catch((e) => log.warn({ err: e }, 'response_url refused the hint'));
-    } else if (target.throwSlackErrors) {
-      throw err;
-    } else {
-      log.error({ err }, 'could not post the diagnosis');
-      const code = isChatError(err) ? err.code : 'unknown_error';
-      // The person is waiting for the summary, and the log line above does not hold it: deliver it through the
-      // command's response_url, which chat.postMessage's per-channel rate limit does not touch.
-      const delivered = target.respond
-        ? await target.respond({ ...message, response_type: 'in_channel' }).then(
-            () => true,
-            (e) => {
-              log.warn({ err: e }, 'response_url refused the summary');
-              return false;
-            },
-          )
-        : false;
-      await target
-        .respond?.({
-          text: delivered
-            ? `:warning: Slack refused the summary in <#${target.channel}> (${code}), so it came through this command without its evidence thread. Run the command again for the thread.`
-            : `:x: Slack refused the summary (${code}). Run the command again in a minute.`,
-          response_type: 'ephemeral',
-        })
-        .catch(() => {});
-      await recordAudit(deps.audit, log, {
-        actor,
-        action: 'error',
-        target: auditTarget,
-        result: 'error',
-        detail: `post failed: ${code}`,
-      });
-      return { ok: false, reason: 'slack', message };
+    if (isChatError(err, ...CANNOT_POST) && target.respond) {
+      // The summary is not delivered another way (response_url would show it where the bot cannot post); the
+      // request behind its buttons expires unused.
+      return refuse({ kind: 'cannot-post', channel: target.channel, code: err.code });
     }
+    if (target.throwSlackErrors) throw err;
+    log.error({ err }, 'could not post the diagnosis');
+    const code = isChatError(err) ? err.code : 'unknown_error';
+    // The person is waiting for the summary, and the log line above does not hold it: deliver it through the
+    // command's response_url, which chat.postMessage's per-channel rate limit does not touch. response_url answers
+    // even where the bot may not post, so the channel is checked first: the notice goes there as an ephemeral.
+    let delivered = false;
+    if (target.respond) {
+      const notice = await tellInChannel({
+        text: `:warning: Slack refused the summary in <#${target.channel}> (${code}), so it came through this command without its evidence thread. Run the command again for the thread.`,
+      });
+      if (notice === 'refused') return refuse({ kind: 'cannot-post', channel: target.channel, code: cannotPostCode });
+      if (notice === 'told') {
+        delivered = await target.respond({ ...message, response_type: 'in_channel' }).then(
+          () => true,
+          (e) => {
+            log.warn({ err: e }, 'response_url refused the summary');
+            return false;
+          },
+        );
+      }
+      if (!delivered)
+        await target
+          .respond({ text: `:x: Slack refused the summary (${code}). Run the command again in a minute.` })
+          .catch(() => {});
+    }
+    await recordAudit(deps.audit, log, {
+      actor,
+      action: 'error',
+      target: auditTarget,
+      result: 'error',
+      detail: `post failed: ${code}`,
+    });
+    return { ok: false, reason: 'slack', message };
   }
 
   if (posted) {
@@ -246,6 +306,5 @@ function withoutButtons(message: ChatMessage): ChatMessage {
   return { text: message.text, blocks };
 }
 
-function inviteHint(channel: string): string {
-  return `The bot is not a member of <#${channel}>, so it answered through this command instead: the evidence thread and live progress need it in the channel. Invite it with \`/invite @debugdead\`.`;
-}
+/** Slack's answers for a channel the bot may not write to (a non-member, a private channel, an archived one). */
+const CANNOT_POST = ['not_in_channel', 'channel_not_found', 'is_archived'];

@@ -18,7 +18,17 @@ export interface BoardEntry {
  * step, so two actions progressing at once (a clone and a node shell) never overwrite each other's lines.
  */
 export class DiagnosisBoard {
-  constructor(private readonly options: { redis: Redis; prefix: string }) {}
+  constructor(
+    private readonly options: {
+      redis: Redis;
+      prefix: string;
+      /**
+       * The lifetime of an entry that a write creates without `save` (a click on a message the board never held):
+       * every key gets an expiry. @defaultValue 86400 (approvals.requestTtl's default)
+       */
+      ttlSeconds?: number;
+    },
+  ) {}
 
   async save(
     id: string,
@@ -46,18 +56,28 @@ export class DiagnosisBoard {
   /** Records an action's state; keeps the entry alive at least `keepForSeconds` (a pod outlives the buttons' TTL). */
   async setAction(id: string, slot: string, state: ActionState, keepForSeconds = 0): Promise<void> {
     const multi = this.options.redis.multi().hset(this.key(id), `a:${slot}`, JSON.stringify(state));
+    // EXPIRE GT leaves a key without an expiry as it is (no expiry counts as infinite): NX gives it one first.
+    multi.expire(this.key(id), this.ttlSeconds(keepForSeconds), 'NX');
     if (keepForSeconds > 0) multi.expire(this.key(id), Math.ceil(keepForSeconds), 'GT');
     await multi.exec();
   }
 
   /** Replaces the blocks above the diagnosis (an alert's headline). */
   async setPrefix(id: string, blocks: NonNullable<ChatMessage['blocks']>): Promise<void> {
-    await this.options.redis.hset(this.key(id), 'prefix', JSON.stringify(blocks));
+    await this.options.redis
+      .multi()
+      .hset(this.key(id), 'prefix', JSON.stringify(blocks))
+      .expire(this.key(id), this.ttlSeconds(0), 'NX')
+      .exec();
   }
 
   async getAction(id: string, slot: string): Promise<ActionState | undefined> {
     const value = await this.options.redis.hget(this.key(id), `a:${slot}`);
     return value ? (JSON.parse(value) as ActionState) : undefined;
+  }
+
+  private ttlSeconds(atLeast: number): number {
+    return Math.max(Math.ceil(atLeast), this.options.ttlSeconds ?? 86_400);
   }
 
   private key(id: string): string {

@@ -4,8 +4,11 @@ import { renderCodeBlock } from './code-block.js';
 import { parseForbidden } from './parse-forbidden.js';
 import { inlineCode, safeMrkdwn } from './safe-mrkdwn.js';
 
-/** Where the bot's least-privilege RBAC lives, so a person knows what to edit. */
+/** Where the bot's least-privilege RBAC lives, so a person knows what to edit: its cluster-wide reads. */
 export const RBAC_PATH = 'deploy/base/rbac.yaml';
+/** Pod writes are granted per namespace, by RoleBindings listed with this component. */
+export const POD_WRITES_PATH = 'deploy/components/pod-writes';
+const WRITE_VERBS = new Set(['create', 'patch', 'update', 'delete']);
 
 /**
  * A failure the bot reports to a person. The Kubernetes kinds mirror `KubeErrorKind` (pass `{kind, message}` of a
@@ -96,7 +99,9 @@ function forbidden(e: Extract<RenderableError, { kind: 'Forbidden' }>): string[]
   const where = namespace ? ` in namespace ${code(namespace)}` : '';
   return [
     `:no_entry: ${subject} ${action}${where} (403 Forbidden).`,
-    `Grant it in ${code(RBAC_PATH)}${verb && resource ? ` (verb ${code(verb, 40)} on ${code(resource, 100)})` : ''}, apply, and try again.${detail(e.message)}`,
+    verb && WRITE_VERBS.has(verb) && resource === 'pods' && namespace
+      ? `Bind ClusterRole ${code('debugdead-pod-writer')} in namespace ${code(namespace)} with a RoleBinding (${code(POD_WRITES_PATH)}), apply, and try again; the namespace must also be in ${code('namespaces.allow')}.${detail(e.message)}`
+      : `Grant it in ${code(RBAC_PATH)}${verb && resource ? ` (verb ${code(verb, 40)} on ${code(resource, 100)})` : ''}, apply, and try again.${detail(e.message)}`,
   ];
 }
 

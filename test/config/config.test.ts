@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import {
@@ -94,6 +95,27 @@ describe('valid configuration files', () => {
       'redis://r:1',
       undefined,
     ]);
+  });
+
+  it.each([
+    ['a password alone', { REDIS_PASSWORD: 'pw' }, 'redis://:pw@r:1/2'],
+    ['an ACL user and its password', { REDIS_USERNAME: 'bot', REDIS_PASSWORD: 'pw' }, 'redis://bot:pw@r:1/2'],
+    ['a password that replaces one in the URL', { REDIS_PASSWORD: 'new' }, 'redis://:new@r:1/2', 'redis://:old@r:1/2'],
+  ])('REDIS_PASSWORD joins REDIS_URL: %s', (_name, extra, want, url = 'redis://r:1/2') => {
+    const r = buildConfig({}, { ...env, REDIS_URL: url, ...extra });
+    expect(r.ok && r.config.redis.url).toBe(want);
+  });
+
+  it('any REDIS_PASSWORD reaches Redis unchanged, however it is spelled', () => {
+    fc.assert(
+      fc.property(fc.string({ minLength: 1, unit: 'binary' }), (password) => {
+        const r = buildConfig({}, { ...env, REDIS_URL: 'redis://debugdead-redis:6379', REDIS_PASSWORD: password });
+        if (!r.ok) return false;
+        const url = new URL(r.config.redis.url);
+        // ioredis reads the credentials back exactly so (decodeURIComponent of the WHATWG fields).
+        return decodeURIComponent(url.password) === password && url.hostname === 'debugdead-redis';
+      }),
+    );
   });
 });
 

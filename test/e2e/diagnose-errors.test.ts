@@ -295,15 +295,25 @@ describe('errors a person can act on, over HTTP', () => {
     expect(h.slack.thread('C_GENERAL', summary.ts).replies().length).toBeGreaterThan(0);
   });
 
-  it.each([{ channel: 'G_SECOPS', pod: 'scratch-crash', verdict: /^demo\/scratch-crash — / }])(
-    'in $channel, which the bot is not in, the summary comes through response_url with a hint to invite the bot',
-    async ({ channel, pod, verdict }) => {
+  it.each([{ channel: 'G_SECOPS', pod: 'scratch-crash' }])(
+    'in $channel, which the bot is not in, nothing about the pod is shown: the person is told to invite the bot',
+    async ({ channel, pod }) => {
       await run('U_ALICE', `${pod} demo`, channel);
-      const summary = await summaryOf(pod, channel);
-      expect(visibleText(summary).split('\n')[0]).toMatch(verdict);
-      const hint = visibleText(await told('U_ALICE', new RegExp(`not a member of <#${channel}>`)));
-      expect(hint).toContain('Invite it with `/invite @debugdead`');
-      await audited((e) => e.action === 'diagnosis.done' && e.target?.pod === pod, 'the finished diagnosis');
+      const hint = visibleText(await told('U_ALICE', new RegExp(`cannot post in <#${channel}>`)));
+      expect(hint).toContain('`/invite @debugdead`');
+      await audited(
+        (e) => e.action === 'diagnosis.done' && e.result === 'denied' && e.target?.pod === pod,
+        'the refusal, audited',
+      );
+      expect(
+        h.slack
+          .channel(channel)
+          .messages()
+          .filter((m) => m.text.includes(pod)),
+      ).toEqual([]);
+      expect(
+        h.slack.ephemerals('U_ALICE').filter((e) => e.channel === channel && /CrashLoopBackOff/.test(e.text)),
+      ).toEqual([]);
     },
   );
 

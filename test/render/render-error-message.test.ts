@@ -37,7 +37,10 @@ const cases: [string, RenderableError, string[]][] = [
   [
     'a missing RBAC permission given as fields',
     { kind: 'Forbidden', verb: 'create', resource: 'pods', namespace: 'debugdead-system' },
-    ["The bot's ServiceAccount may not `create` `pods` in namespace `debugdead-system`"],
+    [
+      "The bot's ServiceAccount may not `create` `pods` in namespace `debugdead-system`",
+      'Bind ClusterRole `debugdead-pod-writer` in namespace `debugdead-system` with a RoleBinding (`deploy/components/pod-writes`)',
+    ],
   ],
   [
     'a namespace refused by policy',

@@ -10,6 +10,7 @@ import { createKubeClient, loadKubeConfig } from '../../src/kube/index.js';
 import { type KubeSim, ManualClock, startKubeSim } from '../sim/kube/index.js';
 import { buildNamespace } from '../sim/kube/scenarios/build-objects.js';
 import { type SlackSim, startSlackSim, type WorkspaceSeed } from '../sim/slack/index.js';
+import { saveKubeRequests } from './record-kube-requests.js';
 
 export interface HarnessOptions {
   mode?: 'socket' | 'http';
@@ -27,6 +28,8 @@ export interface HarnessOptions {
   extraPods?: number;
   /** Alert pacing overrides. */
   alertTuning?: { channelIntervalMs?: number; burstWindowMs?: number };
+  /** The bot's OAuth scopes in the simulated workspace. @defaultValue the simulator's (manifest.yml's and more) */
+  botScopes?: string[];
   /** PodSecurity level of the node-shell namespace (debugdead-system). @defaultValue 'privileged' */
   nodeShellNamespaceLevel?: 'privileged' | 'baseline' | 'restricted';
   /** Overrides of the simulated Slack workspace (channels, users…). */
@@ -75,7 +78,14 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
 
   const slack = await startSlackSim({
     rateLimits: options.rateLimits ?? false,
-    ...(options.slackWorkspace ? { workspace: options.slackWorkspace } : {}),
+    ...(options.slackWorkspace || options.botScopes
+      ? {
+          workspace: {
+            ...options.slackWorkspace,
+            ...(options.botScopes ? { bot: { scopes: options.botScopes } as WorkspaceSeed['bot'] } : {}),
+          },
+        }
+      : {}),
   });
   const dir = mkdtempSync(join(tmpdir(), 'debugdead-e2e-'));
   const kubeconfigPath = join(dir, 'kubeconfig');
@@ -139,6 +149,12 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     async stop() {
       clearInterval(ticker);
       await bot.stop();
+      // The bot's use of its RBAC, for test/security/rbac-matches-use.test.ts (benchmarks run outside vitest).
+      if (process.env.VITEST)
+        saveKubeRequests(`${process.pid}-${randomBytes(4).toString('hex')}`, {
+          nodeShellNamespace: config.nodeShell.namespace,
+          requests: kube.rbac.recorded(),
+        });
       await slack.close();
       await kube.close();
     },

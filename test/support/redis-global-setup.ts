@@ -1,4 +1,5 @@
 import type { TestProject } from 'vitest/node';
+import { clearKubeRequests } from './record-kube-requests.js';
 import { type RedisHandle, startRedis } from './redis-server.js';
 
 declare module 'vitest' {
@@ -11,6 +12,8 @@ let redis: RedisHandle | undefined;
 
 /** One private Redis for the whole run; every test isolates itself with its own key prefix (see redis.ts). */
 export async function setup(project: TestProject): Promise<void> {
+  // Recordings of a previous run would be checked as if this run had made them.
+  clearKubeRequests();
   redis = await startRedis();
   project.provide('redisUrl', redis.url);
 }

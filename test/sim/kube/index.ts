@@ -15,12 +15,20 @@
 import { writeFile } from 'node:fs/promises';
 import { type Clock, RealClock } from './clock.js';
 import { Kubelet } from './kubelet/kubelet.js';
-import { DEFAULT_TOKEN, type DenyRule, type Faults, KubeApiServer } from './server/index.js';
+import { DEFAULT_TOKEN, type DenyRule, type Faults, KubeApiServer, type RecordedRequest } from './server/index.js';
 import { MemoryStore } from './store.js';
 
 export type { Clock } from './clock.js';
 export { ManualClock, RealClock } from './clock.js';
-export type { DenyRule, ErrorFault, FaultMatch, Faults, LogParams, LogReader } from './server/index.js';
+export type {
+  DenyRule,
+  ErrorFault,
+  FaultMatch,
+  Faults,
+  LogParams,
+  LogReader,
+  RecordedRequest,
+} from './server/index.js';
 export { MemoryStore } from './store.js';
 
 /** Options of {@link startKubeSim}. */
@@ -55,7 +63,12 @@ export interface KubeSim {
   writeKubeconfig(path: string, opts?: { namespace?: string }): Promise<void>;
   /** Fault injection: latency, error answers, hangs, watch drops, forced 410. */
   faults: Faults;
-  rbac: { deny(rule: DenyRule): () => void; clear(): void };
+  rbac: {
+    deny(rule: DenyRule): () => void;
+    clear(): void;
+    /** Every kind of request the bot's token made and RBAC allowed: the bot's actual use of its roles. */
+    recorded(): RecordedRequest[];
+  };
   close(): Promise<void>;
 }
 
@@ -112,7 +125,11 @@ export async function startKubeSim(opts: KubeSimOptions = {}): Promise<KubeSim> 
     token: DEFAULT_TOKEN,
     writeKubeconfig: (path, o = {}) => writeFile(path, kubeconfigYaml(url, DEFAULT_TOKEN, o.namespace)),
     faults: server.faults,
-    rbac: { deny: (rule) => server.rbac.deny(rule), clear: () => server.rbac.clear() },
+    rbac: {
+      deny: (rule) => server.rbac.deny(rule),
+      clear: () => server.rbac.clear(),
+      recorded: () => server.rbac.recorded(),
+    },
     close: async () => {
       kubelet.stop();
       await server.close();

@@ -202,6 +202,7 @@ export class KubeApiServer {
       name: route.name,
     };
     if (!this.rbac.allows(attrs)) throw forbidden(route.r, route.name, forbiddenReason(attrs));
+    this.rbac.record(attrs);
     const ctx = { req, res, q, body, route };
     switch (route.verb) {
       case 'get':

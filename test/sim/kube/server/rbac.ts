@@ -10,6 +10,16 @@ export interface RequestAttributes {
   name?: string;
 }
 
+/** One kind of request a user made, as RBAC grants it: no object name. */
+export interface RecordedRequest {
+  verb: string;
+  group: string;
+  resource: string;
+  subresource?: string;
+  /** Absent for cluster-scoped resources and for lists and watches across all namespaces. */
+  namespace?: string;
+}
+
 /** A denial rule: `verb` and `resource` may be '*'; a rule without namespace applies everywhere. */
 export interface DenyRule {
   verb: string;
@@ -30,6 +40,28 @@ export class Rbac {
   private rules: DenyRule[] = [];
   /** Bearer tokens the server accepts, and who each one is. */
   readonly tokens = new Map<string, string>([[DEFAULT_TOKEN, DEFAULT_USER]]);
+
+  private readonly used = new Map<string, Map<string, RecordedRequest>>();
+
+  /** Remembers an authorized request, once per (verb, group, resource, subresource, namespace). */
+  record(a: RequestAttributes): void {
+    const request: RecordedRequest = {
+      verb: a.verb,
+      group: a.group,
+      resource: a.resource,
+      ...(a.subresource ? { subresource: a.subresource } : {}),
+      ...(a.namespace ? { namespace: a.namespace } : {}),
+    };
+    const key = [request.verb, request.group, request.resource, request.subresource, request.namespace].join('|');
+    const byUser = this.used.get(a.user) ?? new Map<string, RecordedRequest>();
+    this.used.set(a.user, byUser);
+    byUser.set(key, request);
+  }
+
+  /** Every kind of request `user` made that RBAC allowed, in first-seen order. @defaultValue the default user */
+  recorded(user = DEFAULT_USER): RecordedRequest[] {
+    return [...(this.used.get(user)?.values() ?? [])];
+  }
 
   /** Denies matching requests until the returned function is called (or `clear()`). */
   deny(rule: DenyRule): () => void {

@@ -1,0 +1,116 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import yaml from 'js-yaml';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type KubeSim, startKubeSim } from '../sim/kube/index.js';
+import { type SlackSim, startSlackSim } from '../sim/slack/index.js';
+import { INCIDENT } from '../support/e2e-steps.js';
+import { testRedisUrl } from '../support/redis.js';
+import { REPO_ROOT } from '../support/render-deploy.js';
+import { postSigned } from '../support/signed-post.js';
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+
+/**
+ * The bot as it runs in production, a process of its own (`debugdead run`, HTTP mode): the bodies that used to end
+ * it are sent, correctly signed, and the process must still be there and serving afterwards.
+ */
+describe('HTTP mode, the bot as a process: poison bodies do not end it', () => {
+  let kube: KubeSim;
+  let slack: SlackSim;
+  let child: ChildProcess;
+  let url: string;
+  let exited: number | null | undefined;
+  let stderr = '';
+
+  beforeAll(async () => {
+    kube = await startKubeSim({ scenario: 'default' });
+    slack = await startSlackSim({ rateLimits: false });
+    const dir = mkdtempSync(join(tmpdir(), 'debugdead-http-'));
+    await kube.writeKubeconfig(join(dir, 'kubeconfig'));
+    const port = await freePort();
+    writeFileSync(
+      join(dir, 'debugdead.yaml'),
+      yaml.dump({
+        cluster: { name: 'sim' },
+        slack: { mode: 'http', port, apiUrl: slack.apiUrl },
+        redis: { prefix: `http-process-${port}` },
+        kubernetes: { kubeconfig: join(dir, 'kubeconfig'), defaultNamespace: 'demo' },
+        log: { level: 'warn' },
+      }),
+    );
+    const tsx = pathToFileURL(join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
+    child = spawn(process.execPath, ['--import', tsx, join(REPO_ROOT, 'src', 'cli.ts'), 'run'], {
+      cwd: dir,
+      env: {
+        PATH: process.env.PATH,
+        DEBUGDEAD_CONFIG: join(dir, 'debugdead.yaml'),
+        SLACK_BOT_TOKEN: slack.botToken,
+        SLACK_SIGNING_SECRET: slack.signingSecret,
+        REDIS_URL: testRedisUrl(),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stderr?.setEncoding('utf8').on('data', (d: string) => {
+      stderr += d;
+    });
+    child.stdout?.resume();
+    child.on('exit', (code) => {
+      exited = code;
+    });
+    url = `http://127.0.0.1:${port}/slack/events`;
+    slack.deliverOverHttp(url);
+    // Started once it answers (a GET is not a Slack request: any status will do).
+    const deadline = Date.now() + 25_000;
+    for (;;) {
+      if (exited !== undefined) throw new Error(`the bot exited (${exited}): ${stderr}`);
+      const up = await fetch(url).then(
+        () => true,
+        () => false,
+      );
+      if (up) break;
+      if (Date.now() > deadline) throw new Error(`the bot did not start: ${stderr}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }, 40_000);
+  afterAll(async () => {
+    if (child && exited === undefined) {
+      const gone = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await gone;
+    }
+    await slack?.close();
+    await kube?.close();
+  });
+
+  it('answers payload=null and its cousins 400, then still serves a command', async () => {
+    const poison = [
+      'null',
+      '0',
+      '"x"',
+      '[]',
+      'true',
+      '{"type":"block_actions"}',
+      '{"type":"block_actions","actions":[null]}',
+    ];
+    const statuses = [];
+    for (const p of poison)
+      statuses.push(await postSigned(url, slack.signingSecret, new URLSearchParams({ payload: p }).toString()));
+    expect(statuses).toEqual(poison.map(() => 400));
+    await new Promise((r) => setTimeout(r, 500));
+    expect(exited).toBeUndefined();
+    const delivery = await slack.user('U_BOB').runCommand('/debugdead', 'help', { channel: INCIDENT });
+    expect(delivery).toMatchObject({ httpStatus: 200, acked: true });
+    expect(exited).toBeUndefined();
+  });
+});
