@@ -3,8 +3,8 @@ import type { ConversationDeps } from '../src/conversation/deps.js';
 import { registerButtonActions } from './button-actions.js';
 import { registerSlashCommand } from './slash-command.js';
 
-export { slackAuditAnchors, slackAuditAnchorsFromToken } from './slack-audit-anchors.js';
 export { guardHttpRequests } from './guard-http-requests.js';
+export { slackAuditAnchors, slackAuditAnchorsFromToken } from './slack-audit-anchors.js';
 export { createSlackChat } from './slack-chat.js';
 
 /** Every Bolt listener of the bot, and one error handler so a failing listener is logged, never silent. */

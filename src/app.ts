@@ -17,8 +17,8 @@ import { DiagnosisBoard } from './conversation/diagnosis-board.js';
 import { SeenSignatures } from './ingress/index.js';
 import { createKubeClient, type KubeClient, loadKubeConfig } from './kube/index.js';
 import { createLogger } from './log/index.js';
-import { buildInfo } from './version/index.js';
 import { type AlertTuning, startAlerts } from './start-alerts.js';
+import { buildInfo } from './version/index.js';
 
 export interface StartOptions {
   config: Config;

@@ -42,7 +42,11 @@ describe('the audit trail, anchored in the audit channel', () => {
     const before = h.slack.ephemerals(user).length;
     await h.slack.user(user).runCommand('/debugdead', 'audit verify', { channel: INCIDENT });
     const answer = await h.slack.waitFor(
-      () => h.slack.ephemerals(user).slice(before).find((e) => /Audit trail/.test(e.text)),
+      () =>
+        h.slack
+          .ephemerals(user)
+          .slice(before)
+          .find((e) => /Audit trail/.test(e.text)),
       15_000,
       'the verification',
     );
