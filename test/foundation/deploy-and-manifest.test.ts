@@ -20,6 +20,8 @@ describe('manifest.yml, the Slack app manifest', () => {
       'chat:write.public',
       'files:write',
       'usergroups:read',
+      'channels:history',
+      'groups:history',
     ]);
   });
 });

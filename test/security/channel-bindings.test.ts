@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { channelMayDiagnose } from '../../src/conversation/channel-may-diagnose.js';
-import { type SimEphemeral, visibleText } from '../sim/slack/index.js';
+import { DEFAULT_BOT_SCOPES, type SimEphemeral, visibleText } from '../sim/slack/index.js';
 import { type Harness, startHarness } from '../support/harness.js';
 
 /** What a channel and the person in it saw mentioning `pod` (messages, and ephemerals other than the refusal). */
@@ -90,7 +90,8 @@ describe('channelMayDiagnose', () => {
 describe('who may see what, by default: the channels the bot can post in', () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness();
+    // Installed without the optional chat:write.public: public channels the bot has not joined are refused too.
+    h = await startHarness({ botScopes: DEFAULT_BOT_SCOPES.filter((s) => s !== 'chat:write.public') });
   });
   afterAll(async () => {
     await h?.stop();
