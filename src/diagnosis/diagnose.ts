@@ -5,6 +5,7 @@ import { describeContainers } from './describe-containers.js';
 import { findContainerFindings } from './find-container-findings.js';
 import { findPodFindings } from './find-pod-findings.js';
 import { foldEvents } from './fold-events.js';
+import { canonicalEventOrder } from './merge-events.js';
 import { podStatus } from './pod-status.js';
 import { sortFindings } from './sort-findings.js';
 import { secondsSince, toIso } from './time.js';
@@ -18,8 +19,10 @@ import type { ContainerDiagnosis, Diagnosis, DiagnosisFacts, Finding, OwnerLink 
 export function diagnose(facts: DiagnosisFacts): Diagnosis {
   const pod: Pod = facts.pod ?? {};
   const now = facts.now instanceof Date && !Number.isNaN(facts.now.getTime()) ? facts.now : new Date(0);
-  const rawEvents: KubeEvent[] =
-    facts.events?.ok && Array.isArray(facts.events.value) ? facts.events.value.filter(Boolean) : [];
+  // One canonical order (oldest first, ties by content): the API server's list order must not change a verdict.
+  const rawEvents: KubeEvent[] = canonicalEventOrder(
+    facts.events?.ok && Array.isArray(facts.events.value) ? facts.events.value.filter(Boolean) : [],
+  );
   const logs = Array.isArray(facts.logs) ? facts.logs.filter(Boolean) : [];
   const containers = describeContainers(pod);
   const status = podStatus(pod);
