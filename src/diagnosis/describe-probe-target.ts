@@ -29,7 +29,8 @@ export function describeProbeTarget(probe: Probe | undefined, message?: string):
 export function probeFailureCause(message: string | undefined): string | undefined {
   const rest = (message ?? '')
     .replace(/^(?:Liveness|Readiness|Startup) probe (?:failed|errored):\s*/i, '')
-    .replace(/^Get "[^"]*":\s*/, '')
+    // Older kubelets print the URL without quotes: `Get http://10.0.0.1:80/x: dial tcp …`.
+    .replace(/^Get (?:"[^"]*"|\S+?):\s+/, '')
     .replace(/^dial tcp [^\s]+:\s*/, '')
     .replace(/^connect:\s*/, '')
     .trim();

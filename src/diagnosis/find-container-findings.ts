@@ -342,7 +342,7 @@ const SHELL_LESS_IMAGE = /distroless|\bscratch\b|chainguard\/static|-static\b/i;
  */
 function scriptFailure(
   log: string | undefined,
-): { file: string; problem: 'permission denied' | 'not found' | 'exec format error'; line: string } | undefined {
+): { file?: string; problem: 'permission denied' | 'not found' | 'exec format error'; line: string } | undefined {
   if (!log) return undefined;
   const lines = log.split(/\r?\n/).slice(-50).reverse();
   for (const line of lines) {
@@ -351,15 +351,19 @@ function scriptFailure(
         line,
       );
     const runc = /^exec (\S+): (permission denied|exec format error|no such file or directory)/i.exec(line);
-    const m = shell ?? runc;
-    if (!m?.[1] || !m[2]) continue;
+    // Older runc: `standard_init_linux.go:219: exec user process caused: exec format error` (names no file).
+    const init = /exec user process caused:? "?(exec format error|permission denied|no such file or directory)/i.exec(
+      line,
+    );
+    const m = shell ?? runc ?? (init ? [init[0], '', init[1]] : undefined);
+    if (!m?.[2]) continue;
     const word = m[2].toLowerCase();
     const problem = /permission/.test(word)
       ? 'permission denied'
       : /format|binary/.test(word)
         ? 'exec format error'
         : 'not found';
-    return { file: m[1], problem, line: cutAround(line, 280) };
+    return { ...(m[1] ? { file: m[1] } : {}), problem, line: cutAround(line, 280) };
   }
   return undefined;
 }

@@ -27,17 +27,42 @@ export type ErrorFamily =
   | 'panic'
   | 'not-found';
 
+/** Patterns tried in turn; each keeps its own flags (most are case-insensitive, variable names are not). */
+function anyOf(...parts: RegExp[]): { exec(text: string): RegExpExecArray | null } {
+  return {
+    exec(text: string) {
+      for (const p of parts) {
+        const m = p.exec(text);
+        if (m) return m;
+      }
+      return null;
+    },
+  };
+}
+
 /**
  * Error families, most specific first, each with the wording runtimes and libraries use for it. The weight says how
  * strongly the family names a cause: a missing variable or an unresolvable host names it outright; "not found" only
  * hints.
  */
-const FAMILIES: readonly { family: ErrorFamily; weight: number; pattern: RegExp }[] = [
+const FAMILIES: readonly {
+  family: ErrorFamily;
+  weight: number;
+  pattern: { exec(text: string): RegExpExecArray | null };
+}[] = [
   {
     family: 'missing-config',
-    weight: 7,
-    pattern:
-      /\b(?:(?:environment|env)(?:ironment)? var(?:iable)?s?|config(?:uration)? (?:key|value|option|setting))\b[^.]{0,80}?\b(?:is |are |was )?(?:not set|unset|missing|required|undefined|empty|not defined|not provided|must be (?:set|provided|specified))|\b(?:missing|required|undefined|unset)\b[^.]{0,30}\b(?:environment|env)(?: var(?:iable)?)?s?\b|\bKeyError: '[A-Z][A-Z0-9_]{2,}'|\b[A-Z][A-Z0-9_]{2,} (?:is )?(?:not set|must be set|is required|is missing|is empty|not defined)\b|\bmissing required (?:config|configuration|setting|option|property|field|flag)\b|\bno (?:config(?:uration)? file|such config)|\bCould not resolve placeholder\b|\bconfig(?:uration)? file [^ ]+ (?:not found|does not exist)/i,
+    // Above a loud error line of another family: a missing variable is the cause, the noise around it follows.
+    weight: 11,
+    pattern: anyOf(
+      /\b(?:environment|env) var(?:iable)?s?\b[^.]{0,80}?\b(?:is |are |was )?(?:not set|unset|missing|required|undefined|empty|not defined|not provided|must be (?:set|provided|specified))/i,
+      /\b(?:missing|required|undefined|unset)\b[^.]{0,50}\b(?:environment|env)(?: var(?:iable)?)?s?\b/i,
+      // An upper-case name (an environment variable), so the case must stay significant here.
+      /\b[A-Z][A-Z0-9_]{2,}\b[^.]{0,20}?\b(?:must not be empty|must be (?:set|provided|specified)|is not set|not set|is required|is missing|is empty|not defined)\b|\bKeyError: '[A-Z][A-Z0-9_]{2,}'|\bkey not found: "[A-Z][A-Z0-9_]{2,}"/,
+      /\bmissing required (?:config|configuration|setting|option|property|field|flag|argument)\b/i,
+      /\bCould not resolve placeholder\b|\bno (?:config(?:uration)? file|such config)\b/i,
+      /\bconfig(?:uration)?(?: key| value| option| setting)? [^ ]+ (?:is )?(?:not set|missing|required|undefined)\b/i,
+    ),
   },
   {
     family: 'dns',
@@ -55,7 +80,7 @@ const FAMILIES: readonly { family: ErrorFamily; weight: number; pattern: RegExp 
     family: 'connection',
     weight: 6,
     pattern:
-      /\bconnection refused\b|\bECONNREFUSED\b|\bconnection reset(?: by peer)?\b|\bECONNRESET\b|\bi\/o timeout\b|\bETIMEDOUT\b|\bEHOSTUNREACH\b|\bENETUNREACH\b|\bno route to host\b|\bnetwork is unreachable\b|\bConnectException\b|\bCommunications link failure\b|\bconnection timed out\b|\bcontext deadline exceeded\b|\bbroken pipe\b|\bdial tcp [^ ]+: [^,;]+|\bconnect(?:ion)? to [^ ]+ (?:failed|timed out)/i,
+      /\bconnection refused\b|\bECONNREFUSED\b|\bconnection reset(?: by peer)?\b|\bECONNRESET\b|\bi\/o timeout\b|\bETIMEDOUT\b|\bEHOSTUNREACH\b|\bENETUNREACH\b|\bno route to host\b|\bnetwork is unreachable\b|\bConnectException\b|\bCommunications link failure\b|\bconnection timed out\b|\bcontext deadline exceeded\b|\bbroken pipe\b|\baddress already in use\b|\bEADDRINUSE\b|\bdial tcp [^ ]+: [^,;]+|\bconnect(?:ion)? to [^ ]+ (?:failed|timed out)/i,
   },
   {
     family: 'auth',
