@@ -181,9 +181,11 @@ function mountFailures(input: EventFindingInput, merged: Map<string, MergedReaso
   }
   const ns = input.pod.metadata?.namespace ?? 'default';
   const out: Finding[] = [];
+  // The generic wait lists every volume not mounted yet; next to a volume with a named cause it is the lesser news.
+  const named = [...troubles.values()].some((t) => t.rank > 0);
   for (const t of [...troubles.values()].sort((a, b) => b.rank - a.rank)) {
     const source = describeVolumeSource(findVolume(input.pod, t.volume));
-    const named = `volume "${t.volume}"${source ? ` (${source})` : ''}`;
+    const title = `volume "${t.volume}"${source ? ` (${source})` : ''}`;
     const evidence = [
       ...t.messages.slice(0, 3).map((m) => `FailedMount: ${m}`),
       ...(source ? [`volume ${t.volume}: ${source}`] : []),
@@ -193,7 +195,7 @@ function mountFailures(input: EventFindingInput, merged: Map<string, MergedReaso
       out.push({
         kind: 'MissingConfig',
         severity: 'critical',
-        summary: `${named} cannot be mounted: ${
+        summary: `${title} cannot be mounted: ${
           missing.key
             ? `key "${missing.key}" is missing from ${missing.kind} ${missing.name}`
             : `${missing.kind} "${missing.name}" not found in ${ns}`
@@ -206,10 +208,10 @@ function mountFailures(input: EventFindingInput, merged: Map<string, MergedReaso
     }
     out.push({
       kind: 'VolumeFailure',
-      severity: 'critical',
+      severity: t.rank === 0 && named ? 'warning' : 'critical',
       summary: t.cause
-        ? `${named} cannot be mounted: ${excerpt(t.cause, 200)}`
-        : `${named} is still not mounted (the kubelet timed out waiting for it and names no cause)`,
+        ? `${title} cannot be mounted: ${excerpt(t.cause, 200)}`
+        : `${title} is still not mounted (the kubelet timed out waiting for it and names no cause)`,
       evidence,
       recommendation: t.cause
         ? volumeAdvice(t.cause, source)

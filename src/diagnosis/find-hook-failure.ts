@@ -44,7 +44,7 @@ export function parseHookError(message: string): HookError | undefined {
       .replace(/\\"/g, '"')
       .replace(/\\\\/g, '\\');
     return {
-      handler: exec[1] ?? '',
+      handler: (exec[1] ?? '').replace(/^\[(.*)\]$/s, '$1'),
       error: exec[2] ?? '',
       ...(code !== undefined ? { exitCode: Number(code) } : {}),
       ...(output.trim() ? { output } : {}),
