@@ -52,6 +52,58 @@ const SHELLS = new Set(['sh', 'bash', 'ash', 'dash', 'zsh', 'ksh']);
 
 const MAX_EVIDENCE_MESSAGES = 3;
 
+/** A rule about one container: what it finds, and the Kubernetes fact it relies on. */
+export interface ContainerRule {
+  name: string;
+  fact: string;
+  find(input: ContainerFindingInput, events: KubeEvent[]): Finding | undefined;
+  /** Only when no earlier rule explained the container (a pull or config error hides any start failure). */
+  onlyIfUnexplained?: boolean;
+}
+
+/**
+ * The specific container rules, in order. What they leave unexplained falls to the crash rules below
+ * (findContainerFindings): an application error, a clean exit under restartPolicy Always, a failing init container.
+ */
+export const CONTAINER_RULES: readonly ContainerRule[] = [
+  {
+    name: 'lifecycle hook',
+    fact: 'A failing postStart hook makes the kubelet kill the container it just started (event FailedPostStartHook, Killing "FailedPostStartHook", waiting reason PostStartHookError): the exit 137 that follows is that kill.',
+    find: (input, events) => findHookFailure(input, events),
+  },
+  {
+    name: 'image pull',
+    fact: "The kubelet reports pull failures as waiting reasons ErrImagePull, ImagePullBackOff, InvalidImageName, ErrImageNeverPull (pkg/kubelet/images/types.go), with the registry's answer in the message and the Failed events.",
+    find: (input, events) => imagePull(input, events),
+  },
+  {
+    name: 'missing configuration',
+    fact: 'CreateContainerConfigError: the kubelet could not build the environment from a ConfigMap or Secret (`configmap "x" not found`, `couldn\'t find key k in Secret ns/x`).',
+    find: (input) => configError(input),
+  },
+  {
+    name: 'process that cannot start',
+    fact: 'The OCI runtime refuses to exec the command (StartError, RunContainerError: `executable file not found in $PATH`, `permission denied`, `exec format error`); a shell that cannot run one exits 127 or 126 and says why.',
+    find: (input, events) => startFailure(input, events),
+    onlyIfUnexplained: true,
+  },
+  {
+    name: 'init container that never finishes',
+    fact: 'Init containers run one at a time and each must exit 0 before the next one (and the app containers) start; one still running keeps the pod in Init:N/M.',
+    find: (input) => findStuckInit(input),
+  },
+  {
+    name: 'OOM kill',
+    fact: 'terminated.reason OOMKilled: the kernel OOM killer ended the container at its cgroup memory limit.',
+    find: (input) => oomKilled(input),
+  },
+  {
+    name: 'probe',
+    fact: 'Unhealthy events carry the prober\'s result; a liveness or startup probe past its failureThreshold makes the kubelet kill the container (Killing "failed liveness probe, will be restarted").',
+    find: (input, events) => probeFailure(input, events),
+  },
+];
+
 /** The findings about one container, most specific first; empty when nothing is wrong with it. */
 export function findContainerFindings(input: ContainerFindingInput): Finding[] {
   const { container: c } = input;
@@ -60,16 +112,12 @@ export function findContainerFindings(input: ContainerFindingInput): Finding[] {
   const add = (f: Finding | undefined) => {
     if (f) found.push(f);
   };
-  add(findHookFailure(input, events));
-  add(imagePull(input, events));
-  add(configError(input));
-  if (found.length === 0) add(startFailure(input, events));
-  add(findStuckInit(input));
-  add(oomKilled(input));
-  const probe = probeFailure(input, events);
+  for (const rule of CONTAINER_RULES) {
+    if (rule.onlyIfUnexplained && found.length > 0) continue;
+    add(rule.find(input, events));
+  }
   // A readiness failure alone explains no crash: the crash still gets its own finding.
-  const specific = found.length > 0 || probe?.action === 'clone-without-probes';
-  add(probe);
+  const specific = found.some((f) => f.kind !== 'ProbeFailure' || f.action === 'clone-without-probes');
   const crash = crashTermination(c);
   if (!specific && crash) {
     // The process never ran (StartError), or the kubelet lost track of it (ContainerStatusUnknown): no application

@@ -7,6 +7,7 @@ import { INIT_STUCK_SECONDS } from '../../src/diagnosis/find-stuck-init.js';
 import { diagnose } from '../../src/diagnosis/index.js';
 import type { Finding } from '../../src/diagnosis/types.js';
 import type { ContainerStatus } from '../../src/kube/types.js';
+import { renderDiagnosisMessage } from '../../src/render/render-diagnosis-message.js';
 import { ago, container, crashLooping, event, facts, logs, pod, waiting } from './fixtures.js';
 
 const img = 'ghcr.io/acme/api:1';

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { CONTAINER_RULES } from '../../src/diagnosis/find-container-findings.js';
 import { EVENT_RULES } from '../../src/diagnosis/find-event-findings.js';
 import { parseHookError } from '../../src/diagnosis/find-hook-failure.js';
 import { diagnose } from '../../src/diagnosis/index.js';
@@ -26,10 +27,13 @@ function creating(volumes: object[], events: KubeEvent[]) {
 const mount = (message: string, ageSeconds: number, count = 1) =>
   event('Warning', 'FailedMount', message, { ageSeconds, count, podName: 'p' });
 
-describe('the rule table names the Kubernetes fact behind every rule', () => {
-  it.each(EVENT_RULES.map((r) => [r.reasons.join('/'), r] as const))('%s', (_, rule) => {
+describe('the rule tables name the Kubernetes fact behind every rule', () => {
+  it.each(EVENT_RULES.map((r) => [r.reasons.join('/'), r] as const))('pod events: %s', (_, rule) => {
     expect(rule.fact.length).toBeGreaterThan(40);
     expect(rule.reasons.length).toBeGreaterThan(0);
+  });
+  it.each(CONTAINER_RULES.map((r) => [r.name, r] as const))('containers: %s', (_, rule) => {
+    expect(rule.fact.length).toBeGreaterThan(40);
   });
 });
 
