@@ -176,6 +176,14 @@ describe('termination messages', () => {
     expect(crashed('short').findings[0]?.evidence.some((e) => /may be cut/.test(e))).toBe(false);
   });
 
+  it('reach the Slack summary, redacted', () => {
+    const d = crashed('fatal: cannot reach postgres://app:hunter2@db:5432/orders: password authentication failed');
+    const text = JSON.stringify(renderDiagnosisMessage(d, { requestId: 'r1', redactions: 0 }).blocks);
+    expect(text).toMatch(/termination message: fatal: cannot reach postgres:/);
+    expect(text).toMatch(/password authentication failed/);
+    expect(text).not.toContain('hunter2');
+  });
+
   it("never blame the app for the runtime's own message (StartError)", () => {
     const d = diagnose(
       facts(
