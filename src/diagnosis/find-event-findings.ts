@@ -2,7 +2,7 @@ import type { KubeEvent, Pod } from '../kube/types.js';
 import { cutAround } from './cut-around.js';
 import { describeVolumeSource, findVolume } from './describe-volume-source.js';
 import { type MergedReason, mergeEventsByReason } from './merge-events.js';
-import { parseMissingConfig } from './parse-missing-config.js';
+import { type MissingConfigRef, parseMissingConfig } from './parse-missing-config.js';
 import { rankLogLine } from './rank-log-line.js';
 import { toMillis } from './time.js';
 import type { ContainerDiagnosis, Finding } from './types.js';
@@ -190,7 +190,9 @@ function mountFailures(input: EventFindingInput, merged: Map<string, MergedReaso
       ...t.messages.slice(0, 3).map((m) => `FailedMount: ${m}`),
       ...(source ? [`volume ${t.volume}: ${source}`] : []),
     ];
-    const missing = t.cause ? parseMissingConfig(t.cause) : undefined;
+    const missing = t.cause
+      ? (parseMissingConfig(t.cause) ?? missingItemKey(t.cause, findVolume(input.pod, t.volume)))
+      : undefined;
     if (missing) {
       out.push({
         kind: 'MissingConfig',
@@ -221,6 +223,18 @@ function mountFailures(input: EventFindingInput, merged: Map<string, MergedReaso
     });
   }
   return out;
+}
+
+/**
+ * A ConfigMap/Secret volume whose `items` name a key the object lacks: `configmap references non-existent config
+ * key: app.yaml` (pkg/volume/configmap, pkg/volume/secret). The object's name comes from the volume.
+ */
+function missingItemKey(cause: string, volume: ReturnType<typeof findVolume>): MissingConfigRef | undefined {
+  const m = /(configmap|secret) references non-existent (?:config |secret )?key: (\S+)/i.exec(cause);
+  if (!m?.[2]) return undefined;
+  const secret = m[1]?.toLowerCase() === 'secret';
+  const name = secret ? volume?.secret?.secretName : volume?.configMap?.name;
+  return name ? { kind: secret ? 'Secret' : 'ConfigMap', name, key: m[2] } : undefined;
 }
 
 function volumeAdvice(cause: string, source: string | undefined): string {

@@ -1,7 +1,7 @@
 import { cutAround } from './cut-around.js';
 import { type ContainerFindingInput, crashLogText } from './find-container-findings.js';
 import { findTellingLine } from './pick-telling-line.js';
-import { formatAge, secondsSince } from './time.js';
+import { formatAge, secondsSince, toIso } from './time.js';
 import type { Finding } from './types.js';
 
 /**
@@ -29,7 +29,8 @@ export function findStuckInit(input: ContainerFindingInput): Finding | undefined
   if (c.kind !== 'init' || c.state !== 'running') return undefined;
   const status = (pod.status?.initContainerStatuses ?? []).find((s) => s?.name === c.name);
   const ran = now ? secondsSince(status?.state?.running?.startedAt, now) : undefined;
-  if (ran === undefined || ran < INIT_STUCK_SECONDS) return undefined;
+  if (ran === undefined) return undefined;
+  const young = ran < INIT_STUCK_SECONDS;
   const current = input.logs?.current?.ok ? input.logs.current.value : crashLogText(c, input.logs);
   const lines = (current ?? '')
     .split(/\r?\n/)
@@ -48,19 +49,23 @@ export function findStuckInit(input: ContainerFindingInput): Finding | undefined
   const repeated = telling ? lines.filter((l) => l === lines[telling.index]).length : 0;
   return {
     kind: 'InitContainerFailure',
-    severity: 'critical',
+    // Under the threshold it may simply be working: say what it does, without raising the alarm.
+    severity: young ? 'info' : 'critical',
     container: c.name,
-    summary: `init container ${c.name} has run for ${formatAge(ran)} without completing, so the app containers never start: ${said}`,
+    summary: young
+      ? `init container ${c.name} is still running (${formatAge(ran)}); the app containers wait for it: ${said}`
+      : `init container ${c.name} has run for ${formatAge(ran)} without completing, so the app containers never start: ${said}`,
     evidence: [
-      `running since ${status?.state?.running?.startedAt ? new Date(status.state.running.startedAt as unknown as string).toISOString() : '?'} (${formatAge(ran)}), restarts: ${c.restartCount}`,
+      `running since ${toIso(status?.state?.running?.startedAt) ?? '?'} (${formatAge(ran)}), restarts: ${c.restartCount}`,
       ...(input.spec?.command?.length ? [`command: ${JSON.stringify(input.spec.command)}`] : []),
       ...(input.spec?.args?.length ? [`args: ${JSON.stringify(input.spec.args)}`] : []),
       ...(repeated > 1 ? [`the telling line repeats ${repeated} times in the last ${lines.length} lines`] : []),
       ...lines.slice(-8),
     ],
-    recommendation:
-      (telling?.family ? ADVICE[telling.family] : undefined) ??
-      `Read what ${c.name} waits for in its log: the app containers start only when every init container exits 0.`,
-    action: 'clone',
+    recommendation: young
+      ? `Look again in a minute: init containers often take a while. If it keeps running, read what ${c.name} waits for in its log.`
+      : ((telling?.family ? ADVICE[telling.family] : undefined) ??
+        `Read what ${c.name} waits for in its log: the app containers start only when every init container exits 0.`),
+    action: young ? 'none' : 'clone',
   };
 }

@@ -123,6 +123,25 @@ describe('FailedMount: every event read, per volume, the specific cause first', 
     expect(nfs.summary).toMatch(/NFS 10\.0\.0\.5:\/exports\/data.*access denied by server/);
   });
 
+  it('names the key a ConfigMap volume asks for and the ConfigMap lacks', () => {
+    const f = top(
+      creating(
+        [{ name: 'config', configMap: { name: 'app-config', items: [{ key: 'app.yaml', path: 'app.yaml' }] } }],
+        [
+          mount(
+            'MountVolume.SetUp failed for volume "config" : configmap references non-existent config key: app.yaml',
+            5,
+          ),
+        ],
+      ),
+    );
+    expect(f).toMatchObject({
+      kind: 'MissingConfig',
+      summary:
+        'volume "config" (ConfigMap app-config) cannot be mounted: key "app.yaml" is missing from ConfigMap app-config',
+    });
+  });
+
   it('ignores mount events once the containers run', () => {
     const d = diagnose(
       facts(

@@ -77,7 +77,10 @@ describe('through the kube simulator', () => {
     await run(60);
     const early = await diagnosePod('orders');
     expect(early.pod.status).toBe('Init:0/1');
-    expect(early.findings[0]?.kind).not.toBe('InitContainerFailure');
+    expect(early.findings[0]).toMatchObject({ kind: 'InitContainerFailure', severity: 'info' });
+    expect(early.findings[0]?.summary).toMatch(
+      /^init container wait-db is still running \(\d+s\); the app containers wait for it: nslookup: can.t resolve/,
+    );
 
     await run(600);
     const d = await diagnosePod('orders');
