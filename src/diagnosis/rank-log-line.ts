@@ -25,6 +25,8 @@ export type ErrorFamily =
   | 'filesystem'
   | 'oom'
   | 'panic'
+  | 'usage'
+  | 'limits'
   | 'not-found';
 
 /** Patterns tried in turn; each keeps its own flags (most are case-insensitive, variable names are not). */
@@ -62,13 +64,15 @@ const FAMILIES: readonly {
       /\bmissing required (?:config|configuration|setting|option|property|field|flag|argument)\b/i,
       /\bCould not resolve placeholder\b|\bno (?:config(?:uration)? file|such config)\b/i,
       /\bconfig(?:uration)?(?: key| value| option| setting)? [^ ]+ (?:is )?(?:not set|missing|required|undefined)\b/i,
+      /\b(?:attribute|property|setting|option|parameter|variable|field) ['"`]?[\w.-]+['"`]? (?:is not (?:specified|set|defined|configured)|must be (?:set|specified|provided)|is required|is missing)\b/i,
+      /['"`][\w.-]+['"`] (?:attribute|property|setting|option|parameter|variable|field) (?:is not (?:specified|set|defined|configured)|must be (?:set|specified|provided)|is required|is missing)\b/i,
     ),
   },
   {
     family: 'dns',
     weight: 7,
     pattern:
-      /\bno such host\b|\bcan't resolve\b|\bcould not resolve host\b|\bTemporary failure in name resolution\b|\bName or service not known\b|\bUnknownHostException\b|\bgetaddrinfo (?:ENOTFOUND|EAI_AGAIN)\b|\bENOTFOUND\b|\bEAI_AGAIN\b|\bNXDOMAIN\b|\bserver misbehaving\b|\bnodename nor servname\b|\bfailed to resolve\b|\bName does not resolve\b|\bunknown host\b/i,
+      /\bno such host\b|\bcan't resolve\b|\bcould not resolve host\b|\bTemporary failure in name resolution\b|\bName or service not known\b|\bUnknownHostException\b|\bgetaddrinfo (?:ENOTFOUND|EAI_AGAIN)\b|\bENOTFOUND\b|\bEAI_AGAIN\b|\bNXDOMAIN\b|\bserver misbehaving\b|\bnodename nor servname\b|\bfailed to resolve\b|\bName does not resolve\b|\bunknown host\b|\bhost not found\b/i,
   },
   {
     family: 'tls',
@@ -110,6 +114,18 @@ const FAMILIES: readonly {
     weight: 5,
     pattern:
       /^panic: .*|\bpanicked at\b|\bnil pointer dereference\b|\bSegmentation fault\b|\bSIGSEGV\b|\bcore dumped\b|\bfatal error: .*|\bStackOverflowError\b|\bNullPointerException\b|\bunhandled (?:exception|rejection)\b/i,
+  },
+  {
+    family: 'usage',
+    weight: 6,
+    pattern:
+      /\bflag provided but not defined\b|\bunknown (?:shorthand )?(?:flag|option|command|argument)\b|\bunrecognized (?:option|argument|arguments|arguments?: )|\binvalid (?:option|argument|flag)\b|\brequired flag\(?s?\)? .* not set\b/i,
+  },
+  {
+    family: 'limits',
+    weight: 6,
+    pattern:
+      /\bis too low, increase\b|\bvm\.max_map_count\b|\bmax file descriptors\b|\bmax number of threads\b|\bulimit\b/i,
   },
   {
     family: 'not-found',
@@ -154,13 +170,35 @@ function numericLevel(n: number): number {
   return n >= 60 ? 3 : n >= 50 ? 2 : n >= 40 ? 1 : 0;
 }
 
+/** The first family a text belongs to, with where its phrase is. */
+function familyOf(text: string): { family: ErrorFamily; weight: number; index: number; length: number } | undefined {
+  for (const f of FAMILIES) {
+    const m = f.pattern.exec(text);
+    if (m) return { family: f.family, weight: f.weight, index: m.index, length: m[0].length };
+  }
+  return undefined;
+}
+
+/** A string value up to two levels down that names an error family, for JSON lines whose message does not. */
+function nestedCause(o: unknown, depth = 0): string | undefined {
+  if (!o || typeof o !== 'object' || depth > 2) return undefined;
+  for (const v of Object.values(o as Record<string, unknown>)) {
+    if (typeof v === 'string' && v.length <= 2000 && familyOf(v)) return v;
+    const deeper = typeof v === 'object' ? nestedCause(v, depth + 1) : undefined;
+    if (deeper) return deeper;
+  }
+  return undefined;
+}
+
 /** A line's structured form (JSON object or logfmt), reduced to its level and its words. */
 function structured(line: string): { level?: number; text: string } | undefined {
   const t = line.trim();
   if (t.startsWith('{') && t.endsWith('}')) {
     try {
       const o = JSON.parse(t) as Record<string, unknown>;
-      const lvl = o.level ?? o.severity ?? o.lvl ?? o['log.level'] ?? o.levelname;
+      // MongoDB's structured log spells the severity as one letter in "s" (F, E, W, I, D1…).
+      const mongo = typeof o.s === 'string' ? { F: 'fatal', E: 'error', W: 'warn' }[o.s] : undefined;
+      const lvl = o.level ?? o.severity ?? o.lvl ?? o['log.level'] ?? o.levelname ?? mongo;
       const level =
         typeof lvl === 'number'
           ? numericLevel(lvl)
@@ -172,10 +210,11 @@ function structured(line: string): { level?: number; text: string } | undefined 
         o.msg,
         o.message,
         errField && typeof errField === 'object' ? (errField as { message?: unknown }).message : errField,
-      ]
-        .filter((x): x is string => typeof x === 'string' && x.trim() !== '')
-        .join(': ');
-      return { ...(level !== undefined ? { level } : {}), text: words || t };
+      ].filter((x): x is string => typeof x === 'string' && x.trim() !== '');
+      // The cause often sits in a nested field (attr.message, error.cause): the first one naming an error family.
+      const nested = words.some((w) => familyOf(w)) ? undefined : nestedCause(o);
+      const text = [...words, ...(nested ? [nested] : [])].join(': ');
+      return { ...(level !== undefined ? { level } : {}), text: text || t };
     } catch {
       return undefined;
     }
@@ -213,13 +252,11 @@ export function rankLogLine(line: string): LineRank {
   let score = severity * 2;
   let family: ErrorFamily | undefined;
   let phrase: LineRank['phrase'];
-  for (const f of FAMILIES) {
-    const m = f.pattern.exec(text);
-    if (!m) continue;
-    family = f.family;
-    score += f.weight;
-    phrase = { start: m.index, length: m[0].length };
-    break;
+  const found = familyOf(text);
+  if (found) {
+    family = found.family;
+    score += found.weight;
+    phrase = { start: found.index, length: found.length };
   }
   if (DECLARATION.test(text.trimStart())) score += 3;
   if (!family) {

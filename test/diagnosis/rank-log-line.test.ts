@@ -72,6 +72,16 @@ describe('rankLogLine: error families', () => {
     ['missing-config', 'django.core.exceptions.ImproperlyConfigured: The SECRET_KEY setting must not be empty.'],
     ['missing-config', 'java.lang.IllegalArgumentException: Could not resolve placeholder \'DB_URL\' in value "x"'],
     ['missing-config', "ArgumentError: Missing `secret_key_base` for 'production' environment"],
+    ['dns', 'nginx: [emerg] host not found in upstream "backend:8080" in /etc/nginx/conf.d/default.conf:12'],
+    [
+      'missing-config',
+      "Failed to configure a DataSource: 'url' attribute is not specified and no embedded datasource could be configured.",
+    ],
+    ['missing-config', "thread 'main' panicked at 'DATABASE_URL must be set: NotPresent', src/main.rs:10:5"],
+    ['usage', 'flag provided but not defined: -port'],
+    ['usage', 'Error: unknown flag: --listen-addr'],
+    ['usage', 'error: unrecognized arguments: --workers=4'],
+    ['limits', '[1]: max virtual memory areas vm.max_map_count [65530] is too low, increase to at least [262144]'],
   ])('%s: %s', (family, line) => {
     expect(rankLogLine(line).family).toBe(family);
   });
@@ -82,7 +92,36 @@ describe('rankLogLine: error families', () => {
   });
 });
 
+describe('structured lines whose cause sits in a nested field', () => {
+  it("reads MongoDB's one-letter severity and the nested attr.message", () => {
+    const line =
+      '{"t":{"$date":"2024-01-01T00:00:00.000+00:00"},"s":"E","c":"STORAGE","id":22435,"ctx":"initandlisten","msg":"WiredTiger error","attr":{"error":13,"message":"[1704067200:1][1:0x7f], wiredtiger_open: __posix_open_file, 805: /data/db/WiredTiger.wt: handle-open: open: Permission denied"}}';
+    const r = rankLogLine(line);
+    expect(r.severity).toBe(2);
+    expect(r.family).toBe('permission');
+    expect(r.text).toMatch(/^WiredTiger error: .*Permission denied$/);
+  });
+});
+
 describe('the telling line', () => {
+  it('finds the cause after a bootstrap-check banner and a usage dump', () => {
+    expect(
+      pickTellingLine([
+        'ERROR: [1] bootstrap checks failed. You must address the points described in the following [1] lines before starting Elasticsearch.',
+        'bootstrap check failure [1] of [1]: max virtual memory areas vm.max_map_count [65530] is too low, increase to at least [262144]',
+        'ERROR: Elasticsearch did not exit normally - check the logs at /usr/share/elasticsearch/logs/docker-cluster.log',
+      ]),
+    ).toMatch(/vm\.max_map_count \[65530\] is too low/);
+    expect(
+      pickTellingLine([
+        'flag provided but not defined: -port',
+        'Usage of /app:',
+        '  -addr string',
+        '    \tlisten address (default ":8080")',
+      ]),
+    ).toBe('flag provided but not defined: -port');
+  });
+
   it('prefers a missing variable over a louder line of no consequence', () => {
     const lines = [
       'ERROR [telemetry] failed to flush 12 events: connect ETIMEDOUT 34.120.1.1:443',
