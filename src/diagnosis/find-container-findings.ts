@@ -353,12 +353,18 @@ function startFailure(input: ContainerFindingInput, events: KubeEvent[]): Findin
     SHELLS.has(base) &&
     ((exe?.startsWith('/') && /no such file or directory/i.test(text)) || SHELL_LESS_IMAGE.test(c.image));
   let summary: string;
+  let interpreter = false;
   if (notExec) {
     summary = arch
       ? `${who(c)} cannot run ${exe ?? 'its command'}: built for another CPU architecture (exec format error)`
       : `${who(c)} cannot run ${exe ?? 'its command'}: found but not executable (permission denied)`;
   } else if (noShell) {
     summary = `${who(c)} has no shell: ${exe} is not in the image (distroless or scratch?)`;
+  } else if (script?.via === 'runc' && script.problem === 'not found' && !runtimeNotFound) {
+    // The runtime found the file (the container started), yet execve said ENOENT: what is missing is the
+    // interpreter its #! line names, often because of CRLF line endings ("/bin/sh\r") or bash on a busybox image.
+    interpreter = true;
+    summary = `${who(c)} cannot run ${exe ?? 'its command'}: no such file or directory, though the file exists: the interpreter on its #! line is missing (or the script has CRLF line endings)`;
   } else if (SHELLS.has(base) && !exe?.startsWith('/')) {
     summary = `${who(c)} cannot start: shell "${exe}" is not on $PATH${pathEnv !== undefined ? ` (the spec sets PATH=${pathEnv})` : ''}`;
   } else {
@@ -370,13 +376,15 @@ function startFailure(input: ContainerFindingInput, events: KubeEvent[]): Findin
     container: c.name,
     summary,
     evidence,
-    recommendation: noShell
-      ? 'The image has no shell, so `kubectl exec` cannot help either: create a debug clone with busybox injected to look at its filesystem, then fix the command (use the binary itself, not a shell).'
-      : notExec
-        ? `Create a debug clone with busybox injected to inspect ${exe ?? 'the file'} (ls -l, file type); fix its mode (chmod +x in the Dockerfile, or run it as \`sh ${exe ?? 'script'}\`) or the image architecture.`
-        : SHELLS.has(base)
-          ? `The runtime looks "${exe}" up on $PATH${pathEnv !== undefined ? `, which the spec sets to ${pathEnv}` : ''}: use its absolute path (/bin/${base}) or fix PATH; a debug clone with busybox injected shows what the image holds.`
-          : 'Create a debug clone with busybox injected to see what the image contains ($PATH, the entrypoint) and fix command/args in the workload.',
+    recommendation: interpreter
+      ? `Check the first line of ${exe ?? 'the script'} in a debug clone with busybox injected (head -1 | od -c shows a \\r): convert it to LF line endings, or install the interpreter it names (bash on alpine), or call it as \`sh ${exe ?? 'script'}\`.`
+      : noShell
+        ? 'The image has no shell, so `kubectl exec` cannot help either: create a debug clone with busybox injected to look at its filesystem, then fix the command (use the binary itself, not a shell).'
+        : notExec
+          ? `Create a debug clone with busybox injected to inspect ${exe ?? 'the file'} (ls -l, file type); fix its mode (chmod +x in the Dockerfile, or run it as \`sh ${exe ?? 'script'}\`) or the image architecture.`
+          : SHELLS.has(base)
+            ? `The runtime looks "${exe}" up on $PATH${pathEnv !== undefined ? `, which the spec sets to ${pathEnv}` : ''}: use its absolute path (/bin/${base}) or fix PATH; a debug clone with busybox injected shows what the image holds.`
+            : 'Create a debug clone with busybox injected to see what the image contains ($PATH, the entrypoint) and fix command/args in the workload.',
     action: 'clone-with-busybox',
   };
 }
@@ -384,13 +392,19 @@ function startFailure(input: ContainerFindingInput, events: KubeEvent[]): Findin
 /** Images known to ship without a shell. */
 const SHELL_LESS_IMAGE = /distroless|\bscratch\b|chainguard\/static|-static\b/i;
 
+interface ScriptFailure {
+  file?: string;
+  problem: 'permission denied' | 'not found' | 'exec format error';
+  /** A shell said it, or runc's init process after the container had started (the file exists then). */
+  via: 'shell' | 'runc';
+  line: string;
+}
+
 /**
  * A shell's or runc's own words about a script it could not run: `/bin/sh: 1: /app/start.sh: Permission denied`,
  * `bash: line 1: ./run.sh: No such file or directory`, `exec /entrypoint.sh: exec format error`.
  */
-function scriptFailure(
-  log: string | undefined,
-): { file?: string; problem: 'permission denied' | 'not found' | 'exec format error'; line: string } | undefined {
+function scriptFailure(log: string | undefined): ScriptFailure | undefined {
   if (!log) return undefined;
   const lines = log.split(/\r?\n/).slice(-50).reverse();
   for (const line of lines) {
@@ -411,7 +425,7 @@ function scriptFailure(
       : /format|binary/.test(word)
         ? 'exec format error'
         : 'not found';
-    return { ...(m[1] ? { file: m[1] } : {}), problem, line: cutAround(line, 280) };
+    return { ...(m[1] ? { file: m[1] } : {}), problem, via: shell ? 'shell' : 'runc', line: cutAround(line, 280) };
   }
   return undefined;
 }

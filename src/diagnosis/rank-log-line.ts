@@ -84,7 +84,7 @@ const FAMILIES: readonly {
     family: 'connection',
     weight: 6,
     pattern:
-      /\bconnection refused\b|\bECONNREFUSED\b|\bconnection reset(?: by peer)?\b|\bECONNRESET\b|\bi\/o timeout\b|\bETIMEDOUT\b|\bEHOSTUNREACH\b|\bENETUNREACH\b|\bno route to host\b|\bnetwork is unreachable\b|\bConnectException\b|\bCommunications link failure\b|\bconnection timed out\b|\bcontext deadline exceeded\b|\bbroken pipe\b|\baddress already in use\b|\bEADDRINUSE\b|\bdial tcp [^ ]+: [^,;]+|\bconnect(?:ion)? to [^ ]+ (?:failed|timed out)/i,
+      /\bconnection refused\b|\bECONNREFUSED\b|\bconnection reset(?: by peer)?\b|\bECONNRESET\b|\bi\/o timeout\b|\bETIMEDOUT\b|\bEHOSTUNREACH\b|\bENETUNREACH\b|\bno route to host\b|\bnetwork is unreachable\b|\bConnectException\b|\bCommunications link failure\b|\bconnection timed out\b|\bcontext deadline exceeded\b|\bbroken pipe\b|\baddress already in use\b|\bEADDRINUSE\b|\bno response\b|\bdial tcp [^ ]+: [^,;]+|\bconnect(?:ion)? to [^ ]+ (?:failed|timed out)/i,
   },
   {
     family: 'auth',
@@ -119,7 +119,7 @@ const FAMILIES: readonly {
     family: 'usage',
     weight: 6,
     pattern:
-      /\bflag provided but not defined\b|\bunknown (?:shorthand )?(?:flag|option|command|argument)\b|\bunrecognized (?:option|argument|arguments|arguments?: )|\binvalid (?:option|argument|flag)\b|\brequired flag\(?s?\)? .* not set\b/i,
+      /\bflag provided but not defined\b|\bunknown (?:shorthand )?(?:flag|option|command|argument)\b|\bunrecognized (?:option|argument|arguments|arguments?: )|\binvalid (?:option|argument|flag)\b|\brequired flag\(?s?\)? .* not set\b|\bwrong number of arguments\b|\bBad directive\b/i,
   },
   {
     family: 'limits',
@@ -240,6 +240,15 @@ function plainLevel(line: string): number {
   return lower?.[1] ? (LEVEL_SCORE[lower[1].toLowerCase()] ?? 0) : 0;
 }
 
+/** Words that carry meaning once timestamps, brackets, levels and numbers are set aside. */
+function contentWords(text: string): number {
+  return text
+    .replace(/\[[^\]]*\]/g, ' ')
+    .replace(/\b\d[\d:.TZ+-]*\b/g, ' ')
+    .split(/[^A-Za-z]+/)
+    .filter((w) => w.length >= 3 && !(w.toLowerCase() in LEVEL_SCORE)).length;
+}
+
 /** Lines are examined on their first characters only: logs may hold megabyte lines. */
 const EXAMINED_CHARS = 4000;
 
@@ -268,6 +277,11 @@ export function rankLogLine(line: string): LineRank {
   }
   // Indented lines continue a trace; they are evidence, not the statement of the error.
   if (/^\s/.test(head) && !s) score = Math.max(0, score - 2);
+  // Banners (`*** FATAL CONFIG FILE ERROR ***`) and bare words (`Aborting`, `exiting`) announce an error the
+  // lines around them state.
+  if (score > 0 && !family && (/^\W{3,}.*\W{3,}$/.test(text.trim()) || contentWords(text) < 3)) {
+    score = Math.max(1, score - 2);
+  }
   if (score > 0 && severity === 0 && BENIGN.test(text) && !family) score = 0;
   return { score, severity, text, ...(family ? { family } : {}), ...(phrase ? { phrase } : {}) };
 }

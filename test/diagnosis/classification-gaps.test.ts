@@ -111,6 +111,33 @@ describe("a shell's Permission denied names the script", () => {
   });
 });
 
+describe('a script the runtime found but could not exec', () => {
+  it('blames the interpreter on its #! line (or CRLF line endings), not a missing file', () => {
+    const f = top(
+      facts(
+        pod('p', {
+          containers: [container('app', img, { command: ['/docker-entrypoint.sh'] })],
+          statuses: [crashLooping('p', 'app', img, { exitCode: 1, reason: 'Error' }, { restarts: 4 })],
+        }),
+        {
+          logs: [
+            logs(
+              'app',
+              'exec /docker-entrypoint.sh: no such file or directory\n',
+              'exec /docker-entrypoint.sh: no such file or directory\n',
+            ),
+          ],
+        },
+      ),
+    );
+    expect(f.kind).toBe('CommandNotFound');
+    expect(f.summary).toBe(
+      'app cannot run /docker-entrypoint.sh: no such file or directory, though the file exists: the interpreter on its #! line is missing (or the script has CRLF line endings)',
+    );
+    expect(f.recommendation).toMatch(/LF line endings/);
+  });
+});
+
 describe('"no shell in the image" only when the evidence says so', () => {
   const startError = (message: string, command: string[], image = img, env?: { name: string; value: string }[]) =>
     top(

@@ -104,6 +104,23 @@ describe('structured lines whose cause sits in a nested field', () => {
 });
 
 describe('the telling line', () => {
+  it('passes over banners and bare words for the line that states the error', () => {
+    expect(
+      pickTellingLine([
+        '2024-01-01T00:00:00.000000Z 0 [ERROR] [MY-010457] [Server] --initialize specified but the data directory has files in it. Aborting.',
+        '2024-01-01T00:00:00.000000Z 0 [ERROR] [MY-010119] [Server] Aborting',
+      ]),
+    ).toMatch(/data directory has files in it/);
+    expect(
+      pickTellingLine([
+        '*** FATAL CONFIG FILE ERROR (Redis 7.2.4) ***',
+        'Reading the configuration file, at line 2',
+        ">>> 'requirepass'",
+        'wrong number of arguments',
+      ]),
+    ).toBe('wrong number of arguments');
+  });
+
   it('finds the cause after a bootstrap-check banner and a usage dump', () => {
     expect(
       pickTellingLine([
