@@ -49,6 +49,17 @@ export function crashStory(logText: string | undefined, t: TerminationFacts | un
     return { ...(fromLog ? { telling: { ...fromLog, source: 'log' } } : {}), terminationEvidence: [] };
   }
   const msgLines = lines(message);
+  // Under FallbackToLogsOnError the message is the log's own tail: when the log was read, it says nothing new.
+  const lastWords = msgLines
+    .filter((l) => l.trim() !== '')
+    .pop()
+    ?.trim();
+  if (logText && lastWords && logText.includes(lastWords)) {
+    return {
+      ...(fromLog ? { telling: { ...fromLog, source: 'log' } } : {}),
+      terminationEvidence: [],
+    };
+  }
   const fromMessage =
     findTellingLine(msgLines) ??
     // An app's own termination message is its last word even without an error word in it.

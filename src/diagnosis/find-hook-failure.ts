@@ -133,11 +133,15 @@ export function findHookFailure(input: ContainerFindingInput, events: KubeEvent[
       action: 'clone',
     };
   }
+  // Running and ready now: the hook has passed since; its failure is history.
+  const recovered = c.state === 'running' && c.ready;
   return {
     kind: 'LifecycleHook',
-    severity: c.failing || c.restartCount > 0 ? 'critical' : 'warning',
+    severity: recovered ? 'info' : c.failing || c.restartCount > 0 ? 'critical' : 'warning',
     container: c.name,
-    summary: `${who}'s postStart hook fails${cause ? `: ${cause}` : ''}, so the kubelet kills the container`,
+    summary: recovered
+      ? `${who}'s postStart hook failed before${cause ? ` (${cause})` : ''}; the container runs and is ready now`
+      : `${who}'s postStart hook fails${cause ? `: ${cause}` : ''}, so the kubelet kills the container`,
     evidence,
     recommendation:
       "The container is killed because its postStart hook failed, not because the app crashed: fix the hook (it runs inside the container, with the image's tools), or remove it and move that work into the app or an init container. A debug clone (no hooks run in it) lets you try the hook command by hand.",

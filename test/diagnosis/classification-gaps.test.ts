@@ -203,6 +203,13 @@ describe('termination messages', () => {
     expect(crashed('short').findings[0]?.evidence.some((e) => /may be cut/.test(e))).toBe(false);
   });
 
+  it('are not repeated when they are only the log tail the kubelet copied (FallbackToLogsOnError)', () => {
+    const log = 'starting\nError: open /etc/app.yaml: no such file or directory\n';
+    const d = crashed(log, log);
+    expect(d.findings[0]?.evidence.some((e) => e.startsWith('termination message'))).toBe(false);
+    expect(d.findings[0]?.summary).toMatch(/no such file or directory$/);
+  });
+
   it('reach the Slack summary, redacted', () => {
     const d = crashed('fatal: cannot reach postgres://app:hunter2@db:5432/orders: password authentication failed');
     const text = JSON.stringify(renderDiagnosisMessage(d, { requestId: 'r1', redactions: 0 }).blocks);

@@ -319,6 +319,29 @@ describe("lifecycle hooks: the hook's own error, not the SIGKILL that followed",
     expect(f.summary).toMatch(/^app's postStart hook fails: .*\/hooks\/warm\.sh.*no such file or directory/);
   });
 
+  it('calls a hook failure history once the container runs and is ready', () => {
+    const d = diagnose(
+      hookPod(
+        running('app', img, {
+          restarts: 1,
+          last: { exitCode: 137, reason: 'Error', finishedSecondsAgo: 7200 },
+        }) as never,
+        [
+          event('Warning', 'FailedPostStartHook', detailed, {
+            podName: 'p',
+            fieldPath: 'spec.containers{app}',
+            ageSeconds: 7200,
+          }),
+        ],
+      ),
+    );
+    const hook = d.findings.find((f) => f.kind === 'LifecycleHook');
+    expect(hook?.severity).toBe('info');
+    expect(hook?.summary).toMatch(
+      /^app's postStart hook failed before \(curl: \(7\).*\); the container runs and is ready now$/,
+    );
+  });
+
   it('reports a failing preStop hook as a warning', () => {
     const f = top(
       facts(pod('p', { containers: [container('app', img)], statuses: [running('app', img)], deleting: true }), {
