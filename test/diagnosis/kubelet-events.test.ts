@@ -356,3 +356,79 @@ describe("lifecycle hooks: the hook's own error, not the SIGKILL that followed",
     expect(f).toMatchObject({ kind: 'LifecycleHook', severity: 'warning', summary: "app's preStop hook fails" });
   });
 });
+
+describe('event order never changes a diagnosis', () => {
+  const messages: Record<string, string[]> = {
+    FailedMount: [
+      'MountVolume.SetUp failed for volume "certs" : secret "tls" not found',
+      'Unable to attach or mount volumes: unmounted volumes=[certs data], unattached volumes=[certs data]: timed out waiting for the condition',
+      'MountVolume.MountDevice failed for volume "data" : rpc error: code = DeadlineExceeded desc = context deadline exceeded',
+    ],
+    FailedAttachVolume: ['Multi-Attach error for volume "pvc-1" Volume is already used by pod(s) web-0'],
+    FailedCreatePodSandBox: [
+      'Failed to create pod sandbox: rpc error: code = Unknown desc = failed to setup network for sandbox "x": plugin type="calico" failed (add): Unauthorized',
+    ],
+    Unhealthy: [
+      'Liveness probe failed: HTTP probe failed with statuscode: 503',
+      'Readiness probe failed: connection refused',
+    ],
+    Killing: ['Container app failed liveness probe, will be restarted', 'FailedPostStartHook'],
+    FailedPostStartHook: ['PostStartHook failed'],
+    BackOff: ['Back-off restarting failed container app in pod p_demo(u)'],
+  };
+  const anEvent = fc
+    .record({
+      reason: fc.constantFrom(...Object.keys(messages)),
+      pick: fc.nat(5),
+      age: fc.constantFrom(5, 5, 30, 600),
+      count: fc.integer({ min: 1, max: 20 }),
+      onContainer: fc.boolean(),
+    })
+    .map(({ reason, pick, age, count, onContainer }) => {
+      const list = messages[reason] ?? [''];
+      return event('Warning', reason, list[pick % list.length] ?? '', {
+        podName: 'p',
+        ageSeconds: age,
+        count,
+        ...(onContainer ? { fieldPath: 'spec.containers{app}' } : {}),
+      });
+    });
+  const pods = [
+    pod('p', {
+      phase: 'Pending',
+      containers: [container('app', img)],
+      statuses: [waiting('app', img, 'ContainerCreating')],
+      spec: {
+        volumes: [
+          { name: 'certs', secret: { secretName: 'tls' } },
+          { name: 'data', persistentVolumeClaim: { claimName: 'data-0' } },
+        ] as never,
+      },
+    }),
+    pod('p', {
+      containers: [container('app', img, { livenessProbe: { httpGet: { path: '/healthz', port: 8080 } } })],
+      statuses: [crashLooping('p', 'app', img, { exitCode: 137, reason: 'Error' }, { restarts: 4 })],
+    }),
+  ];
+
+  it('gives the same verdict and findings for any permutation of the same events', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...pods),
+        fc.array(anEvent, { minLength: 1, maxLength: 12 }),
+        fc.infiniteStream(fc.double({ min: 0, max: 1, noNaN: true })),
+        (p, events, noise) => {
+          const shuffled = events
+            .map((e) => ({ e, k: noise.next().value as number }))
+            .sort((a, b) => a.k - b.k)
+            .map(({ e }) => e);
+          const a = diagnose(facts(p, { events }));
+          const b = diagnose(facts(p, { events: shuffled }));
+          expect(b.verdict).toBe(a.verdict);
+          expect(b.findings).toEqual(a.findings);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
