@@ -15,6 +15,16 @@ export interface EventFindingInput {
   events: readonly KubeEvent[];
 }
 
+/** Kubelet warning reasons with no rule of their own, and what each means. */
+const OTHER_KUBELET_WARNINGS: Readonly<Record<string, string>> = {
+  VolumeResizeFailed: 'a volume could not be resized',
+  FileSystemResizeFailed: "a volume's file system could not be resized",
+  FailedMountOnFilesystemMismatch: "a volume's file system does not match what the pod asks for",
+  FailedValidation: 'the kubelet rejected the pod spec (static pod validation)',
+  InspectFailed: 'the image could not be inspected on the node',
+  FailedSync: 'the kubelet cannot sync the pod',
+};
+
 interface EventRule {
   /** The event reasons the rule reads, as the kubelet or a controller emits them. */
   reasons: readonly string[];
@@ -59,12 +69,34 @@ export const EVENT_RULES: readonly EventRule[] = [
     fact: 'The kubelet reports FailedKillPod when the runtime cannot stop the pod, and ExceededGracePeriod when it did not stop within the grace period.',
     find: killFailures,
   },
+  {
+    reasons: Object.keys(OTHER_KUBELET_WARNINGS),
+    fact: "The rest of the kubelet's pod warnings (pkg/kubelet/events/event.go): volume and file system resizes, config validation of static pods, image inspection, pod sync errors. Each is reported as it stands.",
+    find: otherWarnings,
+  },
 ];
 
 /** The findings of every event rule, most specific first within each rule. */
 export function findEventFindings(input: EventFindingInput): Finding[] {
   const merged = mergeEventsByReason(input.events.filter((e) => !e.involvedObject?.fieldPath));
   return EVENT_RULES.flatMap((rule) => (rule.reasons.some((r) => merged.has(r)) ? rule.find(input, merged) : []));
+}
+
+function otherWarnings(input: EventFindingInput, merged: Map<string, MergedReason>): Finding[] {
+  return Object.entries(OTHER_KUBELET_WARNINGS).flatMap(([reason, words]) => {
+    const r = merged.get(reason);
+    if (!r || r.type !== 'Warning') return [];
+    return [
+      {
+        kind: 'Crashing' as const,
+        severity: 'warning' as const,
+        summary: `${words}: ${excerpt(r.messages[0]?.message ?? reason, 200)}`,
+        evidence: evidenceOf(r),
+        recommendation: `Read the kubelet's message above (${reason}); the node's kubelet log in a node shell has the rest.`,
+        action: input.pod.spec?.nodeName ? ('node-shell' as const) : ('none' as const),
+      },
+    ];
+  });
 }
 
 /** Containers have not started since these events, so they still hold the pod back. */

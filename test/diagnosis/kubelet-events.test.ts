@@ -432,3 +432,27 @@ describe('event order never changes a diagnosis', () => {
     );
   });
 });
+
+describe('the rest of the kubelet warnings', () => {
+  it.each([
+    [
+      'VolumeResizeFailed',
+      'resize volume "pvc-1" by resizer "ebs.csi.aws.com" failed: rpc error: code = Internal',
+      /^a volume could not be resized: resize volume/,
+    ],
+    [
+      'FailedValidation',
+      'Error validating pod p.demo from file, ignoring: spec.containers[0].image: Required value',
+      /^the kubelet rejected the pod spec/,
+    ],
+    [
+      'InspectFailed',
+      'Failed to apply default image tag "Nginx": couldn\'t parse image reference "Nginx": invalid reference format: repository name must be lowercase',
+      /^the image could not be inspected on the node: .*repository name must be lowercase/,
+    ],
+  ])('%s is reported as a warning with its message', (reason, message, summary) => {
+    const d = diagnose(creating([], [event('Warning', reason, message, { podName: 'p' })]));
+    const f = d.findings.find((x) => summary.test(x.summary));
+    expect(f?.severity).toBe('warning');
+  });
+});
