@@ -85,7 +85,7 @@ export function findEventFindings(input: EventFindingInput): Finding[] {
 function otherWarnings(input: EventFindingInput, merged: Map<string, MergedReason>): Finding[] {
   return Object.entries(OTHER_KUBELET_WARNINGS).flatMap(([reason, words]) => {
     const r = merged.get(reason);
-    if (!r || r.type !== 'Warning') return [];
+    if (r?.type !== 'Warning') return [];
     return [
       {
         kind: 'Crashing' as const,
