@@ -223,6 +223,13 @@ describe('FailedCreatePodSandBox and its family', () => {
     expect(f.summary).not.toMatch(/[0-9a-f]{64}/);
   });
 
+  it('keeps the cause at the end of a long event message in the evidence, within 300 characters', () => {
+    const message = `Failed to create pod sandbox: rpc error: code = Unknown desc = failed to set up sandbox container "${'f'.repeat(64)}" network for pod "restic-2jsjf": networkPlugin cni failed to set up pod "restic-2jsjf_psc-velero" network: error getting ClusterInformation: Get "https://[10.43.0.1]:443/apis/crd.projectcalico.org/v1/clusterinformations/default": dial tcp 10.43.0.1:443: i/o timeout`;
+    const f = top(creating([], [event('Warning', 'FailedCreatePodSandBox', message, { podName: 'p' })]));
+    expect(f.evidence.every((e) => e.length <= 300)).toBe(true);
+    expect(f.evidence.some((e) => e.endsWith('i/o timeout'))).toBe(true);
+  });
+
   it('reads NetworkNotReady', () => {
     const f = top(
       creating(
