@@ -116,8 +116,15 @@ export function findContainerFindings(input: ContainerFindingInput): Finding[] {
     if (rule.onlyIfUnexplained && found.length > 0) continue;
     add(rule.find(input, events));
   }
-  // A readiness failure alone explains no crash: the crash still gets its own finding.
-  const specific = found.some((f) => f.kind !== 'ProbeFailure' || f.action === 'clone-without-probes');
+  // Findings that explain no crash (a readiness failure, a preStop hook that only delayed a stop, an init container
+  // still running, a hook failure the container recovered from): the crash still gets its own finding.
+  const specific = found.some((f) =>
+    f.kind === 'ProbeFailure'
+      ? f.action === 'clone-without-probes'
+      : f.kind === 'LifecycleHook' || f.kind === 'InitContainerFailure'
+        ? f.severity === 'critical'
+        : true,
+  );
   const crash = crashTermination(c);
   if (!specific && crash) {
     // The process never ran (StartError), or the kubelet lost track of it (ContainerStatusUnknown): no application

@@ -122,11 +122,16 @@ export function findHookFailure(input: ContainerFindingInput, events: KubeEvent[
       : []),
   ];
   if (!postStart) {
+    // The stop that ran the hook ended in SIGKILL, and no probe explains the stop: the hook is the story of that kill
+    // (it held the container until the grace period ran out, or failed and left the app to be killed).
+    const t = c.state === 'terminated' ? c.terminated : c.lastTermination;
+    const probeKill = eventsWith(events, 'Killing', /failed (liveness|startup) probe/i).length > 0;
+    const killed = c.failing && t?.exitCode === 137 && t.reason !== 'OOMKilled' && !probeKill;
     return {
       kind: 'LifecycleHook',
-      severity: 'warning',
+      severity: killed ? 'critical' : 'warning',
       container: c.name,
-      summary: `${who}'s preStop hook fails${cause ? `: ${cause}` : ''}`,
+      summary: `${who}'s preStop hook fails${cause ? `: ${cause}` : ''}${killed ? ', and the kubelet then killed the container (exit 137)' : ''}`,
       evidence,
       recommendation:
         'The preStop hook runs before the kubelet sends SIGTERM: fix the hook command (it runs inside the container, with its image), or shorten what it does so it ends within terminationGracePeriodSeconds.',

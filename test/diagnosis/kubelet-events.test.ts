@@ -6,7 +6,7 @@ import { parseHookError } from '../../src/diagnosis/find-hook-failure.js';
 import { diagnose } from '../../src/diagnosis/index.js';
 import type { Finding } from '../../src/diagnosis/types.js';
 import type { KubeEvent } from '../../src/kube/types.js';
-import { container, crashLooping, event, facts, NS, pod, running, waiting } from './fixtures.js';
+import { container, crashLooping, event, facts, logs, NS, pod, running, waiting } from './fixtures.js';
 
 const img = 'ghcr.io/acme/api:1';
 const top = (f: Parameters<typeof diagnose>[0]): Finding => diagnose(f).findings[0] as Finding;
@@ -347,6 +347,42 @@ describe("lifecycle hooks: the hook's own error, not the SIGKILL that followed",
     expect(hook?.summary).toMatch(
       /^app's postStart hook failed before \(curl: \(7\).*\); the container runs and is ready now$/,
     );
+  });
+
+  it('a preStop hook that failed before a SIGKILL no probe explains is the story of that kill', () => {
+    const f = top(
+      hookPod(crashLooping('p', 'app', img, { exitCode: 137, reason: 'Error' }, { restarts: 2 }), [
+        event('Warning', 'FailedPreStopHook', 'PreStopHook failed', {
+          podName: 'p',
+          fieldPath: 'spec.containers{app}',
+        }),
+      ]),
+    );
+    expect(f).toMatchObject({ kind: 'LifecycleHook', severity: 'critical' });
+    expect(f.summary).toBe("app's preStop hook fails, and the kubelet then killed the container (exit 137)");
+  });
+
+  it('a preStop warning does not hide the crash that has its own cause', () => {
+    const log = 'Error: connect ECONNREFUSED 10.0.0.1:5432\n';
+    const d = diagnose(
+      facts(
+        pod('p', {
+          containers: [container('app', img)],
+          statuses: [crashLooping('p', 'app', img, { exitCode: 1, reason: 'Error' }, { restarts: 2 })],
+        }),
+        {
+          events: [
+            event('Warning', 'FailedPreStopHook', 'PreStopHook failed', {
+              podName: 'p',
+              fieldPath: 'spec.containers{app}',
+            }),
+          ],
+          logs: [logs('app', log, log)],
+        },
+      ),
+    );
+    expect(d.findings.map((f) => f.kind)).toEqual(['ApplicationError', 'LifecycleHook']);
+    expect(d.findings[0]?.summary).toMatch(/ECONNREFUSED/);
   });
 
   it('reports a failing preStop hook as a warning', () => {
