@@ -13,6 +13,7 @@ const HINTS: Partial<Record<Finding['kind'], (f: Finding) => string>> = {
         : 'failing liveness probe',
   CommandNotFound: (f) => (/has no shell/.test(f.summary) ? 'no shell in the image' : 'command not found'),
   NotExecutable: () => 'command not executable',
+  LifecycleHook: (f) => (/preStop/.test(f.summary) ? 'preStop hook failed' : 'postStart hook failed'),
 };
 
 function restarts(n: number): string {

@@ -1,11 +1,14 @@
 import type { KubeEvent, Pod } from '../kube/types.js';
 import { buildVerdict } from './build-verdict.js';
 import { collectMissing } from './collect-missing.js';
+import { cutAround } from './cut-around.js';
 import { describeContainers } from './describe-containers.js';
 import { findContainerFindings } from './find-container-findings.js';
 import { findPodFindings } from './find-pod-findings.js';
 import { foldEvents } from './fold-events.js';
+import { canonicalEventOrder } from './merge-events.js';
 import { podStatus } from './pod-status.js';
+import { rankLogLine } from './rank-log-line.js';
 import { sortFindings } from './sort-findings.js';
 import { secondsSince, toIso } from './time.js';
 import type { ContainerDiagnosis, Diagnosis, DiagnosisFacts, Finding, OwnerLink } from './types.js';
@@ -18,8 +21,10 @@ import type { ContainerDiagnosis, Diagnosis, DiagnosisFacts, Finding, OwnerLink 
 export function diagnose(facts: DiagnosisFacts): Diagnosis {
   const pod: Pod = facts.pod ?? {};
   const now = facts.now instanceof Date && !Number.isNaN(facts.now.getTime()) ? facts.now : new Date(0);
-  const rawEvents: KubeEvent[] =
-    facts.events?.ok && Array.isArray(facts.events.value) ? facts.events.value.filter(Boolean) : [];
+  // One canonical order (oldest first, ties by content): the API server's list order must not change a verdict.
+  const rawEvents: KubeEvent[] = canonicalEventOrder(
+    facts.events?.ok && Array.isArray(facts.events.value) ? facts.events.value.filter(Boolean) : [],
+  );
   const logs = Array.isArray(facts.logs) ? facts.logs.filter(Boolean) : [];
   const containers = describeContainers(pod);
   const status = podStatus(pod);
@@ -51,7 +56,7 @@ export function diagnose(facts: DiagnosisFacts): Diagnosis {
     );
   }
   if (findings.length === 0) findings.push(fallbackFinding(summary, containers));
-  const sorted = sortFindings(findings).map((f) => ({ ...f, evidence: [...new Set(f.evidence)] }));
+  const sorted = sortFindings(findings).map((f) => ({ ...f, evidence: [...new Set(f.evidence.map(fitEvidence))] }));
 
   return {
     pod: summary,
@@ -62,6 +67,18 @@ export function diagnose(facts: DiagnosisFacts): Diagnosis {
     logs,
     missing: collectMissing(facts),
   };
+}
+
+/**
+ * Evidence lines longer than this are cut around their telling phrase: Slack shows evidence lines up to this width,
+ * and an event message's cause is usually at its end.
+ */
+export const EVIDENCE_MAX_CHARS = 300;
+
+function fitEvidence(line: string): string {
+  if (line.length <= EVIDENCE_MAX_CHARS) return line;
+  const r = rankLogLine(line);
+  return cutAround(line, EVIDENCE_MAX_CHARS, r.phrase);
 }
 
 function podSummary(

@@ -1,7 +1,7 @@
 import type { KubeEvent, Pod } from '../kube/types.js';
 import { eventsWith } from './container-events.js';
+import { findEventFindings } from './find-event-findings.js';
 import { oneLine } from './one-line.js';
-import { parseMissingConfig } from './parse-missing-config.js';
 import { summarizeEventMessages } from './summarize-event-messages.js';
 import { formatAge, secondsSince, toMillis } from './time.js';
 import type { ContainerDiagnosis, Finding } from './types.js';
@@ -15,14 +15,14 @@ export interface PodFindingInput {
   now: Date;
 }
 
-/** Findings about the pod as a whole: scheduling, eviction, deadline, volumes that cannot mount. */
+/** Findings about the pod as a whole: scheduling, eviction, deadline, and the kubelet's pod events (volumes, sandbox). */
 export function findPodFindings(input: PodFindingInput): Finding[] {
   return [
     unschedulable(input),
     rejectedOnNode(input),
     evicted(input),
     deadlineExceeded(input),
-    ...failedMounts(input),
+    ...findEventFindings(input),
     stuckTerminating(input),
   ].filter((f): f is Finding => f !== undefined);
 }
@@ -186,39 +186,6 @@ function deadlineExceeded({ pod, now }: PodFindingInput): Finding | undefined {
       : 'The work takes longer than the deadline: make it faster or raise activeDeadlineSeconds.',
     action: 'none',
   };
-}
-
-/** FailedMount events: a ConfigMap/Secret volume whose object is missing keeps the pod in ContainerCreating. */
-function failedMounts({ pod, events, containers }: PodFindingInput): Finding[] {
-  const mounts = eventsWith(events, 'FailedMount');
-  if (mounts.length === 0) return [];
-  if (containers.some((c) => c.state === 'running')) return [];
-  const latest = mounts[mounts.length - 1]?.message ?? '';
-  const missing = parseMissingConfig(latest);
-  const ns = pod.metadata?.namespace ?? 'default';
-  if (missing) {
-    return [
-      {
-        kind: 'MissingConfig',
-        severity: 'critical',
-        summary: `volume cannot be mounted: ${missing.kind} "${missing.name}" not found in ${ns}`,
-        evidence: summarizeEventMessages(mounts),
-        recommendation: `Create the ${missing.kind} ${missing.name} in ${ns}, fix the volume's name, or mark it optional: true.`,
-        action: 'none',
-      },
-    ];
-  }
-  return [
-    {
-      kind: 'Crashing',
-      severity: 'warning',
-      summary: `stuck in ContainerCreating: a volume cannot be mounted: ${oneLine(latest, 140)}`,
-      evidence: summarizeEventMessages(mounts),
-      recommendation:
-        "Check the volume source named above (PVC bound? CSI driver running on the node?); a node shell shows the kubelet's view.",
-      action: 'node-shell',
-    },
-  ];
 }
 
 /** How long past its deletion deadline a pod may linger before we call it stuck (kubelet sync and API lag). */

@@ -1,8 +1,11 @@
+import { cutAround } from './cut-around.js';
+import { rankLogLine } from './rank-log-line.js';
+
 /** Bounds for the log lines kept as evidence. */
 export interface PickLogOptions {
   /** Most lines returned. @defaultValue 15 */
   maxLines?: number;
-  /** Longer lines are cut with "…". @defaultValue 300 */
+  /** Longer lines are cut with "…" around their telling phrase (the cause is often at the end). @defaultValue 300 */
   maxLineLength?: number;
   /** Only this many lines from the end are examined: the crash is at the end. @defaultValue 300 */
   window?: number;
@@ -35,8 +38,19 @@ function clean(line: string): string {
 }
 
 function cut(line: string, max: number): string {
-  const chars = Array.from(line);
-  return chars.length <= max ? line : `${chars.slice(0, Math.max(1, max - 1)).join('')}…`;
+  if (Array.from(line).length <= max) return line;
+  const r = rankLogLine(line);
+  // A structured line's phrase was found in its message: locate the same words in the raw line.
+  const words = r.phrase ? r.text.slice(r.phrase.start, r.phrase.start + r.phrase.length) : '';
+  const at = words ? line.indexOf(words) : -1;
+  return cutAround(line, max, at >= 0 ? { start: at, length: words.length } : undefined);
+}
+
+/** An error line: the old word list, or any line the ranking calls telling (DNS, TLS, logfmt level=error...). */
+function isErrorLine(line: string): boolean {
+  if (ERROR_LINE.test(line)) return true;
+  const r = rankLogLine(line);
+  return r.family !== undefined || r.severity >= 2;
 }
 
 /**
@@ -56,7 +70,7 @@ export function pickLogLines(text: string, options: PickLogOptions = {}): string
     const line = (tail[i] ?? '').slice(0, TEST_CHARS);
     // A blank line does not end a trace: Go separates the panic from its goroutine dump with one.
     if (line.trim() === '') continue;
-    if (ERROR_LINE.test(line)) {
+    if (isErrorLine(line)) {
       keep.add(i);
       inStack = true;
     } else if (inStack && (STACK_LINE.test(line) || isGoFrame(line))) {
@@ -78,8 +92,8 @@ export function pickLogLines(text: string, options: PickLogOptions = {}): string
       const rest = picked.slice(-(maxLines - 1));
       const first = rest[0] ?? 0;
       // Keep the line that opened the trace the kept lines belong to, so "at ..." lines never stand alone.
-      const head = picked.filter((i) => i < first && ERROR_LINE.test(tail[i] ?? '')).pop();
-      picked = head !== undefined && !ERROR_LINE.test(tail[first] ?? '') ? [head, ...rest] : picked.slice(-maxLines);
+      const head = picked.filter((i) => i < first && isErrorLine(tail[i] ?? '')).pop();
+      picked = head !== undefined && !isErrorLine(tail[first] ?? '') ? [head, ...rest] : picked.slice(-maxLines);
     }
   }
   return picked.map((i) => cut(tail[i] ?? '', maxLineLength));

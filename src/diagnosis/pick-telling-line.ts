@@ -1,41 +1,34 @@
-/** Exception declarations: `KeyError: 'X'`, `Error: connect ECONNREFUSED`, `java.lang.IllegalStateException: ...`, `panic: ...`. */
-const DECLARATION =
-  /^(?:Caused by: )?(?:[\w$]+[.:])*[\w$]*(?:Error|Exception|Panic)\b(?:: |$)|^panic: |^fatal error: |^Exception in thread |^Traceback \(most recent call last\)$/;
+import { cutAround } from './cut-around.js';
+import { type LineRank, rankLogLine } from './rank-log-line.js';
 
-/** A line that opens with its level: `ERROR: relation "users" already exists`, `fatal: ...`. */
-const LEVEL_PREFIX = /^(?:error|fatal|critical|panic):/i;
-
-const ERROR_WORDS = /error|exception|fatal|panic|failed|cannot|unable/i;
-
-/** Structured loggers (pino, zap, logrus, bunyan) put the words in msg/message/error; levels 50/60 are error/fatal. */
-function structuredText(line: string): string | undefined {
-  if (!line.startsWith('{') || !line.endsWith('}')) return undefined;
-  try {
-    const o = JSON.parse(line) as Record<string, unknown>;
-    const msg = [
-      o.msg,
-      o.message,
-      o.error,
-      o.err && typeof o.err === 'object' ? (o.err as { message?: unknown }).message : o.err,
-    ]
-      .filter((x): x is string => typeof x === 'string' && x.trim() !== '')
-      .join(': ');
-    return msg || undefined;
-  } catch {
-    return undefined;
-  }
+/** The most telling line of some log lines, with its rank; see {@link pickTellingLine}. */
+export interface TellingLine extends LineRank {
+  /** Index in the lines given. */
+  index: number;
 }
 
 /**
- * The one log line that best says why the process died, for a finding's summary: the last exception declaration
- * (Python ends its traceback with it, Node and Go start their trace with it), else the last line opening with an
- * error level, else the last unindented line with an error word; structured log lines give their message.
+ * Ranks every line (rankLogLine: severity in plain text, JSON and logfmt; error families; exception declarations)
+ * and returns the best, the last one among equals: the last error before the exit is closest to the cause, and
+ * earlier retries of the same error are noise. Undefined when no line says anything went wrong.
  */
+export function findTellingLine(lines: readonly string[]): TellingLine | undefined {
+  let best: TellingLine | undefined;
+  lines.forEach((line, index) => {
+    if (typeof line !== 'string' || line.trim() === '' || /^Traceback \(most recent call last\)/.test(line)) return;
+    const rank = rankLogLine(line);
+    if (rank.score > 0 && (!best || rank.score >= best.score)) best = { ...rank, index };
+  });
+  return best;
+}
+
+/** The text of the most telling line (a structured line's message), or undefined; see {@link findTellingLine}. */
 export function pickTellingLine(lines: readonly string[]): string | undefined {
-  const texts = lines.map((l) => structuredText(l) ?? l);
-  const declared = texts.filter((l) => DECLARATION.test(l) && !l.startsWith('Traceback')).pop();
-  if (declared) return declared;
-  const prefixed = texts.filter((l) => LEVEL_PREFIX.test(l)).pop();
-  if (prefixed) return prefixed;
-  return texts.filter((l) => /^\S/.test(l) && ERROR_WORDS.test(l)).pop();
+  return findTellingLine(lines)?.text;
+}
+
+/** The most telling line cut to `max` characters around its telling phrase, for a summary. */
+export function tellingExcerpt(lines: readonly string[], max: number): string | undefined {
+  const t = findTellingLine(lines);
+  return t ? cutAround(t.text, max, t.phrase) : undefined;
 }

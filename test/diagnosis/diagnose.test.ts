@@ -37,7 +37,8 @@ const expectations: {
     verdict: 'demo/liveness — CrashLoopBackOff, exit 137, failing liveness probe (4 restarts)',
     kind: 'ProbeFailure',
     action: 'clone-without-probes',
-    summary: /killed by its failing liveness probe \(12 failures, 4 restarts\)/,
+    summary:
+      /killed by its failing liveness probe \(GET :8080\/healthz: HTTP probe failed with statuscode: 500, 12 failures, 4 restarts\)/,
     evidence: [
       /Liveness probe failed: HTTP probe failed with statuscode: 500 \(×12\)/,
       /http-get http:\/\/:8080\/healthz/,

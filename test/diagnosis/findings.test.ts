@@ -154,7 +154,7 @@ describe('missing ConfigMap or Secret', () => {
     );
     expect(f).toMatchObject({
       kind: 'MissingConfig',
-      summary: 'volume cannot be mounted: ConfigMap "cfg" not found in demo',
+      summary: 'volume "cfg" cannot be mounted: ConfigMap "cfg" not found in demo',
     });
   });
 
@@ -175,7 +175,8 @@ describe('missing ConfigMap or Secret', () => {
         ],
       }),
     );
-    expect(f).toMatchObject({ kind: 'Crashing', action: 'node-shell' });
+    expect(f).toMatchObject({ kind: 'VolumeFailure', action: 'node-shell' });
+    expect(f.summary).toBe('volume "pvc-1" cannot be mounted: rpc error: code = DeadlineExceeded');
   });
 });
 
@@ -195,7 +196,16 @@ describe('processes the runtime cannot start', () => {
         'OCI runtime create failed: runc create failed: unable to start container process: exec: "bash": executable file not found in $PATH: unknown',
       command: ['bash', '-c', 'run'],
       kind: 'CommandNotFound',
-      summary: 'app has no shell: bash is not in the image (distroless or scratch?)',
+      // alpine has /bin/sh, not bash: "not on $PATH" is what the runtime said, "no shell" would be a guess.
+      summary: 'app cannot start: shell "bash" is not on $PATH',
+    },
+    {
+      name: 'an absolute shell path in a distroless image',
+      message:
+        'OCI runtime create failed: runc create failed: unable to start container process: exec: "/bin/sh": stat /bin/sh: no such file or directory: unknown',
+      command: ['/bin/sh', '-c', 'run'],
+      kind: 'CommandNotFound',
+      summary: 'app has no shell: /bin/sh is not in the image (distroless or scratch?)',
     },
     {
       name: 'a script without the executable bit',
@@ -320,7 +330,7 @@ describe('probe failures', () => {
     expect(f).toMatchObject({
       kind: 'ProbeFailure',
       action: 'clone-without-probes',
-      summary: 'app is killed by its failing startup probe (30 failures, 2 restarts)',
+      summary: 'app is killed by its failing startup probe (TCP :8080: connection refused, 30 failures, 2 restarts)',
     });
     expect(f.evidence).toContain('startup: tcp-socket :8080 delay=0s timeout=1s period=1s #success=1 #failure=30');
   });

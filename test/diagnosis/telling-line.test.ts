@@ -128,7 +128,7 @@ describe('memory settings against the limit', () => {
     expect(parseQuantity(q)).toBe(bytes);
   });
 
-  it('finds -Xmx and --max-old-space-size in the option variables and the command line', () => {
+  it('finds -Xmx and --max-old-space-size in any env value and the command line', () => {
     const spec = container('app', 'x', {
       command: ['java', '-Xmx2048m', '-jar', 'app.jar'],
       env: [
@@ -140,6 +140,8 @@ describe('memory settings against the limit', () => {
     expect(findHeapSettings(spec)).toEqual([
       { source: 'JAVA_TOOL_OPTIONS', flag: '-Xmx1g', bytes: 2 ** 30 },
       { source: 'NODE_OPTIONS', flag: '--max-old-space-size=4096', bytes: 4096 * 2 ** 20 },
+      // A chart's own variable name is as good as JAVA_TOOL_OPTIONS: the start script passes it to java.
+      { source: 'OTHER', flag: '-Xmx9g', bytes: 9 * 2 ** 30 },
       { source: 'command', flag: '-Xmx2048m', bytes: 2048 * 2 ** 20 },
     ]);
   });

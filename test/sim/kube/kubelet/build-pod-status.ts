@@ -8,10 +8,13 @@ type Json = any;
 
 /** status.containerStatuses[] of one container, as the kubelet reports it. */
 export function containerStatus(c: ContainerRun): Json {
+  // convertToAPIContainerStatuses: a container that is not running and has a cached start error shows that error as
+  // its waiting reason, the instance that just ended as its last state.
+  const hook = c.hookError !== undefined && c.state?.terminated;
   return {
     name: c.name,
-    state: c.state,
-    lastState: c.lastState,
+    state: hook ? { waiting: { reason: 'PostStartHookError', message: c.hookError } } : c.state,
+    lastState: hook ? { terminated: c.state.terminated } : c.lastState,
     ready: c.ready,
     restartCount: c.restartCount,
     image: normaliseImage(c.spec.image ?? ''),

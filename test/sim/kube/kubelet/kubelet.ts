@@ -7,6 +7,7 @@ import { buildPodStatus, containerStatus, runPhase } from './build-pod-status.js
 import { chooseLogInstance } from './choose-log-instance.js';
 import { BACKOFF_RESYNC_MS, decideRestart, goDuration, nextBackoff } from './crash-back-off.js';
 import { EventRecorder, type InvolvedObject } from './event-recorder.js';
+import { runExecHook } from './exec-hook.js';
 import { lookupImage, normaliseImage } from './image-catalogue.js';
 import { missingEnvConfig, missingVolumeConfig } from './missing-config.js';
 import { planContainer, pullFailure, type RunPlan } from './plan-container.js';
@@ -704,6 +705,7 @@ export class Kubelet {
       c.last = c.cur;
     }
     c.created++;
+    c.hookError = undefined;
     c.restartCount = c.created - 1;
     c.containerID = `containerd://${hex(`${run.uid}/${c.name}/${c.created}`)}`;
     c.imageID = `${normaliseImage(c.spec.image ?? '').replace(/:[^:/]+$/, '')}@sha256:${hex(c.spec.image ?? '')}`;
@@ -720,6 +722,7 @@ export class Kubelet {
     c.ready = !c.init || c.sidecar;
     c.started = true;
     c.everStarted = true;
+    if (this.postStartFailed(run, c)) return;
     if (plan.kind === 'exit') {
       c.timer = this.clock.setTimeout(
         () =>
@@ -740,6 +743,34 @@ export class Kubelet {
       this.readinessProbe(run, c, plan.probeMessage, 1);
     }
     if (c.sidecar) this.sync(run);
+  }
+
+  /**
+   * Runs the postStart exec hook right after the start, as kuberuntime's startContainer does. On failure (Kubernetes
+   * 1.24+) the event says only "PostStartHook failed" (details stay out of events, which may hold secrets), the
+   * container is killed (Killing "FailedPostStartHook", exit 137) and the details go to the waiting message.
+   */
+  private postStartFailed(run: PodRun, c: ContainerRun): boolean {
+    const handler = c.spec.lifecycle?.postStart;
+    const failure = runExecHook(c.spec, handler, { podSpec: run.spec, rules: this.rules });
+    if (!failure) return false;
+    c.ready = false;
+    this.kev(run, c, 'Warning', 'FailedPostStartHook', 'PostStartHook failed');
+    this.kev(run, c, 'Normal', 'Killing', 'FailedPostStartHook');
+    const command: string[] = handler.exec.command;
+    const message =
+      `Exec lifecycle hook ([${command.join(' ')}]) for Container "${c.name}" in Pod "${run.name}_${run.ns}(${run.uid})" ` +
+      `failed - error: ${failure.error}, message: ${JSON.stringify(failure.output)}`;
+    const grace = run.spec.terminationGracePeriodSeconds ?? 30;
+    c.timer = this.clock.setTimeout(
+      () =>
+        this.act(run, () => {
+          this.exited(run, c, { exitCode: 137, reason: 'Error', signal: 9 });
+          c.hookError = message;
+        }),
+      Math.min(grace * 1000, this.opts.stopMs),
+    );
+    return true;
   }
 
   /** Readiness failures: the container stays unready and each period adds to one Unhealthy event's count. */
@@ -876,6 +907,8 @@ export class Kubelet {
     c.last = c.cur;
     c.cur = undefined;
     c.step = 'waiting';
+    // The back-off error replaces a cached hook error in the reason cache.
+    c.hookError = undefined;
     const podName = `${run.name}_${run.ns}(${run.uid})`;
     c.state = {
       waiting: {

@@ -48,6 +48,11 @@ export interface ContainerRun {
   backoff?: BackoffEntry;
   pullBackoff?: BackoffEntry;
   timer?: unknown;
+  /**
+   * The kubelet's reason cache after a failed postStart hook: until the next start the status shows waiting
+   * PostStartHookError with this message, the killed instance as lastState.
+   */
+  hookError?: string;
 }
 
 /** A pod condition as the kubelet tracks it; `since` becomes lastTransitionTime. */
