@@ -14,7 +14,7 @@
  * Last line: {"bench":"approvals","approvals":100,"podsCreated":…,"duplicates":…,"readyP95Ms":…}
  */
 import { availableParallelism, loadavg } from 'node:os';
-import { CLONE_ACTION_PATTERN } from '../src/conversation/action-ids.js';
+import { parseActionId, REQUEST_BUTTON_PATTERN } from '../src/actions/index.js';
 import { REQUEST_ID_ANNOTATION } from '../src/debugpods/labels.js';
 import { buildNode } from '../test/sim/kube/scenarios/build-objects.js';
 import { type SimMessage, visibleText } from '../test/sim/slack/index.js';
@@ -57,7 +57,7 @@ const unsubscribe = h.kube.store.subscribeRaw((e) => {
   const md = e.object.metadata;
   if (e.resource !== 'pods' || md?.labels?.['debugdead.io/managed'] !== 'true') return;
   const request: string = md.annotations?.[REQUEST_ID_ANNOTATION] ?? '?';
-  // The pod's request id is the action id `<diagnosisId>.c<container>` (src/conversation/action-ids.ts).
+  // The pod's request id is the action id `<diagnosisId>.c<container>` (src/actions/action-ref.ts).
   const diagnosisId = request.replace(/\.c\d+$/, '');
   if (e.type === 'ADDED') {
     created.set(`${md.namespace}/${md.name}`, request);
@@ -225,11 +225,11 @@ function diagnosesDone(harness: Harness): number {
   return harness.auditEntries().filter((e) => e.action === 'diagnosis.done' || e.action === 'error').length;
 }
 
-/** The diagnosis id a summary's clone button carries (`<diagnosisId>#<container index>`). */
+/** The diagnosis id of a summary, from its clone button's value (an action id `<diagnosisId>.c<i>`). */
 function diagnosisIdOf(summary: SimMessage): string {
   for (const block of (summary.blocks ?? []) as { elements?: { action_id?: string; value?: string }[] }[]) {
     for (const el of block.elements ?? []) {
-      if (el.action_id && CLONE_ACTION_PATTERN.test(el.action_id)) return (el.value ?? '').split('#')[0] as string;
+      if (el.action_id && REQUEST_BUTTON_PATTERN.test(el.action_id)) return parseActionId(el.value)?.diagnosisId ?? '';
     }
   }
   return '';

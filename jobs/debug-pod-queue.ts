@@ -52,7 +52,7 @@ export function createDebugPodQueue(options: DebugPodQueueOptions): JobPort & { 
     queue,
     async enqueueCreate(job: CreateDebugPodJob): Promise<void> {
       await queue.add(JOB.create, job, {
-        jobId: createJobId(job.actionId),
+        jobId: createJobId(job.grant.actionId),
         attempts: 5,
         backoff: { type: 'exponential', delay: 2000 },
         ...keep,

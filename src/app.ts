@@ -9,11 +9,11 @@ import type { Logger } from 'pino';
 import { createSlackChat, registerHandlers } from '../handlers/index.js';
 import { createDebugPodQueue } from '../jobs/debug-pod-queue.js';
 import { startWorkers } from '../jobs/start-workers.js';
-import { GroupResolver, RequestStore } from './approvals/index.js';
+import { DebugPodLimits, GroupResolver } from './approvals/index.js';
 import { AuditLog, auditLogSink, createAuditLogger } from './audit/index.js';
 import type { Config } from './config/index.js';
 import type { ConversationDeps } from './conversation/deps.js';
-import { DiagnosisBoard } from './conversation/diagnosis-board.js';
+import { DiagnosisRecordStore } from './conversation/diagnosis-record-store.js';
 import { createKubeClient, type KubeClient, loadKubeConfig } from './kube/index.js';
 import { createLogger } from './log/index.js';
 import { type AlertTuning, startAlerts } from './start-alerts.js';
@@ -53,6 +53,12 @@ export interface RunningBot {
 
 export async function startDebugdead(options: StartOptions): Promise<RunningBot> {
   const { config } = options;
+  const signingKey = config.approvals.signingKey;
+  if (!signingKey || signingKey.length < 32) {
+    throw new Error(
+      'DEBUGDEAD_SIGNING_KEY is required (at least 32 characters): it signs approvals so that Redis alone cannot forge one',
+    );
+  }
   const log = options.log ?? createLogger({ level: config.log.level });
   const auditLogger = options.auditLogger ?? createAuditLogger(config.audit.file ?? 1);
   const now = options.now ?? (() => new Date());
@@ -114,8 +120,9 @@ export async function startDebugdead(options: StartOptions): Promise<RunningBot>
     config,
     kube,
     chat,
-    requests: new RequestStore({ redis, prefix: config.redis.prefix, now }),
-    board: new DiagnosisBoard({ redis, prefix: config.redis.prefix }),
+    records: new DiagnosisRecordStore({ redis, prefix: config.redis.prefix }),
+    limits: new DebugPodLimits({ redis, prefix: config.redis.prefix, limits: config.limits }),
+    signingKey,
     audit,
     groups: new GroupResolver({
       listMembers: (g) => chat.groupMembers(g),

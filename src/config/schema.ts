@@ -35,6 +35,7 @@ const approverSet = (): ObjectSpec => ({
   fields: {
     users: { type: 'strings', default: [], pattern: SLACK_USER, expected: 'a Slack user id like "U0123ABCD"' },
     groups: { type: 'strings', default: [], pattern: SLACK_GROUP, expected: 'a Slack user-group id like "S0123ABCD"' },
+    anyone: { type: 'bool', default: false },
   },
 });
 const namespaceGlobs = (def: string[]): FieldSpec => ({
@@ -93,6 +94,15 @@ export const CONFIG_SCHEMA: ObjectSpec = {
       fields: { allow: namespaceGlobs(['*']), deny: namespaceGlobs(['kube-system']) },
     },
     approvers: approverSet(),
+    limits: {
+      type: 'object',
+      fields: {
+        activePerUser: { type: 'int', default: 3, min: 1, max: 10_000 },
+        activePerNamespace: { type: 'int', default: 10, min: 1, max: 100_000 },
+        activeCluster: { type: 'int', default: 25, min: 1, max: 1_000_000 },
+        createdPerUserPerHour: { type: 'int', default: 10, min: 1, max: 100_000 },
+      },
+    },
     debugClone: {
       type: 'object',
       fields: {
@@ -100,6 +110,12 @@ export const CONFIG_SCHEMA: ObjectSpec = {
         defaultTtl: { type: 'duration', default: 3600, to: 'defaultTtlSeconds', min: 60 },
         maxTtl: { type: 'duration', default: 14400, to: 'maxTtlSeconds', min: 60 },
         keepClaims: { type: 'bool', default: false },
+        sensitiveServiceAccounts: {
+          type: 'strings',
+          default: [],
+          pattern: /^[a-z0-9*?][-a-z0-9.*?]*\/[a-z0-9*?][-a-z0-9.*?]*$/,
+          expected: 'a "namespace/name" ServiceAccount, globs allowed, like "*/admin"',
+        },
       },
     },
     nodeShell: {
@@ -153,6 +169,7 @@ export const CONFIG_SCHEMA: ObjectSpec = {
         channel: channel(),
         maxRecords: { type: 'int', default: 100_000, min: 100, max: 100_000_000 },
         file: { type: 'string' },
+        viewers: approverSet(),
       },
     },
     approvals: {
@@ -160,6 +177,7 @@ export const CONFIG_SCHEMA: ObjectSpec = {
       fields: {
         requestTtl: { type: 'duration', default: 86400, to: 'requestTtlSeconds', min: 60 },
         groupCache: { type: 'duration', default: 60, to: 'groupCacheSeconds' },
+        grantTtl: { type: 'duration', default: 600, to: 'grantTtlSeconds', min: 60 },
       },
     },
     log: {

@@ -1,4 +1,4 @@
-import { approvalPolicyFromConfig, mayViewAudit } from '../approvals/index.js';
+import { auditViewerSets, isOpen, mayViewAudit } from '../approvals/index.js';
 import { formatAuditRecords } from '../audit/index.js';
 import type { AuditFilter } from '../command/index.js';
 import type { ConversationDeps } from './deps.js';
@@ -10,24 +10,33 @@ export async function showAudit(
   user: string,
   filter: AuditFilter | undefined,
 ): Promise<string> {
-  const policy = approvalPolicyFromConfig(deps.config);
-  const groups = [...new Set([...policy.approvers.groups, ...policy.nodeShellApprovers.groups])];
+  const groups = [...new Set(auditViewerSets(deps.config).flatMap((set) => set.groups))];
   const membership = await deps.groups.groupsOf(user, groups);
-  if (!mayViewAudit(policy, user, membership.groups)) {
+  if (!mayViewAudit(deps.config, user, membership.groups)) {
     await recordAudit(deps.audit, deps.log, {
       actor: { type: 'user', id: user },
       action: 'command.received',
       target: {},
       result: 'denied',
-      detail: 'audit listing refused: not an approver',
+      detail: 'audit listing refused: not an audit viewer',
     });
-    return ':no_entry: Only approvers may read the audit trail.';
+    const configured = deps.config.audit.viewers && isOpen(deps.config.audit.viewers);
+    return configured
+      ? ':no_entry: Only audit viewers (audit.viewers) may read the audit trail.'
+      : ':no_entry: Only approvers may read the audit trail.';
   }
   try {
     const [records, verified] = await Promise.all([deps.audit.recent({ limit: 20, ...filter }), deps.audit.verify()]);
     const chain = verified.ok
       ? `:lock: chain verified (${verified.count} records)`
       : ':rotating_light: the audit chain is BROKEN: a record was edited or deleted';
+    await recordAudit(deps.audit, deps.log, {
+      actor: { type: 'user', id: user },
+      action: 'command.received',
+      target: {},
+      result: 'ok',
+      detail: `audit listing${filter ? ` ${JSON.stringify(filter).slice(0, 150)}` : ''}: ${records.length} records`,
+    });
     const body = records.length ? formatAuditRecords(records, { maxChars: 3500 }) : 'No matching records.';
     // formatAuditRecords writes Slack mrkdwn (times in code spans, <@U…> mentions): shown as is, not in a code block.
     return `${chain}\n${body}`;

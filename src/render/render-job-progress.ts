@@ -1,3 +1,4 @@
+import { BUTTON } from '../actions/index.js';
 import type { Block, ButtonElement, SlackMessage } from './block-kit-types.js';
 import { context, section } from './blocks.js';
 import { renderCodeBlock } from './code-block.js';
@@ -17,6 +18,8 @@ export interface JobProgressState {
   /** Slack user ids. */
   requestedBy: string;
   approvedBy?: string;
+  /** The second approver, when two people had to agree. */
+  alsoApprovedBy?: string;
   step: JobStep;
   /** The created pod, once known (the name is deterministic, so it is known before creation). */
   podName?: string;
@@ -49,11 +52,20 @@ function checklist(s: JobProgressState): string[] {
   const done = ':white_check_mark:';
   const todo = ':white_large_square:';
   const lines = [`${done} Requested by ${mentionUser(s.requestedBy)}`];
-  if (s.step === 'awaiting-approval') lines.push(':hourglass_flowing_sand: Waiting for an approver');
+  if (s.step === 'awaiting-approval')
+    lines.push(
+      s.approvedBy
+        ? `:hourglass_flowing_sand: Approved by ${mentionUser(s.approvedBy)}; waiting for a second approver`
+        : ':hourglass_flowing_sand: Waiting for an approver',
+    );
   else if (s.step === 'failed' && !s.approvedBy) {
     // Failed before anyone approved (refused, or the request expired): no approval to tick.
   } else if (reached(s, 'approved')) {
-    lines.push(`${done} Approved${s.approvedBy ? ` by ${mentionUser(s.approvedBy)}` : ''}`);
+    const by = [s.approvedBy, s.alsoApprovedBy]
+      .filter((u): u is string => !!u)
+      .map(mentionUser)
+      .join(' and ');
+    lines.push(`${done} Approved${by ? ` by ${by}` : ''}`);
   } else lines.push(`${todo} Approval`);
   const pod = s.podName ? ` ${safeMrkdwn(`${s.namespace ? `${s.namespace}/` : ''}${s.podName}`, 300)}` : '';
   if (s.step === 'creating') lines.push(`:hourglass_flowing_sand: Creating pod${pod}`);
@@ -88,12 +100,12 @@ function buttons(s: JobProgressState): ButtonElement[] {
   if (!exists) return [];
   const list: ButtonElement[] = [];
   if (s.step === 'ready' && s.canExtend !== false) {
-    list.push(renderButton({ text: 'Extend', actionId: 'debugdead.extend', value: s.requestId }));
+    list.push(renderButton({ text: 'Extend', actionId: BUTTON.extend, value: s.requestId }));
   }
   list.push(
     renderButton({
       text: 'Delete now',
-      actionId: 'debugdead.delete',
+      actionId: BUTTON.delete,
       value: s.requestId,
       style: 'danger',
       confirm: {

@@ -27,6 +27,8 @@ export interface HarnessOptions {
   extraPods?: number;
   /** Alert pacing overrides. */
   alertTuning?: { channelIntervalMs?: number; burstWindowMs?: number };
+  /** The bot's DEBUGDEAD_SIGNING_KEY. @defaultValue 32 random bytes, hex */
+  signingKey?: string;
   /** PodSecurity level of the node-shell namespace (debugdead-system). @defaultValue 'privileged' */
   nodeShellNamespaceLevel?: 'privileged' | 'baseline' | 'restricted';
 }
@@ -84,6 +86,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       SLACK_SIGNING_SECRET: slack.signingSecret,
       REDIS_URL: options.redisUrl ?? (await import('./redis.js')).testRedisUrl(),
       KUBECONFIG: kubeconfigPath,
+      DEBUGDEAD_SIGNING_KEY: options.signingKey ?? randomBytes(32).toString('hex'),
     },
   );
   if (!built.ok) throw new Error(built.errors.join('\n'));
@@ -94,6 +97,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   config.redis.prefix = `e2e-${randomBytes(4).toString('hex')}`;
   config.kubernetes.defaultNamespace = 'demo';
   config.kubernetes.requestTimeoutSeconds = 5;
+  // Approval fails closed: the seeded workspace's people approve clones, Alice node shells (tests narrow this).
+  config.approvers = { users: ['U_ALICE', 'U_BOB', 'U_CAROL'], groups: [] };
   config.nodeShell.approvers = { users: ['U_ALICE'], groups: [] };
   options.configure?.(config);
 
