@@ -46,12 +46,17 @@ async function setUp(configure: (c: Config) => void = () => {}, clonePrivilege: 
     user,
     place,
     tell: async (text: string) => {
-      (told[user] ??= []).push(text);
+      told[user] = [...(told[user] ?? []), text];
     },
   });
-  const askOf = (slot: Slot) => deps.records.get(id).then((r) => r!.slots[slot.kind === 'clone' ? `c${slot.container}` : 'n']!.ask!);
-  const approve = async (user: string, slot: Slot, decision: 'approve' | 'deny' = 'approve', place?: { channel: string; ts: string }) =>
-    settleApproval(deps, { ...click(user, slot, place ?? (await askOf(slot))), decision, replace: async () => {} });
+  const askOf = (slot: Slot) =>
+    deps.records.get(id).then((r) => r!.slots[slot.kind === 'clone' ? `c${slot.container}` : 'n']!.ask!);
+  const approve = async (
+    user: string,
+    slot: Slot,
+    decision: 'approve' | 'deny' = 'approve',
+    place?: { channel: string; ts: string },
+  ) => settleApproval(deps, { ...click(user, slot, place ?? (await askOf(slot))), decision, replace: async () => {} });
   const audited = (action: string, result?: string) =>
     env.auditEntries.filter((e) => e.action === action && (result === undefined || e.result === result));
   return { ...env, id, posted, told, click, approve, audited };
@@ -69,7 +74,15 @@ describe('asking for a debug pod', () => {
     const verified = verifyGrant(t.jobs.created[0], t.deps.signingKey, new Date(), 'mem');
     expect(verified).toMatchObject({
       ok: true,
-      grant: { kind: 'clone', privilege: 'standard', namespace: 'shop', pod: 'web-1', container: 'app', requester: 'UA', approvers: ['UA'] },
+      grant: {
+        kind: 'clone',
+        privilege: 'standard',
+        namespace: 'shop',
+        pod: 'web-1',
+        container: 'app',
+        requester: 'UA',
+        approvers: ['UA'],
+      },
     });
     expect(t.told.UB).toEqual([expect.stringMatching(/Already approved by/)]);
     expect(t.audited('button.clicked', 'denied')).toHaveLength(1);
@@ -83,7 +96,11 @@ describe('asking for a debug pod', () => {
     await Promise.all(['UX', 'UY', 'UZ', 'UX', 'UY'].map((u) => requestAction(t.deps, t.click(u, CLONE))));
     expect(t.chat.thread(t.posted.ts)).toHaveLength(1);
     expect(t.audited('approval.requested')).toHaveLength(1);
-    expect(Object.values(t.told).flat().filter((m) => /Already requested by/.test(m))).toHaveLength(4);
+    expect(
+      Object.values(t.told)
+        .flat()
+        .filter((m) => /Already requested by/.test(m)),
+    ).toHaveLength(4);
     expect(t.jobs.created).toHaveLength(0);
   });
 
@@ -127,7 +144,12 @@ describe('the two-person rule, exactly', () => {
     expect(t.jobs.created).toHaveLength(0);
     await t.approve('UROOT2', SHELL);
     expect(t.jobs.created).toHaveLength(1);
-    expect(t.jobs.created[0]!.grant).toMatchObject({ kind: 'node-shell', node: 'node-1', requester: 'UROOT', approvers: ['UROOT', 'UROOT2'] });
+    expect(t.jobs.created[0]!.grant).toMatchObject({
+      kind: 'node-shell',
+      node: 'node-1',
+      requester: 'UROOT',
+      approvers: ['UROOT', 'UROOT2'],
+    });
   });
 
   it('the accomplice case: a non-approver’s node shell needs two approvers, not one', async () => {
@@ -199,7 +221,12 @@ describe('managing a debug pod', () => {
     const t = await setUp();
     await requestAction(t.deps, t.click('UA', CLONE));
     const slot = (await t.deps.records.get(t.id))!.slots.c0!;
-    await t.deps.records.setProgress(t.id, 'c0', { ...slot.progress!, step: 'ready', podName: 'web-1-debug-x', namespace: 'shop' });
+    await t.deps.records.setProgress(t.id, 'c0', {
+      ...slot.progress!,
+      step: 'ready',
+      podName: 'web-1-debug-x',
+      namespace: 'shop',
+    });
     await manageDebugPod(t.deps, { ...t.click('UEVE', CLONE), action: 'delete' });
     expect(t.jobs.deletions).toHaveLength(0);
     expect(t.audited('button.clicked', 'denied').at(-1)?.detail).toMatch(/delete refused/);

@@ -1,6 +1,6 @@
 import pino from 'pino';
 import { DebugPodLimits, GroupResolver } from '../../src/approvals/index.js';
-import { AuditLog, type AuditEntry } from '../../src/audit/index.js';
+import { type AuditEntry, AuditLog } from '../../src/audit/index.js';
 import { buildConfig, type Config } from '../../src/config/index.js';
 import type { ChatFile, ChatMessage, ChatPort, PostedMessage } from '../../src/conversation/chat-port.js';
 import type { ConversationDeps, CreateDebugPodJob, DeleteDebugPodJob, JobPort } from '../../src/conversation/deps.js';
