@@ -187,8 +187,9 @@ async function runCreate(deps: ConversationDeps, data: CreateDebugPodJob, option
     const existing =
       isKubeError(err) && err.kind === 'Conflict' ? await ours(deps, namespace, podName, grant.actionId) : undefined;
     if (!existing) {
-      if (isTransient(err)) throw err;
+      // Not created: it must not count against the limits (a retry reserves again).
       await deps.limits.release({ ...pod, user: grant.requester }).catch(() => {});
+      if (isTransient(err)) throw err;
       await report.fail(creationFailure(err as KubeError, namespace), pod, grant);
       throw new Reported(err);
     }

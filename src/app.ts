@@ -34,6 +34,8 @@ export interface StartOptions {
   janitorEveryMs?: number;
   /** HTTP mode listen address. @defaultValue "0.0.0.0" (in a pod, Slack's requests arrive through a Service) */
   listenHost?: string;
+  /** Create-job retries (tests): attempts and the first back-off delay, ms. @defaultValue 5 attempts from 2000 ms */
+  jobRetry?: { attempts?: number; backoffMs?: number };
   /** Alert pacing overrides (tests). */
   alertTuning?: AlertTuning;
   /**
@@ -115,6 +117,8 @@ export async function startDebugdead(options: StartOptions): Promise<RunningBot>
     prefix: config.redis.prefix,
     now,
     onError: (err) => log.error({ err: { message: err.message } }, 'queue connection error'),
+    ...(options.jobRetry?.attempts ? { createAttempts: options.jobRetry.attempts } : {}),
+    ...(options.jobRetry?.backoffMs ? { createBackoffMs: options.jobRetry.backoffMs } : {}),
   });
   const deps: ConversationDeps = {
     config,

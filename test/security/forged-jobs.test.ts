@@ -124,11 +124,16 @@ describe('jobs forged straight into Redis', () => {
 
     // The exact job again, under a new job id: it names the same action, so the same pod; nothing new is created.
     await queue.queue.add('create', data, { jobId: `create-replay-${id}` });
-    await h.slack.waitFor(
+    const found = await h.slack.waitFor(
       () => h.auditEntries().find((e) => e.action === 'pod.created' && /earlier attempt/.test(e.detail ?? '')),
       15_000,
       'the replay finding the pod already made',
     );
+    // The record carries the pod's own expiry, not a fresh one computed by the replay.
+    const made = managedPods(h, 'demo').find(
+      (p) => p.metadata.annotations['debugdead.io/request-id'] === data.grant.actionId,
+    )!;
+    expect(found.detail).toContain(`expires at ${made.metadata.annotations['debugdead.io/expires-at']}`);
     expect(allManaged()).toHaveLength(before);
   });
 

@@ -27,6 +27,8 @@ export interface HarnessOptions {
   extraPods?: number;
   /** Alert pacing overrides. */
   alertTuning?: { channelIntervalMs?: number; burstWindowMs?: number };
+  /** Create-job retries: attempts and first back-off, ms. @defaultValue the bot's (5 from 2000 ms) */
+  jobRetry?: { attempts?: number; backoffMs?: number };
   /** The bot's DEBUGDEAD_SIGNING_KEY. @defaultValue 32 random bytes, hex */
   signingKey?: string;
   /** PodSecurity level of the node-shell namespace (debugdead-system). @defaultValue 'privileged' */
@@ -125,6 +127,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     janitorEveryMs: 1000,
     listenHost: '127.0.0.1',
     ...(options.alertTuning ? { alertTuning: options.alertTuning } : {}),
+    ...(options.jobRetry ? { jobRetry: options.jobRetry } : {}),
   });
   if (config.slack.mode === 'http') slack.deliverOverHttp(`http://127.0.0.1:${bot.port}/slack/events`);
 
