@@ -19,6 +19,10 @@ export interface ActionKindSpec {
   /** In titles: "Debug clone of ns/pod", "Node shell on node-1". */
   title: string;
   preposition: 'of' | 'on';
+  /** What runs after `kubectl exec -it … --` to get a shell (node shells enter the host's namespaces). */
+  execShell: string;
+  /** Whether the exec line names the container (`-c`): the clone's target; a node shell has one container. */
+  execNamesContainer: boolean;
   /** `always`: the kind is privileged by construction; `by-pod-spec`: privileged when the pod it builds would be. */
   privileged: 'always' | 'by-pod-spec';
   /** The config key that switches the kind off, if any. */
@@ -36,6 +40,8 @@ export const ACTION_KINDS: Readonly<Record<ActionKind, ActionKindSpec>> = {
     noun: 'a debug clone',
     title: 'Debug clone',
     preposition: 'of',
+    execShell: 'sh',
+    execNamesContainer: true,
     privileged: 'by-pod-spec',
     enabled: () => true,
     ttl: (c) => ({ defaultSeconds: c.debugClone.defaultTtlSeconds, maxSeconds: c.debugClone.maxTtlSeconds }),
@@ -47,6 +53,8 @@ export const ACTION_KINDS: Readonly<Record<ActionKind, ActionKindSpec>> = {
     noun: 'a node shell',
     title: 'Node shell',
     preposition: 'on',
+    execShell: 'nsenter -t 1 -m -u -i -n -p -- sh',
+    execNamesContainer: false,
     privileged: 'always',
     enabled: (c) => c.nodeShell.enabled,
     ttl: (c) => ({ defaultSeconds: c.nodeShell.defaultTtlSeconds, maxSeconds: c.nodeShell.maxTtlSeconds }),

@@ -1,4 +1,4 @@
-import { BUTTON } from '../actions/index.js';
+import { ACTION_KINDS, BUTTON } from '../actions/index.js';
 import type { SlackMessage } from './block-kit-types.js';
 import { context, section } from './blocks.js';
 import { mentionGroup, mentionUser } from './mention.js';
@@ -26,8 +26,8 @@ const MAX_MENTIONS = 20;
 /** The thread message asking an approver to approve or deny, mentioning every approver so they are notified. */
 export function renderApprovalRequest(r: ApprovalRequest): SlackMessage {
   const privileged = r.kind === 'clone' && (r.privilegeReasons?.length ?? 0) > 0;
-  const what =
-    r.kind === 'clone' ? (privileged ? 'a privileged debug clone of' : 'a debug clone of') : 'a node shell on';
+  const spec = ACTION_KINDS[r.kind];
+  const what = `${privileged ? spec.noun.replace(/^an? /, 'a privileged ') : spec.noun} ${spec.preposition}`;
   const mentions = [...r.approvers.users.map(mentionUser), ...r.approvers.groups.map(mentionGroup)];
   const shown = mentions.slice(0, MAX_MENTIONS).join(' ');
   const more = mentions.length > MAX_MENTIONS ? ` and ${mentions.length - MAX_MENTIONS} more` : '';

@@ -1,4 +1,4 @@
-import { BUTTON } from '../actions/index.js';
+import { ACTION_KINDS, BUTTON } from '../actions/index.js';
 import type { Block, ButtonElement, SlackMessage } from './block-kit-types.js';
 import { context, section } from './blocks.js';
 import { renderCodeBlock } from './code-block.js';
@@ -79,8 +79,7 @@ function checklist(s: JobProgressState): string[] {
 }
 
 function title(s: JobProgressState): string {
-  const what = s.kind === 'clone' ? 'Debug clone' : 'Node shell';
-  const of = s.kind === 'clone' ? 'of' : 'on';
+  const { title: what, preposition: of } = ACTION_KINDS[s.kind];
   const container = s.container ? ` (container ${safeMrkdwn(s.container, 100)})` : '';
   return `*${what} ${of} ${safeMrkdwn(s.target, 300)}*${container}`;
 }
@@ -90,8 +89,8 @@ export function execLine(s: JobProgressState): string | undefined {
   if (s.execCommand) return s.execCommand;
   if (!s.podName) return undefined;
   const ns = s.namespace ? ` -n ${s.namespace}` : '';
-  const c = s.container && s.kind === 'clone' ? ` -c ${s.container}` : '';
-  const shell = s.kind === 'node-shell' ? 'nsenter -t 1 -m -u -i -n -p -- sh' : 'sh';
+  const c = s.container && ACTION_KINDS[s.kind].execNamesContainer ? ` -c ${s.container}` : '';
+  const shell = ACTION_KINDS[s.kind].execShell;
   return `kubectl exec -it${ns} ${s.podName}${c} -- ${shell}`;
 }
 
@@ -109,7 +108,7 @@ function buttons(s: JobProgressState): ButtonElement[] {
       value: s.requestId,
       style: 'danger',
       confirm: {
-        title: s.kind === 'clone' ? 'Delete the debug clone?' : 'Delete the node shell?',
+        title: `Delete ${ACTION_KINDS[s.kind].noun.replace(/^an? /, 'the ')}?`,
         text: `Deletes pod ${s.podName} now; any shell session in it ends.`,
         confirm: 'Delete now',
         deny: 'Keep it',
@@ -150,6 +149,6 @@ export function renderJobProgress(s: JobProgressState): SlackMessage {
   }
   const actions = buttons(s);
   if (actions.length > 0) blocks.push({ type: 'actions', block_id: 'debugdead.job', elements: actions });
-  const what = s.kind === 'clone' ? 'Debug clone' : 'Node shell';
-  return { text: safeMrkdwn(`${what} ${s.kind === 'clone' ? 'of' : 'on'} ${s.target}: ${s.step}`, 500), blocks };
+  const { title: what, preposition } = ACTION_KINDS[s.kind];
+  return { text: safeMrkdwn(`${what} ${preposition} ${s.target}: ${s.step}`, 500), blocks };
 }
