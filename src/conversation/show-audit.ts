@@ -18,7 +18,7 @@ export async function showAudit(
       action: 'command.received',
       target: {},
       result: 'denied',
-      detail: 'audit listing refused: not an audit viewer',
+      detail: 'audit listing refused: not an approver or audit viewer',
     });
     const configured = deps.config.audit.viewers && isOpen(deps.config.audit.viewers);
     return configured

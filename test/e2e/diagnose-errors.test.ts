@@ -321,6 +321,11 @@ describe('errors a person can act on, over HTTP', () => {
     const answer = visibleText(await told('U_BOB', /chain verified/));
     expect(answer).toMatch(/:lock: chain verified \(\d+ records\)/);
     expect(answer).toMatch(/<@U_\w+> command\.received sim:demo\/[\w-]+ ok/);
+    // Reading the trail is itself on the trail.
+    await audited(
+      (e) => e.actor?.id === 'U_BOB' && e.action === 'command.received' && /^audit listing/.test(e.detail),
+      'the listing in the audit log',
+    );
   });
 
   it('a non-approver is told only approvers may read the audit trail, and the refusal is audited', async () => {
