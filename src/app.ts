@@ -14,6 +14,7 @@ import { AuditLog, auditLogSink, createAuditLogger } from './audit/index.js';
 import type { Config } from './config/index.js';
 import type { ConversationDeps } from './conversation/deps.js';
 import { DiagnosisRecordStore } from './conversation/diagnosis-record-store.js';
+import { recordAudit } from './conversation/record-audit.js';
 import { createKubeClient, type KubeClient, loadKubeConfig } from './kube/index.js';
 import { createLogger } from './log/index.js';
 import { type AlertTuning, startAlerts } from './start-alerts.js';
@@ -124,7 +125,23 @@ export async function startDebugdead(options: StartOptions): Promise<RunningBot>
     config,
     kube,
     chat,
-    records: new DiagnosisRecordStore({ redis, prefix: config.redis.prefix }),
+    records: new DiagnosisRecordStore({
+      redis,
+      prefix: config.redis.prefix,
+      signingKey,
+      // Only someone writing to Redis directly makes a record that does not verify: loud, and on the audit trail.
+      onTamper: (id, what) => {
+        log.error({ diagnosisId: id, what }, 'a diagnosis record in Redis does not verify; it is ignored');
+        void recordAudit(audit, log, {
+          actor: { type: 'bot' },
+          action: 'job.rejected',
+          target: {},
+          requestId: id,
+          result: 'denied',
+          detail: `tampered record ignored: ${what}`,
+        });
+      },
+    }),
     limits: new DebugPodLimits({ redis, prefix: config.redis.prefix, limits: config.limits }),
     signingKey,
     audit,

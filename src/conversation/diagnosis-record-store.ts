@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { isDiagnosisId, type PrivilegeClass } from '../actions/index.js';
 import type { JobProgressState } from '../render/index.js';
@@ -68,6 +68,8 @@ export type ApproveOutcome =
   | { outcome: 'recorded'; approvals: string[] }
   | { outcome: 'already-yours'; approvals: string[] }
   | { outcome: 'settled'; state: SlotRecord['state']; approvals: string[] }
+  /** An approval on record does not verify: someone wrote it into Redis. Nothing may be granted. */
+  | { outcome: 'tampered' }
   | { outcome: 'unknown' };
 
 export type DenyOutcome =
@@ -78,7 +80,13 @@ export type DenyOutcome =
 /*
  * Layout of one record, a Redis hash `<prefix>:diagnosis:<id>` with the diagnosis' TTL: `request`, `message`,
  * `prefix` (JSON), then per slot `<slot>.state`, `<slot>.meta` (requester, privilege: JSON), `<slot>.approvals`
- * (space-separated user ids), `<slot>.required`, `<slot>.ask` and `<slot>.progress` (JSON).
+ * (space-separated `user:tag` tokens), `<slot>.required`, `<slot>.ask` and `<slot>.progress` (JSON).
+ *
+ * Whoever can write to Redis could rewrite a record under an approver's eyes: change the pod a pending request is
+ * for, add an approval nobody gave, move the message clicks must come from. So everything that decides what is
+ * granted carries an HMAC tag under the signing key, which never enters Redis: the request and the message
+ * (`request.sig`, `message.sig`), each slot's meta (its `sig` field), the approval-request place, and each approval
+ * (its token's tag binds the user to the action). Reads drop what does not verify. Progress is display only.
  */
 
 /**
@@ -102,7 +110,7 @@ return {1, state}
 /**
  * Adds one approval to a pending slot: a person counts once, and the slot turns `approved` when the required number
  * of distinct people agreed. Racing Approve clicks are serialised here, so exactly one of them sees `granted`.
- * KEYS: the record. ARGV: slot, user id.
+ * KEYS: the record. ARGV: slot, user id, the user's approval token (`user:tag`).
  * Returns {0} unknown, {1, approvals} granted now, {4, approvals} recorded and still waiting, {3, approvals} this
  * user already approved, {2, state, approvals} no longer pending.
  */
@@ -113,11 +121,11 @@ if not state then return {0} end
 local approvals = redis.call('HGET', KEYS[1], s .. '.approvals') or ''
 if state ~= 'awaiting-approval' then return {2, state, approvals} end
 local n = 0
-for id in string.gmatch(approvals, '%S+') do
-  if id == ARGV[2] then return {3, approvals} end
+for token in string.gmatch(approvals, '%S+') do
+  if string.match(token, '^[^:]*') == ARGV[2] then return {3, approvals} end
   n = n + 1
 end
-if n > 0 then approvals = approvals .. ' ' .. ARGV[2] else approvals = ARGV[2] end
+if n > 0 then approvals = approvals .. ' ' .. ARGV[3] else approvals = ARGV[3] end
 n = n + 1
 redis.call('HSET', KEYS[1], s .. '.approvals', approvals)
 if n >= tonumber(redis.call('HGET', KEYS[1], s .. '.required')) then
@@ -160,17 +168,28 @@ const SLOT_KEY = /^(?:c\d{1,3}|n)$/;
 export class DiagnosisRecordStore {
   private readonly newId: () => string;
 
-  constructor(private readonly options: { redis: Redis; prefix: string; newId?: () => string }) {
+  constructor(
+    private readonly options: {
+      redis: Redis;
+      prefix: string;
+      /** The HMAC key (DEBUGDEAD_SIGNING_KEY) that tags what decides a grant; never written to Redis. */
+      signingKey: string;
+      newId?: () => string;
+      /** Told when a record holds something that does not verify (it is then ignored). */
+      onTamper?: (id: string, what: string) => void;
+    },
+  ) {
     this.newId = options.newId ?? (() => randomBytes(16).toString('base64url'));
   }
 
   /** Stores a diagnosis for `ttlSeconds` and returns its id. */
   async create(request: DiagnosisRequest, ttlSeconds: number): Promise<string> {
     const id = this.newId();
+    const json = JSON.stringify(request);
     if (!isDiagnosisId(id)) throw new Error(`diagnosis id ${JSON.stringify(id)} is not 8-64 base64url characters`);
     await this.options.redis
       .multi()
-      .hset(this.key(id), 'request', JSON.stringify(request))
+      .hset(this.key(id), 'request', json, 'request.sig', this.tag('request', id, json))
       .expire(this.key(id), ttlSeconds)
       .exec();
     return id;
@@ -181,27 +200,46 @@ export class DiagnosisRecordStore {
     if (!isDiagnosisId(id)) return undefined;
     const hash = await this.options.redis.hgetall(this.key(id));
     if (hash.request === undefined) return undefined;
+    if (!this.verify(hash['request.sig'], 'request', id, hash.request)) {
+      this.options.onTamper?.(id, 'the request does not verify');
+      return undefined;
+    }
     try {
       const slots: Record<string, SlotRecord> = {};
       for (const [field, state] of Object.entries(hash)) {
         if (!field.endsWith('.state')) continue;
         const slot = field.slice(0, -'.state'.length);
         if (!SLOT_KEY.test(slot)) continue;
-        const meta = JSON.parse(hash[`${slot}.meta`] ?? '{}') as { requester?: string; privilege?: string };
+        const actionId = `${id}.${slot}`;
+        const meta = JSON.parse(hash[`${slot}.meta`] ?? '{}') as {
+          requester?: string;
+          privilege?: string;
+          sig?: string;
+        };
+        const requester = String(meta.requester ?? '');
+        const privilege: PrivilegeClass = meta.privilege === 'standard' ? 'standard' : 'privileged';
+        if (!this.verify(meta.sig, 'slot', actionId, requester, privilege)) {
+          this.options.onTamper?.(id, `slot ${slot} does not verify`);
+          continue;
+        }
+        const ask = hash[`${slot}.ask`] ? (JSON.parse(hash[`${slot}.ask`]!) as Place & { sig?: string }) : undefined;
+        const askOk = ask && this.verify(ask.sig, 'ask', actionId, ask.channel, ask.ts);
         slots[slot] = {
           state: state as SlotRecord['state'],
-          requester: String(meta.requester ?? ''),
-          privilege: meta.privilege === 'standard' ? 'standard' : 'privileged',
-          approvals: (hash[`${slot}.approvals`] ?? '').split(' ').filter(Boolean),
+          requester,
+          privilege,
+          approvals: this.verifiedApprovals(id, actionId, hash[`${slot}.approvals`]).users,
           required: Number(hash[`${slot}.required`] ?? 1),
-          ...(hash[`${slot}.ask`] ? { ask: JSON.parse(hash[`${slot}.ask`]!) as Place } : {}),
+          ...(ask && askOk ? { ask: { channel: ask.channel, ts: ask.ts } } : {}),
           ...(hash[`${slot}.progress`] ? { progress: JSON.parse(hash[`${slot}.progress`]!) as ActionProgress } : {}),
         };
       }
+      const messageOk = hash.message !== undefined && this.verify(hash['message.sig'], 'message', id, hash.message);
+      if (hash.message !== undefined && !messageOk) this.options.onTamper?.(id, 'the message does not verify');
       return {
         id,
         request: JSON.parse(hash.request) as DiagnosisRequest,
-        ...(hash.message ? { message: JSON.parse(hash.message) as DiagnosisRecord['message'] } : {}),
+        ...(messageOk ? { message: JSON.parse(hash.message!) as DiagnosisRecord['message'] } : {}),
         prefix: hash.prefix ? (JSON.parse(hash.prefix) as DiagnosisRecord['prefix']) : [],
         slots,
       };
@@ -212,7 +250,8 @@ export class DiagnosisRecordStore {
 
   /** Where the diagnosis was posted, and what it said. */
   setMessage(id: string, message: NonNullable<DiagnosisRecord['message']>): Promise<boolean> {
-    return this.write(id, 0, ['message', JSON.stringify(message)]);
+    const json = JSON.stringify(message);
+    return this.write(id, 0, ['message', json, 'message.sig', this.tag('message', id, json)]);
   }
 
   /** Replaces the blocks above the diagnosis (an alert's headline). */
@@ -226,14 +265,16 @@ export class DiagnosisRecordStore {
     slot: string,
     init: { requester: string; privilege: PrivilegeClass; approvals: string[]; required: number },
   ): Promise<OpenOutcome> {
-    const meta = JSON.stringify({ requester: init.requester, privilege: init.privilege });
+    const actionId = `${id}.${slot}`;
+    const sig = this.tag('slot', actionId, init.requester, init.privilege);
+    const meta = JSON.stringify({ requester: init.requester, privilege: init.privilege, sig });
     const [code, state] = (await this.options.redis.eval(
       OPEN_SCRIPT,
       1,
       this.key(id),
       checkSlot(slot),
       meta,
-      init.approvals.join(' '),
+      init.approvals.map((user) => this.token(actionId, user)).join(' '),
       String(init.required),
     )) as [number, SlotRecord['state']?];
     if (code === 1) return { outcome: 'opened', state: state! };
@@ -246,21 +287,27 @@ export class DiagnosisRecordStore {
 
   /** One approval of a pending slot; see APPROVE_SCRIPT. */
   async approve(id: string, slot: string, user: string): Promise<ApproveOutcome> {
-    const [code, a, b] = (await this.options.redis.eval(APPROVE_SCRIPT, 1, this.key(id), checkSlot(slot), user)) as [
-      number,
-      string?,
-      string?,
-    ];
-    const list = (s: string | undefined) => (s ?? '').split(' ').filter(Boolean);
+    const actionId = `${id}.${slot}`;
+    const [code, a, b] = (await this.options.redis.eval(
+      APPROVE_SCRIPT,
+      1,
+      this.key(id),
+      checkSlot(slot),
+      user,
+      this.token(actionId, user),
+    )) as [number, string?, string?];
+    const list = (s: string | undefined) => this.verifiedApprovals(id, actionId, s);
     switch (code) {
       case 1:
-        return { outcome: 'granted', approvals: list(a) };
-      case 4:
-        return { outcome: 'recorded', approvals: list(a) };
+      case 4: {
+        const { users, forged } = list(a);
+        if (forged > 0) return { outcome: 'tampered' };
+        return { outcome: code === 1 ? 'granted' : 'recorded', approvals: users };
+      }
       case 3:
-        return { outcome: 'already-yours', approvals: list(a) };
+        return { outcome: 'already-yours', approvals: list(a).users };
       case 2:
-        return { outcome: 'settled', state: a as SlotRecord['state'], approvals: list(b) };
+        return { outcome: 'settled', state: a as SlotRecord['state'], approvals: list(b).users };
       default:
         return { outcome: 'unknown' };
     }
@@ -275,13 +322,18 @@ export class DiagnosisRecordStore {
     ];
     if (code === 1) return { outcome: 'denied' };
     if (code === 2)
-      return { outcome: 'settled', state: a as SlotRecord['state'], approvals: (b ?? '').split(' ').filter(Boolean) };
+      return {
+        outcome: 'settled',
+        state: a as SlotRecord['state'],
+        approvals: this.verifiedApprovals(id, `${id}.${slot}`, b).users,
+      };
     return { outcome: 'unknown' };
   }
 
   /** Where the approval request was posted: its Approve/Deny clicks count only from there. */
   setAsk(id: string, slot: string, ask: Place): Promise<boolean> {
-    return this.write(id, 0, [`${checkSlot(slot)}.ask`, JSON.stringify(ask)]);
+    const sig = this.tag('ask', `${id}.${slot}`, ask.channel, ask.ts);
+    return this.write(id, 0, [`${checkSlot(slot)}.ask`, JSON.stringify({ channel: ask.channel, ts: ask.ts, sig })]);
   }
 
   /** Records an action's progress; keeps the record alive at least `keepForSeconds` (a pod outlives the buttons). */
@@ -297,6 +349,43 @@ export class DiagnosisRecordStore {
 
   private key(id: string): string {
     return `${this.options.prefix}:diagnosis:${id}`;
+  }
+
+  /** A 128-bit HMAC tag over a kind and its parts (JSON, so no two part lists share bytes). */
+  private tag(kind: string, ...parts: string[]): string {
+    return createHmac('sha256', this.options.signingKey)
+      .update(JSON.stringify([`debugdead.${kind}.v1`, ...parts]))
+      .digest('hex')
+      .slice(0, 32);
+  }
+
+  private verify(given: unknown, kind: string, ...parts: string[]): boolean {
+    if (typeof given !== 'string' || !/^[0-9a-f]{32}$/.test(given)) return false;
+    return timingSafeEqual(Buffer.from(given, 'hex'), Buffer.from(this.tag(kind, ...parts), 'hex'));
+  }
+
+  /** `user:tag`: the tag binds the user to this action, so a token cannot be made or moved without the key. */
+  private token(actionId: string, user: string): string {
+    return `${user}:${this.tag('approval', actionId, user)}`;
+  }
+
+  /** The users whose approval tokens verify, in order, and how many did not. */
+  private verifiedApprovals(
+    id: string,
+    actionId: string,
+    raw: string | undefined,
+  ): { users: string[]; forged: number } {
+    const users: string[] = [];
+    let forged = 0;
+    for (const token of (raw ?? '').split(' ').filter(Boolean)) {
+      const colon = token.indexOf(':');
+      const user = colon > 0 ? token.slice(0, colon) : '';
+      if (user && this.verify(token.slice(colon + 1), 'approval', actionId, user) && !users.includes(user))
+        users.push(user);
+      else forged++;
+    }
+    if (forged > 0) this.options.onTamper?.(id, `${forged} approval(s) of ${actionId} do not verify`);
+    return { users, forged };
   }
 }
 

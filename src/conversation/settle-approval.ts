@@ -94,6 +94,19 @@ export async function settleApproval(deps: ConversationDeps, click: ApprovalClic
     case 'unknown':
       await click.tell(':hourglass: This approval request has expired; nothing was done.');
       return audit('error', 'expired');
+    case 'tampered':
+      await click.tell(
+        ':rotating_light: The approvals on record for this request do not verify (they were changed outside the bot), so nothing was created. Tell the bot’s operators.',
+      );
+      await recordAudit(deps.audit, deps.log, {
+        actor,
+        action: 'job.rejected',
+        target,
+        requestId: actionId,
+        result: 'denied',
+        detail: 'approvals on record do not verify: someone wrote to Redis',
+      });
+      return;
     case 'settled':
       await click.tell(describeOpenSlot({ ...slot, state: outcome.state, approvals: outcome.approvals }));
       return audit('denied', `redelivered or late: already ${outcome.state}`);

@@ -234,3 +234,35 @@ describe('managing a debug pod', () => {
     expect(t.jobs.deletions.map((d) => d.job.podName)).toEqual(['web-1-debug-x']);
   });
 });
+
+describe('a record rewritten in Redis grants nothing', () => {
+  it('an approval written straight into Redis does not count: one real approver then grants nothing', async () => {
+    const t = await setUp();
+    await requestAction(t.deps, t.click('UEVE', SHELL));
+    const key = `${t.prefix}:diagnosis:${t.id}`;
+    await t.redis.hset(key, 'n.approvals', `UROOT2:${'0'.repeat(32)}`);
+    await t.approve('UROOT', SHELL);
+    expect(t.jobs.created).toHaveLength(0);
+    expect(t.audited('job.rejected')[0]?.detail).toMatch(/do not verify/);
+    expect(t.tampered.map((x) => x.what)).toEqual(expect.arrayContaining([expect.stringMatching(/approval/)]));
+  });
+
+  it('a request whose pod was changed in Redis is ignored', async () => {
+    const t = await setUp();
+    const key = `${t.prefix}:diagnosis:${t.id}`;
+    const request = JSON.parse((await t.redis.hget(key, 'request'))!);
+    await t.redis.hset(key, 'request', JSON.stringify({ ...request, namespace: 'kube-system', pod: 'kube-proxy' }));
+    await requestAction(t.deps, t.click('UA', CLONE));
+    expect(t.jobs.created).toHaveLength(0);
+    expect(t.tampered).toEqual([{ id: t.id, what: 'the request does not verify' }]);
+  });
+
+  it('a message place moved in Redis no longer accepts clicks from anywhere', async () => {
+    const t = await setUp();
+    const key = `${t.prefix}:diagnosis:${t.id}`;
+    await t.redis.hset(key, 'message', JSON.stringify({ channel: 'C_EVIL', ts: '1.1', body: { text: 'x' } }));
+    await requestAction(t.deps, t.click('UA', CLONE, { channel: 'C_EVIL', ts: '1.1' }));
+    expect(t.jobs.created).toHaveLength(0);
+    expect(t.audited('button.clicked', 'denied')[0]?.detail).toMatch(/not from its message/);
+  });
+});

@@ -1,5 +1,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDebugPodQueue } from '../../jobs/debug-pod-queue.js';
+import { type Grant, signGrant } from '../../src/actions/index.js';
 import { buildWorkload } from '../sim/kube/scenarios/build-objects.js';
 import { DEFAULT_APPS } from '../sim/kube/scenarios/default-scenario.js';
 import { type SimMessage, visibleText } from '../sim/slack/index.js';
@@ -53,6 +55,8 @@ const askIn = (summary: SimMessage, what: RegExp) =>
   );
 const audit = (pred: (e: Record<string, any>) => boolean, what: string) =>
   h.slack.waitFor(() => h.auditEntries().find(pred), 10_000, what);
+const sourceClones = (pod: string) =>
+  managedPods(h, 'demo').filter((p) => p.metadata.annotations['debugdead.io/source-pod'] === `demo/${pod}`);
 const settle = () => new Promise((r) => setTimeout(r, 700));
 
 describe('the two-person rule cannot be walked around', () => {
@@ -129,7 +133,7 @@ describe('privilege follows the pod spec', () => {
     ).toHaveLength(0);
   });
 
-  it('with Redis tampered to call the clone standard, a clone approver’s approval still creates nothing: the worker classifies the real pod', async () => {
+  it('a request rewritten in Redis to call the clone standard is ignored: the record does not verify', async () => {
     const summary = await diagnose(h, 'U_CAROL', 'host-agent');
     const id = JSON.stringify(summary.blocks).match(/"value":"([A-Za-z0-9_-]+)\.c0"/)![1]!;
     const redis = new Redis(testRedisUrl());
@@ -138,13 +142,40 @@ describe('privilege follows the pod spec', () => {
     await redis.hset(key, 'request', JSON.stringify({ ...request, clonePrivilege: [] }));
     await redis.quit();
     await h.slack.user('U_CAROL').click(summary, 'Create debug clone (privileged)', { confirm: true });
+    await audit(
+      (e) => e.action === 'job.rejected' && e.requestId === id && /tampered/.test(e.detail ?? ''),
+      'the record ignored',
+    );
+    await settle();
+    expect(sourceClones('host-agent')).toHaveLength(0);
+  });
+
+  it('even a validly signed grant for a standard clone of a privileged pod is refused: the worker classifies the pod it builds', async () => {
+    const summary = await diagnose(h, 'U_BOB', 'host-agent');
+    const id = JSON.stringify(summary.blocks).match(/"value":"([A-Za-z0-9_-]+)\.c0"/)![1]!;
+    const queue = createDebugPodQueue({
+      connection: { url: testRedisUrl(), maxRetriesPerRequest: null },
+      prefix: h.config.redis.prefix,
+    });
+    const grant: Grant = {
+      actionId: `${id}.c0`,
+      kind: 'clone',
+      privilege: 'standard',
+      cluster: 'sim',
+      namespace: 'demo',
+      pod: 'host-agent',
+      container: 'app',
+      requester: 'U_CAROL',
+      approvers: ['U_CAROL'],
+      expiresAt: new Date(Date.now() + 600_000).toISOString(),
+    };
+    await queue.enqueueCreate(signGrant(grant, h.config.approvals.signingKey!));
+    await queue.close();
     const rejected = await audit(
       (e) => e.action === 'job.rejected' && e.requestId === `${id}.c0`,
       'the worker refusing',
     );
-    expect(rejected.detail).toMatch(/would be privileged/);
-    expect(
-      managedPods(h, 'demo').filter((p) => p.metadata.annotations['debugdead.io/source-pod'] === 'demo/host-agent'),
-    ).toHaveLength(0);
+    expect(rejected.detail).toMatch(/would be privileged \(.*hostPID/);
+    expect(sourceClones('host-agent')).toHaveLength(0);
   });
 });

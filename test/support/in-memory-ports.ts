@@ -75,11 +75,17 @@ export function memoryDeps(configure: (c: Config) => void = () => {}, kube?: Kub
   const chat = new MemoryChat();
   const jobs = new MemoryJobs();
   const auditEntries: AuditEntry[] = [];
+  const tampered: { id: string; what: string }[] = [];
   const deps: ConversationDeps = {
     config,
     kube: kube ?? ({} as KubeClient),
     chat,
-    records: new DiagnosisRecordStore({ redis, prefix }),
+    records: new DiagnosisRecordStore({
+      redis,
+      prefix,
+      signingKey: config.approvals.signingKey!,
+      onTamper: (id, what) => tampered.push({ id, what }),
+    }),
     limits: new DebugPodLimits({ redis, prefix, limits: config.limits }),
     audit: new AuditLog({ redis, key: `${prefix}:audit`, clusterName: 'mem', sink: (e) => auditEntries.push(e) }),
     groups: new GroupResolver({ listMembers: (g) => chat.groupMembers(g), ttlMs: 0 }),
@@ -88,5 +94,5 @@ export function memoryDeps(configure: (c: Config) => void = () => {}, kube?: Kub
     log: pino({ level: 'silent' }),
     now: () => new Date(),
   };
-  return { deps, chat, jobs, auditEntries, redis, close: () => redis.quit() };
+  return { deps, chat, jobs, auditEntries, tampered, redis, prefix, close: () => redis.quit() };
 }
