@@ -1,6 +1,6 @@
 /**
  * The composition root: configuration in, a running bot out. Builds the Bolt app (Socket Mode or signed HTTP),
- * the Kubernetes client, Redis, the request store, the audit trail, the debug-pod queue and its worker, the
+ * the Kubernetes client, Redis, the diagnosis records and limits, the audit trail, the debug-pod queue and its worker, the
  * janitor and, when enabled, the alert watcher; stops them all in reverse order.
  */
 import { App, type Logger as BoltLogger, LogLevel } from '@slack/bolt';
