@@ -77,14 +77,24 @@ function createReporter(deps: ConversationDeps, data: unknown) {
     return progress;
   };
   const what = ref ? ACTION_KINDS[ref.slot.kind].title : 'Debug pod';
+  // Updates run one after another in the order made, so a caller may go on without waiting for one (the message
+  // edit is not on the path to the pod); a failed update is logged, never fatal to the job.
+  let updates: Promise<void> = Promise.resolve();
   return {
     actionId,
-    async update(patch: Partial<ActionProgress>, keepSeconds = 0): Promise<void> {
-      const current = await load();
-      if (!ref || !current) return;
-      progress = { ...current, ...patch };
-      await deps.records.setProgress(ref.diagnosisId, slotKey(ref.slot), progress, keepSeconds);
-      await publishProgress(deps, ref.diagnosisId);
+    update(patch: Partial<ActionProgress>, keepSeconds = 0): Promise<void> {
+      updates = updates.then(async () => {
+        try {
+          const current = await load();
+          if (!ref || !current) return;
+          progress = { ...current, ...patch };
+          await deps.records.setProgress(ref.diagnosisId, slotKey(ref.slot), progress, keepSeconds);
+          await publishProgress(deps, ref.diagnosisId);
+        } catch (err) {
+          deps.log.warn({ err, actionId }, 'could not report progress');
+        }
+      });
+      return updates;
     },
     async thread(text: string): Promise<void> {
       if (ref) await postInThread(deps, ref.diagnosisId, { text });
@@ -148,7 +158,8 @@ async function runCreate(deps: ConversationDeps, data: CreateDebugPodJob, option
   const policy = recheckGrant(config, grant, groupsOf);
   if (!policy.ok) return report.reject(`today's policy refuses it: ${policy.reason}`, grant);
 
-  await report.update({ step: 'creating' });
+  // Shown while the source is read and the pod created; not waited for (the next update follows it).
+  void report.update({ step: 'creating' });
   let source: Pod | undefined;
   if (grant.kind === 'clone') {
     try {

@@ -57,6 +57,8 @@ export async function grantAndEnqueue(
     ...(approvals[0] ? { approvedBy: approvals[0] } : {}),
     ...(approvals[1] ? { alsoApprovedBy: approvals[1] } : {}),
   });
+  // Shown before the job is queued: once queued, the worker edits the message, and an edit of ours arriving after
+  // its "Running" would show an older step.
   await publishProgress(deps, ref.diagnosisId);
   await recordAudit(deps.audit, deps.log, {
     actor: { type: 'user', id: actor },
