@@ -8,7 +8,7 @@ import type { ActionProgress } from '../src/conversation/diagnosis-record-store.
 import { planDebugPod } from '../src/conversation/plan-debug-pod.js';
 import { postInThread, publishProgress } from '../src/conversation/publish-progress.js';
 import { recordAudit } from '../src/conversation/record-audit.js';
-import { expiresAt, requestIdOf } from '../src/debugpods/index.js';
+import { type BuiltPod, expiresAt, requestIdOf } from '../src/debugpods/index.js';
 import { isKubeError, type KubeError } from '../src/kube/index.js';
 import type { Pod } from '../src/kube/types.js';
 import { mentionUser } from '../src/render/index.js';
@@ -209,7 +209,8 @@ async function runCreate(deps: ConversationDeps, data: CreateDebugPodJob, option
     detail += '; found already created by an earlier attempt';
     log.info({ podName, actionId: grant.actionId }, 'pod already created by an earlier attempt');
   }
-  await recordAudit(deps.audit, log, {
+  // Awaited when the job ends: the chain's Redis appends take turns, and the wait for the pod must not queue behind them.
+  const createdAudit = recordAudit(deps.audit, log, {
     actor: { type: 'bot' },
     action: 'pod.created',
     target: { namespace, pod: podName, ...(grant.node ? { node: grant.node } : {}) },
@@ -218,13 +219,45 @@ async function runCreate(deps: ConversationDeps, data: CreateDebugPodJob, option
     detail: `${detail}; expires at ${expiry.toISOString()}`,
   });
 
+  try {
+    return await followPod(
+      deps,
+      grant,
+      { built, namespace, podName, ttlSeconds, maxTtlSeconds, expiry, now },
+      options,
+      report,
+    );
+  } finally {
+    await createdAudit;
+  }
+}
+
+/** After creation: schedule the deletion, show the pod, wait for it with a watch, and report ready or failed. */
+async function followPod(
+  deps: ConversationDeps,
+  grant: Grant,
+  made: {
+    built: BuiltPod;
+    namespace: string;
+    podName: string;
+    ttlSeconds: number;
+    maxTtlSeconds: number;
+    expiry: Date;
+    now: Date;
+  },
+  options: CreateJobOptions,
+  report: Reporter,
+) {
+  const { built, namespace, podName, maxTtlSeconds, expiry, now } = made;
+  const pod = { namespace, name: podName };
   // The pod exists: its deletion is scheduled before anything else can go wrong.
   const maxExpiresAt = new Date(now.getTime() + maxTtlSeconds * 1000);
   await deps.jobs.scheduleDelete(
     { actionId: grant.actionId, namespace, podName, by: 'ttl', requestedBy: grant.requester },
     expiry,
   );
-  await report.update(
+  // Not waited for: the watch starts at once, and later updates follow this one in order.
+  void report.update(
     {
       podName,
       namespace,
@@ -265,7 +298,7 @@ async function runCreate(deps: ConversationDeps, data: CreateDebugPodJob, option
   await report.thread(
     `:white_check_mark: ${ACTION_KINDS[grant.kind].title} \`${podName}\` is ready for ${mentionUser(grant.requester)}:\n\`\`\`${built.execCommand}\`\`\``,
   );
-  await recordAudit(deps.audit, log, {
+  await recordAudit(deps.audit, deps.log, {
     actor: { type: 'bot' },
     action: 'pod.ready',
     target: pod,

@@ -60,7 +60,9 @@ export async function grantAndEnqueue(
   // Shown before the job is queued: once queued, the worker edits the message, and an edit of ours arriving after
   // its "Running" would show an older step.
   await publishProgress(deps, ref.diagnosisId);
-  await recordAudit(deps.audit, deps.log, {
+  // The audit line is written as each record is made; its Redis append waits its turn in the chain, so it is
+  // awaited after the job is queued, not before: a burst of approvals does not queue behind the chain.
+  const grantedAudit = recordAudit(deps.audit, deps.log, {
     actor: { type: 'user', id: actor },
     action: 'approval.granted',
     target,
@@ -69,11 +71,14 @@ export async function grantAndEnqueue(
     detail: `${slot.privilege} ${ref.slot.kind}, approved by ${approvals.join(' and ')}`,
   });
   await deps.jobs.enqueueCreate(signed);
-  await recordAudit(deps.audit, deps.log, {
-    actor: { type: 'user', id: actor },
-    action: 'job.queued',
-    target,
-    requestId: actionId,
-    result: 'ok',
-  });
+  await Promise.all([
+    grantedAudit,
+    recordAudit(deps.audit, deps.log, {
+      actor: { type: 'user', id: actor },
+      action: 'job.queued',
+      target,
+      requestId: actionId,
+      result: 'ok',
+    }),
+  ]);
 }

@@ -69,7 +69,8 @@ export async function requestAction(deps: ConversationDeps, click: Click): Promi
   if (opened.outcome === 'exists') {
     return refuse(describeOpenSlot(opened.slot), `already ${opened.slot.state}`);
   }
-  await recordAudit(deps.audit, deps.log, {
+  // Awaited once the click is handed on: the chain's Redis appends take turns (see grantAndEnqueue).
+  const clicked = recordAudit(deps.audit, deps.log, {
     actor,
     action: 'button.clicked',
     target,
@@ -86,8 +87,10 @@ export async function requestAction(deps: ConversationDeps, click: Click): Promi
   };
   if (opened.state === 'approved') {
     await grantAndEnqueue(deps, { record, ref, actionId, slot, approvals }, click.user);
+    await clicked;
     return;
   }
+  await clicked;
 
   // Not enough agreement yet: ask the approvers, once (only the click that opened the slot gets here).
   const what = describeClass(ref.slot.kind, privilege);
