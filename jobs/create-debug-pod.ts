@@ -1,11 +1,18 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Job, UnrecoverableError } from 'bullmq';
-import { ACTION_KINDS, classRule, type Grant, parseActionId, slotKey, verifyGrant } from '../src/actions/index.js';
+import {
+  ACTION_KINDS,
+  classRule,
+  type Grant,
+  parseActionId,
+  planDebugPod,
+  slotKey,
+  verifyGrant,
+} from '../src/actions/index.js';
 import { recheckGrant } from '../src/approvals/index.js';
 import { debugPodReadiness, type Readiness } from '../src/conversation/debug-pod-readiness.js';
 import type { ConversationDeps, CreateDebugPodJob } from '../src/conversation/deps.js';
 import type { ActionProgress } from '../src/conversation/diagnosis-record-store.js';
-import { planDebugPod } from '../src/conversation/plan-debug-pod.js';
 import { postInThread, publishProgress } from '../src/conversation/publish-progress.js';
 import { recordAudit } from '../src/conversation/record-audit.js';
 import { type BuiltPod, expiresAt, requestIdOf } from '../src/debugpods/index.js';

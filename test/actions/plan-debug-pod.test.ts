@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Grant } from '../../src/actions/index.js';
+import { type Grant, planDebugPod } from '../../src/actions/index.js';
 import { buildConfig } from '../../src/config/index.js';
-import { planDebugPod } from '../../src/conversation/plan-debug-pod.js';
 import type { Pod } from '../../src/kube/types.js';
 import { plainDeploymentPod } from '../debugpods/pod-shapes.js';
 

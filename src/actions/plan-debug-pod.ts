@@ -1,12 +1,16 @@
-import { ACTION_KINDS, classifyPodPrivilege, type Grant, privilegeClassOf } from '../actions/index.js';
 import type { Config } from '../config/index.js';
 import { type BuiltPod, buildDebugClone, buildNodeShell, nameSuffix } from '../debugpods/index.js';
 import type { Pod } from '../kube/types.js';
+import { ACTION_KINDS, privilegeClassOf } from './action-kinds.js';
+import { classifyPodPrivilege } from './classify-pod-privilege.js';
+import type { Grant } from './grant.js';
 
 /** The pod a grant allows, or why it may not be built. */
 export type DebugPodPlan =
   | {
       ok: true;
+      /** Why the pod is privileged (a node shell always is; a clone when its spec gives reasons). */
+      privilegeReasons: string[];
       built: BuiltPod;
       /** Where the pod is created. */
       namespace: string;
@@ -25,7 +29,9 @@ export function planDebugPod(grant: Grant, source: Pod | undefined, config: Conf
   const { defaultSeconds: ttlSeconds, maxSeconds: maxTtlSeconds } = spec.ttl(config);
   const namespace = spec.podNamespace(config, grant.namespace);
   const ids = { suffix: nameSuffix(grant.actionId), now };
-  const approvedBy = grant.approvers.filter((u) => u !== grant.requester).join(',') || grant.requester;
+  // The approvers other than the requester; the requester alone when they approved their own (a standard clone).
+  const others = grant.approvers.filter((u) => u !== grant.requester);
+  const approvedBy = others.length ? others.join(',') : grant.approvers.length ? grant.requester : undefined;
   if (grant.kind === 'node-shell') {
     const built = buildNodeShell(
       grant.node!,
@@ -33,7 +39,7 @@ export function planDebugPod(grant: Grant, source: Pod | undefined, config: Conf
         requestId: grant.actionId,
         node: grant.node!,
         requestedBy: grant.requester,
-        approvedBy,
+        ...(approvedBy ? { approvedBy } : {}),
         ttlSeconds,
         maxTtlSeconds,
         image: config.nodeShell.image,
@@ -42,7 +48,7 @@ export function planDebugPod(grant: Grant, source: Pod | undefined, config: Conf
       },
       ids,
     );
-    return { ok: true, built, namespace, ttlSeconds, maxTtlSeconds };
+    return { ok: true, built, namespace, ttlSeconds, maxTtlSeconds, privilegeReasons: ['a node shell'] };
   }
   if (!source || !grant.container) return { ok: false, reason: 'the grant names no source pod or container' };
   const built = buildDebugClone(
@@ -51,7 +57,7 @@ export function planDebugPod(grant: Grant, source: Pod | undefined, config: Conf
       requestId: grant.actionId,
       container: grant.container,
       requestedBy: grant.requester,
-      approvedBy,
+      ...(approvedBy ? { approvedBy } : {}),
       ttlSeconds,
       maxTtlSeconds,
       helperImage: config.debugClone.helperImage,
@@ -69,5 +75,5 @@ export function planDebugPod(grant: Grant, source: Pod | undefined, config: Conf
       reason: `the clone would be privileged (${reasons.join('; ')}) but was approved as a standard clone; it needs the node-shell approvers`,
     };
   }
-  return { ok: true, built, namespace, ttlSeconds, maxTtlSeconds };
+  return { ok: true, built, namespace, ttlSeconds, maxTtlSeconds, privilegeReasons: reasons };
 }
