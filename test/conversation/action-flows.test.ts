@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { formatActionId, type Slot, verifyGrant } from '../../src/actions/index.js';
 import type { Config } from '../../src/config/index.js';
@@ -264,5 +265,37 @@ describe('a record rewritten in Redis grants nothing', () => {
     await requestAction(t.deps, t.click('UA', CLONE, { channel: 'C_EVIL', ts: '1.1' }));
     expect(t.jobs.created).toHaveLength(0);
     expect(t.audited('button.clicked', 'denied')[0]?.detail).toMatch(/not from its message/);
+  });
+});
+
+describe('the two-person rule, whatever people click', () => {
+  it('no sequence of clicks grants a node shell without two different node-shell approvers, or grants it twice', async () => {
+    const people = ['UA', 'UROOT', 'UROOT2', 'UEVE', 'UB'];
+    const approvers = new Set(['UA', 'UROOT', 'UROOT2']);
+    const click = fc.record({
+      user: fc.constantFrom(...people),
+      what: fc.constantFrom('request', 'approve', 'approve', 'deny') as fc.Arbitrary<'request' | 'approve' | 'deny'>,
+    });
+    await fc.assert(
+      fc.asyncProperty(fc.array(click, { minLength: 1, maxLength: 8 }), fc.boolean(), async (clicks, racing) => {
+        const t = await setUp();
+        const run = async ({ user, what }: { user: string; what: 'request' | 'approve' | 'deny' }) => {
+          if (what === 'request') return requestAction(t.deps, t.click(user, SHELL));
+          const ask = (await t.deps.records.get(t.id))?.slots.n?.ask;
+          if (ask) await t.approve(user, SHELL, what, ask);
+        };
+        if (racing) await Promise.all(clicks.map(run));
+        else for (const c of clicks) await run(c);
+        expect(t.jobs.created.length).toBeLessThanOrEqual(1);
+        const grant = t.jobs.created[0]?.grant;
+        if (grant) {
+          expect(new Set(grant.approvers).size).toBe(grant.approvers.length);
+          expect(grant.approvers.length).toBeGreaterThanOrEqual(2);
+          for (const u of grant.approvers) expect(approvers.has(u)).toBe(true);
+        }
+        expect(t.chat.thread(t.posted.ts).length).toBeLessThanOrEqual(1);
+      }),
+      { numRuns: 40 },
+    );
   });
 });
