@@ -1,18 +1,32 @@
 import type { App, BlockAction, ButtonAction, RespondFn } from '@slack/bolt';
-import { ACTION, CLONE_ACTION_PATTERN } from '../src/conversation/action-ids.js';
+import { BUTTON, REQUEST_BUTTON_PATTERN } from '../src/actions/index.js';
 import type { ConversationDeps } from '../src/conversation/deps.js';
 import { describeFailure } from '../src/conversation/describe-failure.js';
 import { manageDebugPod } from '../src/conversation/manage-debug-pod.js';
 import { recordAudit } from '../src/conversation/record-audit.js';
-import { requestDebugPod } from '../src/conversation/request-debug-pod.js';
+import { requestAction } from '../src/conversation/request-action.js';
+import type { Click } from '../src/conversation/resolve-click.js';
 import { settleApproval } from '../src/conversation/settle-approval.js';
 
-/** Every button: acknowledge first, turn the payload into our types, hand off to src/conversation. */
+/** Every button: acknowledge first, turn the payload into our Click, hand off to src/conversation. */
 export function registerButtonActions(app: App, deps: ConversationDeps): void {
   const tellVia = (respond: RespondFn) => async (text: string) => {
     await respond({ response_type: 'ephemeral', replace_original: false, text }).catch((err) =>
       deps.log.warn({ err }, 'could not answer the click'),
     );
+  };
+  /** The payload as our type: the button's value, who clicked, and the message it sat on. */
+  const toClick = (body: BlockAction, action: ButtonAction, respond: RespondFn): Click => {
+    const container = (body.container ?? {}) as { channel_id?: string; message_ts?: string };
+    return {
+      value: action.value ?? '',
+      user: body.user.id,
+      place: {
+        ...((container.channel_id ?? body.channel?.id) ? { channel: container.channel_id ?? body.channel?.id } : {}),
+        ...(container.message_ts ? { ts: container.message_ts } : {}),
+      },
+      tell: tellVia(respond),
+    };
   };
   /** A flow that throws (Redis down, Slack refusing) still answers the person and leaves an audit trace. */
   const guarded = async (respond: RespondFn, user: string, what: string, run: () => Promise<void>) => {
@@ -31,34 +45,18 @@ export function registerButtonActions(app: App, deps: ConversationDeps): void {
     }
   };
 
-  app.action<BlockAction<ButtonAction>>(CLONE_ACTION_PATTERN, async ({ ack, action, body, respond }) => {
+  app.action<BlockAction<ButtonAction>>(REQUEST_BUTTON_PATTERN, async ({ ack, action, body, respond }) => {
     await ack();
-    await guarded(respond, body.user.id, 'clone click', () =>
-      requestDebugPod(deps, { kind: 'clone', value: action.value ?? '', user: body.user.id, tell: tellVia(respond) }),
-    );
-  });
-
-  app.action<BlockAction<ButtonAction>>(ACTION.nodeShell, async ({ ack, action, body, respond }) => {
-    await ack();
-    await guarded(respond, body.user.id, 'node shell click', () =>
-      requestDebugPod(deps, {
-        kind: 'node-shell',
-        value: action.value ?? '',
-        user: body.user.id,
-        tell: tellVia(respond),
-      }),
-    );
+    await guarded(respond, body.user.id, 'request click', () => requestAction(deps, toClick(body, action, respond)));
   });
 
   for (const decision of ['approve', 'deny'] as const) {
-    app.action<BlockAction<ButtonAction>>(ACTION[decision], async ({ ack, action, body, respond }) => {
+    app.action<BlockAction<ButtonAction>>(BUTTON[decision], async ({ ack, action, body, respond }) => {
       await ack();
       await guarded(respond, body.user.id, `${decision} click`, () =>
         settleApproval(deps, {
+          ...toClick(body, action, respond),
           decision,
-          value: action.value ?? '',
-          user: body.user.id,
-          tell: tellVia(respond),
           replace: async (message) => {
             await respond({
               replace_original: true,
@@ -71,14 +69,11 @@ export function registerButtonActions(app: App, deps: ConversationDeps): void {
     });
   }
 
-  for (const [name, actionId] of [
-    ['extend', ACTION.extend],
-    ['delete', ACTION.delete],
-  ] as const) {
-    app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, action, body, respond }) => {
+  for (const name of ['extend', 'delete'] as const) {
+    app.action<BlockAction<ButtonAction>>(BUTTON[name], async ({ ack, action, body, respond }) => {
       await ack();
       await guarded(respond, body.user.id, `${name} click`, () =>
-        manageDebugPod(deps, { action: name, value: action.value ?? '', user: body.user.id, tell: tellVia(respond) }),
+        manageDebugPod(deps, { ...toClick(body, action, respond), action: name }),
       );
     });
   }

@@ -7,6 +7,10 @@ export interface DebugPodQueueOptions {
   prefix: string;
   now?: () => Date;
   onError?: (err: Error) => void;
+  /** Attempts of a create job (transient Kubernetes errors are retried). @defaultValue 5 */
+  createAttempts?: number;
+  /** First retry delay of a create job, ms; doubles each time. @defaultValue 2000 */
+  createBackoffMs?: number;
 }
 
 /**
@@ -52,9 +56,9 @@ export function createDebugPodQueue(options: DebugPodQueueOptions): JobPort & { 
     queue,
     async enqueueCreate(job: CreateDebugPodJob): Promise<void> {
       await queue.add(JOB.create, job, {
-        jobId: createJobId(job.actionId),
-        attempts: 5,
-        backoff: { type: 'exponential', delay: 2000 },
+        jobId: createJobId(job.grant.actionId),
+        attempts: options.createAttempts ?? 5,
+        backoff: { type: 'exponential', delay: options.createBackoffMs ?? 2000 },
         ...keep,
       });
     },

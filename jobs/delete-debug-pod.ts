@@ -1,17 +1,41 @@
 import type { Job } from 'bullmq';
-import { parseActionId } from '../src/conversation/action-ids.js';
-import { slotOf } from '../src/conversation/action-state.js';
+import { parseActionId, slotKey } from '../src/actions/index.js';
 import type { ConversationDeps, DeleteDebugPodJob } from '../src/conversation/deps.js';
 import { postInThread, publishProgress } from '../src/conversation/publish-progress.js';
 import { recordAudit } from '../src/conversation/record-audit.js';
+import { REQUESTED_BY_ANNOTATION, requestIdOf } from '../src/debugpods/index.js';
+import { isKubeError } from '../src/kube/index.js';
 import { mentionUser } from '../src/render/index.js';
 
-/** Deletes a debug pod (at its TTL, on "Delete now", or after it failed to start). A pod already gone is success. */
+/**
+ * Deletes a debug pod (at its TTL, on "Delete now", or after it failed to start). A pod already gone is success.
+ * The job comes out of Redis, so it deletes only a pod the cluster says is ours and made for this very action:
+ * a forged deletion of any other pod is refused and audited.
+ */
 export function deleteDebugPodProcessor(deps: ConversationDeps) {
-  return async (job: Job<DeleteDebugPodJob>): Promise<'deleted' | 'already-gone'> => {
+  return async (job: Job<DeleteDebugPodJob>): Promise<'deleted' | 'already-gone' | 'refused'> => {
     const { actionId, namespace, podName, by } = job.data;
-    // Transient errors throw and BullMQ retries with back-off; the janitor is the last line of defence.
+    let requestedBy: string | undefined;
+    try {
+      const pod = await deps.kube.readPod(namespace, podName);
+      if (requestIdOf(pod) !== actionId) {
+        await recordAudit(deps.audit, deps.log, {
+          actor: { type: 'bot' },
+          action: 'job.rejected',
+          target: { namespace, pod: podName },
+          requestId: String(actionId).slice(0, 100),
+          result: 'denied',
+          detail: 'deletion refused: the pod is not a debug pod made for this action',
+        });
+        return 'refused';
+      }
+      requestedBy = pod.metadata?.annotations?.[REQUESTED_BY_ANNOTATION] ?? job.data.requestedBy;
+    } catch (err) {
+      // Transient errors throw and BullMQ retries with back-off; the janitor is the last line of defence.
+      if (!(isKubeError(err) && err.kind === 'NotFound')) throw err;
+    }
     const result = await deps.kube.deletePod(namespace, podName, { gracePeriodSeconds: 5 });
+    await deps.limits.release({ namespace, name: podName, ...(requestedBy ? { user: requestedBy } : {}) });
     const who = by === 'ttl' ? 'its TTL' : by === 'bot' ? 'the bot' : mentionUser(by);
     await recordAudit(deps.audit, deps.log, {
       actor: by === 'ttl' || by === 'bot' ? { type: 'bot' } : { type: 'user', id: by },
@@ -21,16 +45,16 @@ export function deleteDebugPodProcessor(deps: ConversationDeps) {
       result: 'ok',
       detail: `${result} (by ${by})`,
     });
-    const parsed = parseActionId(actionId);
-    if (parsed) {
-      const slot = slotOf(parsed.target);
-      const state = await deps.board.getAction(parsed.diagnosisId, slot);
-      if (state && state.step !== 'failed') {
-        await deps.board.setAction(parsed.diagnosisId, slot, { ...state, step: 'deleted', canExtend: false });
-        await publishProgress(deps, parsed.diagnosisId);
+    const ref = parseActionId(actionId);
+    if (ref) {
+      const slot = slotKey(ref.slot);
+      const progress = (await deps.records.get(ref.diagnosisId))?.slots[slot]?.progress;
+      if (progress && progress.step !== 'failed') {
+        await deps.records.setProgress(ref.diagnosisId, slot, { ...progress, step: 'deleted', canExtend: false });
+        await publishProgress(deps, ref.diagnosisId);
       }
       if (by !== 'bot') {
-        await postInThread(deps, parsed.diagnosisId, {
+        await postInThread(deps, ref.diagnosisId, {
           text: `:wastebasket: \`${namespace}/${podName}\` was deleted by ${who}${result === 'already-gone' ? ' (it was already gone)' : ''}.`,
         });
       }

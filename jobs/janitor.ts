@@ -1,9 +1,8 @@
-import { parseActionId } from '../src/conversation/action-ids.js';
-import { slotOf } from '../src/conversation/action-state.js';
+import { parseActionId, slotKey } from '../src/actions/index.js';
 import type { ConversationDeps } from '../src/conversation/deps.js';
 import { postInThread, publishProgress } from '../src/conversation/publish-progress.js';
 import { recordAudit } from '../src/conversation/record-audit.js';
-import { expiresAt, MANAGED_SELECTOR, requestIdOf } from '../src/debugpods/index.js';
+import { expiresAt, MANAGED_SELECTOR, REQUESTED_BY_ANNOTATION, requestIdOf } from '../src/debugpods/index.js';
 
 /**
  * Deletes every pod we manage whose `expires-at` has passed, whatever Redis remembers. This is what makes deletion
@@ -30,6 +29,8 @@ export async function sweepExpiredDebugPods(
     try {
       const result = await deps.kube.deletePod(namespace, name, { gracePeriodSeconds: 5 });
       deleted.push(`${namespace}/${name}`);
+      const user = pod.metadata?.annotations?.[REQUESTED_BY_ANNOTATION];
+      await deps.limits.release({ namespace, name, ...(user ? { user } : {}) }).catch(() => {});
       const actionId = requestIdOf(pod);
       await recordAudit(deps.audit, deps.log, {
         actor: { type: 'bot' },
@@ -58,10 +59,10 @@ async function reportOnBoard(
   const parsed = actionId ? parseActionId(actionId) : undefined;
   if (!parsed) return;
   try {
-    const slot = slotOf(parsed.target);
-    const state = await deps.board.getAction(parsed.diagnosisId, slot);
+    const slot = slotKey(parsed.slot);
+    const state = (await deps.records.get(parsed.diagnosisId))?.slots[slot]?.progress;
     if (state) {
-      await deps.board.setAction(parsed.diagnosisId, slot, { ...state, step: 'deleted', canExtend: false });
+      await deps.records.setProgress(parsed.diagnosisId, slot, { ...state, step: 'deleted', canExtend: false });
       await publishProgress(deps, parsed.diagnosisId);
     }
     await postInThread(deps, parsed.diagnosisId, {

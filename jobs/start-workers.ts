@@ -8,7 +8,7 @@ import { DEBUG_POD_QUEUE, JOB } from './job-names.js';
 export interface WorkerOptions extends CreateJobOptions {
   connection: ConnectionOptions;
   prefix: string;
-  /** Jobs run at once; each mostly waits on the API (polling its pod until it runs). @defaultValue 50 */
+  /** Jobs run at once; each mostly waits on the API (watching its pod until it runs). @defaultValue 50 */
   concurrency?: number;
   /** How often the janitor sweeps, ms. @defaultValue 60000 */
   janitorEveryMs?: number;

@@ -1,6 +1,6 @@
 /**
  * The composition root: configuration in, a running bot out. Builds the Bolt app (Socket Mode or signed HTTP),
- * the Kubernetes client, Redis, the request store, the audit trail, the debug-pod queue and its worker, the
+ * the Kubernetes client, Redis, the diagnosis records and limits, the audit trail, the debug-pod queue and its worker, the
  * janitor and, when enabled, the alert watcher; stops them all in reverse order.
  */
 import { App, type Logger as BoltLogger, HTTPReceiver, LogLevel } from '@slack/bolt';
@@ -9,11 +9,19 @@ import type { Logger } from 'pino';
 import { createSlackChat, guardHttpRequests, registerHandlers, slackAuditAnchors } from '../handlers/index.js';
 import { createDebugPodQueue } from '../jobs/debug-pod-queue.js';
 import { startWorkers } from '../jobs/start-workers.js';
-import { GroupResolver, RequestStore } from './approvals/index.js';
-import { type AuditAnchor, AuditLog, auditLogSink, createAuditLogger, formatAnchorText } from './audit/index.js';
+import { DebugPodLimits, GroupResolver } from './approvals/index.js';
+import {
+  type AuditAnchor,
+  AuditLog,
+  auditLogSink,
+  createAuditLogger,
+  deriveAuditKey,
+  formatAnchorText,
+} from './audit/index.js';
 import type { Config } from './config/index.js';
 import type { ConversationDeps } from './conversation/deps.js';
-import { DiagnosisBoard } from './conversation/diagnosis-board.js';
+import { DiagnosisRecordStore } from './conversation/diagnosis-record-store.js';
+import { recordAudit } from './conversation/record-audit.js';
 import { SeenSignatures } from './ingress/index.js';
 import { createKubeClient, type KubeClient, loadKubeConfig } from './kube/index.js';
 import { createLogger } from './log/index.js';
@@ -36,6 +44,8 @@ export interface StartOptions {
   janitorEveryMs?: number;
   /** HTTP mode listen address. @defaultValue "0.0.0.0" (in a pod, Slack's requests arrive through a Service) */
   listenHost?: string;
+  /** Create-job retries (tests): attempts and the first back-off delay, ms. @defaultValue 5 attempts from 2000 ms */
+  jobRetry?: { attempts?: number; backoffMs?: number };
   /** Alert pacing overrides (tests). */
   alertTuning?: AlertTuning;
   /**
@@ -55,6 +65,12 @@ export interface RunningBot {
 
 export async function startDebugdead(options: StartOptions): Promise<RunningBot> {
   const { config } = options;
+  const signingKey = config.approvals.signingKey;
+  if (!signingKey || signingKey.length < 32) {
+    throw new Error(
+      'DEBUGDEAD_SIGNING_KEY is required (at least 32 characters): it signs approvals so that Redis alone cannot forge one',
+    );
+  }
   const log = options.log ?? createLogger({ level: config.log.level });
   const auditLogger = options.auditLogger ?? createAuditLogger(config.audit.file ?? 1);
   const now = options.now ?? (() => new Date());
@@ -108,6 +124,9 @@ export async function startDebugdead(options: StartOptions): Promise<RunningBot>
     key: `${config.redis.prefix}:audit`,
     maxLen: config.audit.maxRecords,
     clusterName: config.cluster.name,
+    // Each record is signed with a key derived from the signing key: whoever holds Redis can recompute the SHA-256
+    // chain, not this (README "The audit trail").
+    macKey: deriveAuditKey(signingKey),
     sink: auditLogSink(auditLogger),
     anchorEvery: config.audit.anchorEvery,
     anchorIntervalMs: config.audit.anchorIntervalSeconds * 1000,
@@ -141,17 +160,32 @@ export async function startDebugdead(options: StartOptions): Promise<RunningBot>
     prefix: config.redis.prefix,
     now,
     onError: (err) => log.error({ err: { message: err.message } }, 'queue connection error'),
+    ...(options.jobRetry?.attempts ? { createAttempts: options.jobRetry.attempts } : {}),
+    ...(options.jobRetry?.backoffMs ? { createBackoffMs: options.jobRetry.backoffMs } : {}),
   });
   const deps: ConversationDeps = {
     config,
     kube,
     chat,
-    requests: new RequestStore({ redis, prefix: config.redis.prefix, now }),
-    board: new DiagnosisBoard({
+    records: new DiagnosisRecordStore({
       redis,
       prefix: config.redis.prefix,
-      ttlSeconds: config.approvals.requestTtlSeconds,
+      signingKey,
+      // Only someone writing to Redis directly makes a record that does not verify: loud, and on the audit trail.
+      onTamper: (id, what) => {
+        log.error({ diagnosisId: id, what }, 'a diagnosis record in Redis does not verify; it is ignored');
+        void recordAudit(audit, log, {
+          actor: { type: 'bot' },
+          action: 'job.rejected',
+          target: {},
+          requestId: id,
+          result: 'denied',
+          detail: `tampered record ignored: ${what}`,
+        });
+      },
     }),
+    limits: new DebugPodLimits({ redis, prefix: config.redis.prefix, limits: config.limits }),
+    signingKey,
     audit,
     ...(config.audit.channel ? { auditAnchors: slackAuditAnchors(app.client, config.audit.channel) } : {}),
     groups: new GroupResolver({

@@ -1,11 +1,21 @@
-import type { ApprovalPolicy } from './types.js';
+import type { ApproverSet, Config } from '../config/index.js';
+import { isApprover, isOpen } from './is-approver.js';
 
 /**
- * `/debugdead audit` answers approvers only: anyone in either approver set (by id or group). When no clone
- * approvers are configured anyone may approve clones, so anyone may read the trail too.
+ * The sets whose members may read the audit trail: `audit.viewers` when it lists anyone, else the clone and
+ * node-shell approvers. Pure.
  */
-export function mayViewAudit(policy: ApprovalPolicy, user: string, userGroups: readonly string[]): boolean {
-  const sets = [policy.approvers, policy.nodeShellApprovers];
-  if (policy.approvers.users.length === 0 && policy.approvers.groups.length === 0) return true;
-  return sets.some((set) => set.users.includes(user) || set.groups.some((g) => userGroups.includes(g)));
+export function auditViewerSets(config: Pick<Config, 'approvers' | 'nodeShell' | 'audit'>): ApproverSet[] {
+  const viewers = config.audit.viewers;
+  if (viewers && isOpen(viewers)) return [viewers];
+  return [config.approvers, config.nodeShell.approvers];
+}
+
+/** `/debugdead audit` answers viewers only; with nobody configured, nobody (fails closed). */
+export function mayViewAudit(
+  config: Pick<Config, 'approvers' | 'nodeShell' | 'audit'>,
+  user: string,
+  userGroups: readonly string[],
+): boolean {
+  return auditViewerSets(config).some((set) => isApprover(set, user, userGroups));
 }

@@ -10,6 +10,7 @@ export const AUDIT_ACTIONS = [
   'pod.created',
   'pod.ready',
   'pod.failed',
+  'job.rejected',
   'ttl.extended',
   'pod.deleted',
   'alert.posted',

@@ -1,5 +1,6 @@
+import { type ActionKind, type Grant, planDebugPod } from '../actions/index.js';
 import { formatDuration } from '../config/index.js';
-import { type BuiltPod, buildDebugClone, buildNodeShell, DebugPodError, nameSuffix } from '../debugpods/index.js';
+import { type BuiltPod, DebugPodError } from '../debugpods/index.js';
 import { isKubeError } from '../kube/index.js';
 import { openCliSession } from './cli-session.js';
 import { describeKubeError } from './describe-kube-error.js';
@@ -19,7 +20,6 @@ export async function previewManifest(cmd: ManifestCommand): Promise<number> {
   const { session } = opened;
   const { config } = session;
   const now = new Date();
-  const ids = { suffix: nameSuffix(PREVIEW_REQUEST_ID), now };
   try {
     if (cmd.kind === 'clone') {
       const namespace = cmd.namespace ?? session.contextNamespace;
@@ -28,22 +28,21 @@ export async function previewManifest(cmd: ManifestCommand): Promise<number> {
       if (!result.ok) return fail(result.message);
       const target = pickCloneTarget(result.diagnosis, cmd.container);
       if (!target.ok) return fail(target.message);
-      const built = buildDebugClone(
-        result.pod,
-        {
-          requestId: PREVIEW_REQUEST_ID,
-          container: target.container,
-          requestedBy: PREVIEW_REQUESTER,
-          ttlSeconds: config.debugClone.defaultTtlSeconds,
-          maxTtlSeconds: config.debugClone.maxTtlSeconds,
-          helperImage: config.debugClone.helperImage,
-          keepClaims: config.debugClone.keepClaims,
-        },
-        ids,
-      );
-      print(built, [
+      // The worker's own plan, from a grant as the bot would sign it: the same pod, and the same privilege class.
+      const grant = previewGrant(config.cluster.name, 'clone', {
+        namespace,
+        pod: cmd.pod,
+        container: target.container,
+      });
+      const plan = planDebugPod(grant, result.pod, config, now);
+      if (!plan.ok) return fail(plan.reason);
+      const standard = plan.privilegeReasons.length === 0;
+      print(plan.built, [
         `Debug clone of ${namespace}/${cmd.pod}, as the bot would create it on approval. Nothing was created.`,
         `Target container: ${target.container}: ${target.why}.`,
+        standard
+          ? 'Approved by one of `approvers`.'
+          : `Privileged (${plan.privilegeReasons.join('; ')}): approved like a node shell, by \`nodeShell.approvers\`${config.nodeShell.twoPersonRule ? ' (two different people)' : ''}.`,
         ...commonHeader(config.debugClone.defaultTtlSeconds, config.debugClone.maxTtlSeconds),
       ]);
       return 0;
@@ -62,20 +61,14 @@ export async function previewManifest(cmd: ManifestCommand): Promise<number> {
         ),
       );
     }
-    const built = buildNodeShell(
-      cmd.node,
-      {
-        requestId: PREVIEW_REQUEST_ID,
-        node: cmd.node,
-        requestedBy: PREVIEW_REQUESTER,
-        ttlSeconds: config.nodeShell.defaultTtlSeconds,
-        maxTtlSeconds: config.nodeShell.maxTtlSeconds,
-        image: config.nodeShell.image,
-        namespace: config.nodeShell.namespace,
-        mountHostRoot: config.nodeShell.mountHostRoot,
-      },
-      ids,
+    const plan = planDebugPod(
+      previewGrant(config.cluster.name, 'node-shell', { namespace: config.nodeShell.namespace, node: cmd.node }),
+      undefined,
+      config,
+      now,
     );
+    if (!plan.ok) return fail(plan.reason);
+    const built = plan.built;
     print(built, [
       `Node shell on ${cmd.node}, as the bot would create it on approval. Nothing was created.`,
       ...(config.nodeShell.enabled
@@ -90,6 +83,24 @@ export async function previewManifest(cmd: ManifestCommand): Promise<number> {
     if (e instanceof DebugPodError) return fail(e.message);
     throw e;
   }
+}
+
+/** A grant as the bot would sign it, everything but the approvers: the preview shows the worker's own plan. */
+function previewGrant(
+  cluster: string,
+  kind: ActionKind,
+  target: { namespace: string; pod?: string; node?: string; container?: string },
+): Grant {
+  return {
+    actionId: PREVIEW_REQUEST_ID,
+    kind,
+    privilege: 'privileged',
+    cluster,
+    ...target,
+    requester: PREVIEW_REQUESTER,
+    approvers: [],
+    expiresAt: new Date(8.64e15).toISOString(),
+  };
 }
 
 function commonHeader(ttlSeconds: number, maxTtlSeconds: number): string[] {

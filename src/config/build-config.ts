@@ -25,6 +25,7 @@ export function buildConfig(document: unknown, env: Environment): BuildResult {
       signingSecret: env.SLACK_SIGNING_SECRET || undefined,
     },
     redis: { ...v.redis, url: redisUrl },
+    approvals: { ...v.approvals, signingKey: env.DEBUGDEAD_SIGNING_KEY || undefined },
     // KUBECONFIG is not copied here: it may be a list (a:b), which client-node's default loading merges.
   };
   return { ok: true, config };
@@ -62,5 +63,11 @@ export function missingSlackSecrets(config: Config): string[] {
       missing.push('SLACK_APP_TOKEN: expected an app-level token starting with "xapp-"');
   }
   if (mode === 'http' && !signingSecret) missing.push('SLACK_SIGNING_SECRET: required in HTTP mode');
+  const key = config.approvals.signingKey;
+  if (!key)
+    missing.push(
+      'DEBUGDEAD_SIGNING_KEY: required (at least 32 random characters, e.g. `openssl rand -hex 32`): it signs approvals so that Redis alone cannot forge one',
+    );
+  else if (key.length < 32) missing.push('DEBUGDEAD_SIGNING_KEY: expected at least 32 characters');
   return missing;
 }

@@ -2,4 +2,4 @@ export { buildConfig, type Environment, missingSlackSecrets } from './build-conf
 export { ConfigError, loadConfig } from './load-config.js';
 export { formatDuration, parseDuration } from './parse-duration.js';
 export { parseSize } from './parse-size.js';
-export type { AlertRoute, ApproverSet, ChannelBinding, Config } from './types.js';
+export type { AlertRoute, ApproverSet, ChannelBinding, Config, Limits } from './types.js';

@@ -35,6 +35,7 @@ const approverSet = (): ObjectSpec => ({
   fields: {
     users: { type: 'strings', default: [], pattern: SLACK_USER, expected: 'a Slack user id like "U0123ABCD"' },
     groups: { type: 'strings', default: [], pattern: SLACK_GROUP, expected: 'a Slack user-group id like "S0123ABCD"' },
+    anyone: { type: 'bool', default: false },
   },
 });
 const namespaceGlobs = (def: string[]): FieldSpec => ({
@@ -113,6 +114,15 @@ export const CONFIG_SCHEMA: ObjectSpec = {
       type: 'object',
       fields: { maxInFlight: { type: 'int', default: 20, min: 1, max: 1000 } },
     },
+    limits: {
+      type: 'object',
+      fields: {
+        activePerUser: { type: 'int', default: 3, min: 1, max: 10_000 },
+        activePerNamespace: { type: 'int', default: 10, min: 1, max: 100_000 },
+        activeCluster: { type: 'int', default: 25, min: 1, max: 1_000_000 },
+        createdPerUserPerHour: { type: 'int', default: 10, min: 1, max: 100_000 },
+      },
+    },
     debugClone: {
       type: 'object',
       fields: {
@@ -120,6 +130,12 @@ export const CONFIG_SCHEMA: ObjectSpec = {
         defaultTtl: { type: 'duration', default: 3600, to: 'defaultTtlSeconds', min: 60 },
         maxTtl: { type: 'duration', default: 14400, to: 'maxTtlSeconds', min: 60 },
         keepClaims: { type: 'bool', default: false },
+        sensitiveServiceAccounts: {
+          type: 'strings',
+          default: [],
+          pattern: /^[a-z0-9*?][-a-z0-9.*?]*\/[a-z0-9*?][-a-z0-9.*?]*$/,
+          expected: 'a "namespace/name" ServiceAccount, globs allowed, like "*/admin"',
+        },
       },
     },
     nodeShell: {
@@ -176,6 +192,7 @@ export const CONFIG_SCHEMA: ObjectSpec = {
         anchorEvery: { type: 'int', default: 1000, min: 1, max: 1_000_000 },
         anchorInterval: { type: 'duration', default: 3600, to: 'anchorIntervalSeconds', min: 60 },
         spoolMax: { type: 'int', default: 10_000, min: 100, max: 1_000_000 },
+        viewers: approverSet(),
       },
     },
     approvals: {
@@ -183,6 +200,7 @@ export const CONFIG_SCHEMA: ObjectSpec = {
       fields: {
         requestTtl: { type: 'duration', default: 86400, to: 'requestTtlSeconds', min: 60 },
         groupCache: { type: 'duration', default: 60, to: 'groupCacheSeconds' },
+        grantTtl: { type: 'duration', default: 600, to: 'grantTtlSeconds', min: 60 },
       },
     },
     log: {

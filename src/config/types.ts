@@ -2,6 +2,23 @@
 export interface ApproverSet {
   users: string[];
   groups: string[];
+  /**
+   * Anyone who can see the message may approve. Approval fails closed: with no users, no groups and no `anyone`,
+   * nobody may approve. Meant for sandboxes. @defaultValue false
+   */
+  anyone?: boolean;
+}
+
+/** Caps on debug pods, counted in Redis so they hold across replicas. */
+export interface Limits {
+  /** Debug pods one requester may have at once. @defaultValue 3 */
+  activePerUser: number;
+  /** Debug pods at once in one namespace (node shells count in nodeShell.namespace). @defaultValue 10 */
+  activePerNamespace: number;
+  /** Debug pods at once in the cluster. @defaultValue 25 */
+  activeCluster: number;
+  /** Debug pods one requester may have created in the last hour. @defaultValue 10 */
+  createdPerUserPerHour: number;
 }
 
 /** Sends alerts for matching namespaces to a channel other than the default. */
@@ -62,7 +79,7 @@ export interface Config {
     /** Glob patterns it must never touch; deny wins over allow. @defaultValue ["kube-system"] */
     deny: string[];
   };
-  /** Who may approve debug clones. Empty means anyone who can see the message. */
+  /** Who may approve debug clones. Empty means nobody (set `anyone: true` to open it, in sandboxes only). */
   approvers: ApproverSet;
   /**
    * Which channels may diagnose which namespaces. Empty: every channel the bot can post in (a member, or any public
@@ -73,6 +90,8 @@ export interface Config {
     /** Diagnoses run at once; later commands wait in line and are told how many are ahead. @defaultValue 20 */
     maxInFlight: number;
   };
+  /** Caps on debug pods per user, namespace and cluster. */
+  limits: Limits;
   debugClone: {
     /** A static busybox image copied into clones of images with no shell. @defaultValue "busybox:1.37-musl" */
     helperImage: string;
@@ -82,6 +101,11 @@ export interface Config {
     maxTtlSeconds: number;
     /** Mount PVCs read-only instead of swapping them for emptyDir. @defaultValue false */
     keepClaims: boolean;
+    /**
+     * ServiceAccounts (`namespace/name`, globs) whose clones count as privileged: node-shell approvers and the
+     * two-person rule. @defaultValue []
+     */
+    sensitiveServiceAccounts?: string[];
   };
   nodeShell: {
     /** @defaultValue true */
@@ -140,12 +164,18 @@ export interface Config {
     anchorIntervalSeconds: number;
     /** Records held in memory for the chain while Redis is away (all are in the audit log at once). @defaultValue 10000 */
     spoolMax: number;
+    /** Who may list the audit trail. Empty: the clone and node-shell approvers. */
+    viewers?: ApproverSet;
   };
   approvals: {
     /** How long a diagnosis' buttons stay valid, seconds. @defaultValue 86400 (24h) */
     requestTtlSeconds: number;
     /** How long user-group membership is cached, seconds. @defaultValue 60 */
     groupCacheSeconds: number;
+    /** How long a signed grant lets the worker create its pod, seconds. @defaultValue 600 (10m) */
+    grantTtlSeconds?: number;
+    /** From DEBUGDEAD_SIGNING_KEY: the HMAC key that signs granted actions. Never stored in Redis. */
+    signingKey?: string;
   };
   log: {
     /** Application log level (the audit log ignores it). @defaultValue "info" */

@@ -1,3 +1,4 @@
+import { ACTION_KINDS } from '../actions/index.js';
 import {
   type Block,
   blockTextLength,
@@ -37,6 +38,6 @@ export function composeParentMessage(diagnosis: ChatMessage, actions: JobProgres
 }
 
 function describeStep(a: JobProgressState): string {
-  const what = a.kind === 'clone' ? 'debug clone' : 'node shell';
+  const what = ACTION_KINDS[a.kind].noun.replace(/^an? /, '');
   return `${what}: ${a.step}`;
 }

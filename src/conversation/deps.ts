@@ -1,27 +1,29 @@
 import type { Logger } from 'pino';
-import type { GroupResolver, RequestStore } from '../approvals/index.js';
+import type { SignedGrant } from '../actions/index.js';
+import type { DebugPodLimits, GroupResolver } from '../approvals/index.js';
 import type { AuditAnchor, AuditLog } from '../audit/index.js';
 import type { Config } from '../config/index.js';
 import type { KubeClient } from '../kube/index.js';
 import type { ChatPort } from './chat-port.js';
-import type { DiagnosisBoard } from './diagnosis-board.js';
+import type { DiagnosisRecordStore } from './diagnosis-record-store.js';
 
-/** What a debug-pod job needs to know; everything else is re-read from Redis and the cluster. */
-export interface CreateDebugPodJob {
-  /** The action id (`<diagnosisId>.c0` or `<diagnosisId>.n`): also the job id's suffix and the pod's name seed. */
-  actionId: string;
-  approvedBy: string;
-}
+/**
+ * What a debug-pod job carries: the signed grant and nothing else. The worker builds the pod from the grant alone;
+ * the diagnosis record in Redis only tells it where to report.
+ */
+export type CreateDebugPodJob = SignedGrant;
 
 export interface DeleteDebugPodJob {
   actionId: string;
   namespace: string;
   podName: string;
-  /** Who asked: a Slack user id, or 'ttl' / 'janitor'. */
+  /** Who asked: a Slack user id, or 'ttl' / 'bot'. */
   by: string;
+  /** The pod's requester, so the limits stop counting it. */
+  requestedBy?: string;
 }
 
-/** The queue side, implemented in jobs/ over BullMQ. Every method is idempotent per actionId. */
+/** The queue side, implemented in jobs/ over BullMQ. Every method is idempotent per action id. */
 export interface JobPort {
   enqueueCreate(job: CreateDebugPodJob): Promise<void>;
   /** Schedules (or moves) the deletion of an action's pod to `at`. */
@@ -35,13 +37,15 @@ export interface ConversationDeps {
   config: Config;
   kube: KubeClient;
   chat: ChatPort;
-  requests: RequestStore;
-  board: DiagnosisBoard;
+  records: DiagnosisRecordStore;
+  limits: DebugPodLimits;
   audit: AuditLog;
   /** The audit chain's anchors published outside Redis (the audit channel's history); absent without an audit channel. */
   auditAnchors?: () => Promise<AuditAnchor[]>;
   groups: GroupResolver;
   jobs: JobPort;
+  /** The HMAC key of grants (DEBUGDEAD_SIGNING_KEY); never written to Redis. */
+  signingKey: string;
   log: Logger;
   now: () => Date;
 }

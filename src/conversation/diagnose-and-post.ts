@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { classifyPodPrivilege } from '../actions/index.js';
 import { approvalPolicyFromConfig, namespaceAllowed } from '../approvals/index.js';
 import { type Diagnosis, diagnose, gatherFacts } from '../diagnosis/index.js';
 import type { Pod } from '../kube/types.js';
@@ -165,34 +166,37 @@ export async function diagnoseAndPost(
   const diagnosis = diagnose(facts);
   const node = diagnosis.pod.node;
 
+  // A clone keeps its source's spec: say before anyone clicks whether it would be privileged (the worker classifies
+  // the pod it builds again, so this is a label, not the decision).
+  const clonePrivilege = classifyPodPrivilege(gathered.facts.pod.spec, {
+    namespace: ref.namespace,
+    sensitiveServiceAccounts: config.debugClone.sensitiveServiceAccounts ?? [],
+  });
   let diagnosisId: string | undefined;
   try {
-    diagnosisId = await deps.requests.create(
+    diagnosisId = await deps.records.create(
       {
-        kind: 'clone',
         namespace: ref.namespace,
         pod: ref.pod,
-        ...(ref.container ? { container: ref.container } : {}),
         ...(node ? { node } : {}),
-        requestedBy: target.requestedBy,
-        channel: target.channel,
-        // The message ts is known only after posting; the DiagnosisBoard holds it.
-        messageTs: '',
-        createdAt: deps.now().toISOString(),
         containers: diagnosis.containers.map((c) => c.name),
+        clonePrivilege,
+        requestedBy: target.requestedBy,
+        createdAt: deps.now().toISOString(),
       },
       config.approvals.requestTtlSeconds,
     );
   } catch (err) {
-    log.error({ err }, 'could not store the request behind the buttons');
+    log.error({ err }, 'could not store the diagnosis behind the buttons');
   }
 
   const rendered = renderDiagnosisMessage(diagnosis, {
     requestId: diagnosisId ?? 'unavailable',
     redactions,
     nodeShellAvailable: config.nodeShell.enabled,
+    clonePrivilege,
   });
-  const body: ChatMessage = diagnosisId ? rendered : withoutButtons(rendered);
+  const body: ChatMessage = diagnosisId ? rendered : withoutButtons(rendered, BUTTONS_NEED_REDIS);
   const message: ChatMessage = { text: body.text, blocks: [...(target.prefixBlocks ?? []), ...(body.blocks ?? [])] };
 
   let posted: PostedMessage | undefined;
@@ -217,13 +221,15 @@ export async function diagnoseAndPost(
       });
       if (notice === 'refused') return refuse({ kind: 'cannot-post', channel: target.channel, code: cannotPostCode });
       if (notice === 'told') {
-        delivered = await target.respond({ ...message, response_type: 'in_channel' }).then(
-          () => true,
-          (e) => {
-            log.warn({ err: e }, 'response_url refused the summary');
-            return false;
-          },
-        );
+        delivered = await target
+          .respond({ ...withoutButtons(message, BUTTONS_NEED_MEMBERSHIP), response_type: 'in_channel' })
+          .then(
+            () => true,
+            (e) => {
+              log.warn({ err: e }, 'response_url refused the summary');
+              return false;
+            },
+          );
       }
       if (!delivered)
         await target
@@ -242,13 +248,11 @@ export async function diagnoseAndPost(
 
   if (posted) {
     if (diagnosisId) {
-      await deps.board
-        .save(
-          diagnosisId,
-          { channel: posted.channel, ts: posted.ts, message: body },
-          config.approvals.requestTtlSeconds,
+      await deps.records
+        .setMessage(diagnosisId, { channel: posted.channel, ts: posted.ts, body })
+        .then(() =>
+          target.prefixBlocks?.length ? deps.records.setPrefix(diagnosisId!, target.prefixBlocks) : undefined,
         )
-        .then(() => (target.prefixBlocks?.length ? deps.board.setPrefix(diagnosisId!, target.prefixBlocks) : undefined))
         .catch((err) => log.error({ err }, 'could not store the diagnosis message'));
     }
     await postThread(deps, diagnosis, posted, log);
@@ -295,14 +299,13 @@ function missingContainer(pod: Pod, container: string): string | undefined {
   return `:mag: Pod \`${ref}\` has no container \`${container.slice(0, 63)}\`; its containers are ${names.map((n) => `\`${n}\``).join(', ')}. Run the command again with one of them after \`-c\`, or without \`-c\`.`;
 }
 
-function withoutButtons(message: ChatMessage): ChatMessage {
+const BUTTONS_NEED_REDIS = ':warning: Buttons are unavailable: the bot cannot reach Redis. Try again shortly.';
+const BUTTONS_NEED_MEMBERSHIP =
+  ':information_source: No buttons here: debug pods are requested on a message the bot posts itself. Invite it to the channel and run the command again.';
+
+function withoutButtons(message: ChatMessage, why: string): ChatMessage {
   const blocks = (message.blocks ?? []).filter((b: Block) => b.type !== 'actions');
-  blocks.push({
-    type: 'context',
-    elements: [
-      { type: 'mrkdwn', text: ':warning: Buttons are unavailable: the bot cannot reach Redis. Try again shortly.' },
-    ],
-  });
+  blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: why }] });
   return { text: message.text, blocks };
 }
 

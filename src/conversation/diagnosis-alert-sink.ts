@@ -45,8 +45,8 @@ export function createDiagnosisAlertSink(deps: ConversationDeps, redis: Redis): 
     async update(posted: PostedAlert, alert: WorkloadAlert): Promise<void> {
       const headline = renderAlertContext(alert, deps.now());
       const diagnosisId = await redis.get(linkKey(posted)).catch(() => null);
-      if (diagnosisId && (await deps.board.get(diagnosisId))) {
-        await deps.board.setPrefix(diagnosisId, headline);
+      if (diagnosisId && (await deps.records.get(diagnosisId))?.message) {
+        await deps.records.setPrefix(diagnosisId, headline);
         await publishProgress(deps, diagnosisId);
         return;
       }

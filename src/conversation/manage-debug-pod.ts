@@ -1,45 +1,59 @@
-import { approvalPolicyFromConfig, decide } from '../approvals/index.js';
-import { EXPIRES_AT_ANNOTATION } from '../debugpods/index.js';
+import { ACTION_KINDS, classRule } from '../actions/index.js';
+import { isApprover } from '../approvals/index.js';
+import { EXPIRES_AT_ANNOTATION, requestIdOf } from '../debugpods/index.js';
 import { isKubeError } from '../kube/index.js';
 import { formatUtc, mentionUser } from '../render/index.js';
-import { parseActionId } from './action-ids.js';
-import { type ActionState, slotOf } from './action-state.js';
 import type { ConversationDeps } from './deps.js';
 import { postInThread, publishProgress } from './publish-progress.js';
 import { recordAudit } from './record-audit.js';
+import { type Click, checkPlace, resolveClick } from './resolve-click.js';
 
-/** A click on "Extend" or "Delete now" of a ready debug pod. */
-export interface PodActionClick {
+/** A click on "Extend" or "Delete now" of a debug pod's panel. */
+export interface PodActionClick extends Click {
   action: 'extend' | 'delete';
-  /** The button's value: the action id. */
-  value: string;
-  user: string;
-  tell: (text: string) => Promise<void>;
 }
 
-/** Extend moves the deletion (and the pod's expires-at mark, which the janitor reads); Delete now deletes. */
+/**
+ * Extend moves the deletion (and the pod's expires-at mark, which the janitor reads); Delete now deletes. The
+ * requester may do either; an approver of the action's class may extend; any approver may delete any debug pod,
+ * whoever asked for it (taking privilege away never needs a second person).
+ */
 export async function manageDebugPod(deps: ConversationDeps, click: PodActionClick): Promise<void> {
-  const { log } = deps;
+  const resolved = await resolveClick(deps, click, click.action);
+  if (!resolved) return;
+  const { ref, actionId, record } = resolved;
+  const slot = record.slots[resolved.slot];
+  const state = slot?.progress;
   const actor = { type: 'user', id: click.user } as const;
-  const parsed = parseActionId(click.value);
-  const slot = parsed && slotOf(parsed.target);
-  const state = parsed && slot ? await deps.board.getAction(parsed.diagnosisId, slot) : undefined;
-  if (!parsed || !slot || !state?.podName || !state.namespace) {
+  if (!slot || !state?.podName || !state.namespace) {
     await click.tell(':hourglass: This debug pod is no longer tracked (expired or never created); nothing was done.');
+    await recordAudit(deps.audit, deps.log, {
+      actor,
+      action: 'button.clicked',
+      target: resolved.target,
+      requestId: actionId,
+      result: 'error',
+      detail: `${click.action}: no pod on record`,
+    });
     return;
   }
+  if (!(await checkPlace(deps, click, resolved, record.message, click.action))) return;
+  const target = { namespace: state.namespace, pod: state.podName };
   if (state.step === 'deleted') {
     await click.tell(`:wastebasket: \`${state.podName}\` is already deleted.`);
     return;
   }
-  const target = { namespace: state.namespace, pod: state.podName };
-  if (!(await mayManage(deps, state, click.user))) {
-    await click.tell(':no_entry: Only the requester or an approver may extend or delete this pod.');
-    await recordAudit(deps.audit, log, {
+  if (!(await mayManage(deps, slot.requester, slot.privilege, click.user, click.action))) {
+    await click.tell(
+      click.action === 'delete'
+        ? ':no_entry: Only the requester or an approver may delete this pod.'
+        : ':no_entry: Only the requester or an approver of this kind of pod may extend it.',
+    );
+    await recordAudit(deps.audit, deps.log, {
       actor,
       action: 'button.clicked',
       target,
-      requestId: click.value,
+      requestId: actionId,
       result: 'denied',
       detail: `${click.action} refused: not requester or approver`,
     });
@@ -48,22 +62,28 @@ export async function manageDebugPod(deps: ConversationDeps, click: PodActionCli
 
   if (click.action === 'delete') {
     await deps.jobs.deleteNow({
-      actionId: click.value,
+      actionId,
       namespace: state.namespace,
       podName: state.podName,
       by: click.user,
+      requestedBy: slot.requester,
     });
     await click.tell(`:wastebasket: Deleting \`${state.podName}\`…`);
+    await recordAudit(deps.audit, deps.log, {
+      actor,
+      action: 'button.clicked',
+      target,
+      requestId: actionId,
+      result: 'ok',
+      detail: 'delete now',
+    });
     return;
   }
 
   const now = deps.now();
   const current = state.expiresAt ? new Date(state.expiresAt) : now;
   const max = state.maxExpiresAt ? new Date(state.maxExpiresAt) : current;
-  const ttlMs =
-    (parsed.target.kind === 'clone'
-      ? deps.config.debugClone.defaultTtlSeconds
-      : deps.config.nodeShell.defaultTtlSeconds) * 1000;
+  const ttlMs = ACTION_KINDS[ref.slot.kind].ttl(deps.config).defaultSeconds * 1000;
   const next = new Date(Math.min(Math.max(current.getTime(), now.getTime()) + ttlMs, max.getTime()));
   if (next.getTime() <= current.getTime()) {
     await click.tell(
@@ -72,55 +92,65 @@ export async function manageDebugPod(deps: ConversationDeps, click: PodActionCli
     return;
   }
   try {
+    // The pod named on record must be the one this action made: the record is in Redis, the truth is the pod.
+    const pod = await deps.kube.readPod(state.namespace, state.podName);
+    if (requestIdOf(pod) !== actionId) throw new Error(`${state.namespace}/${state.podName} is not this action's pod`);
     await deps.kube.annotatePod(state.namespace, state.podName, { [EXPIRES_AT_ANNOTATION]: next.toISOString() });
   } catch (err) {
     const gone = isKubeError(err) && err.kind === 'NotFound';
     await click.tell(
       gone ? `:wastebasket: \`${state.podName}\` is already gone.` : `:x: Could not extend: ${(err as Error).message}`,
     );
-    await recordAudit(deps.audit, log, {
+    await recordAudit(deps.audit, deps.log, {
       actor,
       action: 'error',
       target,
-      requestId: click.value,
+      requestId: actionId,
       result: 'error',
       detail: `extend failed: ${(err as Error).message}`,
     });
     return;
   }
   await deps.jobs.scheduleDelete(
-    { actionId: click.value, namespace: state.namespace, podName: state.podName, by: 'ttl' },
+    { actionId, namespace: state.namespace, podName: state.podName, by: 'ttl', requestedBy: slot.requester },
     next,
   );
-  const updated: ActionState = { ...state, expiresAt: next.toISOString(), canExtend: next.getTime() < max.getTime() };
-  await deps.board.setAction(parsed.diagnosisId, slot, updated, (max.getTime() - now.getTime()) / 1000 + 3600);
-  await publishProgress(deps, parsed.diagnosisId);
-  await postInThread(deps, parsed.diagnosisId, {
+  await deps.records.setProgress(
+    ref.diagnosisId,
+    resolved.slot,
+    { ...state, expiresAt: next.toISOString(), canExtend: next.getTime() < max.getTime() },
+    (max.getTime() - now.getTime()) / 1000 + 3600,
+  );
+  await publishProgress(deps, ref.diagnosisId);
+  await postInThread(deps, ref.diagnosisId, {
     text: `:hourglass_flowing_sand: ${mentionUser(click.user)} extended \`${state.podName}\` until ${formatUtc(next.toISOString())}.`,
   });
   await click.tell(`:hourglass_flowing_sand: \`${state.podName}\` now lives until ${formatUtc(next.toISOString())}.`);
-  await recordAudit(deps.audit, log, {
+  await recordAudit(deps.audit, deps.log, {
     actor,
     action: 'ttl.extended',
     target,
-    requestId: click.value,
+    requestId: actionId,
     result: 'ok',
     detail: `until ${next.toISOString()}`,
   });
 }
 
-async function mayManage(deps: ConversationDeps, state: ActionState, user: string): Promise<boolean> {
-  if (state.requestedBy === user) return true;
-  const policy = approvalPolicyFromConfig(deps.config);
-  const approvers = state.kind === 'clone' ? policy.approvers : policy.nodeShellApprovers;
-  const membership = await deps.groups.groupsOf(user, approvers.groups);
-  const decision = decide({
-    policy,
-    kind: state.kind,
-    namespace: state.kind === 'clone' ? (state.target.split('/')[0] ?? '') : deps.config.nodeShell.namespace,
-    clicker: user,
-    requester: state.requestedBy,
-    clickerGroups: membership.groups,
-  });
-  return decision.allowed || decision.reason === 'two-person-rule';
+async function mayManage(
+  deps: ConversationDeps,
+  requester: string,
+  privilege: 'standard' | 'privileged',
+  user: string,
+  action: 'extend' | 'delete',
+): Promise<boolean> {
+  if (requester === user) return true;
+  const sets =
+    action === 'extend'
+      ? [classRule(deps.config, privilege).approvers]
+      : [deps.config.approvers, deps.config.nodeShell.approvers];
+  for (const set of sets) {
+    const membership = await deps.groups.groupsOf(user, set.groups);
+    if (isApprover(set, user, membership.groups)) return true;
+  }
+  return false;
 }

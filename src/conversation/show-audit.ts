@@ -1,4 +1,4 @@
-import { approvalPolicyFromConfig, mayViewAudit } from '../approvals/index.js';
+import { auditViewerSets, isOpen, mayViewAudit } from '../approvals/index.js';
 import { type AuditAnchor, formatAuditRecords, formatAuditReport } from '../audit/index.js';
 import type { AuditFilter } from '../command/index.js';
 import { escapeMrkdwn } from '../render/index.js';
@@ -15,18 +15,20 @@ export async function showAudit(
   filter: AuditFilter | undefined,
   verify = false,
 ): Promise<string> {
-  const policy = approvalPolicyFromConfig(deps.config);
-  const groups = [...new Set([...policy.approvers.groups, ...policy.nodeShellApprovers.groups])];
+  const groups = [...new Set(auditViewerSets(deps.config).flatMap((set) => set.groups))];
   const membership = await deps.groups.groupsOf(user, groups);
-  if (!mayViewAudit(policy, user, membership.groups)) {
+  if (!mayViewAudit(deps.config, user, membership.groups)) {
     await recordAudit(deps.audit, deps.log, {
       actor: { type: 'user', id: user },
       action: 'command.received',
       target: {},
       result: 'denied',
-      detail: 'audit listing refused: not an approver',
+      detail: 'audit listing refused: not an approver or audit viewer',
     });
-    return ':no_entry: Only approvers may read the audit trail.';
+    const configured = deps.config.audit.viewers && isOpen(deps.config.audit.viewers);
+    return configured
+      ? ':no_entry: Only audit viewers (audit.viewers) may read the audit trail.'
+      : ':no_entry: Only approvers may read the audit trail.';
   }
   const anchors = await readAnchors(deps);
   try {
@@ -46,6 +48,15 @@ export async function showAudit(
       ...more,
       ...(anchors.note ? [`_${anchors.note}_`] : []),
     ].join('\n');
+    await recordAudit(deps.audit, deps.log, {
+      actor: { type: 'user', id: user },
+      action: 'command.received',
+      target: {},
+      result: 'ok',
+      detail: verify
+        ? `audit verify: ${report.ok ? 'verified' : `${report.problems.length} problem(s)`}`
+        : `audit listing${filter ? ` ${JSON.stringify(filter).slice(0, 150)}` : ''}: ${records.length} records`,
+    });
     if (verify) return chain;
     const body = records.length ? formatAuditRecords(records, { maxChars: 3000 }) : 'No matching records.';
     // formatAuditRecords writes Slack mrkdwn (times in code spans, <@U…> mentions): shown as is, not in a code block.

@@ -10,6 +10,7 @@ import {
   type RequestContext,
   type ResponseContext,
   setHeaderOptions,
+  Watch,
 } from '@kubernetes/client-node';
 import { KubeError } from './errors.js';
 import { toKubeError } from './to-kube-error.js';
@@ -105,6 +106,17 @@ export interface KubeClient {
   ): Promise<'deleted' | 'already-gone'>;
   /** Pods matching the selector in every namespace (all pages): the janitor's sweep. */
   listManagedPods(labelSelector: string): Promise<Pod[]>;
+  /**
+   * Follows one pod until `judge` says done, the pod is deleted (`judge(undefined)`), `signal` aborts, or the stream
+   * ends: a read, then a watch from that read's resourceVersion, so no change between the two is missed. Resolves
+   * when it stops; the caller decides whether to follow again.
+   */
+  watchPod(
+    namespace: string,
+    name: string,
+    judge: (pod: Pod | undefined) => boolean,
+    signal: AbortSignal,
+  ): Promise<void>;
 }
 
 /** Page size of the list calls that walk every page. */
@@ -349,6 +361,50 @@ function build(
         if (e instanceof KubeError && e.kind === 'NotFound') return 'already-gone';
         throw e;
       }
+    },
+
+    watchPod: async (namespace, name, judge, signal) => {
+      let pod: Pod;
+      try {
+        pod = await call(`reading pod ${namespace}/${name}`, (o) => core.readNamespacedPod({ namespace, name }, o));
+      } catch (e) {
+        if (e instanceof KubeError && e.kind === 'NotFound') {
+          judge(undefined);
+          return;
+        }
+        throw e;
+      }
+      if (judge(pod) || signal.aborted) return;
+      await new Promise<void>((resolve) => {
+        let controller: AbortController | undefined;
+        const finish = () => {
+          signal.removeEventListener('abort', finish);
+          controller?.abort();
+          resolve();
+        };
+        signal.addEventListener('abort', finish, { once: true });
+        new Watch(kc)
+          .watch(
+            `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods`,
+            {
+              fieldSelector: `metadata.name=${name}`,
+              resourceVersion: pod.metadata?.resourceVersion ?? '',
+              allowWatchBookmarks: true,
+            },
+            (type: string, obj: Pod) => {
+              if (type === 'BOOKMARK') return;
+              if (judge(type === 'DELETED' ? undefined : obj)) finish();
+            },
+            () => finish(),
+          )
+          .then(
+            (c) => {
+              controller = c;
+              if (signal.aborted) c.abort();
+            },
+            () => finish(),
+          );
+      });
     },
 
     listManagedPods: (labelSelector) =>

@@ -1,3 +1,4 @@
+import { ACTION_KINDS, BUTTON } from '../actions/index.js';
 import type { SlackMessage } from './block-kit-types.js';
 import { context, section } from './blocks.js';
 import { mentionGroup, mentionUser } from './mention.js';
@@ -5,8 +6,13 @@ import { renderButton } from './render-button.js';
 import { safeMrkdwn } from './safe-mrkdwn.js';
 
 export interface ApprovalRequest {
+  /** The action id: the value of Approve and Deny. */
   requestId: string;
   kind: 'clone' | 'node-shell';
+  /** Who must agree, in words ("two different people from …"); replaces the default rule line. */
+  rule?: string;
+  /** Why the action is privileged, when it is a clone that would be. */
+  privilegeReasons?: readonly string[];
   /** `ns/pod` for a clone, the node name for a node shell. */
   target: string;
   /** Slack user id of the requester. */
@@ -19,16 +25,21 @@ const MAX_MENTIONS = 20;
 
 /** The thread message asking an approver to approve or deny, mentioning every approver so they are notified. */
 export function renderApprovalRequest(r: ApprovalRequest): SlackMessage {
-  const what = r.kind === 'clone' ? 'a debug clone of' : 'a node shell on';
+  const privileged = r.kind === 'clone' && (r.privilegeReasons?.length ?? 0) > 0;
+  const spec = ACTION_KINDS[r.kind];
+  const what = `${privileged ? spec.noun.replace(/^an? /, 'a privileged ') : spec.noun} ${spec.preposition}`;
   const mentions = [...r.approvers.users.map(mentionUser), ...r.approvers.groups.map(mentionGroup)];
   const shown = mentions.slice(0, MAX_MENTIONS).join(' ');
   const more = mentions.length > MAX_MENTIONS ? ` and ${mentions.length - MAX_MENTIONS} more` : '';
   const who = mentions.length > 0 ? `${shown}${more}` : 'anyone allowed to approve';
   const ask = `:raising_hand: ${mentionUser(r.requestedBy)} asks for ${what} *${safeMrkdwn(r.target, 300)}*.`;
-  const rule =
+  const base =
     r.kind === 'node-shell'
-      ? 'A node shell is a privileged pod on the node; someone other than the requester must approve.'
-      : 'The clone is deleted automatically after its TTL.';
+      ? 'A node shell is a privileged pod on the node.'
+      : privileged
+        ? `The clone keeps what makes its source privileged (${safeMrkdwn((r.privilegeReasons ?? []).join('; '), 400)}).`
+        : 'The clone is deleted automatically after its TTL.';
+  const rule = r.rule ? `${base} Needs ${safeMrkdwn(r.rule, 600)}.` : base;
   return {
     text: safeMrkdwn(`Approval needed: ${what} ${r.target}`, 500),
     blocks: [
@@ -38,8 +49,8 @@ export function renderApprovalRequest(r: ApprovalRequest): SlackMessage {
         type: 'actions',
         block_id: 'debugdead.approval',
         elements: [
-          renderButton({ text: 'Approve', actionId: 'debugdead.approve', value: r.requestId, style: 'primary' }),
-          renderButton({ text: 'Deny', actionId: 'debugdead.deny', value: r.requestId, style: 'danger' }),
+          renderButton({ text: 'Approve', actionId: BUTTON.approve, value: r.requestId, style: 'primary' }),
+          renderButton({ text: 'Deny', actionId: BUTTON.deny, value: r.requestId, style: 'danger' }),
         ],
       },
     ],

@@ -1,3 +1,4 @@
+import { ACTION_KINDS, formatActionId, requestButtonId, type Slot } from '../actions/index.js';
 import type { ContainerDiagnosis, Diagnosis, Finding, RecommendedAction } from '../diagnosis/types.js';
 import type { ActionsBlock, Block, ButtonElement, SlackMessage } from './block-kit-types.js';
 import { context, fieldsSection, header, section } from './blocks.js';
@@ -9,8 +10,13 @@ import { renderButton } from './render-button.js';
 import { safeMrkdwn, scrubbed } from './safe-mrkdwn.js';
 
 export interface DiagnosisMessageOptions {
-  /** The opaque id the button values carry; the request itself is stored server-side. */
+  /** The diagnosis id: each button's value is the action id built from it; everything else is stored server-side. */
   requestId: string;
+  /**
+   * Why a clone of this pod would be privileged (a privileged container, host namespaces, hostPath…); the clone
+   * buttons then say so, and that the node-shell approvers and the two-person rule apply. @defaultValue []
+   */
+  clonePrivilege?: readonly string[];
   /** How many secrets were removed from the evidence before diagnosis; the message says so. */
   redactions: number;
   /** Whether node shells are enabled in config. @defaultValue true */
@@ -108,31 +114,39 @@ function actions(d: Diagnosis, opts: DiagnosisMessageOptions): ActionsBlock | un
   const top = d.findings[0];
   const targets = cloneTargets(d);
   const pod = truncateEnd(`${d.pod.namespace}/${d.pod.name}`, 80);
+  const privileged = opts.clonePrivilege ?? [];
+  const value = (slot: Slot) => formatActionId({ diagnosisId: opts.requestId, slot });
   const buttons: ButtonElement[] = targets.map((i, n) => {
     const c = d.containers[i]!;
     const name = truncateEnd(c.name, 40);
+    const label = privileged.length ? `${ACTION_KINDS.clone.label} (privileged)` : ACTION_KINDS.clone.label;
+    const slot: Slot = { kind: 'clone', container: i };
     return renderButton({
-      text: targets.length > 1 ? `Create debug clone: ${c.name}` : 'Create debug clone',
-      actionId: `debugdead.clone.${i}`,
-      value: `${opts.requestId}#${i}`,
-      ...(n === 0 && top?.action.startsWith('clone') ? { style: 'primary' as const } : {}),
+      text: targets.length > 1 ? `${label}: ${c.name}` : label,
+      actionId: requestButtonId(slot),
+      value: value(slot),
+      ...(n === 0 && top?.action.startsWith('clone') && !privileged.length ? { style: 'primary' as const } : {}),
       confirm: {
-        title: 'Create a debug clone?',
-        text:
-          `Creates a copy of ${pod} where container ${name} sleeps instead of crashing, so you can exec into it: ` +
-          `no probes, no owner, no Service labels.${cloneWording(top?.action)} ` +
-          'It is deleted automatically after its TTL.',
+        title: privileged.length ? 'Create a privileged clone?' : 'Create a debug clone?',
+        text: privileged.length
+          ? `A clone of ${pod} keeps what makes it privileged (${truncateEnd(privileged.join('; '), 120)}), so it is ` +
+            'as strong as a node shell: it needs the node-shell approvers and the two-person rule. Container ' +
+            `${name} sleeps instead of crashing; the clone is deleted automatically after its TTL.`
+          : `Creates a copy of ${pod} where container ${name} sleeps instead of crashing, so you can exec into it: ` +
+            `no probes, no owner, no Service labels.${cloneWording(top?.action)} ` +
+            'It is deleted automatically after its TTL.',
         confirm: 'Create clone',
         deny: 'Cancel',
+        ...(privileged.length ? { style: 'danger' as const } : {}),
       },
     });
   });
   if (d.pod.node && opts.nodeShellAvailable !== false) {
     buttons.push(
       renderButton({
-        text: 'Open node shell',
-        actionId: 'debugdead.node_shell',
-        value: opts.requestId,
+        text: ACTION_KINDS['node-shell'].label,
+        actionId: requestButtonId({ kind: 'node-shell' }),
+        value: value({ kind: 'node-shell' }),
         confirm: {
           title: 'Open a node shell?',
           text:

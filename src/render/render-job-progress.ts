@@ -1,3 +1,4 @@
+import { ACTION_KINDS, BUTTON } from '../actions/index.js';
 import type { Block, ButtonElement, SlackMessage } from './block-kit-types.js';
 import { context, section } from './blocks.js';
 import { renderCodeBlock } from './code-block.js';
@@ -17,6 +18,8 @@ export interface JobProgressState {
   /** Slack user ids. */
   requestedBy: string;
   approvedBy?: string;
+  /** The second approver, when two people had to agree. */
+  alsoApprovedBy?: string;
   step: JobStep;
   /** The created pod, once known (the name is deterministic, so it is known before creation). */
   podName?: string;
@@ -49,11 +52,20 @@ function checklist(s: JobProgressState): string[] {
   const done = ':white_check_mark:';
   const todo = ':white_large_square:';
   const lines = [`${done} Requested by ${mentionUser(s.requestedBy)}`];
-  if (s.step === 'awaiting-approval') lines.push(':hourglass_flowing_sand: Waiting for an approver');
+  if (s.step === 'awaiting-approval')
+    lines.push(
+      s.approvedBy
+        ? `:hourglass_flowing_sand: Approved by ${mentionUser(s.approvedBy)}; waiting for a second approver`
+        : ':hourglass_flowing_sand: Waiting for an approver',
+    );
   else if (s.step === 'failed' && !s.approvedBy) {
     // Failed before anyone approved (refused, or the request expired): no approval to tick.
   } else if (reached(s, 'approved')) {
-    lines.push(`${done} Approved${s.approvedBy ? ` by ${mentionUser(s.approvedBy)}` : ''}`);
+    const by = [s.approvedBy, s.alsoApprovedBy]
+      .filter((u): u is string => !!u)
+      .map(mentionUser)
+      .join(' and ');
+    lines.push(`${done} Approved${by ? ` by ${by}` : ''}`);
   } else lines.push(`${todo} Approval`);
   const pod = s.podName ? ` ${safeMrkdwn(`${s.namespace ? `${s.namespace}/` : ''}${s.podName}`, 300)}` : '';
   if (s.step === 'creating') lines.push(`:hourglass_flowing_sand: Creating pod${pod}`);
@@ -67,8 +79,7 @@ function checklist(s: JobProgressState): string[] {
 }
 
 function title(s: JobProgressState): string {
-  const what = s.kind === 'clone' ? 'Debug clone' : 'Node shell';
-  const of = s.kind === 'clone' ? 'of' : 'on';
+  const { title: what, preposition: of } = ACTION_KINDS[s.kind];
   const container = s.container ? ` (container ${safeMrkdwn(s.container, 100)})` : '';
   return `*${what} ${of} ${safeMrkdwn(s.target, 300)}*${container}`;
 }
@@ -78,8 +89,8 @@ export function execLine(s: JobProgressState): string | undefined {
   if (s.execCommand) return s.execCommand;
   if (!s.podName) return undefined;
   const ns = s.namespace ? ` -n ${s.namespace}` : '';
-  const c = s.container && s.kind === 'clone' ? ` -c ${s.container}` : '';
-  const shell = s.kind === 'node-shell' ? 'nsenter -t 1 -m -u -i -n -p -- sh' : 'sh';
+  const c = s.container && ACTION_KINDS[s.kind].execNamesContainer ? ` -c ${s.container}` : '';
+  const shell = ACTION_KINDS[s.kind].execShell;
   return `kubectl exec -it${ns} ${s.podName}${c} -- ${shell}`;
 }
 
@@ -88,16 +99,16 @@ function buttons(s: JobProgressState): ButtonElement[] {
   if (!exists) return [];
   const list: ButtonElement[] = [];
   if (s.step === 'ready' && s.canExtend !== false) {
-    list.push(renderButton({ text: 'Extend', actionId: 'debugdead.extend', value: s.requestId }));
+    list.push(renderButton({ text: 'Extend', actionId: BUTTON.extend, value: s.requestId }));
   }
   list.push(
     renderButton({
       text: 'Delete now',
-      actionId: 'debugdead.delete',
+      actionId: BUTTON.delete,
       value: s.requestId,
       style: 'danger',
       confirm: {
-        title: s.kind === 'clone' ? 'Delete the debug clone?' : 'Delete the node shell?',
+        title: `Delete ${ACTION_KINDS[s.kind].noun.replace(/^an? /, 'the ')}?`,
         text: `Deletes pod ${s.podName} now; any shell session in it ends.`,
         confirm: 'Delete now',
         deny: 'Keep it',
@@ -138,6 +149,6 @@ export function renderJobProgress(s: JobProgressState): SlackMessage {
   }
   const actions = buttons(s);
   if (actions.length > 0) blocks.push({ type: 'actions', block_id: 'debugdead.job', elements: actions });
-  const what = s.kind === 'clone' ? 'Debug clone' : 'Node shell';
-  return { text: safeMrkdwn(`${what} ${s.kind === 'clone' ? 'of' : 'on'} ${s.target}: ${s.step}`, 500), blocks };
+  const { title: what, preposition } = ACTION_KINDS[s.kind];
+  return { text: safeMrkdwn(`${what} ${preposition} ${s.target}: ${s.step}`, 500), blocks };
 }

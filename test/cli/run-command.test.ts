@@ -41,7 +41,8 @@ describe('debugdead run', () => {
     expect(r.stderr).toBe(
       'debugdead: cannot start the bot (slack.mode http):\n' +
         '  - SLACK_BOT_TOKEN: required (the bot token, xoxb-…)\n' +
-        '  - SLACK_SIGNING_SECRET: required in HTTP mode\n',
+        '  - SLACK_SIGNING_SECRET: required in HTTP mode\n' +
+        '  - DEBUGDEAD_SIGNING_KEY: required (at least 32 random characters, e.g. `openssl rand -hex 32`): it signs approvals so that Redis alone cannot forge one\n',
     );
   });
 
@@ -64,6 +65,7 @@ describe('debugdead run', () => {
       REDIS_URL: testRedisUrl(),
       SLACK_BOT_TOKEN: slack.botToken,
       SLACK_APP_TOKEN: slack.appToken,
+      DEBUGDEAD_SIGNING_KEY: 'k'.repeat(64),
     };
     delete env.DEBUGDEAD_CONFIG;
     const tsx = pathToFileURL(join(ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;

@@ -246,8 +246,21 @@ describe('secrets the bot needs', () => {
     ],
     ['http mode complete', { slack: { mode: 'http' } }, { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's' }, []],
   ])('%s', (_name, doc, e, want) => {
-    const r = buildConfig(doc, e);
+    const r = buildConfig(doc, { ...e, DEBUGDEAD_SIGNING_KEY: 'k'.repeat(32) });
     expect(r.ok && missingSlackSecrets(r.config)).toEqual(want);
+  });
+
+  it.each([
+    ['no signing key', undefined, /DEBUGDEAD_SIGNING_KEY: required/],
+    ['a short signing key', 'short', /DEBUGDEAD_SIGNING_KEY: expected at least 32 characters/],
+  ])('%s stops the bot from starting', (_name, key, want) => {
+    const r = buildConfig({}, { ...env, ...(key ? { DEBUGDEAD_SIGNING_KEY: key } : {}) });
+    expect(r.ok && missingSlackSecrets(r.config)).toEqual([expect.stringMatching(want)]);
+  });
+
+  it('the signing key comes from the environment only: the YAML has no key for it', () => {
+    const r = buildConfig({ approvals: { signingKey: 'x'.repeat(40) } }, env);
+    expect(r.ok).toBe(false);
   });
 });
 

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { actionId, parseActionId } from '../../src/conversation/action-ids.js';
 import { composeParentMessage } from '../../src/conversation/compose-parent-message.js';
 import { debugPodReadiness } from '../../src/conversation/debug-pod-readiness.js';
 import { describeFailure } from '../../src/conversation/describe-failure.js';
@@ -78,17 +77,6 @@ describe('redacting facts before they leave the cluster', () => {
     expect(redactions).toBeGreaterThanOrEqual(3);
     expect(JSON.stringify(input)).toContain('hunter2');
   });
-});
-
-describe('action ids', () => {
-  it.each([{ kind: 'clone', containerIndex: 3 } as const, { kind: 'node-shell' } as const])(
-    'action id round-trips for %j, with no colon',
-    (target) => {
-      const id = actionId('Ab_-9xyzAb_-9xyz', target);
-      expect(id).not.toContain(':');
-      expect(parseActionId(id)).toEqual({ diagnosisId: 'Ab_-9xyzAb_-9xyz', target });
-    },
-  );
 });
 
 describe('is the debug pod ready yet', () => {

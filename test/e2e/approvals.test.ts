@@ -48,7 +48,7 @@ describe('who may create debug pods', () => {
 
     await h.slack.user('U_CAROL').click(ask, 'debugdead.approve', { confirm: true });
     await h.slack.waitFor(
-      () => h.slack.ephemerals('U_CAROL').find((e) => /not an approver for a debug clone/.test(e.text)),
+      () => h.slack.ephemerals('U_CAROL').find((e) => /not an approver/.test(e.text)),
       5000,
       'the refusal',
     );

@@ -340,6 +340,11 @@ describe('errors a person can act on, over HTTP', () => {
     expect(answer).toMatch(/:lock: Audit trail verified: (records 1–\d+ \(\d+\)|no records)/);
     expect(answer).toContain('No audit channel is configured, so no anchors outside Redis were checked.');
     expect(answer).toMatch(/<@U_\w+> command\.received sim:demo\/[\w-]+ ok/);
+    // Reading the trail is itself on the trail.
+    await audited(
+      (e) => e.actor?.id === 'U_BOB' && e.action === 'command.received' && /^audit listing/.test(e.detail),
+      'the listing in the audit log',
+    );
   });
 
   it('a non-approver is told only approvers may read the audit trail, and the refusal is audited', async () => {

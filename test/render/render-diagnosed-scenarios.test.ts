@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parseActionId } from '../../src/actions/index.js';
 import { diagnose } from '../../src/diagnosis/index.js';
 import { renderDiagnosisMessage, renderThreadReplies } from '../../src/render/index.js';
 import { SCENARIOS } from '../diagnosis/fixtures.js';
@@ -9,7 +10,7 @@ const scenarios = Object.entries(SCENARIOS).map(([name, facts]) => ({ name, d: d
 
 describe('rendering what diagnose() says about each scenario pod', () => {
   it.each(scenarios)('$name: Slack accepts the parent message, which leads with the verdict', ({ d }) => {
-    const msg = renderDiagnosisMessage(d, { requestId: 'req-1', redactions: 0 });
+    const msg = renderDiagnosisMessage(d, { requestId: 'req-1abcd', redactions: 0 });
     expectSlackAccepts(msg);
     expect(visibleText(msg).startsWith(d.verdict.slice(0, 100))).toBe(true);
     expect(visibleText(msg)).toContain(
@@ -18,12 +19,14 @@ describe('rendering what diagnose() says about each scenario pod', () => {
   });
 
   it.each(scenarios)('$name: a clone button whose value names a container of the pod', ({ d }) => {
-    const clones = buttonsOf(renderDiagnosisMessage(d, { requestId: 'req-1', redactions: 0 })).filter((b) =>
+    const clones = buttonsOf(renderDiagnosisMessage(d, { requestId: 'req-1abcd', redactions: 0 })).filter((b) =>
       b.action_id.startsWith('debugdead.clone.'),
     );
     expect(clones.length).toBeGreaterThanOrEqual(d.containers.length > 0 ? 1 : 0);
     for (const b of clones) {
-      const index = Number(b.value?.split('#')[1]);
+      const ref = parseActionId(b.value);
+      expect(ref).toMatchObject({ diagnosisId: 'req-1abcd', slot: { kind: 'clone' } });
+      const index = ref?.slot.kind === 'clone' ? ref.slot.container : -1;
       expect(d.containers[index]).toBeDefined();
       expect(b.action_id).toBe(`debugdead.clone.${index}`);
     }

@@ -57,8 +57,8 @@ describe('renderDiagnosisMessage', () => {
   it('offers one "Create debug clone" and one "Open node shell" button for a single crashing container', () => {
     const buttons = buttonsOf(renderDiagnosisMessage(crashLoop, opts));
     expect(buttons.map((b) => [b.text.text, b.action_id, b.value])).toEqual([
-      ['Create debug clone', 'debugdead.clone.0', 'req-7f3a#0'],
-      ['Open node shell', 'debugdead.node_shell', 'req-7f3a'],
+      ['Create debug clone', 'debugdead.clone.0', 'req-7f3a.c0'],
+      ['Open node shell', 'debugdead.node_shell', 'req-7f3a.n'],
     ]);
     expect(buttons[0]?.style).toBe('primary');
   });
@@ -78,16 +78,16 @@ describe('renderDiagnosisMessage', () => {
     const buttons = buttonsOf(renderDiagnosisMessage(multiFailing, opts));
     expect(buttons.map((b) => [b.text.text, b.action_id, b.value])).toEqual([
       // api first: the top finding is about it.
-      ['Create debug clone: api', 'debugdead.clone.2', 'req-7f3a#2'],
-      ['Create debug clone: worker', 'debugdead.clone.1', 'req-7f3a#1'],
-      ['Create debug clone: cron', 'debugdead.clone.4', 'req-7f3a#4'],
-      ['Open node shell', 'debugdead.node_shell', 'req-7f3a'],
+      ['Create debug clone: api', 'debugdead.clone.2', 'req-7f3a.c2'],
+      ['Create debug clone: worker', 'debugdead.clone.1', 'req-7f3a.c1'],
+      ['Create debug clone: cron', 'debugdead.clone.4', 'req-7f3a.c4'],
+      ['Open node shell', 'debugdead.node_shell', 'req-7f3a.n'],
     ]);
   });
 
   it('when nothing fails, offers a clone of the first app container, not the init container', () => {
     const buttons = buttonsOf(renderDiagnosisMessage(unschedulable, opts));
-    expect(buttons.map((b) => [b.text.text, b.value])).toEqual([['Create debug clone', 'req-7f3a#1']]);
+    expect(buttons.map((b) => [b.text.text, b.value])).toEqual([['Create debug clone', 'req-7f3a.c1']]);
   });
 
   it('offers no node shell for a pod without a node, nor when node shells are disabled', () => {

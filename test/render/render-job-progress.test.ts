@@ -140,15 +140,31 @@ describe('renderApprovalRequest', () => {
       target: 'node-1',
       requestedBy: 'U0ALICE',
       approvers: { users: ['U1', 'U2'], groups: ['S1'] },
+      rule: 'two different people from <@U1>, <@U2>, <!subteam^S1>',
     });
     const text = visibleText(msg);
     expect(text).toContain('<@U0ALICE> asks for a node shell on *node-1*.');
     expect(text).toContain('<@U1> <@U2> <!subteam^S1>: approve or deny?');
-    expect(text).toContain('someone other than the requester must approve');
+    expect(text).toContain('Needs two different people from');
     expect(buttonsOf(msg).map((b) => [b.text.text, b.action_id, b.value, b.style])).toEqual([
       ['Approve', 'debugdead.approve', 'req-42', 'primary'],
       ['Deny', 'debugdead.deny', 'req-42', 'danger'],
     ]);
+    expectSlackAccepts(msg);
+  });
+
+  it('a privileged clone says so, and why', () => {
+    const msg = renderApprovalRequest({
+      requestId: 'req-43',
+      kind: 'clone',
+      target: 'kube-proxy/kp-1',
+      requestedBy: 'U0A',
+      approvers: { users: ['U1'], groups: [] },
+      privilegeReasons: ['hostNetwork', 'privileged container proxy'],
+    });
+    const text = visibleText(msg);
+    expect(text).toContain('asks for a privileged debug clone of');
+    expect(text).toContain('hostNetwork; privileged container proxy');
     expectSlackAccepts(msg);
   });
 

@@ -182,7 +182,7 @@ const diagnosis: fc.Arbitrary<Diagnosis> = fc.record({
   missing: fc.array(fc.record({ what: text, kind: kubeErrorKind, message: field }), { maxLength: 8 }),
 });
 
-const requestId = fc.string({ minLength: 1, maxLength: 80 });
+const requestId = fc.stringMatching(/^[A-Za-z0-9_-]{8,64}$/);
 
 /** Slack accepts it, `text` stays under 4,000, no broken UTF-16 or control characters, code fences balanced. */
 function expectWellFormed(message: SlackMessage): void {
@@ -274,7 +274,7 @@ describe('rendering arbitrary pods, events and logs', () => {
         };
         const replies = renderThreadReplies(d, { inlineLogLines });
         const everything = [
-          JSON.stringify(renderDiagnosisMessage(d, { requestId: 'r', redactions: 0 })),
+          JSON.stringify(renderDiagnosisMessage(d, { requestId: 'r0000000', redactions: 0 })),
           JSON.stringify(replies),
           ...replies.map((r) => (r.kind === 'file' ? r.content : '')),
         ].join('\n');

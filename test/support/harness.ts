@@ -30,6 +30,10 @@ export interface HarnessOptions {
   alertTuning?: { channelIntervalMs?: number; burstWindowMs?: number };
   /** The bot's OAuth scopes in the simulated workspace. @defaultValue the simulator's (manifest.yml's and more) */
   botScopes?: string[];
+  /** Create-job retries: attempts and first back-off, ms. @defaultValue the bot's (5 from 2000 ms) */
+  jobRetry?: { attempts?: number; backoffMs?: number };
+  /** The bot's DEBUGDEAD_SIGNING_KEY. @defaultValue 32 random bytes, hex */
+  signingKey?: string;
   /** PodSecurity level of the node-shell namespace (debugdead-system). @defaultValue 'privileged' */
   nodeShellNamespaceLevel?: 'privileged' | 'baseline' | 'restricted';
   /** Overrides of the simulated Slack workspace (channels, users…). */
@@ -99,6 +103,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       SLACK_SIGNING_SECRET: slack.signingSecret,
       REDIS_URL: options.redisUrl ?? (await import('./redis.js')).testRedisUrl(),
       KUBECONFIG: kubeconfigPath,
+      DEBUGDEAD_SIGNING_KEY: options.signingKey ?? randomBytes(32).toString('hex'),
     },
   );
   if (!built.ok) throw new Error(built.errors.join('\n'));
@@ -109,6 +114,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   config.redis.prefix = `e2e-${randomBytes(4).toString('hex')}`;
   config.kubernetes.defaultNamespace = 'demo';
   config.kubernetes.requestTimeoutSeconds = 5;
+  // Approval fails closed: the seeded workspace's people approve clones, Alice node shells (tests narrow this).
+  config.approvers = { users: ['U_ALICE', 'U_BOB', 'U_CAROL'], groups: [] };
   config.nodeShell.approvers = { users: ['U_ALICE'], groups: [] };
   options.configure?.(config);
 
@@ -135,6 +142,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     janitorEveryMs: 1000,
     listenHost: '127.0.0.1',
     ...(options.alertTuning ? { alertTuning: options.alertTuning } : {}),
+    ...(options.jobRetry ? { jobRetry: options.jobRetry } : {}),
   });
   if (config.slack.mode === 'http') slack.deliverOverHttp(`http://127.0.0.1:${bot.port}/slack/events`);
 

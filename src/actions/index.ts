@@ -1,0 +1,25 @@
+// Front door of src/actions: the action model's pure core (ids, kinds, privilege, signed grants).
+export {
+  ACTION_KINDS,
+  type ActionKind,
+  type ActionKindSpec,
+  type ClassRule,
+  classRule,
+  type PrivilegeClass,
+  privilegeClassOf,
+} from './action-kinds.js';
+export {
+  type ActionRef,
+  BUTTON,
+  formatActionId,
+  isDiagnosisId,
+  jobIdOf,
+  parseActionId,
+  REQUEST_BUTTON_PATTERN,
+  requestButtonId,
+  type Slot,
+  slotKey,
+} from './action-ref.js';
+export { BASELINE_CAPABILITIES, classifyPodPrivilege, type PrivilegeContext } from './classify-pod-privilege.js';
+export { type Grant, type GrantProblem, grantPayload, type SignedGrant, signGrant, verifyGrant } from './grant.js';
+export { type DebugPodPlan, planDebugPod } from './plan-debug-pod.js';

@@ -1,0 +1,169 @@
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDebugPodQueue } from '../../jobs/debug-pod-queue.js';
+import { type Grant, signGrant } from '../../src/actions/index.js';
+import { visibleText } from '../sim/slack/index.js';
+import { diagnose, INCIDENT, managedPods } from '../support/e2e-steps.js';
+import { type Harness, startHarness } from '../support/harness.js';
+import { testRedisUrl } from '../support/redis.js';
+
+// An attacker with write access to the bot's Redis (no password, or the password stolen) writes what a real approval
+// would have written: a diagnosis record with an approved slot, and a BullMQ create job. Each attack must create no
+// pod, and leave a `job.rejected` audit record.
+
+let h: Harness;
+let redis: Redis;
+let queue: ReturnType<typeof createDebugPodQueue>;
+
+beforeAll(async () => {
+  h = await startHarness({ configure: (c) => (c.debugClone.defaultTtlSeconds = 600) });
+  redis = new Redis(testRedisUrl());
+  queue = createDebugPodQueue({
+    connection: { url: testRedisUrl(), maxRetriesPerRequest: null },
+    prefix: h.config.redis.prefix,
+  });
+});
+afterAll(async () => {
+  await queue?.close();
+  await redis?.quit();
+  await h?.stop();
+});
+
+const allManaged = () => [
+  ...managedPods(h, 'demo'),
+  ...managedPods(h, 'debugdead-system'),
+  ...managedPods(h, 'kube-system'),
+];
+
+/** A diagnosis record and an approved slot, written straight into Redis the way the bot lays them out. */
+async function forgeRecord(id: string, slot: string, request: object): Promise<void> {
+  await redis.hset(`${h.config.redis.prefix}:diagnosis:${id}`, {
+    request: JSON.stringify({
+      containers: ['app'],
+      clonePrivilege: [],
+      requestedBy: 'U_MALLORY',
+      createdAt: new Date().toISOString(),
+      ...request,
+    }),
+    [`${slot}.state`]: 'approved',
+    [`${slot}.meta`]: JSON.stringify({ requester: 'U_MALLORY', privilege: 'standard' }),
+    [`${slot}.approvals`]: 'U_NOBODY',
+    [`${slot}.required`]: '1',
+  });
+}
+
+const rejection = (actionId: string) =>
+  h.slack.waitFor(
+    () => h.auditEntries().find((e) => e.action === 'job.rejected' && e.requestId === actionId),
+    15_000,
+    `job.rejected for ${actionId}`,
+  );
+
+const nodeShellGrant = (actionId: string): Grant => ({
+  actionId,
+  kind: 'node-shell',
+  privilege: 'privileged',
+  cluster: 'sim',
+  namespace: 'kube-system',
+  node: 'node-1',
+  requester: 'U_MALLORY',
+  approvers: ['U_GHOST1', 'U_GHOST2'],
+  expiresAt: new Date(Date.now() + 600_000).toISOString(),
+});
+
+describe('jobs forged straight into Redis', () => {
+  it.each([
+    [
+      'a node shell "approved" by users who do not exist, signed with a guessed key',
+      (id: string) => signGrant(nodeShellGrant(id), 'guess'.repeat(8)),
+      /signature does not match/,
+    ],
+    [
+      'the same grant with a random signature',
+      (id: string) => ({ grant: nodeShellGrant(id), signature: randomBytes(32).toString('hex') }),
+      /signature does not match/,
+    ],
+    ['the same grant with no signature at all', (id: string) => ({ grant: nodeShellGrant(id) }), /no readable grant/],
+    [
+      'a job in the old shape (action id and approver only)',
+      (id: string) => ({ grant: { actionId: id }, approvedBy: 'U_ALICE' }),
+      /no readable grant/,
+    ],
+  ])('%s: no pod, refused in the audit', async (_name, forge, detail) => {
+    const id = randomBytes(12).toString('base64url');
+    const actionId = `${id}.n`;
+    await forgeRecord(id, 'n', { namespace: 'kube-system', pod: 'kube-proxy-x', node: 'node-1' });
+    const before = allManaged().length;
+    await queue.enqueueCreate(forge(actionId) as never);
+    const record = await rejection(actionId);
+    expect(record.result).toBe('denied');
+    expect(record.detail).toMatch(detail);
+    expect(allManaged()).toHaveLength(before);
+  });
+
+  it('a job replayed with another target (a real grant, its namespace and pod changed) is refused', async () => {
+    const summary = await diagnose(h, 'U_ALICE', 'crash-exit1');
+    await h.slack.user('U_ALICE').click(summary, 'Create debug clone', { confirm: true });
+    await h.slack.waitFor(() => managedPods(h, 'demo')[0], 15_000, 'the legitimate clone');
+    const [real] = (await queue.queue.getJobs(['completed', 'active', 'waiting', 'delayed'])).filter(
+      (j) => j.name === 'create',
+    );
+    expect(real).toBeDefined();
+    const data = real!.data as { grant: Grant; signature: string };
+
+    const id = randomBytes(12).toString('base64url');
+    const actionId = `${id}.c0`;
+    await forgeRecord(id, 'c0', { namespace: 'kube-system', pod: 'kube-proxy-x' });
+    const before = allManaged().length;
+    await queue.enqueueCreate({
+      signature: data.signature,
+      grant: { ...data.grant, actionId, namespace: 'kube-system', pod: 'kube-proxy-x' },
+    });
+    expect((await rejection(actionId)).detail).toMatch(/signature does not match/);
+
+    // The exact job again, under a new job id: it names the same action, so the same pod; nothing new is created.
+    await queue.queue.add('create', data, { jobId: `create-replay-${id}` });
+    const found = await h.slack.waitFor(
+      () => h.auditEntries().find((e) => e.action === 'pod.created' && /earlier attempt/.test(e.detail ?? '')),
+      15_000,
+      'the replay finding the pod already made',
+    );
+    // The record carries the pod's own expiry, not a fresh one computed by the replay.
+    const made = managedPods(h, 'demo').find(
+      (p) => p.metadata.annotations['debugdead.io/request-id'] === data.grant.actionId,
+    )!;
+    expect(found.detail).toContain(`expires at ${made.metadata.annotations['debugdead.io/expires-at']}`);
+    expect(allManaged()).toHaveLength(before);
+  });
+
+  it('a deletion forged into Redis deletes no pod that is not a debug pod of that action', async () => {
+    const victim = h.kube.store.list('pods', 'demo').find((p) => p.metadata.name === 'healthy')!;
+    await queue.deleteNow({ actionId: 'AAAAAAAAAAAA.c0', namespace: 'demo', podName: 'healthy', by: 'U_MALLORY' });
+    await h.slack.waitFor(
+      () => h.auditEntries().find((e) => e.action === 'job.rejected' && e.target?.pod === 'healthy'),
+      10_000,
+      'the refused deletion',
+    );
+    expect(h.kube.store.list('pods', 'demo').find((p) => p.metadata.uid === victim.metadata.uid)).toBeDefined();
+  });
+
+  it('a refusal is answered in the diagnosis thread', async () => {
+    const summary = await diagnose(h, 'U_BOB', 'oom');
+    const value = JSON.stringify(summary.blocks).match(/"value":"([A-Za-z0-9_-]+)\.c0"/)?.[1];
+    expect(value).toBeDefined();
+    const actionId = `${value}.n`;
+    await queue.enqueueCreate({ grant: nodeShellGrant(actionId), signature: 'f'.repeat(64) });
+    await rejection(actionId);
+    await h.slack.waitFor(
+      () =>
+        h.slack
+          .thread(INCIDENT, summary.ts)
+          .replies()
+          .find((m) => /refused by the worker/.test(visibleText(m))),
+      10_000,
+      'the refusal in the thread',
+    );
+    expect(managedPods(h, 'debugdead-system')).toHaveLength(0);
+  });
+});

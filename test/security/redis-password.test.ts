@@ -1,0 +1,110 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDebugPodQueue } from '../../jobs/debug-pod-queue.js';
+import { signGrant } from '../../src/actions/index.js';
+import { diagnose, managedPods } from '../support/e2e-steps.js';
+import { type Harness, startHarness } from '../support/harness.js';
+
+// The bot on a Redis that requires a password (requirepass): it works through REDIS_URL's password; an attacker
+// without it can write nothing; an attacker with it can write jobs, and the worker still refuses them.
+
+const PASSWORD = randomBytes(16).toString('hex');
+let server: ChildProcess;
+let port: number;
+let dir: string;
+let h: Harness;
+
+beforeAll(async () => {
+  port = await new Promise<number>((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const p = (s.address() as { port: number }).port;
+      s.close(() => resolve(p));
+    });
+  });
+  dir = mkdtempSync(join(tmpdir(), 'debugdead-redis-auth-'));
+  server = spawn(
+    process.env.REDIS_SERVER_BIN ?? 'redis-server',
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--dir',
+      dir,
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--requirepass',
+      PASSWORD,
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  await new Promise<void>((resolve, reject) => {
+    let out = '';
+    server.stdout?.on('data', (c: Buffer) => {
+      out += c.toString();
+      if (out.includes('Ready to accept connections')) resolve();
+    });
+    server.once('exit', () => reject(new Error(`redis-server exited: ${out}`)));
+  });
+  h = await startHarness({ redisUrl: `redis://:${PASSWORD}@127.0.0.1:${port}` });
+});
+afterAll(async () => {
+  await h?.stop();
+  server?.kill('SIGTERM');
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('a Redis that requires a password', () => {
+  it('the bot works through the password in REDIS_URL', async () => {
+    const summary = await diagnose(h, 'U_ALICE', 'crash-exit1');
+    await h.slack.user('U_ALICE').click(summary, 'Create debug clone', { confirm: true });
+    await h.slack.waitFor(() => managedPods(h, 'demo')[0], 15_000, 'the clone');
+  });
+
+  it('without the password an attacker can write nothing', async () => {
+    const redis = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0 });
+    await redis.connect().catch(() => {});
+    await expect(redis.hset(`${h.config.redis.prefix}:diagnosis:forged`, 'request', '{}')).rejects.toThrow(/NOAUTH/);
+    redis.disconnect();
+  });
+
+  it('with the password, a forged job is still refused by the worker, and audited', async () => {
+    const queue = createDebugPodQueue({
+      connection: { url: `redis://:${PASSWORD}@127.0.0.1:${port}`, maxRetriesPerRequest: null },
+      prefix: h.config.redis.prefix,
+    });
+    const actionId = `${randomBytes(12).toString('base64url')}.n`;
+    const before = managedPods(h, 'debugdead-system').length;
+    await queue.enqueueCreate(
+      signGrant(
+        {
+          actionId,
+          kind: 'node-shell',
+          privilege: 'privileged',
+          cluster: 'sim',
+          namespace: 'demo',
+          node: 'node-1',
+          requester: 'U_MALLORY',
+          approvers: ['U_ALICE', 'U_BOB'],
+          expiresAt: new Date(Date.now() + 600_000).toISOString(),
+        },
+        'not-the-key'.repeat(4),
+      ),
+    );
+    await queue.close();
+    await h.slack.waitFor(
+      () => h.auditEntries().find((e) => e.action === 'job.rejected' && e.requestId === actionId),
+      15_000,
+      'the refusal',
+    );
+    expect(managedPods(h, 'debugdead-system')).toHaveLength(before);
+  });
+});
