@@ -365,10 +365,10 @@ async function waitForPod(
 function creationFailure(err: KubeError, namespace: string): string {
   if (!isKubeError(err)) return (err as Error).message;
   if (err.kind === 'Forbidden' && /PodSecurity/.test(err.message)) {
-    return `Kubernetes refused the pod: ${err.message}. Node shells need a namespace labelled pod-security.kubernetes.io/enforce=privileged (config nodeShell.namespace is \`${namespace}\`; see deploy/base/namespace.yaml).`;
+    return `Kubernetes refused the pod: ${err.message}. Node shells need a namespace labelled pod-security.kubernetes.io/enforce=privileged (config nodeShell.namespace is \`${namespace}\`; see deploy/base/namespaces.yaml: debugdead-nodeshell).`;
   }
   if (err.kind === 'Forbidden')
-    return `Kubernetes refused the pod: ${err.message}. Grant the bot pods/create in \`${namespace}\` (deploy/base/rbac.yaml).`;
+    return `Kubernetes refused the pod: ${err.message}. Bind debugdead-pod-writer in \`${namespace}\` (deploy/components/pod-writes; README "Security model").`;
   if (err.kind === 'NotFound')
     return `Kubernetes refused the pod: ${err.message}. Does namespace \`${namespace}\` exist?`;
   return `Kubernetes refused the pod (${err.kind}): ${err.message}`;

@@ -212,7 +212,7 @@ describe('termination messages', () => {
 
   it('reach the Slack summary, redacted', () => {
     const d = crashed('fatal: cannot reach postgres://app:hunter2@db:5432/orders: password authentication failed');
-    const text = JSON.stringify(renderDiagnosisMessage(d, { requestId: 'r1', redactions: 0 }).blocks);
+    const text = JSON.stringify(renderDiagnosisMessage(d, { requestId: 'req-r1abcd', redactions: 0 }).blocks);
     expect(text).toMatch(/termination message: fatal: cannot reach postgres:/);
     expect(text).toMatch(/password authentication failed/);
     expect(text).not.toContain('hunter2');

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -57,6 +58,7 @@ describe('HTTP mode, the bot as a process: poison bodies do not end it', () => {
         DEBUGDEAD_CONFIG: join(dir, 'debugdead.yaml'),
         SLACK_BOT_TOKEN: slack.botToken,
         SLACK_SIGNING_SECRET: slack.signingSecret,
+        DEBUGDEAD_SIGNING_KEY: randomBytes(32).toString('hex'),
         REDIS_URL: testRedisUrl(),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
