@@ -6,8 +6,10 @@ import {
   readControlPlaneRelease,
 } from './control-plane-release.js';
 import { type AccessProbe, grantsAccess } from './grants-access.js';
+import { requestUrl } from './request-url.js';
 import { runKubectl } from './run-kubectl.js';
 import { type ControlPlane, startControlPlane } from './start-control-plane.js';
+import { startVirtualNode } from './virtual-node/index.js';
 
 // The binaries take ~25 minutes to build, once per machine: without them this file is skipped, and its title says how
 // to get them.
@@ -235,5 +237,35 @@ suite(title, () => {
       }),
     );
     expect(restricted).toMatchObject({ code: 0, stdout: 'pod/locked-down created\n' });
+  }, 60_000);
+
+  it('a virtual node registers as system:node:<name>, renews its Lease, is found Ready, and may not touch other nodes', async () => {
+    const vnode = await startVirtualNode(plane, { name: 'vnode-1', renewIntervalMs: 1_000 });
+    try {
+      const first = await getJson('/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/vnode-1');
+      const node = await getJson('/api/v1/nodes/vnode-1');
+      expect(first.spec.holderIdentity).toBe('vnode-1');
+      expect(first.metadata.ownerReferences[0]).toMatchObject({ kind: 'Node', uid: node.metadata.uid });
+      const renewed = await eventually('a later renewTime', async () => {
+        const lease = await getJson('/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/vnode-1');
+        return lease.spec.renewTime > first.spec.renewTime ? lease : undefined;
+      });
+      expect(renewed.spec.holderIdentity).toBe('vnode-1');
+      // The node-lifecycle controller takes the not-ready taint (added at registration) off a Ready node.
+      await eventually('vnode-1 untainted', async () => {
+        const n = await getJson('/api/v1/nodes/vnode-1');
+        return (n.spec.taints ?? []).length === 0 ? true : undefined;
+      });
+      // The Node authorizer lets a node write only its own objects.
+      const other = await requestUrl('PATCH', `${plane.server}/api/v1/nodes/${NODE}/status`, {
+        tls: vnode.tls,
+        body: { status: { conditions: [{ type: 'Ready', status: 'False' }] } },
+        contentType: 'application/strategic-merge-patch+json',
+      });
+      expect(other.status, other.body).toBe(403);
+      expect(vnode.renewals()).toBeGreaterThanOrEqual(2);
+    } finally {
+      await vnode.stop();
+    }
   }, 60_000);
 });

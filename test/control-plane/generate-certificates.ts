@@ -84,23 +84,33 @@ export function buildLeafArgs(spec: CertificateSpec, dir: string): string[] {
   ];
 }
 
+async function openssl(args: string[]): Promise<void> {
+  try {
+    await run('openssl', args);
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException & { stderr?: string };
+    throw new Error(
+      err.code === 'ENOENT'
+        ? '`openssl` is not on PATH: install it (Debian/Ubuntu: `apt-get install openssl`).'
+        : `openssl ${args[0]} failed: ${err.stderr ?? err.message}`,
+    );
+  }
+}
+
+/**
+ * Issues one more certificate from the CA in `pkiDir` (made by generateCertificates), e.g. a kubelet's
+ * `system:node:<name>` identity in group `system:nodes`.
+ */
+export async function issueCertificate(pkiDir: string, spec: CertificateSpec): Promise<{ cert: string; key: string }> {
+  await openssl(buildLeafArgs(spec, pkiDir));
+  return { cert: join(pkiDir, `${spec.file}.crt`), key: join(pkiDir, `${spec.file}.key`) };
+}
+
 /**
  * A throw-away CA and every certificate the control plane needs, with `openssl` (node:crypto cannot issue X.509
  * certificates). P-256 keys: generating RSA keys would cost seconds at every start.
  */
 export async function generateCertificates(dir: string): Promise<ControlPlaneCertificates> {
-  const openssl = async (args: string[]) => {
-    try {
-      await run('openssl', args);
-    } catch (e) {
-      const err = e as NodeJS.ErrnoException & { stderr?: string };
-      throw new Error(
-        err.code === 'ENOENT'
-          ? '`openssl` is not on PATH: install it (Debian/Ubuntu: `apt-get install openssl`).'
-          : `openssl ${args[0]} failed: ${err.stderr ?? err.message}`,
-      );
-    }
-  };
   await openssl([
     'req',
     '-x509',

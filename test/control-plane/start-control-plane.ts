@@ -1,6 +1,4 @@
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +15,7 @@ import {
   generateCertificates,
   SERVICE_CLUSTER_IP_RANGE,
 } from './generate-certificates.js';
+import { type ClientTls, requestUrl, type UrlResponse } from './request-url.js';
 import { type SupervisedProcess, spawnSupervised } from './spawn-supervised.js';
 
 export interface ControlPlaneOptions {
@@ -43,8 +42,10 @@ export interface ControlPlane {
   /** Milliseconds from the call until the API server was ready and `default/default` ServiceAccount existed. */
   startupMs: number;
   processes: SupervisedProcess[];
+  /** The admin's client TLS (PEM text), for clients of our own. */
+  adminTls: ClientTls;
   /** GET a path of the API server as the admin. */
-  get(path: string): Promise<{ status: number; body: string }>;
+  get(path: string): Promise<UrlResponse>;
   /** Stops every process started, newest first, and removes the working directory unless `keepDir`. */
   stop(): Promise<void>;
 }
@@ -108,8 +109,8 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       return p;
     };
     const waitFor = (what: string, check: () => Promise<boolean>) => waitUntil(what, check, processes, deadline);
-    const adminGet = (path: string) =>
-      getUrl(`${server}${path}`, { ca: caPem, cert: admin.certPem, key: admin.keyPem });
+    const adminTls: ClientTls = { ca: caPem, cert: admin.certPem, key: admin.keyPem };
+    const adminGet = (path: string) => getUrl(`${server}${path}`, adminTls);
 
     const etcdUrl = `http://127.0.0.1:${etcdPort}`;
     const etcdPeerUrl = `http://127.0.0.1:${etcdPeerPort}`;
@@ -191,7 +192,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
     );
     const startupMs = Date.now() - started;
     log(`control plane ready at ${server} in ${(startupMs / 1000).toFixed(1)} s`);
-    return { server, kubeconfig, dir, certificates, startupMs, processes, get: adminGet, stop };
+    return { server, kubeconfig, dir, certificates, startupMs, processes, adminTls, get: adminGet, stop };
   } catch (e) {
     await Promise.all(processes.map((p) => p.stop(2_000)));
     throw new Error(`${e instanceof Error ? e.message : String(e)}\n(logs kept in ${join(dir, 'logs')})`, {
@@ -220,40 +221,8 @@ async function waitUntil(
   }
 }
 
-interface Tls {
-  ca?: string;
-  cert?: string;
-  key?: string;
-  /** Skip server verification: the scheduler's and controller manager's self-signed serving certificates. */
-  insecure?: boolean;
-}
-
-function getUrl(url: string, tls: Tls = {}): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const request = url.startsWith('https:') ? httpsRequest : httpRequest;
-    const req = request(
-      url,
-      {
-        method: 'GET',
-        timeout: 5_000,
-        ...(url.startsWith('https:')
-          ? { ca: tls.ca, cert: tls.cert, key: tls.key, rejectUnauthorized: !tls.insecure }
-          : {}),
-      },
-      (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => {
-          body += chunk;
-        });
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-        res.on('error', reject);
-      },
-    );
-    req.on('timeout', () => req.destroy(new Error(`GET ${url} timed out`)));
-    req.on('error', reject);
-    req.end();
-  });
+function getUrl(url: string, tls: ClientTls = {}): Promise<UrlResponse> {
+  return requestUrl('GET', url, { tls });
 }
 
 function freePort(): Promise<number> {
