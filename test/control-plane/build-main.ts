@@ -1,4 +1,5 @@
-// `npm run control-plane:build [-- --force]`: builds the real control plane's binaries into the cache, once per release.
+// `npm run control-plane:build [-- --force]`: builds the real control plane's binaries into the cache, once per
+// release.
 import { buildControlPlane } from './build-control-plane.js';
 
 const force = process.argv.includes('--force');

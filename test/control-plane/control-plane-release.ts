@@ -71,4 +71,5 @@ export function findControlPlaneBinaries(
 
 export const HOW_TO_BUILD_CONTROL_PLANE =
   'The real control plane is not built: run `npm run control-plane:build` (needs Go 1.26 and the Go module proxy; ' +
-  'about half an hour on 2 cores the first time, cached afterwards; see the README, "Real control plane (tests)").';
+  '10 CPU-minutes, up to 25 minutes on a busy 2-core machine, the first time; cached afterwards; see the README, ' +
+  '"Real control plane (tests)").';

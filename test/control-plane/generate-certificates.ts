@@ -27,7 +27,7 @@ export interface ControlPlaneCertificates {
   serviceAccount: { publicKey: string; privateKey: string };
 }
 
-/** The first address of the service range: the `kubernetes` Service in `default`, a name the serving cert must carry. */
+/** The service range; its first address is the `kubernetes` Service's, which the serving certificate must carry. */
 export const SERVICE_CLUSTER_IP_RANGE = '10.0.0.0/24';
 const KUBERNETES_SERVICE_IP = '10.0.0.1';
 

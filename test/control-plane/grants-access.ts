@@ -28,8 +28,8 @@ interface Manifest {
 /**
  * What the manifests grant a ServiceAccount, by RBAC's rules (pure): a request is allowed when some rule of a role
  * bound to it (a ClusterRoleBinding anywhere, a RoleBinding in the request's namespace) lists the group, the
- * resource (`pods/log` for a subresource, `pods/*`; `*` matches all) and the verb. Rules with resourceNames never match a
- * request without a name. Only the manifests given count: the bootstrap roles every ServiceAccount holds
+ * resource (`pods/log` for a subresource, `pods/*`; `*` matches all) and the verb. Rules with resourceNames never
+ * match a request without a name. Only the manifests given count: the bootstrap roles every ServiceAccount holds
  * (system:basic-user, system:discovery) grant no resource verbs.
  */
 export function grantsAccess(

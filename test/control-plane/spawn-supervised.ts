@@ -23,15 +23,24 @@ let exitHookInstalled = false;
 /**
  * Starts `binary` in a new process group (so a stop reaches anything it forked) with a watchdog: a `sh` that reads
  * its stdin from us and, when that pipe closes because we died without stopping it (SIGKILL, a crashed test
- * worker), kills the group. A clean exit of this process kills the groups synchronously too.
+ * worker), kills the group and removes `removeWhenOrphaned` (a working directory). A clean exit of this process
+ * kills the groups synchronously too.
  */
-export function spawnSupervised(name: string, binary: string, args: string[], logFile: string): SupervisedProcess {
+export function spawnSupervised(
+  name: string,
+  binary: string,
+  args: string[],
+  logFile: string,
+  options: { removeWhenOrphaned?: string } = {},
+): SupervisedProcess {
   const fd = openSync(logFile, 'a');
   const child = spawn(binary, args, { detached: true, stdio: ['ignore', fd, fd] });
   closeSync(fd);
   if (child.pid === undefined) throw new Error(`${name} did not start (${binary})`);
   const pid = child.pid;
-  const watchdog = spawn('sh', ['-c', 'read _ignored; kill -KILL -- "-$1" 2>/dev/null', 'watchdog', String(pid)], {
+  // dash's kill takes neither `--` nor `-s`: `kill -9 -PGID`.
+  const script = 'read _ignored; kill -9 "-$1" 2>/dev/null; if [ -n "$2" ]; then sleep 1; rm -rf "$2"; fi';
+  const watchdog = spawn('sh', ['-c', script, 'watchdog', String(pid), options.removeWhenOrphaned ?? ''], {
     detached: true,
     stdio: ['pipe', 'ignore', 'ignore'],
   });

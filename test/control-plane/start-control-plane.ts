@@ -104,7 +104,9 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
 
     const start = (name: ControlPlaneBinary, args: string[]) => {
       log(`starting ${name}`);
-      const p = spawnSupervised(name, bins[name], args, join(dir, 'logs', `${name}.log`));
+      // etcd's watchdog also removes the working directory if we die without stopping.
+      const orphaned = name === 'etcd' && !options.keepDir ? { removeWhenOrphaned: dir } : {};
+      const p = spawnSupervised(name, bins[name], args, join(dir, 'logs', `${name}.log`), orphaned);
       processes.push(p);
       return p;
     };
@@ -134,6 +136,9 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       '--bind-address=127.0.0.1',
       // Without it the API server looks for the default route's address and exits on a machine without one.
       '--advertise-address=127.0.0.1',
+      // 1.37 refuses to start its endpoint reconciler with a loopback address ("may not be in the loopback range"):
+      // the `kubernetes` Service gets no endpoints, which only in-cluster clients would use, and none run here.
+      '--endpoint-reconciler-type=none',
       `--secure-port=${apiPort}`,
       `--cert-dir=${join(dir, 'apiserver')}`,
       `--tls-cert-file=${certificates.apiserver.cert}`,
