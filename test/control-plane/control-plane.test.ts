@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import yaml from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -13,12 +14,17 @@ import { startVirtualNode } from './virtual-node/index.js';
 
 // The binaries take 10 CPU-minutes to build, once per machine: without them this file is skipped, and its title says
 // how to get them.
-const built = findControlPlaneBinaries() !== undefined;
-const suite = built ? describe : describe.skip;
-if (!built) console.warn(HOW_TO_BUILD_CONTROL_PLANE);
-const title = built
-  ? 'a real control plane (etcd, kube-apiserver, kube-scheduler, kube-controller-manager)'
-  : `a real control plane: skipped. ${HOW_TO_BUILD_CONTROL_PLANE}`;
+const missing =
+  findControlPlaneBinaries() === undefined
+    ? HOW_TO_BUILD_CONTROL_PLANE
+    : spawnSync(process.env.KUBECTL ?? 'kubectl', ['version', '--client']).error
+      ? 'kubectl is not on PATH (set KUBECTL to use another one).'
+      : undefined;
+const suite = missing ? describe.skip : describe;
+if (missing) console.warn(missing);
+const title = missing
+  ? `a real control plane: skipped. ${missing}`
+  : 'a real control plane (etcd, kube-apiserver, kube-scheduler, kube-controller-manager)';
 
 const BOT = { namespace: 'debugdead-system', name: 'debugdead' };
 const BOT_USER = `system:serviceaccount:${BOT.namespace}:${BOT.name}`;
