@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import yaml from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -87,7 +88,19 @@ suite(title, () => {
   }, 180_000);
 
   afterAll(async () => {
-    await plane?.stop();
+    if (!plane) return;
+    await plane.stop();
+    // Everything it started is gone, and so is its working directory.
+    const alive = plane.processes.filter((p) => {
+      try {
+        process.kill(p.pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    expect(alive.map((p) => p.name)).toEqual([]);
+    expect(existsSync(plane.dir)).toBe(false);
   }, 60_000);
 
   it('answers as the pinned Kubernetes release', async () => {
