@@ -31,7 +31,7 @@ process.on('message', async (req: Request) => {
     process.exit(0);
   }
   // Every command typed at once, by three people, over the scenario's pods.
-  const users = ['U_ALICE', 'U_BOB', 'U_CAROL'];
+  const users = ['U0ALICE01', 'U0BOB0002', 'U0CAROL03'];
   const deliveries = await Promise.all(
     Array.from({ length: req.commands }, (_, i) =>
       slack

@@ -2,7 +2,7 @@
  * 100 approved debug-clone requests end to end, the bot in Socket Mode against both simulators (Slack rate limits
  * off, no injected Kubernetes latency; TTL one hour so nothing is deleted mid-bench; three nodes added to the
  * default scenario's three, or the scheduler runs out of CPU for 100 clones):
- * - U_CAROL (not an approver) runs 100 `/debugdead <pod> demo` over the scenario pods whose clones can run (not
+ * - U0CAROL03 (not an approver) runs 100 `/debugdead <pod> demo` over the scenario pods whose clones can run (not
  *   `pending`, `imagepull` or `configerr`: their clones fail for the same reason as the source);
  * - an approver clicks "Create debug clone" on each of the 100 summaries, one request every 50 ms (open loop, a
  *   burst of 20/s; env CLICK_EVERY_MS changes it); every tenth request is also clicked by a second approver at the
@@ -26,13 +26,13 @@ import { formatTable, percentile, round, sleep, startBenchStack, tsToMs } from '
 const APPROVALS = 100;
 const CLICK_EVERY_MS = Number(process.env.CLICK_EVERY_MS ?? 50);
 const COMMAND_CONCURRENCY = 10;
-const CHANNEL = 'C_INCIDENT';
+const CHANNEL = 'C0INCIDENT';
 const NAMESPACE = 'demo';
 /** Scenario pods whose clone runs (the clone replaces the command, drops probes, injects busybox). */
 const PODS = ['crash-exit1', 'oom', 'liveness', 'init-crash', 'scratch-crash', 'multi', 'healthy'];
-const REQUESTER = 'U_CAROL';
-const APPROVER = 'U_ALICE';
-const SECOND_APPROVER = 'U_BOB';
+const REQUESTER = 'U0CAROL03';
+const APPROVER = 'U0ALICE01';
+const SECOND_APPROVER = 'U0BOB0002';
 const READY = /:white_check_mark: Running[\s\S]*kubectl exec -it/;
 const FAILED = /:x: Failed/;
 const GOAL_DUPLICATES = 0;

@@ -24,7 +24,7 @@ const LATENCY_MS = 20;
 const RUNS = 9;
 const ACK_CONCURRENCY = 50;
 const ACK_BURSTS = 3;
-const CHANNEL = 'C_INCIDENT';
+const CHANNEL = 'C0INCIDENT';
 const NAMESPACE = 'demo';
 const POD = 'multi';
 const KUBECTL = '/usr/bin/kubectl';
@@ -75,7 +75,7 @@ try {
     const deliveries = await Promise.all(
       Array.from({ length: ACK_CONCURRENCY }, (_, i) =>
         h.slack
-          .user(['U_ALICE', 'U_BOB', 'U_CAROL'][i % 3] as string)
+          .user(['U0ALICE01', 'U0BOB0002', 'U0CAROL03'][i % 3] as string)
           .runCommand('/debugdead', `${DEFAULT_POD_NAMES[i % DEFAULT_POD_NAMES.length]} ${NAMESPACE}`, {
             channel: CHANNEL,
           }),
@@ -193,7 +193,7 @@ async function diagnoseOnce(harness: Harness): Promise<{ totalMs: number; summar
       .length;
   const before = done();
   const sentAt = Date.now();
-  const delivery = await harness.slack.user('U_ALICE').runCommand('/debugdead', `${POD} ${NAMESPACE}`, {
+  const delivery = await harness.slack.user('U0ALICE01').runCommand('/debugdead', `${POD} ${NAMESPACE}`, {
     channel: CHANNEL,
   });
   if (!delivery.acked) throw new Error('the command was not acknowledged');

@@ -21,7 +21,7 @@ import { startRedis } from '../test/support/redis-server.js';
 import { formatTable, percentile, round, sleep } from './_shared.js';
 
 const COMMANDS = Number(process.env.FLOOD_COMMANDS ?? 2000);
-const CHANNEL = 'C_INCIDENT';
+const CHANNEL = 'C0INCIDENT';
 const GOAL_RSS_MB = 400;
 const FINISH_TIMEOUT_MS = 15 * 60_000;
 

@@ -17,6 +17,7 @@ import {
   createAuditLogger,
   deriveAuditKey,
   formatAnchorText,
+  formatAuditMirror,
 } from './audit/index.js';
 import type { Config } from './config/index.js';
 import type { ConversationDeps } from './conversation/deps.js';
@@ -145,11 +146,7 @@ export async function startDebugdead(options: StartOptions): Promise<RunningBot>
     ...(config.audit.channel
       ? {
           mirror: async (record) => {
-            const who = record.actor.type === 'user' ? `<@${record.actor.id}>` : 'bot';
-            const what = [record.target.namespace, record.target.pod ?? record.target.node].filter(Boolean).join('/');
-            await chat.post(config.audit.channel!, {
-              text: `\`${record.action}\` ${who} ${what} → ${record.result}${record.detail ? `: ${record.detail.slice(0, 300)}` : ''}`,
-            });
+            await chat.post(config.audit.channel!, { text: formatAuditMirror(record) });
           },
           onMirrorError: (err) => log.warn({ err }, 'audit channel mirror failed (the record is stored)'),
         }

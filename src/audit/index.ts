@@ -10,6 +10,7 @@ export { type AuditLine, type ParsedAuditLog, parseAuditLogLines } from './audit
 export { AuditUnavailable, isAuditUnavailable } from './audit-unavailable.js';
 export { canonicalJson } from './canonical-json.js';
 export { auditLogSink, createAuditLogger } from './create-audit-logger.js';
+export { formatAuditMirror } from './format-audit-mirror.js';
 export { formatAuditRecords } from './format-audit-records.js';
 export { describeProblem, formatAuditReport } from './format-audit-report.js';
 export {

@@ -55,8 +55,8 @@ function config(
     namespaces: { allow, deny: ['kube-system'] },
     alerts: {
       enabled: true,
-      channel: 'C_INCIDENT',
-      routes: [{ namespaces: ['platform-*'], channel: 'G_PLATFORM' }],
+      channel: 'C0INCIDENT',
+      routes: [{ namespaces: ['platform-*'], channel: 'G0PLATFORM' }],
       reasons: ['CrashLoopBackOff'],
       restartThreshold: 3,
       cooldownSeconds: 1800,
@@ -133,12 +133,12 @@ describe('alerts through the simulated cluster and Slack', () => {
     for (let i = 0; i < 3; i++) createPod(kube, ns, 'web', i, 'ready');
     await settle(bot);
     setPodState(kube, ns, podName('web', 0), 'crash');
-    await waitForText('C_INCIDENT', `${ns}/web`, '1 pod failing');
+    await waitForText('C0INCIDENT', `${ns}/web`, '1 pod failing');
     setPodState(kube, ns, podName('web', 1), 'crash');
-    await waitForText('C_INCIDENT', `${ns}/web`, '2 pods failing');
+    await waitForText('C0INCIDENT', `${ns}/web`, '2 pods failing');
     await settle(bot);
-    expect(about('C_INCIDENT', `${ns}/web`)).toHaveLength(1);
-    expect(about('C_INCIDENT', `${ns}/web`)[0]?.text).toContain('Deployment shop-a/web is crash-looping');
+    expect(about('C0INCIDENT', `${ns}/web`)).toHaveLength(1);
+    expect(about('C0INCIDENT', `${ns}/web`)[0]?.text).toContain('Deployment shop-a/web is crash-looping');
     await stopBot(bot);
   });
 
@@ -166,15 +166,15 @@ describe('alerts through the simulated cluster and Slack', () => {
       await new Promise((r) => setTimeout(r, 5));
       restarts =
         kube.store.get('pods', ns, 'crashy-6b8d7f9c4-abcde')?.status?.containerStatuses?.[0]?.restartCount ?? 0;
-      if (restarts < 3) expect(about('C_INCIDENT', `${ns}/crashy`)).toHaveLength(0);
+      if (restarts < 3) expect(about('C0INCIDENT', `${ns}/crashy`)).toHaveLength(0);
     }
     expect(restarts).toBeGreaterThanOrEqual(3);
     // Restart 3 is running; it exits after 2 s and then waits out its back-off in CrashLoopBackOff.
     clock.advance(5_000);
-    await waitForText('C_INCIDENT', `${ns}/crashy`, 'Deployment shop-k/crashy is crash-looping — 1 pod failing');
+    await waitForText('C0INCIDENT', `${ns}/crashy`, 'Deployment shop-k/crashy is crash-looping — 1 pod failing');
     for (let s = 0; s < 120; s += 5) clock.advance(5_000);
     await settle(bot);
-    expect(about('C_INCIDENT', `${ns}/crashy`)).toHaveLength(1);
+    expect(about('C0INCIDENT', `${ns}/crashy`)).toHaveLength(1);
   });
 
   it('a restarted bot with the same Redis updates the alert instead of posting it again', async () => {
@@ -183,14 +183,14 @@ describe('alerts through the simulated cluster and Slack', () => {
     const first = await startBot(prefix, { allow: [ns] });
     createPod(kube, ns, 'api', 0, 'crash');
     createPod(kube, ns, 'api', 1, 'ready');
-    await waitForText('C_INCIDENT', `${ns}/api`, '1 pod failing');
+    await waitForText('C0INCIDENT', `${ns}/api`, '1 pod failing');
     await settle(first);
     await stopBot(first);
     setPodState(kube, ns, podName('api', 1), 'crash');
     const second = await startBot(prefix, { allow: [ns] });
-    await waitForText('C_INCIDENT', `${ns}/api`, '2 pods failing');
+    await waitForText('C0INCIDENT', `${ns}/api`, '2 pods failing');
     await settle(second);
-    expect(about('C_INCIDENT', `${ns}/api`)).toHaveLength(1);
+    expect(about('C0INCIDENT', `${ns}/api`)).toHaveLength(1);
     await stopBot(second);
   });
 
@@ -199,17 +199,17 @@ describe('alerts through the simulated cluster and Slack', () => {
     const bot = await startBot(uniquePrefix('drop'), { allow: [ns] });
     createPod(kube, ns, 'cart', 0, 'crash');
     createPod(kube, ns, 'cart', 1, 'ready');
-    await waitForText('C_INCIDENT', `${ns}/cart`, '1 pod failing');
+    await waitForText('C0INCIDENT', `${ns}/cart`, '1 pod failing');
     const watchesBefore = bot.watch.stats().watches;
     kube.faults.dropWatches();
     setPodState(kube, ns, podName('cart', 1), 'crash');
     createPod(kube, ns, 'search', 0, 'crash');
-    await waitForText('C_INCIDENT', `${ns}/cart`, '2 pods failing');
-    await waitForText('C_INCIDENT', `${ns}/search`, '1 pod failing');
+    await waitForText('C0INCIDENT', `${ns}/cart`, '2 pods failing');
+    await waitForText('C0INCIDENT', `${ns}/search`, '1 pod failing');
     await settle(bot);
     expect(bot.watch.stats().watches).toBeGreaterThan(watchesBefore);
-    expect(about('C_INCIDENT', `${ns}/cart`)).toHaveLength(1);
-    expect(about('C_INCIDENT', `${ns}/search`)).toHaveLength(1);
+    expect(about('C0INCIDENT', `${ns}/cart`)).toHaveLength(1);
+    expect(about('C0INCIDENT', `${ns}/search`)).toHaveLength(1);
     await stopBot(bot);
   });
 
@@ -219,8 +219,8 @@ describe('alerts through the simulated cluster and Slack', () => {
     createPod(kube, ns, 'pay', 0, 'crash');
     createPod(kube, ns, 'pay', 1, 'ready');
     createPod(kube, ns, 'mail', 0, 'crash');
-    await waitForText('C_INCIDENT', `${ns}/pay`, '1 pod failing');
-    await waitForText('C_INCIDENT', `${ns}/mail`, '1 pod failing');
+    await waitForText('C0INCIDENT', `${ns}/pay`, '1 pod failing');
+    await waitForText('C0INCIDENT', `${ns}/mail`, '1 pod failing');
     await settle(bot);
     // The relist is slowed so the changes below happen while the bot is away.
     const slow = kube.faults.latency(400, { verb: 'list', resource: 'pods' });
@@ -228,13 +228,13 @@ describe('alerts through the simulated cluster and Slack', () => {
     await new Promise((r) => setTimeout(r, 100));
     setPodState(kube, ns, podName('pay', 1), 'crash');
     deletePod(kube, ns, podName('mail', 0));
-    await waitForText('C_INCIDENT', `${ns}/pay`, '2 pods failing');
-    await waitForText('C_INCIDENT', `${ns}/mail`, 'recovered after');
+    await waitForText('C0INCIDENT', `${ns}/pay`, '2 pods failing');
+    await waitForText('C0INCIDENT', `${ns}/mail`, 'recovered after');
     slow();
     await settle(bot);
     expect(bot.watch.stats().expired).toBeGreaterThanOrEqual(1);
-    expect(about('C_INCIDENT', `${ns}/pay`)).toHaveLength(1);
-    expect(about('C_INCIDENT', `${ns}/mail`)).toHaveLength(1);
+    expect(about('C0INCIDENT', `${ns}/pay`)).toHaveLength(1);
+    expect(about('C0INCIDENT', `${ns}/mail`)).toHaveLength(1);
     await stopBot(bot);
   });
 
@@ -244,11 +244,11 @@ describe('alerts through the simulated cluster and Slack', () => {
     const refuse = kube.faults.error({ status: 500, verb: 'watch', resource: 'pods', times: 3 });
     kube.faults.dropWatches();
     createPod(kube, ns, 'cron', 0, 'crash');
-    await waitForText('C_INCIDENT', `${ns}/cron`, '1 pod failing');
+    await waitForText('C0INCIDENT', `${ns}/cron`, '1 pod failing');
     refuse();
     expect(bot.watch.stats().errors).toBeGreaterThanOrEqual(1);
     await settle(bot);
-    expect(about('C_INCIDENT', `${ns}/cron`)).toHaveLength(1);
+    expect(about('C0INCIDENT', `${ns}/cron`)).toHaveLength(1);
   });
 
   it('a watch that goes quiet is resumed from where it was, without a relist', async () => {
@@ -257,7 +257,7 @@ describe('alerts through the simulated cluster and Slack', () => {
     const before = bot.watch.stats();
     await new Promise((r) => setTimeout(r, 700));
     createPod(kube, ns, 'calm', 0, 'crash');
-    await waitForText('C_INCIDENT', `${ns}/calm`, '1 pod failing');
+    await waitForText('C0INCIDENT', `${ns}/calm`, '1 pod failing');
     const after = bot.watch.stats();
     expect(after.watches).toBeGreaterThan(before.watches + 1);
     expect(after.lists).toBe(before.lists);
@@ -268,7 +268,7 @@ describe('alerts through the simulated cluster and Slack', () => {
     const ns = 'shop-n';
     const bot = await startBot(uniquePrefix('flap'), { allow: [ns] });
     createPod(kube, ns, 'flappy', 0, 'crash');
-    await waitForText('C_INCIDENT', `${ns}/flappy`, '1 pod failing');
+    await waitForText('C0INCIDENT', `${ns}/flappy`, '1 pod failing');
     await settle(bot);
     const updates = slack.calls('chat.update').length;
     for (let i = 0; i < 3; i++) {
@@ -277,7 +277,7 @@ describe('alerts through the simulated cluster and Slack', () => {
     }
     await settle(bot);
     expect(slack.calls('chat.update').length).toBe(updates);
-    expect(about('C_INCIDENT', `${ns}/flappy`)).toHaveLength(1);
+    expect(about('C0INCIDENT', `${ns}/flappy`)).toHaveLength(1);
   });
 
   it('only pods matching alerts.labelSelector alert', async () => {
@@ -285,9 +285,9 @@ describe('alerts through the simulated cluster and Slack', () => {
     const bot = await startBot(uniquePrefix('selector'), { allow: [ns], alerts: { labelSelector: 'tier=web' } });
     createPod(kube, ns, 'batch', 0, 'crash');
     createPod(kube, ns, 'front', 0, 'crash', { tier: 'web' });
-    await waitForText('C_INCIDENT', `${ns}/front`, 'crash-looping');
+    await waitForText('C0INCIDENT', `${ns}/front`, 'crash-looping');
     await settle(bot);
-    expect(about('C_INCIDENT', `${ns}/batch`)).toHaveLength(0);
+    expect(about('C0INCIDENT', `${ns}/batch`)).toHaveLength(0);
   });
 
   it('when every pod is Ready again the alert says how long the workload was down', async () => {
@@ -295,14 +295,14 @@ describe('alerts through the simulated cluster and Slack', () => {
     const bot = await startBot(uniquePrefix('recover'), { allow: [ns] });
     createPod(kube, ns, 'auth', 0, 'crash');
     createPod(kube, ns, 'auth', 1, 'crash');
-    await waitForText('C_INCIDENT', `${ns}/auth`, '2 pods failing');
+    await waitForText('C0INCIDENT', `${ns}/auth`, '2 pods failing');
     setPodState(kube, ns, podName('auth', 0), 'ready');
     await settle(bot);
-    expect(about('C_INCIDENT', `${ns}/auth`)[0]?.text).not.toContain('recovered');
+    expect(about('C0INCIDENT', `${ns}/auth`)[0]?.text).not.toContain('recovered');
     setPodState(kube, ns, podName('auth', 1), 'ready');
-    const m = await waitForText('C_INCIDENT', `${ns}/auth`, 'recovered after');
+    const m = await waitForText('C0INCIDENT', `${ns}/auth`, 'recovered after');
     expect(m.text).toMatch(/Deployment shop-e\/auth recovered after \d+ min/);
-    expect(about('C_INCIDENT', `${ns}/auth`)).toHaveLength(1);
+    expect(about('C0INCIDENT', `${ns}/auth`)).toHaveLength(1);
     await stopBot(bot);
   });
 
@@ -310,11 +310,11 @@ describe('alerts through the simulated cluster and Slack', () => {
     const bot = await startBot(uniquePrefix('route'), { allow: ['platform-x', 'shop-f'] });
     createPod(kube, 'platform-x', 'ingress', 0, 'crash');
     createPod(kube, 'shop-f', 'web', 0, 'crash');
-    await waitForText('G_PLATFORM', 'platform-x/ingress', 'crash-looping');
-    await waitForText('C_INCIDENT', 'shop-f/web', 'crash-looping');
+    await waitForText('G0PLATFORM', 'platform-x/ingress', 'crash-looping');
+    await waitForText('C0INCIDENT', 'shop-f/web', 'crash-looping');
     await settle(bot);
-    expect(about('C_INCIDENT', 'platform-x/ingress')).toHaveLength(0);
-    expect(about('G_PLATFORM', 'shop-f/web')).toHaveLength(0);
+    expect(about('C0INCIDENT', 'platform-x/ingress')).toHaveLength(0);
+    expect(about('G0PLATFORM', 'shop-f/web')).toHaveLength(0);
     await stopBot(bot);
   });
 
@@ -324,11 +324,11 @@ describe('alerts through the simulated cluster and Slack', () => {
     const a = await startBot(prefix, { allow: [ns] });
     const b = await startBot(prefix, { allow: [ns] });
     createPod(kube, ns, 'queue', 0, 'crash');
-    await waitForText('C_INCIDENT', `${ns}/queue`, '1 pod failing');
+    await waitForText('C0INCIDENT', `${ns}/queue`, '1 pod failing');
     createPod(kube, ns, 'queue', 1, 'crash');
-    await waitForText('C_INCIDENT', `${ns}/queue`, '2 pods failing');
+    await waitForText('C0INCIDENT', `${ns}/queue`, '2 pods failing');
     await settle(a, b);
-    expect(about('C_INCIDENT', `${ns}/queue`)).toHaveLength(1);
+    expect(about('C0INCIDENT', `${ns}/queue`)).toHaveLength(1);
     expect(a.manager.stats().posted + b.manager.stats().posted).toBe(1);
     await Promise.all([stopBot(a), stopBot(b)]);
   });
@@ -342,17 +342,17 @@ describe('alerts through the simulated cluster and Slack', () => {
     const a = await startBot(prefix, { allow: [ns] });
     const b = await startBot(prefix, { allow: [ns] });
     createPod(kube, ns, 'orphan', 0, 'crash');
-    await waitForText('C_INCIDENT', `${ns}/orphan`, '1 pod failing');
+    await waitForText('C0INCIDENT', `${ns}/orphan`, '1 pod failing');
     await settle(a, b);
-    expect(about('C_INCIDENT', `${ns}/orphan`)).toHaveLength(1);
-    expect(JSON.parse((await redis.get(key)) ?? '{}').posted?.channel).toBe('C_INCIDENT');
+    expect(about('C0INCIDENT', `${ns}/orphan`)).toHaveLength(1);
+    expect(JSON.parse((await redis.get(key)) ?? '{}').posted?.channel).toBe('C0INCIDENT');
   });
 
   it('an alert Slack refuses for good gives its claim back', async () => {
     const ns = 'shop-s';
     const prefix = uniquePrefix('refused');
-    // The bot is not a member of the private G_SECOPS: chat.postMessage answers channel_not_found, for good.
-    const bot = await startBot(prefix, { allow: [ns], alerts: { channel: 'G_SECOPS' } });
+    // The bot is not a member of the private G0SECOPS0: chat.postMessage answers channel_not_found, for good.
+    const bot = await startBot(prefix, { allow: [ns], alerts: { channel: 'G0SECOPS0' } });
     createPod(kube, ns, 'lost', 0, 'crash');
     await slack.waitFor(() => bot.manager.stats().dropped > 0, 10_000, 'the refused post');
     await settle(bot);
@@ -364,10 +364,10 @@ describe('alerts through the simulated cluster and Slack', () => {
     createPod(kube, 'shop-h', 'web-debug', 0, 'crash', { [MANAGED_LABEL]: 'true' });
     createPod(kube, 'other-h', 'web', 0, 'crash');
     createPod(kube, 'shop-h', 'real', 0, 'crash');
-    await waitForText('C_INCIDENT', 'shop-h/real', 'crash-looping');
+    await waitForText('C0INCIDENT', 'shop-h/real', 'crash-looping');
     await settle(bot);
-    expect(about('C_INCIDENT', 'shop-h/web-debug')).toHaveLength(0);
-    expect(about('C_INCIDENT', 'other-h/web')).toHaveLength(0);
+    expect(about('C0INCIDENT', 'shop-h/web-debug')).toHaveLength(0);
+    expect(about('C0INCIDENT', 'other-h/web')).toHaveLength(0);
     await stopBot(bot);
   });
 
@@ -378,14 +378,14 @@ describe('alerts through the simulated cluster and Slack', () => {
     const summary = await slack.waitFor(
       () =>
         slack
-          .channel('C_INCIDENT')
+          .channel('C0INCIDENT')
           .messages()
           .find((m) => m.text === '4 more workloads are failing'),
       10_000,
       'a summary of 4 workloads',
     );
     await settle(bot);
-    const individual = [...Array(7).keys()].filter((d) => about('C_INCIDENT', `${ns}/job${d} `).length === 1);
+    const individual = [...Array(7).keys()].filter((d) => about('C0INCIDENT', `${ns}/job${d} `).length === 1);
     expect(individual).toHaveLength(3);
     const listed = JSON.stringify(summary.blocks);
     for (let d = 0; d < 7; d++) expect(individual.includes(d) !== listed.includes(`${ns}/job${d}\``)).toBe(true);
@@ -404,13 +404,13 @@ describe('alerts through the simulated cluster and Slack', () => {
       await slack.waitFor(
         () =>
           [...Array(10).keys()].every((d) =>
-            about('C_INCIDENT', `${ns}/svc${d} `).some((m) => m.text.includes('20 pods')),
+            about('C0INCIDENT', `${ns}/svc${d} `).some((m) => m.text.includes('20 pods')),
           ),
         30_000,
         'ten alerts with 20 pods each',
       );
       await settle(bot);
-      for (let d = 0; d < 10; d++) expect(about('C_INCIDENT', `${ns}/svc${d} `)).toHaveLength(1);
+      for (let d = 0; d < 10; d++) expect(about('C0INCIDENT', `${ns}/svc${d} `)).toHaveLength(1);
       const calls = slack.calls('chat.postMessage').slice(posts);
       expect(calls.filter((c) => c.ok)).toHaveLength(10);
       // Every 429 Slack served was waited out and retried by the bot, none surfaced as a lost message.

@@ -161,17 +161,17 @@ describe('workloadOf', () => {
 
 describe('routeAlert', () => {
   const routing = {
-    channel: 'C_DEFAULT',
+    channel: 'C0DEFAULT',
     routes: [
-      { namespaces: ['prod-*'], channel: 'C_PROD' },
-      { namespaces: ['prod-payments', 'billing'], channel: 'C_PAY' },
+      { namespaces: ['prod-*'], channel: 'C0PROD000' },
+      { namespaces: ['prod-payments', 'billing'], channel: 'C0PAY0000' },
     ],
   };
   it.each([
-    { ns: 'prod-web', want: 'C_PROD' },
-    { ns: 'prod-payments', want: 'C_PROD' }, // first match wins
-    { ns: 'billing', want: 'C_PAY' },
-    { ns: 'staging', want: 'C_DEFAULT' },
+    { ns: 'prod-web', want: 'C0PROD000' },
+    { ns: 'prod-payments', want: 'C0PROD000' }, // first match wins
+    { ns: 'billing', want: 'C0PAY0000' },
+    { ns: 'staging', want: 'C0DEFAULT' },
   ])('namespace $ns goes to $want', ({ ns, want }) => {
     expect(routeAlert(ns, routing)).toBe(want);
   });

@@ -124,7 +124,7 @@ describe('asking for a debug pod', () => {
 
   it('a click from another message or channel is refused and audited', async () => {
     const t = await setUp();
-    await requestAction(t.deps, t.click('UA', CLONE, { channel: 'C_OTHER', ts: t.posted.ts }));
+    await requestAction(t.deps, t.click('UA', CLONE, { channel: 'C0OTHER00', ts: t.posted.ts }));
     await requestAction(t.deps, t.click('UA', CLONE, { channel: CHANNEL, ts: '1.000001' }));
     expect(t.jobs.created).toHaveLength(0);
     expect(t.audited('button.clicked', 'denied').map((e) => e.detail)).toEqual([
@@ -261,8 +261,8 @@ describe('a record rewritten in Redis grants nothing', () => {
   it('a message place moved in Redis no longer accepts clicks from anywhere', async () => {
     const t = await setUp();
     const key = `${t.prefix}:diagnosis:${t.id}`;
-    await t.redis.hset(key, 'message', JSON.stringify({ channel: 'C_EVIL', ts: '1.1', body: { text: 'x' } }));
-    await requestAction(t.deps, t.click('UA', CLONE, { channel: 'C_EVIL', ts: '1.1' }));
+    await t.redis.hset(key, 'message', JSON.stringify({ channel: 'C0EVIL000', ts: '1.1', body: { text: 'x' } }));
+    await requestAction(t.deps, t.click('UA', CLONE, { channel: 'C0EVIL000', ts: '1.1' }));
     expect(t.jobs.created).toHaveLength(0);
     expect(t.audited('button.clicked', 'denied')[0]?.detail).toMatch(/not from its message/);
   });

@@ -3,7 +3,7 @@ import { visibleText } from '../sim/slack/index.js';
 import { latest, managedPods } from '../support/e2e-steps.js';
 import { type Harness, startHarness } from '../support/harness.js';
 
-const ALERTS = 'C_INCIDENT';
+const ALERTS = 'C0INCIDENT';
 
 describe('automatic alerts from the composed bot', () => {
   let h: Harness;
@@ -52,7 +52,7 @@ describe('automatic alerts from the composed bot', () => {
       'demo/oom',
     ]);
 
-    await h.slack.user('U_ALICE').click(alert, 'Create debug clone', { confirm: true });
+    await h.slack.user('U0ALICE01').click(alert, 'Create debug clone', { confirm: true });
     await h.slack.waitFor(() => managedPods(h, 'demo')[0], 15_000, 'the clone from the alert');
     const after = await h.slack.waitFor(
       () =>

@@ -5,7 +5,7 @@ import { diagnose, latest, managedPods } from '../support/e2e-steps.js';
 import { type Harness, startHarness } from '../support/harness.js';
 import { testRedisUrl } from '../support/redis.js';
 
-const CHANNEL = 'C_INCIDENT';
+const CHANNEL = 'C0INCIDENT';
 
 function approvalRequest(h: Harness, parent: SimMessage, what: RegExp): Promise<SimMessage> {
   return h.slack.waitFor(
@@ -24,8 +24,8 @@ describe('who may create debug pods', () => {
   beforeAll(async () => {
     h = await startHarness({
       configure: (c) => {
-        c.approvers = { users: ['U_BOB'], groups: [] };
-        c.nodeShell.approvers = { users: ['U_ALICE', 'U_BOB'], groups: [] };
+        c.approvers = { users: ['U0BOB0002'], groups: [] };
+        c.nodeShell.approvers = { users: ['U0ALICE01', 'U0BOB0002'], groups: [] };
         c.nodeShell.twoPersonRule = true;
         c.debugClone.defaultTtlSeconds = 60;
       },
@@ -36,19 +36,19 @@ describe('who may create debug pods', () => {
   });
 
   it('a non-approver asks the approvers in the thread; their own Approve click is refused and audited', async () => {
-    const summary = await diagnose(h, 'U_CAROL', 'crash-exit1');
-    await h.slack.user('U_CAROL').click(summary, 'Create debug clone', { confirm: true });
-    const ask = await approvalRequest(h, summary, /<@U_BOB>|U_BOB/);
+    const summary = await diagnose(h, 'U0CAROL03', 'crash-exit1');
+    await h.slack.user('U0CAROL03').click(summary, 'Create debug clone', { confirm: true });
+    const ask = await approvalRequest(h, summary, /<@U0BOB0002>|U0BOB0002/);
     expect(managedPods(h, 'demo')).toHaveLength(0);
     await h.slack.waitFor(
-      () => h.slack.ephemerals('U_CAROL').find((e) => /not an approver/.test(e.text)),
+      () => h.slack.ephemerals('U0CAROL03').find((e) => /not an approver/.test(e.text)),
       5000,
       'the explanation',
     );
 
-    await h.slack.user('U_CAROL').click(ask, 'debugdead.approve', { confirm: true });
+    await h.slack.user('U0CAROL03').click(ask, 'debugdead.approve', { confirm: true });
     await h.slack.waitFor(
-      () => h.slack.ephemerals('U_CAROL').find((e) => /not an approver/.test(e.text)),
+      () => h.slack.ephemerals('U0CAROL03').find((e) => /not an approver/.test(e.text)),
       5000,
       'the refusal',
     );
@@ -56,13 +56,13 @@ describe('who may create debug pods', () => {
       () =>
         h
           .auditEntries()
-          .find((e) => e.action === 'button.clicked' && e.result === 'denied' && e.actor.id === 'U_CAROL'),
+          .find((e) => e.action === 'button.clicked' && e.result === 'denied' && e.actor.id === 'U0CAROL03'),
       5000,
       'the refusal in the audit log',
     );
     expect(managedPods(h, 'demo')).toHaveLength(0);
 
-    await h.slack.user('U_BOB').click(ask, 'debugdead.approve', { confirm: true });
+    await h.slack.user('U0BOB0002').click(ask, 'debugdead.approve', { confirm: true });
     await h.slack.waitFor(
       () => (managedPods(h, 'demo').length === 1 ? true : undefined),
       15_000,
@@ -72,16 +72,16 @@ describe('who may create debug pods', () => {
       .channel(CHANNEL)
       .messages()
       .find((m) => m.ts === summary.ts)!;
-    expect(visibleText(parent)).toMatch(/Approved by .*U_BOB/);
+    expect(visibleText(parent)).toMatch(/Approved by .*U0BOB0002/);
   });
 
   it('an approver denies: nothing is created and the denial is recorded with who', async () => {
-    const summary = await diagnose(h, 'U_CAROL', 'oom');
-    await h.slack.user('U_CAROL').click(summary, 'Create debug clone', { confirm: true });
+    const summary = await diagnose(h, 'U0CAROL03', 'oom');
+    await h.slack.user('U0CAROL03').click(summary, 'Create debug clone', { confirm: true });
     const ask = await approvalRequest(h, summary, /debug clone/);
-    await h.slack.user('U_BOB').click(ask, 'debugdead.deny', { confirm: true });
+    await h.slack.user('U0BOB0002').click(ask, 'debugdead.deny', { confirm: true });
     await h.slack.waitFor(
-      () => h.auditEntries().find((e) => e.action === 'approval.denied' && e.actor.id === 'U_BOB'),
+      () => h.auditEntries().find((e) => e.action === 'approval.denied' && e.actor.id === 'U0BOB0002'),
       5000,
       'the denial',
     );
@@ -92,16 +92,16 @@ describe('who may create debug pods', () => {
   });
 
   it('the two-person rule: a node-shell requester cannot approve their own request; a second approver can', async () => {
-    const summary = await diagnose(h, 'U_ALICE', 'liveness');
-    await h.slack.user('U_ALICE').click(summary, 'Open node shell', { confirm: true });
+    const summary = await diagnose(h, 'U0ALICE01', 'liveness');
+    await h.slack.user('U0ALICE01').click(summary, 'Open node shell', { confirm: true });
     const ask = await approvalRequest(h, summary, /node shell/);
     await h.slack.waitFor(
-      () => h.slack.ephemerals('U_ALICE').find((e) => /second person/.test(e.text)),
+      () => h.slack.ephemerals('U0ALICE01').find((e) => /second person/.test(e.text)),
       5000,
       'the explanation',
     );
 
-    await h.slack.user('U_ALICE').click(ask, 'debugdead.approve', { confirm: true });
+    await h.slack.user('U0ALICE01').click(ask, 'debugdead.approve', { confirm: true });
     await h.slack.waitFor(
       () => h.auditEntries().find((e) => e.result === 'denied' && /two-person-rule/.test(e.detail ?? '')),
       5000,
@@ -109,7 +109,7 @@ describe('who may create debug pods', () => {
     );
     expect(managedPods(h, 'debugdead-system')).toHaveLength(0);
 
-    await h.slack.user('U_BOB').click(ask, 'debugdead.approve', { confirm: true });
+    await h.slack.user('U0BOB0002').click(ask, 'debugdead.approve', { confirm: true });
     const shell = await h.slack.waitFor(() => managedPods(h, 'debugdead-system')[0], 15_000, 'the node shell');
     expect(shell.spec.hostPID).toBe(true);
     expect(shell.spec.containers[0].securityContext.privileged).toBe(true);
@@ -143,8 +143,8 @@ describe('deletion that cannot be forgotten', () => {
   });
 
   it('a Redis flush between creation and expiry still ends with the pod deleted on time, by the janitor', async () => {
-    const summary = await diagnose(h, 'U_ALICE', 'crash-exit1');
-    await h.slack.user('U_ALICE').click(summary, 'Create debug clone', { confirm: true });
+    const summary = await diagnose(h, 'U0ALICE01', 'crash-exit1');
+    await h.slack.user('U0ALICE01').click(summary, 'Create debug clone', { confirm: true });
     const pod = await h.slack.waitFor(() => managedPods(h, 'demo')[0], 15_000, 'the clone');
     const expires = Date.parse(pod.metadata.annotations['debugdead.io/expires-at']);
     // Wait until the job has scheduled the deletion (the panel shows the pod running), so the flush really loses it.
@@ -177,7 +177,7 @@ describe('a node shell refused by PodSecurity', () => {
     h = await startHarness({
       nodeShellNamespaceLevel: 'baseline',
       configure: (c) => {
-        c.nodeShell.approvers = { users: ['U_ALICE', 'U_BOB'], groups: [] };
+        c.nodeShell.approvers = { users: ['U0ALICE01', 'U0BOB0002'], groups: [] };
         c.nodeShell.twoPersonRule = false;
       },
     });
@@ -187,8 +187,8 @@ describe('a node shell refused by PodSecurity', () => {
   });
 
   it('reaches the person in words they can act on', async () => {
-    const summary = await diagnose(h, 'U_ALICE', 'crash-exit1');
-    await h.slack.user('U_ALICE').click(summary, 'Open node shell', { confirm: true });
+    const summary = await diagnose(h, 'U0ALICE01', 'crash-exit1');
+    await h.slack.user('U0ALICE01').click(summary, 'Open node shell', { confirm: true });
     const parent = await h.slack.waitFor(
       () => {
         const m = h.slack

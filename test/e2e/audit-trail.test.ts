@@ -4,8 +4,8 @@ import { defaultWorkspace, visibleText } from '../sim/slack/index.js';
 import { type Harness, startHarness } from '../support/harness.js';
 import { newRedis } from '../support/redis.js';
 
-const INCIDENT = 'C_INCIDENT';
-const AUDIT = 'C_AUDIT';
+const INCIDENT = 'C0INCIDENT';
+const AUDIT = 'C0AUDIT00';
 
 describe('the audit trail, anchored in the audit channel', () => {
   let h: Harness;
@@ -16,13 +16,13 @@ describe('the audit trail, anchored in the audit channel', () => {
       slackWorkspace: {
         channels: [
           ...workspace.channels,
-          { id: AUDIT, name: 'debugdead-audit', kind: 'private', members: ['U_BOT', 'U_ALICE'] },
+          { id: AUDIT, name: 'debugdead-audit', kind: 'private', members: ['U0BOT0099', 'U0ALICE01'] },
         ],
       },
       configure: (config) => {
         config.audit.channel = AUDIT;
         config.audit.anchorEvery = 2;
-        config.approvers = { users: ['U_ALICE', 'U_BOB'], groups: [] };
+        config.approvers = { users: ['U0ALICE01', 'U0BOB0002'], groups: [] };
       },
     });
     redis = newRedis();
@@ -55,10 +55,10 @@ describe('the audit trail, anchored in the audit channel', () => {
 
   it('anchors are posted as records are written, and the trail verifies against them', async () => {
     for (const pod of ['crash-exit1', 'oom', 'healthy']) {
-      await h.slack.user('U_ALICE').runCommand('/debugdead', `${pod} demo`, { channel: INCIDENT });
+      await h.slack.user('U0ALICE01').runCommand('/debugdead', `${pod} demo`, { channel: INCIDENT });
     }
     await h.slack.waitFor(() => anchorsPosted().length >= 2 || undefined, 20_000, 'two anchors');
-    const answer = await verifyAnswer('U_ALICE');
+    const answer = await verifyAnswer('U0ALICE01');
     expect(answer).toMatch(/^:lock: Audit trail verified: records 1–\d+ \(\d+\), checked against [2-9]\d* anchor\(s\)/);
   });
 
@@ -74,7 +74,7 @@ describe('the audit trail, anchored in the audit channel', () => {
     for (let s = keep + 1; s <= Number(seq); s++) await redis.xdel(key, `${s}-0`);
     await redis.hset(`${key}:head`, 'hash', keptRecord.hash, 'seq', String(keep));
 
-    const answer = await verifyAnswer('U_BOB');
+    const answer = await verifyAnswer('U0BOB0002');
     expect(answer).toMatch(/^:rotating_light: Audit trail NOT verified/);
     expect(answer).toMatch(new RegExp(`records ${keep + 1}–\\d+ missing`));
   });

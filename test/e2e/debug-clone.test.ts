@@ -3,7 +3,7 @@ import { visibleText } from '../sim/slack/index.js';
 import { diagnose, latest } from '../support/e2e-steps.js';
 import { type Harness, startHarness } from '../support/harness.js';
 
-const CHANNEL = 'C_INCIDENT';
+const CHANNEL = 'C0INCIDENT';
 
 const clonesOf = (h: Harness, pod: string) =>
   h.kube.store
@@ -25,8 +25,8 @@ describe('debug clones, end to end', () => {
   });
 
   it('a click on a scratch image with no shell creates a running clone with busybox, then deletes it at its TTL', async () => {
-    const summary = await diagnose(h, 'U_ALICE', 'scratch-crash');
-    const click = await h.slack.user('U_ALICE').click(summary, 'Create debug clone', { confirm: true });
+    const summary = await diagnose(h, 'U0ALICE01', 'scratch-crash');
+    const click = await h.slack.user('U0ALICE01').click(summary, 'Create debug clone', { confirm: true });
     expect(click).toMatchObject({ acked: true });
 
     const ready = await h.slack.waitFor(
@@ -87,9 +87,9 @@ describe('debug clones, end to end', () => {
   });
 
   it('five racing clicks create exactly one pod', async () => {
-    const summary = await diagnose(h, 'U_BOB', 'crash-exit1');
+    const summary = await diagnose(h, 'U0BOB0002', 'crash-exit1');
     const clicks = await Promise.all(
-      ['U_ALICE', 'U_BOB', 'U_CAROL', 'U_ALICE', 'U_BOB'].map((u) =>
+      ['U0ALICE01', 'U0BOB0002', 'U0CAROL03', 'U0ALICE01', 'U0BOB0002'].map((u) =>
         h.slack.user(u).click(summary, 'Create debug clone', { confirm: true }),
       ),
     );
@@ -97,13 +97,13 @@ describe('debug clones, end to end', () => {
     await h.slack.waitFor(() => (clonesOf(h, 'crash-exit1').length > 0 ? true : undefined), 15_000, 'a clone');
     await new Promise((r) => setTimeout(r, 1500));
     expect(clonesOf(h, 'crash-exit1')).toHaveLength(1);
-    const told = ['U_ALICE', 'U_BOB', 'U_CAROL'].flatMap((u) => h.slack.ephemerals(u).map((e) => e.text));
+    const told = ['U0ALICE01', 'U0BOB0002', 'U0CAROL03'].flatMap((u) => h.slack.ephemerals(u).map((e) => e.text));
     expect(told.filter((t) => /Already approved by/.test(t))).toHaveLength(4);
   });
 
   it("Extend moves the deletion and the pod's expires-at mark; Delete now deletes at once", async () => {
-    const summary = await diagnose(h, 'U_CAROL', 'liveness');
-    await h.slack.user('U_CAROL').click(summary, 'Create debug clone', { confirm: true });
+    const summary = await diagnose(h, 'U0CAROL03', 'liveness');
+    await h.slack.user('U0CAROL03').click(summary, 'Create debug clone', { confirm: true });
     const ready = await h.slack.waitFor(
       () => (/:white_check_mark: Running/.test(visibleText(latest(h, summary.ts))) ? latest(h, summary.ts) : undefined),
       20_000,
@@ -111,7 +111,7 @@ describe('debug clones, end to end', () => {
     );
     const [clone] = clonesOf(h, 'liveness');
     const before = Date.parse(clone!.metadata.annotations['debugdead.io/expires-at']);
-    await h.slack.user('U_CAROL').click(ready, 'Extend', { confirm: true });
+    await h.slack.user('U0CAROL03').click(ready, 'Extend', { confirm: true });
     await h.slack.waitFor(
       () =>
         h.slack
@@ -128,22 +128,22 @@ describe('debug clones, end to end', () => {
     await new Promise((r) => setTimeout(r, Math.max(0, before - Date.now()) + 1500));
     expect(clonesOf(h, 'liveness')).toHaveLength(1);
 
-    await h.slack.user('U_CAROL').click(latest(h, summary.ts), 'Delete now', { confirm: true });
+    await h.slack.user('U0CAROL03').click(latest(h, summary.ts), 'Delete now', { confirm: true });
     await h.slack.waitFor(() => (clonesOf(h, 'liveness').length === 0 ? true : undefined), 10_000, 'the deletion');
     await h.slack.waitFor(
       () =>
         h.slack
           .thread(CHANNEL, summary.ts)
           .replies()
-          .find((m) => /was deleted by .*U_CAROL/.test(visibleText(m))),
+          .find((m) => /was deleted by .*U0CAROL03/.test(visibleText(m))),
       10_000,
       'who deleted it, in the thread',
     );
   });
 
   it('a declined confirm dialog sends nothing and creates nothing', async () => {
-    const summary = await diagnose(h, 'U_CAROL', 'oom');
-    const result = await h.slack.user('U_CAROL').click(summary, 'Create debug clone', { confirm: false });
+    const summary = await diagnose(h, 'U0CAROL03', 'oom');
+    const result = await h.slack.user('U0CAROL03').click(summary, 'Create debug clone', { confirm: false });
     expect(result).toMatchObject({ sent: false });
     await new Promise((r) => setTimeout(r, 500));
     expect(clonesOf(h, 'oom')).toHaveLength(0);

@@ -13,14 +13,14 @@ describe.each(['socket', 'http'] as const)('/debugdead over %s mode', (mode) => 
 
   it('acks at once, then posts the verdict with buttons and the evidence in its thread', async () => {
     const delivery = await h.slack
-      .user('U_ALICE')
-      .runCommand('/debugdead', 'crash-exit1 demo', { channel: 'C_INCIDENT' });
+      .user('U0ALICE01')
+      .runCommand('/debugdead', 'crash-exit1 demo', { channel: 'C0INCIDENT' });
     expect(delivery.acked).toBe(true);
     expect(delivery.ackLatencyMs).toBeLessThan(1000);
     const summary = await h.slack.waitFor(
       () =>
         h.slack
-          .channel('C_INCIDENT')
+          .channel('C0INCIDENT')
           .messages()
           .find((m) => m.text.includes('demo/crash-exit1')),
       15_000,
@@ -31,7 +31,7 @@ describe.each(['socket', 'http'] as const)('/debugdead over %s mode', (mode) => 
     expect(seen).toContain('Create debug clone');
     const replies = await h.slack.waitFor(
       () => {
-        const r = h.slack.thread('C_INCIDENT', summary.ts).replies();
+        const r = h.slack.thread('C0INCIDENT', summary.ts).replies();
         return r.some((m) => /previous/i.test(visibleText(m))) ? r : undefined;
       },
       15_000,

@@ -6,7 +6,7 @@ import { DEFAULT_APPS } from '../sim/kube/scenarios/default-scenario.js';
 import { type Delivery, type SimEphemeral, type SimMessage, visibleText } from '../sim/slack/index.js';
 import { type Harness, startHarness } from '../support/harness.js';
 
-const CHANNEL = 'C_INCIDENT';
+const CHANNEL = 'C0INCIDENT';
 const USAGE_HEAD = '*Usage*\n`/debugdead <pod> [namespace]`';
 
 describe('errors a person can act on, over HTTP', () => {
@@ -17,7 +17,7 @@ describe('errors a person can act on, over HTTP', () => {
       configure: (c) => {
         c.kubernetes.requestTimeoutSeconds = 1;
         c.namespaces.deny = ['kube-system', 'payments-*'];
-        c.approvers = { users: ['U_BOB'], groups: [] };
+        c.approvers = { users: ['U0BOB0002'], groups: [] };
       },
     });
   });
@@ -66,8 +66,8 @@ describe('errors a person can act on, over HTTP', () => {
 
   it('-c naming a container the pod does not have lists the containers it has, and nothing is posted', async () => {
     const before = posted('multi').length;
-    await run('U_ALICE', 'multi demo -c nope');
-    const answer = visibleText(await told('U_ALICE', /has no container/));
+    await run('U0ALICE01', 'multi demo -c nope');
+    const answer = visibleText(await told('U0ALICE01', /has no container/));
     expect(answer).toBe(
       ':mag: Pod `demo/multi` has no container `nope`; its containers are `web`, `app`, `log-shipper`. Run the command again with one of them after `-c`, or without `-c`.',
     );
@@ -75,12 +75,12 @@ describe('errors a person can act on, over HTTP', () => {
   });
 
   it('a typo in the pod name suggests the closest names in that namespace', async () => {
-    await run('U_ALICE', 'crash-exit demo');
-    const answer = visibleText(await told('U_ALICE', /No pod `crash-exit` in namespace `demo`/));
+    await run('U0ALICE01', 'crash-exit demo');
+    const answer = visibleText(await told('U0ALICE01', /No pod `crash-exit` in namespace `demo`/));
     expect(answer).toContain('Did you mean `crash-exit1`?');
     expect(posted('crash-exit')).toEqual([]);
     const entry = await audited((e) => e.action === 'error' && e.target?.pod === 'crash-exit', 'the audit record');
-    expect(entry).toMatchObject({ actor: { type: 'user', id: 'U_ALICE' }, result: 'error' });
+    expect(entry).toMatchObject({ actor: { type: 'user', id: 'U0ALICE01' }, result: 'error' });
     expect(entry.detail).toMatch(/^NotFound/);
   });
 
@@ -93,14 +93,14 @@ describe('errors a person can act on, over HTTP', () => {
       createdAt: new Date().toISOString(),
     });
     h.kube.store.create('pods', w.pod);
-    await run('U_ALICE', 'storefront-7d9');
-    const answer = visibleText(await told('U_ALICE', /No pod `storefront-7d9` in namespace `demo`/));
+    await run('U0ALICE01', 'storefront-7d9');
+    const answer = visibleText(await told('U0ALICE01', /No pod `storefront-7d9` in namespace `demo`/));
     expect(answer).toContain('A pod named `storefront-7d9` exists in `shop`: try `/debugdead storefront-7d9 shop`.');
   });
 
   it('a namespace denied by policy says so and names the config key to change', async () => {
-    await run('U_CAROL', 'api-0 payments-prod');
-    const answer = visibleText(await told('U_CAROL', /Namespace `payments-prod` is not allowed/));
+    await run('U0CAROL03', 'api-0 payments-prod');
+    const answer = visibleText(await told('U0CAROL03', /Namespace `payments-prod` is not allowed/));
     expect(answer).toContain('namespaces.deny (`payments-*`)');
     expect(answer).toMatch(/`namespaces\.allow`/);
     const entry = await audited((e) => e.target?.namespace === 'payments-prod' && e.result === 'denied', 'the refusal');
@@ -117,8 +117,8 @@ describe('errors a person can act on, over HTTP', () => {
   it("the bot's ServiceAccount lacking get on pods names the verb, the resource and the RBAC file", async () => {
     const undo = h.kube.rbac.deny({ verb: 'get', resource: 'pods', namespace: 'demo' });
     try {
-      await run('U_ALICE', 'oom demo');
-      const answer = visibleText(await told('U_ALICE', /403 Forbidden/));
+      await run('U0ALICE01', 'oom demo');
+      const answer = visibleText(await told('U0ALICE01', /403 Forbidden/));
       expect(answer).toContain(
         "The bot's ServiceAccount `system:serviceaccount:debugdead:debugdead` may not `get` `pods` in namespace `demo`",
       );
@@ -133,7 +133,7 @@ describe('errors a person can act on, over HTTP', () => {
   it('pods/log denied: the summary still arrives and says which evidence is missing and why', async () => {
     const undo = h.kube.rbac.deny({ verb: 'get', resource: 'pods', subresource: 'log', namespace: 'demo' });
     try {
-      await run('U_ALICE', 'crash-exit1 demo');
+      await run('U0ALICE01', 'crash-exit1 demo');
       const summary = await summaryOf('crash-exit1');
       const seen = visibleText(summary);
       expect(seen.split('\n')[0]).toMatch(/^demo\/crash-exit1 — CrashLoopBackOff, exit 1 \(\d+ restarts\)$/);
@@ -155,8 +155,8 @@ describe('errors a person can act on, over HTTP', () => {
     const undo = h.kube.faults.latency(1500);
     try {
       const t0 = Date.now();
-      await run('U_BOB', 'liveness demo');
-      const answer = visibleText(await told('U_BOB', /did not answer/));
+      await run('U0BOB0002', 'liveness demo');
+      const answer = visibleText(await told('U0BOB0002', /did not answer/));
       expect(answer).toContain(
         ':hourglass: The Kubernetes API did not answer within 1s while reading pod demo/liveness.',
       );
@@ -173,7 +173,7 @@ describe('errors a person can act on, over HTTP', () => {
   it('when only the log reads time out, a partial summary arrives and says the logs timed out', async () => {
     const undo = h.kube.faults.latency(1500, { subresource: 'log' });
     try {
-      await run('U_BOB', 'init-crash demo');
+      await run('U0BOB0002', 'init-crash demo');
       const summary = await summaryOf('init-crash');
       const seen = visibleText(summary);
       expect(seen.split('\n')[0]).toMatch(
@@ -192,8 +192,8 @@ describe('errors a person can act on, over HTTP', () => {
   it('an API server answering 503 on the pod read gets "unavailable, try again shortly"', async () => {
     const undo = h.kube.faults.error({ status: 503, verb: 'get', resource: 'pods', namespace: 'demo' });
     try {
-      await run('U_BOB', 'pending demo');
-      const answer = visibleText(await told('U_BOB', /unavailable right now/));
+      await run('U0BOB0002', 'pending demo');
+      const answer = visibleText(await told('U0BOB0002', /unavailable right now/));
       expect(answer).toContain(':construction: The Kubernetes API is unavailable right now.');
       expect(answer).toContain('Try again shortly');
       expect(posted('pending')).toEqual([]);
@@ -218,7 +218,7 @@ describe('errors a person can act on, over HTTP', () => {
   ])('when $what, the summary still arrives and names the missing evidence', async ({ pod, missing, fault, hang }) => {
     const undo = fault ? h.kube.faults.error(fault) : h.kube.faults.hang(hang);
     try {
-      await run('U_BOB', `${pod} demo`);
+      await run('U0BOB0002', `${pod} demo`);
       const summary = await summaryOf(pod);
       expect(visibleText(summary).split('\n')[0]).toMatch(new RegExp(`^demo/${pod} — `));
       expect(visibleText(summary)).toContain(`:warning: Missing evidence: ${missing}`);
@@ -234,7 +234,7 @@ describe('errors a person can act on, over HTTP', () => {
     // Retry-After 0: this file's requests have a 1 s deadline, and a wait that does not fit in it is not taken.
     const undo = h.kube.faults.error({ status: 429, retryAfterSeconds: 0, verb: 'get', resource: 'pods', times: 1 });
     try {
-      await run('U_BOB', 'scratch-crash demo');
+      await run('U0BOB0002', 'scratch-crash demo');
       const end = await h.slack.waitFor(
         () =>
           h
@@ -262,7 +262,7 @@ describe('errors a person can act on, over HTTP', () => {
     { text: 'x'.repeat(300), problem: 'is too long: at most 253 characters' },
     { text: 'audit 0', problem: 'Ask for between 1 and 1000 audit records, not 0.' },
   ])('"/debugdead $text" gets the usage ephemerally with the problem, and is audited', async ({ text, problem }) => {
-    const d = await run('U_CAROL', text);
+    const d = await run('U0CAROL03', text);
     expect(d.response?.response_type).toBe('ephemeral');
     const reply = String(d.response?.text);
     expect(reply).toMatch(/^:warning: /);
@@ -272,12 +272,12 @@ describe('errors a person can act on, over HTTP', () => {
       (e) => e.action === 'command.received' && e.result === 'error' && String(e.detail).includes(problem),
       'the invalid command in the audit log',
     );
-    expect(entry.actor).toEqual({ type: 'user', id: 'U_CAROL' });
+    expect(entry.actor).toEqual({ type: 'user', id: 'U0CAROL03' });
   });
 
   it.each(['', 'help', '--help'])('"/debugdead %s" shows the usage only to the person who asked', async (text) => {
     const before = h.slack.channel(CHANNEL).messages().length;
-    const d = await run('U_CAROL', text);
+    const d = await run('U0CAROL03', text);
     expect(d.response?.response_type).toBe('ephemeral');
     expect(String(d.response?.text)).toMatch(/^\*Usage\*\n/);
     expect(String(d.response?.text)).toContain('`/debugdead help`: this message');
@@ -285,21 +285,21 @@ describe('errors a person can act on, over HTTP', () => {
   });
 
   it('in a public channel the bot has not joined, chat:write.public posts the summary and its thread there', async () => {
-    await run('U_ALICE', 'multi demo', 'C_GENERAL');
-    const summary = await summaryOf('multi', 'C_GENERAL');
+    await run('U0ALICE01', 'multi demo', 'C0GENERAL');
+    const summary = await summaryOf('multi', 'C0GENERAL');
     expect(summary.user).toBe(h.slack.workspace.bot.userId);
     expect(visibleText(summary).split('\n')[0]).toMatch(
       /^demo\/multi — CrashLoopBackOff, exit 1 in app \(\d+ restarts\)$/,
     );
     await audited((e) => e.action === 'diagnosis.done' && e.target?.pod === 'multi', 'the finished diagnosis');
-    expect(h.slack.thread('C_GENERAL', summary.ts).replies().length).toBeGreaterThan(0);
+    expect(h.slack.thread('C0GENERAL', summary.ts).replies().length).toBeGreaterThan(0);
   });
 
-  it.each([{ channel: 'G_SECOPS', pod: 'scratch-crash' }])(
+  it.each([{ channel: 'G0SECOPS0', pod: 'scratch-crash' }])(
     'in $channel, which the bot is not in, nothing about the pod is shown: the person is told to invite the bot',
     async ({ channel, pod }) => {
-      await run('U_ALICE', `${pod} demo`, channel);
-      const hint = visibleText(await told('U_ALICE', new RegExp(`cannot post in <#${channel}>`)));
+      await run('U0ALICE01', `${pod} demo`, channel);
+      const hint = visibleText(await told('U0ALICE01', new RegExp(`cannot post in <#${channel}>`)));
       expect(hint).toContain('`/invite @debugdead`');
       await audited(
         (e) => e.action === 'diagnosis.done' && e.result === 'denied' && e.target?.pod === pod,
@@ -312,19 +312,19 @@ describe('errors a person can act on, over HTTP', () => {
           .filter((m) => m.text.includes(pod)),
       ).toEqual([]);
       expect(
-        h.slack.ephemerals('U_ALICE').filter((e) => e.channel === channel && /CrashLoopBackOff/.test(e.text)),
+        h.slack.ephemerals('U0ALICE01').filter((e) => e.channel === channel && /CrashLoopBackOff/.test(e.text)),
       ).toEqual([]);
     },
   );
 
   it.each(['forged', 'stale'] as const)('a %s signature is refused with 401 and nothing is posted', async (signing) => {
     const auditedBefore = h.auditEntries().length;
-    const d = await h.slack.user('U_ALICE').runCommand('/debugdead', 'healthy demo', { channel: CHANNEL, signing });
+    const d = await h.slack.user('U0ALICE01').runCommand('/debugdead', 'healthy demo', { channel: CHANNEL, signing });
     expect(d.httpStatus).toBe(401);
     expect(d.acked).toBe(false);
     await new Promise((r) => setTimeout(r, 500));
     expect(posted('healthy')).toEqual([]);
-    expect(h.slack.ephemerals('U_ALICE').some((e) => /healthy/.test(e.text))).toBe(false);
+    expect(h.slack.ephemerals('U0ALICE01').some((e) => /healthy/.test(e.text))).toBe(false);
     // Other tests' diagnoses may still be finishing: only this refused request must leave no trace.
     expect(
       h
@@ -335,25 +335,25 @@ describe('errors a person can act on, over HTTP', () => {
   });
 
   it('an approver reads the audit trail, with the chain verified', async () => {
-    await run('U_BOB', 'audit');
-    const answer = visibleText(await told('U_BOB', /Audit trail verified/));
+    await run('U0BOB0002', 'audit');
+    const answer = visibleText(await told('U0BOB0002', /Audit trail verified/));
     expect(answer).toMatch(/:lock: Audit trail verified: (records 1–\d+ \(\d+\)|no records)/);
     expect(answer).toContain('No audit channel is configured, so no anchors outside Redis were checked.');
-    expect(answer).toMatch(/<@U_\w+> command\.received sim:demo\/[\w-]+ ok/);
+    expect(answer).toMatch(/<@U[A-Z0-9]{8,}> command\.received sim:demo\/[\w-]+ ok/);
     // Reading the trail is itself on the trail.
     await audited(
-      (e) => e.actor?.id === 'U_BOB' && e.action === 'command.received' && /^audit listing/.test(e.detail),
+      (e) => e.actor?.id === 'U0BOB0002' && e.action === 'command.received' && /^audit listing/.test(e.detail),
       'the listing in the audit log',
     );
   });
 
   it('a non-approver is told only approvers may read the audit trail, and the refusal is audited', async () => {
-    await run('U_CAROL', 'audit crash-exit1');
-    const answer = visibleText(await told('U_CAROL', /Only approvers/));
+    await run('U0CAROL03', 'audit crash-exit1');
+    const answer = visibleText(await told('U0CAROL03', /Only approvers/));
     expect(answer).toBe(':no_entry: Only approvers may read the audit trail.');
-    expect(h.slack.ephemerals('U_CAROL').some((e) => /Audit trail/.test(e.text))).toBe(false);
+    expect(h.slack.ephemerals('U0CAROL03').some((e) => /Audit trail/.test(e.text))).toBe(false);
     await audited(
-      (e) => e.actor?.id === 'U_CAROL' && e.result === 'denied' && /not an approver/.test(e.detail),
+      (e) => e.actor?.id === 'U0CAROL03' && e.result === 'denied' && /not an approver/.test(e.detail),
       'the refusal in the audit log',
     );
   });
@@ -369,7 +369,7 @@ describe('errors a person can act on, over HTTP', () => {
         logs: [
           ...Array.from({ length: 120 }, (_, i) => `{{time}} filler line ${i}`),
           ...SECRET_SAMPLES.map((x) => x.line),
-          '<!channel> <!here> <!everyone> <@U_BOB> <#C_GENERAL> <https://evil.example|click me>',
+          '<!channel> <!here> <!everyone> <@U0BOB0002> <#C0GENERAL> <https://evil.example|click me>',
           '```\nfenced\n```  `` ` ``` ````',
           '\u0000\u0007\u001b[31mred\u001b[0m \ud800 lone \udfff surrogates \u202e reversed \u200b zero-width',
           '💥'.repeat(2000),
@@ -414,7 +414,7 @@ describe('errors a person can act on, over HTTP', () => {
     });
     const warningsBefore = h.appWarnings.length;
 
-    await run('U_ALICE', 'noisy demo');
+    await run('U0ALICE01', 'noisy demo');
     const summary = await summaryOf('noisy');
     expect(visibleText(summary).split('\n')[0]).toMatch(/^demo\/noisy — /);
     await audited((e) => e.action === 'diagnosis.done' && e.target?.pod === 'noisy', 'the finished diagnosis');
@@ -435,7 +435,7 @@ describe('errors a person can act on, over HTTP', () => {
     const stored = [summary, ...replies].map((m) => `${m.text}\n${JSON.stringify(m.blocks ?? [])}`).join('\n');
     const everything = `${stored}\n${files.map((f) => f.content!.toString('utf8')).join('\n')}`;
     for (const secret of secrets) expect(everything, secret).not.toContain(secret);
-    for (const ping of ['<!channel>', '<!here>', '<!everyone>', '<@U_BOB>']) expect(stored).not.toContain(ping);
+    for (const ping of ['<!channel>', '<!here>', '<!everyone>', '<@U0BOB0002>']) expect(stored).not.toContain(ping);
     // Every reply was accepted: none refused by Slack's limits.
     expect(h.appWarnings.slice(warningsBefore).filter((w) => /refused/.test(String(w.msg)))).toEqual([]);
     expect(replies.length).toBeGreaterThanOrEqual(3);
@@ -477,7 +477,7 @@ describe('errors a person can act on, over HTTP', () => {
     );
     const warningsBefore = h.appWarnings.length;
 
-    await run('U_ALICE', 'wide demo');
+    await run('U0ALICE01', 'wide demo');
     const summary = await summaryOf('wide');
     expect(visibleText(summary).split('\n')[0]).toMatch(/^demo\/wide — /);
     await audited((e) => e.action === 'diagnosis.done' && e.target?.pod === 'wide', 'the finished diagnosis');
@@ -517,7 +517,7 @@ describe('errors a person can act on, over HTTP', () => {
       15_000,
       'the pod to crash once',
     );
-    await run('U_ALICE', `${name} demo`);
+    await run('U0ALICE01', `${name} demo`);
     const summary = await summaryOf(name);
     const seen = visibleText(summary);
     // Slack's header holds 150 characters: the verdict is cut there, and the full name is still in the thread.
@@ -533,7 +533,7 @@ describe('errors a person can act on, over HTTP', () => {
     const nasty = [
       '`; rm -rf /`',
       '<!channel> please',
-      '<@U_BOB>',
+      '<@U0BOB0002>',
       '*bold* _it_ ~s~',
       'crash-exit1\u0000demo',
       '\u202Ecrash-exit1',
@@ -545,23 +545,23 @@ describe('errors a person can act on, over HTTP', () => {
       'demo/',
       '/web-1',
       'audit @bob',
-      'audit <@U_BOB> <@U_ALICE>',
+      'audit <@U0BOB0002> <@U0ALICE01>',
       'help me',
       `${'a'.repeat(63)}.${'b'.repeat(63)}`,
       'a'.repeat(4000),
     ];
     const generated = fc.sample(fc.string({ unit: 'binary', maxLength: 80 }), { numRuns: 25, seed: 42 });
     for (const text of [...nasty, ...generated]) {
-      const d = await h.slack.user('U_CAROL').runCommand('/debugdead', text, { channel: CHANNEL });
+      const d = await h.slack.user('U0CAROL03').runCommand('/debugdead', text, { channel: CHANNEL });
       expect(d.timedOut, `"${text}" timed out`).toBe(false);
       expect(d.httpStatus, `"${text}"`).toBe(200);
       expect(d.responseError, `"${text}"`).toBeUndefined();
       expect(String(d.response?.text ?? '').length, `"${text}" got no answer`).toBeGreaterThan(0);
     }
     // Slack never had to tell the person the app failed.
-    expect(h.slack.ephemerals('U_CAROL').filter((e) => e.source === 'slack')).toEqual([]);
+    expect(h.slack.ephemerals('U0CAROL03').filter((e) => e.source === 'slack')).toEqual([]);
     // And the bot still diagnoses.
-    await run('U_CAROL', 'healthy demo');
+    await run('U0CAROL03', 'healthy demo');
     expect(visibleText(await summaryOf('healthy')).split('\n')[0]).toBe('demo/healthy — Running, healthy');
   });
 });
@@ -569,12 +569,12 @@ describe('errors a person can act on, over HTTP', () => {
 describe('a burst of commands in one channel under Slack rate limits (Socket Mode)', () => {
   /** Each pod with the thread replies its full diagnosis has: describe, events, one per log shown. */
   const BURST = [
-    { pod: 'crash-exit1', user: 'U_ALICE', replies: 3 },
-    { pod: 'oom', user: 'U_BOB', replies: 3 },
-    { pod: 'init-crash', user: 'U_CAROL', replies: 3 },
-    { pod: 'healthy', user: 'U_ALICE', replies: 3 },
-    { pod: 'multi', user: 'U_BOB', replies: 5 },
-    { pod: 'liveness', user: 'U_CAROL', replies: 3 },
+    { pod: 'crash-exit1', user: 'U0ALICE01', replies: 3 },
+    { pod: 'oom', user: 'U0BOB0002', replies: 3 },
+    { pod: 'init-crash', user: 'U0CAROL03', replies: 3 },
+    { pod: 'healthy', user: 'U0ALICE01', replies: 3 },
+    { pod: 'multi', user: 'U0BOB0002', replies: 5 },
+    { pod: 'liveness', user: 'U0CAROL03', replies: 3 },
   ];
   let h: Harness;
   beforeAll(async () => {

@@ -7,7 +7,7 @@ import { buildWorkload } from '../sim/kube/scenarios/build-objects.js';
 import { type SimMessage, visibleText } from '../sim/slack/index.js';
 import { type Harness, startHarness } from '../support/harness.js';
 
-const CHANNEL = 'C_INCIDENT';
+const CHANNEL = 'C0INCIDENT';
 
 describe('/debugdead on a pod whose postStart hook fails', () => {
   let h: Harness;
@@ -51,7 +51,7 @@ describe('/debugdead on a pod whose postStart hook fails', () => {
   });
 
   it("the summary blames the hook and shows it, not the kubelet's SIGKILL", async () => {
-    const d = await h.slack.user('U_ALICE').runCommand('/debugdead', 'warmer demo', { channel: CHANNEL });
+    const d = await h.slack.user('U0ALICE01').runCommand('/debugdead', 'warmer demo', { channel: CHANNEL });
     expect(d.acked).toBe(true);
     const summary: SimMessage = await h.slack.waitFor(
       () =>

@@ -3,7 +3,7 @@ import { DEFAULT_POD_NAMES, DEFAULT_RULES } from '../sim/kube/scenarios/default-
 import { type Delivery, type SimMessage, visibleText } from '../sim/slack/index.js';
 import { type Harness, startHarness } from '../support/harness.js';
 
-const CHANNEL = 'C_INCIDENT';
+const CHANNEL = 'C0INCIDENT';
 
 /**
  * Logs longer than this many lines go to a file with their tail inline. The default (20) fits every scenario log in
@@ -218,7 +218,9 @@ function everythingReadable(h: Harness): string {
   const replies = messages.flatMap((m) => h.slack.thread(CHANNEL, m.ts).replies());
   return [
     ...[...messages, ...replies].map((m) => `${m.text}\n${visibleText(m)}`),
-    ...['U_ALICE', 'U_BOB', 'U_CAROL'].flatMap((u) => h.slack.ephemerals(u).map((e) => `${e.text}\n${visibleText(e)}`)),
+    ...['U0ALICE01', 'U0BOB0002', 'U0CAROL03'].flatMap((u) =>
+      h.slack.ephemerals(u).map((e) => `${e.text}\n${visibleText(e)}`),
+    ),
     ...h.slack.files().map((f) => `${f.title}\n${f.content?.toString('utf8') ?? ''}`),
   ].join('\n');
 }
@@ -240,7 +242,7 @@ describe.each(['socket', 'http'] as const)('/debugdead on each scenario pod over
       },
     });
     // All ten at once, as in a bad incident: each command still gets its own summary and thread.
-    const users = ['U_ALICE', 'U_BOB', 'U_CAROL'];
+    const users = ['U0ALICE01', 'U0BOB0002', 'U0CAROL03'];
     await Promise.all(
       SCENARIOS.map(async (s, i) => {
         const d = await h.slack
@@ -366,7 +368,7 @@ describe.each(['socket', 'http'] as const)('/debugdead on each scenario pod over
     { text: 'multi -n demo -c web', pod: 'multi', logs: ['web — current instance'] },
   ])('"/debugdead $text" diagnoses demo/$pod, with logs of $logs', async ({ text, pod, logs }) => {
     const before = h.auditEntries().filter((e) => e.action === 'diagnosis.done' && e.target?.pod === pod).length;
-    const d = await h.slack.user('U_CAROL').runCommand('/debugdead', text, { channel: CHANNEL });
+    const d = await h.slack.user('U0CAROL03').runCommand('/debugdead', text, { channel: CHANNEL });
     expect(d.ackLatencyMs).toBeLessThan(1000);
     await h.slack.waitFor(
       () =>

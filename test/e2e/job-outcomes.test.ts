@@ -15,8 +15,8 @@ describe('every outcome of a create job reaches the person and the audit', () =>
   it('a creation that keeps failing transiently ends, after its last retry, as a failure on the message and in the audit', async () => {
     const undo = h.kube.faults.error({ status: 503, verb: 'create', resource: 'pods', namespace: 'demo' });
     try {
-      const summary = await diagnose(h, 'U_ALICE', 'crash-exit1');
-      await h.slack.user('U_ALICE').click(summary, 'Create debug clone', { confirm: true });
+      const summary = await diagnose(h, 'U0ALICE01', 'crash-exit1');
+      await h.slack.user('U0ALICE01').click(summary, 'Create debug clone', { confirm: true });
       const failed = await h.slack.waitFor(
         () =>
           h.auditEntries().find((e) => e.action === 'pod.failed' && /gave up after 2 attempts/.test(e.detail ?? '')),

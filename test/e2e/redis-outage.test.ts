@@ -3,7 +3,7 @@ import { visibleText } from '../sim/slack/index.js';
 import { type Harness, startHarness } from '../support/harness.js';
 import { type RedisHandle, startRedis } from '../support/redis-server.js';
 
-const CHANNEL = 'C_INCIDENT';
+const CHANNEL = 'C0INCIDENT';
 
 describe('when Redis goes away', () => {
   let redis: RedisHandle;
@@ -21,7 +21,7 @@ describe('when Redis goes away', () => {
   });
 
   it('a click says the bot cannot reach Redis; a new command still gets its diagnosis, without buttons', async () => {
-    await h.slack.user('U_ALICE').runCommand('/debugdead', 'oom demo', { channel: CHANNEL });
+    await h.slack.user('U0ALICE01').runCommand('/debugdead', 'oom demo', { channel: CHANNEL });
     const summary = await h.slack.waitFor(
       () =>
         h.slack
@@ -33,15 +33,15 @@ describe('when Redis goes away', () => {
     );
     await redis.stop();
 
-    await h.slack.user('U_ALICE').click(summary, 'Create debug clone', { confirm: true });
+    await h.slack.user('U0ALICE01').click(summary, 'Create debug clone', { confirm: true });
     const told = await h.slack.waitFor(
-      () => h.slack.ephemerals('U_ALICE').find((e) => /cannot reach its Redis/.test(e.text)),
+      () => h.slack.ephemerals('U0ALICE01').find((e) => /cannot reach its Redis/.test(e.text)),
       20_000,
       'the Redis outage explained',
     );
     expect(told.text).toMatch(/nothing was done/);
 
-    await h.slack.user('U_BOB').runCommand('/debugdead', 'crash-exit1 demo', { channel: CHANNEL });
+    await h.slack.user('U0BOB0002').runCommand('/debugdead', 'crash-exit1 demo', { channel: CHANNEL });
     const second = await h.slack.waitFor(
       () =>
         h.slack

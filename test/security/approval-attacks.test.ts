@@ -16,8 +16,8 @@ let h: Harness;
 beforeAll(async () => {
   h = await startHarness({
     configure: (c) => {
-      c.approvers = { users: ['U_BOB', 'U_CAROL'], groups: [] };
-      c.nodeShell.approvers = { users: ['U_ALICE', 'U_BOB'], groups: [] };
+      c.approvers = { users: ['U0BOB0002', 'U0CAROL03'], groups: [] };
+      c.nodeShell.approvers = { users: ['U0ALICE01', 'U0BOB0002'], groups: [] };
       c.nodeShell.twoPersonRule = true;
     },
   });
@@ -61,22 +61,22 @@ const settle = () => new Promise((r) => setTimeout(r, 700));
 
 describe('the two-person rule cannot be walked around', () => {
   it('self-approval: a node-shell approver cannot approve their own node shell, however often they click', async () => {
-    const summary = await diagnose(h, 'U_ALICE', 'crash-exit1');
-    await h.slack.user('U_ALICE').click(summary, 'Open node shell', { confirm: true });
+    const summary = await diagnose(h, 'U0ALICE01', 'crash-exit1');
+    await h.slack.user('U0ALICE01').click(summary, 'Open node shell', { confirm: true });
     const ask = await askIn(summary, /node shell/);
-    for (let i = 0; i < 3; i++) await h.slack.user('U_ALICE').click(ask, 'debugdead.approve', { confirm: true });
-    await audit((e) => e.actor.id === 'U_ALICE' && /already counted/.test(e.detail ?? ''), 'the refusal');
+    for (let i = 0; i < 3; i++) await h.slack.user('U0ALICE01').click(ask, 'debugdead.approve', { confirm: true });
+    await audit((e) => e.actor.id === 'U0ALICE01' && /already counted/.test(e.detail ?? ''), 'the refusal');
     await settle();
     expect(shells()).toHaveLength(0);
   });
 
   it('the accomplice: a non-approver asks for a node shell on an approver’s diagnosis; one approver is not enough', async () => {
-    const summary = await diagnose(h, 'U_ALICE', 'oom');
-    await h.slack.user('U_CAROL').click(summary, 'Open node shell', { confirm: true });
+    const summary = await diagnose(h, 'U0ALICE01', 'oom');
+    await h.slack.user('U0CAROL03').click(summary, 'Open node shell', { confirm: true });
     const ask = await askIn(summary, /node shell/);
-    await h.slack.user('U_ALICE').click(ask, 'debugdead.approve', { confirm: true });
+    await h.slack.user('U0ALICE01').click(ask, 'debugdead.approve', { confirm: true });
     await audit(
-      (e) => e.action === 'approval.granted' && e.result === 'pending' && e.actor.id === 'U_ALICE',
+      (e) => e.action === 'approval.granted' && e.result === 'pending' && e.actor.id === 'U0ALICE01',
       'the first approval',
     );
     await settle();
@@ -84,16 +84,16 @@ describe('the two-person rule cannot be walked around', () => {
     expect(visibleText(latest(h, summary.ts))).toMatch(/waiting for a second approver/);
 
     // The second approver makes it two different people: now, and only now, the shell is created.
-    await h.slack.user('U_BOB').click(ask, 'debugdead.approve', { confirm: true });
+    await h.slack.user('U0BOB0002').click(ask, 'debugdead.approve', { confirm: true });
     const shell = await h.slack.waitFor(() => shells()[0], 15_000, 'the node shell');
-    expect(shell.metadata.annotations['debugdead.io/requested-by']).toBe('U_CAROL');
+    expect(shell.metadata.annotations['debugdead.io/requested-by']).toBe('U0CAROL03');
   });
 
   it('racing clicks by non-approvers post one approval request and create nothing', async () => {
-    const summary = await diagnose(h, 'U_CAROL', 'liveness');
+    const summary = await diagnose(h, 'U0CAROL03', 'liveness');
     const before = shells().length;
     await Promise.all(
-      ['U_CAROL', 'U_CAROL', 'U_CAROL'].map((u) =>
+      ['U0CAROL03', 'U0CAROL03', 'U0CAROL03'].map((u) =>
         h.slack.user(u).click(summary, 'Open node shell', { confirm: true }),
       ),
     );
@@ -116,15 +116,15 @@ describe('the two-person rule cannot be walked around', () => {
 
 describe('privilege follows the pod spec', () => {
   it('the clone button of a privileged pod says so, and clone approvers cannot approve it', async () => {
-    const summary = await diagnose(h, 'U_CAROL', 'node-agent');
+    const summary = await diagnose(h, 'U0CAROL03', 'node-agent');
     expect(visibleText(summary)).toMatch(/Create debug clone \(privileged\)/);
-    await h.slack.user('U_CAROL').click(summary, 'Create debug clone (privileged)', { confirm: true });
+    await h.slack.user('U0CAROL03').click(summary, 'Create debug clone (privileged)', { confirm: true });
     const ask = await askIn(summary, /privileged debug clone/);
     expect(visibleText(ask)).toMatch(/hostPID/);
-    await h.slack.user('U_BOB').click(ask, 'debugdead.approve', { confirm: true }); // Bob is also a node-shell approver
-    await h.slack.user('U_CAROL').click(ask, 'debugdead.approve', { confirm: true });
+    await h.slack.user('U0BOB0002').click(ask, 'debugdead.approve', { confirm: true }); // Bob is also a node-shell approver
+    await h.slack.user('U0CAROL03').click(ask, 'debugdead.approve', { confirm: true });
     await audit(
-      (e) => e.actor.id === 'U_CAROL' && e.result === 'denied' && /not an approver/.test(e.detail ?? ''),
+      (e) => e.actor.id === 'U0CAROL03' && e.result === 'denied' && /not an approver/.test(e.detail ?? ''),
       'Carol refused',
     );
     await settle();
@@ -134,14 +134,14 @@ describe('privilege follows the pod spec', () => {
   });
 
   it('a request rewritten in Redis to call the clone standard is ignored: the record does not verify', async () => {
-    const summary = await diagnose(h, 'U_CAROL', 'host-agent');
+    const summary = await diagnose(h, 'U0CAROL03', 'host-agent');
     const id = JSON.stringify(summary.blocks).match(/"value":"([A-Za-z0-9_-]+)\.c0"/)![1]!;
     const redis = new Redis(testRedisUrl());
     const key = `${h.config.redis.prefix}:diagnosis:${id}`;
     const request = JSON.parse((await redis.hget(key, 'request'))!);
     await redis.hset(key, 'request', JSON.stringify({ ...request, clonePrivilege: [] }));
     await redis.quit();
-    await h.slack.user('U_CAROL').click(summary, 'Create debug clone (privileged)', { confirm: true });
+    await h.slack.user('U0CAROL03').click(summary, 'Create debug clone (privileged)', { confirm: true });
     await audit(
       (e) => e.action === 'job.rejected' && e.requestId === id && /tampered/.test(e.detail ?? ''),
       'the record ignored',
@@ -151,7 +151,7 @@ describe('privilege follows the pod spec', () => {
   });
 
   it('even a validly signed grant for a standard clone of a privileged pod is refused: the worker classifies the pod it builds', async () => {
-    const summary = await diagnose(h, 'U_BOB', 'host-agent');
+    const summary = await diagnose(h, 'U0BOB0002', 'host-agent');
     const id = JSON.stringify(summary.blocks).match(/"value":"([A-Za-z0-9_-]+)\.c0"/)![1]!;
     const queue = createDebugPodQueue({
       connection: { url: testRedisUrl(), maxRetriesPerRequest: null },
@@ -165,8 +165,8 @@ describe('privilege follows the pod spec', () => {
       namespace: 'demo',
       pod: 'host-agent',
       container: 'app',
-      requester: 'U_CAROL',
-      approvers: ['U_CAROL'],
+      requester: 'U0CAROL03',
+      approvers: ['U0CAROL03'],
       expiresAt: new Date(Date.now() + 600_000).toISOString(),
     };
     await queue.enqueueCreate(signGrant(grant, h.config.approvals.signingKey!));

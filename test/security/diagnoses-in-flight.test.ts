@@ -22,7 +22,7 @@ describe('diagnoses in flight: beyond the limit, commands wait in line and are t
     const deliveries = [];
     // One after another (each waits for its ack), so the order in line is the order typed.
     for (const pod of pods)
-      deliveries.push(await h.slack.user('U_ALICE').runCommand('/debugdead', `${pod} demo`, { channel: INCIDENT }));
+      deliveries.push(await h.slack.user('U0ALICE01').runCommand('/debugdead', `${pod} demo`, { channel: INCIDENT }));
     const acks = deliveries.map((d) => String(d.response?.text ?? ''));
     expect(deliveries.every((d) => d.acked && (d.ackLatencyMs ?? 3000) < 1000)).toBe(true);
     expect(acks[0]).toBe(':stethoscope: Diagnosing `demo/crash-exit1`…');

@@ -42,13 +42,13 @@ async function forgeRecord(id: string, slot: string, request: object): Promise<v
     request: JSON.stringify({
       containers: ['app'],
       clonePrivilege: [],
-      requestedBy: 'U_MALLORY',
+      requestedBy: 'U0MALLORY',
       createdAt: new Date().toISOString(),
       ...request,
     }),
     [`${slot}.state`]: 'approved',
-    [`${slot}.meta`]: JSON.stringify({ requester: 'U_MALLORY', privilege: 'standard' }),
-    [`${slot}.approvals`]: 'U_NOBODY',
+    [`${slot}.meta`]: JSON.stringify({ requester: 'U0MALLORY', privilege: 'standard' }),
+    [`${slot}.approvals`]: 'U0NOBODY0',
     [`${slot}.required`]: '1',
   });
 }
@@ -67,8 +67,8 @@ const nodeShellGrant = (actionId: string): Grant => ({
   cluster: 'sim',
   namespace: 'kube-system',
   node: 'node-1',
-  requester: 'U_MALLORY',
-  approvers: ['U_GHOST1', 'U_GHOST2'],
+  requester: 'U0MALLORY',
+  approvers: ['U0GHOST01', 'U0GHOST02'],
   expiresAt: new Date(Date.now() + 600_000).toISOString(),
 });
 
@@ -87,7 +87,7 @@ describe('jobs forged straight into Redis', () => {
     ['the same grant with no signature at all', (id: string) => ({ grant: nodeShellGrant(id) }), /no readable grant/],
     [
       'a job in the old shape (action id and approver only)',
-      (id: string) => ({ grant: { actionId: id }, approvedBy: 'U_ALICE' }),
+      (id: string) => ({ grant: { actionId: id }, approvedBy: 'U0ALICE01' }),
       /no readable grant/,
     ],
   ])('%s: no pod, refused in the audit', async (_name, forge, detail) => {
@@ -103,8 +103,8 @@ describe('jobs forged straight into Redis', () => {
   });
 
   it('a job replayed with another target (a real grant, its namespace and pod changed) is refused', async () => {
-    const summary = await diagnose(h, 'U_ALICE', 'crash-exit1');
-    await h.slack.user('U_ALICE').click(summary, 'Create debug clone', { confirm: true });
+    const summary = await diagnose(h, 'U0ALICE01', 'crash-exit1');
+    await h.slack.user('U0ALICE01').click(summary, 'Create debug clone', { confirm: true });
     await h.slack.waitFor(() => managedPods(h, 'demo')[0], 15_000, 'the legitimate clone');
     const [real] = (await queue.queue.getJobs(['completed', 'active', 'waiting', 'delayed'])).filter(
       (j) => j.name === 'create',
@@ -139,7 +139,7 @@ describe('jobs forged straight into Redis', () => {
 
   it('a deletion forged into Redis deletes no pod that is not a debug pod of that action', async () => {
     const victim = h.kube.store.list('pods', 'demo').find((p) => p.metadata.name === 'healthy')!;
-    await queue.deleteNow({ actionId: 'AAAAAAAAAAAA.c0', namespace: 'demo', podName: 'healthy', by: 'U_MALLORY' });
+    await queue.deleteNow({ actionId: 'AAAAAAAAAAAA.c0', namespace: 'demo', podName: 'healthy', by: 'U0MALLORY' });
     await h.slack.waitFor(
       () => h.auditEntries().find((e) => e.action === 'job.rejected' && e.target?.pod === 'healthy'),
       10_000,
@@ -149,7 +149,7 @@ describe('jobs forged straight into Redis', () => {
   });
 
   it('a refusal is answered in the diagnosis thread', async () => {
-    const summary = await diagnose(h, 'U_BOB', 'oom');
+    const summary = await diagnose(h, 'U0BOB0002', 'oom');
     const value = JSON.stringify(summary.blocks).match(/"value":"([A-Za-z0-9_-]+)\.c0"/)?.[1];
     expect(value).toBeDefined();
     const actionId = `${value}.n`;

@@ -15,7 +15,7 @@ const payloadShape = fc.oneof(
   fc.record(
     {
       type: fc.oneof(fc.constantFrom('block_actions', 'view_submission', 'shortcut'), fc.jsonValue()),
-      user: fc.oneof(fc.record({ id: fc.oneof(fc.constant('U_ALICE'), fc.jsonValue()) }), fc.jsonValue()),
+      user: fc.oneof(fc.record({ id: fc.oneof(fc.constant('U0ALICE01'), fc.jsonValue()) }), fc.jsonValue()),
       actions: fc.oneof(
         fc.array(
           fc.record(
@@ -78,11 +78,11 @@ describe('HTTP mode: any body, correctly signed, gets an answer and never ends t
     ['two payload fields', 'payload=%7B%7D&payload=%7B%7D'],
     [
       'block_actions without actions',
-      form({ payload: JSON.stringify({ type: 'block_actions', user: { id: 'U_A' } }) }),
+      form({ payload: JSON.stringify({ type: 'block_actions', user: { id: 'U0AAAAAAA' } }) }),
     ],
     [
       'block_actions whose action is null',
-      form({ payload: JSON.stringify({ type: 'block_actions', user: { id: 'U_A' }, actions: [null] }) }),
+      form({ payload: JSON.stringify({ type: 'block_actions', user: { id: 'U0AAAAAAA' }, actions: [null] }) }),
     ],
     ['a form that is no command', form({ hello: 'world' })],
     ['ssl_check=0', form({ ssl_check: '0' })],
@@ -112,12 +112,12 @@ describe('HTTP mode: any body, correctly signed, gets an answer and never ends t
     );
     expect(unhandled).toEqual([]);
     // Still serving: a real command through the simulator is acked and answered.
-    const delivery = await h.slack.user('U_BOB').runCommand('/debugdead', 'help', { channel: INCIDENT });
+    const delivery = await h.slack.user('U0BOB0002').runCommand('/debugdead', 'help', { channel: INCIDENT });
     expect(delivery).toMatchObject({ httpStatus: 200, acked: true });
   }, 60_000);
 
   it('a signed command with the shape Slack sends is accepted', async () => {
-    const body = commandBody({ text: 'help', user: 'U_ALICE', channel: INCIDENT, responseUrl: `${h.slack.url}/x` });
+    const body = commandBody({ text: 'help', user: 'U0ALICE01', channel: INCIDENT, responseUrl: `${h.slack.url}/x` });
     expect(await postSigned(url, h.slack.signingSecret, body)).toBe(200);
   });
 

@@ -33,7 +33,12 @@ async function serve(redis: Redis): Promise<{ url: string; server: Server; reach
   };
 }
 
-const body = commandBody({ text: 'help', user: 'U_A', channel: 'C_A', responseUrl: 'http://127.0.0.1:1/r' });
+const body = commandBody({
+  text: 'help',
+  user: 'U0AAAAAAA',
+  channel: 'C0AAAAAAA',
+  responseUrl: 'http://127.0.0.1:1/r',
+});
 
 describe('HTTP mode: the replay check fails closed', () => {
   let up: Awaited<ReturnType<typeof serve>>;

@@ -111,7 +111,7 @@ describe('HTTP mode, the bot as a process: poison bodies do not end it', () => {
     expect(statuses).toEqual(poison.map(() => 400));
     await new Promise((r) => setTimeout(r, 500));
     expect(exited).toBeUndefined();
-    const delivery = await slack.user('U_BOB').runCommand('/debugdead', 'help', { channel: INCIDENT });
+    const delivery = await slack.user('U0BOB0002').runCommand('/debugdead', 'help', { channel: INCIDENT });
     expect(delivery).toMatchObject({ httpStatus: 200, acked: true });
     expect(exited).toBeUndefined();
   });

@@ -10,7 +10,7 @@ describe('HTTP mode: a signed request is accepted once, within five minutes eith
   const diagnosesOf = (pod: string) =>
     h.auditEntries().filter((e) => e.action === 'command.received' && e.target?.pod === pod).length;
   const body = (pod: string) =>
-    commandBody({ text: `${pod} demo`, user: 'U_ALICE', channel: INCIDENT, responseUrl: `${h.slack.url}/nowhere` });
+    commandBody({ text: `${pod} demo`, user: 'U0ALICE01', channel: INCIDENT, responseUrl: `${h.slack.url}/nowhere` });
 
   beforeAll(async () => {
     h = await startHarness({ mode: 'http' });
@@ -78,7 +78,7 @@ describe('HTTP mode: a signed request is accepted once, within five minutes eith
   });
 
   it("the simulator's own deliveries still work: a command over HTTP is answered", async () => {
-    const delivery = await h.slack.user('U_BOB').runCommand('/debugdead', 'help', { channel: INCIDENT });
+    const delivery = await h.slack.user('U0BOB0002').runCommand('/debugdead', 'help', { channel: INCIDENT });
     expect(delivery).toMatchObject({ httpStatus: 200, acked: true });
   });
 });

@@ -11,8 +11,8 @@ let h: Harness;
 beforeAll(async () => {
   h = await startHarness({ configure: (c) => (c.debugClone.defaultTtlSeconds = 600) });
   // Alice's first clone, within every limit.
-  const summary = await diagnose(h, 'U_ALICE', 'crash-exit1');
-  await h.slack.user('U_ALICE').click(summary, 'Create debug clone', { confirm: true });
+  const summary = await diagnose(h, 'U0ALICE01', 'crash-exit1');
+  await h.slack.user('U0ALICE01').click(summary, 'Create debug clone', { confirm: true });
   await h.slack.waitFor(() => managedPods(h, 'demo')[0], 15_000, 'the first clone');
 });
 afterAll(async () => {
@@ -23,13 +23,13 @@ const roomy: Limits = { activePerUser: 100, activePerNamespace: 100, activeClust
 
 describe('limits on debug pods', () => {
   it.each([
-    ['activePerUser', { activePerUser: 1 }, 'U_ALICE', 'oom', /already has 1 debug pods running/],
-    ['activePerNamespace', { activePerNamespace: 1 }, 'U_BOB', 'liveness', /namespace already has 1 debug pods/],
-    ['activeCluster', { activeCluster: 1 }, 'U_BOB', 'init-crash', /cluster already has 1 debug pods/],
+    ['activePerUser', { activePerUser: 1 }, 'U0ALICE01', 'oom', /already has 1 debug pods running/],
+    ['activePerNamespace', { activePerNamespace: 1 }, 'U0BOB0002', 'liveness', /namespace already has 1 debug pods/],
+    ['activeCluster', { activeCluster: 1 }, 'U0BOB0002', 'init-crash', /cluster already has 1 debug pods/],
     [
       'createdPerUserPerHour',
       { createdPerUserPerHour: 1 },
-      'U_ALICE',
+      'U0ALICE01',
       'multi',
       /created 1 debug pods in the last hour/,
     ],
@@ -65,7 +65,7 @@ describe('limits on debug pods', () => {
       .channel(INCIDENT)
       .messages()
       .find((m) => m.text.startsWith('demo/crash-exit1 '))!;
-    await h.slack.user('U_ALICE').click(
+    await h.slack.user('U0ALICE01').click(
       h.slack
         .channel(INCIDENT)
         .messages()
@@ -78,8 +78,8 @@ describe('limits on debug pods', () => {
       15_000,
       'the deletion',
     );
-    const next = await diagnose(h, 'U_ALICE', 'scratch-crash');
-    await h.slack.user('U_ALICE').click(next, 'Create debug clone', { confirm: true });
+    const next = await diagnose(h, 'U0ALICE01', 'scratch-crash');
+    await h.slack.user('U0ALICE01').click(next, 'Create debug clone', { confirm: true });
     await h.slack.waitFor(() => managedPods(h, 'demo')[0], 15_000, 'the next clone');
   });
 });

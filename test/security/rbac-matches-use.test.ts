@@ -17,7 +17,7 @@ import { type Manifest, REPO_ROOT, renderKustomization } from '../support/render
  * recording is compared with the roles `kubectl apply -k deploy/overlays/example` would create, both ways.
  */
 
-const CHANNEL = 'C_INCIDENT';
+const CHANNEL = 'C0INCIDENT';
 const ALERTS = CHANNEL;
 
 /** One atomic permission: a verb on a resource(/subresource) of a group, in a namespace or everywhere ('*'). */
@@ -107,7 +107,7 @@ describe('the shipped RBAC and Slack scopes are exactly what the bot uses', () =
     );
   const diagnose = async (namespace: string, pod: string): Promise<SimMessage | undefined> => {
     const before = h.auditEntries().length;
-    await h.slack.user('U_ALICE').runCommand('/debugdead', `${namespace}/${pod}`, { channel: CHANNEL });
+    await h.slack.user('U0ALICE01').runCommand('/debugdead', `${namespace}/${pod}`, { channel: CHANNEL });
     await h.slack.waitFor(
       () =>
         h
@@ -124,11 +124,11 @@ describe('the shipped RBAC and Slack scopes are exactly what the bot uses', () =
   };
   /** Create, Extend, Delete now: the whole life of one debug pod, through its buttons. */
   const debugPodLife = async (summary: SimMessage, button: string, namespace: string) => {
-    await h.slack.user('U_ALICE').click(summary, button, { confirm: true });
+    await h.slack.user('U0ALICE01').click(summary, button, { confirm: true });
     const ready = await waitForText(summary.ts, /:white_check_mark: Running/, `the ready pod (${button})`);
-    await h.slack.user('U_ALICE').click(ready, 'Extend', { confirm: true });
+    await h.slack.user('U0ALICE01').click(ready, 'Extend', { confirm: true });
     await threadHas(summary.ts, /extended `/, `the extension (${button})`);
-    await h.slack.user('U_ALICE').click(
+    await h.slack.user('U0ALICE01').click(
       h.slack
         .channel(CHANNEL)
         .messages()
@@ -151,8 +151,8 @@ describe('the shipped RBAC and Slack scopes are exactly what the bot uses', () =
       // Exactly the manifest's scopes: a call needing any other fails with missing_scope (checked below).
       botScopes: manifestScopes,
       configure: (c) => {
-        c.approvers = { users: ['U_ALICE'], groups: [] };
-        c.nodeShell.approvers = { users: ['U_ALICE'], groups: [] };
+        c.approvers = { users: ['U0ALICE01'], groups: [] };
+        c.nodeShell.approvers = { users: ['U0ALICE01'], groups: [] };
         c.nodeShell.twoPersonRule = false;
         c.nodeShell.namespace = shippedNodeShells;
         c.debugClone.maxTtlSeconds = 7200;

@@ -64,8 +64,8 @@ afterAll(async () => {
 
 describe('a Redis that requires a password', () => {
   it('the bot works through the password in REDIS_URL', async () => {
-    const summary = await diagnose(h, 'U_ALICE', 'crash-exit1');
-    await h.slack.user('U_ALICE').click(summary, 'Create debug clone', { confirm: true });
+    const summary = await diagnose(h, 'U0ALICE01', 'crash-exit1');
+    await h.slack.user('U0ALICE01').click(summary, 'Create debug clone', { confirm: true });
     await h.slack.waitFor(() => managedPods(h, 'demo')[0], 15_000, 'the clone');
   });
 
@@ -92,8 +92,8 @@ describe('a Redis that requires a password', () => {
           cluster: 'sim',
           namespace: 'demo',
           node: 'node-1',
-          requester: 'U_MALLORY',
-          approvers: ['U_ALICE', 'U_BOB'],
+          requester: 'U0MALLORY',
+          approvers: ['U0ALICE01', 'U0BOB0002'],
           expiresAt: new Date(Date.now() + 600_000).toISOString(),
         },
         'not-the-key'.repeat(4),

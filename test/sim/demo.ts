@@ -25,13 +25,13 @@ export async function runDemo(options: { once: boolean; out?: (line: string) => 
     out(`Slack simulator:      ${h.slack.url}`);
     out(`Redis:                ${redis.url}\n`);
 
-    out('> U_ALICE in #incident: /debugdead crash-exit1 demo');
-    const ack = await h.slack.user('U_ALICE').runCommand('/debugdead', 'crash-exit1 demo', { channel: 'C_INCIDENT' });
+    out('> U0ALICE01 in #incident: /debugdead crash-exit1 demo');
+    const ack = await h.slack.user('U0ALICE01').runCommand('/debugdead', 'crash-exit1 demo', { channel: 'C0INCIDENT' });
     out(`  (acknowledged in ${Math.round(ack.ackLatencyMs ?? 0)} ms)\n`);
     const summary = await h.slack.waitFor(
       () =>
         h.slack
-          .channel('C_INCIDENT')
+          .channel('C0INCIDENT')
           .messages()
           .find((m) => m.text.startsWith('demo/crash-exit1 ')),
       20_000,
@@ -39,15 +39,15 @@ export async function runDemo(options: { once: boolean; out?: (line: string) => 
     );
     await new Promise((r) => setTimeout(r, 1000));
     out(indent(visibleText(summary)));
-    for (const reply of h.slack.thread('C_INCIDENT', summary.ts).replies())
+    for (const reply of h.slack.thread('C0INCIDENT', summary.ts).replies())
       out(`\n  ↳ in thread:\n${indent(visibleText(reply), 4)}`);
 
-    out('\n> U_ALICE clicks "Create debug clone" and confirms');
-    await h.slack.user('U_ALICE').click(summary, 'Create debug clone', { confirm: true });
+    out('\n> U0ALICE01 clicks "Create debug clone" and confirms');
+    await h.slack.user('U0ALICE01').click(summary, 'Create debug clone', { confirm: true });
     const ready = await h.slack.waitFor(
       () => {
         const m = h.slack
-          .channel('C_INCIDENT')
+          .channel('C0INCIDENT')
           .messages()
           .find((x) => x.ts === summary.ts);
         return m && /:white_check_mark: Running|failed/i.test(visibleText(m)) ? m : undefined;

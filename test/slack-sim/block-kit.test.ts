@@ -214,7 +214,7 @@ describe('Block Kit shapes Slack refuses', () => {
           {
             type: 'rich_text_list',
             style: 'bullet',
-            elements: [{ type: 'rich_text_section', elements: [{ type: 'user', user_id: 'U_ALICE' }] }],
+            elements: [{ type: 'rich_text_section', elements: [{ type: 'user', user_id: 'U0ALICE01' }] }],
           },
         ],
       },

@@ -65,52 +65,52 @@ describe('the real Bolt app over signed HTTP (default HTTPReceiver)', () => {
   });
 
   it('a slash command is acked with 200 and answered in a thread', async () => {
-    const delivery = await sim.user('U_ALICE').runCommand('/debugdead', 'web-1 prod', { channel: 'C_INCIDENT' });
+    const delivery = await sim.user('U0ALICE01').runCommand('/debugdead', 'web-1 prod', { channel: 'C0INCIDENT' });
     expect(delivery).toMatchObject({ transport: 'http', httpStatus: 200, acked: true, timedOut: false });
     const summary = await sim.waitFor(() =>
       sim
-        .channel('C_INCIDENT')
+        .channel('C0INCIDENT')
         .messages()
         .find((m) => m.text === 'Diagnosing web-1 prod'),
     );
     const replies = await sim.waitFor(() => {
-      const r = sim.thread('C_INCIDENT', summary.ts).replies();
+      const r = sim.thread('C0INCIDENT', summary.ts).replies();
       return r.length > 0 ? r : undefined;
     });
     expect(replies[0]?.text).toBe('logs');
   });
 
   it('a reply in the ack is shown only to the user who ran the command', async () => {
-    const delivery = await sim.user('U_BOB').runCommand('/debugdead', 'help', { channel: 'C_INCIDENT' });
+    const delivery = await sim.user('U0BOB0002').runCommand('/debugdead', 'help', { channel: 'C0INCIDENT' });
     expect(delivery.response).toEqual({ text: 'Usage: /debugdead <pod> <namespace>' });
-    expect(sim.ephemerals('U_BOB').map((e) => e.text)).toContain('Usage: /debugdead <pod> <namespace>');
+    expect(sim.ephemerals('U0BOB0002').map((e) => e.text)).toContain('Usage: /debugdead <pod> <namespace>');
     expect(
       sim
-        .channel('C_INCIDENT')
+        .channel('C0INCIDENT')
         .messages()
         .map((m) => m.text),
     ).not.toContain('Usage: /debugdead <pod> <namespace>');
   });
 
   it('an in_channel reply in the ack shows the command and the reply to everyone', async () => {
-    await sim.user('U_BOB').runCommand('/debugdead', 'announce', { channel: 'C_INCIDENT' });
+    await sim.user('U0BOB0002').runCommand('/debugdead', 'announce', { channel: 'C0INCIDENT' });
     const texts = sim
-      .channel('C_INCIDENT')
+      .channel('C0INCIDENT')
       .messages()
       .map((m) => `${m.user}: ${m.text}`);
-    expect(texts.slice(-2)).toEqual(['U_BOB: /debugdead announce', 'U_BOT: Looking into it']);
+    expect(texts.slice(-2)).toEqual(['U0BOB0002: /debugdead announce', 'U0BOT0099: Looking into it']);
   });
 
   it('a button click reaches the handler', async () => {
     const summary = await sim.waitFor(() =>
       sim
-        .channel('C_INCIDENT')
+        .channel('C0INCIDENT')
         .messages()
         .find((m) => m.text === 'Diagnosing web-1 prod'),
     );
-    const delivery = await sim.user('U_CAROL').click(summary, 'Debug clone');
+    const delivery = await sim.user('U0CAROL03').click(summary, 'Debug clone');
     expect(delivery).toMatchObject({ sent: true, httpStatus: 200, acked: true });
-    expect(handled).toContain('click:r-9:U_CAROL');
+    expect(handled).toContain('click:r-9:U0CAROL03');
   });
 
   it.each([
@@ -119,8 +119,8 @@ describe('the real Bolt app over signed HTTP (default HTTPReceiver)', () => {
   ] as const)('a %s request (%s) is refused with 401 and never reaches the handler', async (signing, _how) => {
     const before = handled.length;
     const delivery = await sim
-      .user('U_ALICE')
-      .runCommand('/debugdead', `sneaky-${signing}`, { channel: 'C_INCIDENT', signing });
+      .user('U0ALICE01')
+      .runCommand('/debugdead', `sneaky-${signing}`, { channel: 'C0INCIDENT', signing });
     expect(delivery.httpStatus).toBe(401);
     expect(delivery.acked).toBe(false);
     expect(handled.slice(before)).toEqual([]);
@@ -128,7 +128,7 @@ describe('the real Bolt app over signed HTTP (default HTTPReceiver)', () => {
 
   it('a sixth respond() through the same response_url throws RespondError', async () => {
     await app.client.chat.postMessage({
-      channel: 'C_INCIDENT',
+      channel: 'C0INCIDENT',
       text: 'chatty',
       blocks: [
         {
@@ -137,13 +137,13 @@ describe('the real Bolt app over signed HTTP (default HTTPReceiver)', () => {
         },
       ],
     });
-    const msg = sim.channel('C_INCIDENT').latest()!;
-    await sim.user('U_BOB').click(msg, 'chatty');
+    const msg = sim.channel('C0INCIDENT').latest()!;
+    await sim.user('U0BOB0002').click(msg, 'chatty');
     await sim.waitFor(() => respondErrors.length === 1, 5000, 'the refused sixth respond()');
     expect(respondErrors[0]).toBeInstanceOf(RespondError);
     expect(
       sim
-        .ephemerals('U_BOB')
+        .ephemerals('U0BOB0002')
         .filter((e) => e.text.startsWith('update '))
         .map((e) => e.text),
     ).toEqual(['update 1', 'update 2', 'update 3', 'update 4', 'update 5']);
@@ -151,11 +151,11 @@ describe('the real Bolt app over signed HTTP (default HTTPReceiver)', () => {
 
   it('a forged click is refused with 401', async () => {
     const summary = sim
-      .channel('C_INCIDENT')
+      .channel('C0INCIDENT')
       .messages()
       .find((m) => m.text === 'Diagnosing web-1 prod')!;
     const before = handled.length;
-    const delivery = await sim.user('U_CAROL').click(summary, 'clone', { signing: 'forged' });
+    const delivery = await sim.user('U0CAROL03').click(summary, 'clone', { signing: 'forged' });
     expect(delivery).toMatchObject({ httpStatus: 401, acked: false });
     expect(handled.slice(before)).toEqual([]);
   });

@@ -79,14 +79,14 @@ describe('the real Bolt app over Socket Mode', () => {
   });
 
   it('a slash command is acked within 3 s and answered in a thread', async () => {
-    const delivery = await sim.user('U_ALICE').runCommand('/debugdead', 'web-1 prod', { channel: 'C_INCIDENT' });
+    const delivery = await sim.user('U0ALICE01').runCommand('/debugdead', 'web-1 prod', { channel: 'C0INCIDENT' });
     expect(delivery.acked).toBe(true);
     expect(delivery.timedOut).toBe(false);
     expect(delivery.ackLatencyMs).toBeLessThan(3000);
     const summary = await sim.waitFor(
       () =>
         sim
-          .channel('C_INCIDENT')
+          .channel('C0INCIDENT')
           .messages()
           .find((m) => m.text === 'Diagnosing web-1 prod'),
       5000,
@@ -94,45 +94,45 @@ describe('the real Bolt app over Socket Mode', () => {
     );
     expect(visibleText(summary)).toContain('CrashLoopBackOff');
     const replies = await sim.waitFor(() => {
-      const r = sim.thread('C_INCIDENT', summary.ts).replies();
+      const r = sim.thread('C0INCIDENT', summary.ts).replies();
       return r.length > 0 ? r : undefined;
     });
     expect(replies.map((r) => r.text)).toEqual(['Last logs of web-1 prod']);
     // The thread reply stays out of the channel's top level.
     expect(
       sim
-        .channel('C_INCIDENT')
+        .channel('C0INCIDENT')
         .messages()
         .map((m) => m.text),
     ).not.toContain('Last logs of web-1 prod');
   });
 
   it('a confirmed button click reaches the handler, and respond() replaces the message', async () => {
-    const summary = sim.channel('C_INCIDENT').latest() as SimMessage;
-    const delivery = await sim.user('U_BOB').click(summary, 'Create debug clone', { confirm: true });
+    const summary = sim.channel('C0INCIDENT').latest() as SimMessage;
+    const delivery = await sim.user('U0BOB0002').click(summary, 'Create debug clone', { confirm: true });
     expect(delivery.sent).toBe(true);
     await sim.waitFor(() => clicks.find((c) => c.actionId === 'approve'));
-    expect(clicks).toContainEqual({ actionId: 'approve', user: 'U_BOB', value: 'req-1' });
+    expect(clicks).toContainEqual({ actionId: 'approve', user: 'U0BOB0002', value: 'req-1' });
     const replaced = await sim.waitFor(() =>
       sim
-        .channel('C_INCIDENT')
+        .channel('C0INCIDENT')
         .messages()
-        .find((m) => m.ts === summary.ts && m.text === 'approve by <@U_BOB>'),
+        .find((m) => m.ts === summary.ts && m.text === 'approve by <@U0BOB0002>'),
     );
     expect(replaced.blocks).toBeUndefined();
   });
 
   it('declining the confirm dialog sends nothing to the app', async () => {
-    await sim.user('U_ALICE').runCommand('/debugdead', 'web-2 prod', { channel: 'C_INCIDENT' });
+    await sim.user('U0ALICE01').runCommand('/debugdead', 'web-2 prod', { channel: 'C0INCIDENT' });
     const summary = await sim.waitFor(() =>
       sim
-        .channel('C_INCIDENT')
+        .channel('C0INCIDENT')
         .messages()
         .find((m) => m.text === 'Diagnosing web-2 prod'),
     );
-    await sim.waitFor(() => sim.thread('C_INCIDENT', summary.ts).replies().length === 1);
+    await sim.waitFor(() => sim.thread('C0INCIDENT', summary.ts).replies().length === 1);
     const before = sim.acks().length;
-    const result = await sim.user('U_ALICE').click(summary, 'approve', { confirm: false });
+    const result = await sim.user('U0ALICE01').click(summary, 'approve', { confirm: false });
     expect(result).toEqual({ sent: false, reason: 'confirm_declined' });
     expect(sim.acks()).toHaveLength(before);
   });
@@ -184,7 +184,7 @@ describe('Socket Mode connection handling', () => {
     expect(sim.socket.connectionCount()).toBe(2);
     const sentBefore = sim.socket.sent.length;
     for (const text of ['a', 'b', 'c', 'd']) {
-      const d = await sim.user('U_ALICE').runCommand('/debugdead', text, { channel: 'C_INCIDENT' });
+      const d = await sim.user('U0ALICE01').runCommand('/debugdead', text, { channel: 'C0INCIDENT' });
       expect(d.acked).toBe(true);
     }
     const used = sim.socket.sent.slice(sentBefore).map((s) => s.connection);
@@ -199,15 +199,17 @@ describe('Socket Mode connection handling', () => {
     await sim.waitFor(() => sim.socket.connectionCount() === 0 || undefined, 5000, 'the old connection closed');
     // @slack/socket-mode 3.1.0 closes at once and reconnects only after clientPingTimeout (5 s by default, 300 ms
     // here): Slack has nowhere to send a command typed meanwhile.
-    const lost = await sim.user('U_BOB').runCommand('/debugdead', 'in the gap', { channel: 'C_INCIDENT' });
+    const lost = await sim.user('U0BOB0002').runCommand('/debugdead', 'in the gap', { channel: 'C0INCIDENT' });
     expect(lost.acked).toBe(false);
-    expect(sim.ephemerals('U_BOB').map((e) => e.text)).toContain('/debugdead failed with the error "dispatch_failed"');
+    expect(sim.ephemerals('U0BOB0002').map((e) => e.text)).toContain(
+      '/debugdead failed with the error "dispatch_failed"',
+    );
     await sim.waitFor(
       () => sim.socket.connectionIds().some((id) => id !== first) && sim.socket.connectionCount() === 1,
       20_000,
       'a new connection',
     );
-    const d = await sim.user('U_ALICE').runCommand('/debugdead', 'after refresh', { channel: 'C_INCIDENT' });
+    const d = await sim.user('U0ALICE01').runCommand('/debugdead', 'after refresh', { channel: 'C0INCIDENT' });
     expect(d.acked).toBe(true);
   });
 
@@ -221,7 +223,7 @@ describe('Socket Mode connection handling', () => {
         await new Promise(() => {});
       }
     });
-    const delivery = await sim.user('U_ALICE').runCommand('/debugdead', 'flaky', { channel: 'C_INCIDENT' });
+    const delivery = await sim.user('U0ALICE01').runCommand('/debugdead', 'flaky', { channel: 'C0INCIDENT' });
     expect(delivery.acked).toBe(false);
     expect(delivery.timedOut).toBe(true);
     // Only Events API envelopes are retried: the command was sent once.
@@ -235,9 +237,11 @@ describe('Socket Mode connection handling', () => {
     await app.stop();
     apps.splice(apps.indexOf(app), 1);
     await sim.waitFor(() => sim.socket.connectionCount() === 0, 5000, 'no connection');
-    const d = await sim.user('U_BOB').runCommand('/debugdead', 'nobody home', { channel: 'C_INCIDENT' });
+    const d = await sim.user('U0BOB0002').runCommand('/debugdead', 'nobody home', { channel: 'C0INCIDENT' });
     expect(d.acked).toBe(false);
-    expect(sim.ephemerals('U_BOB').map((e) => e.text)).toContain('/debugdead failed with the error "dispatch_failed"');
+    expect(sim.ephemerals('U0BOB0002').map((e) => e.text)).toContain(
+      '/debugdead failed with the error "dispatch_failed"',
+    );
     await startApp((t) => void seen.push(t));
     await new Promise((r) => setTimeout(r, 300));
     expect(seen).toEqual([]);
@@ -254,15 +258,15 @@ describe('Socket Mode connection handling', () => {
       'a new connection after the stall',
     );
     sim.socket.kill(first);
-    const d = await sim.user('U_ALICE').runCommand('/debugdead', 'after stall', { channel: 'C_INCIDENT' });
+    const d = await sim.user('U0ALICE01').runCommand('/debugdead', 'after stall', { channel: 'C0INCIDENT' });
     expect(d.acked).toBe(true);
   });
 
   it('an ack later than 3 s shows the user operation_timeout', async () => {
     await startApp(() => new Promise((r) => setTimeout(r, 3300)));
-    const delivery = await sim.user('U_CAROL').runCommand('/debugdead', 'slow', { channel: 'C_INCIDENT' });
+    const delivery = await sim.user('U0CAROL03').runCommand('/debugdead', 'slow', { channel: 'C0INCIDENT' });
     expect(delivery.timedOut).toBe(true);
-    expect(sim.ephemerals('U_CAROL').map((e) => e.text)).toContain(
+    expect(sim.ephemerals('U0CAROL03').map((e) => e.text)).toContain(
       '/debugdead failed with the error "operation_timeout"',
     );
     const late = await sim.waitFor(() => (delivery.acked ? delivery : undefined), 2000);

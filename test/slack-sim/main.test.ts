@@ -23,16 +23,16 @@ describe('npm run sim:slack', () => {
       botToken: expect.stringMatching(/^xoxb-/),
       appToken: expect.stringMatching(/^xapp-/),
       signingSecret: expect.any(String),
-      team: { id: 'T_DEBUGDEAD' },
+      team: { id: 'T0DEBUGDEAD' },
     });
-    expect(info.users.map((u: { id: string }) => u.id)).toContain('U_ALICE');
+    expect(info.users.map((u: { id: string }) => u.id)).toContain('U0ALICE01');
     expect(info.channels.map((c: { id: string }) => c.id)).toEqual(
-      expect.arrayContaining(['C_INCIDENT', 'C_GENERAL', 'G_SECOPS', 'D_ALICE']),
+      expect.arrayContaining(['C0INCIDENT', 'C0GENERAL', 'G0SECOPS0', 'D0ALICE01']),
     );
     const res = await fetch(`${info.apiUrl}auth.test`, {
       method: 'POST',
       headers: { authorization: `Bearer ${info.botToken}` },
     });
-    expect(await res.json()).toMatchObject({ ok: true, user_id: 'U_BOT' });
+    expect(await res.json()).toMatchObject({ ok: true, user_id: 'U0BOT0099' });
   });
 });

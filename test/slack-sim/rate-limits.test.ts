@@ -19,9 +19,9 @@ describe('rate limits over HTTP', () => {
 
   it('chat.postMessage allows a short burst per channel, then answers 429 with Retry-After', async () => {
     const statuses: number[] = [];
-    for (let i = 0; i < POST_MESSAGE_PER_CHANNEL.burst + 1; i++) statuses.push((await post('C_INCIDENT')).status);
+    for (let i = 0; i < POST_MESSAGE_PER_CHANNEL.burst + 1; i++) statuses.push((await post('C0INCIDENT')).status);
     expect(statuses).toEqual([200, 200, 200, 429]);
-    const limited = await post('C_INCIDENT');
+    const limited = await post('C0INCIDENT');
     expect(limited.status).toBe(429);
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     expect(await limited.json()).toEqual({ ok: false, error: 'ratelimited' });
@@ -29,14 +29,14 @@ describe('rate limits over HTTP', () => {
   });
 
   it('the limit is per channel: another channel is not affected', async () => {
-    for (let i = 0; i < POST_MESSAGE_PER_CHANNEL.burst; i++) await post('C_INCIDENT');
-    expect((await post('C_INCIDENT')).status).toBe(429);
-    expect((await post('G_PLATFORM')).status).toBe(200);
+    for (let i = 0; i < POST_MESSAGE_PER_CHANNEL.burst; i++) await post('C0INCIDENT');
+    expect((await post('C0INCIDENT')).status).toBe(429);
+    expect((await post('G0PLATFORM')).status).toBe(200);
   });
 
   it('switched off, nothing is limited', async () => {
     sim.rateLimits(false);
-    for (let i = 0; i < 10; i++) expect((await post('C_INCIDENT')).status).toBe(200);
+    for (let i = 0; i < 10; i++) expect((await post('C0INCIDENT')).status).toBe(200);
     expect(sim.rateLimited()).toBe(0);
   });
 
@@ -47,9 +47,9 @@ describe('rate limits over HTTP', () => {
       rejectRateLimitedCalls: true,
     });
     for (let i = 0; i < POST_MESSAGE_PER_CHANNEL.burst; i++)
-      await client.chat.postMessage({ channel: 'C_INCIDENT', text: 'x' });
+      await client.chat.postMessage({ channel: 'C0INCIDENT', text: 'x' });
     const err = (await client.chat
-      .postMessage({ channel: 'C_INCIDENT', text: 'x' })
+      .postMessage({ channel: 'C0INCIDENT', text: 'x' })
       .catch((e) => e)) as WebAPIRateLimitedError;
     expect(err.code).toBe(ErrorCode.RateLimitedError);
     expect(err.retryAfter).toBe(1);
@@ -63,14 +63,14 @@ describe('rate limits over HTTP', () => {
     const pauses: number[] = [];
     client.on(WebClientEvent.RATE_LIMITED, (seconds: number) => pauses.push(seconds));
     for (let i = 0; i < POST_MESSAGE_PER_CHANNEL.burst; i++)
-      await client.chat.postMessage({ channel: 'C_INCIDENT', text: `m${i}` });
+      await client.chat.postMessage({ channel: 'C0INCIDENT', text: `m${i}` });
     const started = Date.now();
-    const res = await client.chat.postMessage({ channel: 'C_INCIDENT', text: 'after the pause' });
+    const res = await client.chat.postMessage({ channel: 'C0INCIDENT', text: 'after the pause' });
     expect(res.ok).toBe(true);
     expect(pauses).toEqual([1]);
     expect(Date.now() - started).toBeGreaterThanOrEqual(900);
     expect(sim.rateLimited()).toBe(1);
-    expect(sim.channel('C_INCIDENT').latest()?.text).toBe('after the pause');
+    expect(sim.channel('C0INCIDENT').latest()?.text).toBe('after the pause');
   });
 
   it('apps.connections.open is Tier 1: a second call within the minute is limited', async () => {

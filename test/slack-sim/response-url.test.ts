@@ -41,12 +41,12 @@ describe('response_url and ack replies', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(body),
     });
-  const command = (user = 'U_ALICE', text = 'web-1 prod') =>
-    sim.user(user).runCommand('/debugdead', text, { channel: 'C_INCIDENT' }) as Promise<Delivery>;
+  const command = (user = 'U0ALICE01', text = 'web-1 prod') =>
+    sim.user(user).runCommand('/debugdead', text, { channel: 'C0INCIDENT' }) as Promise<Delivery>;
 
   async function postedWithButton(text: string) {
     const res = await client.chat.postMessage({
-      channel: 'C_INCIDENT',
+      channel: 'C0INCIDENT',
       text,
       blocks: [
         { type: 'section', text: { type: 'mrkdwn', text } },
@@ -54,7 +54,7 @@ describe('response_url and ack replies', () => {
       ],
     });
     return sim
-      .channel('C_INCIDENT')
+      .channel('C0INCIDENT')
       .messages()
       .find((m) => m.ts === res.ts)!;
   }
@@ -62,19 +62,19 @@ describe('response_url and ack replies', () => {
   it('a reply defaults to ephemeral: only the user who ran the command sees it', async () => {
     const d = await command();
     expect((await respond(d, { text: 'working on it' })).status).toBe(200);
-    expect(sim.ephemerals('U_ALICE').at(-1)).toMatchObject({ text: 'working on it', source: 'response_url' });
+    expect(sim.ephemerals('U0ALICE01').at(-1)).toMatchObject({ text: 'working on it', source: 'response_url' });
     expect(
       sim
-        .channel('C_INCIDENT')
+        .channel('C0INCIDENT')
         .messages()
         .map((m) => m.text),
     ).not.toContain('working on it');
   });
 
   it('response_type in_channel posts for everyone, even where the bot is not a member', async () => {
-    const d = (await sim.user('U_BOB').runCommand('/debugdead', 'x', { channel: 'C_GENERAL' })) as Delivery;
+    const d = (await sim.user('U0BOB0002').runCommand('/debugdead', 'x', { channel: 'C0GENERAL' })) as Delivery;
     expect((await respond(d, { response_type: 'in_channel', text: 'visible to all' })).status).toBe(200);
-    expect(sim.channel('C_GENERAL').latest()).toMatchObject({ text: 'visible to all', user: 'U_BOT' });
+    expect(sim.channel('C0GENERAL').latest()).toMatchObject({ text: 'visible to all', user: 'U0BOT0099' });
   });
 
   it(`accepts ${RESPONSE_URL_LIMITS.posts} posts, then refuses with a non-2xx status (strict reading)`, async () => {
@@ -94,10 +94,10 @@ describe('response_url and ack replies', () => {
 
   it('replace_original on a click replaces the message the button was on, in place', async () => {
     const msg = await postedWithButton('Approve clone?');
-    const d = (await sim.user('U_BOB').click(msg, 'Go')) as Delivery;
+    const d = (await sim.user('U0BOB0002').click(msg, 'Go')) as Delivery;
     expect((await respond(d, { replace_original: true, text: 'Approved by Bob' })).status).toBe(200);
     const now = sim
-      .channel('C_INCIDENT')
+      .channel('C0INCIDENT')
       .messages()
       .find((m) => m.ts === msg.ts);
     expect(now).toMatchObject({ text: 'Approved by Bob' });
@@ -106,11 +106,11 @@ describe('response_url and ack replies', () => {
 
   it('delete_original on a click deletes the message the button was on', async () => {
     const msg = await postedWithButton('Delete me');
-    const d = (await sim.user('U_BOB').click(msg, 'go')) as Delivery;
+    const d = (await sim.user('U0BOB0002').click(msg, 'go')) as Delivery;
     expect((await respond(d, { delete_original: true })).status).toBe(200);
     expect(
       sim
-        .channel('C_INCIDENT')
+        .channel('C0INCIDENT')
         .messages()
         .some((m) => m.ts === msg.ts),
     ).toBe(false);
@@ -118,28 +118,28 @@ describe('response_url and ack replies', () => {
 
   it('replace_original and delete_original work on an ephemeral message with buttons', async () => {
     const posted = await client.chat.postEphemeral({
-      channel: 'C_INCIDENT',
-      user: 'U_CAROL',
+      channel: 'C0INCIDENT',
+      user: 'U0CAROL03',
       text: 'only Carol',
       blocks: [
         { type: 'actions', elements: [{ type: 'button', action_id: 'go', text: { type: 'plain_text', text: 'Go' } }] },
       ],
     });
-    const eph = sim.ephemerals('U_CAROL').find((e) => e.ts === posted.message_ts)!;
-    const first = (await sim.user('U_CAROL').click(eph, 'go')) as Delivery;
+    const eph = sim.ephemerals('U0CAROL03').find((e) => e.ts === posted.message_ts)!;
+    const first = (await sim.user('U0CAROL03').click(eph, 'go')) as Delivery;
     expect(first.payload).toMatchObject({ container: { is_ephemeral: true } });
     expect(first.payload).not.toHaveProperty('message');
     await respond(first, { replace_original: true, text: 'clicked' });
-    expect(sim.ephemerals('U_CAROL').find((e) => e.ts === eph.ts)?.text).toBe('clicked');
+    expect(sim.ephemerals('U0CAROL03').find((e) => e.ts === eph.ts)?.text).toBe('clicked');
     await respond(first, { delete_original: true });
-    expect(sim.ephemerals('U_CAROL').some((e) => e.ts === eph.ts)).toBe(false);
+    expect(sim.ephemerals('U0CAROL03').some((e) => e.ts === eph.ts)).toBe(false);
   });
 
   it('for a command, replace_original replaces nothing: the answer arrives as a new message under the earlier one', async () => {
     const d = await command();
     await respond(d, { text: 'step 1' });
     expect((await respond(d, { replace_original: true, text: 'step 2' })).status).toBe(200);
-    const mine = sim.ephemerals('U_ALICE').map((e) => e.text);
+    const mine = sim.ephemerals('U0ALICE01').map((e) => e.text);
     expect(mine).toContain('step 1');
     expect(mine).toContain('step 2');
     // delete_original has no original to delete for a command.
@@ -162,14 +162,14 @@ describe('response_url and ack replies', () => {
 
   it('an immediate reply with invalid blocks is not shown, and the delivery says why', async () => {
     reply = JSON.stringify({ text: 'f', blocks: [{ type: 'bogus' }] });
-    const before = sim.ephemerals('U_BOB').length;
-    const d = await command('U_BOB');
+    const before = sim.ephemerals('U0BOB0002').length;
+    const d = await command('U0BOB0002');
     expect(d).toMatchObject({ acked: true, responseError: 'invalid_blocks' });
-    expect(sim.ephemerals('U_BOB')).toHaveLength(before);
+    expect(sim.ephemerals('U0BOB0002')).toHaveLength(before);
   });
 
   it('records each delivery with its ack latency', async () => {
-    const d = await command('U_CAROL', 'latency');
+    const d = await command('U0CAROL03', 'latency');
     expect(sim.acks().at(-1)).toBe(d);
     expect(d.ackLatencyMs).toBeGreaterThanOrEqual(0);
     expect(d.ackLatencyMs).toBeLessThan(3000);

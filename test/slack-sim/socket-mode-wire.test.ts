@@ -56,7 +56,7 @@ describe('Socket Mode on the wire', () => {
     expect(await a.next('hello', sim)).toMatchObject({
       type: 'hello',
       num_connections: 1,
-      connection_info: { app_id: 'A_DEBUGDEAD' },
+      connection_info: { app_id: 'A0DEBUGDEAD' },
       debug_info: { host: expect.any(String) },
     });
     expect(await b.next('hello', sim)).toMatchObject({ num_connections: 2 });
@@ -64,7 +64,7 @@ describe('Socket Mode on the wire', () => {
 
   it('delivers a slash command envelope that accepts a response payload, and an ack reply is shown', async () => {
     const c = await connect();
-    const pending = sim.user('U_ALICE').runCommand('/debugdead', 'web-1 prod', { channel: 'C_INCIDENT' });
+    const pending = sim.user('U0ALICE01').runCommand('/debugdead', 'web-1 prod', { channel: 'C0INCIDENT' });
     const env = await c.next('slash_commands', sim);
     expect(env).toMatchObject({
       envelope_id: expect.any(String),
@@ -72,10 +72,10 @@ describe('Socket Mode on the wire', () => {
       payload: {
         command: '/debugdead',
         text: 'web-1 prod',
-        user_id: 'U_ALICE',
-        channel_id: 'C_INCIDENT',
-        team_id: 'T_DEBUGDEAD',
-        api_app_id: 'A_DEBUGDEAD',
+        user_id: 'U0ALICE01',
+        channel_id: 'C0INCIDENT',
+        team_id: 'T0DEBUGDEAD',
+        api_app_id: 'A0DEBUGDEAD',
         response_url: expect.stringMatching(/\/response\//),
         trigger_id: expect.any(String),
       },
@@ -84,14 +84,14 @@ describe('Socket Mode on the wire', () => {
     c.ack(env.envelope_id as string, { text: 'on it' });
     const delivery = await pending;
     expect(delivery.response).toEqual({ text: 'on it' });
-    expect(sim.ephemerals('U_ALICE').at(-1)).toMatchObject({ text: 'on it', source: 'ack' });
+    expect(sim.ephemerals('U0ALICE01').at(-1)).toMatchObject({ text: 'on it', source: 'ack' });
   });
 
   it('delivers block_actions as an interactive envelope without a response payload', async () => {
     const c = await connect();
     const bot = new WebClient(sim.botToken, { slackApiUrl: sim.apiUrl, retryConfig: { retries: 0 } });
     await bot.chat.postMessage({
-      channel: 'C_INCIDENT',
+      channel: 'C0INCIDENT',
       text: 'f',
       blocks: [
         {
@@ -101,16 +101,16 @@ describe('Socket Mode on the wire', () => {
         },
       ],
     });
-    const msg = sim.channel('C_INCIDENT').latest()!;
-    const pending = sim.user('U_BOB').click(msg, 'go');
+    const msg = sim.channel('C0INCIDENT').latest()!;
+    const pending = sim.user('U0BOB0002').click(msg, 'go');
     const env = await c.next('interactive', sim);
     expect(env).toMatchObject({
       accepts_response_payload: false,
       payload: {
         type: 'block_actions',
-        user: { id: 'U_BOB' },
-        container: { type: 'message', message_ts: msg.ts, channel_id: 'C_INCIDENT', is_ephemeral: false },
-        channel: { id: 'C_INCIDENT' },
+        user: { id: 'U0BOB0002' },
+        container: { type: 'message', message_ts: msg.ts, channel_id: 'C0INCIDENT', is_ephemeral: false },
+        channel: { id: 'C0INCIDENT' },
         message: { ts: msg.ts },
         actions: [{ action_id: 'go', block_id: 'b1', value: 'v', type: 'button' }],
       },
@@ -141,9 +141,9 @@ describe('Socket Mode on the wire', () => {
   });
 
   it('queues nothing while no connection is open: the command fails with dispatch_failed and never arrives', async () => {
-    const failed = await sim.user('U_ALICE').runCommand('/debugdead', 'queued', { channel: 'C_INCIDENT' });
+    const failed = await sim.user('U0ALICE01').runCommand('/debugdead', 'queued', { channel: 'C0INCIDENT' });
     expect(failed).toMatchObject({ acked: false, timedOut: false });
-    expect(sim.ephemerals('U_ALICE').map((e) => e.text)).toContain(
+    expect(sim.ephemerals('U0ALICE01').map((e) => e.text)).toContain(
       '/debugdead failed with the error "dispatch_failed"',
     );
     const sentBefore = sim.socket.sent.length;

@@ -61,12 +61,12 @@ describe('the workspace follows manifest.yml', () => {
     const wire: string[] = [];
     sim.deliverOverHttp('http://127.0.0.1:9/unused');
     // A Bolt-free look at the payload: the delivery records what would be sent.
-    const d = sim.user('U_ALICE').runCommand('/debugdead', 'audit <@U_BOB> & <x>', { channel: 'C_INCIDENT' });
+    const d = sim.user('U0ALICE01').runCommand('/debugdead', 'audit <@U0BOB0002> & <x>', { channel: 'C0INCIDENT' });
     const delivery = await d;
     wire.push(String(delivery.payload.text));
     sim.deliverOverSocketMode();
     expect(wire[0]).toBe(
-      sim.workspace.shouldEscape ? 'audit <@U_BOB|bob> &amp; &lt;x&gt;' : 'audit @bob &amp; &lt;x&gt;',
+      sim.workspace.shouldEscape ? 'audit <@U0BOB0002|bob> &amp; &lt;x&gt;' : 'audit @bob &amp; &lt;x&gt;',
     );
   });
 });
@@ -88,39 +88,39 @@ describe('driver steps that change the workspace under the bot', () => {
     );
 
   it('a deleted message can no longer be updated or replied to', async () => {
-    const posted = await bot.chat.postMessage({ channel: 'C_INCIDENT', text: 'summary' });
-    sim.deleteMessage('C_INCIDENT', posted.ts!);
-    expect(await answer(bot.chat.update({ channel: 'C_INCIDENT', ts: posted.ts!, text: 'x' }))).toMatchObject({
+    const posted = await bot.chat.postMessage({ channel: 'C0INCIDENT', text: 'summary' });
+    sim.deleteMessage('C0INCIDENT', posted.ts!);
+    expect(await answer(bot.chat.update({ channel: 'C0INCIDENT', ts: posted.ts!, text: 'x' }))).toMatchObject({
       error: 'message_not_found',
     });
     expect(
-      await answer(bot.chat.postMessage({ channel: 'C_INCIDENT', thread_ts: posted.ts!, text: 'r' })),
+      await answer(bot.chat.postMessage({ channel: 'C0INCIDENT', thread_ts: posted.ts!, text: 'r' })),
     ).toMatchObject({ error: 'thread_not_found' });
   });
 
   it('a person may edit their own message, never the bot’s', async () => {
-    const mine = sim.user('U_ALICE').say('C_INCIDENT', 'first');
-    sim.editMessage('C_INCIDENT', mine.ts, 'second');
+    const mine = sim.user('U0ALICE01').say('C0INCIDENT', 'first');
+    sim.editMessage('C0INCIDENT', mine.ts, 'second');
     expect(
       sim
-        .channel('C_INCIDENT')
+        .channel('C0INCIDENT')
         .messages()
         .find((m) => m.ts === mine.ts)?.text,
     ).toBe('second');
-    const posted = await bot.chat.postMessage({ channel: 'C_INCIDENT', text: 'bot' });
-    expect(() => sim.editMessage('C_INCIDENT', posted.ts!, 'hacked')).toThrow(/cannot edit/);
+    const posted = await bot.chat.postMessage({ channel: 'C0INCIDENT', text: 'bot' });
+    expect(() => sim.editMessage('C0INCIDENT', posted.ts!, 'hacked')).toThrow(/cannot edit/);
   });
 
   it('an archived channel refuses posts and edits with is_archived', async () => {
     const sim2 = await startSlackSim({ rateLimits: false });
     const c = new WebClient(sim2.botToken, { slackApiUrl: sim2.apiUrl, retryConfig: { retries: 0 } });
     try {
-      const posted = await c.chat.postMessage({ channel: 'C_INCIDENT', text: 'before' });
-      sim2.archiveChannel('C_INCIDENT');
-      expect(await answer(c.chat.postMessage({ channel: 'C_INCIDENT', text: 'after' }))).toMatchObject({
+      const posted = await c.chat.postMessage({ channel: 'C0INCIDENT', text: 'before' });
+      sim2.archiveChannel('C0INCIDENT');
+      expect(await answer(c.chat.postMessage({ channel: 'C0INCIDENT', text: 'after' }))).toMatchObject({
         error: 'is_archived',
       });
-      expect(await answer(c.chat.update({ channel: 'C_INCIDENT', ts: posted.ts!, text: 'x' }))).toMatchObject({
+      expect(await answer(c.chat.update({ channel: 'C0INCIDENT', ts: posted.ts!, text: 'x' }))).toMatchObject({
         error: 'is_archived',
       });
     } finally {
@@ -129,28 +129,28 @@ describe('driver steps that change the workspace under the bot', () => {
   });
 
   it('a bot removed from a private channel can neither post there nor edit its messages', async () => {
-    const posted = await bot.chat.postMessage({ channel: 'G_PLATFORM', text: 'summary' });
-    sim.removeBot('G_PLATFORM');
-    expect(await answer(bot.chat.postMessage({ channel: 'G_PLATFORM', text: 'x' }))).toMatchObject({
+    const posted = await bot.chat.postMessage({ channel: 'G0PLATFORM', text: 'summary' });
+    sim.removeBot('G0PLATFORM');
+    expect(await answer(bot.chat.postMessage({ channel: 'G0PLATFORM', text: 'x' }))).toMatchObject({
       error: 'channel_not_found',
     });
-    expect(await answer(bot.chat.update({ channel: 'G_PLATFORM', ts: posted.ts!, text: 'x' }))).toMatchObject({
+    expect(await answer(bot.chat.update({ channel: 'G0PLATFORM', ts: posted.ts!, text: 'x' }))).toMatchObject({
       error: 'channel_not_found',
     });
   });
 
   it('conversations.history returns the bot’s channel messages newest first, paged, and needs membership', async () => {
-    for (let i = 0; i < 5; i++) await bot.chat.postMessage({ channel: 'C_INCIDENT', text: `m${i}` });
-    const page = await bot.conversations.history({ channel: 'C_INCIDENT', limit: 2 });
+    for (let i = 0; i < 5; i++) await bot.chat.postMessage({ channel: 'C0INCIDENT', text: `m${i}` });
+    const page = await bot.conversations.history({ channel: 'C0INCIDENT', limit: 2 });
     expect(page.messages?.map((m) => m.text)).toEqual(['m4', 'm3']);
     expect(page.has_more).toBe(true);
     const next = await bot.conversations.history({
-      channel: 'C_INCIDENT',
+      channel: 'C0INCIDENT',
       limit: 2,
       cursor: page.response_metadata!.next_cursor!,
     });
     expect(next.messages?.map((m) => m.text)).toEqual(['m2', 'm1']);
-    expect(await answer(bot.conversations.history({ channel: 'C_GENERAL' }))).toMatchObject({
+    expect(await answer(bot.conversations.history({ channel: 'C0GENERAL' }))).toMatchObject({
       error: 'not_in_channel',
     });
   });

@@ -52,9 +52,9 @@ describe('Web API conformance', () => {
     it('auth.test names the team, the bot user and the bot id', async () => {
       expect(await bot.auth.test()).toMatchObject({
         ok: true,
-        team_id: 'T_DEBUGDEAD',
-        user_id: 'U_BOT',
-        bot_id: 'B_BOT',
+        team_id: 'T0DEBUGDEAD',
+        user_id: 'U0BOT0099',
+        bot_id: 'B0BOT0099',
       });
     });
 
@@ -62,10 +62,10 @@ describe('Web API conformance', () => {
       const res = await fetch(`${sim.apiUrl}chat.postMessage`, {
         method: 'POST',
         headers: { 'content-type': 'application/json; charset=utf-8', authorization: `Bearer ${sim.botToken}` },
-        body: JSON.stringify({ channel: 'C_INCIDENT', text: 'json body', blocks: [{ type: 'divider' }] }),
+        body: JSON.stringify({ channel: 'C0INCIDENT', text: 'json body', blocks: [{ type: 'divider' }] }),
       });
       expect(res.status).toBe(200);
-      expect(await res.json()).toMatchObject({ ok: true, channel: 'C_INCIDENT' });
+      expect(await res.json()).toMatchObject({ ok: true, channel: 'C0INCIDENT' });
     });
 
     it('ignores a token inside a JSON body (Slack wants the header)', async () => {
@@ -89,14 +89,14 @@ describe('Web API conformance', () => {
 
   describe('channel membership', () => {
     it.each([
-      ['a public channel the bot is in', 'C_INCIDENT', true, undefined],
-      ['a private channel the bot is in', 'G_PLATFORM', true, undefined],
-      ['a DM with the bot', 'D_ALICE', true, undefined],
-      ['a user id (the DM with that user)', 'U_ALICE', true, undefined],
+      ['a public channel the bot is in', 'C0INCIDENT', true, undefined],
+      ['a private channel the bot is in', 'G0PLATFORM', true, undefined],
+      ['a DM with the bot', 'D0ALICE01', true, undefined],
+      ['a user id (the DM with that user)', 'U0ALICE01', true, undefined],
       // manifest.yml grants chat:write.public, as production has it.
-      ['a public channel the bot is not in', 'C_GENERAL', true, undefined],
-      ['a private channel the bot is not in', 'G_SECOPS', false, 'channel_not_found'],
-      ['a channel that does not exist', 'C_NOPE', false, 'channel_not_found'],
+      ['a public channel the bot is not in', 'C0GENERAL', true, undefined],
+      ['a private channel the bot is not in', 'G0SECOPS0', false, 'channel_not_found'],
+      ['a channel that does not exist', 'C0NOPE000', false, 'channel_not_found'],
     ])('chat.postMessage into %s', async (_what, channel, ok, error) => {
       const res = await answer(bot.chat.postMessage({ channel, text: 'hi' }));
       expect(res.ok).toBe(ok);
@@ -115,10 +115,10 @@ describe('Web API conformance', () => {
       });
       try {
         const c = new WebClient(pub.botToken, { slackApiUrl: pub.apiUrl, retryConfig: { retries: 0 } });
-        expect(await answer(c.chat.postMessage({ channel: 'C_GENERAL', text: 'hi' }))).toMatchObject({
+        expect(await answer(c.chat.postMessage({ channel: 'C0GENERAL', text: 'hi' }))).toMatchObject({
           error: 'not_in_channel',
         });
-        expect(await answer(c.chat.postMessage({ channel: 'G_SECOPS', text: 'hi' }))).toMatchObject({
+        expect(await answer(c.chat.postMessage({ channel: 'G0SECOPS0', text: 'hi' }))).toMatchObject({
           error: 'channel_not_found',
         });
       } finally {
@@ -127,9 +127,9 @@ describe('Web API conformance', () => {
     });
 
     it.each([
-      ['C_INCIDENT', true],
-      ['C_GENERAL', true],
-      ['G_SECOPS', false],
+      ['C0INCIDENT', true],
+      ['C0GENERAL', true],
+      ['G0SECOPS0', false],
     ])('conversations.info %s: visible=%s', async (channel, visible) => {
       const res = await answer(bot.conversations.info({ channel }));
       expect(res.ok).toBe(visible);
@@ -137,29 +137,29 @@ describe('Web API conformance', () => {
     });
 
     it('conversations.info tells whether the bot is a member and whether the channel is private', async () => {
-      const res = await bot.conversations.info({ channel: 'G_PLATFORM' });
-      expect(res.channel).toMatchObject({ id: 'G_PLATFORM', is_private: true, is_member: true, is_im: false });
+      const res = await bot.conversations.info({ channel: 'G0PLATFORM' });
+      expect(res.channel).toMatchObject({ id: 'G0PLATFORM', is_private: true, is_member: true, is_im: false });
     });
   });
 
   describe('threads', () => {
     it('a reply lands in the thread; reply_broadcast also shows it in the channel', async () => {
-      const parent = await bot.chat.postMessage({ channel: 'C_INCIDENT', text: 'parent' });
-      await bot.chat.postMessage({ channel: 'C_INCIDENT', thread_ts: parent.ts as string, text: 'quiet reply' });
+      const parent = await bot.chat.postMessage({ channel: 'C0INCIDENT', text: 'parent' });
+      await bot.chat.postMessage({ channel: 'C0INCIDENT', thread_ts: parent.ts as string, text: 'quiet reply' });
       await bot.chat.postMessage({
-        channel: 'C_INCIDENT',
+        channel: 'C0INCIDENT',
         thread_ts: parent.ts as string,
         text: 'loud reply',
         reply_broadcast: true,
       });
       expect(
         sim
-          .thread('C_INCIDENT', parent.ts as string)
+          .thread('C0INCIDENT', parent.ts as string)
           .replies()
           .map((m) => m.text),
       ).toEqual(['quiet reply', 'loud reply']);
       const top = sim
-        .channel('C_INCIDENT')
+        .channel('C0INCIDENT')
         .messages()
         .map((m) => m.text);
       expect(top).toContain('loud reply');
@@ -167,24 +167,24 @@ describe('Web API conformance', () => {
     });
 
     it('a reply to a reply joins the parent thread', async () => {
-      const parent = await bot.chat.postMessage({ channel: 'C_INCIDENT', text: 'p' });
-      const reply = await bot.chat.postMessage({ channel: 'C_INCIDENT', thread_ts: parent.ts as string, text: 'r1' });
-      await bot.chat.postMessage({ channel: 'C_INCIDENT', thread_ts: reply.ts as string, text: 'r2' });
-      expect(sim.thread('C_INCIDENT', parent.ts as string).replies()).toHaveLength(2);
+      const parent = await bot.chat.postMessage({ channel: 'C0INCIDENT', text: 'p' });
+      const reply = await bot.chat.postMessage({ channel: 'C0INCIDENT', thread_ts: parent.ts as string, text: 'r1' });
+      await bot.chat.postMessage({ channel: 'C0INCIDENT', thread_ts: reply.ts as string, text: 'r2' });
+      expect(sim.thread('C0INCIDENT', parent.ts as string).replies()).toHaveLength(2);
     });
 
     it('an unknown thread_ts is refused (strict reading)', async () => {
-      const res = await answer(bot.chat.postMessage({ channel: 'C_INCIDENT', thread_ts: '1.000001', text: 'x' }));
+      const res = await answer(bot.chat.postMessage({ channel: 'C0INCIDENT', thread_ts: '1.000001', text: 'x' }));
       expect(res).toMatchObject({ ok: false, error: 'thread_not_found' });
     });
 
     it('messages keep their blocks, with a block_id filled in where none was given', async () => {
       const res = await bot.chat.postMessage({
-        channel: 'C_INCIDENT',
+        channel: 'C0INCIDENT',
         text: 'f',
         blocks: [{ type: 'section', text: { type: 'mrkdwn', text: '*bold*' } }],
       });
-      const stored = sim.channel('C_INCIDENT').latest();
+      const stored = sim.channel('C0INCIDENT').latest();
       expect(stored?.ts).toBe(res.ts);
       expect(stored?.blocks).toEqual([
         { type: 'section', block_id: expect.any(String), text: { type: 'mrkdwn', text: '*bold*' } },
@@ -195,46 +195,46 @@ describe('Web API conformance', () => {
   describe('chat.update', () => {
     it('edits the bot’s own message, keeping its blocks when none are given', async () => {
       const posted = await bot.chat.postMessage({
-        channel: 'C_INCIDENT',
+        channel: 'C0INCIDENT',
         text: 'before',
         blocks: [{ type: 'divider' }],
       });
-      const res = await bot.chat.update({ channel: 'C_INCIDENT', ts: posted.ts as string, text: 'after' });
+      const res = await bot.chat.update({ channel: 'C0INCIDENT', ts: posted.ts as string, text: 'after' });
       expect(res.ok).toBe(true);
       const msg = sim
-        .channel('C_INCIDENT')
+        .channel('C0INCIDENT')
         .messages()
         .find((m) => m.ts === posted.ts);
-      expect(msg).toMatchObject({ text: 'after', blocks: [{ type: 'divider' }], edited: { user: 'U_BOT' } });
+      expect(msg).toMatchObject({ text: 'after', blocks: [{ type: 'divider' }], edited: { user: 'U0BOT0099' } });
     });
 
     it('refuses an ephemeral message with cant_update_message', async () => {
-      const eph = await bot.chat.postEphemeral({ channel: 'C_INCIDENT', user: 'U_ALICE', text: 'only you' });
-      const res = await answer(bot.chat.update({ channel: 'C_INCIDENT', ts: eph.message_ts as string, text: 'x' }));
+      const eph = await bot.chat.postEphemeral({ channel: 'C0INCIDENT', user: 'U0ALICE01', text: 'only you' });
+      const res = await answer(bot.chat.update({ channel: 'C0INCIDENT', ts: eph.message_ts as string, text: 'x' }));
       expect(res).toMatchObject({ ok: false, error: 'cant_update_message' });
     });
 
     it('refuses someone else’s message with cant_update_message', async () => {
-      const human = sim.user('U_ALICE').say('C_INCIDENT', 'I wrote this');
-      const res = await answer(bot.chat.update({ channel: 'C_INCIDENT', ts: human.ts, text: 'x' }));
+      const human = sim.user('U0ALICE01').say('C0INCIDENT', 'I wrote this');
+      const res = await answer(bot.chat.update({ channel: 'C0INCIDENT', ts: human.ts, text: 'x' }));
       expect(res).toMatchObject({ ok: false, error: 'cant_update_message' });
     });
 
     it('answers message_not_found for an unknown ts', async () => {
-      const res = await answer(bot.chat.update({ channel: 'C_INCIDENT', ts: '1.000002', text: 'x' }));
+      const res = await answer(bot.chat.update({ channel: 'C0INCIDENT', ts: '1.000002', text: 'x' }));
       expect(res).toMatchObject({ ok: false, error: 'message_not_found' });
     });
   });
 
   describe('chat.postEphemeral', () => {
     it('shows the message only to that user', async () => {
-      await bot.chat.postEphemeral({ channel: 'C_INCIDENT', user: 'U_BOB', text: 'psst' });
-      expect(sim.ephemerals('U_BOB').map((e) => e.text)).toContain('psst');
-      expect(sim.ephemerals('U_ALICE').map((e) => e.text)).not.toContain('psst');
+      await bot.chat.postEphemeral({ channel: 'C0INCIDENT', user: 'U0BOB0002', text: 'psst' });
+      expect(sim.ephemerals('U0BOB0002').map((e) => e.text)).toContain('psst');
+      expect(sim.ephemerals('U0ALICE01').map((e) => e.text)).not.toContain('psst');
     });
 
     it('refuses a user who is not in the channel', async () => {
-      const res = await answer(bot.chat.postEphemeral({ channel: 'G_PLATFORM', user: 'U_BOB', text: 'x' }));
+      const res = await answer(bot.chat.postEphemeral({ channel: 'G0PLATFORM', user: 'U0BOB0002', text: 'x' }));
       expect(res).toMatchObject({ ok: false, error: 'user_not_in_channel' });
     });
   });
@@ -242,16 +242,16 @@ describe('Web API conformance', () => {
   describe('Block Kit on every message-carrying method', () => {
     const tooLong = [{ type: 'section', text: { type: 'mrkdwn', text: 'x'.repeat(3001) } }];
     it.each([
-      ['chat.postMessage', () => bot.chat.postMessage({ channel: 'C_INCIDENT', text: 'f', blocks: tooLong })],
+      ['chat.postMessage', () => bot.chat.postMessage({ channel: 'C0INCIDENT', text: 'f', blocks: tooLong })],
       [
         'chat.postEphemeral',
-        () => bot.chat.postEphemeral({ channel: 'C_INCIDENT', user: 'U_ALICE', text: 'f', blocks: tooLong }),
+        () => bot.chat.postEphemeral({ channel: 'C0INCIDENT', user: 'U0ALICE01', text: 'f', blocks: tooLong }),
       ],
       [
         'chat.update',
         async () => {
-          const p = await bot.chat.postMessage({ channel: 'C_INCIDENT', text: 'f' });
-          return bot.chat.update({ channel: 'C_INCIDENT', ts: p.ts as string, text: 'f', blocks: tooLong });
+          const p = await bot.chat.postMessage({ channel: 'C0INCIDENT', text: 'f' });
+          return bot.chat.update({ channel: 'C0INCIDENT', ts: p.ts as string, text: 'f', blocks: tooLong });
         },
       ],
     ])('%s answers invalid_blocks with the json-pointer', async (_m, call) => {
@@ -266,12 +266,12 @@ describe('Web API conformance', () => {
     });
 
     it.each([
-      ['no text and no blocks', { channel: 'C_INCIDENT' }, 'no_text'],
-      ['text over 40,000 characters', { channel: 'C_INCIDENT', text: 'x'.repeat(40_001) }, 'msg_too_long'],
+      ['no text and no blocks', { channel: 'C0INCIDENT' }, 'no_text'],
+      ['text over 40,000 characters', { channel: 'C0INCIDENT', text: 'x'.repeat(40_001) }, 'msg_too_long'],
       [
         'more than about 12,000 characters of block text',
         {
-          channel: 'C_INCIDENT',
+          channel: 'C0INCIDENT',
           text: 'f',
           blocks: [0, 1, 2, 3, 4].map(() => ({ type: 'section', text: { type: 'mrkdwn', text: 'y'.repeat(2500) } })),
         },
@@ -284,25 +284,25 @@ describe('Web API conformance', () => {
 
   describe('look-ups', () => {
     it('users.info returns the person, user_not_found otherwise', async () => {
-      expect((await bot.users.info({ user: 'U_ALICE' })).user).toMatchObject({ id: 'U_ALICE', name: 'alice' });
-      expect(await answer(bot.users.info({ user: 'U_NOBODY' }))).toMatchObject({ error: 'user_not_found' });
+      expect((await bot.users.info({ user: 'U0ALICE01' })).user).toMatchObject({ id: 'U0ALICE01', name: 'alice' });
+      expect(await answer(bot.users.info({ user: 'U0NOBODY0' }))).toMatchObject({ error: 'user_not_found' });
     });
 
     it('usergroups.users.list lists the on-call group', async () => {
-      expect((await bot.usergroups.users.list({ usergroup: 'S_ONCALL' })).users).toEqual(['U_ALICE', 'U_BOB']);
-      expect(await answer(bot.usergroups.users.list({ usergroup: 'S_NOPE' }))).toMatchObject({
+      expect((await bot.usergroups.users.list({ usergroup: 'S0ONCALL0' })).users).toEqual(['U0ALICE01', 'U0BOB0002']);
+      expect(await answer(bot.usergroups.users.list({ usergroup: 'S0NOPE000' }))).toMatchObject({
         error: 'no_such_subteam',
       });
     });
 
     it('chat.getPermalink points at the message (and its thread)', async () => {
-      const parent = await bot.chat.postMessage({ channel: 'C_INCIDENT', text: 'p' });
-      const reply = await bot.chat.postMessage({ channel: 'C_INCIDENT', thread_ts: parent.ts as string, text: 'r' });
-      const link = await bot.chat.getPermalink({ channel: 'C_INCIDENT', message_ts: reply.ts as string });
+      const parent = await bot.chat.postMessage({ channel: 'C0INCIDENT', text: 'p' });
+      const reply = await bot.chat.postMessage({ channel: 'C0INCIDENT', thread_ts: parent.ts as string, text: 'r' });
+      const link = await bot.chat.getPermalink({ channel: 'C0INCIDENT', message_ts: reply.ts as string });
       expect(link.permalink).toBe(
-        `https://debugdead.slack.com/archives/C_INCIDENT/p${(reply.ts as string).replace('.', '')}?thread_ts=${parent.ts}&cid=C_INCIDENT`,
+        `https://debugdead.slack.com/archives/C0INCIDENT/p${(reply.ts as string).replace('.', '')}?thread_ts=${parent.ts}&cid=C0INCIDENT`,
       );
-      expect(await answer(bot.chat.getPermalink({ channel: 'C_INCIDENT', message_ts: '1.000003' }))).toMatchObject({
+      expect(await answer(bot.chat.getPermalink({ channel: 'C0INCIDENT', message_ts: '1.000003' }))).toMatchObject({
         error: 'message_not_found',
       });
     });
@@ -314,10 +314,10 @@ describe('Web API conformance', () => {
 
   describe('file uploads (getUploadURLExternal → upload URL → completeUploadExternal)', () => {
     it('filesUploadV2 shares the file into a thread with its comment', async () => {
-      const parent = await bot.chat.postMessage({ channel: 'C_INCIDENT', text: 'diagnosis' });
+      const parent = await bot.chat.postMessage({ channel: 'C0INCIDENT', text: 'diagnosis' });
       const content = 'panic: runtime error\n'.repeat(50);
       const res = await bot.filesUploadV2({
-        channel_id: 'C_INCIDENT',
+        channel_id: 'C0INCIDENT',
         thread_ts: parent.ts as string,
         filename: 'web-1.previous.log',
         title: 'web-1 previous logs',
@@ -328,13 +328,13 @@ describe('Web API conformance', () => {
       const file = sim.files().find((f) => f.name === 'web-1.previous.log');
       expect(file).toMatchObject({ title: 'web-1 previous logs', completed: true, length: Buffer.byteLength(content) });
       expect(file?.content?.toString('utf8')).toBe(content);
-      const [reply] = sim.thread('C_INCIDENT', parent.ts as string).replies();
+      const [reply] = sim.thread('C0INCIDENT', parent.ts as string).replies();
       expect(reply).toMatchObject({ text: 'Full previous logs', files: [{ id: file?.id }] });
     });
 
     it('refuses to share into a private channel the bot is not in', async () => {
       const res = await answer(
-        bot.filesUploadV2({ channel_id: 'G_SECOPS', filename: 'a.txt', content: 'a' }) as Promise<unknown>,
+        bot.filesUploadV2({ channel_id: 'G0SECOPS0', filename: 'a.txt', content: 'a' }) as Promise<unknown>,
       );
       expect(res).toMatchObject({ ok: false, error: 'channel_not_found' });
     });
@@ -342,7 +342,7 @@ describe('Web API conformance', () => {
     it('refuses completing a file whose bytes never arrived', async () => {
       const { file_id } = await bot.files.getUploadURLExternal({ filename: 'x.txt', length: 3 });
       const res = await answer(
-        bot.files.completeUploadExternal({ files: [{ id: file_id as string }], channel_id: 'C_INCIDENT' }),
+        bot.files.completeUploadExternal({ files: [{ id: file_id as string }], channel_id: 'C0INCIDENT' }),
       );
       expect(res).toMatchObject({ ok: false, error: 'file_not_found' });
     });

@@ -2,7 +2,7 @@ import type { SimMessage } from '../sim/slack/index.js';
 import type { Harness } from './harness.js';
 
 /** The incident channel of the seeded workspace, where the bot is a member. */
-export const INCIDENT = 'C_INCIDENT';
+export const INCIDENT = 'C0INCIDENT';
 
 /** A person runs `/debugdead <pod> demo` and waits for the summary the bot posts. */
 export async function diagnose(h: Harness, user: string, pod: string, channel = INCIDENT): Promise<SimMessage> {

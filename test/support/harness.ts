@@ -95,8 +95,15 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const kubeconfigPath = join(dir, 'kubeconfig');
   await kube.writeKubeconfig(kubeconfigPath);
 
+  // The seeded workspace's ids are shaped like Slack's, so the approvers go through the same validation as a real
+  // debugdead.yaml. Approval fails closed: the seeded people approve clones, Alice node shells (tests narrow this).
   const built = buildConfig(
-    { cluster: { name: 'sim' }, slack: { mode: options.mode ?? 'socket', port: 3000 } },
+    {
+      cluster: { name: 'sim' },
+      slack: { mode: options.mode ?? 'socket', port: 3000 },
+      approvers: { users: ['U0ALICE01', 'U0BOB0002', 'U0CAROL03'] },
+      nodeShell: { approvers: { users: ['U0ALICE01'] } },
+    },
     {
       SLACK_BOT_TOKEN: slack.botToken,
       SLACK_APP_TOKEN: slack.appToken,
@@ -114,9 +121,6 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   config.redis.prefix = `e2e-${randomBytes(4).toString('hex')}`;
   config.kubernetes.defaultNamespace = 'demo';
   config.kubernetes.requestTimeoutSeconds = 5;
-  // Approval fails closed: the seeded workspace's people approve clones, Alice node shells (tests narrow this).
-  config.approvers = { users: ['U_ALICE', 'U_BOB', 'U_CAROL'], groups: [] };
-  config.nodeShell.approvers = { users: ['U_ALICE'], groups: [] };
   options.configure?.(config);
 
   const appWarnings: Record<string, unknown>[] = [];

@@ -35,7 +35,7 @@ export async function postSigned(
 export function commandBody(fields: { text: string; user: string; channel: string; responseUrl: string }): string {
   return new URLSearchParams({
     token: 'sim-verification-token',
-    team_id: 'T_SIM',
+    team_id: 'T0SIM0000',
     team_domain: 'sim',
     channel_id: fields.channel,
     channel_name: 'incident',
@@ -43,7 +43,7 @@ export function commandBody(fields: { text: string; user: string; channel: strin
     user_name: fields.user.toLowerCase(),
     command: '/debugdead',
     text: fields.text,
-    api_app_id: 'A_SIM',
+    api_app_id: 'A0SIM0000',
     is_enterprise_install: 'false',
     response_url: fields.responseUrl,
     trigger_id: `${Date.now()}.1.abc`,

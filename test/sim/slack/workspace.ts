@@ -52,16 +52,16 @@ export interface WorkspaceSeed {
 export const DEFAULT_BOT_SCOPES: readonly string[] = repositoryManifest().botScopes;
 
 /**
- * The default workspace: Alice and Bob are on call (S_ONCALL), Carol is not; the bot is in #incident but not in
- * #general; #secops is private without the bot; D_ALICE is Alice's DM with the bot.
+ * The default workspace: Alice and Bob are on call (S0ONCALL0), Carol is not; the bot is in #incident but not in
+ * #general; #secops is private without the bot; D0ALICE01 is Alice's DM with the bot.
  */
 export function defaultWorkspace(): WorkspaceSeed {
   return {
-    team: { id: 'T_DEBUGDEAD', domain: 'debugdead', name: 'debugdead sim' },
-    appId: 'A_DEBUGDEAD',
+    team: { id: 'T0DEBUGDEAD', domain: 'debugdead', name: 'debugdead sim' },
+    appId: 'A0DEBUGDEAD',
     bot: {
-      userId: 'U_BOT',
-      botId: 'B_BOT',
+      userId: 'U0BOT0099',
+      botId: 'B0BOT0099',
       name: 'debugdead',
       token: 'xoxb-sim-bot-token',
       scopes: [...DEFAULT_BOT_SCOPES],
@@ -71,19 +71,24 @@ export function defaultWorkspace(): WorkspaceSeed {
     command: repositoryManifest().command,
     shouldEscape: repositoryManifest().shouldEscape,
     users: [
-      { id: 'U_ALICE', name: 'alice', realName: 'Alice Oncall' },
-      { id: 'U_BOB', name: 'bob', realName: 'Bob Oncall' },
-      { id: 'U_CAROL', name: 'carol', realName: 'Carol Developer' },
-      { id: 'U_BOT', name: 'debugdead', realName: 'debugdead', isBot: true },
+      { id: 'U0ALICE01', name: 'alice', realName: 'Alice Oncall' },
+      { id: 'U0BOB0002', name: 'bob', realName: 'Bob Oncall' },
+      { id: 'U0CAROL03', name: 'carol', realName: 'Carol Developer' },
+      { id: 'U0BOT0099', name: 'debugdead', realName: 'debugdead', isBot: true },
     ],
     channels: [
-      { id: 'C_INCIDENT', name: 'incident', kind: 'public', members: ['U_BOT', 'U_ALICE', 'U_BOB', 'U_CAROL'] },
-      { id: 'C_GENERAL', name: 'general', kind: 'public', members: ['U_ALICE', 'U_BOB', 'U_CAROL'] },
-      { id: 'G_SECOPS', name: 'secops', kind: 'private', members: ['U_ALICE', 'U_BOB'] },
-      { id: 'G_PLATFORM', name: 'platform', kind: 'private', members: ['U_BOT', 'U_ALICE', 'U_CAROL'] },
-      { id: 'D_ALICE', name: 'alice', kind: 'im', members: ['U_BOT', 'U_ALICE'] },
+      {
+        id: 'C0INCIDENT',
+        name: 'incident',
+        kind: 'public',
+        members: ['U0BOT0099', 'U0ALICE01', 'U0BOB0002', 'U0CAROL03'],
+      },
+      { id: 'C0GENERAL', name: 'general', kind: 'public', members: ['U0ALICE01', 'U0BOB0002', 'U0CAROL03'] },
+      { id: 'G0SECOPS0', name: 'secops', kind: 'private', members: ['U0ALICE01', 'U0BOB0002'] },
+      { id: 'G0PLATFORM', name: 'platform', kind: 'private', members: ['U0BOT0099', 'U0ALICE01', 'U0CAROL03'] },
+      { id: 'D0ALICE01', name: 'alice', kind: 'im', members: ['U0BOT0099', 'U0ALICE01'] },
     ],
-    usergroups: [{ id: 'S_ONCALL', handle: 'oncall', users: ['U_ALICE', 'U_BOB'] }],
+    usergroups: [{ id: 'S0ONCALL0', handle: 'oncall', users: ['U0ALICE01', 'U0BOB0002'] }],
   };
 }
 
