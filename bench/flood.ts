@@ -8,7 +8,9 @@
  * Goal: peak RSS under 400 MB, nothing dropped.
  * Last line: {"bench":"flood","commands":2000,"peakRssMB":…,"ackP99Ms":…,"dropped":…}
  */
+
 import { type ChildProcess, fork } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -67,6 +69,7 @@ const built = buildConfig(
     SLACK_BOT_TOKEN: sims.botToken,
     SLACK_APP_TOKEN: sims.appToken,
     REDIS_URL: redisHandle.url,
+    DEBUGDEAD_SIGNING_KEY: randomBytes(32).toString('hex'),
   },
 );
 if (!built.ok) throw new Error(built.errors.join('\n'));
@@ -79,19 +82,30 @@ if (process.env.FLOOD_MAX_IN_FLIGHT) config.diagnoses.maxInFlight = Number(proce
 
 // The audit trail, counted as it is written: one outcome per command (diagnosis.done, or error).
 let finished = 0;
+let chainedLines = 0;
 const auditSink = new Writable({
   write(chunk, _enc, done) {
     for (const line of chunk.toString().split('\n')) {
       if (!line) continue;
-      const entry = JSON.parse(line).audit as { action?: string; actor?: { type?: string } } | undefined;
+      const parsed = JSON.parse(line) as { audit?: { action?: string; actor?: { type?: string }; hash?: string } };
+      const entry = parsed.audit;
+      if (entry?.hash) chainedLines++;
       if (entry?.actor?.type === 'user' && (entry.action === 'diagnosis.done' || entry.action === 'error')) finished++;
     }
     done();
   },
 });
+// Errors the bot logs about its audit trail: under this load there must be none (issue: "0 false errors").
+let auditErrors = 0;
+const errorSink = new Writable({
+  write(chunk, _enc, done) {
+    for (const line of chunk.toString().split('\n')) if (/"msg":"[^"]*audit/i.test(line)) auditErrors++;
+    done();
+  },
+});
 const bot = await startDebugdead({
   config,
-  log: pino({ level: 'error' }),
+  log: pino({ level: 'error' }, errorSink),
   auditLogger: pino({ level: 'info' }, auditSink),
   janitorEveryMs: 3_600_000,
 });
@@ -121,8 +135,9 @@ while (finished < COMMANDS && Date.now() < deadline) await sleep(100);
 const doneAt = performance.now();
 clearInterval(sampler);
 peakRss = Math.max(peakRss, process.memoryUsage().rss);
-// The last outcomes' Redis writes follow their audit log lines.
-await sleep(1000);
+// Every record chained (the stream and the audit log hold the same chain) before the bot stops.
+await bot.deps.audit.idle();
+const chain = await bot.deps.audit.verify();
 
 await bot.stop();
 await ask({ op: 'close' });
@@ -152,6 +167,11 @@ console.log(
       ['all diagnoses done after (s)', round((doneAt - t0) / 1000, 1)],
       ['finished (audited outcome)', `${finished} of ${COMMANDS}`],
       ['dropped', dropped],
+      ['audit errors logged', auditErrors],
+      [
+        'audit chain',
+        `${chain.ok ? 'verified' : 'NOT verified'}: ${chain.count} records, ${chainedLines} chained log lines`,
+      ],
     ],
   ),
 );
