@@ -1,40 +1,145 @@
-import { SECRET_RULES, type SecretRule } from './secret-rules.js';
+import { REDACTED } from './judge-value.js';
+import { redactCutKeys, redactKeyBlocks } from './key-blocks.js';
+import { type PendingName, scanKeyValues } from './scan-key-values.js';
+import { hasLoginContext, SECRET_RULES, type SecretRule } from './secret-rules.js';
+
+declare const redactedBrand: unique symbol;
+
+/**
+ * Text that went through `redact`: the only kind of text the egress boundary (Slack, files, terminal) accepts. The
+ * brand exists at compile time only; at run time it is a plain string.
+ */
+export type Redacted = string & { readonly [redactedBrand]: true };
 
 /** Text with its secrets replaced by `[REDACTED]`, and how many were removed. */
-export interface Redacted {
-  text: string;
+export interface Redaction {
+  text: Redacted;
   count: number;
 }
 
 // A replacement can, in odd inputs, complete a pattern that a later pass would see; a few passes reach the
-// fixed point that makes redact(redact(x)) === redact(x). Real logs settle after the first pass.
+// fixed point that makes redact(redact(x)) === redact(x). Real lines settle after the first pass.
 const MAX_PASSES = 4;
+/** How deep base64 inside base64 is unwrapped (a .dockerconfigjson holding an `auth` is two levels). */
+const MAX_DEPTH = 2;
 
 /**
- * Removes secrets (cloud and SaaS tokens, JWTs, bearer headers, PEM private keys, URL passwords, `key=value`
- * credentials, connection-string passwords) from text before it leaves the cluster. Pure and total: never throws.
+ * Lines worth the full rule set: a sensitive word, a URL, a PEM marker, a long run of key material, a non-ASCII
+ * letter (keys in other languages, full-width separators) or an escape sequence. Everything else is copied as is,
+ * which is what makes redaction fast on real logs.
  */
-export function redact(text: string): Redacted {
-  let current = typeof text === 'string' ? text : String(text);
+const TRIGGER =
+  /pass|pwd|secret|token|key|auth|cred|sig|bearer|cookie|sess|priv|mnemonic|seed|pin|otp|salt|licen|dsn|appid|hmac|hook|login|mysql|redis-cli|sqlcmd|:\/\/|-----|[A-Za-z0-9_+/=.-]{20}|[^\x00-\x7f]|\x1b/i;
+const ANSI = /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b\n]*(?:\x07|\x1b\\)/g;
+/** Base64 (standard or URL-safe) long enough to hold a credential once decoded. */
+const BASE64_RUN = /(?<![A-Za-z0-9+/_-])(?:[A-Za-z0-9+/]{32,}={0,2}|[A-Za-z0-9_-]{32,}={0,2})(?![A-Za-z0-9+/=_-])/g;
+
+/**
+ * Removes secrets (vendor tokens, JWTs, authorization headers of any scheme, private keys whole or cut, URL
+ * credentials, `key=value` credentials in any casing, quoting, escaping or language, credential flags, base64 that
+ * decodes to any of these) from text before it leaves the cluster. Pure and total: never throws.
+ */
+export function redact(text: string): Redaction {
+  const r = redactDepth(typeof text === 'string' ? text : String(text), 0);
+  return { text: r.text as Redacted, count: r.count };
+}
+
+/** The text of `redact(text)`, branded for the egress boundary. */
+export function redactText(text: string): Redacted {
+  return redact(text).text;
+}
+
+function redactDepth(input: string, depth: number): { text: string; count: number } {
+  const blocks = redactKeyBlocks(input);
+  let count = blocks.count;
+  const lines = blocks.text.split('\n');
+  let pending: PendingName | undefined;
+  let changed = false;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (!TRIGGER.test(line)) {
+      pending = undefined;
+      continue;
+    }
+    const r = redactLine(line, pending, depth);
+    pending = r.pending;
+    if (r.count > 0) {
+      lines[i] = r.text;
+      count += r.count;
+      changed = true;
+    }
+  }
+  const cut = redactCutKeys(changed ? lines.join('\n') : blocks.text);
+  return { text: cut.text, count: count + cut.count };
+}
+
+/**
+ * One line to its fixed point. A line with escape sequences is read without them (colour codes may sit between a
+ * key and its value); it comes back without them only when something in it was redacted.
+ */
+function redactLine(
+  line: string,
+  pending: PendingName | undefined,
+  depth: number,
+): { text: string; count: number; pending: PendingName | undefined } {
+  const source = line.includes('\x1b') ? line.replace(ANSI, '') : line;
+  let current = source;
   let count = 0;
+  let carry = pending;
   for (let pass = 0; pass < MAX_PASSES; pass++) {
     const before = count;
+    if (depth < MAX_DEPTH) {
+      const decoded = redactBase64Runs(current, depth);
+      current = decoded.text;
+      count += decoded.count;
+    }
     for (const rule of SECRET_RULES) {
+      if (rule.name === 'short-password-flag' && !hasLoginContext(current)) continue;
       const applied = applyRule(rule, current);
       current = applied.text;
       count += applied.count;
     }
+    const kv = scanKeyValues(current, pass === 0 ? carry : undefined);
+    if (pass === 0) carry = kv.pending;
+    current = kv.text;
+    count += kv.count;
     if (count === before) break;
   }
-  return { text: current, count };
+  return { text: count > 0 ? current : line, count, pending: carry };
+}
+
+/** A base64 run whose decoded text holds a secret (a `tls.key` PEM, a `.dockerconfigjson`) is removed whole. */
+function redactBase64Runs(text: string, depth: number): { text: string; count: number } {
+  let count = 0;
+  const out = text.replace(BASE64_RUN, (run) => {
+    const decoded = decodeBase64(run);
+    if (decoded === undefined || redactDepth(decoded, depth + 1).count === 0) return run;
+    count++;
+    return REDACTED;
+  });
+  return { text: count > 0 ? out : text, count };
+}
+
+/** The text a base64 run encodes, when it encodes text (not a digest or compressed bytes). */
+function decodeBase64(run: string): string | undefined {
+  const clean = run.replace(/=+$/, '').replace(/-/g, '+').replace(/_/g, '/');
+  // Hex digests and ids have the alphabet but only 16 of its letters: they decode to bytes, never to text.
+  if (/^[0-9a-f]+$/i.test(clean)) return undefined;
+  const bytes = Buffer.from(clean, 'base64');
+  if (bytes.length < 16) return undefined;
+  let printable = 0;
+  for (const b of bytes) if ((b >= 0x20 && b < 0x7f) || b === 0x0a || b === 0x0d || b === 0x09) printable++;
+  if (printable / bytes.length < 0.95) return undefined;
+  return bytes.toString('latin1');
 }
 
 /**
  * Like String.replace, except that a match judged innocent is skipped by one character rather than by its whole
  * length: an innocent `secretName: "..."` must not hide a real `password=...` inside its quotes.
  */
-function applyRule(rule: SecretRule, text: string): Redacted {
-  const re = new RegExp(rule.pattern.source, rule.pattern.flags);
+function applyRule(rule: SecretRule, text: string): { text: string; count: number } {
+  const re = rule.pattern;
+  re.lastIndex = 0;
   const out: string[] = [];
   let copied = 0;
   let count = 0;
@@ -42,15 +147,16 @@ function applyRule(rule: SecretRule, text: string): Redacted {
     const end = m.index + m[0].length;
     const replacement = rule.replace(m.slice(1), text.slice(end, end + 16));
     if (replacement === undefined || replacement === m[0]) {
-      re.lastIndex = m.index + 1;
+      re.lastIndex = rule.skipWhole ? end : m.index + 1;
       continue;
     }
     out.push(text.slice(copied, m.index), replacement);
-    copied = m.index + m[0].length;
+    copied = end;
     // An empty match cannot happen for our patterns, but a zero-width step would loop forever.
     re.lastIndex = Math.max(copied, m.index + 1);
     count++;
   }
+  re.lastIndex = 0;
   if (count === 0) return { text, count };
   out.push(text.slice(copied));
   return { text: out.join(''), count };
