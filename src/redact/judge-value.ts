@@ -53,8 +53,11 @@ export function looksLikeSecret(value: string): boolean {
   if (v.length < 8 || v.length > 4096) return false;
   if (/\s/.test(v)) return false;
   // A Kubernetes-style name (db-credentials, app.kubernetes.io), a path or a URL without credentials.
-  if (/^[a-z][a-z0-9-]*(?:\.[a-z0-9-]+)*$/.test(v)) return false;
+  // (A long unbroken run of hex or alphanumerics is key material, whatever letter it starts with.)
+  if (/^[a-z][a-z0-9-]*(?:\.[a-z0-9-]+)*$/.test(v) && !/[0-9a-f]{16}|[a-z0-9]{24}/.test(v)) return false;
   if (/^(?:\/|\.\.?\/|[a-z][\w+.-]*:\/\/[^@]*$)/i.test(v)) return false;
+  // An identifier made of words and small numbers: `user:42:profile`, `web_7.log`, `v2/items`.
+  if (/^(?:[A-Za-z][a-z]{0,11}|\d{1,6})(?:[:._/-](?:[A-Za-z][a-z]{0,11}|\d{1,6}))+$/.test(v)) return false;
   // A number, a version, a date, an IP address.
   if (/^[\d.:+\-TZ]+$/.test(v) || /^v?\d+(?:\.\d+)+(?:[-+][\w.]+)?$/.test(v)) return false;
   const letters = /[A-Za-z]/.test(v);

@@ -29,7 +29,7 @@ const MAX_DEPTH = 2;
  * which is what makes redaction fast on real logs.
  */
 const TRIGGER =
-  /pass|pwd|secret|token|key|auth|cred|sig|bearer|cookie|sess|priv|mnemonic|seed|pin|otp|salt|licen|dsn|appid|hmac|hook|login|mysql|redis-cli|sqlcmd|:\/\/|-----|[A-Za-z0-9_+/=.-]{20}|[^\x00-\x7f]|\x1b/i;
+  /pass|pwd|secret|token|key|auth|cred|sig|bearer|cookie|sess|priv|mnemonic|seed|pin|otp|salt|licen|dsn|appid|hmac|hook|login|identified|mysql|redis-cli|sqlcmd|:\/\/|-----|[A-Za-z0-9_+/=.-]{20}|[^\x00-\x7f]|\x1b/i;
 const ANSI = /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b\n]*(?:\x07|\x1b\\)/g;
 /** Base64 (standard or URL-safe) long enough to hold a credential once decoded. */
 const BASE64_RUN = /(?<![A-Za-z0-9+/_-])(?:[A-Za-z0-9+/]{32,}={0,2}|[A-Za-z0-9_-]{32,}={0,2})(?![A-Za-z0-9+/=_-])/g;
@@ -57,7 +57,7 @@ function redactDepth(input: string, depth: number): { text: string; count: numbe
   let changed = false;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
-    if (!TRIGGER.test(line)) {
+    if (pending === undefined && !TRIGGER.test(line)) {
       pending = undefined;
       continue;
     }

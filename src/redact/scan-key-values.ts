@@ -16,6 +16,7 @@ export interface PendingName {
 const SEP = /=>|:=|[:=：＝]/g;
 const KEY_CHAR = /[\p{L}\p{N}_.\-/]/u;
 const ANSI_BEFORE = /\x1b\[[0-9;?]*[ -/]*[@-~]$/;
+const ANSI_ALL = /\x1b\[[0-9;?]*[ -/]*[@-~]/g;
 const ANSI_AT = /\x1b\[[0-9;?]*[ -/]*[@-~]/y;
 const QUOTE_BEFORE = /(?:\\*["'`“”„‟«»‘’‚‛「」『』＂])$/;
 const QUOTE_AT = /\\*["'`“”„‟«»‘’‚‛「」『』＂]/y;
@@ -188,20 +189,28 @@ export function scanKeyValues(
     if (sep === '=' && (line[e] === '=' || /[=!<>~+\-*/]/.test(line[s - 1] ?? ''))) continue;
     const key = readKey(line, s);
     if (!key) continue;
-    const value = readValue(line, e);
-    if (!value) continue;
     const word = compact(key.key);
     let strength = keyStrength(key.key);
     let needsShape = false;
-    if (strength === undefined && key.phrase !== key.key) {
-      // `Unseal Key 1: …`, `Initial Root Token: …`: words of prose may precede, so only a secret-shaped value counts.
-      strength = keyStrength(key.phrase);
-      needsShape = true;
+    if (strength !== 'strong' && key.phrase !== key.key) {
+      // `Unseal Key 1: …`, `Your API Key: …`: words of prose may precede, so only a secret-shaped value counts.
+      const phrase = keyStrength(key.phrase);
+      if (phrase !== undefined) {
+        strength = phrase;
+        needsShape = true;
+      }
     }
     if (strength === undefined && carry && VALUE_KEYS.has(word)) strength = carry.strength;
-    if (strength !== undefined && line[value.start] === '{') {
+    if (strength !== undefined && /^[ \t]*\{/.test(line.slice(e, e + 16).replace(ANSI_ALL, ''))) {
       // `"db.password": {"value": "…"}`: the value one level down is the secret.
       carry = { strength, budget: 512 };
+      continue;
+    }
+    const value = readValue(line, e);
+    if (!value) continue;
+    if (NAME_KEYS.has(word) && /^[\w.-]{1,64}$/.test(value.inner) && keyStrength(value.inner) !== undefined) {
+      // `key="SmtpPassword"`, `name: DB_PASSWORD`: the name of a secret, whose value comes next.
+      carry = { strength: keyStrength(value.inner), budget: 400 };
       continue;
     }
     const secret =

@@ -1,5 +1,5 @@
-import { isInnocentValue, isProse, looksLikeSecret, REDACTED } from './judge-value.js';
-import { keyStrength } from './sensitive-key.js';
+import { isInnocentValue, isProse, isSecretValue, looksLikeSecret, REDACTED } from './judge-value.js';
+import { type KeyStrength, keyStrength } from './sensitive-key.js';
 import { VENDOR_SHAPES } from './vendor-shapes.js';
 
 /** One kind of secret: a global regex and how a match is rewritten (or left alone when it is not a secret after all). */
@@ -23,6 +23,11 @@ function startsAnotherSecret(value: string, after: string): boolean {
   const m = /^([\w.-]+)(:$|=|$)/.exec(value);
   if (m === null || keyStrength(m[1]!) === undefined) return false;
   return m[2] !== '' || /^[ \t]*(?:=|:(?![:/]))/.test(after);
+}
+
+/** Whether `value`, named by `name`, is a secret (the name's own strength unless given). */
+function isSecretAfter(name: string, value: string, strength: KeyStrength = keyStrength(name)): boolean {
+  return isSecretValue(value, strength);
 }
 
 /** Every vendor shape in one alternation, tried only inside runs of token characters (a few per line). */
@@ -108,6 +113,36 @@ export const SECRET_RULES: readonly SecretRule[] = [
     pattern:
       /(?<![\w./-])(password|pwd|accountkey|sharedaccesskey|sharedaccesssignature)(\s*=)([^;\n"']{0,256})(;|$(?<=;[^\n]{0,512}))/gi,
     replace: ([key, eq, value = '', end = '']) => (isInnocentValue(value) ? undefined : `${key}${eq}${REDACTED}${end}`),
+  },
+  {
+    // <password>…</password>, <client-secret>…</client-secret>: an XML or HTML element named for a secret.
+    name: 'xml-element',
+    pattern: /<([A-Za-z][\w.:-]{0,63})(\s[^<>]{0,256})?>([^<\n]{1,1024})<\/\1>/g,
+    replace: ([tag = '', attrs = '', value = '']) =>
+      isSecretAfter(tag, value) ? `<${tag}${attrs}>${REDACTED}</${tag}>` : undefined,
+  },
+  {
+    // A name and its value as a call's arguments or a tuple: define('DB_PASSWORD', '…'), ("api", "key-…"),
+    // os.environ["API_TOKEN"] = "…", setenv("SECRET", "…").
+    name: 'name-value-arguments',
+    pattern:
+      /([([]\s{0,4}\\*(["'])([^"'\n]{1,64})\\*\2\s{0,4}(?:,|\]\s{0,4}=)\s{0,4})(\\*["'])([^"'\n]{1,1024})(\\*["'])/g,
+    replace: ([head = '', , name = '', open = '', value = '', close = '']) => {
+      const strength = keyStrength(name) ?? (/^(?:api|auth)$/i.test(name) ? 'weak' : undefined);
+      return isSecretAfter(name, value, strength) ? `${head}${open}${REDACTED}${close}` : undefined;
+    },
+  },
+  {
+    // SQL and .netrc put the password after a word, not a separator: IDENTIFIED BY '…', WITH PASSWORD '…',
+    // `machine h login u password …`. Quoted, or shaped like a secret, so prose (`password authentication`) stays.
+    name: 'password-after-word',
+    pattern: /\b(identified\s+by|password|passwd|passphrase)([ \t]+)(?:(["'])([^"'\n]{1,256})\3|([^\s"',;]{1,256}))/gi,
+    replace: ([word = '', space = '', quote = '', quoted, bare]) => {
+      const value = quoted ?? bare ?? '';
+      if (isInnocentValue(value) || isProse(value)) return undefined;
+      if (quoted === undefined && !looksLikeSecret(value)) return undefined;
+      return `${word}${space}${quote}${REDACTED}${quote}`;
+    },
   },
   {
     // Command-line flags with a space: --password hunter2, -token abc (the `--token=...` form is the key-value scan's).
