@@ -190,105 +190,304 @@ const VENDOR_CONTEXTS: ((t: string, rng: Rng) => string)[] = [
 
 /** Secrets announced by their context: key names, flags, URLs, headers, blocks and encodings. */
 export const CONTEXT_KINDS: Record<string, (rng: Rng) => SecretLine | Omit<SecretLine, 'kind'>> = {
-  'env-upper-snake': (r) => one(`DB_PASSWORD=${(p = password(r))}`, p),
-  'logfmt-password': (r) => one(`level=error msg="login failed" user=bob password=${(p = password(r))} attempt=2`, p),
-  'yaml-password': (r) => one(`  password: ${(p = password(r))}`, p),
-  'json-password': (r) => one(`{"user":"svc","password":"${(p = password(r))}","retries":3}`, p),
-  'json-escaped-once': (r) => one(`{"msg":"config","body":"{\\"client_secret\\":\\"${(p = password(r))}\\"}"}`, p),
-  'json-escaped-twice': (r) =>
-    one(`{"log":"{\\"msg\\":\\"{\\\\\\"api_token\\\\\\":\\\\\\"${(p = password(r))}\\\\\\"}\\"}"}`, p),
-  'json-escaped-thrice': (r) =>
-    one(`args: ["--config={\\\\\\"auth\\\\\\":{\\\\\\"token\\\\\\":\\\\\\"${(p = password(r))}\\\\\\"}}"]`, p),
-  'single-quoted': (r) => one(`SECRET_KEY_BASE='${(p = pick(r, 'h', 64))}'`, p),
-  'go-assignment': (r) => one(`dbPassword := "${(p = password(r))}"`, p),
-  'ruby-hash-rocket': (r) => one(`:password => "${(p = password(r))}",`, p),
-  'ini-spaces': (r) => one(`aws_secret_access_key = ${(p = pick(r, 'b', 40))}`, p),
-  'spaced-unseal-key': (r) => one(`Unseal Key ${1 + Math.floor(r() * 5)}: ${(p = pick(r, 'b', 44))}`, p),
-  'spaced-root-token': (r) => one(`Initial Root Token: hvs.${(p = pick(r, 'x', 24))}`, p),
-  'spaced-api-key': (r) => one(`Your API Key: ${(p = pick(r, 'h', 32))}`, p),
-  'datadog-app-key': (r) => one(`DD_APP_KEY=${(p = pick(r, 'h', 40))}`, p),
-  'datadog-api-key': (r) => one(`DD_API_KEY=${(p = pick(r, 'h', 32))}`, p),
-  'query-appid': (r) => one(`GET /data/2.5/weather?q=Berlin&appid=${(p = pick(r, 'h', 32))}&units=metric`, p),
-  'ansi-between-key-and-value': (r) =>
-    one(`\x1b[33mDB_PASSWORD\x1b[0m\x1b[2m=\x1b[0m${(p = password(r))} \x1b[32mok\x1b[0m`, p),
-  'ansi-before-equals': (r) => one(`\x1b[1mapi_key\x1b[22m = "${(p = pick(r, 'x', 32))}"`, p),
-  'cyrillic-key-typographic-quotes': (r) => one(`пароль/password: “${(p = password(r))}”`, p),
-  'chinese-key-fullwidth-colon': (r) => one(`数据库密码：${(p = password(r))}`, p),
-  'german-key': (r) => one(`Passwort=${(p = password(r))}`, p),
-  'fullwidth-equals': (r) => one(`db.password＝${(p = password(r))}`, p),
-  guillemets: (r) => one(`mot de passe / password : «${(p = password(r))}»`, p),
-  'nested-value-object': (r) =>
-    one(`"spring.datasource.password": {"value": "${(p = password(r))}", "origin": "env"}`, p),
-  'name-value-pair-json': (r) => one(`{"name":"DB_PASSWORD","value":"${(p = password(r))}"}`, p),
-  'name-value-pair-yaml': (r) => one(`        - name: STRIPE_SECRET\n          value: ${(p = password(r))}`, p),
-  'dotnet-add-key-value': (r) => one(`<add key="SmtpPassword" value="${(p = password(r))}" />`, p),
-  'xml-element': (r) => one(`<password>${(p = password(r))}</password>`, p),
-  'php-define': (r) => one(`define('DB_PASSWORD', '${(p = password(r))}');`, p),
-  'python-environ-subscript': (r) => one(`os.environ["API_TOKEN"] = "${(p = pick(r, 'x', 32))}"`, p),
-  'sql-identified-by': (r) => one(`CREATE USER app IDENTIFIED BY '${(p = password(r))}';`, p),
-  'sql-with-password': (r) => one(`ALTER ROLE app WITH LOGIN PASSWORD '${(p = password(r))}';`, p),
-  netrc: (r) => one(`machine api.example.com login deploy password ${(p = password(r))}`, p),
-  'postgres-url': (r) => one(`DATABASE_URL=postgres://app:${(p = password(r))}@db.prod:5432/app?sslmode=require`, p),
-  'mysql-url': (r) => one(`mysql://root:${(p = password(r))}@mysql:3306/shop`, p),
-  'redis-url-no-user': (r) => one(`REDIS_URL=redis://:${(p = password(r))}@redis-master:6379/0`, p),
-  'amqp-url': (r) => one(`amqp://rabbit:${(p = password(r))}@rabbitmq:5672/vhost connection refused`, p),
-  'mongodb-srv-url': (r) =>
-    one(`connecting to mongodb+srv://admin:${(p = password(r))}@cluster0.ab1cd.mongodb.net/db`, p),
-  'url-user-token': (r) => one(`git clone https://${(p = pick(r, 'x', 40))}@git.example.com/org/repo.git`, p),
-  'slack-webhook-path': (r) =>
-    one(`POST https://hooks.slack.com/services/T${pick(r, 'X', 8)}/B${pick(r, 'X', 8)}/${(p = pick(r, 'x', 24))}`, p),
-  'discord-webhook-path': (r) =>
-    two(`https://discord.com/api/webhooks/${(p = pick(r, 'd', 18))}/${(q = pick(r, 'u', 68))}`, p, q),
-  'teams-webhook-path': (r) =>
-    one(
-      `https://acme.webhook.office.com/webhookb2/${pick(r, 'h', 8)}-aaaa-bbbb-cccc-${pick(r, 'h', 12)}@${pick(r, 'h', 8)}/IncomingWebhook/${(p = pick(r, 'h', 32))}/${pick(r, 'h', 8)}`,
-      p,
-    ),
-  'generic-hooks-path': (r) =>
-    one(`https://hooks.zapier.com/hooks/catch/${pick(r, 'd', 7)}/${(p = pick(r, 'l', 7))}9/`, p),
-  'telegram-bot-path': (r) =>
-    one(`POST https://api.telegram.org/bot${pick(r, 'd', 10)}:${(p = pick(r, 'u', 35))}/sendMessage 200`, p),
-  'query-access-token': (r) => one(`GET /api/v1/me?access_token=${(p = pick(r, 'x', 40))}&fields=id`, p),
-  'query-api-key': (r) => one(`https://api.example.com/v2/items?page=3&api_key=${(p = pick(r, 'x', 32))}`, p),
-  'query-amz-signature': (r) =>
-    one(`GET /bucket/obj?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Signature=${(p = pick(r, 'h', 64))}`, p),
-  'query-azure-sas': (r) =>
-    one(`PUT https://acct.blob.core.windows.net/c/b?sv=2022-11-02&sp=rw&sig=${(p = pick(r, 'b', 43))}%3D`, p),
-  'docker-login-short-p': (r) => one(`+ docker login -u ci -p ${(p = password(r))} registry.example.com`, p),
-  'mysql-attached-p': (r) => one(`mysql -h db -uroot -p${(p = password(r))} shop < dump.sql`, p),
-  'sshpass-p': (r) => one(`sshpass -p '${(p = password(r))}' ssh deploy@10.0.0.4`, p),
-  'redis-cli-a': (r) => one(`redis-cli -h redis -a ${(p = password(r))} PING`, p),
-  'sqlcmd-capital-p': (r) => one(`sqlcmd -S db -U sa -P ${(p = password(r))} -Q "SELECT 1"`, p),
-  'curl-user-colon': (r) => one(`curl -u admin:${(p = password(r))} https://jenkins/api/json`, p),
-  'long-flag-space': (r) => one(`exec: mysqldump --user root --password ${(p = password(r))} shop`, p),
-  'single-dash-long-flag': (r) => one(`java -jar app.jar -keystorePassword ${(p = password(r))}`, p),
-  'long-flag-equals': (r) => one(`vault login --token=hvs.${(p = pick(r, 'x', 24))}`, p),
-  'auth-bearer': (r) => one(`> Authorization: Bearer ${(p = pick(r, 'u', 40))}`, p),
-  'auth-basic': (r) => one(`headers={"Authorization": "Basic ${(p = b64(`admin:${password(r)}`))}"}`, p),
-  'auth-ssws': (r) => one(`-H "Authorization: SSWS 00${(p = pick(r, 'u', 40))}"`, p),
-  'auth-token-scheme': (r) => one(`authorization: token ${(p = pick(r, 'h', 40))}`, p),
-  'auth-geniekey': (r) =>
-    one(`Authorization: GenieKey ${(p = `${pick(r, 'h', 8)}-${pick(r, 'h', 4)}-${pick(r, 'h', 12)}`)}`, p),
-  'auth-custom-scheme': (r) => one(`Authorization: Klaviyo-API-Key pk_${(p = pick(r, 'h', 34))}`, p),
-  'proxy-authorization': (r) => one(`Proxy-Authorization: Basic ${(p = b64(`u:${password(r)}`))}`, p),
-  'x-api-key-header': (r) => one(`x-api-key: ${(p = pick(r, 'h', 32))}`, p),
-  'private-token-header': (r) => one(`PRIVATE-TOKEN: ${(p = pick(r, 'x', 26))}`, p),
-  'vault-token-header': (r) => one(`X-Vault-Token: ${(p = pick(r, 'x', 28))}`, p),
-  'cookie-header': (r) => one(`Cookie: sessionid=${(p = pick(r, 'l', 32))}; theme=dark`, p),
-  'set-cookie-header': (r) => one(`Set-Cookie: JSESSIONID=${(p = pick(r, 'H', 32))}; Path=/; HttpOnly`, p),
-  'ado-connection-string': (r) =>
-    one(`Server=tcp:sql.db.windows.net,1433;Database=shop;User ID=sa;Password=${(p = password(r))};Encrypt=True`, p),
-  'odbc-connection-string': (r) => one(`DRIVER={ODBC};SERVER=db;UID=app;PWD=${(p = password(r))};`, p),
-  'azure-storage-connection-string': (r) =>
-    one(
-      `DefaultEndpointsProtocol=https;AccountName=logs;AccountKey=${(p = pick(r, 'b', 86))}==;EndpointSuffix=core.windows.net`,
-      p,
-    ),
-  'servicebus-connection-string': (r) =>
-    one(
-      `Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=Root;SharedAccessKey=${(p = pick(r, 'b', 43))}=`,
-      p,
-    ),
+  'env-upper-snake': ctx(
+    (r) => password(r),
+    (p, _r) => `DB_PASSWORD=${p}`,
+  ),
+  'logfmt-password': ctx(
+    (r) => password(r),
+    (p, _r) => `level=error msg="login failed" user=bob password=${p} attempt=2`,
+  ),
+  'yaml-password': ctx(
+    (r) => password(r),
+    (p, _r) => `  password: ${p}`,
+  ),
+  'json-password': ctx(
+    (r) => password(r),
+    (p, _r) => `{"user":"svc","password":"${p}","retries":3}`,
+  ),
+  'json-escaped-once': ctx(
+    (r) => password(r),
+    (p, _r) => `{"msg":"config","body":"{\\"client_secret\\":\\"${p}\\"}"}`,
+  ),
+  'json-escaped-twice': ctx(
+    (r) => password(r),
+    (p, _r) => `{"log":"{\\"msg\\":\\"{\\\\\\"api_token\\\\\\":\\\\\\"${p}\\\\\\"}\\"}"}`,
+  ),
+  'json-escaped-thrice': ctx(
+    (r) => password(r),
+    (p, _r) => `args: ["--config={\\\\\\"auth\\\\\\":{\\\\\\"token\\\\\\":\\\\\\"${p}\\\\\\"}}"]`,
+  ),
+  'single-quoted': ctx(
+    (r) => pick(r, 'h', 64),
+    (p, _r) => `SECRET_KEY_BASE='${p}'`,
+  ),
+  'go-assignment': ctx(
+    (r) => password(r),
+    (p, _r) => `dbPassword := "${p}"`,
+  ),
+  'ruby-hash-rocket': ctx(
+    (r) => password(r),
+    (p, _r) => `:password => "${p}",`,
+  ),
+  'ini-spaces': ctx(
+    (r) => pick(r, 'b', 40),
+    (p, _r) => `aws_secret_access_key = ${p}`,
+  ),
+  'spaced-unseal-key': ctx(
+    (r) => pick(r, 'b', 44),
+    (p, r) => `Unseal Key ${1 + Math.floor(r() * 5)}: ${p}`,
+  ),
+  'spaced-root-token': ctx(
+    (r) => pick(r, 'x', 24),
+    (p, _r) => `Initial Root Token: hvs.${p}`,
+  ),
+  'spaced-api-key': ctx(
+    (r) => pick(r, 'h', 32),
+    (p, _r) => `Your API Key: ${p}`,
+  ),
+  'datadog-app-key': ctx(
+    (r) => pick(r, 'h', 40),
+    (p, _r) => `DD_APP_KEY=${p}`,
+  ),
+  'datadog-api-key': ctx(
+    (r) => pick(r, 'h', 32),
+    (p, _r) => `DD_API_KEY=${p}`,
+  ),
+  'query-appid': ctx(
+    (r) => pick(r, 'h', 32),
+    (p, _r) => `GET /data/2.5/weather?q=Berlin&appid=${p}&units=metric`,
+  ),
+  'ansi-between-key-and-value': ctx(
+    (r) => password(r),
+    (p, _r) => `\x1b[33mDB_PASSWORD\x1b[0m\x1b[2m=\x1b[0m${p} \x1b[32mok\x1b[0m`,
+  ),
+  'ansi-before-equals': ctx(
+    (r) => pick(r, 'x', 32),
+    (p, _r) => `\x1b[1mapi_key\x1b[22m = "${p}"`,
+  ),
+  'cyrillic-key-typographic-quotes': ctx(
+    (r) => password(r),
+    (p, _r) => `пароль/password: “${p}”`,
+  ),
+  'chinese-key-fullwidth-colon': ctx(
+    (r) => password(r),
+    (p, _r) => `数据库密码：${p}`,
+  ),
+  'german-key': ctx(
+    (r) => password(r),
+    (p, _r) => `Passwort=${p}`,
+  ),
+  'fullwidth-equals': ctx(
+    (r) => password(r),
+    (p, _r) => `db.password＝${p}`,
+  ),
+  guillemets: ctx(
+    (r) => password(r),
+    (p, _r) => `mot de passe / password : «${p}»`,
+  ),
+  'nested-value-object': ctx(
+    (r) => password(r),
+    (p, _r) => `"spring.datasource.password": {"value": "${p}", "origin": "env"}`,
+  ),
+  'name-value-pair-json': ctx(
+    (r) => password(r),
+    (p, _r) => `{"name":"DB_PASSWORD","value":"${p}"}`,
+  ),
+  'name-value-pair-yaml': ctx(
+    (r) => password(r),
+    (p, _r) => `        - name: STRIPE_SECRET\n          value: ${p}`,
+  ),
+  'dotnet-add-key-value': ctx(
+    (r) => password(r),
+    (p, _r) => `<add key="SmtpPassword" value="${p}" />`,
+  ),
+  'xml-element': ctx(
+    (r) => password(r),
+    (p, _r) => `<password>${p}</password>`,
+  ),
+  'php-define': ctx(
+    (r) => password(r),
+    (p, _r) => `define('DB_PASSWORD', '${p}');`,
+  ),
+  'python-environ-subscript': ctx(
+    (r) => pick(r, 'x', 32),
+    (p, _r) => `os.environ["API_TOKEN"] = "${p}"`,
+  ),
+  'sql-identified-by': ctx(
+    (r) => password(r),
+    (p, _r) => `CREATE USER app IDENTIFIED BY '${p}';`,
+  ),
+  'sql-with-password': ctx(
+    (r) => password(r),
+    (p, _r) => `ALTER ROLE app WITH LOGIN PASSWORD '${p}';`,
+  ),
+  netrc: ctx(
+    (r) => password(r),
+    (p, _r) => `machine api.example.com login deploy password ${p}`,
+  ),
+  'postgres-url': ctx(
+    (r) => password(r),
+    (p, _r) => `DATABASE_URL=postgres://app:${p}@db.prod:5432/app?sslmode=require`,
+  ),
+  'mysql-url': ctx(
+    (r) => password(r),
+    (p, _r) => `mysql://root:${p}@mysql:3306/shop`,
+  ),
+  'redis-url-no-user': ctx(
+    (r) => password(r),
+    (p, _r) => `REDIS_URL=redis://:${p}@redis-master:6379/0`,
+  ),
+  'amqp-url': ctx(
+    (r) => password(r),
+    (p, _r) => `amqp://rabbit:${p}@rabbitmq:5672/vhost connection refused`,
+  ),
+  'mongodb-srv-url': ctx(
+    (r) => password(r),
+    (p, _r) => `connecting to mongodb+srv://admin:${p}@cluster0.ab1cd.mongodb.net/db`,
+  ),
+  'url-user-token': ctx(
+    (r) => pick(r, 'x', 40),
+    (p, _r) => `git clone https://${p}@git.example.com/org/repo.git`,
+  ),
+  'slack-webhook-path': ctx(
+    (r) => pick(r, 'x', 24),
+    (p, r) => `POST https://hooks.slack.com/services/T${pick(r, 'X', 8)}/B${pick(r, 'X', 8)}/${p}`,
+  ),
+  'discord-webhook-path': (r) => {
+    const id = pick(r, 'd', 18);
+    const token = pick(r, 'u', 68);
+    return { line: `https://discord.com/api/webhooks/${id}/${token}`, secrets: [id, token] };
+  },
+  'teams-webhook-path': ctx(
+    (r) => pick(r, 'h', 32),
+    (p, r) =>
+      `https://acme.webhook.office.com/webhookb2/${pick(r, 'h', 8)}-aaaa-bbbb-cccc-${pick(r, 'h', 12)}@${pick(r, 'h', 8)}/IncomingWebhook/${p}/${pick(r, 'h', 8)}`,
+  ),
+  'generic-hooks-path': ctx(
+    (r) => pick(r, 'l', 7),
+    (p, r) => `https://hooks.zapier.com/hooks/catch/${pick(r, 'd', 7)}/${p}9/`,
+  ),
+  'telegram-bot-path': ctx(
+    (r) => pick(r, 'u', 35),
+    (p, r) => `POST https://api.telegram.org/bot${pick(r, 'd', 10)}:${p}/sendMessage 200`,
+  ),
+  'query-access-token': ctx(
+    (r) => pick(r, 'x', 40),
+    (p, _r) => `GET /api/v1/me?access_token=${p}&fields=id`,
+  ),
+  'query-api-key': ctx(
+    (r) => pick(r, 'x', 32),
+    (p, _r) => `https://api.example.com/v2/items?page=3&api_key=${p}`,
+  ),
+  'query-amz-signature': ctx(
+    (r) => pick(r, 'h', 64),
+    (p, _r) => `GET /bucket/obj?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Signature=${p}`,
+  ),
+  'query-azure-sas': ctx(
+    (r) => pick(r, 'b', 43),
+    (p, _r) => `PUT https://acct.blob.core.windows.net/c/b?sv=2022-11-02&sp=rw&sig=${p}%3D`,
+  ),
+  'docker-login-short-p': ctx(
+    (r) => password(r),
+    (p, _r) => `+ docker login -u ci -p ${p} registry.example.com`,
+  ),
+  'mysql-attached-p': ctx(
+    (r) => password(r),
+    (p, _r) => `mysql -h db -uroot -p${p} shop < dump.sql`,
+  ),
+  'sshpass-p': ctx(
+    (r) => password(r),
+    (p, _r) => `sshpass -p '${p}' ssh deploy@10.0.0.4`,
+  ),
+  'redis-cli-a': ctx(
+    (r) => password(r),
+    (p, _r) => `redis-cli -h redis -a ${p} PING`,
+  ),
+  'sqlcmd-capital-p': ctx(
+    (r) => password(r),
+    (p, _r) => `sqlcmd -S db -U sa -P ${p} -Q "SELECT 1"`,
+  ),
+  'curl-user-colon': ctx(
+    (r) => password(r),
+    (p, _r) => `curl -u admin:${p} https://jenkins/api/json`,
+  ),
+  'long-flag-space': ctx(
+    (r) => password(r),
+    (p, _r) => `exec: mysqldump --user root --password ${p} shop`,
+  ),
+  'single-dash-long-flag': ctx(
+    (r) => password(r),
+    (p, _r) => `java -jar app.jar -keystorePassword ${p}`,
+  ),
+  'long-flag-equals': ctx(
+    (r) => pick(r, 'x', 24),
+    (p, _r) => `vault login --token=hvs.${p}`,
+  ),
+  'auth-bearer': ctx(
+    (r) => pick(r, 'u', 40),
+    (p, _r) => `> Authorization: Bearer ${p}`,
+  ),
+  'auth-basic': ctx(
+    (r) => b64(`admin:${password(r)}`),
+    (p, _r) => `headers={"Authorization": "Basic ${p}"}`,
+  ),
+  'auth-ssws': ctx(
+    (r) => pick(r, 'u', 40),
+    (p, _r) => `-H "Authorization: SSWS 00${p}"`,
+  ),
+  'auth-token-scheme': ctx(
+    (r) => pick(r, 'h', 40),
+    (p, _r) => `authorization: token ${p}`,
+  ),
+  'auth-geniekey': ctx(
+    (r) => `${pick(r, 'h', 8)}-${pick(r, 'h', 4)}-${pick(r, 'h', 12)}`,
+    (p, _r) => `Authorization: GenieKey ${p}`,
+  ),
+  'auth-custom-scheme': ctx(
+    (r) => pick(r, 'h', 34),
+    (p, _r) => `Authorization: Klaviyo-API-Key pk_${p}`,
+  ),
+  'proxy-authorization': ctx(
+    (r) => b64(`u:${password(r)}`),
+    (p, _r) => `Proxy-Authorization: Basic ${p}`,
+  ),
+  'x-api-key-header': ctx(
+    (r) => pick(r, 'h', 32),
+    (p, _r) => `x-api-key: ${p}`,
+  ),
+  'private-token-header': ctx(
+    (r) => pick(r, 'x', 26),
+    (p, _r) => `PRIVATE-TOKEN: ${p}`,
+  ),
+  'vault-token-header': ctx(
+    (r) => pick(r, 'x', 28),
+    (p, _r) => `X-Vault-Token: ${p}`,
+  ),
+  'cookie-header': ctx(
+    (r) => pick(r, 'l', 32),
+    (p, _r) => `Cookie: sessionid=${p}; theme=dark`,
+  ),
+  'set-cookie-header': ctx(
+    (r) => pick(r, 'H', 32),
+    (p, _r) => `Set-Cookie: JSESSIONID=${p}; Path=/; HttpOnly`,
+  ),
+  'ado-connection-string': ctx(
+    (r) => password(r),
+    (p, _r) => `Server=tcp:sql.db.windows.net,1433;Database=shop;User ID=sa;Password=${p};Encrypt=True`,
+  ),
+  'odbc-connection-string': ctx(
+    (r) => password(r),
+    (p, _r) => `DRIVER={ODBC};SERVER=db;UID=app;PWD=${p};`,
+  ),
+  'azure-storage-connection-string': ctx(
+    (r) => pick(r, 'b', 86),
+    (p, _r) => `DefaultEndpointsProtocol=https;AccountName=logs;AccountKey=${p}==;EndpointSuffix=core.windows.net`,
+  ),
+  'servicebus-connection-string': ctx(
+    (r) => pick(r, 'b', 43),
+    (p, _r) => `Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=Root;SharedAccessKey=${p}=`,
+  ),
   'pem-rsa-whole': (r) => pem(r, 'RSA PRIVATE KEY', 64),
   'pem-ec-whole': (r) => pem(r, 'EC PRIVATE KEY', 64),
   'pem-pkcs8-whole': (r) => pem(r, 'PRIVATE KEY', 64),
@@ -346,61 +545,133 @@ export const CONTEXT_KINDS: Record<string, (rng: Rng) => SecretLine | Omit<Secre
   },
   'base64-tls-key': (r) => {
     const pemText = `-----BEGIN RSA PRIVATE KEY-----\n${lines64(keyBody(r, 300), 64)}\n-----END RSA PRIVATE KEY-----\n`;
-    return one(`  tls.crt: LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCk1JSUI=\n  tls.key: ${(p = b64(pemText))}`, p);
+    const secret = b64(pemText);
+    return { line: `  tls.crt: LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCk1JSUI=\n  tls.key: ${secret}`, secrets: [secret] };
   },
   'base64-dockerconfigjson': (r) => {
     const auth = b64(`ci:${password(r)}`);
-    return one(`{"data":{".dockerconfigjson":"${(p = b64(`{"auths":{"ghcr.io":{"auth":"${auth}"}}}`))}"}}`, p);
+    const secret = b64(`{"auths":{"ghcr.io":{"auth":"${auth}"}}}`);
+    return { line: `{"data":{".dockerconfigjson":"${secret}"}}`, secrets: [secret] };
   },
-  'base64-env-file': (r) =>
-    one(`decoded config blob ${(p = b64(`PORT=8080\nDB_PASSWORD=${password(r)}\nDEBUG=false\n`))}`, p),
-  'kubernetes-secret-data': (r) => one(`data:\n  DB_PASSWORD: ${(p = b64(password(r)))}\n  DB_USER: YXBw`, p),
-  'kubeconfig-client-key-data': (r) =>
-    one(
-      `    client-key-data: ${(p = b64(`-----BEGIN EC PRIVATE KEY-----\n${keyBody(r, 90)}\n-----END EC PRIVATE KEY-----\n`))}`,
-      p,
-    ),
-  'kubeconfig-token': (r) => one(`    token: ${(p = pick(r, 'x', 48))}`, p),
-  'docker-config-auth': (r) => one(`{"auths":{"ghcr.io":{"auth":"${(p = b64(`deploy:${password(r)}`))}"}}}`, p),
-  'npmrc-auth-token': (r) =>
-    one(`//registry.npmjs.org/:_authToken=${(p = pick(r, 'h', 8))}-${pick(r, 'h', 4)}-${pick(r, 'h', 12)}`, p),
-  'java-system-property': (r) => one(`-Dspring.datasource.password=${(p = password(r))} -Dserver.port=8080`, p),
-  'helm-set': (r) => one(`helm upgrade app ./chart --set db.password=${(p = password(r))} --set replicas=3`, p),
-  'docker-build-arg': (r) => one(`docker build --build-arg NPM_TOKEN=${(p = pick(r, 'x', 36))} .`, p),
-  'export-token': (r) => one(`export GITLAB_TOKEN="${(p = pick(r, 'u', 20))}"`, p),
-  'properties-dotted': (r) => one(`mail.smtp.auth.password=${(p = password(r))}`, p),
-  'camel-case-key': (r) => one(`clientSecret: "${(p = pick(r, 'u', 40))}"`, p),
-  'kebab-case-key': (r) => one(`--client-secret=${(p = pick(r, 'u', 40))}`, p),
-  'hmac-signing-key': (r) => one(`JWT_SIGNING_KEY=${(p = pick(r, 'b', 44))}`, p),
-  'encryption-key': (r) => one(`encryptionKey: ${(p = pick(r, 'h', 64))}`, p),
-  'master-key': (r) => one(`RAILS_MASTER_KEY=${(p = pick(r, 'h', 32))}`, p),
-  'license-key': (r) => one(`NEW_RELIC_LICENSE_KEY=${(p = pick(r, 'h', 40))}`, p),
-  mnemonic: (r) => one(`WALLET_MNEMONIC="${(p = Array.from({ length: 12 }, () => pick(r, 'a', 5)).join(' '))}"`, p),
-  'session-cookie-json': (r) => one(`{"cookie":"connect.sid=s%3A${(p = pick(r, 'u', 40))}"}`, p),
-  'stack-trace-message': (r) =>
-    one(`java.sql.SQLException: Access denied; url=jdbc:mysql://db/shop?user=app&password=${(p = password(r))}`, p),
-  'logfmt-quoted-spaces': (r) =>
-    one(`msg=starting secret="${(p = `${pick(r, 'x', 6)} ${pick(r, 'x', 6)} ${pick(r, 'x', 6)}`)}" ok=true`, p),
-  'tuple-mailgun': (r) => one(`auth = ("api", "key-${(p = pick(r, 'h', 32))}")`, p),
-  'age-key-file': (r) =>
-    one(
-      `# created: 2026-01-01T00:00:00Z\n# public key: age1${pick(r, 'l', 58)}\nAGE-SECRET-KEY-1${(p = pick(r, 'B', 58))}`,
-      p,
-    ),
-  'terraform-var': (r) => one(`TF_VAR_db_password=${(p = password(r))}`, p),
-  'github-actions-mask-miss': (r) => one(`Run echo "token=${(p = pick(r, 'x', 40))}"`, p),
-  'unicode-quoted-key': (r) => one(`“api_key”: “${(p = pick(r, 'x', 32))}”`, p),
-  'termination-config-dump': (r) =>
-    one(`Config{host=db, port=5432, user=app, password=${(p = password(r))}, pool=10}`, p),
+  'base64-env-file': ctx(
+    (r) => b64(`PORT=8080\nDB_PASSWORD=${password(r)}\nDEBUG=false\n`),
+    (p, _r) => `decoded config blob ${p}`,
+  ),
+  'kubernetes-secret-data': ctx(
+    (r) => b64(password(r)),
+    (p, _r) => `data:\n  DB_PASSWORD: ${p}\n  DB_USER: YXBw`,
+  ),
+  'kubeconfig-client-key-data': ctx(
+    (r) => b64(`-----BEGIN EC PRIVATE KEY-----\n${keyBody(r, 90)}\n-----END EC PRIVATE KEY-----\n`),
+    (p, _r) => `    client-key-data: ${p}`,
+  ),
+  'kubeconfig-token': ctx(
+    (r) => pick(r, 'x', 48),
+    (p, _r) => `    token: ${p}`,
+  ),
+  'docker-config-auth': ctx(
+    (r) => b64(`deploy:${password(r)}`),
+    (p, _r) => `{"auths":{"ghcr.io":{"auth":"${p}"}}}`,
+  ),
+  'npmrc-auth-token': ctx(
+    (r) => pick(r, 'h', 8),
+    (p, r) => `//registry.npmjs.org/:_authToken=${p}-${pick(r, 'h', 4)}-${pick(r, 'h', 12)}`,
+  ),
+  'java-system-property': ctx(
+    (r) => password(r),
+    (p, _r) => `-Dspring.datasource.password=${p} -Dserver.port=8080`,
+  ),
+  'helm-set': ctx(
+    (r) => password(r),
+    (p, _r) => `helm upgrade app ./chart --set db.password=${p} --set replicas=3`,
+  ),
+  'docker-build-arg': ctx(
+    (r) => pick(r, 'x', 36),
+    (p, _r) => `docker build --build-arg NPM_TOKEN=${p} .`,
+  ),
+  'export-token': ctx(
+    (r) => pick(r, 'u', 20),
+    (p, _r) => `export GITLAB_TOKEN="${p}"`,
+  ),
+  'properties-dotted': ctx(
+    (r) => password(r),
+    (p, _r) => `mail.smtp.auth.password=${p}`,
+  ),
+  'camel-case-key': ctx(
+    (r) => pick(r, 'u', 40),
+    (p, _r) => `clientSecret: "${p}"`,
+  ),
+  'kebab-case-key': ctx(
+    (r) => pick(r, 'u', 40),
+    (p, _r) => `--client-secret=${p}`,
+  ),
+  'hmac-signing-key': ctx(
+    (r) => pick(r, 'b', 44),
+    (p, _r) => `JWT_SIGNING_KEY=${p}`,
+  ),
+  'encryption-key': ctx(
+    (r) => pick(r, 'h', 64),
+    (p, _r) => `encryptionKey: ${p}`,
+  ),
+  'master-key': ctx(
+    (r) => pick(r, 'h', 32),
+    (p, _r) => `RAILS_MASTER_KEY=${p}`,
+  ),
+  'license-key': ctx(
+    (r) => pick(r, 'h', 40),
+    (p, _r) => `NEW_RELIC_LICENSE_KEY=${p}`,
+  ),
+  mnemonic: ctx(
+    (r) => Array.from({ length: 12 }, () => pick(r, 'a', 5)).join(' '),
+    (p, _r) => `WALLET_MNEMONIC="${p}"`,
+  ),
+  'session-cookie-json': ctx(
+    (r) => pick(r, 'u', 40),
+    (p, _r) => `{"cookie":"connect.sid=s%3A${p}"}`,
+  ),
+  'stack-trace-message': ctx(
+    (r) => password(r),
+    (p, _r) => `java.sql.SQLException: Access denied; url=jdbc:mysql://db/shop?user=app&password=${p}`,
+  ),
+  'logfmt-quoted-spaces': ctx(
+    (r) => `${pick(r, 'x', 6)} ${pick(r, 'x', 6)} ${pick(r, 'x', 6)}`,
+    (p, _r) => `msg=starting secret="${p}" ok=true`,
+  ),
+  'tuple-mailgun': ctx(
+    (r) => pick(r, 'h', 32),
+    (p, _r) => `auth = ("api", "key-${p}")`,
+  ),
+  'age-key-file': ctx(
+    (r) => pick(r, 'B', 58),
+    (p, r) => `# created: 2026-01-01T00:00:00Z\n# public key: age1${pick(r, 'l', 58)}\nAGE-SECRET-KEY-1${p}`,
+  ),
+  'terraform-var': ctx(
+    (r) => password(r),
+    (p, _r) => `TF_VAR_db_password=${p}`,
+  ),
+  'github-actions-mask-miss': ctx(
+    (r) => pick(r, 'x', 40),
+    (p, _r) => `Run echo "token=${p}"`,
+  ),
+  'unicode-quoted-key': ctx(
+    (r) => pick(r, 'x', 32),
+    (p, _r) => `“api_key”: “${p}”`,
+  ),
+  'termination-config-dump': ctx(
+    (r) => password(r),
+    (p, _r) => `Config{host=db, port=5432, user=app, password=${p}, pool=10}`,
+  ),
 };
 
-let p = '';
-let q = '';
-function one(line: string, secret: string): Omit<SecretLine, 'kind'> {
-  return { line, secrets: [secret] };
-}
-function two(line: string, a: string, b: string): Omit<SecretLine, 'kind'> {
-  return { line, secrets: [a, b] };
+/** A kind whose one secret is made first, then placed in its line. */
+function ctx(
+  make: (r: Rng) => string,
+  render: (secret: string, r: Rng) => string,
+): (r: Rng) => Omit<SecretLine, 'kind'> {
+  return (r) => {
+    const secret = make(r);
+    return { line: render(secret, r), secrets: [secret] };
+  };
 }
 /** Lines of a key body long enough to identify it (a short last line could occur anywhere by chance). */
 function bodySecrets(body: string, width: number): string[] {
