@@ -20,21 +20,15 @@ const NO_END = new RegExp(
   'g',
 );
 
-/**
- * A block whose BEGIN was cut off (a 200-line tail, a termination message that starts mid-key): the base64 lines
- * right above the END line go. The first line may be a partial one.
- */
-const NO_BEGIN = new RegExp(
-  String.raw`(?<=^|\n|\\n|["'\s])((?:[A-Za-z0-9+/=]{1,100}${NL}[ \t]*){1,400})(${PEM_END})`,
-  'g',
-);
-
 /** A line that is nothing but base64 of the width PEM (64), OpenSSH (70), PGP (64) and PuTTY (64) wrap key bodies at. */
 const BODY_LINE = /^[ \t]*[A-Za-z0-9+/]{56,80}={0,2}[ \t]*$/;
 /** The short last line of a body, or a PGP checksum (`=AbCd`). */
 const TAIL_LINE = /^[ \t]*(?:[A-Za-z0-9+/]{16,80}={0,2}|[A-Za-z0-9+/]{1,80}={1,2}|=[A-Za-z0-9+/]{4})[ \t]*$/;
 
-function isBodyLine(line: string): boolean {
+function isBodyLine(raw: string): boolean {
+  // Length first: almost every log line fails it, at the cost of reading one property.
+  if (raw.length < 56 || raw.length > 96) return false;
+  const line = stripCr(raw);
   // Mixed case and digits: hex digests (sha256, 64 lowercase hex) have the width but not the alphabet.
   return BODY_LINE.test(line) && /[A-Z]/.test(line) && /[a-z]/.test(line) && /\d/.test(line);
 }
@@ -60,13 +54,9 @@ export function redactKeyBlocks(text: string): { text: string; count: number } {
     });
   }
   if (hasKeyMarker && out.includes('-----END ')) {
-    out = out.replace(NO_BEGIN, (m, inner: string, end: string) => {
-      const kept = inner.replace(/\[REDACTED\]/g, '');
-      if (kept.replace(/\\[nr]|\s/g, '').length < 8) return m;
-      count++;
-      const nl = /\\n[ \t]*$/.test(inner) ? '\\n' : '\n';
-      return `${REDACTED}${nl}${end}`;
-    });
+    const cut = redactBeforeEnd(out);
+    out = cut.text;
+    count += cut.count;
   }
   if (out.includes('Private-Lines:')) {
     out = out.replace(/(Private-Lines: \d+)((?:\r?\n[A-Za-z0-9+/=]{1,80})+)/g, (_m, head: string) => {
@@ -74,8 +64,65 @@ export function redactKeyBlocks(text: string): { text: string; count: number } {
       return `${head}\n${REDACTED}`;
     });
   }
-  const runs = redactBodyRuns(out);
-  return { text: runs.text, count: count + runs.count };
+  return { text: out, count };
+}
+
+const END_LINE = /^-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----/;
+const BASE64_CHAR = /[A-Za-z0-9+/=]/;
+
+/**
+ * A block whose BEGIN was cut off (a 200-line tail, a termination message that starts mid-key): walking back from
+ * each END line over the base64 lines (real or JSON-escaped newlines) right above it, the first may be partial.
+ */
+function redactBeforeEnd(text: string): { text: string; count: number } {
+  const out: string[] = [];
+  let copied = 0;
+  let count = 0;
+  for (let end = text.indexOf('-----END '); end >= 0; end = text.indexOf('-----END ', end + 9)) {
+    if (!END_LINE.test(text.slice(end, end + 48))) continue;
+    let start = end;
+    let chars = 0;
+    let escaped = false;
+    for (let lines = 0; lines < 400; lines++) {
+      let j = start;
+      while (j > 0 && (text[j - 1] === ' ' || text[j - 1] === '\t')) j--;
+      let nl = 0;
+      if (text[j - 1] === '\n') nl = text[j - 2] === '\r' ? 2 : 1;
+      else if (text[j - 1] === 'n' && text[j - 2] === '\\') {
+        nl = text.slice(j - 4, j - 2) === '\\r' ? 4 : 2;
+        escaped = true;
+      }
+      if (nl === 0) break;
+      let k = j - nl;
+      while (
+        k > 0 &&
+        j - nl - k < 100 &&
+        BASE64_CHAR.test(text[k - 1]!) &&
+        !(text[k - 1] === 'n' && text[k - 2] === '\\')
+      )
+        k--;
+      if (k === j - nl) break;
+      // The segment must start a line (or a JSON string, or the text).
+      const before = text[k - 1];
+      const startsLine =
+        k === 0 ||
+        before === '\n' ||
+        before === '"' ||
+        before === "'" ||
+        before === ' ' ||
+        (before === 'n' && text[k - 2] === '\\');
+      if (!startsLine) break;
+      chars += j - nl - k;
+      start = k;
+    }
+    if (chars < 8 || start < copied) continue;
+    out.push(text.slice(copied, start), REDACTED, escaped ? '\\n' : '\n');
+    copied = end;
+    count++;
+  }
+  if (count === 0) return { text, count };
+  out.push(text.slice(copied));
+  return { text: out.join(''), count };
 }
 
 /**
@@ -93,31 +140,30 @@ export function redactCutKeys(text: string): { text: string; count: number } {
   return { text: count > 0 ? out : text, count };
 }
 
-/** Two or more key-width base64 lines in a row (and the short line that ends them) become one marker line. */
-function redactBodyRuns(text: string): { text: string; count: number } {
-  // Cheap test first: a body line is at least 56 base64 characters with no space.
-  if (!/[A-Za-z0-9+/]{56}/.test(text)) return { text, count: 0 };
-  const lines = text.split('\n');
+/**
+ * Two or more key-width base64 lines in a row (and the short line or checksum that ends them) become one marker
+ * line, in place in `lines`. Returns how many runs were redacted.
+ */
+export function redactBodyRuns(lines: string[]): number {
   let count = 0;
-  const out: string[] = [];
-  for (let i = 0; i < lines.length; ) {
-    if (!isBodyLine(lines[i]!.replace(/\r$/, ''))) {
-      out.push(lines[i]!);
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < lines.length && isBodyLine(lines[j]!.replace(/\r$/, ''))) j++;
-    if (j - i < 2) {
-      out.push(lines[i]!);
-      i++;
-      continue;
-    }
-    for (let tail = 0; tail < 2 && j < lines.length && TAIL_LINE.test(lines[j]!.replace(/\r$/, '')); tail++) j++;
+  for (let i = 0; i < lines.length; i++) {
+    if (!isBodyLine(lines[i]!)) continue;
+    let j = i + 1;
+    while (j < lines.length && isBodyLine(lines[j]!)) j++;
+    if (j - i < 2) continue;
+    for (let tail = 0; tail < 2 && j < lines.length && TAIL_LINE.test(stripCr(lines[j]!)); tail++) j++;
     const indent = /^[ \t]*/.exec(lines[i]!)?.[0] ?? '';
-    out.push(`${indent}${REDACTED}`);
+    lines[i] = `${indent}${REDACTED}`;
+    for (let k = i + 1; k < j; k++) lines[k] = DROPPED;
     count++;
-    i = j;
+    i = j - 1;
   }
-  return count === 0 ? { text, count } : { text: out.join('\n'), count };
+  return count;
+}
+
+/** Marks a line folded into the marker line above it; `redact` leaves such lines out when it joins. */
+export const DROPPED = '\u0000debugdead:dropped\u0000';
+
+function stripCr(line: string): string {
+  return line.endsWith('\r') ? line.slice(0, -1) : line;
 }

@@ -1,5 +1,5 @@
 import { REDACTED } from './judge-value.js';
-import { redactCutKeys, redactKeyBlocks } from './key-blocks.js';
+import { DROPPED, redactBodyRuns, redactCutKeys, redactKeyBlocks } from './key-blocks.js';
 import { type PendingName, scanKeyValues } from './scan-key-values.js';
 import { hasLoginContext, SECRET_RULES, type SecretRule } from './secret-rules.js';
 
@@ -24,12 +24,77 @@ const MAX_PASSES = 4;
 const MAX_DEPTH = 2;
 
 /**
- * Lines worth the full rule set: a sensitive word, a URL, a PEM marker, a long run of key material, a non-ASCII
- * letter (keys in other languages, full-width separators) or an escape sequence. Everything else is copied as is,
- * which is what makes redaction fast on real logs.
+ * Lines worth the full rule set: a sensitive word, a URL, a PEM marker, a non-ASCII letter (keys in other
+ * languages, full-width separators) or an escape sequence; or (`VENDOR_PREFIX`) the start of a vendor token.
+ * Everything else is copied as is, which is what makes redaction fast on real logs. Factored by first letter: an
+ * alternation V8 can dispatch on one character scans several times faster than a flat one.
  */
-const TRIGGER =
-  /pass|pwd|secret|token|key|auth|cred|sig|bearer|cookie|sess|priv|mnemonic|seed|pin|otp|salt|licen|dsn|appid|hmac|hook|login|identified|mysql|redis-cli|sqlcmd|:\/\/|-----|[A-Za-z0-9_+/=.-]{20}|[^\x00-\x7f]|\x1b/i;
+const CONTEXT =
+  /p(?:ass|wd|in|riv)|s(?:ecret|ig|ess|alt|eed|qlcmd)|tok|key|a(?:uth|ppid)|c(?:red|ookie)|bearer|m(?:nemonic|ysql)|otp|l(?:icen|ogin)|dsn|h(?:mac|ook)|identified|redis-cli|dockerconfig|:\/\/|-----|[^\x00-\x7f]|\x1b/i;
+/**
+ * The prefixes (and a few infixes) of the shapes in vendor-shapes.ts, case-sensitive. Shapes without one (a WIF
+ * key) are looked for on lines that have a context word.
+ */
+const VENDOR_PREFIX = new RegExp(
+  [
+    'A(?:KIA|SIA|GPA|IDA|ROA|IPA|NPA|NVA|BIA|CCA|PKA|Iza|AAA|GE-|TATT3|KID|QVN|PI-[A-Z0-9]|TBB|KCp|3-)',
+    'a(?:io_|ccess-)',
+    'b(?:kua_|3BlbnNzaC1rZXkt|\\.[0-9A-Za-z]{24})',
+    'C(?:FPAT-|LOJARS_|CIP)',
+    'cmVmd',
+    'd(?:api|t0|p\\.|o[opr]_v1_|ckr_|uffel_)',
+    'E(?:AA|Z[AT]K)',
+    'eyJ',
+    'f(?:io-u-|o1_|m[12]|igd_)',
+    'FLW',
+    'G(?:OCSPX-|R1348941)',
+    'g(?:h[pousr]_|ithub_pat_|l[a-z]{2,5}-|l[cs]a?_|sk_)',
+    'H(?:RKU-)',
+    'h(?:v[sbr]\\.|f_)',
+    'key-',
+    'L(?:TAI|S0tLS1CRUdJT)',
+    'l(?:in_|sv2_)',
+    'N(?:R[A-Z]{2}-)',
+    'n(?:pm_|tn_|f[pc]_)',
+    'o(?:y2|ps_)',
+    'P(?:MAK-)',
+    'p(?:ypi-|ul-|scale_|n[ub]_|at[A-Za-z0-9]{14}\\.|at-[a-z]{2}\\d-|plx-|csk_)',
+    'r(?:k_(?:live|test)_|8_|ubygems_|dme_|nd_|\\.[0-9A-Za-z]{24})',
+    'S(?:G\\.|K[0-9a-fA-F]{32})',
+    's(?:k[-_]|hp|ntry|ecret_|q0|hippo_|b[p_]|q[pua]_|l\\.|\\.[0-9A-Za-z]{24})',
+    't(?:fp_|k-us-|skey-)',
+    'v1\\.0-',
+    'w(?:hsec_)',
+    'x(?:ox|app-|keysib-|ai-)',
+    'y(?:a29\\.|[0-3]_)',
+    'YC[A-Za-z0-9_-]{38}',
+    '00D',
+    '1\\/\\/0',
+    '\\$(?:production|sandbox)\\$',
+    ':AA',
+    '\\dQ~',
+    '-us\\d',
+    'atlasv1',
+    // Shapes without a prefix: a Discord bot token's middle part, a kubeadm token's secret half, an ngrok token.
+    '\\.[A-Za-z0-9_-]{6}\\.[A-Za-z0-9_-]{27}',
+    '\\.[a-z0-9]{16}(?![A-Za-z0-9.])',
+    '_[A-Za-z0-9]{21}(?![A-Za-z0-9])',
+  ].join('|'),
+);
+/** A base64 run long enough to encode a credential line (30 bytes): decoded and scanned. */
+const LONG_BASE64 = /[A-Za-z0-9+/]{40,}/g;
+
+/** Whether a line holds a long base64 run of mixed case (hex digests and ids, one case only, do not count). */
+function hasEncodedText(line: string): boolean {
+  LONG_BASE64.lastIndex = 0;
+  for (let m = LONG_BASE64.exec(line); m !== null; m = LONG_BASE64.exec(line)) {
+    if (/[a-z]/.test(m[0]) && /[A-Z]/.test(m[0])) {
+      LONG_BASE64.lastIndex = 0;
+      return true;
+    }
+  }
+  return false;
+}
 const ANSI = /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b\n]*(?:\x07|\x1b\\)/g;
 /** Base64 (standard or URL-safe) long enough to hold a credential once decoded. */
 const BASE64_RUN = /(?<![A-Za-z0-9+/_-])(?:[A-Za-z0-9+/]{32,}={0,2}|[A-Za-z0-9_-]{32,}={0,2})(?![A-Za-z0-9+/=_-])/g;
@@ -53,12 +118,22 @@ function redactDepth(input: string, depth: number): { text: string; count: numbe
   const blocks = redactKeyBlocks(input);
   let count = blocks.count;
   const lines = blocks.text.split('\n');
+  const runs = redactBodyRuns(lines);
+  count += runs;
   let pending: PendingName | undefined;
-  let changed = false;
+  let changed = runs > 0;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
-    if (pending === undefined && !TRIGGER.test(line)) {
-      pending = undefined;
+    if (pending === undefined && !CONTEXT.test(line) && !VENDOR_PREFIX.test(line)) {
+      // No context and no vendor prefix: only base64 that decodes to a secret can hide here.
+      if (depth < MAX_DEPTH && hasEncodedText(line)) {
+        const decoded = redactBase64Runs(line, depth);
+        if (decoded.count > 0) {
+          lines[i] = decoded.text;
+          count += decoded.count;
+          changed = true;
+        }
+      }
       continue;
     }
     const r = redactLine(line, pending, depth);
@@ -69,7 +144,8 @@ function redactDepth(input: string, depth: number): { text: string; count: numbe
       changed = true;
     }
   }
-  const cut = redactCutKeys(changed ? lines.join('\n') : blocks.text);
+  const joined = changed ? (runs > 0 ? lines.filter((l) => l !== DROPPED) : lines).join('\n') : blocks.text;
+  const cut = redactCutKeys(joined);
   return { text: cut.text, count: count + cut.count };
 }
 

@@ -14,7 +14,22 @@ export interface PendingName {
 
 /** Separators between a key and its value: `=`, `:`, `=>`, `:=`, and the full-width `：` and `＝`. */
 const SEP = /=>|:=|[:=：＝]/g;
-const KEY_CHAR = /[\p{L}\p{N}_.\-/]/u;
+const KEY_CHAR_RE = /[\p{L}\p{N}_.\-/]/u;
+/** Letters, digits, `_ . - /` and any letter of another script; ASCII decided without a regex. */
+const KEY_CHAR = {
+  test(c: string): boolean {
+    const code = c.charCodeAt(0);
+    if (code < 128) {
+      return (
+        (code >= 97 && code <= 122) ||
+        (code >= 65 && code <= 90) ||
+        (code >= 45 && code <= 57) || // - . / and digits
+        code === 95
+      );
+    }
+    return KEY_CHAR_RE.test(c);
+  },
+};
 const ANSI_BEFORE = /\x1b\[[0-9;?]*[ -/]*[@-~]$/;
 const ANSI_ALL = /\x1b\[[0-9;?]*[ -/]*[@-~]/g;
 const ANSI_AT = /\x1b\[[0-9;?]*[ -/]*[@-~]/y;

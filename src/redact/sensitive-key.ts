@@ -236,6 +236,18 @@ function wordStrength(words: string[], i: number): KeyStrength {
  * word before it, make the key innocent.
  */
 export function keyStrength(key: string): KeyStrength {
+  const cached = CACHE.get(key);
+  if (cached !== undefined) return cached === 'none' ? undefined : cached;
+  const strength = judgeKey(key);
+  // Logs repeat their keys; a bounded memo of a pure function keeps the per-line cost to a map lookup.
+  if (CACHE.size >= 4096) CACHE.clear();
+  CACHE.set(key, strength ?? 'none');
+  return strength;
+}
+
+const CACHE = new Map<string, KeyStrength | 'none'>();
+
+function judgeKey(key: string): KeyStrength {
   const raw = key.trim();
   // The shell's working directories, present in every environment dump.
   if (/^(?:OLD)?PWD$/.test(raw)) return undefined;
