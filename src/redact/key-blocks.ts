@@ -9,7 +9,7 @@ const PEM_END = '-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----';
  * A whole block, BEGIN to END. The body stops at the next `-----`: a PEM body has none, and a lazy scan to a far END
  * would be quadratic.
  */
-const WHOLE = new RegExp(String.raw`(${PEM_BEGIN})((?:(?!-----)[\s\S]){0,65536})(-----END \2PRIVATE KEY\3-----)`, 'g');
+const WHOLE = new RegExp(String.raw`(${PEM_BEGIN})((?:(?!-----)[\s\S]){0,65536})(-----END \2PRIVATE KEY\3-----)`, 'y');
 
 /**
  * A block whose END was cut off (a log tail, a byte limit): everything base64-looking after BEGIN goes, headers of an
@@ -17,7 +17,7 @@ const WHOLE = new RegExp(String.raw`(${PEM_BEGIN})((?:(?!-----)[\s\S]){0,65536})
  */
 const NO_END = new RegExp(
   String.raw`(${PEM_BEGIN})((?:(?!-----END )(?:[A-Za-z0-9+/=\s:,.()-]|\\[nr]|\[REDACTED\])){1,65536})`,
-  'g',
+  'y',
 );
 
 /** A line that is nothing but base64 of the width PEM (64), OpenSSH (70), PGP (64) and PuTTY (64) wrap key bodies at. */
@@ -47,11 +47,12 @@ export function redactKeyBlocks(text: string): { text: string; count: number } {
   let out = text;
   const hasKeyMarker = out.includes('PRIVATE KEY');
   if (hasKeyMarker && out.includes('-----BEGIN ')) {
-    out = out.replace(WHOLE, (m, begin: string, _a, _b, inner: string, end: string) => {
-      if (!body(begin, inner)) return m;
-      count++;
-      return `${begin}${REDACTED}${end}`;
+    const whole = replaceAtMarkers(out, '-----BEGIN ', WHOLE, (m) => {
+      const [, begin = '', , , inner = '', end = ''] = m;
+      return body(begin, inner) ? `${begin}${REDACTED}${end}` : undefined;
     });
+    out = whole.text;
+    count += whole.count;
   }
   if (hasKeyMarker && out.includes('-----END ')) {
     const cut = redactBeforeEnd(out);
@@ -131,38 +132,68 @@ function redactBeforeEnd(text: string): { text: string; count: number } {
  */
 export function redactCutKeys(text: string): { text: string; count: number } {
   if (!text.includes('PRIVATE KEY') || !text.includes('-----BEGIN ')) return { text, count: 0 };
-  let count = 0;
-  const out = text.replace(NO_END, (m, begin: string, _a, _b, inner: string) => {
-    if (!body(begin, inner) || /^(?:\s|\\[nr])*\[REDACTED\](?:\s|\\[nr])*$/.test(inner)) return m;
-    count++;
+  return replaceAtMarkers(text, '-----BEGIN ', NO_END, (m) => {
+    const [, begin = '', , , inner = ''] = m;
+    if (!body(begin, inner) || /^(?:\s|\\[nr])*\[REDACTED\](?:\s|\\[nr])*$/.test(inner)) return undefined;
     return `${begin}${REDACTED}${/\n$/.test(inner) ? '\n' : ''}`;
   });
-  return { text: count > 0 ? out : text, count };
 }
 
 /**
- * Two or more key-width base64 lines in a row (and the short line or checksum that ends them) become one marker
- * line, in place in `lines`. Returns how many runs were redacted.
+ * Like String.replace with a sticky regex tried only where `marker` occurs (found with indexOf, which is far faster
+ * than letting the regex engine scan a 10 MB log for a pattern that starts with a group).
  */
-export function redactBodyRuns(lines: string[]): number {
+function replaceAtMarkers(
+  text: string,
+  marker: string,
+  sticky: RegExp,
+  replace: (m: RegExpExecArray) => string | undefined,
+): { text: string; count: number } {
+  const out: string[] = [];
+  let copied = 0;
   let count = 0;
-  for (let i = 0; i < lines.length; i++) {
-    if (!isBodyLine(lines[i]!)) continue;
-    let j = i + 1;
-    while (j < lines.length && isBodyLine(lines[j]!)) j++;
-    if (j - i < 2) continue;
-    for (let tail = 0; tail < 2 && j < lines.length && TAIL_LINE.test(stripCr(lines[j]!)); tail++) j++;
-    const indent = /^[ \t]*/.exec(lines[i]!)?.[0] ?? '';
-    lines[i] = `${indent}${REDACTED}`;
-    for (let k = i + 1; k < j; k++) lines[k] = DROPPED;
+  for (let at = text.indexOf(marker); at >= 0; at = text.indexOf(marker, at + 1)) {
+    if (at < copied) continue;
+    sticky.lastIndex = at;
+    const m = sticky.exec(text);
+    if (!m) continue;
+    const replacement = replace(m);
+    if (replacement === undefined) continue;
+    out.push(text.slice(copied, at), replacement);
+    copied = at + m[0].length;
     count++;
-    i = j - 1;
   }
-  return count;
+  if (count === 0) return { text, count };
+  out.push(text.slice(copied));
+  return { text: out.join(''), count };
 }
 
-/** Marks a line folded into the marker line above it; `redact` leaves such lines out when it joins. */
-export const DROPPED = '\u0000debugdead:dropped\u0000';
+/**
+ * Two or more key-width base64 lines in a row (and the short line or checksum that ends them), starting with the line
+ * `text[start, end)`, become one marker line: the replacement and where the run ends, or undefined.
+ */
+export function redactBodyRun(text: string, start: number, end: number): { text: string; end: number } | undefined {
+  if (!isBodyLine(text.slice(start, end))) return undefined;
+  let lines = 1;
+  let last = end;
+  for (;;) {
+    if (last >= text.length) break;
+    const nl = text.indexOf('\n', last + 1);
+    const lineEnd = nl < 0 ? text.length : nl;
+    if (!isBodyLine(text.slice(last + 1, lineEnd))) break;
+    lines++;
+    last = lineEnd;
+  }
+  if (lines < 2) return undefined;
+  for (let tail = 0; tail < 2 && last < text.length; tail++) {
+    const nl = text.indexOf('\n', last + 1);
+    const lineEnd = nl < 0 ? text.length : nl;
+    if (!TAIL_LINE.test(stripCr(text.slice(last + 1, lineEnd)))) break;
+    last = lineEnd;
+  }
+  const indent = /^[ \t]*/.exec(text.slice(start, end))?.[0] ?? '';
+  return { text: `${indent}${REDACTED}`, end: last };
+}
 
 function stripCr(line: string): string {
   return line.endsWith('\r') ? line.slice(0, -1) : line;

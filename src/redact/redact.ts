@@ -1,5 +1,6 @@
 import { REDACTED } from './judge-value.js';
-import { DROPPED, redactBodyRuns, redactCutKeys, redactKeyBlocks } from './key-blocks.js';
+import { redactBodyRun, redactCutKeys, redactKeyBlocks } from './key-blocks.js';
+import { findTokenRuns, hasVendorToken, mayBeEncodedText, redactVendorTokens } from './redact-tokens.js';
 import { type PendingName, scanKeyValues } from './scan-key-values.js';
 import { hasLoginContext, SECRET_RULES, type SecretRule } from './secret-rules.js';
 
@@ -25,76 +26,14 @@ const MAX_DEPTH = 2;
 
 /**
  * Lines worth the full rule set: a sensitive word, a URL, a PEM marker, a non-ASCII letter (keys in other
- * languages, full-width separators) or an escape sequence; or (`VENDOR_PREFIX`) the start of a vendor token.
- * Everything else is copied as is, which is what makes redaction fast on real logs. Factored by first letter: an
- * alternation V8 can dispatch on one character scans several times faster than a flat one.
+ * languages, full-width separators), an escape sequence, or the prefix of a vendor token whose random part may be
+ * too short or too uniform for `RUN` to notice (Slack, GitLab, Flutterwave, 1Password, HubSpot, Plaid, Mailchimp). Other lines are only searched for vendor tokens and
+ * encoded text, inside the runs `findTokenRuns` picks; the rest is copied as is, which is what makes redaction fast
+ * on real logs. Factored by first letter: an alternation V8 can dispatch on one character scans several times faster
+ * than a flat one.
  */
 const CONTEXT =
-  /p(?:ass|wd|in|riv)|s(?:ecret|ig|ess|alt|eed|qlcmd)|tok|key|a(?:uth|ppid)|c(?:red|ookie)|bearer|m(?:nemonic|ysql)|otp|l(?:icen|ogin)|dsn|h(?:mac|ook)|identified|redis-cli|dockerconfig|:\/\/|-----|[^\x00-\x7f]|\x1b/i;
-/**
- * The prefixes (and a few infixes) of the shapes in vendor-shapes.ts, case-sensitive. Shapes without one (a WIF
- * key) are looked for on lines that have a context word.
- */
-const VENDOR_PREFIX = new RegExp(
-  [
-    'A(?:KIA|SIA|GPA|IDA|ROA|IPA|NPA|NVA|BIA|CCA|PKA|Iza|AAA|GE-|TATT3|KID|QVN|PI-[A-Z0-9]|TBB|KCp|3-)',
-    'a(?:io_|ccess-)',
-    'b(?:kua_|3BlbnNzaC1rZXkt|\\.[0-9A-Za-z]{24})',
-    'C(?:FPAT-|LOJARS_|CIP)',
-    'cmVmd',
-    'd(?:api|t0|p\\.|o[opr]_v1_|ckr_|uffel_)',
-    'E(?:AA|Z[AT]K)',
-    'eyJ',
-    'f(?:io-u-|o1_|m[12]|igd_)',
-    'FLW',
-    'G(?:OCSPX-|R1348941)',
-    'g(?:h[pousr]_|ithub_pat_|l[a-z]{2,5}-|l[cs]a?_|sk_)',
-    'H(?:RKU-)',
-    'h(?:v[sbr]\\.|f_)',
-    'key-',
-    'L(?:TAI|S0tLS1CRUdJT)',
-    'l(?:in_|sv2_)',
-    'N(?:R[A-Z]{2}-)',
-    'n(?:pm_|tn_|f[pc]_)',
-    'o(?:y2|ps_)',
-    'P(?:MAK-)',
-    'p(?:ypi-|ul-|scale_|n[ub]_|at[A-Za-z0-9]{14}\\.|at-[a-z]{2}\\d-|plx-|csk_)',
-    'r(?:k_(?:live|test)_|8_|ubygems_|dme_|nd_|\\.[0-9A-Za-z]{24})',
-    'S(?:G\\.|K[0-9a-fA-F]{32})',
-    's(?:k[-_]|hp|ntry|ecret_|q0|hippo_|b[p_]|q[pua]_|l\\.|\\.[0-9A-Za-z]{24})',
-    't(?:fp_|k-us-|skey-)',
-    'v1\\.0-',
-    'w(?:hsec_)',
-    'x(?:ox|app-|keysib-|ai-)',
-    'y(?:a29\\.|[0-3]_)',
-    'YC[A-Za-z0-9_-]{38}',
-    '00D',
-    '1\\/\\/0',
-    '\\$(?:production|sandbox)\\$',
-    ':AA',
-    '\\dQ~',
-    '-us\\d',
-    'atlasv1',
-    // Shapes without a prefix: a Discord bot token's middle part, a kubeadm token's secret half, an ngrok token.
-    '\\.[A-Za-z0-9_-]{6}\\.[A-Za-z0-9_-]{27}',
-    '\\.[a-z0-9]{16}(?![A-Za-z0-9.])',
-    '_[A-Za-z0-9]{21}(?![A-Za-z0-9])',
-  ].join('|'),
-);
-/** A base64 run long enough to encode a credential line (30 bytes): decoded and scanned. */
-const LONG_BASE64 = /[A-Za-z0-9+/]{40,}/g;
-
-/** Whether a line holds a long base64 run of mixed case (hex digests and ids, one case only, do not count). */
-function hasEncodedText(line: string): boolean {
-  LONG_BASE64.lastIndex = 0;
-  for (let m = LONG_BASE64.exec(line); m !== null; m = LONG_BASE64.exec(line)) {
-    if (/[a-z]/.test(m[0]) && /[A-Z]/.test(m[0])) {
-      LONG_BASE64.lastIndex = 0;
-      return true;
-    }
-  }
-  return false;
-}
+  /p(?:ass|wd|in|riv)|s(?:ecret|ig|ess|alt|eed|qlcmd)|tok|key|a(?:uth|ppid)|c(?:red|ookie)|bearer|m(?:nemonic|ysql)|otp|l(?:icen|ogin)|dsn|h(?:mac|ook)|identified|redis-cli|dockerconfig|-us\d|pat-[a-z]{2}\d|access-(?:sandbox|development|production)|xox[a-z]-|a(?:kia|sia|roa|ida|gpa)[a-z0-9]{16}|gl(?:pat|dt|rt|ptt|cbt|oas|ft|soat|imt|agent|ff|wt)-|flw(?:sec|pub)k|a3-[a-z0-9]{6}-|:\/\/|-----|[^\x00-\x7f]|\x1b/i;
 const ANSI = /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b\n]*(?:\x07|\x1b\\)/g;
 /** Base64 (standard or URL-safe) long enough to hold a credential once decoded. */
 const BASE64_RUN = /(?<![A-Za-z0-9+/_-])(?:[A-Za-z0-9+/]{32,}={0,2}|[A-Za-z0-9_-]{32,}={0,2})(?![A-Za-z0-9+/=_-])/g;
@@ -116,37 +55,103 @@ export function redactText(text: string): Redacted {
 
 function redactDepth(input: string, depth: number): { text: string; count: number } {
   const blocks = redactKeyBlocks(input);
+  const text = blocks.text;
   let count = blocks.count;
-  const lines = blocks.text.split('\n');
-  const runs = redactBodyRuns(lines);
-  count += runs;
+  const { starts, context } = findLinesToRead(text);
+  const out: string[] = [];
+  let copied = 0;
+  let lastRead = -1;
   let pending: PendingName | undefined;
-  let changed = runs > 0;
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
-    if (pending === undefined && !CONTEXT.test(line) && !VENDOR_PREFIX.test(line)) {
-      // No context and no vendor prefix: only base64 that decodes to a secret can hide here.
-      if (depth < MAX_DEPTH && hasEncodedText(line)) {
-        const decoded = redactBase64Runs(line, depth);
-        if (decoded.count > 0) {
-          lines[i] = decoded.text;
-          count += decoded.count;
-          changed = true;
-        }
-      }
+  let forced: number | undefined;
+  for (let h = 0; ; ) {
+    // A `name: DB_PASSWORD` line makes the next line worth reading whatever it holds (`value: …`).
+    let start: number;
+    if (forced !== undefined) start = forced;
+    else if (h < starts.length) start = starts[h++]!;
+    else break;
+    forced = undefined;
+    if (start <= lastRead || start < copied) continue;
+    lastRead = start;
+    const nl = text.indexOf('\n', start);
+    const end = nl < 0 ? text.length : nl;
+    const carried = pending;
+    pending = undefined;
+    const body = redactBodyRun(text, start, end);
+    if (body) {
+      out.push(text.slice(copied, start), body.text);
+      copied = body.end;
+      lastRead = body.end;
+      count++;
       continue;
     }
-    const r = redactLine(line, pending, depth);
-    pending = r.pending;
+    const line = text.slice(start, end);
+    if (carried === undefined && !context.has(start) && !worthReading(line, depth)) continue;
+    const r = redactLine(line, carried, depth);
+    if (r.pending !== undefined && nl >= 0) {
+      pending = r.pending;
+      forced = nl + 1;
+    }
     if (r.count > 0) {
-      lines[i] = r.text;
+      out.push(text.slice(copied, start), r.text);
+      copied = end;
       count += r.count;
-      changed = true;
     }
   }
-  const joined = changed ? (runs > 0 ? lines.filter((l) => l !== DROPPED) : lines).join('\n') : blocks.text;
-  const cut = redactCutKeys(joined);
+  if (copied > 0) out.push(text.slice(copied));
+  const cut = redactCutKeys(copied > 0 ? out.join('') : text);
   return { text: cut.text, count: count + cut.count };
+}
+
+/** A line without a context word is read only for a vendor token or base64 that decodes to a secret. */
+function worthReading(line: string, depth: number): boolean {
+  const runs = findTokenRuns(line);
+  return hasVendorToken(line, runs) || (depth < MAX_DEPTH && runs.some((run) => mayBeEncodedText(line, run)));
+}
+
+/**
+ * Runs of key-material characters (no `. :` that glue timestamps, paths and class names together) long enough to
+ * be, or to be part of, a vendor token or base64.
+ */
+const RUN = /(?<![A-Za-z0-9_+/=-])[A-Za-z0-9_+/=-]{16,}/g;
+const CONTEXT_ALL = new RegExp(CONTEXT.source, 'gi');
+
+/**
+ * The start offsets of the lines worth reading, in order: those with a context word, and those with a run of token
+ * characters of mixed classes (a vendor token, base64, a key body line). Two native scans of the whole text; the
+ * lines in between are never looked at again.
+ */
+function findLinesToRead(text: string): { starts: number[]; context: Set<number> } {
+  const starts = new Set<number>();
+  const context = new Set<number>();
+  const lineOf = (i: number) => text.lastIndexOf('\n', i - 1) + 1;
+  CONTEXT_ALL.lastIndex = 0;
+  for (let m = CONTEXT_ALL.exec(text); m !== null; m = CONTEXT_ALL.exec(text)) {
+    const start = lineOf(m.index);
+    starts.add(start);
+    context.add(start);
+    // Skip the rest of this line: one hit is enough.
+    const nl = text.indexOf('\n', m.index);
+    if (nl < 0) break;
+    CONTEXT_ALL.lastIndex = nl + 1;
+  }
+  RUN.lastIndex = 0;
+  for (let m = RUN.exec(text); m !== null; m = RUN.exec(text)) {
+    if (isMixedRun(m[0])) starts.add(lineOf(m.index));
+  }
+  CONTEXT_ALL.lastIndex = 0;
+  RUN.lastIndex = 0;
+  return { starts: [...starts].sort((a, b) => a - b), context };
+}
+
+/**
+ * Whether a run could be key material: mixed case, upper case and digits, or lowercase and digits other than hex
+ * ids up to SHA-1 length (UUIDs, trace ids, commits stay out; longer digests come in, and are cheap to dismiss).
+ */
+function isMixedRun(run: string): boolean {
+  if (/[A-Z]/.test(run)) return /[a-z0-9]/.test(run);
+  if (!/\d/.test(run) || !/[a-z]/.test(run)) return false;
+  const core = run.replace(/-/g, '');
+  return !(/^[0-9a-f]+$/.test(core) && core.length <= 40) && core.length > 24;
 }
 
 /**
@@ -169,6 +174,9 @@ function redactLine(
       current = decoded.text;
       count += decoded.count;
     }
+    const vendor = redactVendorTokens(current);
+    current = vendor.text;
+    count += vendor.count;
     for (const rule of SECRET_RULES) {
       if (rule.name === 'short-password-flag' && !hasLoginContext(current)) continue;
       const applied = applyRule(rule, current);

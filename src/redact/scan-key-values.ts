@@ -1,5 +1,5 @@
 import { isInnocentValue, isSecretValue, REDACTED } from './judge-value.js';
-import { type KeyStrength, keyStrength, keyWords } from './sensitive-key.js';
+import { type KeyStrength, keyStrength } from './sensitive-key.js';
 
 /**
  * A secret announced by a name earlier on: `{name: DB_PASSWORD, value: …}` (Kubernetes env, Terraform, Spring
@@ -93,7 +93,7 @@ const CLOSING: Record<string, string> = {
 };
 
 function compact(key: string): string {
-  return keyWords(key).join('');
+  return key.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
 }
 
 /** The value after a separator: its span, the text inside its quotes and the quote itself. */

@@ -1,6 +1,5 @@
 import { isInnocentValue, isProse, isSecretValue, looksLikeSecret, REDACTED } from './judge-value.js';
 import { type KeyStrength, keyStrength } from './sensitive-key.js';
-import { VENDOR_SHAPES } from './vendor-shapes.js';
 
 /** One kind of secret: a global regex and how a match is rewritten (or left alone when it is not a secret after all). */
 export interface SecretRule {
@@ -30,30 +29,14 @@ function isSecretAfter(name: string, value: string, strength: KeyStrength = keyS
   return isSecretValue(value, strength);
 }
 
-/** Every vendor shape in one alternation, tried only inside runs of token characters (a few per line). */
-const VENDOR = new RegExp(VENDOR_SHAPES.map(([, source]) => `(?:${source})`).join('|'), 'g');
-/**
- * A run of the characters vendor tokens are made of, at least as long as the shortest of them. Scanning the line
- * for these first and trying the hundred shapes only inside them is what keeps the catalogue cheap.
- */
-const VENDOR_CANDIDATE = /([A-Za-z0-9_\-.+/=:$!~]{16,})/g;
-
-function redactVendorShapes(run: string): string | undefined {
-  VENDOR.lastIndex = 0;
-  if (!VENDOR.test(run)) return undefined;
-  VENDOR.lastIndex = 0;
-  return run.replace(VENDOR, REDACTED);
-}
-
 /** Programs whose `-p` (or `-P`, `-a`) flag takes a password rather than a port. */
 const LOGIN_CONTEXT =
   /\b(?:login|mysql\w*|mariadb\w*|sshpass|mongo(?:sh|dump|restore|import|export)?|sqlcmd|bcp|isql|vsql|redis-cli|keydb-cli|rabbitmqctl|influx|clickhouse-client|htpasswd|smbclient|net use|openssl|zip|unzip|7z|rar|pg_dump|psql|sqlplus|ldapsearch|ldapmodify|ldapadd|mosquitto_(?:pub|sub))\b|(?:^|\s)(?:-u|-U|--user(?:name)?)[ =]?\S/;
 const PORT_LIKE = /^\d{1,5}(?::\d{1,5})*(?:\/(?:tcp|udp|sctp))?$/;
 
 /**
- * The rules applied to each line, in order. Shape rules that must see a whole token come before the key-value scan
- * (which would otherwise cut a token at its first `=`); URL rules come before vendor shapes so the parts of a URL
- * that stay readable are kept.
+ * The rules applied to each line, in order, after vendor tokens (redact-tokens.ts). Shape rules that must see a
+ * whole token come before the key-value scan, which would otherwise cut a token at its first `=`.
  */
 export const SECRET_RULES: readonly SecretRule[] = [
   {
@@ -92,12 +75,6 @@ export const SECRET_RULES: readonly SecretRule[] = [
     name: 'bearer-token',
     pattern: /\b(bearer)\s+([A-Za-z0-9\-._~+/]{12,}=*)/gi,
     replace: ([word, token = ''], after) => (startsAnotherSecret(token, after) ? undefined : `${word} ${REDACTED}`),
-  },
-  {
-    name: 'vendor-shape',
-    pattern: VENDOR_CANDIDATE,
-    replace: ([run = '']) => redactVendorShapes(run),
-    skipWhole: true,
   },
   {
     // A URL path segment that is random key material (a bot token, a signed path): mixed case and digits, 24+ long.

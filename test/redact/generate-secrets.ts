@@ -188,6 +188,18 @@ const VENDOR_CONTEXTS: ((t: string, rng: Rng) => string)[] = [
   (t) => `client = Client(("api", "${t}"))`,
 ];
 
+/**
+ * Shapes recognised only beside a word that announces them (README: a kubeadm bootstrap token is six and sixteen
+ * lowercase characters, which a hostname can be too): their own contexts.
+ */
+const VENDOR_CONTEXT_OVERRIDES: Record<string, ((t: string, rng: Rng) => string)[]> = {
+  'kubeadm-bootstrap-token': [
+    (t) => `kubeadm join 10.0.0.10:6443 --token ${t} --discovery-token-ca-cert-hash sha256:abc`,
+    (t) => `bootstrap token ${t} expires in 23h`,
+    (t) => `{"token":"${t}"}`,
+  ],
+};
+
 /** Secrets announced by their context: key names, flags, URLs, headers, blocks and encodings. */
 export const CONTEXT_KINDS: Record<string, (rng: Rng) => SecretLine | Omit<SecretLine, 'kind'>> = {
   'env-upper-snake': ctx(
@@ -694,7 +706,8 @@ export function generateSecretLines(seed = 1, perKind = 3): SecretLine[] {
   for (const [kind, token] of Object.entries(VENDOR_TOKENS)) {
     for (let i = 0; i < perKind; i++) {
       const t = token(rng);
-      out.push({ kind: `vendor:${kind}`, line: VENDOR_CONTEXTS[i % VENDOR_CONTEXTS.length]!(t, rng), secrets: [t] });
+      const context = VENDOR_CONTEXT_OVERRIDES[kind]?.[i % 3] ?? VENDOR_CONTEXTS[i % VENDOR_CONTEXTS.length]!;
+      out.push({ kind: `vendor:${kind}`, line: context(t, rng), secrets: [t] });
     }
   }
   for (const [kind, make] of Object.entries(CONTEXT_KINDS)) {
