@@ -3,6 +3,7 @@ import type { ConversationDeps } from '../src/conversation/deps.js';
 import { registerButtonActions } from './button-actions.js';
 import { registerSlashCommand } from './slash-command.js';
 
+export { sealingFetch } from './sealing-fetch.js';
 export { createSlackChat } from './slack-chat.js';
 
 /** Every Bolt listener of the bot, and one error handler so a failing listener is logged, never silent. */

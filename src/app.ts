@@ -6,7 +6,7 @@
 import { App, type Logger as BoltLogger, LogLevel } from '@slack/bolt';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { createSlackChat, registerHandlers } from '../handlers/index.js';
+import { createSlackChat, registerHandlers, sealingFetch } from '../handlers/index.js';
 import { createDebugPodQueue } from '../jobs/debug-pod-queue.js';
 import { startWorkers } from '../jobs/start-workers.js';
 import { GroupResolver, RequestStore } from './approvals/index.js';
@@ -76,6 +76,8 @@ export async function startDebugdead(options: StartOptions): Promise<RunningBot>
     logLevel: LogLevel.WARN,
     logger: boltLogger(log),
     clientOptions: {
+      // respond() posts through this fetch: every answer to a person passes the egress boundary (handlers/).
+      fetch: sealingFetch(),
       slackApiUrl: config.slack.apiUrl,
       retryConfig: { retries: options.slackRetries ?? 10, factor: 1.6, minTimeout: 500, maxTimeout: 5000 },
     },

@@ -1,5 +1,6 @@
 import { checkNames } from './check-names.js';
 import type { CliKubeOptions } from './cli-session.js';
+import { printErr, printJson, printOut } from './print.js';
 
 /** `debugdead diagnose <pod> [-n ns] [-c container] [--json]`. */
 export interface DiagnoseCommand {
@@ -34,16 +35,16 @@ export async function runDiagnoseCommand(cmd: DiagnoseCommand): Promise<number> 
   if (!result.ok) return fail(result.message);
   const { diagnosis, redactions } = result;
   if (cmd.json) {
-    process.stdout.write(`${JSON.stringify(toDiagnosisJson(diagnosis), null, 2)}\n`);
+    printJson(toDiagnosisJson(diagnosis));
   } else {
     const secrets =
       redactions > 0 ? `\n${redactions} secret${redactions === 1 ? '' : 's'} redacted from logs and events.\n` : '';
-    process.stdout.write(`${formatDiagnosisText(diagnosis)}${secrets}`);
+    printOut(`${formatDiagnosisText(diagnosis)}${secrets}`);
   }
   return 0;
 }
 
 function fail(message: string, code = 1): number {
-  process.stderr.write(`debugdead: ${message}\n`);
+  printErr(`debugdead: ${message}\n`);
   return code;
 }
