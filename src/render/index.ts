@@ -1,5 +1,6 @@
 export type * from './block-kit-types.js';
 export { renderCodeBlock } from './code-block.js';
+export { describeLogCut, kubectlLogsCommand, type LogCutNote, logCutNotes } from './describe-log-cut.js';
 export { escapeCode, escapeMrkdwn } from './escape-mrkdwn.js';
 export { formatAge } from './format-age.js';
 export {
