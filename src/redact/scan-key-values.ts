@@ -36,6 +36,8 @@ const ANSI_AT = /\x1b\[[0-9;?]*[ -/]*[@-~]/y;
 const QUOTE_BEFORE = /(?:\\*["'`“”„‟«»‘’‚‛「」『』＂])$/;
 const QUOTE_AT = /\\*["'`“”„‟«»‘’‚‛「」『』＂]/y;
 const BARE_VALUE = /(?![[{(\\])[^\s"'`,;&<>\\\x1b]{1,1024}/y;
+/** Outside a query string `&` is part of a value (`DB_PASSWORD=Tr0ub4dor&3`); inside one it starts the next pair. */
+const BARE_VALUE_WITH_AMP = /(?![[{(\\])[^\s"'`,;<>\\\x1b]{1,1024}/y;
 /** Keys that hold the value of a named setting: `{name: password, value: …}`, `"password": {"value": …}`. */
 const VALUE_KEYS = new Set([
   'value',
@@ -100,6 +102,7 @@ function compact(key: string): string {
 function readValue(
   line: string,
   from: number,
+  inQuery: boolean,
 ): { start: number; end: number; inner: string; innerStart: number; quote: string } | undefined {
   let i = from;
   for (;;) {
@@ -132,14 +135,18 @@ function readValue(
     while (innerEnd > innerStart && line[innerEnd - 1] === '\\') innerEnd--;
     return { start: i, end: innerEnd, inner: line.slice(innerStart, innerEnd), innerStart, quote };
   }
-  BARE_VALUE.lastIndex = i;
-  const bare = BARE_VALUE.exec(line);
+  const re = inQuery ? BARE_VALUE : BARE_VALUE_WITH_AMP;
+  re.lastIndex = i;
+  const bare = re.exec(line);
   if (!bare) return undefined;
   return { start: i, end: i + bare[0].length, inner: bare[0], innerStart: i, quote: '' };
 }
 
 /** The key before a separator: the word (and up to three more, space-separated) and whether it was quoted. */
-function readKey(line: string, sepStart: number): { key: string; phrase: string; quoted: boolean } | undefined {
+function readKey(
+  line: string,
+  sepStart: number,
+): { key: string; phrase: string; quoted: boolean; inQuery: boolean } | undefined {
   let j = sepStart;
   for (;;) {
     while (j > 0 && (line[j - 1] === ' ' || line[j - 1] === '\t')) j--;
@@ -161,7 +168,8 @@ function readKey(line: string, sepStart: number): { key: string; phrase: string;
     while (q > 0 && start - 1 - q < 32 && KEY_CHAR.test(line[q - 1]!)) q--;
     start = q;
   }
-  return { key, phrase: line.slice(start, keyEnd), quoted: quote !== '' };
+  const before = line[k - 1];
+  return { key, phrase: line.slice(start, keyEnd), quoted: quote !== '', inQuery: before === '?' || before === '&' };
 }
 
 /**
@@ -221,7 +229,7 @@ export function scanKeyValues(
       carry = { strength, budget: 512 };
       continue;
     }
-    const value = readValue(line, e);
+    const value = readValue(line, e, key.inQuery);
     if (!value) continue;
     if (NAME_KEYS.has(word) && /^[\w.-]{1,64}$/.test(value.inner) && keyStrength(value.inner) !== undefined) {
       // `key="SmtpPassword"`, `name: DB_PASSWORD`: the name of a secret, whose value comes next.

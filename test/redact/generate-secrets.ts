@@ -206,6 +206,10 @@ export const CONTEXT_KINDS: Record<string, (rng: Rng) => SecretLine | Omit<Secre
     (r) => password(r),
     (p, _r) => `DB_PASSWORD=${p}`,
   ),
+  'env-password-with-ampersand': ctx(
+    (r) => `${pick(r, 'x', 8)}&${pick(r, 'x', 6)}`,
+    (p) => `SMTP_PASSWORD=${p}`,
+  ),
   'logfmt-password': ctx(
     (r) => password(r),
     (p, _r) => `level=error msg="login failed" user=bob password=${p} attempt=2`,
