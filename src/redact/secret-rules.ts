@@ -114,9 +114,9 @@ export const SECRET_RULES: readonly SecretRule[] = [
     // `machine h login u password …`. Quoted, or shaped like a secret, so prose (`password authentication`) stays.
     name: 'password-after-word',
     pattern: /\b(identified\s+by|password|passwd|passphrase)([ \t]+)(?:(["'])([^"'\n]{1,256})\3|([^\s"',;]{1,256}))/gi,
-    replace: ([word = '', space = '', quote = '', quoted, bare]) => {
+    replace: ([word = '', space = '', quote = '', quoted, bare], after) => {
       const value = quoted ?? bare ?? '';
-      if (isInnocentValue(value) || isProse(value)) return undefined;
+      if (isInnocentValue(value) || isProse(value) || startsAnotherSecret(value, after)) return undefined;
       if (quoted === undefined && !looksLikeSecret(value)) return undefined;
       return `${word}${space}${quote}${REDACTED}${quote}`;
     },
@@ -125,9 +125,10 @@ export const SECRET_RULES: readonly SecretRule[] = [
     // Command-line flags with a space: --password hunter2, -token abc (the `--token=...` form is the key-value scan's).
     name: 'cli-flag',
     pattern: /(?<![\w-])(--?[A-Za-z][\w.-]{1,63})([ \t]+)("[^"\n]*"|'[^'\n]*'|[^\s"'-][^\s"']*)/g,
-    replace: ([flag = '', sep = '', value = '']) => {
+    replace: ([flag = '', sep = '', value = ''], after) => {
       const strength = keyStrength(flag.replace(/^-+/, ''));
       if (strength === undefined || isInnocentValue(value) || isProse(value)) return undefined;
+      if (startsAnotherSecret(value, after)) return undefined;
       if (/^\d{1,3}$/.test(value) || (strength === 'weak' && !looksLikeSecret(value))) return undefined;
       return `${flag}${sep}${REDACTED}`;
     },
@@ -137,8 +138,9 @@ export const SECRET_RULES: readonly SecretRule[] = [
     // that runs such a program, and never a port (`-p 8080:80`).
     name: 'short-password-flag',
     pattern: /(?<![\w-])(-[pPa])([ \t]*|=)("[^"\n]*"|'[^'\n]*'|[^\s"'-][^\s"']*)/g,
-    replace: ([flag = '', sep = '', value = ''], _after) => {
+    replace: ([flag = '', sep = '', value = ''], after) => {
       if (PORT_LIKE.test(value.replace(/^["']|["']$/g, '')) || isInnocentValue(value)) return undefined;
+      if (startsAnotherSecret(value, after)) return undefined;
       return `${flag}${sep}${REDACTED}`;
     },
   },
