@@ -9,7 +9,7 @@ const PEM_END = '-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----';
  * A whole block, BEGIN to END. The body stops at the next `-----`: a PEM body has none, and a lazy scan to a far END
  * would be quadratic.
  */
-const WHOLE = new RegExp(String.raw`(${PEM_BEGIN})((?:(?!-----)[\s\S]){0,65536})(-----END \2PRIVATE KEY\3-----)`, 'y');
+const WHOLE = new RegExp(String.raw`(${PEM_BEGIN})((?:(?!-----)[\s\S]){0,16384})(-----END \2PRIVATE KEY\3-----)`, 'y');
 
 /**
  * A block whose END was cut off (a log tail, a byte limit): everything base64-looking after BEGIN goes, headers of an
@@ -69,7 +69,10 @@ export function redactKeyBlocks(text: string): { text: string; count: number } {
 }
 
 const END_LINE = /^-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----/;
-const BASE64_CHAR = /[A-Za-z0-9+/=]/;
+/** Whether a character code is one of base64's (letters, digits, `+ / =`): a table, not a regex, per character. */
+function isBase64Code(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 47 && c <= 57) || c === 43 || c === 61;
+}
 
 /**
  * A block whose BEGIN was cut off (a 200-line tail, a termination message that starts mid-key): walking back from
@@ -98,7 +101,7 @@ function redactBeforeEnd(text: string): { text: string; count: number } {
       while (
         k > 0 &&
         j - nl - k < 100 &&
-        BASE64_CHAR.test(text[k - 1]!) &&
+        isBase64Code(text.charCodeAt(k - 1)) &&
         !(text[k - 1] === 'n' && text[k - 2] === '\\')
       )
         k--;

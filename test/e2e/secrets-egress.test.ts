@@ -174,10 +174,30 @@ describe('secrets never leave the cluster, and a cut log says so (Slack simulato
     const texts = chattyThread.map(visibleText).join('\n');
     expect(texts).toContain(`last ${TAIL} lines (earlier lines not shown)`);
     expect(texts).toMatch(/kubectl logs -n demo chatty-[\w-]* -c app --previous|kubectl logs -n demo chatty -c app/);
-    const file = filesOf(chattySummary.ts).join('\n');
+    // The crashed instance printed all 10,001 lines; the current one may have just restarted.
+    const file = filesOf(chattySummary.ts).find((f) => f.startsWith('app — previous instance')) ?? '';
     expect(file).toContain(`last ${TAIL} lines (earlier lines not shown)`);
     expect(file).toContain('chatty: the last word');
     expect(file).not.toContain('chatty line 0\n');
+  });
+
+  it.each([
+    '<!channel> web\u202e-1 \u0007\u001b[31m',
+    'api\u2013server -n demo',
+    '<https://evil.example/x|leaky> demo',
+    'leaky \u2014namespace demo',
+    'x\u200b\u0000<@U_BOB>&',
+  ])('an echo of hostile input %j reaches Slack escaped and stripped, and nothing is diagnosed', async (text) => {
+    const before = h.slack.channel(CHANNEL).messages().length;
+    const d = await h.slack.user('U_ALICE').runCommand('/debugdead', text, { channel: CHANNEL });
+    expect(d.acked).toBe(true);
+    const reply = String(d.response?.text ?? '');
+    expect(reply).toMatch(/^:warning: /);
+    expect(reply).not.toMatch(
+      /<!channel>|<@U_BOB>|<https:|[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u200b\u202a-\u202e]/,
+    );
+    expect(reply).not.toMatch(/&(?!amp;|lt;|gt;)/);
+    expect(h.slack.channel(CHANNEL).messages().length).toBe(before);
   });
 
   it('the CLI prints no secret, as text or as JSON, and says which logs it read in part', async () => {
