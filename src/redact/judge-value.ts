@@ -71,7 +71,7 @@ export function looksLikeSecret(value: string): boolean {
 export function isSecretValue(value: string, strength: KeyStrength): boolean {
   if (strength === undefined || isInnocentValue(value) || isProse(value)) return false;
   const v = unquote(value);
-  // No password is three digits long; `token: 5` and `password=12` are counts in prose and policies.
-  if (/^\d{1,3}$/.test(v)) return false;
+  // No credential is three characters long; `token: 5`, `password=12` and `sig: v1` are counts and versions.
+  if (v.length < 4) return false;
   return strength === 'strong' || looksLikeSecret(v);
 }

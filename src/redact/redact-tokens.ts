@@ -171,7 +171,9 @@ function isWorthALook(classes: number, length: number): boolean {
   const sep = (classes & (SEP | B64)) !== 0;
   // Mixed case (most tokens, base64), upper and digits (AKIA…, NRAK-…), or lowercase and digits behind a
   // separator (dop_v1_<hex>, key-<hex>, a kubeadm token) or long (a NuGet key): a 32-digit hex id has none of these.
-  return (upper && (lower || digit || length >= 20)) || (lower && digit && (sep || length > 32));
+  return (
+    (upper && (lower || digit || length >= 20)) || (lower && digit && (sep || length > 32)) || (sep && length >= 20)
+  );
 }
 
 /** Whether a run could be base64 of text worth decoding. */

@@ -43,6 +43,7 @@ const CONTEXT = new RegExp(
     'gl(?:pat|dt|rt|ptt|cbt|oas|ft|soat|imt|agent|ff|wt)-',
     'h(?:mac|ook)',
     'identified',
+    'jdbc:',
     'key',
     'l(?:icen|ogin)',
     'm(?:nemonic|ysql)',

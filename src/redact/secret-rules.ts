@@ -145,6 +145,19 @@ export const SECRET_RULES: readonly SecretRule[] = [
     },
   },
   {
+    // Oracle's thin JDBC URL puts user/password before the @: jdbc:oracle:thin:scott/tiger@db:1521/orcl.
+    name: 'jdbc-oracle-thin',
+    pattern: /(jdbc:oracle:(?:thin|oci):)([^\s/@:"']{1,128})\/([^\s@"']{1,256})@/gi,
+    replace: ([head = '', user = '', password = '']) =>
+      isInnocentValue(password) ? undefined : `${head}${user}/${REDACTED}@`,
+  },
+  {
+    // ldapsearch / ldapmodify -w <bind password> (only on a line running an LDAP tool: -w means other things elsewhere).
+    name: 'ldap-bind-password',
+    pattern: /(\bldap\w*\b[^\n]*?\s-w)([ \t]+)("[^"\n]*"|'[^'\n]*'|[^\s"'-][^\s"']*)/g,
+    replace: ([head = '', sep = '', value = '']) => (isInnocentValue(value) ? undefined : `${head}${sep}${REDACTED}`),
+  },
+  {
     // curl -u user:password, --user, --proxy-user, wget --http-password is a flag above.
     name: 'user-colon-password-flag',
     pattern: /(?<![\w-])(-u|-U|--user|--proxy-user)([ \t]+|=)(["']?)([^\s:"']+):([^\s"']+)\3/g,

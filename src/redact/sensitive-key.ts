@@ -200,6 +200,27 @@ const INNOCENT_AFTER = new Set(
   ).split(' '),
 );
 
+/** Words after a sensitive word that name its value, not a property of it: `password.value`, `secret_b64`. */
+const NEUTRAL_AFTER = new Set([
+  'value',
+  'val',
+  'data',
+  'string',
+  'str',
+  'text',
+  'plain',
+  'plaintext',
+  'raw',
+  'b64',
+  'base64',
+  'encoded',
+  'enc',
+  'current',
+  'new',
+  'old',
+  'env',
+]);
+
 /** Words before a sensitive word that make the key a measure (`max_tokens`, `min_password_length`, `num_secrets`). */
 const MEASURE_BEFORE = new Set(['min', 'max', 'num', 'number', 'count', 'total', 'n', 'no', 'nb', 'input', 'output']);
 
@@ -256,7 +277,7 @@ function judgeKey(key: string): KeyStrength {
   for (let i = words.length - 1; i >= 0; i--) {
     const strength = wordStrength(words, i);
     if (strength === undefined) continue;
-    const after = words.slice(i + 1).filter((w) => !/^\d+$/.test(w));
+    const after = words.slice(i + 1).filter((w) => !/^\d+$/.test(w) && !NEUTRAL_AFTER.has(w));
     if (after.some((w) => INNOCENT_AFTER.has(w))) return undefined;
     // `tokens_used`, `token_count`: a number about tokens. Other words after the sensitive one weaken it.
     const before = words[i - 1];

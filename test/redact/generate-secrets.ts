@@ -210,6 +210,13 @@ export const CONTEXT_KINDS: Record<string, (rng: Rng) => SecretLine | Omit<Secre
     (r) => `${pick(r, 'x', 8)}&${pick(r, 'x', 6)}`,
     (p) => `SMTP_PASSWORD=${p}`,
   ),
+  'jdbc-oracle-thin': ctx(password, (p) => `url=jdbc:oracle:thin:scott/${p}@db.example.com:1521/orcl`),
+  'ldap-bind-w': ctx(password, (p) => `ldapsearch -x -H ldap://ldap -D "cn=admin,dc=example" -w ${p} -b dc=example`),
+  'value-under-secret-key': ctx(password, (p) => `helm upgrade app ./chart --set-string secret.value=${p}`),
+  'hex-private-key-spaced-key': ctx(
+    (r) => `0x${pick(r, 'h', 64)}`,
+    (p) => `Private key: ${p}`,
+  ),
   'logfmt-password': ctx(
     (r) => password(r),
     (p, _r) => `level=error msg="login failed" user=bob password=${p} attempt=2`,
