@@ -10,8 +10,6 @@ export interface SecretRule {
    * when the match is innocent and stays.
    */
   replace: (groups: (string | undefined)[], after: string) => string | undefined;
-  /** An innocent match is skipped whole rather than by one character (the match is a token, not a prefix). */
-  skipWhole?: boolean;
 }
 
 /**

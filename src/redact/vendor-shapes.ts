@@ -4,7 +4,8 @@
  * format (prefix, alphabet, length); where a vendor documents only a minimum length, the pattern says `{n,}`.
  *
  * Boundaries: `(?<![A-Za-z0-9])` before a prefix keeps `xghp_` or an id that merely contains a prefix intact.
- * Every shape is made of token characters (`VENDOR_CANDIDATE`): the redactor tests only such runs against them.
+ * Every shape is made of token characters: redact-tokens.ts tries a shape only inside such runs, at a position where
+ * its prefix starts (shapes without a prefix carry a cheap hint there).
  */
 export const VENDOR_SHAPES: ReadonlyArray<readonly [name: string, source: string]> = [
   [
