@@ -120,6 +120,18 @@ export const SECRET_RULES: readonly SecretRule[] = [
     },
   },
   {
+    // A secret word, a space (or `is`), then key material: `using token 9f8e…`, `api key is AbC…`, `credential X…`.
+    // Only material of a secret's shape: 20+ characters mixing cases and digits, or 32+ hex digits.
+    name: 'material-after-word',
+    pattern:
+      /\b(token|secret|key|credential|apikey|passphrase|passwd|pwd)((?:[ \t]+(?:is|was|=))?[ \t]+)([A-Za-z0-9_\-+/=.~]{20,512})/gi,
+    replace: ([word = '', gap = '', value = '']) => {
+      const mixed = /[A-Z]/.test(value) && /[a-z]/.test(value) && /\d/.test(value);
+      if (!mixed && !/^(?:0x)?[0-9a-f]{32,}$/i.test(value)) return undefined;
+      return looksLikeSecret(value) ? `${word}${gap}${REDACTED}` : undefined;
+    },
+  },
+  {
     // Command-line flags with a space: --password hunter2, -token abc (the `--token=...` form is the key-value scan's).
     name: 'cli-flag',
     pattern: /(?<![\w-])(--?[A-Za-z][\w.-]{1,63})([ \t]+)("[^"\n]*"|'[^'\n]*'|[^\s"'-][^\s"']*)/g,

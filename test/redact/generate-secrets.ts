@@ -162,6 +162,11 @@ export const VENDOR_TOKENS: Record<string, (rng: Rng) => string> = Object.fromEn
       ['figma-token', ['figd_', ['u', 40]]],
       ['kubeadm-bootstrap-token', [['l', 6], '.', ['l', 16]]],
       ['mapbox-secret-token', ['sk.eyJ', ['u', 60], '.', ['u', 22]]],
+      ['openshift-token', ['sha256~', ['u', 43]]],
+      ['sourcegraph-token', ['sgp_', ['h', 16], '_', ['h', 40]]],
+      ['infracost-key', ['ico-', ['x', 32]]],
+      ['adobe-client-secret', ['p8e-', ['x', 32]]],
+      ['launchdarkly-sdk-key', ['sdk-', ['h', 8], '-', ['h', 4], '-', ['h', 4], '-', ['h', 4], '-', ['h', 12]]],
     ] as [string, Part[]][]
   ).map(([name, parts]) => [name, (rng: Rng) => build(rng, parts)]),
 );
@@ -216,6 +221,18 @@ export const CONTEXT_KINDS: Record<string, (rng: Rng) => SecretLine | Omit<Secre
   'hex-private-key-spaced-key': ctx(
     (r) => `0x${pick(r, 'h', 64)}`,
     (p) => `Private key: ${p}`,
+  ),
+  'token-after-word': ctx(
+    (r) => pick(r, 'x', 32),
+    (p) => `refreshing session with token ${p} now`,
+  ),
+  'api-key-is': ctx(
+    (r) => pick(r, 'x', 40),
+    (p) => `your api key is ${p}`,
+  ),
+  'hex-secret-after-word': ctx(
+    (r) => pick(r, 'h', 40),
+    (p) => `rotated secret ${p} for tenant 42`,
   ),
   'logfmt-password': ctx(
     (r) => password(r),
