@@ -10,7 +10,7 @@ type Fetch = typeof globalThis.fetch;
 export function sealingFetch(fetchFn: Fetch = globalThis.fetch): Fetch {
   return (input, init) => {
     const body = init?.body;
-    if (typeof body !== 'string' || !body.startsWith('{')) return fetchFn(input, init);
+    if (typeof body !== 'string' || !body.startsWith('{') || !isJson(init?.headers)) return fetchFn(input, init);
     let parsed: unknown;
     try {
       parsed = JSON.parse(body);
@@ -26,4 +26,16 @@ function isMessage(value: unknown): value is OutboundMessage {
   if (value === null || typeof value !== 'object') return false;
   const v = value as { text?: unknown; blocks?: unknown };
   return typeof v.text === 'string' || Array.isArray(v.blocks);
+}
+
+/** Whether the request says it carries JSON (respond() does; file uploads and form posts do not). */
+function isJson(headers: RequestInit['headers']): boolean {
+  if (!headers) return false;
+  const type =
+    headers instanceof Headers
+      ? headers.get('content-type')
+      : Array.isArray(headers)
+        ? headers.find((pair) => pair[0]?.toLowerCase() === 'content-type')?.[1]
+        : Object.entries(headers).find(([k]) => k.toLowerCase() === 'content-type')?.[1];
+  return typeof type === 'string' && /application\/json/i.test(type);
 }
