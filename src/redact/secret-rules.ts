@@ -62,7 +62,7 @@ export const SECRET_RULES: readonly SecretRule[] = [
     // the scheme word stays, the credential goes; a header with no scheme loses its whole value.
     name: 'authorization-header',
     pattern:
-      /\b((?:proxy-)?authori[sz]ation\\*["']?\s*[:=]\s*\\*["']?)(?:([A-Za-z][\w.-]{0,31})([ \t]+))?([^\s"',;\\]+)/gi,
+      /\b((?:proxy-)?authori[sz]ation\\*["']?\s*[:=]\s*\\*["']?)(?:([A-Za-z][\w.-]{0,31})([ \t]+))?([^\s"',;\\=:][^\s"',;\\]*)/gi,
     replace: ([head, scheme = '', space = '', value = ''], after) => {
       if (isInnocentValue(value) || isProse(value) || startsAnotherSecret(value, after)) return undefined;
       return `${head}${scheme}${space}${REDACTED}`;
