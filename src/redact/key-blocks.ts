@@ -1,9 +1,6 @@
 import { REDACTED } from './judge-value.js';
 
-/** A newline as it appears in a log, or escaped inside a JSON string (a service-account key file, a termination message). */
-const NL = String.raw`(?:\r?\n|(?:\\r)?\\n)`;
 const PEM_BEGIN = '-----BEGIN ((?:[A-Z0-9]+ )*)PRIVATE KEY( BLOCK)?-----';
-const PEM_END = '-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----';
 
 /**
  * A whole block, BEGIN to END. The body stops at the next `-----`: a PEM body has none, and a lazy scan to a far END

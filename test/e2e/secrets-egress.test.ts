@@ -127,14 +127,14 @@ describe('secrets never leave the cluster, and a cut log says so (Slack simulato
       );
     summary = await find('leaky');
     chattySummary = await find('chatty');
-    const settled = (m: SimMessage, what: string) =>
+    const settled = (what: string) =>
       h.slack.waitFor(
         () => h.auditEntries().find((e) => e.action === 'diagnosis.done' && e.target?.pod === what) && true,
         20_000,
         `the diagnosis of ${what}`,
       );
-    await settled(summary, 'leaky');
-    await settled(chattySummary, 'chatty');
+    await settled('leaky');
+    await settled('chatty');
     thread = h.slack.thread(CHANNEL, summary.ts).replies();
     chattyThread = h.slack.thread(CHANNEL, chattySummary.ts).replies();
   }, 120_000);
