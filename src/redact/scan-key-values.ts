@@ -159,8 +159,14 @@ function readKey(
   let k = keyEnd;
   while (k > 0 && keyEnd - k < 96 && KEY_CHAR.test(line[k - 1]!)) k--;
   // Letters outside the BMP (rare in key names) are two code units; stopping inside one only shortens the key.
-  const key = line.slice(k, keyEnd);
-  if (key === '' || /^\.?\.?\//.test(key)) return undefined;
+  let key = line.slice(k, keyEnd);
+  if (/^\.?\.?\//.test(key)) {
+    // `open /etc/passwd: no such file` names a file; in `…//DB_PASSWORD=x` or `path/TOKEN=x` the last segment is the key.
+    if (line[sepStart] === ':') return undefined;
+    key = key.slice(key.lastIndexOf('/') + 1);
+    k = keyEnd - key.length;
+  }
+  if (key === '') return undefined;
   let start = k;
   for (let words = 0; words < 3; words++) {
     if (line[start - 1] !== ' ' || start < 2 || !KEY_CHAR.test(line[start - 2]!)) break;
