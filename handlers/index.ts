@@ -4,6 +4,7 @@ import { registerButtonActions } from './button-actions.js';
 import { registerSlashCommand } from './slash-command.js';
 
 export { guardHttpRequests } from './guard-http-requests.js';
+export { sealingFetch } from './sealing-fetch.js';
 export { slackAuditAnchors, slackAuditAnchorsFromToken } from './slack-audit-anchors.js';
 export { createSlackChat } from './slack-chat.js';
 

@@ -9,11 +9,32 @@ import {
   type ChatPort,
   type PostedMessage,
 } from '../src/conversation/chat-port.js';
+import { type Sealed, sealFile, sealMessage } from '../src/render/index.js';
 
-/** The ChatPort over Bolt's WebClient: every Slack refusal becomes a ChatError carrying Slack's code. */
+/**
+ * The ChatPort over Bolt's WebClient: every message, update, thread reply, ephemeral and file passes the egress
+ * boundary (`sealMessage` / `sealFile`: every text redacted) before it reaches Slack, whichever flow sent it; every
+ * Slack refusal becomes a ChatError carrying Slack's code.
+ */
 export function createSlackChat(client: WebClient): ChatPort {
+  const slack = sealedSlack(client);
   return {
-    async post(channel: string, message: ChatMessage, options?: { threadTs?: string }): Promise<PostedMessage> {
+    post: (channel, message, options) => slack.post(channel, sealMessage(message), options),
+    update: (channel, ts, message) => slack.update(channel, ts, sealMessage(message)),
+    postEphemeral: (channel, user, message) => slack.postEphemeral(channel, user, sealMessage(message)),
+    upload: (channel, threadTs, file) => slack.upload(channel, threadTs, sealFile(file)),
+    groupMembers: (groupId) => slack.groupMembers(groupId),
+  };
+}
+
+/** The only functions that hand text to Slack's Web API; they accept sealed messages and files only. */
+function sealedSlack(client: WebClient) {
+  return {
+    async post(
+      channel: string,
+      message: Sealed<ChatMessage>,
+      options?: { threadTs?: string | undefined },
+    ): Promise<PostedMessage> {
       const res = await call(() =>
         client.chat.postMessage({
           channel,
@@ -26,13 +47,13 @@ export function createSlackChat(client: WebClient): ChatPort {
       );
       return { channel: String(res.channel ?? channel), ts: String(res.ts) };
     },
-    async update(channel: string, ts: string, message: ChatMessage): Promise<void> {
+    async update(channel: string, ts: string, message: Sealed<ChatMessage>): Promise<void> {
       await call(() => client.chat.update({ channel, ts, text: message.text, blocks: message.blocks ?? [] }));
     },
-    async postEphemeral(channel: string, user: string, message: ChatMessage): Promise<void> {
+    async postEphemeral(channel: string, user: string, message: Sealed<ChatMessage>): Promise<void> {
       await call(() => client.chat.postEphemeral({ channel, user, text: message.text, blocks: message.blocks }));
     },
-    async upload(channel: string, threadTs: string, file: ChatFile): Promise<void> {
+    async upload(channel: string, threadTs: string, file: Sealed<ChatFile>): Promise<void> {
       await call(() =>
         client.filesUploadV2({
           channel_id: channel,

@@ -6,9 +6,10 @@ import { diagnoseAndPost } from '../src/conversation/diagnose-and-post.js';
 import { InFlightLimit, type Turn } from '../src/conversation/in-flight-limit.js';
 import { recordAudit } from '../src/conversation/record-audit.js';
 import { showAudit } from '../src/conversation/show-audit.js';
+import { sealMessage } from '../src/render/index.js';
 
 /**
- * `/debugdead …`: acknowledge at once (Slack shows operation_timeout after 3 s), with the usage for a bad
+ * `/debugdead …`: acknowledge at once (every acknowledgement sealed, like every respond() through handlers/sealing-fetch.ts) (Slack shows operation_timeout after 3 s), with the usage for a bad
  * command or "diagnosing ns/pod…"; the diagnosis itself runs after the ack.
  */
 export function registerSlashCommand(app: App, deps: ConversationDeps): void {
@@ -20,7 +21,7 @@ export function registerSlashCommand(app: App, deps: ConversationDeps): void {
     const log = deps.log.child({ user, channel: command.channel_id, command: 'slash' });
     if (parsed.kind === 'help' || parsed.kind === 'invalid') {
       const problem = parsed.kind === 'invalid' ? `:warning: ${parsed.problem}\n\n` : '';
-      await ack({ response_type: 'ephemeral', text: `${problem}${USAGE}` });
+      await ack(sealMessage({ response_type: 'ephemeral' as const, text: `${problem}${USAGE}` }));
       await recordAudit(deps.audit, log, {
         actor: { type: 'user', id: user },
         action: 'command.received',
@@ -31,7 +32,7 @@ export function registerSlashCommand(app: App, deps: ConversationDeps): void {
       return;
     }
     if (parsed.kind === 'audit') {
-      await ack({ response_type: 'ephemeral', text: ':mag: Reading the audit trail…' });
+      await ack(sealMessage({ response_type: 'ephemeral' as const, text: ':mag: Reading the audit trail…' }));
       const text = await showAudit(deps, user, parsed.filter, parsed.verify).catch((err) => describeFailure(err));
       await respond({ response_type: 'ephemeral', replace_original: true, text }).catch((err) =>
         log.warn({ err }, 'could not answer'),
@@ -42,10 +43,12 @@ export function registerSlashCommand(app: App, deps: ConversationDeps): void {
     const ref = { namespace, pod: parsed.pod, ...(parsed.container ? { container: parsed.container } : {}) };
     const turn = inFlight.take();
     try {
-      await ack({
-        response_type: 'ephemeral',
-        text: `:stethoscope: Diagnosing \`${namespace}/${parsed.pod}\`…${inLine(turn, max)}`,
-      });
+      await ack(
+        sealMessage({
+          response_type: 'ephemeral' as const,
+          text: `:stethoscope: Diagnosing \`${namespace}/${parsed.pod}\`…${inLine(turn, max)}`,
+        }),
+      );
     } catch (err) {
       await turn.run(async () => {}); // gives the place in line back
       throw err;

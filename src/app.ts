@@ -6,7 +6,13 @@
 import { App, type Logger as BoltLogger, HTTPReceiver, LogLevel } from '@slack/bolt';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { createSlackChat, guardHttpRequests, registerHandlers, slackAuditAnchors } from '../handlers/index.js';
+import {
+  createSlackChat,
+  guardHttpRequests,
+  registerHandlers,
+  sealingFetch,
+  slackAuditAnchors,
+} from '../handlers/index.js';
 import { createDebugPodQueue } from '../jobs/debug-pod-queue.js';
 import { startWorkers } from '../jobs/start-workers.js';
 import { DebugPodLimits, GroupResolver } from './approvals/index.js';
@@ -113,6 +119,8 @@ export async function startDebugdead(options: StartOptions): Promise<RunningBot>
     logLevel: LogLevel.WARN,
     logger: boltLogger(log),
     clientOptions: {
+      // respond() posts through this fetch: every answer to a person passes the egress boundary (handlers/).
+      fetch: sealingFetch(),
       slackApiUrl: config.slack.apiUrl,
       retryConfig: { retries: options.slackRetries ?? 10, factor: 1.6, minTimeout: 500, maxTimeout: 5000 },
     },

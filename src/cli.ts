@@ -14,6 +14,7 @@ import { runAuditCommand } from './cli/audit-command.js';
 import { runDiagnoseCommand } from './cli/diagnose-command.js';
 import { runManifestCommand } from './cli/manifest-command.js';
 import { runPodWritesCommand } from './cli/pod-writes-command.js';
+import { printErr, printOut } from './cli/print.js';
 import { runBotCommand } from './cli/run-command.js';
 import { buildInfo, formatVersion } from './version/index.js';
 
@@ -36,7 +37,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     parsed = parse(argv);
   } catch (e) {
-    process.stderr.write(`${(e as Error).message}\n\n${USAGE}\n`);
+    printErr(`${(e as Error).message}\n\n${USAGE}\n`);
     return 2;
   }
   const { values, positionals } = parsed;
@@ -46,12 +47,12 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (values.help || command === 'help') {
-    process.stdout.write(`${USAGE}\n`);
+    printOut(`${USAGE}\n`);
     return 0;
   }
   if (command === undefined) return usage('no command given');
   if (extra.length) {
-    process.stderr.write(`unexpected argument(s): ${extra.join(' ')}\n\n${USAGE}\n`);
+    printErr(`unexpected argument(s): ${extra.join(' ')}\n\n${USAGE}\n`);
     return 2;
   }
   const kube = { kubeconfigPath: values.kubeconfig, context: values.context };
@@ -123,7 +124,7 @@ function parse(argv: string[]) {
 }
 
 function usage(problem: string): number {
-  process.stderr.write(`${problem}\n\n${USAGE}\n`);
+  printErr(`${problem}\n\n${USAGE}\n`);
   return 2;
 }
 
@@ -132,7 +133,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (e) => {
-    process.stderr.write(`debugdead: ${(e as Error).message}\n`);
+    printErr(`debugdead: ${(e as Error).message}\n`);
     process.exitCode = 1;
   },
 );

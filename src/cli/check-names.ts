@@ -15,6 +15,6 @@ export function checkNames(names: {
     (names.node !== undefined ? dnsSubdomainProblem(names.node, 'node name') : undefined) ??
     (names.namespace !== undefined ? dnsLabelProblem(names.namespace, 'namespace') : undefined) ??
     (names.container !== undefined ? dnsLabelProblem(names.container, 'container name') : undefined);
-  // The shared checker quotes names in Slack's code style; a terminal reads plain quotes better.
-  return problem?.replace(/`/g, '"');
+  // The shared checker writes mrkdwn (code style, `& < >` escaped); a terminal reads plain quotes and characters.
+  return problem?.replace(/`/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 }

@@ -1,13 +1,13 @@
-import { foldDuplicateLogs } from '../conversation/fold-duplicate-logs.js';
-import { redactFacts } from '../conversation/redact-facts.js';
-import { type Diagnosis, diagnose, gatherFacts } from '../diagnosis/index.js';
+import type { Diagnosis } from '../diagnosis/index.js';
 import type { Pod } from '../kube/index.js';
+import { diagnosePod as runPipeline } from '../pipeline/index.js';
 import type { CliSession } from './cli-session.js';
 import { describeKubeError } from './describe-kube-error.js';
 
 /**
- * Gathers, folds, redacts and diagnoses, or says in a sentence why the pod could not be diagnosed. `pod` is the pod
- * as read, before redaction, for builders that copy it.
+ * The bot's diagnose pipeline (src/pipeline: gather, fold, redact, reason) with the CLI's configuration, or a
+ * sentence saying why the pod could not be diagnosed. `pod` is the pod as read, before redaction, for builders that
+ * copy it; nothing prints it unredacted.
  */
 export async function diagnosePod(
   session: CliSession,
@@ -15,30 +15,22 @@ export async function diagnosePod(
 ): Promise<{ ok: true; diagnosis: Diagnosis; redactions: number; pod: Pod } | { ok: false; message: string }> {
   const { config, kube } = session;
   const timeoutSeconds = config.kubernetes.requestTimeoutSeconds;
-  const gathered = await gatherFacts(
+  const result = await runPipeline(
     kube,
-    { namespace: ref.namespace, pod: ref.pod, ...(ref.container ? { container: ref.container } : {}) },
+    ref,
     { tailLines: config.logs.tailLines, limitBytes: config.logs.limitBytes, callTimeoutMs: timeoutSeconds * 1000 },
     () => new Date(),
   );
-  if (!gathered.ok) {
-    const context = { ...(gathered.suggestions ? { suggestions: gathered.suggestions } : {}), timeoutSeconds };
+  if (result.ok) return result;
+  if (result.reason === 'no-container') {
     return {
       ok: false,
-      message: describeKubeError(gathered.error, { resource: 'pod', name: ref.pod, namespace: ref.namespace }, context),
+      message: `Pod ${ref.namespace}/${ref.pod} has no container "${result.container}"; it has: ${result.containers.join(', ')}.`,
     };
   }
-  if (ref.container) {
-    const spec = gathered.facts.pod.spec;
-    const names = [...(spec?.initContainers ?? []), ...(spec?.containers ?? [])].map((c) => c.name);
-    if (!names.includes(ref.container)) {
-      return {
-        ok: false,
-        message: `Pod ${ref.namespace}/${ref.pod} has no container "${ref.container}"; it has: ${names.join(', ')}.`,
-      };
-    }
-  }
-  // Secrets are scrubbed before anything is printed, as before anything is posted to Slack.
-  const { facts, redactions } = redactFacts(foldDuplicateLogs(gathered.facts));
-  return { ok: true, diagnosis: diagnose(facts), redactions, pod: gathered.facts.pod };
+  const context = { ...(result.suggestions ? { suggestions: result.suggestions } : {}), timeoutSeconds };
+  return {
+    ok: false,
+    message: describeKubeError(result.error, { resource: 'pod', name: ref.pod, namespace: ref.namespace }, context),
+  };
 }

@@ -1,5 +1,6 @@
 import { checkNames } from './check-names.js';
 import type { CliKubeOptions } from './cli-session.js';
+import { printErr } from './print.js';
 
 export { PREVIEW_REQUEST_ID, PREVIEW_REQUESTER } from './preview-ids.js';
 
@@ -19,7 +20,7 @@ export async function runManifestCommand(cmd: ManifestCommand): Promise<number> 
       ? checkNames({ pod: cmd.pod, namespace: cmd.namespace, container: cmd.container })
       : checkNames({ node: cmd.node });
   if (bad) {
-    process.stderr.write(`debugdead: ${bad}\n`);
+    printErr(`debugdead: ${bad}\n`);
     return 2;
   }
   // Loaded only now: client-node alone takes about a second to import, and a usage error should answer at once.

@@ -2,12 +2,14 @@ import { type ActionKind, type Grant, planDebugPod } from '../actions/index.js';
 import { formatDuration } from '../config/index.js';
 import { type BuiltPod, DebugPodError } from '../debugpods/index.js';
 import { isKubeError } from '../kube/index.js';
+import { REDACTED, redact } from '../redact/index.js';
 import { openCliSession } from './cli-session.js';
 import { describeKubeError } from './describe-kube-error.js';
 import { diagnosePod } from './diagnose-pod.js';
 import type { ManifestCommand } from './manifest-command.js';
 import { pickCloneTarget } from './pick-clone-target.js';
 import { PREVIEW_REQUEST_ID, PREVIEW_REQUESTER } from './preview-ids.js';
+import { printErr, printOut } from './print.js';
 import { renderManifest } from './render-manifest.js';
 
 /**
@@ -111,10 +113,17 @@ function commonHeader(ttlSeconds: number, maxTtlSeconds: number): string[] {
 }
 
 function print(built: BuiltPod, header: string[]): void {
-  process.stdout.write(renderManifest(built, header));
+  const yaml = renderManifest(built, header);
+  // Output passes the egress boundary like everything else: a secret in the spec (an env value, an argument) is
+  // printed as [REDACTED]. Say so, since `kubectl create -f -` of this YAML would carry the marker.
+  const secrets = redact(yaml).count;
+  const note = secrets
+    ? `# ${secrets} secret${secrets === 1 ? '' : 's'} of the source pod printed as ${REDACTED}; the bot's clone keeps the real values.\n`
+    : '';
+  printOut(`${note}${yaml}`);
 }
 
 function fail(message: string, code = 1): number {
-  process.stderr.write(`debugdead: ${message}\n`);
+  printErr(`debugdead: ${message}\n`);
   return code;
 }

@@ -1,4 +1,5 @@
 import type { Config } from '../config/index.js';
+import { printErr } from './print.js';
 
 /** How long a graceful stop may take before the process exits anyway (a hung Redis or Slack close). */
 const STOP_GRACE_MS = 15_000;
@@ -44,7 +45,7 @@ export async function runBotCommand(env: NodeJS.ProcessEnv = process.env, cwd = 
   }
   await signals.stopRequested;
   const force = setTimeout(() => {
-    process.stderr.write(`debugdead: still stopping after ${STOP_GRACE_MS / 1000}s, exiting\n`);
+    printErr(`debugdead: still stopping after ${STOP_GRACE_MS / 1000}s, exiting\n`);
     process.exit(1);
   }, STOP_GRACE_MS);
   force.unref();
@@ -73,7 +74,7 @@ function listenForStop(): { stopRequested: Promise<NodeJS.Signals>; dispose(): v
   });
   const onSignal = (signal: NodeJS.Signals): void => {
     if (requested) {
-      process.stderr.write(`debugdead: ${signal} again, exiting without waiting\n`);
+      printErr(`debugdead: ${signal} again, exiting without waiting\n`);
       process.exit(130);
     }
     requested = true;
@@ -91,6 +92,6 @@ function listenForStop(): { stopRequested: Promise<NodeJS.Signals>; dispose(): v
 }
 
 function fail(message: string): number {
-  process.stderr.write(`debugdead: ${message}\n`);
+  printErr(`debugdead: ${message}\n`);
   return 1;
 }

@@ -4,6 +4,7 @@ export {
   type AuditFilter,
   dnsLabelProblem,
   dnsSubdomainProblem,
+  echoSafe,
   type ParsedCommand,
   parseCommand,
   USAGE,

@@ -33,12 +33,23 @@ const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0
 /** Slack escapes user mentions in slash commands as `<@U123>` or `<@U123|name>` (should_escape). */
 const USER_MENTION = /^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$/;
 
-/** Shows a token in a problem sentence without letting it break the message. */
+/**
+ * Characters that must not be echoed: C0 and C1 controls (ESC, BEL, NUL, the 8-bit CSI U+009B), bidirectional
+ * overrides and isolates (which make text read backwards), and zero-width characters (which hide text).
+ */
+const UNECHOABLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\u180e]/g;
+
+/** Text typed by a person, made safe to echo in mrkdwn: unechoable characters dropped, `& < >` escaped. */
+export function echoSafe(text: string): string {
+  return text.replace(UNECHOABLE, '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** Shows a token in a problem sentence without letting it break the message, ping anyone or hide anything. */
 function show(token: string): string {
-  const clean = token.replace(/[`\s]/g, '');
+  const clean = token.replace(UNECHOABLE, '').replace(/[`\s]/g, '');
   if (clean === '') return 'An empty name';
   const cut = Array.from(clean);
-  return `\`${cut.length > 60 ? `${cut.slice(0, 59).join('')}…` : clean}\``;
+  return `\`${echoSafe(cut.length > 60 ? `${cut.slice(0, 59).join('')}…` : clean)}\``;
 }
 
 /** Why `name` is not an RFC 1123 DNS label (namespaces, containers), or undefined when it is one. */
@@ -74,12 +85,34 @@ const FLAGS: Readonly<Record<string, Flag>> = {
 
 /**
  * Slack auto-links what looks like a host name before the command reaches us: `api.example.com` arrives as
- * `<http://api.example.com|api.example.com>`. A pod name with dots can be one, so the label is taken back.
+ * `<http://api.example.com|api.example.com>`. A pod name with dots can be one, so such a link is taken back, but
+ * only when its label is its own URL without the scheme: `<https://evil.example/x|api-server>` is a link someone
+ * wrote, and diagnosing its label would act on text the person never saw as the target.
  */
-function unlink(token: string): string {
-  const m = /^<(?:https?|mailto):(?:\/\/)?([^|>]*)(?:\|([^>]*))?>$/.exec(token);
+function unlink(token: string): string | { link: string } {
+  if (!token.startsWith('<') || !token.endsWith('>') || token.startsWith('<@') || token.startsWith('<#')) return token;
+  const m = /^<([a-z][a-z0-9+.-]*):(?:\/\/)?([^|>]*)(?:\|([^>]*))?>$/i.exec(token);
   if (!m) return token;
-  return m[2] ?? m[1] ?? token;
+  if (m[3] !== undefined && m[3] === m[2] && /^(?:https?|mailto)$/i.test(m[1] ?? '')) return m[3];
+  return { link: token };
+}
+
+/**
+ * Dash look-alikes: hyphen, non-breaking hyphen, figure dash, en and em dash, horizontal bar, minus sign, small and
+ * full-width hyphens, two- and three-em dashes. Smart punctuation makes them from `-` and `--`; they are refused
+ * with the ASCII spelling as a hint, never silently rewritten.
+ */
+const DASH_LOOKALIKE = /[\u2010-\u2015\u2212\u2043\u02d7\u058a\u05be\u1806\u2e3a\u2e3b\ufe58\ufe63\uff0d]/;
+const LONG_DASH = /^[\u2014\u2015\u2e3a\u2e3b\ufe58](?=[a-z])/;
+
+function dashProblem(token: string): string | undefined {
+  if (!DASH_LOOKALIKE.test(token)) return undefined;
+  const ascii = token.replace(LONG_DASH, '--').replace(new RegExp(DASH_LOOKALIKE.source, 'g'), '-');
+  const code = Array.from(token)
+    .find((c) => DASH_LOOKALIKE.test(c))!
+    .codePointAt(0)!;
+  const name = `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
+  return `${show(token)} contains a dash look-alike (${name}), not \`-\`: did you mean ${show(ascii)}? Smart punctuation may have changed what you typed.`;
 }
 
 function invalid(problem: string): ParsedCommand {
@@ -91,14 +124,20 @@ function invalid(problem: string): ParsedCommand {
  * with one sentence saying what is wrong, for the ephemeral usage reply.
  */
 export function parseCommand(text: string): ParsedCommand {
-  // Smart punctuation (macOS, some Slack clients) turns "--" into an em dash and "-" into an en dash; pastes may
-  // carry non-breaking spaces.
-  const tokens = String(text ?? '')
-    .replace(/\u2014/g, '--')
-    .replace(/\u2013/g, '-')
+  // Pastes may carry non-breaking spaces.
+  const raw = String(text ?? '')
     .split(/[\s\u00a0]+/)
     .filter((t) => t !== '')
     .map(unlink);
+  const tokens: string[] = [];
+  for (const token of raw) {
+    if (typeof token !== 'string') {
+      return invalid(`${show(token.link)} is a link, not a Kubernetes name: type the name itself.`);
+    }
+    const dash = dashProblem(token);
+    if (dash) return invalid(dash);
+    tokens.push(token);
+  }
   const first = tokens[0];
   if (first === undefined) return { kind: 'help' };
   if (['help', '-h', '--help'].includes(first.toLowerCase())) {
@@ -147,7 +186,7 @@ function parseDiagnose(tokens: string[]): ParsedCommand {
   let [podArg, nsArg] = positional as [string, string | undefined];
   if (podArg.includes('/')) {
     const parts = podArg.split('/');
-    if (parts.length !== 2) return invalid(`${show(podArg)} is not <namespace>/<pod>.`);
+    if (parts.length !== 2) return invalid(`${show(podArg)} is not &lt;namespace&gt;/&lt;pod&gt;.`);
     if (nsArg !== undefined)
       return invalid(`The namespace is given twice (${show(parts[0] ?? '')} and ${show(nsArg)}).`);
     nsArg = parts[0];

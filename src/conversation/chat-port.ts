@@ -1,6 +1,7 @@
 /**
  * What the conversation layer needs from Slack, and nothing more. handlers/slack-chat.ts implements it over
- * Bolt's WebClient; keeping Slack's SDK behind this port keeps src/ free of @slack/bolt (DESIGN.md).
+ * Bolt's WebClient, keeping Slack's SDK out of src/, and seals every message and file it is given (every text
+ * redacted: the egress boundary), so no flow that posts through this port can leak a secret by forgetting to.
  */
 
 /** A Block Kit message as rendered by src/render. */

@@ -1,15 +1,13 @@
 import type { Logger } from 'pino';
 import { classifyPodPrivilege } from '../actions/index.js';
 import { approvalPolicyFromConfig, namespaceAllowed } from '../approvals/index.js';
-import { type Diagnosis, diagnose, gatherFacts } from '../diagnosis/index.js';
-import type { Pod } from '../kube/types.js';
+import type { Diagnosis } from '../diagnosis/index.js';
+import { diagnosePod } from '../pipeline/index.js';
 import { type Block, renderDiagnosisMessage, renderErrorMessage, renderThreadReplies } from '../render/index.js';
 import { channelMayDiagnose } from './channel-may-diagnose.js';
 import { type ChatMessage, isChatError, type PostedMessage } from './chat-port.js';
 import type { ConversationDeps } from './deps.js';
-import { foldDuplicateLogs } from './fold-duplicate-logs.js';
 import { recordAudit } from './record-audit.js';
-import { redactFacts } from './redact-facts.js';
 import { type ChannelRefusal, describeChannelRefusal, renderChannelRefusal } from './render-channel-refusal.js';
 import { toRenderableError } from './to-renderable-error.js';
 
@@ -122,16 +120,17 @@ export async function diagnoseAndPost(
   };
 
   const timeoutSeconds = config.kubernetes.requestTimeoutSeconds;
-  const gathered = await gatherFacts(
+  // The pipeline the CLI runs too (src/pipeline): gather, fold duplicate logs, redact, reason.
+  const result = await diagnosePod(
     deps.kube,
     ref,
     { tailLines: config.logs.tailLines, limitBytes: config.logs.limitBytes, callTimeoutMs: timeoutSeconds * 1000 },
     deps.now,
   );
-  if (!gathered.ok) {
+  if (!result.ok && result.reason === 'kube') {
     const message = renderErrorMessage(
-      toRenderableError(gathered.error, ref, {
-        ...(gathered.suggestions ? { suggestions: gathered.suggestions } : {}),
+      toRenderableError(result.error, ref, {
+        ...(result.suggestions ? { suggestions: result.suggestions } : {}),
         timeoutSeconds,
       }),
     );
@@ -142,14 +141,13 @@ export async function diagnoseAndPost(
       action: 'error',
       target: auditTarget,
       result: 'error',
-      detail: `${gathered.error.kind}: ${gathered.error.message}`,
+      detail: `${result.error.kind}: ${result.error.message}`,
     });
     return { ok: false, reason: 'kube', message };
   }
 
-  const unknownContainer = ref.container ? missingContainer(gathered.facts.pod, ref.container) : undefined;
-  if (unknownContainer) {
-    const message: ChatMessage = { text: unknownContainer };
+  if (!result.ok) {
+    const message: ChatMessage = { text: missingContainer(ref, result.container, result.containers) };
     const refused = await answer(message);
     if (refused) return refused;
     await recordAudit(deps.audit, log, {
@@ -162,13 +160,12 @@ export async function diagnoseAndPost(
     return { ok: false, reason: 'kube', message };
   }
 
-  const { facts, redactions } = redactFacts(foldDuplicateLogs(gathered.facts));
-  const diagnosis = diagnose(facts);
+  const { diagnosis, redactions } = result;
   const node = diagnosis.pod.node;
 
   // A clone keeps its source's spec: say before anyone clicks whether it would be privileged (the worker classifies
   // the pod it builds again, so this is a label, not the decision).
-  const clonePrivilege = classifyPodPrivilege(gathered.facts.pod.spec, {
+  const clonePrivilege = classifyPodPrivilege(result.pod.spec, {
     namespace: ref.namespace,
     sensitiveServiceAccounts: config.debugClone.sensitiveServiceAccounts ?? [],
   });
@@ -291,12 +288,8 @@ async function postThread(
 }
 
 /** `-c` named a container the pod does not have: say which it has, rather than diagnose without its logs. */
-function missingContainer(pod: Pod, container: string): string | undefined {
-  const spec = pod.spec;
-  const names = [...(spec?.initContainers ?? []), ...(spec?.containers ?? [])].map((c) => c.name);
-  if (names.includes(container)) return undefined;
-  const ref = `${pod.metadata?.namespace}/${pod.metadata?.name}`;
-  return `:mag: Pod \`${ref}\` has no container \`${container.slice(0, 63)}\`; its containers are ${names.map((n) => `\`${n}\``).join(', ')}. Run the command again with one of them after \`-c\`, or without \`-c\`.`;
+function missingContainer(ref: DiagnosisTarget, container: string, names: string[]): string {
+  return `:mag: Pod \`${ref.namespace}/${ref.pod}\` has no container \`${container.slice(0, 63)}\`; its containers are ${names.map((n) => `\`${n}\``).join(', ')}. Run the command again with one of them after \`-c\`, or without \`-c\`.`;
 }
 
 const BUTTONS_NEED_REDIS = ':warning: Buttons are unavailable: the bot cannot reach Redis. Try again shortly.';

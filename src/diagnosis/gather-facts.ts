@@ -1,6 +1,6 @@
 import { closestPodNames, type KubeClient, type KubeError, type OwnerKind, toKubeError } from '../kube/index.js';
 import type { ContainerStatus, OwnerReference, Pod } from '../kube/types.js';
-import type { ContainerLogFacts, DiagnosisFacts, Fetched, OwnerLink } from './types.js';
+import type { ContainerLogFacts, DiagnosisFacts, Fetched, LogCut, OwnerLink } from './types.js';
 
 /** Which pod to diagnose; `container` narrows the logs, never the pod. */
 export interface GatherRef {
@@ -73,12 +73,18 @@ async function gatherLogs(k: KubeClient, pod: Pod, ref: GatherRef, opts: GatherO
     const message = `container "${ref.container}" is not in pod ${namespace}/${podName}; it has: ${all.join(', ')}`;
     return [{ container: ref.container, current: { ok: false, kind: 'NotFound', message } }];
   }
+  // One line more than asked: when it comes back, the log is longer than the tail and the reader must be told.
   const read = (container: string, previous: boolean) =>
     fetched(
       () =>
-        k.readLog(namespace, podName, { container, previous, tailLines: opts.tailLines, limitBytes: opts.limitBytes }),
+        k.readLog(namespace, podName, {
+          container,
+          previous,
+          tailLines: opts.tailLines + 1,
+          limitBytes: opts.limitBytes,
+        }),
       `reading logs of ${container}`,
-    );
+    ).then((f) => cutLog(f, opts));
   return Promise.all(
     names.map(async (container): Promise<ContainerLogFacts> => {
       const status = statuses.get(container);
@@ -86,9 +92,36 @@ async function gatherLogs(k: KubeClient, pod: Pod, ref: GatherRef, opts: GatherO
         hasRun(status) ? read(container, false) : undefined,
         hasPrevious(status) ? read(container, true) : undefined,
       ]);
-      return { container, ...(current ? { current } : {}), ...(previous ? { previous } : {}) };
+      const cut = {
+        ...(current?.cut ? { current: current.cut } : {}),
+        ...(previous?.cut ? { previous: previous.cut } : {}),
+      };
+      return {
+        container,
+        ...(current ? { current: current.log } : {}),
+        ...(previous ? { previous: previous.log } : {}),
+        ...(current?.cut || previous?.cut ? { cut } : {}),
+      };
     }),
   );
+}
+
+/**
+ * The log as asked (`tailLines` lines) and how it was cut: the extra line read means earlier lines exist; a body of
+ * `limitBytes` or more means the kubelet stopped there and later lines are missing.
+ */
+function cutLog(f: Fetched<string>, opts: GatherOptions): { log: Fetched<string>; cut?: LogCut } {
+  if (!f.ok) return { log: f };
+  let text = f.value;
+  let cut: LogCut | undefined;
+  if (Buffer.byteLength(text, 'utf8') >= opts.limitBytes) cut = { by: 'bytes', limitBytes: opts.limitBytes };
+  const body = text.endsWith('\n') ? text.slice(0, -1) : text;
+  const lines = body === '' ? 0 : body.split('\n').length;
+  if (lines > opts.tailLines) {
+    text = text.slice(text.indexOf('\n') + 1);
+    cut ??= { by: 'tail', lines: opts.tailLines };
+  }
+  return { log: { ok: true, value: text }, ...(cut ? { cut } : {}) };
 }
 
 /**

@@ -16,7 +16,15 @@ export interface ContainerLogFacts {
   current?: Fetched<string>;
   /** The previous instance; absent when the container never restarted. */
   previous?: Fetched<string>;
+  /** How each read was cut short, when it was: what we post must say what it left out. */
+  cut?: { current?: LogCut; previous?: LogCut };
 }
+
+/**
+ * A log read cut short: at `tailLines` (the log has earlier lines than the `lines` shown) or at `limitBytes` (the
+ * kubelet stops after that many bytes, so later lines are missing).
+ */
+export type LogCut = { by: 'tail'; lines: number } | { by: 'bytes'; limitBytes: number };
 
 /** Everything the gatherer fetched, as plain data: the input of `diagnose`. */
 export interface DiagnosisFacts {

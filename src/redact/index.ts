@@ -1,2 +1,5 @@
-export { type Redacted, redact } from './redact.js';
-export { isInnocentValue, isSensitiveKey, REDACTED, SECRET_RULES, type SecretRule } from './secret-rules.js';
+export { isInnocentValue, looksLikeSecret, REDACTED } from './judge-value.js';
+export { type Redacted, type Redaction, redact, redactText } from './redact.js';
+export { SECRET_RULES, type SecretRule } from './secret-rules.js';
+export { isSensitiveKey, type KeyStrength, keyStrength } from './sensitive-key.js';
+export { VENDOR_SHAPES } from './vendor-shapes.js';

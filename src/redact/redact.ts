@@ -1,40 +1,255 @@
-import { SECRET_RULES, type SecretRule } from './secret-rules.js';
+import { REDACTED } from './judge-value.js';
+import { redactBodyRun, redactCutKeys, redactKeyBlocks } from './key-blocks.js';
+import { findTokenRuns, hasVendorToken, mayBeEncodedText, redactVendorTokens } from './redact-tokens.js';
+import { type PendingName, scanKeyValues } from './scan-key-values.js';
+import { hasLoginContext, SECRET_RULES, type SecretRule } from './secret-rules.js';
+
+declare const redactedBrand: unique symbol;
+
+/**
+ * Text that went through `redact`: the only kind of text the egress boundary (Slack, files, terminal) accepts. The
+ * brand exists at compile time only; at run time it is a plain string.
+ */
+export type Redacted = string & { readonly [redactedBrand]: true };
 
 /** Text with its secrets replaced by `[REDACTED]`, and how many were removed. */
-export interface Redacted {
-  text: string;
+export interface Redaction {
+  text: Redacted;
   count: number;
 }
 
 // A replacement can, in odd inputs, complete a pattern that a later pass would see; a few passes reach the
-// fixed point that makes redact(redact(x)) === redact(x). Real logs settle after the first pass.
+// fixed point that makes redact(redact(x)) === redact(x). Real lines settle after the first pass.
 const MAX_PASSES = 4;
+/** How deep base64 inside base64 is unwrapped (a .dockerconfigjson holding an `auth` is two levels). */
+const MAX_DEPTH = 2;
 
 /**
- * Removes secrets (cloud and SaaS tokens, JWTs, bearer headers, PEM private keys, URL passwords, `key=value`
- * credentials, connection-string passwords) from text before it leaves the cluster. Pure and total: never throws.
+ * Lines worth the full rule set: a sensitive word, a URL, a PEM marker, a non-ASCII letter (keys in other
+ * languages, full-width separators), an escape sequence, or the prefix of a vendor token whose random part may be
+ * too short or too uniform for `RUN` to notice (Slack, GitLab, Flutterwave, 1Password, HubSpot, Plaid, Mailchimp,
+ * a Cloudflare origin CA key). Other lines are read only when `RUN` finds key material in them, and then only for
+ * vendor tokens and encoded text; the rest is copied as is, which is what makes redaction fast on real logs. Factored by first letter: an alternation V8 can dispatch on one character scans several times faster
+ * than a flat one.
  */
-export function redact(text: string): Redacted {
-  let current = typeof text === 'string' ? text : String(text);
+const CONTEXT = new RegExp(
+  [
+    'a(?:uth|ppid|ccess-(?:sandbox|development|production)|(?:kia|sia|roa|ida|gpa)[a-z0-9]{16}|3-[a-z0-9]{6}-)',
+    'bearer',
+    'c(?:red|ookie)',
+    'd(?:sn|ockerconfig)',
+    'flw(?:sec|pub)k',
+    'gl(?:pat|dt|rt|ptt|cbt|oas|ft|soat|imt|agent|ff|wt)-',
+    'h(?:mac|ook)',
+    'identified',
+    'jdbc:',
+    'key',
+    'l(?:icen|ogin)',
+    'm(?:nemonic|ysql)',
+    'otp',
+    'p(?:ass|wd|in|riv|at-[a-z]{2}\\d)',
+    'redis-cli',
+    's(?:ecret|ig|ess|alt|eed|qlcmd)',
+    'tok',
+    'v1\\.0-[0-9a-f]{24}-',
+    'xox[a-z]-',
+    '-(?:us\\d|----)',
+    ':\\/\\/',
+    '[^\\x00-\\x7f]',
+    '\\x1b',
+  ].join('|'),
+  'i',
+);
+const ANSI = /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b\n]*(?:\x07|\x1b\\)/g;
+/** Base64 (standard or URL-safe) long enough to hold a credential once decoded. */
+const BASE64_RUN = /(?<![A-Za-z0-9+/_-])(?:[A-Za-z0-9+/]{32,}={0,2}|[A-Za-z0-9_-]{32,}={0,2})(?![A-Za-z0-9+/=_-])/g;
+
+/**
+ * Removes secrets (vendor tokens, JWTs, authorization headers of any scheme, private keys whole or cut, URL
+ * credentials, `key=value` credentials in any casing, quoting, escaping or language, credential flags, base64 that
+ * decodes to any of these) from text before it leaves the cluster. Pure and total: never throws.
+ */
+export function redact(text: string): Redaction {
+  const r = redactDepth(typeof text === 'string' ? text : String(text), 0);
+  return { text: r.text as Redacted, count: r.count };
+}
+
+/** The text of `redact(text)`, branded for the egress boundary. */
+export function redactText(text: string): Redacted {
+  return redact(text).text;
+}
+
+function redactDepth(input: string, depth: number): { text: string; count: number } {
+  const blocks = redactKeyBlocks(input);
+  const text = blocks.text;
+  let count = blocks.count;
+  const { starts, context } = findLinesToRead(text);
+  const out: string[] = [];
+  let copied = 0;
+  let lastRead = -1;
+  let pending: PendingName | undefined;
+  let forced: number | undefined;
+  for (let h = 0; ; ) {
+    // A `name: DB_PASSWORD` line makes the next line worth reading whatever it holds (`value: …`).
+    let start: number;
+    if (forced !== undefined) start = forced;
+    else if (h < starts.length) start = starts[h++]!;
+    else break;
+    forced = undefined;
+    if (start <= lastRead || start < copied) continue;
+    lastRead = start;
+    const nl = text.indexOf('\n', start);
+    const end = nl < 0 ? text.length : nl;
+    const carried = pending;
+    pending = undefined;
+    const body = redactBodyRun(text, start, end);
+    if (body) {
+      out.push(text.slice(copied, start), body.text);
+      copied = body.end;
+      lastRead = body.end;
+      count++;
+      continue;
+    }
+    const line = text.slice(start, end);
+    if (carried === undefined && !context.has(start) && !worthReading(line, depth)) continue;
+    const r = redactLine(line, carried, depth);
+    if (r.pending !== undefined && nl >= 0) {
+      pending = r.pending;
+      forced = nl + 1;
+    }
+    if (r.count > 0) {
+      out.push(text.slice(copied, start), r.text);
+      copied = end;
+      count += r.count;
+    }
+  }
+  if (copied > 0) out.push(text.slice(copied));
+  const cut = redactCutKeys(copied > 0 ? out.join('') : text);
+  return { text: cut.text, count: count + cut.count };
+}
+
+/** A line without a context word is read only for a vendor token or base64 that decodes to a secret. */
+function worthReading(line: string, depth: number): boolean {
+  const runs = findTokenRuns(line);
+  return hasVendorToken(line, runs) || (depth < MAX_DEPTH && runs.some((run) => mayBeEncodedText(line, run)));
+}
+
+/**
+ * Runs of key-material characters (no `. :` that glue timestamps, paths and class names together) long enough to
+ * be, or to be part of, a vendor token or base64.
+ */
+const RUN = /(?<![A-Za-z0-9_+/=-])[A-Za-z0-9_+/=-]{16,}/g;
+const CONTEXT_ALL = new RegExp(CONTEXT.source, 'gi');
+
+/**
+ * The start offsets of the lines worth reading, in order: those with a context word, and those with a run of token
+ * characters of mixed classes (a vendor token, base64, a key body line). Two native scans of the whole text; the
+ * lines in between are never looked at again.
+ */
+function findLinesToRead(text: string): { starts: number[]; context: Set<number> } {
+  const starts = new Set<number>();
+  const context = new Set<number>();
+  const lineOf = (i: number) => text.lastIndexOf('\n', i - 1) + 1;
+  CONTEXT_ALL.lastIndex = 0;
+  for (let m = CONTEXT_ALL.exec(text); m !== null; m = CONTEXT_ALL.exec(text)) {
+    const start = lineOf(m.index);
+    starts.add(start);
+    context.add(start);
+    // Skip the rest of this line: one hit is enough.
+    const nl = text.indexOf('\n', m.index);
+    if (nl < 0) break;
+    CONTEXT_ALL.lastIndex = nl + 1;
+  }
+  RUN.lastIndex = 0;
+  for (let m = RUN.exec(text); m !== null; m = RUN.exec(text)) {
+    if (isMixedRun(m[0])) starts.add(lineOf(m.index));
+  }
+  CONTEXT_ALL.lastIndex = 0;
+  RUN.lastIndex = 0;
+  return { starts: [...starts].sort((a, b) => a - b), context };
+}
+
+/**
+ * Whether a run could be key material: mixed case, upper case and digits, or lowercase and digits, but never hex
+ * alone (digests, trace ids, commits and UUIDs: vendor tokens made of hex carry a prefix or suffix that is not, and
+ * hex never decodes to text).
+ */
+function isMixedRun(run: string): boolean {
+  if (/^[0-9a-fA-F-]+$/.test(run)) return false;
+  if (/[A-Z]/.test(run)) return /[a-z0-9]/.test(run);
+  return run.length > 24 && /\d/.test(run) && /[a-z]/.test(run);
+}
+
+/**
+ * One line to its fixed point. A line with escape sequences is read without them (colour codes may sit between a
+ * key and its value); it comes back without them only when something in it was redacted.
+ */
+function redactLine(
+  line: string,
+  pending: PendingName | undefined,
+  depth: number,
+): { text: string; count: number; pending: PendingName | undefined } {
+  const source = line.includes('\x1b') ? line.replace(ANSI, '') : line;
+  let current = source;
   let count = 0;
+  let carry = pending;
   for (let pass = 0; pass < MAX_PASSES; pass++) {
     const before = count;
+    if (depth < MAX_DEPTH) {
+      const decoded = redactBase64Runs(current, depth);
+      current = decoded.text;
+      count += decoded.count;
+    }
+    const vendor = redactVendorTokens(current);
+    current = vendor.text;
+    count += vendor.count;
     for (const rule of SECRET_RULES) {
+      if (rule.name === 'short-password-flag' && !hasLoginContext(current)) continue;
       const applied = applyRule(rule, current);
       current = applied.text;
       count += applied.count;
     }
+    const kv = scanKeyValues(current, pass === 0 ? carry : undefined);
+    if (pass === 0) carry = kv.pending;
+    current = kv.text;
+    count += kv.count;
     if (count === before) break;
   }
-  return { text: current, count };
+  return { text: count > 0 ? current : line, count, pending: carry };
+}
+
+/** A base64 run whose decoded text holds a secret (a `tls.key` PEM, a `.dockerconfigjson`) is removed whole. */
+function redactBase64Runs(text: string, depth: number): { text: string; count: number } {
+  let count = 0;
+  const out = text.replace(BASE64_RUN, (run) => {
+    const decoded = decodeBase64(run);
+    if (decoded === undefined || redactDepth(decoded, depth + 1).count === 0) return run;
+    count++;
+    return REDACTED;
+  });
+  return { text: count > 0 ? out : text, count };
+}
+
+/** The text a base64 run encodes, when it encodes text (not a digest or compressed bytes). */
+function decodeBase64(run: string): string | undefined {
+  const clean = run.replace(/=+$/, '').replace(/-/g, '+').replace(/_/g, '/');
+  // Hex digests and ids have the alphabet but only 16 of its letters: they decode to bytes, never to text.
+  if (/^[0-9a-f]+$/i.test(clean)) return undefined;
+  const bytes = Buffer.from(clean, 'base64');
+  if (bytes.length < 16) return undefined;
+  let printable = 0;
+  for (const b of bytes) if ((b >= 0x20 && b < 0x7f) || b === 0x0a || b === 0x0d || b === 0x09) printable++;
+  if (printable / bytes.length < 0.95) return undefined;
+  return bytes.toString('latin1');
 }
 
 /**
  * Like String.replace, except that a match judged innocent is skipped by one character rather than by its whole
  * length: an innocent `secretName: "..."` must not hide a real `password=...` inside its quotes.
  */
-function applyRule(rule: SecretRule, text: string): Redacted {
-  const re = new RegExp(rule.pattern.source, rule.pattern.flags);
+function applyRule(rule: SecretRule, text: string): { text: string; count: number } {
+  const re = rule.pattern;
+  re.lastIndex = 0;
   const out: string[] = [];
   let copied = 0;
   let count = 0;
@@ -46,11 +261,12 @@ function applyRule(rule: SecretRule, text: string): Redacted {
       continue;
     }
     out.push(text.slice(copied, m.index), replacement);
-    copied = m.index + m[0].length;
+    copied = end;
     // An empty match cannot happen for our patterns, but a zero-width step would loop forever.
     re.lastIndex = Math.max(copied, m.index + 1);
     count++;
   }
+  re.lastIndex = 0;
   if (count === 0) return { text, count };
   out.push(text.slice(copied));
   return { text: out.join(''), count };

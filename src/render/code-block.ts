@@ -1,3 +1,4 @@
+import { redact } from '../redact/index.js';
 import { escapeCode } from './escape-mrkdwn.js';
 import { truncateEnd, truncateStart } from './limits.js';
 
@@ -10,12 +11,14 @@ export interface CodeBlock {
 }
 
 /**
- * Renders untrusted text as a mrkdwn code block of at most `max` code units (`max` ≥ 20), escaped so it cannot be
- * broken out of. Keeps the end by default (the last log lines explain a crash), cutting at a line boundary when one
+ * Renders untrusted text as a mrkdwn code block of at most `max` code units (`max` ≥ 20), secrets redacted and
+ * escaped so it cannot be broken out of. Keeps the end by default (the last log lines explain a crash), cutting at a line boundary when one
  * is near, so the reader sees whole lines.
  */
 export function renderCodeBlock(raw: string, max: number, keep: 'end' | 'start' = 'end'): CodeBlock {
-  let body = escapeCode(raw).replace(/\n+$/, '').replace(/^\n+/, '');
+  // Redacted before it is cut: half a token no longer matches its pattern (the original command of a debug clone
+  // reaches this block straight from the pod spec).
+  let body = escapeCode(redact(raw).text).replace(/\n+$/, '').replace(/^\n+/, '');
   if (body.trim() === '') body = '(no output)';
   const room = Math.max(1, max - FENCE_OVERHEAD);
   let truncated = false;

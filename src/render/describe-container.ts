@@ -14,6 +14,24 @@ export function describeExit(t: TerminationFacts | undefined): string | undefine
   return parts.join(' ');
 }
 
+/** The kubelet keeps at most 4096 bytes of a termination message (terminationMessagePath). */
+const TERMINATION_MESSAGE_MAX = 4096;
+/** With FallbackToLogsOnError it takes the log's last 80 lines, at most 2048 bytes. */
+const FALLBACK_MESSAGE_MAX = 2048;
+
+/** What the kubelet left out of a termination message, when it cut one; undefined when it did not. */
+export function terminationCutNote(message: string | undefined): string | undefined {
+  if (!message) return undefined;
+  const bytes = Buffer.byteLength(message, 'utf8');
+  if (bytes >= TERMINATION_MESSAGE_MAX) {
+    return 'cut by the kubelet, which keeps at most 4 KiB of a termination message';
+  }
+  if (bytes >= FALLBACK_MESSAGE_MAX - 16 || message.split('\n').length >= 80) {
+    return 'probably cut by the kubelet: from the log (FallbackToLogsOnError) it keeps only the last 80 lines, at most 2 KiB';
+  }
+  return undefined;
+}
+
 /** The termination a person asks about: the current one when terminated, else the last one. */
 export function lastExitOf(c: ContainerDiagnosis): TerminationFacts | undefined {
   return c.terminated ?? c.lastTermination;

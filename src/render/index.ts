@@ -1,5 +1,6 @@
 export type * from './block-kit-types.js';
 export { renderCodeBlock } from './code-block.js';
+export { describeLogCut, kubectlLogsCommand, type LogCutNote, logCutNotes } from './describe-log-cut.js';
 export { escapeCode, escapeMrkdwn } from './escape-mrkdwn.js';
 export { formatAge } from './format-age.js';
 export {
@@ -18,5 +19,6 @@ export { RBAC_PATH, type RenderableError, renderErrorMessage } from './render-er
 export { execLine, type JobProgressState, type JobStep, renderJobProgress } from './render-job-progress.js';
 export { renderThreadReplies, type ThreadRepliesOptions } from './render-thread-replies.js';
 export { sanitizeText } from './sanitize-text.js';
+export { type OutboundFile, type OutboundMessage, type Sealed, sealFile, sealMessage } from './seal-message.js';
 export { formatUtc, slackDate } from './slack-date.js';
 export type { ThreadReply } from './thread-reply.js';

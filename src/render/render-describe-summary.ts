@@ -1,7 +1,7 @@
 import type { ContainerDiagnosis, Diagnosis } from '../diagnosis/types.js';
 import type { Block } from './block-kit-types.js';
 import { section } from './blocks.js';
-import { describeExit, describeState } from './describe-container.js';
+import { describeExit, describeState, terminationCutNote } from './describe-container.js';
 import { formatAge } from './format-age.js';
 import { inlineCode, safeMrkdwn } from './safe-mrkdwn.js';
 import { slackDate } from './slack-date.js';
@@ -43,7 +43,8 @@ export function describeContainer(c: ContainerDiagnosis): string {
   const lines = [
     `${c.failing ? ':x:' : ':white_check_mark:'} *${safeMrkdwn(c.name, 100)}* (${KIND_LABEL[c.kind]}) · image ${inlineCode(c.image, 300)}`,
   ];
-  const stateMessage = c.message ? ` — ${safeMrkdwn(c.message, 600)}` : '';
+  const stateCut = c.state === 'terminated' ? terminationCutNote(c.message) : undefined;
+  const stateMessage = c.message ? ` — ${safeMrkdwn(c.message, 600)}${stateCut ? ` _(${stateCut})_` : ''}` : '';
   lines.push(`• State: ${describeState(c)}${stateMessage}`);
   const current = describeExit(c.terminated);
   if (current) lines.push(`• Exit: ${current}`);
@@ -53,7 +54,10 @@ export function describeContainer(c: ContainerDiagnosis): string {
       ? `, finished ${slackDate(c.lastTermination.finishedAt.slice(0, 60))}`
       : '';
     lines.push(`• Last state: terminated, exit ${last}${when}`);
-    if (c.lastTermination?.message) lines.push(`• Last message: ${safeMrkdwn(c.lastTermination.message, 600)}`);
+    if (c.lastTermination?.message) {
+      const cut = terminationCutNote(c.lastTermination.message);
+      lines.push(`• Last message: ${safeMrkdwn(c.lastTermination.message, 600)}${cut ? ` _(${cut})_` : ''}`);
+    }
   }
   const backOff = c.backOffSeconds !== undefined ? ` · Back-off: ${formatAge(c.backOffSeconds)}` : '';
   lines.push(`• Restarts: ${c.restartCount} · Ready: ${c.ready ? 'yes' : 'no'}${backOff}`);

@@ -3,6 +3,7 @@ import { redact } from '../redact/index.js';
 import type { SlackMessage } from './block-kit-types.js';
 import { section } from './blocks.js';
 import { renderCodeBlock } from './code-block.js';
+import { describeLogCut, kubectlLogsCommand } from './describe-log-cut.js';
 import { escapeCode } from './escape-mrkdwn.js';
 import { SLACK_LIMITS } from './limits.js';
 import { safeMrkdwn } from './safe-mrkdwn.js';
@@ -82,23 +83,32 @@ function renderOne(
   if (text.trim() === '') {
     return { kind: 'message', message: message(label, `:scroll: *${label}*: no output`) };
   }
-  const maxInline = Math.max(40, Math.min(opts.maxInlineChars ?? 2700, MAX_INLINE));
+  // A cut log says so, with the command that reads the rest, wherever it is shown: inline, in the file, its comment.
+  const cut = logs.cut?.[instance];
+  const shown = cut ? describeLogCut(cut) : undefined;
+  const rest = cut ? kubectlLogsCommand(d, logs.container, instance) : undefined;
+  const restLine = rest ? `\n:scissors: The rest: \`${escapeCode(rest)}\`` : '';
+  const maxInline = Math.max(40, Math.min(opts.maxInlineChars ?? 2700, MAX_INLINE) - restLine.length);
   const lines = text.split('\n');
   const inlineLines = Math.max(0, Math.floor(opts.inlineLogLines));
   if (lines.length <= inlineLines && escapeCode(text).length + 8 <= maxInline) {
     const block = renderCodeBlock(text, maxInline).text;
-    return { kind: 'message', message: message(label, `:scroll: *${label}*\n${block}`) };
+    const head = shown ? `:scroll: *${label}*: ${shown}` : `:scroll: *${label}*`;
+    return { kind: 'message', message: message(label, `${head}${restLine}\n${block}`) };
   }
   const tail = inlineLines > 0 ? lines.slice(-inlineLines).join('\n') : '';
-  const lead = `:scroll: *${label}*: full log attached (${lines.length} lines)`;
+  const lead = shown
+    ? `:scroll: *${label}*: log attached, ${shown}${restLine}\n`
+    : `:scroll: *${label}*: full log attached (${lines.length} lines)`;
   const body = tail
-    ? `${lead}; the last ${Math.min(inlineLines, lines.length)}:\n${renderCodeBlock(tail, maxInline).text}`
+    ? `${lead}${shown ? 'T' : '; t'}he last ${Math.min(inlineLines, lines.length)}:\n${renderCodeBlock(tail, maxInline).text}`
     : lead;
+  const fileHead = shown && rest ? `# debugdead: ${shown}. The rest: ${rest}\n` : '';
   return {
     kind: 'file',
     filename: fileName(d.pod.name, logs.container, instance),
-    title: sanitizeText(logLabel(logs.container, instance, c)).slice(0, 250),
-    content: text,
+    title: sanitizeText(`${logLabel(logs.container, instance, c)}${shown ? `, ${shown}` : ''}`).slice(0, 250),
+    content: `${fileHead}${text}`,
     comment: message(body, body),
   };
 }

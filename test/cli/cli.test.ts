@@ -75,7 +75,18 @@ describe('debugdead diagnose', () => {
     });
     for (const pod of pods) {
       const d = out[pod];
-      expect(Object.keys(d).sort()).toEqual(['containers', 'events', 'findings', 'namespace', 'phase', 'pod']);
+      expect(Object.keys(d).sort()).toEqual([
+        'containers',
+        'events',
+        'findings',
+        'logsCut',
+        'namespace',
+        'phase',
+        'pod',
+        'redactions',
+      ]);
+      expect(typeof d.redactions).toBe('number');
+      for (const n of d.logsCut) expect(Object.keys(n).sort()).toEqual(['command', 'container', 'instance', 'shown']);
       expect(d).toMatchObject({ pod, namespace: 'demo', phase: expect.any(String) });
       for (const c of d.containers) {
         expect(Object.keys(c).sort()).toEqual([

@@ -19,8 +19,6 @@ describe('parseCommand understands the /debugdead grammar', () => {
     { text: 'prod/web-1 -c app', parsed: { kind: 'diagnose', pod: 'web-1', namespace: 'prod', container: 'app' } },
     { text: 'prod/web-1 -n prod', parsed: { kind: 'diagnose', pod: 'web-1', namespace: 'prod' } },
     { text: '  web-1\u00a0 prod  ', parsed: { kind: 'diagnose', pod: 'web-1', namespace: 'prod' } },
-    { text: 'web-1 \u2014namespace prod', parsed: { kind: 'diagnose', pod: 'web-1', namespace: 'prod' } },
-    { text: 'web-1 \u2013n prod', parsed: { kind: 'diagnose', pod: 'web-1', namespace: 'prod' } },
     { text: 'api.v2-7d9f8b6c4d-x2x9q', parsed: { kind: 'diagnose', pod: 'api.v2-7d9f8b6c4d-x2x9q' } },
     { text: `${'a'.repeat(253)}`, parsed: { kind: 'diagnose', pod: 'a'.repeat(253) } },
     { text: `web-1 ${'n'.repeat(63)}`, parsed: { kind: 'diagnose', pod: 'web-1', namespace: 'n'.repeat(63) } },
@@ -31,7 +29,7 @@ describe('parseCommand understands the /debugdead grammar', () => {
     { text: '--help', parsed: { kind: 'help' } },
     { text: '-h', parsed: { kind: 'help' } },
     { text: '<http://web.v2|web.v2> prod', parsed: { kind: 'diagnose', pod: 'web.v2', namespace: 'prod' } },
-    { text: '<http://api.example.com>', parsed: { kind: 'diagnose', pod: 'api.example.com' } },
+    { text: '<https://api.example.com|api.example.com>', parsed: { kind: 'diagnose', pod: 'api.example.com' } },
     { text: 'audit', parsed: { kind: 'audit' } },
     { text: 'audit web-1', parsed: { kind: 'audit', filter: { pod: 'web-1' } } },
     { text: 'audit <@U123ABC|alice>', parsed: { kind: 'audit', filter: { user: 'U123ABC' } } },
@@ -81,7 +79,7 @@ describe('parseCommand explains what is wrong with a bad command', () => {
     { text: 'web-1 -n a -n b', problem: 'The namespace is given twice (`a` and `b`).' },
     { text: 'web-1 prod -n staging', problem: 'The namespace is given twice (`prod` and `staging`).' },
     { text: 'prod/web-1 staging', problem: 'The namespace is given twice (`prod` and `staging`).' },
-    { text: 'a/b/c', problem: '`a/b/c` is not <namespace>/<pod>.' },
+    { text: 'a/b/c', problem: '`a/b/c` is not &lt;namespace&gt;/&lt;pod&gt;.' },
     { text: '/web-1', problem: 'An empty name is not a valid namespace: it is empty.' },
     { text: '-n prod', problem: 'Name the pod to diagnose.' },
     { text: 'help me', problem: 'help takes no arguments (got `me`).' },
@@ -158,5 +156,86 @@ describe('parseCommand on any input', () => {
     ]) {
       expect(USAGE).toContain(form);
     }
+  });
+});
+
+describe('parseCommand takes what was typed, never a rewrite of it', () => {
+  it.each([
+    ['web-1 \u2013n prod', '`\u2013n`', '`-n`'],
+    ['web-1 \u2014namespace prod', '`\u2014namespace`', '`--namespace`'],
+    ['api\u2013server', '`api\u2013server`', '`api-server`'],
+    ['api\u2212server -n prod', '`api\u2212server`', '`api-server`'],
+    ['web-1 \u2010c app', '`\u2010c`', '`-c`'],
+    ['web-1 \uff0dn prod', '`\uff0dn`', '`-n`'],
+    ['prod/api\u2011server', '`prod/api\u2011server`', '`prod/api-server`'],
+  ])('%j is refused with the ASCII spelling as a hint', (text, shown, hint) => {
+    const parsed = parseCommand(text);
+    expect(parsed.kind).toBe('invalid');
+    const problem = (parsed as { problem: string }).problem;
+    expect(problem).toContain(shown);
+    expect(problem).toContain(`did you mean ${hint}?`);
+  });
+
+  it.each([
+    ['<https://evil.example/x|api-server>'],
+    ['<http://api.example.com>'],
+    ['<http://api.example.com|api-server>'],
+    ['<mailto:a@b.c|api-server>'],
+    ['<ftp://api.example.com|api.example.com>'],
+    ['web-1 -n <https://evil.example|prod>'],
+  ])('a link whose label is not its own address (%j) is refused, not diagnosed by its label', (text) => {
+    const parsed = parseCommand(text);
+    expect(parsed.kind).toBe('invalid');
+    expect((parsed as { problem: string }).problem).toMatch(/is a link, not a Kubernetes name/);
+  });
+
+  it('a link Slack made of a dotted pod name is taken back', () => {
+    expect(parseCommand('<http://api.v2.internal|api.v2.internal> -n prod')).toEqual({
+      kind: 'diagnose',
+      pod: 'api.v2.internal',
+      namespace: 'prod',
+    });
+  });
+});
+
+describe('parseCommand echoes hostile input safely', () => {
+  const hostile = [
+    '<!channel>',
+    '<!here|here>',
+    '<@U0BOB>',
+    '<#C0GENERAL>',
+    'a&b',
+    'x\u0000y',
+    'bell\u0007',
+    'esc\u001b[31mred',
+    'csi\u009b31m',
+    'rtl\u202eevil',
+    'iso\u2066late',
+    'zero\u200bwidth',
+    'bom\ufeff',
+    '`code`',
+    '*bold*<https://evil.example|click>',
+  ];
+  it.each(hostile.map((h) => [h]))('%j never reaches the reply raw', (token) => {
+    for (const text of [token, `web-1 ${token} extra`, `audit ${token}`, `web-1 -n ${token}`, `help ${token}`]) {
+      const parsed = parseCommand(text);
+      if (parsed.kind !== 'invalid') continue;
+      expect(parsed.problem).not.toMatch(/[<>\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/);
+      expect(parsed.problem).not.toMatch(/&(?!amp;|lt;|gt;)/);
+    }
+  });
+
+  it('any text at all: the problem holds no control, bidi or zero-width character and no raw < > &', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 80 }), (text) => {
+        const parsed = parseCommand(text);
+        if (parsed.kind !== 'invalid') return;
+        expect(parsed.problem).not.toMatch(
+          /[<>\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/,
+        );
+        expect(parsed.problem).not.toMatch(/&(?!amp;|lt;|gt;)/);
+      }),
+      { numRuns: 500 },
+    );
   });
 });

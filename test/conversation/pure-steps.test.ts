@@ -2,10 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { composeParentMessage } from '../../src/conversation/compose-parent-message.js';
 import { debugPodReadiness } from '../../src/conversation/debug-pod-readiness.js';
 import { describeFailure } from '../../src/conversation/describe-failure.js';
-import { foldDuplicateLogs } from '../../src/conversation/fold-duplicate-logs.js';
-import { redactFacts } from '../../src/conversation/redact-facts.js';
 import type { DiagnosisFacts } from '../../src/diagnosis/index.js';
 import { KubeError } from '../../src/kube/index.js';
+import { foldDuplicateLogs, redactFacts } from '../../src/pipeline/index.js';
 import { validateMessage } from '../sim/slack/block-kit.js';
 
 const facts = (logs: DiagnosisFacts['logs'], extra: Partial<DiagnosisFacts> = {}): DiagnosisFacts => ({

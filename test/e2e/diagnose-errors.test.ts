@@ -257,7 +257,7 @@ describe('errors a person can act on, over HTTP', () => {
     { text: '-n', problem: '-n needs a namespace name after it.' },
     { text: 'web-1 -n Prod', problem: '`Prod` is not a valid namespace: Kubernetes names are lowercase.' },
     { text: 'web-1 --replicas 3', problem: 'Unknown option `--replicas`' },
-    { text: 'demo/web/1', problem: '`demo/web/1` is not <namespace>/<pod>.' },
+    { text: 'demo/web/1', problem: '`demo/web/1` is not &lt;namespace&gt;/&lt;pod&gt;.' },
     { text: 'web-1 -c App_', problem: '`App_` is not a valid container name' },
     { text: 'x'.repeat(300), problem: 'is too long: at most 253 characters' },
     { text: 'audit 0', problem: 'Ask for between 1 and 1000 audit records, not 0.' },
@@ -421,7 +421,14 @@ describe('errors a person can act on, over HTTP', () => {
     const replies = h.slack.thread(CHANNEL, summary.ts).replies();
     const texts = replies.map(visibleText);
     expect(texts.some((t) => /\*Describe\* demo\/noisy/.test(t))).toBe(true);
-    expect(texts.some((t) => /full log attached/.test(t))).toBe(true);
+    // More than logs.tailLines lines (the PEM samples span several): the reply says the log was cut, and how to
+    // read the rest, instead of calling the tail the full log.
+    expect(
+      texts.some(
+        (t) =>
+          /log attached, last 200 lines \(earlier lines not shown\)/.test(t) && /kubectl logs -n demo noisy/.test(t),
+      ),
+    ).toBe(true);
     const files = h.slack.files().filter((f) => f.shares.some((x) => x.threadTs === summary.ts));
     expect(files.length).toBeGreaterThan(0);
     const log = files.map((f) => f.content!.toString('utf8')).join('\n');

@@ -1,7 +1,48 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { REDACTED, redact } from '../../src/redact/index.js';
+import { generateSecretLines } from './generate-secrets.js';
+import { generateOrdinaryLines, ORDINARY_LINES } from './ordinary-lines.js';
 import { INNOCENT_LINES, SECRET_SAMPLES } from './secret-corpus.js';
+
+const GENERATED = generateSecretLines(20261207, 3);
+
+describe('redact: the generated corpus (random key material of each shape, in the contexts logs put it)', () => {
+  it('holds at least 400 secret lines of at least 150 kinds', () => {
+    expect(GENERATED.length).toBeGreaterThanOrEqual(400);
+    expect(new Set(GENERATED.map((g) => g.kind)).size).toBeGreaterThanOrEqual(150);
+  });
+
+  it.each(GENERATED.map((g, i) => ({ ...g, i })))('$kind #$i: no part of the secret survives', ({ line, secrets }) => {
+    const out = redact(line);
+    for (const secret of secrets) expect(out.text).not.toContain(secret);
+    expect(out.count).toBeGreaterThanOrEqual(1);
+  });
+
+  it('recall holds for other seeds too (the shapes, not one sample, are recognised)', () => {
+    for (const seed of [1, 2, 3, 4, 5]) {
+      const missed = generateSecretLines(seed, 2).filter((g) => g.secrets.some((s) => redact(g.line).text.includes(s)));
+      expect(missed.map((m) => m.kind)).toEqual([]);
+    }
+  });
+
+  it('all of them in one log are gone, and redacting again changes nothing', () => {
+    const log = GENERATED.map((g) => g.line).join('\n');
+    const once = redact(log);
+    for (const g of GENERATED) for (const s of g.secrets) expect(once.text).not.toContain(s);
+    expect(redact(once.text).text).toBe(once.text);
+  });
+});
+
+describe('redact: ordinary lines come out byte for byte', () => {
+  const lines = [...ORDINARY_LINES, ...generateOrdinaryLines(7, 60)];
+  it('the corpus holds at least 100 ordinary lines', () => {
+    expect(lines.length).toBeGreaterThanOrEqual(100);
+  });
+  it.each(lines.map((line) => [line]))('%j is unchanged', (line) => {
+    expect(redact(line)).toEqual({ text: line, count: 0 });
+  });
+});
 
 describe('redact: a corpus of real-world secrets', () => {
   it.each(SECRET_SAMPLES)('$name: the secret is gone and the marker says so', ({ line, secret, keeps }) => {
