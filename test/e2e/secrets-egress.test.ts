@@ -8,7 +8,7 @@ import { buildWorkload } from '../sim/kube/scenarios/build-objects.js';
 import { type SimMessage, visibleText } from '../sim/slack/index.js';
 import { type Harness, startHarness } from '../support/harness.js';
 
-const CHANNEL = 'C_INCIDENT';
+const CHANNEL = 'C0INCIDENT';
 const TAIL = 2000;
 /** Every kind, twice, with its own key material: what the pod prints, passes in args and env, and dies with. */
 const CORPUS = generateSecretLines(424242, 2);
@@ -112,7 +112,7 @@ describe('secrets never leave the cluster, and a cut log says so (Slack simulato
     });
 
     for (const name of ['leaky', 'chatty']) {
-      const d = await h.slack.user('U_ALICE').runCommand('/debugdead', `${name} demo`, { channel: CHANNEL });
+      const d = await h.slack.user('U0ALICE01').runCommand('/debugdead', `${name} demo`, { channel: CHANNEL });
       expect(d.acked).toBe(true);
     }
     const find = (name: string) =>
@@ -163,7 +163,7 @@ describe('secrets never leave the cluster, and a cut log says so (Slack simulato
 
   it('no secret in the summary, its thread replies, the uploaded files or anything told to the person', () => {
     const stored = [summary, ...thread].map((m) => `${m.text}\n${JSON.stringify(m.blocks ?? [])}`);
-    const told = h.slack.ephemerals('U_ALICE').map((e) => `${visibleText(e)}\n${JSON.stringify(e)}`);
+    const told = h.slack.ephemerals('U0ALICE01').map((e) => `${visibleText(e)}\n${JSON.stringify(e)}`);
     const everything = [...stored, ...filesOf(summary.ts), ...told].join('\n');
     const leaked = CORPUS.filter((c) => c.secrets.some((s) => everything.includes(s)));
     expect(leaked.map((c) => c.kind)).toEqual([]);
@@ -186,15 +186,15 @@ describe('secrets never leave the cluster, and a cut log says so (Slack simulato
     'api\u2013server -n demo',
     '<https://evil.example/x|leaky> demo',
     'leaky \u2014namespace demo',
-    'x\u200b\u0000<@U_BOB>&',
+    'x\u200b\u0000<@U0BOB0002>&',
   ])('an echo of hostile input %j reaches Slack escaped and stripped, and nothing is diagnosed', async (text) => {
     const before = h.slack.channel(CHANNEL).messages().length;
-    const d = await h.slack.user('U_ALICE').runCommand('/debugdead', text, { channel: CHANNEL });
+    const d = await h.slack.user('U0ALICE01').runCommand('/debugdead', text, { channel: CHANNEL });
     expect(d.acked).toBe(true);
     const reply = String(d.response?.text ?? '');
     expect(reply).toMatch(/^:warning: /);
     expect(reply).not.toMatch(
-      /<!channel>|<@U_BOB>|<https:|[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u200b\u202a-\u202e]/,
+      /<!channel>|<@U0BOB0002>|<https:|[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u200b\u202a-\u202e]/,
     );
     expect(reply).not.toMatch(/&(?!amp;|lt;|gt;)/);
     expect(h.slack.channel(CHANNEL).messages().length).toBe(before);
