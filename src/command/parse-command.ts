@@ -44,9 +44,17 @@ export function echoSafe(text: string): string {
   return text.replace(UNECHOABLE, '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
+/**
+ * Slack sends `& < >` typed in a command as `&amp; &lt; &gt;` (manifest.yml: should_escape); turned back into what
+ * was typed before it is shown, so the echo (escaped again) reads as typed instead of as `&amp;lt;`.
+ */
+function decodeSlackEntities(text: string): string {
+  return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+}
+
 /** Shows a token in a problem sentence without letting it break the message, ping anyone or hide anything. */
 function show(token: string): string {
-  const clean = token.replace(UNECHOABLE, '').replace(/[`\s]/g, '');
+  const clean = decodeSlackEntities(token).replace(UNECHOABLE, '').replace(/[`\s]/g, '');
   if (clean === '') return 'An empty name';
   const cut = Array.from(clean);
   return `\`${echoSafe(cut.length > 60 ? `${cut.slice(0, 59).join('')}…` : clean)}\``;

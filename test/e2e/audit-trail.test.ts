@@ -62,6 +62,46 @@ describe('the audit trail, anchored in the audit channel', () => {
     expect(answer).toMatch(/^:lock: Audit trail verified: records 1–\d+ \(\d+\), checked against [2-9]\d* anchor\(s\)/);
   });
 
+  it("`audit @bob` typed as people type it reaches the bot as Bob's id (should_escape) and lists his records", async () => {
+    await h.slack.user('U0BOB0002').runCommand('/debugdead', 'healthy demo', { channel: INCIDENT });
+    await h.slack.waitFor(
+      () => h.auditEntries().some((e) => e.action === 'diagnosis.done' && e.actor?.id === 'U0BOB0002'),
+      20_000,
+      "Bob's diagnosis",
+    );
+    const before = h.slack.ephemerals('U0ALICE01').length;
+    await h.slack.user('U0ALICE01').runCommand('/debugdead', 'audit @bob', { channel: INCIDENT });
+    const answer = await h.slack.waitFor(
+      () =>
+        h.slack
+          .ephemerals('U0ALICE01')
+          .slice(before)
+          .find((e) => /Audit trail/.test(e.text)),
+      15_000,
+      'the listing',
+    );
+    const text = visibleText(answer);
+    expect(text).not.toMatch(/Mention the user/);
+    expect(text).toMatch(/<@U0BOB0002> command\.received/);
+    expect(text).not.toMatch(/<@U0ALICE01> command\.received sim:demo\/crash-exit1/);
+  });
+
+  it('what a person types is echoed as typed: Slack escapes it once, the bot once more, never twice', async () => {
+    const before = h.slack.ephemerals('U0BOB0002').length;
+    await h.slack.user('U0BOB0002').runCommand('/debugdead', 'a&b<c>', { channel: INCIDENT });
+    const answer = await h.slack.waitFor(
+      () =>
+        h.slack
+          .ephemerals('U0BOB0002')
+          .slice(before)
+          .find((e) => /a&amp;b/.test(e.text)),
+      15_000,
+      'the usage answer',
+    );
+    expect(answer.text).toContain('`a&amp;b&lt;c&gt;`');
+    expect(answer.text).not.toContain('&amp;amp;');
+  });
+
   it('records dropped from Redis with the head rewound are named, against the anchors', async () => {
     const key = `${h.config.redis.prefix}:audit`;
     await h.bot.deps.audit.idle();
