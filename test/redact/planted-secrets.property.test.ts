@@ -123,7 +123,7 @@ describe('planted secrets: random secrets in random facts, found in no rendering
         const { facts: clean, redactions } = redactFacts(f);
         const d = diagnose(clean);
         const outputs = [
-          JSON.stringify(sealMessage(renderDiagnosisMessage(d, { requestId: 'r1', redactions }))),
+          JSON.stringify(sealMessage(renderDiagnosisMessage(d, { requestId: 'req-r1abcd', redactions }))),
           everything(renderThreadReplies(d, { inlineLogLines: 20 })),
           toTerminal(formatDiagnosisText(d)),
           toTerminalJson(toDiagnosisJson(d)),
@@ -142,7 +142,7 @@ describe('planted secrets: random secrets in random facts, found in no rendering
       fc.property(plantedLines, ({ facts: f, secrets }) => {
         const d = diagnose(f);
         const outputs = [
-          JSON.stringify(sealMessage(renderDiagnosisMessage(d, { requestId: 'r1', redactions: 0 }))),
+          JSON.stringify(sealMessage(renderDiagnosisMessage(d, { requestId: 'req-r1abcd', redactions: 0 }))),
           everything(renderThreadReplies(d, { inlineLogLines: 20 })),
         ].join('\n');
         for (const s of secrets) expect(outputs).not.toContain(s);
@@ -164,7 +164,7 @@ describe('planted secrets: random secrets in random facts, found in no rendering
           podName: 'leaky-debug-abc',
           namespace: 'demo',
           originalCommand: ['/app/server', ...args.map((a) => a.line)].join(' '),
-          requestId: 'r1',
+          requestId: 'req-r1abcd',
         });
         const out = JSON.stringify(message);
         for (const a of args) for (const s of a.secrets) expect(out).not.toContain(s);
