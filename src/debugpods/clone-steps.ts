@@ -1,6 +1,6 @@
 import type { Container, Pod, PodSpec } from '../kube/types.js';
 import type { BuildIds } from './built-pod.js';
-import type { CloneRequest } from './clone-options.js';
+import type { CloneRequest, OptionalRef } from './clone-options.js';
 import {
   APPROVED_BY_ANNOTATION,
   EXPIRES_AT_ANNOTATION,
@@ -238,6 +238,41 @@ export const keepReadMetadata: CloneStep = (d, ctx) => {
     : d;
   const kept = Object.keys(keep);
   return note(next, ...(kept.length ? [`annotations kept because the pod reads them: ${list(kept)}`] : []), ...notes);
+};
+
+/**
+ * A variant for a source stuck in CreateContainerConfigError on a missing key: the references to that key become
+ * `optional: true`, so the kubelet starts the container without the variable instead of refusing it.
+ */
+export const makeRefsOptional: CloneStep = (d, ctx) => {
+  const wanted = ctx.req.optionalRefs;
+  if (!wanted.length) return d;
+  const made: string[] = [];
+  const matches = (kind: OptionalRef['kind'], ref: { name?: string; key: string; optional?: boolean } | undefined) =>
+    !!ref && !ref.optional && wanted.some((w) => w.kind === kind && w.name === ref.name && w.key === ref.key);
+  const spec = mapAllContainers(d.pod.spec, (c) => {
+    if (
+      !c.env?.some(
+        (e) => matches('Secret', e.valueFrom?.secretKeyRef) || matches('ConfigMap', e.valueFrom?.configMapKeyRef),
+      )
+    )
+      return c;
+    const env = c.env.map((e) => {
+      const s = e.valueFrom?.secretKeyRef;
+      const m = e.valueFrom?.configMapKeyRef;
+      if (matches('Secret', s)) {
+        made.push(`${e.name} of ${c.name} (key ${s!.key} of Secret ${s!.name})`);
+        return { ...e, valueFrom: { ...e.valueFrom, secretKeyRef: { ...s!, optional: true } } };
+      }
+      if (matches('ConfigMap', m)) {
+        made.push(`${e.name} of ${c.name} (key ${m!.key} of ConfigMap ${m!.name})`);
+        return { ...e, valueFrom: { ...e.valueFrom, configMapKeyRef: { ...m!, optional: true } } };
+      }
+      return e;
+    });
+    return { ...c, env };
+  });
+  return made.length ? note(withSpec(d, spec), `made optional, so the clone starts without them: ${list(made)}`) : d;
 };
 
 // --- scheduling ---
