@@ -520,6 +520,14 @@ export const swapClaims: CloneStep = (d, ctx) => {
 
 // --- lifetime and runtime state ---
 
+/**
+ * `priority`, `preemptionPolicy` and `overhead` are written by admission (the Priority and RuntimeClass plugins) from
+ * the pod's classes, which stay. Copied, they are refused when they no longer match: a class changed since, or a
+ * globalDefault PriorityClass added after the source was created.
+ */
+export const dropAdmittedFields: CloneStep = (d) =>
+  withSpec(d, omit(d.pod.spec, 'priority', 'preemptionPolicy', 'overhead'));
+
 /** Status and ephemeral containers belong to the running original; the API server would refuse or ignore them. */
 export const dropRuntimeState: CloneStep = (d) => ({
   ...d,

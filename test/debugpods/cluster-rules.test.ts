@@ -116,6 +116,15 @@ describe('clone rules that real clusters enforce', () => {
     expect(built.notes.filter((n) => note.test(n))).toHaveLength(1);
   });
 
+  it('keeps the PriorityClass but not the priority admission computed from it', () => {
+    const spec = clone(etcdMirrorPod(), 'etcd').pod.spec!;
+    expect([spec.priorityClassName, spec.priority, spec.preemptionPolicy]).toEqual([
+      'system-node-critical',
+      undefined,
+      undefined,
+    ]);
+  });
+
   it('keeps hostPort 0 but the ports when the pod is not on the host network', () => {
     const pod = nodeExporterPod();
     pod.spec!.hostNetwork = false;
