@@ -399,3 +399,165 @@ export function longSleepSidecarPod(): Pod {
     },
   };
 }
+
+/** A CNI agent from a DaemonSet: hostNetwork, privileged, host paths, a system priority class, init containers. */
+export function cniAgentPod(): Pod {
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      name: 'calico-node-9wq2c',
+      generateName: 'calico-node-',
+      namespace: 'kube-system',
+      labels: { 'k8s-app': 'calico-node', 'controller-revision-hash': '58b9c6f7d4', 'pod-template-generation': '1' },
+      ownerReferences: [
+        {
+          apiVersion: 'apps/v1',
+          kind: 'DaemonSet',
+          name: 'calico-node',
+          uid: '22222222-3333-4444-8555-666666666666',
+          controller: true,
+          blockOwnerDeletion: true,
+        },
+      ],
+    },
+    spec: {
+      hostNetwork: true,
+      dnsPolicy: 'ClusterFirstWithHostNet',
+      nodeName: 'worker-1',
+      priorityClassName: 'system-node-critical',
+      priority: 2000001000,
+      preemptionPolicy: 'PreemptLowerPriority',
+      serviceAccountName: 'calico-node',
+      affinity: {
+        nodeAffinity: {
+          requiredDuringSchedulingIgnoredDuringExecution: {
+            nodeSelectorTerms: [{ matchFields: [{ key: 'metadata.name', operator: 'In', values: ['worker-1'] }] }],
+          },
+        },
+      },
+      tolerations: [
+        { operator: 'Exists', effect: 'NoSchedule' },
+        { operator: 'Exists', effect: 'NoExecute' },
+      ],
+      initContainers: [
+        {
+          name: 'install-cni',
+          image: 'docker.io/calico/cni:v3.29.1',
+          command: ['/opt/cni/bin/install'],
+          securityContext: { privileged: true },
+          volumeMounts: [{ name: 'cni-bin-dir', mountPath: '/host/opt/cni/bin' }],
+        },
+      ],
+      containers: [
+        {
+          name: 'calico-node',
+          image: 'docker.io/calico/node:v3.29.1',
+          env: [
+            { name: 'NODENAME', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: 'spec.nodeName' } } },
+            { name: 'FELIX_HEALTHPORT', value: '9099' },
+          ],
+          ports: [{ name: 'health', containerPort: 9099, hostPort: 9099, protocol: 'TCP' }],
+          resources: { requests: { cpu: '250m' } },
+          securityContext: { privileged: true },
+          livenessProbe: { exec: { command: ['/bin/calico-node', '-felix-live'] }, periodSeconds: 10 },
+          volumeMounts: [{ name: 'var-run-calico', mountPath: '/var/run/calico' }],
+        },
+      ],
+      volumes: [
+        { name: 'cni-bin-dir', hostPath: { path: '/opt/cni/bin', type: 'DirectoryOrCreate' } },
+        { name: 'var-run-calico', hostPath: { path: '/var/run/calico', type: 'DirectoryOrCreate' } },
+      ],
+      terminationGracePeriodSeconds: 0,
+    },
+  };
+}
+
+/** An ingress controller on the host network holding ports 80 and 443, on a sandboxed runtime with a priority. */
+export function sandboxedIngressPod(): Pod {
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      name: 'ingress-nginx-controller-5d4f8-qwe12',
+      namespace: 'ingress-nginx',
+      labels: { 'app.kubernetes.io/name': 'ingress-nginx', 'pod-template-hash': '5d4f8' },
+    },
+    spec: {
+      hostNetwork: true,
+      dnsPolicy: 'ClusterFirstWithHostNet',
+      runtimeClassName: 'kata',
+      overhead: { cpu: '250m', memory: '120Mi' },
+      priorityClassName: 'edge-critical',
+      priority: 100000,
+      nodeSelector: { 'runtime/kata': 'true' },
+      containers: [
+        {
+          name: 'controller',
+          image: 'registry.k8s.io/ingress-nginx/controller:v1.12.0',
+          args: ['/nginx-ingress-controller', '--election-id=ingress-nginx-leader', '--http-port=$(HTTP_PORT)'],
+          env: [
+            { name: 'POD_NAME', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.name' } } },
+            { name: 'HTTP_PORT', value: '80' },
+          ],
+          ports: [
+            { name: 'http', containerPort: 80, hostPort: 80, protocol: 'TCP' },
+            { name: 'https', containerPort: 443, hostPort: 443, protocol: 'TCP' },
+          ],
+          lifecycle: { preStop: { exec: { command: ['/wait-shutdown'] } } },
+        },
+      ],
+      tolerations,
+      terminationGracePeriodSeconds: 300,
+    },
+  };
+}
+
+/** A Linkerd-meshed app whose proxy is a native sidecar waiting 10 s in preStop, with a downward-API labels file. */
+export function linkerdMeshedPod(): Pod {
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      name: 'billing-6c5d4b3a2-zz9yx',
+      namespace: 'shop',
+      labels: { app: 'billing', 'linkerd.io/control-plane-ns': 'linkerd', 'linkerd.io/proxy-deployment': 'billing' },
+      annotations: {
+        'linkerd.io/created-by': 'linkerd/proxy-injector stable-2.14.10',
+        'linkerd.io/proxy-version': 'stable-2.14.10',
+        'linkerd.io/trust-root-sha256': 'abc123',
+      },
+    },
+    spec: {
+      initContainers: [
+        {
+          name: 'linkerd-proxy',
+          image: 'cr.l5d.io/linkerd/proxy:stable-2.14.10',
+          restartPolicy: 'Always',
+          lifecycle: {
+            postStart: { exec: { command: ['/usr/lib/linkerd/linkerd-await', '--timeout=2m'] } },
+            preStop: { sleep: { seconds: 10 } },
+          },
+          env: [{ name: '_pod_name', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.name' } } }],
+          volumeMounts: [{ name: 'linkerd-identity-end-entity', mountPath: '/var/run/linkerd/identity/end-entity' }],
+        },
+      ],
+      containers: [
+        {
+          name: 'billing',
+          image: 'registry.example.com/shop/billing:5.2.0',
+          command: ['/billing', '--listen=:8080'],
+          volumeMounts: [{ name: 'podinfo', mountPath: '/etc/podinfo' }],
+        },
+      ],
+      volumes: [
+        { name: 'linkerd-identity-end-entity', emptyDir: { medium: 'Memory' } },
+        {
+          name: 'podinfo',
+          downwardAPI: { items: [{ path: 'labels', fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.labels' } }] },
+        },
+      ],
+      tolerations,
+    },
+  };
+}
