@@ -163,8 +163,8 @@ beforeAll(async () => {
     [6, 'arm-1', { 'kubernetes.io/arch': 'arm64', pool: 'web' }],
   ] as const)
     sim.store.create('nodes', buildNode(name, { index: i, ...big, labels }));
-  await k8s.KubeConfig.prototype.makeApiClient
-    .call(kc, k8s.SchedulingV1Api)
+  await kc
+    .makeApiClient(k8s.SchedulingV1Api)
     .createPriorityClass({ body: { metadata: { name: 'edge-critical' }, value: 100000 } });
   await kc.makeApiClient(k8s.NodeV1Api).createRuntimeClass({
     body: {
