@@ -95,7 +95,9 @@ describe('Windows pods (validateWindows)', () => {
     const linux = await refusal(
       create(pod({ os: { name: 'linux' }, securityContext: { windowsOptions: { runAsUserName: 'x' } } })),
     );
-    expect(linux.message).toContain('spec.securityContext.windowsOptions: Forbidden: cannot be set for a linux pod');
+    expect(linux.message).toContain(
+      'spec.securityContext.windowsOptions: Forbidden: windows options cannot be set for a linux pod',
+    );
     const plan9 = await refusal(create(pod({ os: { name: 'plan9' } })));
     expect(plan9.message).toContain('spec.os.name: Unsupported value: "plan9"');
   });
@@ -112,7 +114,7 @@ describe('lifecycle sleep actions (validateSleepAction)', () => {
     const status = await refusal(create(sleeping(6, 5)));
     expect(status.code).toBe(422);
     expect(status.message).toContain(
-      'spec.containers[0].lifecycle.preStop.sleep.seconds: Invalid value: 6: must be non-negative and less than terminationGracePeriodSeconds (5)',
+      'spec.containers[0].lifecycle.preStop.sleep: Invalid value: 6: must be non-negative and less than terminationGracePeriodSeconds (5)',
     );
     expect((await refusal(create(sleeping(31)))).message).toContain('terminationGracePeriodSeconds (30)');
     expect((await refusal(create(sleeping(-1, 5)))).code).toBe(422);
@@ -149,19 +151,26 @@ describe('hostNetwork ports (SetDefaults_Pod, validateHostNetwork)', () => {
 
 describe('ServiceAccount admission and mirror pods', () => {
   const mirror = { annotations: { 'kubernetes.io/config.mirror': 'abc123' } };
+  const onNode = { nodeName: 'node-x' };
 
   it('leaves a mirror pod without a ServiceAccount or token volume', async () => {
-    const created = await create(pod({}, mirror));
+    const created = await create(pod(onNode, mirror));
     expect(created.spec!.serviceAccountName).toBeUndefined();
     expect(created.spec!.volumes).toBeUndefined();
     expect(created.spec!.containers[0]!.volumeMounts).toBeUndefined();
   });
 
+  it('refuses a mirror pod without a node', async () => {
+    expect((await refusal(create(pod({}, mirror)))).message).toContain(
+      'must set spec.nodeName if mirror pod annotation is set',
+    );
+  });
+
   it('refuses a mirror pod that references a ServiceAccount or a Secret', async () => {
-    expect((await refusal(create(pod({ serviceAccountName: 'default' }, mirror)))).message).toContain(
+    expect((await refusal(create(pod({ ...onNode, serviceAccountName: 'default' }, mirror)))).message).toContain(
       'a mirror pod may not reference service accounts',
     );
-    const withSecret = pod({ volumes: [{ name: 's', secret: { secretName: 'x' } }] }, mirror);
+    const withSecret = pod({ ...onNode, volumes: [{ name: 's', secret: { secretName: 'x' } }] }, mirror);
     const status = await refusal(create(withSecret));
     expect(status.code).toBe(403);
     expect(status.message).toContain('a mirror pod may not reference secrets');

@@ -306,7 +306,7 @@ function checkSleepActions(path: string, spec: Any, out: StatusCause[]): void {
         if (typeof seconds === 'number' && (seconds < 0 || seconds > grace))
           out.push(
             fieldErr.invalid(
-              `${path}.${kind}[${i}].lifecycle.${hook}.sleep.seconds`,
+              `${path}.${kind}[${i}].lifecycle.${hook}.sleep`,
               seconds,
               `must be non-negative and less than terminationGracePeriodSeconds (${grace})`,
             ),
@@ -375,7 +375,13 @@ function checkPodOS(path: string, spec: Any, out: StatusCause[]): void {
     out.push(fieldErr.notSupported(`${path}.os.name`, os, ['linux', 'windows']));
     return;
   }
-  const forbid = (field: string) => out.push(fieldErr.forbidden(field, `cannot be set for a ${os} pod`));
+  const forbid = (field: string) =>
+    out.push(
+      fieldErr.forbidden(
+        field,
+        os === 'windows' ? 'cannot be set for a windows pod' : 'windows options cannot be set for a linux pod',
+      ),
+    );
   const podSc = spec.securityContext ?? {};
   const containers: [string, Any][] = [
     ...(spec.initContainers ?? []).map((c: Any, i: number): [string, Any] => [`${path}.initContainers[${i}]`, c]),
@@ -449,9 +455,19 @@ export function validateCreate(resource: string, o: KubeObject): StatusCause[] {
   const out: StatusCause[] = [];
   checkMeta(resource, o.metadata ?? {}, out);
   switch (resource) {
-    case 'pods':
+    case 'pods': {
+      const mirror = o.metadata?.annotations?.['kubernetes.io/config.mirror'];
+      if (mirror !== undefined && !o.spec?.nodeName)
+        out.push(
+          fieldErr.invalid(
+            'metadata.annotations[kubernetes.io/config.mirror]',
+            mirror,
+            'must set spec.nodeName if mirror pod annotation is set',
+          ),
+        );
       checkPodSpec('spec', o.spec, out);
       break;
+    }
     case 'deployments':
     case 'replicasets':
     case 'statefulsets':
