@@ -21,5 +21,6 @@ export {
   slotKey,
 } from './action-ref.js';
 export { BASELINE_CAPABILITIES, classifyPodPrivilege, type PrivilegeContext } from './classify-pod-privilege.js';
+export { type CloneOffer, decideCloneOffer } from './decide-clone-offer.js';
 export { type Grant, type GrantProblem, grantPayload, type SignedGrant, signGrant, verifyGrant } from './grant.js';
 export { type DebugPodPlan, planDebugPod } from './plan-debug-pod.js';

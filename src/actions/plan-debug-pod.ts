@@ -3,6 +3,7 @@ import { type BuiltPod, buildDebugClone, buildNodeShell, nameSuffix } from '../d
 import type { Pod } from '../kube/types.js';
 import { ACTION_KINDS, privilegeClassOf } from './action-kinds.js';
 import { classifyPodPrivilege } from './classify-pod-privilege.js';
+import { decideCloneOffer } from './decide-clone-offer.js';
 import type { Grant } from './grant.js';
 
 /** The pod a grant allows, or why it may not be built. */
@@ -51,6 +52,9 @@ export function planDebugPod(grant: Grant, source: Pod | undefined, config: Conf
     return { ok: true, built, namespace, ttlSeconds, maxTtlSeconds, privilegeReasons: ['a node shell'] };
   }
   if (!source || !grant.container) return { ok: false, reason: 'the grant names no source pod or container' };
+  // Decided again from the pod as it is now: a clone that cannot get past the failure is not created.
+  const offer = decideCloneOffer(source, grant.container);
+  if (offer.kind === 'none') return { ok: false, reason: `no debug clone: ${offer.reason}. To fix: ${offer.fix}` };
   const built = buildDebugClone(
     source,
     {
@@ -62,6 +66,7 @@ export function planDebugPod(grant: Grant, source: Pod | undefined, config: Conf
       maxTtlSeconds,
       helperImage: config.debugClone.helperImage,
       keepClaims: config.debugClone.keepClaims,
+      ...(offer.kind === 'optional-refs' ? { optionalRefs: offer.refs } : {}),
     },
     ids,
   );

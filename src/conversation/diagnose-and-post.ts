@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { classifyPodPrivilege } from '../actions/index.js';
+import { classifyPodPrivilege, decideCloneOffer } from '../actions/index.js';
 import { approvalPolicyFromConfig, namespaceAllowed } from '../approvals/index.js';
 import type { Diagnosis } from '../diagnosis/index.js';
 import { diagnosePod } from '../pipeline/index.js';
@@ -192,6 +192,7 @@ export async function diagnoseAndPost(
     redactions,
     nodeShellAvailable: config.nodeShell.enabled,
     clonePrivilege,
+    cloneOffers: diagnosis.containers.map((c) => decideCloneOffer(gathered.facts.pod, c.name)),
   });
   const body: ChatMessage = diagnosisId ? rendered : withoutButtons(rendered, BUTTONS_NEED_REDIS);
   const message: ChatMessage = { text: body.text, blocks: [...(target.prefixBlocks ?? []), ...(body.blocks ?? [])] };

@@ -10,6 +10,7 @@ import {
   type CloneStep,
   cleanMetadata,
   copyForDebug,
+  dropAdmittedFields,
   dropFinalizers,
   dropHostname,
   dropHostPorts,
@@ -19,6 +20,8 @@ import {
   findSourceContainer,
   injectBusybox,
   keepMeshAnnotations,
+  keepReadMetadata,
+  makeRefsOptional,
   makeTargetSleep,
   noteSecurityContext,
   replaceLabels,
@@ -30,9 +33,11 @@ import {
   stripTargetLifecycle,
   swapClaims,
   unpinNode,
+  warnUnpinnedHostPaths,
 } from './clone-steps.js';
 import { DebugPodError } from './debug-pod-error.js';
-import { shellJoin } from './shell-join.js';
+import { isWindowsPod } from './pod-facts.js';
+import { renderKubeCommand, renderKubeCommandVia } from './render-kube-command.js';
 
 /** The rule book's clone table, top to bottom (reference/debug-pods.md). */
 const CLONE_STEPS: readonly CloneStep[] = [
@@ -47,15 +52,19 @@ const CLONE_STEPS: readonly CloneStep[] = [
   dropHostPorts,
   dropOldTools,
   selectContainers,
+  keepReadMetadata,
+  makeRefsOptional,
   stripProbes,
   stripTargetLifecycle,
   makeTargetSleep,
   injectBusybox,
   swapClaims,
+  dropAdmittedFields,
   dropRuntimeState,
   runOnce,
   dropHostname,
   noteSecurityContext,
+  warnUnpinnedHostPaths,
 ];
 
 /**
@@ -79,6 +88,12 @@ function contextFor(source: Pod, req: CloneRequest, ids: BuildIds): CloneContext
   checkLifetime(req.ttlSeconds, req.maxTtlSeconds);
   if (!req.requestId) throw new DebugPodError('InvalidRequest', 'requestId is empty');
   if (!req.helperImage) throw new DebugPodError('InvalidRequest', 'helperImage is empty');
+  if (isWindowsPod(source)) {
+    throw new DebugPodError(
+      'Unsupported',
+      `pod ${source.metadata?.name ?? '?'} is a Windows pod: a debug clone runs the target on a Linux busybox, which cannot run on a Windows node, and the busybox's Linux security settings are invalid in a Windows pod. Use kubectl debug with a Windows image instead`,
+    );
+  }
   const containers = source.spec?.containers ?? [];
   const init = source.spec?.initContainers ?? [];
   const inMain = containers.some((c) => c.name === req.container);
@@ -103,9 +118,13 @@ function stripUndefined<T extends object>(obj: T): T {
   return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined)) as T;
 }
 
-/** The command line a person would type to start the target by hand. */
+/**
+ * The command line a person pastes in the clone's shell to start the target by hand: the argv the kubelet would
+ * run (`$(VAR)` from the same environment, `$$` as `$`), run by the injected busybox's `sh`, which every clone has,
+ * distroless and scratch images included.
+ */
 function describeCommand(c: { command?: string[]; args?: string[] } | undefined): string {
-  if (c?.command?.length) return shellJoin([...c.command, ...(c.args ?? [])]);
-  if (c?.args?.length) return `(image entrypoint) ${shellJoin(c.args)}`;
+  if (c?.command?.length) return renderKubeCommandVia([BUSYBOX_PATH, 'sh'], [...c.command, ...(c.args ?? [])]);
+  if (c?.args?.length) return `(image entrypoint) ${renderKubeCommand(c.args)}`;
   return '(image entrypoint)';
 }

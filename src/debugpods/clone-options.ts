@@ -8,6 +8,18 @@ export interface CloneOptions {
   keepInitContainers?: boolean;
   /** Keep only the target container, dropping sidecars (classic and native). @defaultValue false */
   onlyTarget?: boolean;
+  /**
+   * Env references (`secretKeyRef`/`configMapKeyRef`) to make `optional: true`, for a source stuck in
+   * CreateContainerConfigError on a missing key: the clone starts without that variable. @defaultValue []
+   */
+  optionalRefs?: OptionalRef[];
+}
+
+/** A key of a Secret or ConfigMap that env references read. */
+export interface OptionalRef {
+  kind: 'Secret' | 'ConfigMap';
+  name: string;
+  key: string;
 }
 
 export const CLONE_DEFAULTS = {
@@ -15,6 +27,7 @@ export const CLONE_DEFAULTS = {
   sameNode: false,
   keepInitContainers: true,
   onlyTarget: false,
+  optionalRefs: [] as OptionalRef[],
 } satisfies Required<CloneOptions>;
 
 /** A static busybox (the musl build is statically linked), copied into the target so even scratch images get a shell. */

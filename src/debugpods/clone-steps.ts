@@ -1,6 +1,6 @@
 import type { Container, Pod, PodSpec } from '../kube/types.js';
 import type { BuildIds } from './built-pod.js';
-import type { CloneRequest } from './clone-options.js';
+import type { CloneRequest, OptionalRef } from './clone-options.js';
 import {
   APPROVED_BY_ANNOTATION,
   EXPIRES_AT_ANNOTATION,
@@ -14,6 +14,7 @@ import {
   REQUESTED_BY_ANNOTATION,
   SOURCE_POD_ANNOTATION,
 } from './labels.js';
+import { isGuaranteed, isMirrorPod, isPinnedToNode, longestSleepAction } from './pod-facts.js';
 import { cloneName, toLabelValue } from './pod-names.js';
 
 // One step per row of reference/debug-pods.md's clone table, in the table's order where order does not matter.
@@ -178,10 +179,116 @@ export const addOurAnnotations: CloneStep = (d, ctx) => {
   });
 };
 
+/** `metadata.annotations['k']` / `metadata.labels['k']`, as fieldRef paths name one key; group 2 is the key. */
+const KEYED_FIELD = /^metadata\.(annotations|labels)\['(.*)'\]$/;
+
+/** Who reads a field of the pod's metadata: env fieldRefs and downward-API volume items, with their fieldPaths. */
+function metadataReaders(spec: PodSpec): { who: string; fieldPath: string }[] {
+  const out: { who: string; fieldPath: string }[] = [];
+  for (const c of allContainers(spec)) {
+    for (const e of c.env ?? []) {
+      const path = e.valueFrom?.fieldRef?.fieldPath;
+      if (path) out.push({ who: `env ${e.name} of ${c.name}`, fieldPath: path });
+    }
+  }
+  for (const v of spec.volumes ?? []) {
+    const items = [
+      ...(v.downwardAPI?.items ?? []),
+      ...(v.projected?.sources ?? []).flatMap((s) => s.downwardAPI?.items ?? []),
+    ];
+    for (const item of items) {
+      if (item.fieldRef?.fieldPath)
+        out.push({ who: `file ${item.path} of volume ${v.name}`, fieldPath: item.fieldRef.fieldPath });
+    }
+  }
+  return out;
+}
+
+/**
+ * Env fieldRefs and downward-API files that read an annotation keep it (else the value silently becomes empty, e.g.
+ * an indexed Job's `JOB_COMPLETION_INDEX`). Labels are replaced (see replaceLabels), so label-backed values are
+ * noted with what the source had. The kubelet's own `kubernetes.io/config.*` marks are never copied: they would make
+ * the clone look like a static pod.
+ */
+export const keepReadMetadata: CloneStep = (d, ctx) => {
+  const sourceMeta = ctx.source.metadata ?? {};
+  const keep: Record<string, string> = {};
+  const notes: string[] = [];
+  for (const { who, fieldPath } of metadataReaders(d.pod.spec)) {
+    const m = KEYED_FIELD.exec(fieldPath);
+    if (m?.[1] === 'annotations') {
+      const value = sourceMeta.annotations?.[m[2]!];
+      if (value === undefined) continue;
+      if (m[2]!.startsWith('kubernetes.io/config.'))
+        notes.push(`${who} reads annotation ${m[2]}, which the clone does not carry: it is empty there`);
+      else keep[m[2]!] = value;
+    } else if (m?.[1] === 'labels') {
+      const value = sourceMeta.labels?.[m[2]!];
+      if (value !== undefined) {
+        notes.push(
+          `${who} reads label ${m[2]}, which the clone does not carry: it is empty there (the source had "${value}")`,
+        );
+      }
+    } else if (fieldPath === 'metadata.labels' || fieldPath === 'metadata.annotations') {
+      notes.push(`${who} lists all ${fieldPath.slice(9)}: the clone's are ours, not the source's`);
+    }
+  }
+  const next = Object.keys(keep).length
+    ? withMeta(d, { ...d.pod.metadata, annotations: { ...keep, ...d.pod.metadata.annotations } })
+    : d;
+  const kept = Object.keys(keep);
+  return note(next, ...(kept.length ? [`annotations kept because the pod reads them: ${list(kept)}`] : []), ...notes);
+};
+
+/**
+ * A variant for a source stuck in CreateContainerConfigError on a missing key: the references to that key become
+ * `optional: true`, so the kubelet starts the container without the variable instead of refusing it.
+ */
+export const makeRefsOptional: CloneStep = (d, ctx) => {
+  const wanted = ctx.req.optionalRefs;
+  if (!wanted.length) return d;
+  const made: string[] = [];
+  const matches = (kind: OptionalRef['kind'], ref: { name?: string; key: string; optional?: boolean } | undefined) =>
+    !!ref && !ref.optional && wanted.some((w) => w.kind === kind && w.name === ref.name && w.key === ref.key);
+  const spec = mapAllContainers(d.pod.spec, (c) => {
+    if (
+      !c.env?.some(
+        (e) => matches('Secret', e.valueFrom?.secretKeyRef) || matches('ConfigMap', e.valueFrom?.configMapKeyRef),
+      )
+    )
+      return c;
+    const env = c.env.map((e) => {
+      const s = e.valueFrom?.secretKeyRef;
+      const m = e.valueFrom?.configMapKeyRef;
+      if (matches('Secret', s)) {
+        made.push(`${e.name} of ${c.name} (key ${s!.key} of Secret ${s!.name})`);
+        return { ...e, valueFrom: { ...e.valueFrom, secretKeyRef: { ...s!, optional: true } } };
+      }
+      if (matches('ConfigMap', m)) {
+        made.push(`${e.name} of ${c.name} (key ${m!.key} of ConfigMap ${m!.name})`);
+        return { ...e, valueFrom: { ...e.valueFrom, configMapKeyRef: { ...m!, optional: true } } };
+      }
+      return e;
+    });
+    return { ...c, env };
+  });
+  return made.length ? note(withSpec(d, spec), `made optional, so the clone starts without them: ${list(made)}`) : d;
+};
+
 // --- scheduling ---
 
-/** The clone is scheduled afresh unless asked to stay on the source's node (node-local bugs). */
-export const unpinNode: CloneStep = (d, ctx) => (ctx.req.sameNode ? d : withSpec(d, omit(d.pod.spec, 'nodeName')));
+/**
+ * The clone is scheduled afresh unless asked to stay on the source's node (node-local bugs). A static pod's mirror
+ * always stays: its hostPaths (an etcd data dir, the control plane's PKI) only make sense on that node, and
+ * `DirectoryOrCreate` would create empty ones on any other.
+ */
+export const unpinNode: CloneStep = (d, ctx) => {
+  const node = d.pod.spec.nodeName;
+  if (node && isMirrorPod(ctx.source)) {
+    return note(d, `static pod: the clone stays on node ${node}, where its host paths are`);
+  }
+  return ctx.req.sameNode ? d : withSpec(d, omit(d.pod.spec, 'nodeName'));
+};
 
 /**
  * nodeSelector, node affinity, pod affinity and tolerations stay (the clone needs the same kind of node); pod
@@ -195,8 +302,27 @@ export const dropSpreadRules: CloneStep = (d) => {
   return withSpec(d, affinity && Object.keys(affinity).length > 0 ? { ...rest, affinity } : rest);
 };
 
-/** hostPort 0 (unset): the original still holds the port on its node, as `oc debug` does. */
+/**
+ * hostPort 0 (unset): the original still holds the port on its node, as `oc debug` does. On a hostNetwork pod the
+ * API server sets every hostPort back to its containerPort (SetDefaults_Pod), and a DaemonSet's pod is pinned to
+ * the node whose ports the original holds, so the scheduler would never place it: `ports` go entirely there. They
+ * only declare ports; a process in the clone can still listen, on the node's own network.
+ */
 export const dropHostPorts: CloneStep = (d) => {
+  if (d.pod.spec.hostNetwork) {
+    const dropped: string[] = [];
+    const spec = mapAllContainers(d.pod.spec, (c) => {
+      if (!c.ports?.length) return c;
+      dropped.push(`${c.ports.map((p) => p.containerPort).join(', ')} (${c.name})`);
+      return omit(c, 'ports');
+    });
+    return dropped.length
+      ? note(
+          withSpec(d, spec),
+          `ports dropped: ${list(dropped)}. With hostNetwork the API server would make each a hostPort the original holds on its node; a process of the clone that listens there fails to bind while the original runs on the same node`,
+        )
+      : d;
+  }
   const dropped: string[] = [];
   const spec = mapAllContainers(d.pod.spec, (c) => {
     if (!c.ports?.some((p) => p.hostPort)) return c;
@@ -284,6 +410,9 @@ export const makeTargetSleep: CloneStep = (d, ctx) =>
     ),
   );
 
+const INJECTOR_LIMITS = { cpu: '100m', memory: '32Mi' };
+const INJECTOR_RESOURCES = { requests: { cpu: '10m', memory: '16Mi' }, limits: INJECTOR_LIMITS };
+
 /**
  * An init container copies a static busybox into an emptyDir (never a hostPath, as the 2018 recipe did). It runs as
  * the target's user, or 65532 when that is unknown or root, because `runAsNonRoot: true` with uid 0 is rejected;
@@ -293,13 +422,15 @@ export const injectBusybox: CloneStep = (d, ctx) => {
   const spec = d.pod.spec;
   const target = findSourceContainer(ctx);
   const uid = target?.securityContext?.runAsUser ?? ctx.source.spec?.securityContext?.runAsUser;
+  // QoS counts init containers: an injector with requests below its limits would make a Guaranteed clone Burstable.
+  const guaranteed = isGuaranteed(spec);
   const injector: Container = {
     name: TOOLS_NAME,
     image: ctx.req.helperImage,
     imagePullPolicy: 'IfNotPresent',
     command: ['/bin/busybox', 'cp', '/bin/busybox', BUSYBOX_PATH],
     volumeMounts: [{ name: TOOLS_NAME, mountPath: TOOLS_DIR }],
-    resources: { requests: { cpu: '10m', memory: '16Mi' }, limits: { cpu: '100m', memory: '32Mi' } },
+    resources: guaranteed ? { requests: INJECTOR_LIMITS, limits: INJECTOR_LIMITS } : INJECTOR_RESOURCES,
     securityContext: {
       runAsUser: uid ? uid : FALLBACK_UID,
       runAsNonRoot: true,
@@ -311,11 +442,14 @@ export const injectBusybox: CloneStep = (d, ctx) => {
     terminationMessagePolicy: 'FallbackToLogsOnError',
   };
   const tools: Volume = { name: TOOLS_NAME, emptyDir: { sizeLimit: '16Mi' } };
-  return withSpec(d, {
+  const next = withSpec(d, {
     ...spec,
     initContainers: [injector, ...(spec.initContainers ?? [])],
     volumes: [...(spec.volumes ?? []), tools],
   });
+  return guaranteed
+    ? note(next, "QoS Guaranteed kept: the busybox injector's requests equal its limits, as every container's do")
+    : next;
 };
 
 /**
@@ -386,6 +520,14 @@ export const swapClaims: CloneStep = (d, ctx) => {
 
 // --- lifetime and runtime state ---
 
+/**
+ * `priority`, `preemptionPolicy` and `overhead` are written by admission (the Priority and RuntimeClass plugins) from
+ * the pod's classes, which stay. Copied, they are refused when they no longer match: a class changed since, or a
+ * globalDefault PriorityClass added after the source was created.
+ */
+export const dropAdmittedFields: CloneStep = (d) =>
+  withSpec(d, omit(d.pod.spec, 'priority', 'preemptionPolicy', 'overhead'));
+
 /** Status and ephemeral containers belong to the running original; the API server would refuse or ignore them. */
 export const dropRuntimeState: CloneStep = (d) => ({
   ...d,
@@ -396,13 +538,23 @@ export const dropRuntimeState: CloneStep = (d) => ({
  * Never restarted; ended by the kubelet at the maximum TTL even if the bot never comes back. activeDeadlineSeconds
  * carries the maximum, not the TTL, because it can be lowered later but never raised, and Extend goes up to the max.
  */
-export const runOnce: CloneStep = (d, ctx) =>
-  withSpec(d, {
+export const runOnce: CloneStep = (d, ctx) => {
+  // Validation requires every lifecycle sleep action to be shorter than the grace period.
+  const sleep = longestSleepAction(allContainers(d.pod.spec));
+  const grace = Math.max(CLONE_GRACE_SECONDS, Math.ceil(sleep) + 1);
+  const next = withSpec(d, {
     ...d.pod.spec,
     restartPolicy: 'Never',
     activeDeadlineSeconds: ctx.req.maxTtlSeconds,
-    terminationGracePeriodSeconds: 5,
+    terminationGracePeriodSeconds: grace,
   });
+  return grace > CLONE_GRACE_SECONDS
+    ? note(next, `termination grace period ${grace} s, longer than the ${sleep} s lifecycle sleep a kept container has`)
+    : next;
+};
+
+/** The clone's grace period when no kept container has a longer lifecycle sleep: deletion should be quick. */
+export const CLONE_GRACE_SECONDS = 5;
 
 /** The original owns its DNS name; a clone with the same hostname/subdomain would collide with it. */
 export const dropHostname: CloneStep = (d) =>
@@ -422,6 +574,19 @@ export const noteSecurityContext: CloneStep = (d, ctx) => {
     notes.push(`${ctx.target.name} has readOnlyRootFilesystem: write under ${TOOLS_DIR} or a mounted volume`);
   }
   return note(d, ...notes);
+};
+
+/**
+ * A hostPath shows the files of whichever node the clone lands on. Unless the clone is pinned to one node, say so:
+ * it may not be the source's node, and `DirectoryOrCreate` creates empty directories there.
+ */
+export const warnUnpinnedHostPaths: CloneStep = (d) => {
+  const paths = (d.pod.spec.volumes ?? []).filter((v) => v.hostPath).map((v) => `${v.name} (${v.hostPath!.path})`);
+  if (!paths.length || isPinnedToNode(d.pod.spec)) return d;
+  return note(
+    d,
+    `host paths ${list(paths)} are read on whichever node the clone is scheduled, not necessarily the source's node; use the same node to see its files`,
+  );
 };
 
 // --- helpers shared with the builder ---

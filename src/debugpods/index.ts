@@ -3,7 +3,13 @@
 export { buildDebugClone } from './build-debug-clone.js';
 export { buildNodeShell, HOST_ROOT_DIR } from './build-node-shell.js';
 export type { BuildIds, BuiltPod } from './built-pod.js';
-export { CLONE_DEFAULTS, type CloneOptions, type CloneRequest, DEFAULT_HELPER_IMAGE } from './clone-options.js';
+export {
+  CLONE_DEFAULTS,
+  type CloneOptions,
+  type CloneRequest,
+  DEFAULT_HELPER_IMAGE,
+  type OptionalRef,
+} from './clone-options.js';
 export { BUSYBOX_PATH, TOOLS_DIR, TOOLS_NAME } from './clone-steps.js';
 export { DebugPodError, type DebugPodErrorKind } from './debug-pod-error.js';
 export * from './labels.js';
@@ -15,5 +21,7 @@ export {
   type NodeShellOptions,
   type NodeShellRequest,
 } from './node-shell-options.js';
+export { isGuaranteed, isMirrorPod, isWindowsPod, MIRROR_ANNOTATION } from './pod-facts.js';
 export { cloneName, MAX_NAME_LENGTH, nodeShellName, toLabelValue } from './pod-names.js';
+export { renderKubeCommand } from './render-kube-command.js';
 export { shellJoin } from './shell-join.js';

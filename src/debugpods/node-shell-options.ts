@@ -5,7 +5,7 @@ export interface NodeShellOptions {
    * baseline and restricted namespaces reject it. @defaultValue 'debugdead-system'
    */
   namespace?: string;
-  /** Mount the node's root filesystem read-only at `/host` (kubelet and runtime logs). @defaultValue false */
+  /** Mount the node's root filesystem read-only at `/host` (kubelet and runtime logs), as the config does. @defaultValue true */
   mountHostRoot?: boolean;
   /** PriorityClass for the shell, so it is not the first pod evicted on a node under pressure. @defaultValue '' (none) */
   priorityClassName?: string;
@@ -13,7 +13,7 @@ export interface NodeShellOptions {
 
 export const NODE_SHELL_DEFAULTS = {
   namespace: 'debugdead-system',
-  mountHostRoot: false,
+  mountHostRoot: true,
   priorityClassName: '',
 } satisfies Required<NodeShellOptions>;
 

@@ -1,4 +1,4 @@
-import { ACTION_KINDS, formatActionId, requestButtonId, type Slot } from '../actions/index.js';
+import { ACTION_KINDS, type CloneOffer, formatActionId, requestButtonId, type Slot } from '../actions/index.js';
 import type { ContainerDiagnosis, Diagnosis, Finding, RecommendedAction } from '../diagnosis/types.js';
 import type { ActionsBlock, Block, ButtonElement, SlackMessage } from './block-kit-types.js';
 import { context, fieldsSection, header, section } from './blocks.js';
@@ -17,6 +17,12 @@ export interface DiagnosisMessageOptions {
    * buttons then say so, and that the node-shell approvers and the two-person rule apply. @defaultValue []
    */
   clonePrivilege?: readonly string[];
+  /**
+   * Per container (index into `d.containers`), whether a clone can get past the failure (decideCloneOffer): `none`
+   * shows the reason and the fix instead of the button; `optional-refs` labels the button as that variant.
+   * @defaultValue a plain clone for every container
+   */
+  cloneOffers?: readonly (CloneOffer | undefined)[];
   /** How many secrets were removed from the evidence before diagnosis; the message says so. */
   redactions: number;
   /** Whether node shells are enabled in config. @defaultValue true */
@@ -110,16 +116,34 @@ export function cloneTargets(d: Diagnosis): number[] {
   return d.containers.length > 0 ? [0] : [];
 }
 
+/** Why a container offered for cloning gets no clone button, and what fixes the pod instead. */
+function cloneRefusals(d: Diagnosis, opts: DiagnosisMessageOptions): string[] {
+  return cloneTargets(d).flatMap((i) => {
+    const offer = opts.cloneOffers?.[i];
+    if (offer?.kind !== 'none') return [];
+    const name = safeMrkdwn(truncateEnd(d.containers[i]!.name, 60), 60);
+    return [
+      `:no_entry_sign: No debug clone of ${name}: ${safeMrkdwn(offer.reason, 600)}. To fix: ${safeMrkdwn(offer.fix, 600)}`,
+    ];
+  });
+}
+
 function actions(d: Diagnosis, opts: DiagnosisMessageOptions): ActionsBlock | undefined {
   const top = d.findings[0];
-  const targets = cloneTargets(d);
+  const targets = cloneTargets(d).filter((i) => opts.cloneOffers?.[i]?.kind !== 'none');
   const pod = truncateEnd(`${d.pod.namespace}/${d.pod.name}`, 80);
   const privileged = opts.clonePrivilege ?? [];
   const value = (slot: Slot) => formatActionId({ diagnosisId: opts.requestId, slot });
   const buttons: ButtonElement[] = targets.map((i, n) => {
     const c = d.containers[i]!;
     const name = truncateEnd(c.name, 40);
-    const label = privileged.length ? `${ACTION_KINDS.clone.label} (privileged)` : ACTION_KINDS.clone.label;
+    const offer = opts.cloneOffers?.[i];
+    const variant = offer?.kind === 'optional-refs' ? offer : undefined;
+    const plain = privileged.length ? `${ACTION_KINDS.clone.label} (privileged)` : ACTION_KINDS.clone.label;
+    const label = variant ? `${plain} ${variant.label}` : plain;
+    const optional = variant
+      ? ` Its env references to ${truncateEnd(variant.refs.map((r) => `${r.kind} ${r.name} key ${r.key}`).join(', '), 120)} are made optional, so it starts without those variables.`
+      : '';
     const slot: Slot = { kind: 'clone', container: i };
     return renderButton({
       text: targets.length > 1 ? `${label}: ${c.name}` : label,
@@ -133,7 +157,7 @@ function actions(d: Diagnosis, opts: DiagnosisMessageOptions): ActionsBlock | un
             'as strong as a node shell: it needs the node-shell approvers and the two-person rule. Container ' +
             `${name} sleeps instead of crashing; the clone is deleted automatically after its TTL.`
           : `Creates a copy of ${pod} where container ${name} sleeps instead of crashing, so you can exec into it: ` +
-            `no probes, no owner, no Service labels.${cloneWording(top?.action)} ` +
+            `no probes, no owner, no Service labels.${cloneWording(top?.action)}${optional} ` +
             'It is deleted automatically after its TTL.',
         confirm: 'Create clone',
         deny: 'Cancel',
@@ -176,6 +200,8 @@ export function renderDiagnosisMessage(d: Diagnosis, opts: DiagnosisMessageOptio
   const others = otherFindings(d.findings);
   if (others) blocks.push(section(others));
   blocks.push(context(footnotes(d, opts.redactions)));
+  const refusals = cloneRefusals(d, opts);
+  if (refusals.length) blocks.push(context(refusals));
   const buttons = actions(d, opts);
   if (buttons) blocks.push(buttons);
   // Some verdicts already carry the finding (pending, image pull): the notification says it once.

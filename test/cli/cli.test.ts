@@ -252,7 +252,7 @@ describe('manifest previews', () => {
     );
     expect(pod).toEqual(plainJson(expected.pod));
     expect(comments).toContain(`Shell: ${expected.execCommand}`);
-    expect(comments).toContain('Original command: node dist/server.js');
+    expect(comments).toContain("Original command: /.debugdead/busybox sh -c 'node dist/server.js'");
     for (const note of expected.notes) expect(comments).toContain(`  ${note}`);
     expect(comments.join('\n')).toMatch(/Target container: app: the failing container \(CrashLoopBackOff, exit 1\)/);
     expect(comments.join('\n')).toMatch(/Nothing was created/);

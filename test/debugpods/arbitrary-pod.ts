@@ -67,7 +67,30 @@ function container(name: string, volumes: Volume[]): fc.Arbitrary<Container> {
       readinessProbe: optional(probe),
       startupProbe: optional(probe),
       lifecycle: optional(
-        fc.constant<Container['lifecycle']>({ postStart: { exec: { command: ['touch', '/tmp/started'] } } }),
+        fc.oneof(
+          fc.constant<Container['lifecycle']>({ postStart: { exec: { command: ['touch', '/tmp/started'] } } }),
+          fc.nat({ max: 120 }).map((seconds): Container['lifecycle'] => ({ preStop: { sleep: { seconds } } })),
+        ),
+      ),
+      // Guaranteed (requests = limits, or limits only) or Burstable.
+      resources: optional(
+        fc.oneof(
+          fc.constant<Container['resources']>({ limits: { cpu: '2', memory: '1Gi' } }),
+          fc.constant<Container['resources']>({
+            requests: { cpu: '2000m', memory: '1Gi' },
+            limits: { cpu: '2', memory: '1024Mi' },
+          }),
+          fc.constant<Container['resources']>({ requests: { cpu: '100m' } }),
+        ),
+      ),
+      env: optional(
+        fc.constant<Container['env']>([
+          {
+            name: 'JOB_COMPLETION_INDEX',
+            valueFrom: { fieldRef: { fieldPath: "metadata.annotations['batch.kubernetes.io/job-completion-index']" } },
+          },
+          { name: 'APP', valueFrom: { fieldRef: { fieldPath: "metadata.labels['app']" } } },
+        ]),
       ),
       ports: optional(
         fc.array(
@@ -108,7 +131,14 @@ const metadata = fc.record(
       dnsLabel,
     ),
     annotations: fc.dictionary(
-      fc.constantFrom('sidecar.istio.io/status', 'linkerd.io/proxy-version', 'prometheus.io/scrape', 'checksum/config'),
+      fc.constantFrom(
+        'sidecar.istio.io/status',
+        'linkerd.io/proxy-version',
+        'prometheus.io/scrape',
+        'checksum/config',
+        'batch.kubernetes.io/job-completion-index',
+        'kubernetes.io/config.mirror',
+      ),
       fc.string({ maxLength: 20 }),
     ),
     ownerReferences: fc.constant<OwnerReference[]>([
@@ -141,6 +171,7 @@ export const arbitraryPodWithTarget: fc.Arbitrary<{ pod: Pod; target: string }> 
         spec: fc.record(
           {
             nodeName: dnsLabel,
+            hostNetwork: fc.boolean(),
             hostname: dnsLabel,
             subdomain: dnsLabel,
             restartPolicy: fc.constantFrom('Always', 'OnFailure'),

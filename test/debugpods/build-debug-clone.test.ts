@@ -5,6 +5,7 @@ import {
   buildDebugClone,
   type CloneRequest,
   DebugPodError,
+  shellJoin,
   TOOLS_DIR,
   TOOLS_NAME,
 } from '../../src/debugpods/index.js';
@@ -157,7 +158,7 @@ const rows: Row[] = [
       },
       notes: [LABELS_NOTE],
       execCommand: 'kubectl exec -it -n shop web-7d9f8c6b5-x2k4q-debug-k3x9z -c app -- /.debugdead/busybox sh',
-      originalCommand: 'node server.js --port 8080',
+      originalCommand: "/.debugdead/busybox sh -c 'node server.js --port 8080'",
     },
   },
   {
@@ -191,7 +192,13 @@ const rows: Row[] = [
         },
       ],
       volumes: [{ name: 'logs', emptyDir: {} }, toolsVolume],
-      notes: [LABELS_NOTE, 'probes removed from cloud-sql-proxy, log-shipper'],
+      // The kept sidecar's 5 s preStop sleep must be shorter than the grace period (pod validation).
+      spec: { terminationGracePeriodSeconds: 6 },
+      notes: [
+        LABELS_NOTE,
+        'probes removed from cloud-sql-proxy, log-shipper',
+        'termination grace period 6 s, longer than the 5 s lifecycle sleep a kept container has',
+      ],
     },
   },
   {
@@ -239,7 +246,7 @@ const rows: Row[] = [
       containers: plainDeploymentPod().spec!.containers,
       notes: [LABELS_NOTE, 'init containers dropped: wait-for-db'],
       execCommand: 'kubectl exec -it -n shop web-7d9f8c6b5-x2k4q-debug-k3x9z -c migrate -- /.debugdead/busybox sh',
-      originalCommand: 'node migrate.js',
+      originalCommand: "/.debugdead/busybox sh -c 'node migrate.js'",
     },
   },
   {
@@ -472,12 +479,12 @@ describe('buildDebugClone', () => {
     expect(pod.spec!.containers[0]!.command).toEqual([BUSYBOX_PATH, 'sleep', '14400']);
   });
 
-  it('records the original command line with shell quoting', () => {
+  it('records the original command line with shell quoting, run by the injected busybox', () => {
     const pod = plainDeploymentPod();
     pod.spec!.containers[0]!.command = ['/bin/sh', '-c'];
     pod.spec!.containers[0]!.args = ["exec app --name 'it''s' $HOME"];
     expect(buildDebugClone(pod, request, ids).originalCommand).toBe(
-      `/bin/sh -c 'exec app --name '\\''it'\\'''\\''s'\\'' $HOME'`,
+      shellJoin(['/.debugdead/busybox', 'sh', '-c', shellJoin(['/bin/sh', '-c', "exec app --name 'it''s' $HOME"])]),
     );
   });
 

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { buildNodeShell, DebugPodError, type NodeShellRequest } from '../../src/debugpods/index.js';
+import { buildConfig } from '../../src/config/index.js';
+import {
+  buildNodeShell,
+  CLONE_DEFAULTS,
+  DebugPodError,
+  NODE_SHELL_DEFAULTS,
+  type NodeShellRequest,
+} from '../../src/debugpods/index.js';
 
 const request: NodeShellRequest = {
   requestId: 'req-9',
@@ -15,7 +22,7 @@ const NODE = 'ip-10-0-3-17.eu-west-1.compute.internal';
 
 describe('buildNodeShell', () => {
   it('builds the privileged host-namespace pod of the rule book', () => {
-    expect(buildNodeShell(NODE, request, ids)).toEqual({
+    expect(buildNodeShell(NODE, { ...request, mountHostRoot: false }, ids)).toEqual({
       pod: {
         apiVersion: 'v1',
         kind: 'Pod',
@@ -67,8 +74,11 @@ describe('buildNodeShell', () => {
     });
   });
 
-  it('mounts the host root read-only at /host when asked', () => {
-    const { pod, notes } = buildNodeShell(NODE, { ...request, mountHostRoot: true }, ids);
+  it('mounts the host root read-only at /host by default, as the config does', () => {
+    const built = buildConfig({}, {});
+    expect(built.ok && built.config.nodeShell.mountHostRoot).toBe(NODE_SHELL_DEFAULTS.mountHostRoot);
+    expect(built.ok && built.config.debugClone.keepClaims).toBe(CLONE_DEFAULTS.keepClaims);
+    const { pod, notes } = buildNodeShell(NODE, request, ids);
     expect(pod.spec!.volumes).toEqual([{ name: 'host-root', hostPath: { path: '/', type: 'Directory' } }]);
     expect(pod.spec!.containers[0]!.volumeMounts).toEqual([{ name: 'host-root', mountPath: '/host', readOnly: true }]);
     expect(notes).toContain("the node's root filesystem is mounted read-only at /host");

@@ -9,6 +9,7 @@ import {
   MANAGED_LABEL,
   TOOLS_NAME,
 } from '../../src/debugpods/index.js';
+import { isGuaranteed } from '../../src/debugpods/pod-facts.js';
 import type { Container, Pod } from '../../src/kube/types.js';
 import { arbitraryPodWithTarget, deepFreeze } from './arbitrary-pod.js';
 
@@ -77,6 +78,18 @@ function invalidity(pod: Pod): string[] {
   for (const [key, value] of Object.entries(pod.metadata?.labels ?? {})) {
     if (value.length > 63 || !LABEL_VALUE.test(value)) problems.push(`label ${key}=${value} is not a valid value`);
   }
+  // Lifecycle sleep actions must be shorter than the grace period (pod validation).
+  const grace = pod.spec?.terminationGracePeriodSeconds ?? 30;
+  for (const c of everyContainer(pod)) {
+    for (const h of [c.lifecycle?.postStart, c.lifecycle?.preStop]) {
+      if (h?.sleep && !(h.sleep.seconds < grace))
+        problems.push(`${c.name} sleeps ${h.sleep.seconds} s, grace ${grace}`);
+    }
+  }
+  // On hostNetwork the API server defaults hostPort to containerPort: the port the original holds on its node.
+  if (pod.spec?.hostNetwork && everyContainer(pod).some((c) => c.ports?.length)) problems.push('ports on hostNetwork');
+  if (pod.metadata?.annotations?.['kubernetes.io/config.mirror'] !== undefined)
+    problems.push('claims to be a mirror pod');
   const deadline = pod.spec?.activeDeadlineSeconds;
   if (!Number.isInteger(deadline) || (deadline ?? 0) < 1) problems.push('activeDeadlineSeconds missing');
   // Plain data: what `kubectl create -f` and the CLI's YAML preview read back unchanged (js-yaml throws on undefined).
@@ -95,6 +108,8 @@ describe('buildDebugClone, whatever the pod', () => {
         const { pod } = buildDebugClone(source, request, ids);
         expect(invalidity(pod)).toEqual([]);
         expect(JSON.parse(JSON.stringify(pod))).toEqual(pod);
+        // The kubelet's QoS class counts init containers; a Guaranteed source gives a Guaranteed clone.
+        if (isGuaranteed(source.spec!)) expect(isGuaranteed(pod.spec!)).toBe(true);
       }),
       { numRuns: 200 },
     );

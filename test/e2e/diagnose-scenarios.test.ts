@@ -41,6 +41,8 @@ interface Scenario {
   finding: RegExp[];
   /** The pod is on a node, so a node shell can be offered. */
   nodeShell: boolean;
+  /** Why no clone is offered (a clone would fail as the pod does), as the message says; undefined when one is. */
+  noClone?: RegExp;
   /** Something the events table must show. */
   event: RegExp;
   /** The label of each log reply, in order ('current'/'previous' instance of each container). */
@@ -111,6 +113,8 @@ const SCENARIOS: Scenario[] = [
       /Check that acme\/notifier:4\.0\.0-typo exists in ghcr\.io/,
     ],
     nodeShell: true,
+    noClone:
+      /No debug clone of app: a clone uses the same image, and app's image ghcr\.io\/acme\/notifier:4\.0\.0-typo cannot be pulled/,
     event: /Warning\s+Failed\s+\d+\s+\S+\s+Failed to pull image "ghcr\.io\/acme\/notifier:4\.0\.0-typo"/,
     logs: [],
     files: [],
@@ -123,6 +127,7 @@ const SCENARIOS: Scenario[] = [
       /^demo\/configerr — CreateContainerConfigError, app cannot start: ConfigMap "billing-config" not found in demo$/m,
     finding: [/env BILLING_MODE ← billing-config\[mode\]/, /kubectl create configmap billing-config -n demo/],
     nodeShell: true,
+    noClone: /No debug clone of app: app refers to ConfigMap billing-config, which does not exist in demo/,
     event: /Warning\s+Failed\s+\d+\s+\S+\s+Error: configmap "billing-config" not found/,
     logs: [],
     files: [],
@@ -286,11 +291,12 @@ describe.each(['socket', 'http'] as const)('/debugdead on each scenario pod over
     for (const f of s.finding) expect(seen).toMatch(f);
     expect(seen).toMatch(s.secrets);
 
-    // Buttons: always a clone; a node shell only where the pod has a node. Both ask for confirmation.
+    // Buttons: a clone unless it would fail as the pod does (then the reason); a node shell only where the pod has
+    // a node. Both ask for confirmation.
     const buttons = buttonsOf(summary);
-    expect(buttons.map((b) => b.label)).toEqual(
-      s.nodeShell ? ['Create debug clone', 'Open node shell'] : ['Create debug clone'],
-    );
+    const clone = s.noClone ? [] : ['Create debug clone'];
+    expect(buttons.map((b) => b.label)).toEqual(s.nodeShell ? [...clone, 'Open node shell'] : clone);
+    if (s.noClone) expect(seen).toMatch(s.noClone);
     expect(buttons.every((b) => b.confirm)).toBe(true);
 
     // The thread: describe summary, events table, then each container's logs in order.

@@ -12,6 +12,7 @@ import { apiGroupList, apiResourceList, apiVersions, openapiDocument, openapiRoo
 import { startEventTtl } from './event-ttl.js';
 import { Faults } from './faults.js';
 import { applyPatch, patchTypeOf } from './patch.js';
+import { admitPriority, admitRuntimeClass, MIRROR_POD_ANNOTATION, mirrorPodProblem } from './pod-admission.js';
 import { deletePodGracefully } from './pod-deletion.js';
 import { enforcedLevel, podSecurityViolations } from './pod-security.js';
 import { DEFAULT_TOKEN, forbiddenReason, Rbac, type RequestAttributes } from './rbac.js';
@@ -737,10 +738,21 @@ export class KubeApiServer {
     if (r.name === 'pods') this.admitPod(r, o);
   }
 
-  /** ServiceAccount admission (existence, token volume) and PodSecurity admission. */
+  /**
+   * Mutating admission (ServiceAccount, Priority, RuntimeClass), then PodSecurity. ServiceAccount admission leaves a
+   * mirror pod's spec untouched and only refuses what a mirror pod may not reference.
+   */
   private admitPod(r: ResourceInfo, o: KubeObject): void {
     const spec = o.spec;
     const ns = o.metadata.namespace;
+    const refusal = admitPriority(spec, this.store) ?? admitRuntimeClass(spec, this.store);
+    if (refusal) throw forbidden(r, o.metadata.name, refusal);
+    if (o.metadata.annotations?.[MIRROR_POD_ANNOTATION] !== undefined) {
+      const problem = mirrorPodProblem(o);
+      if (problem) throw forbidden(r, o.metadata.name, problem);
+      this.checkPodSecurity(r, o);
+      return;
+    }
     spec.serviceAccountName ||= spec.serviceAccount || 'default';
     spec.serviceAccount = spec.serviceAccountName;
     const sa = this.store.peek('serviceaccounts', ns, spec.serviceAccountName);

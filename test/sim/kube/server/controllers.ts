@@ -3,6 +3,7 @@ import { type HistoryEntry, isoSeconds, type MemoryStore, StoreError } from '../
 import type { KubeObject } from '../store-contract.js';
 import { applyCreateDefaults } from './defaults.js';
 import { JobController } from './job-controller.js';
+import { SYSTEM_PRIORITY_CLASSES } from './pod-admission.js';
 import { deletePodGracefully } from './pod-deletion.js';
 import { type CreatePod, ReplicaSetController } from './replicaset-controller.js';
 import { RESOURCES } from './resources.js';
@@ -139,6 +140,19 @@ export function startControllers(store: MemoryStore, clock: Clock, createPod: Cr
     ensureNamespaceContents(ns);
   }
   for (const ns of store.scan('namespaces')) ensureNamespaceContents(ns.metadata.name);
+  // The apiserver creates the two system PriorityClasses at startup.
+  for (const pc of SYSTEM_PRIORITY_CLASSES) {
+    if (!store.peek('priorityclasses', undefined, pc.name)) {
+      store.create('priorityclasses', {
+        apiVersion: 'scheduling.k8s.io/v1',
+        kind: 'PriorityClass',
+        metadata: { name: pc.name },
+        value: pc.value,
+        description: pc.description,
+        preemptionPolicy: 'PreemptLowerPriority',
+      });
+    }
+  }
   // Every cluster has the apiserver's own Service, default/kubernetes, on the first ClusterIP.
   if (!store.peek('services', 'default', 'kubernetes')) {
     store.create('services', {

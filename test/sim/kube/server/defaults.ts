@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { qosClass as kubeletQosClass } from '../kubelet/qos-class.js';
 import type { KubeObject } from '../store-contract.js';
 
 type Any = any;
@@ -77,20 +78,9 @@ export function defaultPodSpec(spec: Any): void {
   }
 }
 
-/** QoS class as the apiserver computes it on create (status.qosClass). */
+/** QoS class as the apiserver computes it on create (status.qosClass): the kubelet's rule, quantities compared. */
 export function qosClass(spec: Any): string {
-  let any = false;
-  let guaranteed = true;
-  for (const c of [...(spec.containers ?? []), ...(spec.initContainers ?? [])]) {
-    const req = c.resources?.requests ?? {};
-    const lim = c.resources?.limits ?? {};
-    if (Object.keys(req).length || Object.keys(lim).length) any = true;
-    for (const res of ['cpu', 'memory']) {
-      if (lim[res] === undefined || String(req[res] ?? lim[res]) !== String(lim[res])) guaranteed = false;
-    }
-  }
-  if (!any) return 'BestEffort';
-  return guaranteed ? 'Guaranteed' : 'Burstable';
+  return kubeletQosClass({ apiVersion: 'v1', kind: 'Pod', metadata: {}, spec });
 }
 
 /** Tolerations the DefaultTolerationSeconds admission plugin adds to every pod. */
@@ -117,8 +107,7 @@ export function applyCreateDefaults(resource: string, o: KubeObject, ctx: Defaul
     case 'pods':
       defaultPodSpec(o.spec);
       defaultTolerations(o.spec);
-      o.spec.priority ??= 0;
-      o.spec.preemptionPolicy ??= 'PreemptLowerPriority';
+      // priority and preemptionPolicy come from the Priority admission plugin (pod-admission.ts).
       // Status is the kubelet's: whatever the client sent is discarded on create.
       o.status = { phase: 'Pending', qosClass: qosClass(o.spec) };
       break;

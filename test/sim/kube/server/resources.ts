@@ -53,6 +53,19 @@ const grouped = (
   categories: ['all'],
 });
 
+/** A cluster-scoped resource of an API group, with no status (PriorityClass, RuntimeClass). */
+const clusterScoped = (group: string, name: string, kind: string, shortNames: string[]): ResourceInfo => ({
+  name,
+  singular: kind.toLowerCase(),
+  kind,
+  group,
+  version: 'v1',
+  namespaced: false,
+  shortNames,
+  subresources: [],
+  hasStatus: false,
+});
+
 /** Every resource the simulated server serves. */
 export const RESOURCES: readonly ResourceInfo[] = [
   core('namespaces', 'Namespace', false, ['ns'], ['status']),
@@ -68,6 +81,8 @@ export const RESOURCES: readonly ResourceInfo[] = [
   grouped('apps', 'statefulsets', 'StatefulSet', ['sts']),
   grouped('apps', 'daemonsets', 'DaemonSet', ['ds']),
   grouped('batch', 'jobs', 'Job', []),
+  clusterScoped('scheduling.k8s.io', 'priorityclasses', 'PriorityClass', ['pc']),
+  clusterScoped('node.k8s.io', 'runtimeclasses', 'RuntimeClass', []),
 ];
 
 const byPath = new Map(RESOURCES.map((r) => [`${r.group}/${r.version}/${r.name}`, r]));
@@ -86,5 +101,7 @@ export function apiVersionOf(r: ResourceInfo): string {
 export const GROUPS: readonly { group: string; version: string }[] = [
   { group: 'apps', version: 'v1' },
   { group: 'batch', version: 'v1' },
+  { group: 'scheduling.k8s.io', version: 'v1' },
+  { group: 'node.k8s.io', version: 'v1' },
   { group: 'authorization.k8s.io', version: 'v1' },
 ];

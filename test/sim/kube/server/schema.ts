@@ -310,6 +310,12 @@ export const SCHEMAS: Record<string, FieldType> = {
   serviceaccounts: top({ secrets: ['x'], imagePullSecrets: [{ name: 's' }], automountServiceAccountToken: 'b' }),
   namespaces: top({ spec: { finalizers: ['s'] }, status: 'x' }),
   nodes: top({ spec: 'x', status: 'x' }),
+  priorityclasses: top({ value: 'i', globalDefault: 'b', description: 's', preemptionPolicy: 's' }),
+  runtimeclasses: top({
+    handler: 's',
+    overhead: { podFixed: 'x' },
+    scheduling: { nodeSelector: 'm', tolerations: ['x'] },
+  }),
   events: top({
     involvedObject: {
       kind: 's',

@@ -1,7 +1,10 @@
 import { isDeepStrictEqual } from 'node:util';
 import { parseQuantity } from '../kubelet/quantity.js';
 import type { KubeObject } from '../store-contract.js';
+import { SYSTEM_PRIORITY_CLASSES } from './pod-admission.js';
 import { fieldErr, type StatusCause } from './status.js';
+
+const SYSTEM_CLASS_NAMES = SYSTEM_PRIORITY_CLASSES.map((pc) => pc.name);
 
 type Any = any;
 
@@ -271,6 +274,9 @@ export function checkPodSpec(path: string, spec: Any, out: StatusCause[], opts: 
     );
   if (spec.activeDeadlineSeconds !== undefined)
     inRange(`${path}.activeDeadlineSeconds`, spec.activeDeadlineSeconds, 1, 2147483647, out);
+  checkSleepActions(path, spec, out);
+  if (spec.hostNetwork) checkHostNetworkPorts(path, spec, out);
+  checkPodOS(path, spec, out);
   if (spec.serviceAccountName) checkSubdomain(`${path}.serviceAccountName`, spec.serviceAccountName, out);
   (spec.tolerations ?? []).forEach((t: Any, i: number) => {
     if (t.operator && !['Exists', 'Equal'].includes(t.operator))
@@ -284,6 +290,117 @@ export function checkPodSpec(path: string, spec: Any, out: StatusCause[], opts: 
         ]),
       );
   });
+}
+
+/**
+ * validateSleepAction: a lifecycle sleep may not be negative nor longer than terminationGracePeriodSeconds (the
+ * defaulted value; a pod without one is skipped, as its own error is reported elsewhere).
+ */
+function checkSleepActions(path: string, spec: Any, out: StatusCause[]): void {
+  const grace = spec.terminationGracePeriodSeconds;
+  if (typeof grace !== 'number') return;
+  const visit = (kind: string, list: Any[] | undefined) =>
+    (list ?? []).forEach((c: Any, i: number) => {
+      for (const hook of ['postStart', 'preStop']) {
+        const seconds = c.lifecycle?.[hook]?.sleep?.seconds;
+        if (typeof seconds === 'number' && (seconds < 0 || seconds > grace))
+          out.push(
+            fieldErr.invalid(
+              `${path}.${kind}[${i}].lifecycle.${hook}.sleep`,
+              seconds,
+              `must be non-negative and less than terminationGracePeriodSeconds (${grace})`,
+            ),
+          );
+      }
+    });
+  visit('initContainers', spec.initContainers);
+  visit('containers', spec.containers);
+}
+
+/** validateHostNetwork: on the host network a declared hostPort is the containerPort (defaulting makes it so). */
+function checkHostNetworkPorts(path: string, spec: Any, out: StatusCause[]): void {
+  const visit = (kind: string, list: Any[] | undefined) =>
+    (list ?? []).forEach((c: Any, i: number) => {
+      (c.ports ?? []).forEach((p: Any, j: number) => {
+        if (p.hostPort !== undefined && p.hostPort !== p.containerPort)
+          out.push(
+            fieldErr.invalid(
+              `${path}.${kind}[${i}].ports[${j}].hostPort`,
+              p.hostPort,
+              'must match `containerPort` when `hostNetwork` is true',
+            ),
+          );
+      });
+    });
+  visit('initContainers', spec.initContainers);
+  visit('containers', spec.containers);
+}
+
+/** Pod-level securityContext fields validateWindows forbids on a Windows pod. */
+const WINDOWS_FORBIDDEN_POD = [
+  'appArmorProfile',
+  'seLinuxOptions',
+  'seccompProfile',
+  'runAsUser',
+  'runAsGroup',
+  'supplementalGroups',
+  'supplementalGroupsPolicy',
+  'fsGroup',
+  'fsGroupChangePolicy',
+  'sysctls',
+  'seLinuxChangePolicy',
+];
+/** Container securityContext fields validateWindows forbids on a Windows pod. */
+const WINDOWS_FORBIDDEN_CONTAINER = [
+  'appArmorProfile',
+  'seLinuxOptions',
+  'seccompProfile',
+  'capabilities',
+  'readOnlyRootFilesystem',
+  'privileged',
+  'allowPrivilegeEscalation',
+  'procMount',
+  'runAsUser',
+  'runAsGroup',
+];
+
+/**
+ * validateOS: `spec.os.name` is linux or windows. A Windows pod may not set the Linux-only securityContext fields
+ * ("cannot be set for a windows pod"); a Linux pod may not set windowsOptions.
+ */
+function checkPodOS(path: string, spec: Any, out: StatusCause[]): void {
+  const os = spec.os?.name;
+  if (os === undefined) return;
+  if (os !== 'linux' && os !== 'windows') {
+    out.push(fieldErr.notSupported(`${path}.os.name`, os, ['linux', 'windows']));
+    return;
+  }
+  const forbid = (field: string) =>
+    out.push(
+      fieldErr.forbidden(
+        field,
+        os === 'windows' ? 'cannot be set for a windows pod' : 'windows options cannot be set for a linux pod',
+      ),
+    );
+  const podSc = spec.securityContext ?? {};
+  const containers: [string, Any][] = [
+    ...(spec.initContainers ?? []).map((c: Any, i: number): [string, Any] => [`${path}.initContainers[${i}]`, c]),
+    ...(spec.containers ?? []).map((c: Any, i: number): [string, Any] => [`${path}.containers[${i}]`, c]),
+  ];
+  if (os === 'windows') {
+    for (const f of WINDOWS_FORBIDDEN_POD) {
+      const v = podSc[f];
+      if (v !== undefined && v !== null && !(Array.isArray(v) && v.length === 0))
+        forbid(`${path}.securityContext.${f}`);
+    }
+    for (const [p, c] of containers)
+      for (const f of WINDOWS_FORBIDDEN_CONTAINER)
+        if (c.securityContext?.[f] !== undefined && c.securityContext[f] !== null) forbid(`${p}.securityContext.${f}`);
+  } else {
+    if (podSc.windowsOptions) forbid(`${path}.securityContext.windowsOptions`);
+    for (const [p, c] of containers)
+      if (c.securityContext?.windowsOptions) forbid(`${p}.securityContext.windowsOptions`);
+  }
 }
 
 function selectorMatches(sel: Any, labels: Record<string, string>): boolean {
@@ -338,9 +455,19 @@ export function validateCreate(resource: string, o: KubeObject): StatusCause[] {
   const out: StatusCause[] = [];
   checkMeta(resource, o.metadata ?? {}, out);
   switch (resource) {
-    case 'pods':
+    case 'pods': {
+      const mirror = o.metadata?.annotations?.['kubernetes.io/config.mirror'];
+      if (mirror !== undefined && !o.spec?.nodeName)
+        out.push(
+          fieldErr.invalid(
+            'metadata.annotations[kubernetes.io/config.mirror]',
+            mirror,
+            'must set spec.nodeName if mirror pod annotation is set',
+          ),
+        );
       checkPodSpec('spec', o.spec, out);
       break;
+    }
     case 'deployments':
     case 'replicasets':
     case 'statefulsets':
@@ -372,6 +499,20 @@ export function validateCreate(resource: string, o: KubeObject): StatusCause[] {
       if (!o.reason && !o.reportingComponent) {
         /* core/v1 events tolerate a missing reason */
       }
+      break;
+    case 'priorityclasses':
+      if (typeof o.value !== 'number') out.push(fieldErr.required('value'));
+      if (o.metadata?.name?.startsWith('system-') && !SYSTEM_CLASS_NAMES.includes(o.metadata.name))
+        out.push(
+          fieldErr.forbidden(
+            'metadata.name',
+            "priority class names with 'system-' prefix are reserved for system use only",
+          ),
+        );
+      break;
+    case 'runtimeclasses':
+      if (!o.handler) out.push(fieldErr.required('handler'));
+      else checkDnsLabel('handler', o.handler, out);
       break;
     case 'configmaps':
     case 'secrets':
