@@ -192,7 +192,7 @@ export async function diagnoseAndPost(
     redactions,
     nodeShellAvailable: config.nodeShell.enabled,
     clonePrivilege,
-    cloneOffers: diagnosis.containers.map((c) => decideCloneOffer(gathered.facts.pod, c.name)),
+    cloneOffers: diagnosis.containers.map((c) => decideCloneOffer(result.pod, c.name)),
   });
   const body: ChatMessage = diagnosisId ? rendered : withoutButtons(rendered, BUTTONS_NEED_REDIS);
   const message: ChatMessage = { text: body.text, blocks: [...(target.prefixBlocks ?? []), ...(body.blocks ?? [])] };
