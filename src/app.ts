@@ -3,7 +3,7 @@
  * the Kubernetes client, Redis, the diagnosis records and limits, the audit trail, the debug-pod queue and its worker, the
  * janitor and, when enabled, the alert watcher; stops them all in reverse order.
  */
-import { App, type Logger as BoltLogger, HTTPReceiver, LogLevel } from '@slack/bolt';
+import { App, type Logger as BoltLogger, HTTPReceiver, LogLevel, SocketModeReceiver } from '@slack/bolt';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { createSlackChat, guardHttpRequests, registerHandlers, slackAuditAnchors } from '../handlers/index.js';
@@ -22,9 +22,11 @@ import type { Config } from './config/index.js';
 import type { ConversationDeps } from './conversation/deps.js';
 import { DiagnosisRecordStore } from './conversation/diagnosis-record-store.js';
 import { recordAudit } from './conversation/record-audit.js';
+import { startHealthServer } from './health/index.js';
 import { SeenSignatures } from './ingress/index.js';
 import { createKubeClient, type KubeClient, loadKubeConfig } from './kube/index.js';
 import { createLogger } from './log/index.js';
+import { createMetrics, type Meter } from './metrics/index.js';
 import { type AlertTuning, startAlerts } from './start-alerts.js';
 import { buildInfo } from './version/index.js';
 
@@ -60,6 +62,8 @@ export interface RunningBot {
   app: App;
   /** HTTP mode: the port actually listened on (config port 0 picks a free one). */
   port?: number;
+  /** The port of /healthz, /readyz and /metrics; absent when health.port is 0. */
+  healthPort?: number;
   stop(): Promise<void>;
 }
 
@@ -89,6 +93,20 @@ export async function startDebugdead(options: StartOptions): Promise<RunningBot>
   redis.on('error', (err) => log.error({ err: { message: err.message } }, 'redis connection error'));
   const bullConnection = { url: config.redis.url, maxRetriesPerRequest: null } as const;
 
+  let alerts: Awaited<ReturnType<typeof startAlerts>> | undefined;
+  let jobs: ReturnType<typeof createDebugPodQueue> | undefined;
+  const metrics = createMetrics({
+    build: buildInfo(),
+    alerts: () => alerts?.stats() ?? { posted: 0, suppressed: 0, updated: 0, summaries: 0, dropped: 0 },
+    jobCounts: async () => (jobs ? jobs.counts() : {}),
+  });
+  const unobserveKube = kube.observe((r) => metrics.kubeRequest(r.verb, r.resource, r.code, r.seconds));
+  const clientOptions = {
+    slackApiUrl: config.slack.apiUrl,
+    retryConfig: { retries: options.slackRetries ?? 10, factor: 1.6, minTimeout: 500, maxTimeout: 5000 },
+    fetch: meteredFetch(metrics),
+  };
+
   // HTTP mode: Bolt's receiver behind our guard (handlers/guard-http-requests.ts), which refuses replays, future
   // timestamps and body shapes Bolt cannot read before Bolt sees them.
   const receiver =
@@ -107,15 +125,27 @@ export async function startDebugdead(options: StartOptions): Promise<RunningBot>
       now,
     });
   }
+  // Socket Mode: our own receiver, so readiness can follow its client's connection (connected, or reconnecting).
+  const socketReceiver = receiver
+    ? undefined
+    : new SocketModeReceiver({
+        appToken: config.slack.appToken ?? '',
+        logger: boltLogger(log),
+        logLevel: LogLevel.WARN,
+        installerOptions: { clientOptions },
+      });
+  let slackState = receiver ? 'connected' : 'connecting';
+  for (const state of ['connecting', 'connected', 'reconnecting', 'disconnecting', 'disconnected']) {
+    socketReceiver?.client.on(state, () => {
+      slackState = state;
+    });
+  }
   const app = new App({
     token: config.slack.botToken,
     logLevel: LogLevel.WARN,
     logger: boltLogger(log),
-    clientOptions: {
-      slackApiUrl: config.slack.apiUrl,
-      retryConfig: { retries: options.slackRetries ?? 10, factor: 1.6, minTimeout: 500, maxTimeout: 5000 },
-    },
-    ...(receiver ? { receiver } : { socketMode: true, appToken: config.slack.appToken }),
+    clientOptions,
+    receiver: receiver ?? (socketReceiver as SocketModeReceiver),
   });
   const chat = createSlackChat(app.client);
 
@@ -127,7 +157,7 @@ export async function startDebugdead(options: StartOptions): Promise<RunningBot>
     // Each record is signed with a key derived from the signing key: whoever holds Redis can recompute the SHA-256
     // chain, not this (README "The audit trail").
     macKey: deriveAuditKey(signingKey),
-    sink: auditLogSink(auditLogger),
+    sink: meteredSink(auditLogSink(auditLogger), metrics),
     anchorEvery: config.audit.anchorEvery,
     anchorIntervalMs: config.audit.anchorIntervalSeconds * 1000,
     spoolMax: config.audit.spoolMax,
@@ -155,7 +185,7 @@ export async function startDebugdead(options: StartOptions): Promise<RunningBot>
         }
       : {}),
   });
-  const jobs = createDebugPodQueue({
+  jobs = createDebugPodQueue({
     connection: bullConnection,
     prefix: config.redis.prefix,
     now,
@@ -193,6 +223,7 @@ export async function startDebugdead(options: StartOptions): Promise<RunningBot>
       ttlMs: config.approvals.groupCacheSeconds * 1000,
     }),
     jobs,
+    meter: metrics,
     log,
     now,
   };
@@ -204,7 +235,7 @@ export async function startDebugdead(options: StartOptions): Promise<RunningBot>
     ...(options.readyTimeoutMs ? { readyTimeoutMs: options.readyTimeoutMs } : {}),
     ...(options.janitorEveryMs ? { janitorEveryMs: options.janitorEveryMs } : {}),
   });
-  const alerts = config.alerts.enabled ? await startAlerts(deps, redis, options.alertTuning) : undefined;
+  alerts = config.alerts.enabled ? await startAlerts(deps, redis, options.alertTuning) : undefined;
 
   let port: number | undefined;
   if (config.slack.mode === 'socket') {
@@ -216,13 +247,47 @@ export async function startDebugdead(options: StartOptions): Promise<RunningBot>
     const address = server.address();
     port = typeof address === 'object' && address ? (address as { port: number }).port : config.slack.port;
   }
-  log.info({ mode: config.slack.mode, port, cluster: config.cluster.name, ...buildInfo() }, 'debugdead started');
+  const health =
+    config.health.port === 0
+      ? undefined
+      : await startHealthServer({
+          port: config.health.port,
+          host: options.listenHost ?? '0.0.0.0',
+          metrics: () => metrics.render(),
+          checks: {
+            redis: () =>
+              redis.status === 'ready'
+                ? { ok: true }
+                : {
+                    ok: false,
+                    reason: `Redis is not connected (${redis.status}): check REDIS_URL and that Redis runs`,
+                  },
+            kubernetes: async () => {
+              await kube.withTimeout(1500).ping();
+              return { ok: true };
+            },
+            // The client emits no state change when its socket drops: it waits clientPingTimeout before
+            // "reconnecting". The socket's own state says at once.
+            slack: () =>
+              !socketReceiver || socketReceiver.client.websocket?.isActive()
+                ? { ok: true }
+                : {
+                    ok: false,
+                    reason: `the Socket Mode connection is ${slackState === 'connected' ? 'lost' : slackState}; it reconnects by itself`,
+                  },
+          },
+        });
+  log.info(
+    { mode: config.slack.mode, port, healthPort: health?.port, cluster: config.cluster.name, ...buildInfo() },
+    'debugdead started',
+  );
 
   let stopped = false;
   return {
     deps,
     app,
     ...(port !== undefined ? { port } : {}),
+    ...(health ? { healthPort: health.port } : {}),
     async stop() {
       if (stopped) return;
       stopped = true;
@@ -232,6 +297,7 @@ export async function startDebugdead(options: StartOptions): Promise<RunningBot>
         Promise.race([run(), new Promise((resolve) => setTimeout(resolve, 3000).unref())]).catch((err) =>
           log.warn({ err }, `stopping: ${what} failed`),
         );
+      await step('health endpoints', async () => health?.close());
       await step('Bolt', () => app.stop());
       await step('alerts', async () => alerts?.stop());
       await step('workers', () => workers.close());
@@ -240,9 +306,36 @@ export async function startDebugdead(options: StartOptions): Promise<RunningBot>
         await audit.idle();
         audit.close();
       });
+      unobserveKube();
       redis.disconnect();
       log.info('debugdead stopped');
     },
+  };
+}
+
+/** Counts every Slack Web API call (Bolt's, ours and the Socket Mode client's) by method and HTTP status. */
+function meteredFetch(meter: Meter): typeof fetch {
+  return async (url, init) => {
+    const method = String(url).split('/').pop()?.split('?')[0] || 'unknown';
+    try {
+      const res = await fetch(url, init);
+      meter.slackCall(method, res.status);
+      return res;
+    } catch (e) {
+      meter.slackCall(method, 'error');
+      throw e;
+    }
+  };
+}
+
+/** The audit log sink, counted. */
+function meteredSink<L extends { kind: 'record' | 'spooled' | 'anchor' }>(
+  sink: (line: L) => void,
+  meter: Meter,
+): (line: L) => void {
+  return (line) => {
+    sink(line);
+    meter.auditLine(line.kind);
   };
 }
 

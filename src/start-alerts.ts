@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { startAlertWatch } from './alerts/index.js';
+import { type AlertStats, startAlertWatch } from './alerts/index.js';
 import type { ConversationDeps } from './conversation/deps.js';
 import { createDiagnosisAlertSink } from './conversation/diagnosis-alert-sink.js';
 
@@ -14,7 +14,7 @@ export async function startAlerts(
   deps: ConversationDeps,
   redis: Redis,
   tuning: AlertTuning = {},
-): Promise<{ stop(): Promise<void> }> {
+): Promise<{ stop(): Promise<void>; stats(): AlertStats }> {
   const watch = startAlertWatch({
     kube: deps.kube,
     config: deps.config,
@@ -27,5 +27,5 @@ export async function startAlerts(
     { channel: deps.config.alerts.channel, routes: deps.config.alerts.routes.length },
     'alerts watching pods',
   );
-  return { stop: () => watch.stop() };
+  return { stop: () => watch.stop(), stats: () => watch.manager.stats() };
 }

@@ -213,5 +213,9 @@ export const CONFIG_SCHEMA: ObjectSpec = {
         },
       },
     },
+    health: {
+      type: 'object',
+      fields: { port: { type: 'int', default: 8080, min: 0, max: 65535 } },
+    },
   },
 };

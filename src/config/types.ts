@@ -181,4 +181,8 @@ export interface Config {
     /** Application log level (the audit log ignores it). @defaultValue "info" */
     level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   };
+  health: {
+    /** Port of /healthz, /readyz and /metrics (its own, so Slack's HTTP port never exposes them); 0: off. @defaultValue 8080 */
+    port: number;
+  };
 }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -111,6 +112,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   config.slack.apiUrl = slack.apiUrl;
   config.kubernetes.kubeconfig = kubeconfigPath;
   config.slack.port = 0;
+  // health.port 0 turns the endpoints off, so a free port is picked here instead.
+  config.health.port = await freePort();
   config.redis.prefix = `e2e-${randomBytes(4).toString('hex')}`;
   config.kubernetes.defaultNamespace = 'demo';
   config.kubernetes.requestTimeoutSeconds = 5;
@@ -167,4 +170,13 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       await kube.close();
     },
   };
+}
+
+/** A TCP port nobody listens on right now (the OS's pick, released at once). */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }
