@@ -3,10 +3,16 @@
  * the Kubernetes client, Redis, the diagnosis records and limits, the audit trail, the debug-pod queue and its worker, the
  * janitor and, when enabled, the alert watcher; stops them all in reverse order.
  */
-import { App, type Logger as BoltLogger, HTTPReceiver, LogLevel, SocketModeReceiver } from '@slack/bolt';
+import { App, type Logger as BoltLogger, HTTPReceiver, LogLevel, SocketModeReceiver, webApi } from '@slack/bolt';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { createSlackChat, guardHttpRequests, registerHandlers, slackAuditAnchors } from '../handlers/index.js';
+import {
+  createSlackChat,
+  guardHttpRequests,
+  registerHandlers,
+  slackAuditAnchors,
+  slackStartupProbes,
+} from '../handlers/index.js';
 import { createDebugPodQueue } from '../jobs/debug-pod-queue.js';
 import { startWorkers } from '../jobs/start-workers.js';
 import { DebugPodLimits, GroupResolver } from './approvals/index.js';
@@ -28,6 +34,7 @@ import { createKubeClient, type KubeClient, loadKubeConfig } from './kube/index.
 import { createLogger } from './log/index.js';
 import { createMetrics, type Meter } from './metrics/index.js';
 import { type AlertTuning, startAlerts } from './start-alerts.js';
+import { runSelfChecks, StartupCheckError } from './startup/index.js';
 import { buildInfo } from './version/index.js';
 
 export interface StartOptions {
@@ -106,6 +113,30 @@ export async function startDebugdead(options: StartOptions): Promise<RunningBot>
     retryConfig: { retries: options.slackRetries ?? 10, factor: 1.6, minTimeout: 500, maxTimeout: 5000 },
     fetch: meteredFetch(metrics),
   };
+
+  // Start-up self-checks (README "Operating it"): a fatal problem stops the start with every sentence at once; the
+  // others are logged and keep /readyz failing until they are fixed and the bot restarted.
+  // Before the App exists: Bolt's constructor calls auth.test itself and leaves a rejected promise behind for a bad
+  // token, so with one the App is never built.
+  const slackProbes = slackStartupProbes(
+    new webApi.WebClient(config.slack.botToken, { ...clientOptions, retryConfig: { retries: 2 } }),
+    now,
+  );
+  const checked = await runSelfChecks(
+    { ...config, kubernetesServer: kube.server },
+    {
+      pingRedis: () => pingRedisOnce(config.redis.url),
+      authTest: () => slackProbes.authTest(),
+      probeChannel: (channel) => slackProbes.probeChannel(channel),
+      mayI: (need) => kube.mayI(need),
+    },
+  );
+  if (checked.fatal.length) {
+    unobserveKube();
+    redis.disconnect();
+    throw new StartupCheckError(checked.fatal);
+  }
+  for (const warning of checked.warnings) log.warn({ check: 'startup' }, warning);
 
   // HTTP mode: Bolt's receiver behind our guard (handlers/guard-http-requests.ts), which refuses replays, future
   // timestamps and body shapes Bolt cannot read before Bolt sees them.
@@ -268,6 +299,10 @@ export async function startDebugdead(options: StartOptions): Promise<RunningBot>
             },
             // The client emits no state change when its socket drops: it waits clientPingTimeout before
             // "reconnecting". The socket's own state says at once.
+            startup: () =>
+              checked.warnings.length === 0
+                ? { ok: true }
+                : { ok: false, reason: `${checked.warnings.join(' ')} (then restart the bot)` },
             slack: () =>
               !socketReceiver || socketReceiver.client.websocket?.isActive()
                 ? { ok: true }
@@ -311,6 +346,30 @@ export async function startDebugdead(options: StartOptions): Promise<RunningBot>
       log.info('debugdead stopped');
     },
   };
+}
+
+/** Connects to Redis and PINGs once, without the shared connection's retries: the start-up check's question. */
+async function pingRedisOnce(url: string): Promise<void> {
+  const probe = new Redis(url, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    enableOfflineQueue: false,
+    connectTimeout: 3000,
+    retryStrategy: () => null,
+  });
+  // A refused AUTH arrives as an 'error' event, and connect() then rejects with only "Connection is closed.".
+  let refused: Error | undefined;
+  probe.on('error', (err: Error) => {
+    refused ??= err;
+  });
+  try {
+    await probe.connect();
+    await probe.ping();
+  } catch (e) {
+    throw refused ?? e;
+  } finally {
+    probe.disconnect();
+  }
 }
 
 /** Counts every Slack Web API call (Bolt's, ours and the Socket Mode client's) by method and HTTP status. */

@@ -39,6 +39,8 @@ export async function runBotCommand(env: NodeJS.ProcessEnv = process.env, cwd = 
   } catch (e) {
     signals.dispose();
     if (isKubeError(e)) return fail(e.message);
+    // The start-up checks' sentences, every one: each names its fix.
+    if (e instanceof Error && e.name === 'StartupCheckError') return fail(e.message);
     const text = e instanceof Error ? (e.message.split('\n', 1)[0] ?? '') : String(e);
     return fail(`the bot could not start: ${text}`);
   }

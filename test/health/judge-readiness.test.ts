@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { judgeReadiness } from '../../src/health/index.js';
+import { type CheckResult, judgeReadiness } from '../../src/health/index.js';
 
 describe('judgeReadiness', () => {
-  it.each([
+  it.each<{ name: string; checks: Record<string, CheckResult>; ready: boolean }>([
     { name: 'every check passes', checks: { redis: { ok: true }, slack: { ok: true } }, ready: true },
     { name: 'one check fails', checks: { redis: { ok: false, reason: 'down' }, slack: { ok: true } }, ready: false },
     { name: 'no checks at all', checks: {}, ready: true },

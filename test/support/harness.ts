@@ -39,6 +39,8 @@ export interface HarnessOptions {
   nodeShellNamespaceLevel?: 'privileged' | 'baseline' | 'restricted';
   /** Overrides of the simulated Slack workspace (channels, users…). */
   slackWorkspace?: Partial<WorkspaceSeed>;
+  /** Runs once both simulators are up, before the bot starts (RBAC denials the start-up checks must see). */
+  beforeStart?: (sims: { kube: KubeSim; slack: SlackSim }) => void;
 }
 
 export interface Harness {
@@ -136,17 +138,27 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
 
   const kubeClient = createKubeClient(loadKubeConfig({ kubeconfigPath }), { timeoutMs: 5000, clusterName: 'sim' });
 
-  const bot = await startDebugdead({
-    config,
-    log,
-    auditLogger,
-    kube: kubeClient,
-    readyTimeoutMs: 20_000,
-    janitorEveryMs: 1000,
-    listenHost: '127.0.0.1',
-    ...(options.alertTuning ? { alertTuning: options.alertTuning } : {}),
-    ...(options.jobRetry ? { jobRetry: options.jobRetry } : {}),
-  });
+  options.beforeStart?.({ kube, slack });
+  let bot: RunningBot;
+  try {
+    bot = await startDebugdead({
+      config,
+      log,
+      auditLogger,
+      kube: kubeClient,
+      readyTimeoutMs: 20_000,
+      janitorEveryMs: 1000,
+      listenHost: '127.0.0.1',
+      ...(options.alertTuning ? { alertTuning: options.alertTuning } : {}),
+      ...(options.jobRetry ? { jobRetry: options.jobRetry } : {}),
+    });
+  } catch (e) {
+    // A bot that refused to start leaves no simulator running behind the failed test.
+    clearInterval(ticker);
+    await slack.close();
+    await kube.close();
+    throw e;
+  }
   if (config.slack.mode === 'http') slack.deliverOverHttp(`http://127.0.0.1:${bot.port}/slack/events`);
 
   return {
