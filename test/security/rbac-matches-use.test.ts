@@ -72,7 +72,9 @@ const install = renderKustomization('deploy/overlays/example');
 /** The node-shell namespace of the shipped configuration. */
 const shippedNodeShells: string = (
   yaml.load(
-    install.find((m) => m.kind === 'ConfigMap' && m.metadata.name === 'debugdead-config')?.data['debugdead.yaml'],
+    install.find((m) => m.kind === 'ConfigMap' && m.metadata.name.startsWith('debugdead-config'))?.data[
+      'debugdead.yaml'
+    ],
   ) as Manifest
 ).nodeShell.namespace;
 const manifestScopes: string[] = (yaml.load(readFileSync(join(REPO_ROOT, 'manifest.yml'), 'utf8')) as Manifest)
