@@ -24,7 +24,7 @@ import {
   deriveAuditKey,
   formatAnchorText,
 } from './audit/index.js';
-import type { Config } from './config/index.js';
+import { applyReload, type Config, planReload, type ReloadPlan } from './config/index.js';
 import type { ConversationDeps } from './conversation/deps.js';
 import { DiagnosisRecordStore } from './conversation/diagnosis-record-store.js';
 import { recordAudit } from './conversation/record-audit.js';
@@ -71,6 +71,12 @@ export interface RunningBot {
   port?: number;
   /** The port of /healthz, /readyz and /metrics; absent when health.port is 0. */
   healthPort?: number;
+  /**
+   * Reads the configuration again (SIGHUP) and applies the keys that can change live (LIVE_KEYS in
+   * src/config/plan-reload.ts); the others are named in a warning and wait for a restart. When `load` throws (an
+   * invalid file), nothing changes and the error's sentences are logged.
+   */
+  reload(load: () => Config): ReloadPlan | { refused: string };
   stop(): Promise<void>;
 }
 
@@ -323,6 +329,24 @@ export async function startDebugdead(options: StartOptions): Promise<RunningBot>
     app,
     ...(port !== undefined ? { port } : {}),
     ...(health ? { healthPort: health.port } : {}),
+    reload(load) {
+      let next: Config;
+      try {
+        next = load();
+      } catch (e) {
+        const refused = e instanceof Error ? e.message : String(e);
+        log.error({ problems: refused }, 'configuration reload refused; the running configuration stays');
+        return { refused };
+      }
+      const plan = planReload(config, next);
+      applyReload(config, next, plan.live);
+      if (plan.live.includes('log.level')) log.level = config.log.level;
+      log.info({ applied: plan.live, restart: plan.restart }, 'configuration reloaded');
+      if (plan.restart.length) {
+        log.warn({ keys: plan.restart }, 'configuration keys changed that apply only after a restart');
+      }
+      return plan;
+    },
     async stop() {
       if (stopped) return;
       stopped = true;
