@@ -68,6 +68,8 @@ export const RESOURCES: readonly ResourceInfo[] = [
   grouped('apps', 'statefulsets', 'StatefulSet', ['sts']),
   grouped('apps', 'daemonsets', 'DaemonSet', ['ds']),
   grouped('batch', 'jobs', 'Job', []),
+  // Leader election (client-go's leaderelection, and the bot's alert watcher): no status, not in "all".
+  { ...grouped('coordination.k8s.io', 'leases', 'Lease', [], []), categories: [] },
 ];
 
 const byPath = new Map(RESOURCES.map((r) => [`${r.group}/${r.version}/${r.name}`, r]));
@@ -87,4 +89,5 @@ export const GROUPS: readonly { group: string; version: string }[] = [
   { group: 'apps', version: 'v1' },
   { group: 'batch', version: 'v1' },
   { group: 'authorization.k8s.io', version: 'v1' },
+  { group: 'coordination.k8s.io', version: 'v1' },
 ];
