@@ -3,6 +3,9 @@
  * the Kubernetes client, Redis, the diagnosis records and limits, the audit trail, the debug-pod queue and its worker, the
  * janitor and, when enabled, the alert watcher; stops them all in reverse order.
  */
+
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { App, type Logger as BoltLogger, HTTPReceiver, LogLevel, SocketModeReceiver, webApi } from '@slack/bolt';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -272,7 +275,9 @@ export async function startDebugdead(options: StartOptions): Promise<RunningBot>
     ...(options.readyTimeoutMs ? { readyTimeoutMs: options.readyTimeoutMs } : {}),
     ...(options.janitorEveryMs ? { janitorEveryMs: options.janitorEveryMs } : {}),
   });
-  alerts = config.alerts.enabled ? await startAlerts(deps, redis, options.alertTuning) : undefined;
+  alerts = config.alerts.enabled
+    ? await startAlerts(deps, redis, options.alertTuning, `${hostname()}-${randomBytes(3).toString('hex')}`)
+    : undefined;
 
   let port: number | undefined;
   if (config.slack.mode === 'socket') {

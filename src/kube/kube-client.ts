@@ -3,6 +3,7 @@ import {
   AuthorizationV1Api,
   BatchV1Api,
   type ConfigurationOptions,
+  CoordinationV1Api,
   CoreV1Api,
   type KubeConfig,
   Observable,
@@ -23,6 +24,7 @@ import type {
   Deployment,
   Job,
   KubeEvent,
+  Lease,
   KubeNode,
   Namespace,
   Pod,
@@ -122,6 +124,12 @@ export interface KubeClient {
   ): Promise<void>;
   /** GET /version: the API server answers (every authenticated user may read it). */
   ping(): Promise<void>;
+  /** The Lease, or undefined when there is none (coordination.k8s.io/v1). */
+  readLease(namespace: string, name: string): Promise<Lease | undefined>;
+  /** Creates the Lease; another replica's create first answers `Conflict` (409 AlreadyExists). */
+  createLease(namespace: string, lease: Lease): Promise<Lease>;
+  /** Replaces the Lease; a `metadata.resourceVersion` that is no longer current answers `Conflict` (409). */
+  replaceLease(namespace: string, lease: Lease): Promise<Lease>;
   /** Asks the API server whether this client may do it (SelfSubjectAccessReview, which needs no RBAC of its own). */
   mayI(question: AccessQuestion): Promise<{ allowed: boolean; reason?: string }>;
   /** Calls `listener` after every API request of this client and its `withTimeout` copies; returns the unsubscribe. */
@@ -167,6 +175,7 @@ export function createKubeClient(kc: KubeConfig, opts: KubeClientOptions): KubeC
     batch: kc.makeApiClient(BatchV1Api),
     authz: kc.makeApiClient(AuthorizationV1Api),
     version: kc.makeApiClient(VersionApi),
+    coordination: kc.makeApiClient(CoordinationV1Api),
   };
   return build(
     kc,
@@ -187,6 +196,7 @@ interface Apis {
   batch: BatchV1Api;
   authz: AuthorizationV1Api;
   version: VersionApi;
+  coordination: CoordinationV1Api;
 }
 
 type Dispatcher = NonNullable<ReturnType<RequestContext['getDispatcher']>>;
@@ -223,7 +233,7 @@ function build(
   pool: SharedPool,
   base: { server: string; clusterName: string; timeoutMs: number; pageSize: number },
 ): KubeClient {
-  const { core, apps, batch, authz, version } = apis;
+  const { core, apps, batch, authz, version, coordination } = apis;
   const { server, timeoutMs, pageSize } = base;
 
   /** Runs one API call under its own deadline and maps whatever it throws. */
@@ -446,6 +456,27 @@ function build(
     ping: async () => {
       await call('reading the API server version', (o) => version.getCode(o));
     },
+
+    readLease: async (namespace, name) => {
+      try {
+        return await call(`reading lease ${namespace}/${name}`, (o) =>
+          coordination.readNamespacedLease({ namespace, name }, o),
+        );
+      } catch (e) {
+        if (e instanceof KubeError && e.kind === 'NotFound') return undefined;
+        throw e;
+      }
+    },
+
+    createLease: (namespace, lease) =>
+      call(`creating lease ${namespace}/${lease.metadata?.name ?? ''}`, (o) =>
+        coordination.createNamespacedLease({ namespace, body: lease }, o),
+      ),
+
+    replaceLease: (namespace, lease) =>
+      call(`updating lease ${namespace}/${lease.metadata?.name ?? ''}`, (o) =>
+        coordination.replaceNamespacedLease({ namespace, name: lease.metadata?.name ?? '', body: lease }, o),
+      ),
 
     mayI: async ({ verb, group, resource, subresource, namespace }) => {
       const review = await call(`asking whether the bot may ${verb} ${resource}`, (o) =>

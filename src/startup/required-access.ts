@@ -13,6 +13,8 @@ export interface AccessNeed {
   fatal: boolean;
   /** What breaks without it, for the sentence. */
   purpose: string;
+  /** The role that grants it in the shipped install, when not the read ClusterRole or the pod-writes component. */
+  grantedBy?: string;
 }
 
 const READ_GRANT = 'the ClusterRole debugdead-read (deploy/base/rbac.yaml)';
@@ -44,7 +46,21 @@ export function requiredAccess(config: Pick<Config, 'alerts' | 'namespaces' | 'n
     read('get', 'apps', 'deployments', 'diagnoses follow the pod owner'),
     read('get', 'batch', 'jobs', 'diagnoses follow the pod owner'),
   ];
-  if (config.alerts.enabled) needs.push(read('watch', '', 'pods', 'alerts watch pods'));
+  if (config.alerts.enabled) {
+    needs.push(read('watch', '', 'pods', 'alerts watch pods'));
+    const namespace = config.alerts.leaseNamespace ?? 'debugdead-system';
+    for (const verb of ['get', 'create', 'update']) {
+      needs.push({
+        verb,
+        group: 'coordination.k8s.io',
+        resource: 'leases',
+        namespace,
+        fatal: false,
+        purpose: 'replicas elect one alert watcher with a Lease: without it no replica watches',
+        grantedBy: `the Role debugdead-leader-election in "${namespace}" (deploy/base/rbac.yaml)`,
+      });
+    }
+  }
   const denied = new Set(config.namespaces.deny);
   const writable = config.namespaces.allow.filter((ns) => isLiteral(ns) && !denied.has(ns));
   if (config.nodeShell.enabled) writable.push(config.nodeShell.namespace);
@@ -84,9 +100,11 @@ export function describeMissingAccess(missing: readonly AccessNeed[]): string[] 
     const resource = first.subresource ? `${first.resource}/${first.subresource}` : first.resource;
     const rule = `{apiGroups: ["${first.group}"], resources: [${resource}], verbs: [${verbs.join(', ')}]}`;
     const where = first.namespace ? `in the namespace "${first.namespace}"` : 'at the cluster scope';
-    const fix = first.namespace
-      ? `Bind the ClusterRole debugdead-pod-writer (${rule}) there with a RoleBinding: \`debugdead pod-writes\` writes them from namespaces.allow (deploy/components/pod-writes).`
-      : `Add ${rule} to ${READ_GRANT}.`;
+    const fix = first.grantedBy
+      ? `Add ${rule} to ${first.grantedBy}.`
+      : first.namespace
+        ? `Bind the ClusterRole debugdead-pod-writer (${rule}) there with a RoleBinding: \`debugdead pod-writes\` writes them from namespaces.allow (deploy/components/pod-writes).`
+        : `Add ${rule} to ${READ_GRANT}.`;
     return `Kubernetes RBAC: the bot may not ${verbs.join(', ')} ${resource} ${where} (${purposes}). ${fix}`;
   });
 }

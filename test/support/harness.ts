@@ -28,7 +28,7 @@ export interface HarnessOptions {
   /** The default scenario's pods plus this many healthy filler pods. @defaultValue 0 */
   extraPods?: number;
   /** Alert pacing overrides. */
-  alertTuning?: { channelIntervalMs?: number; burstWindowMs?: number };
+  alertTuning?: { channelIntervalMs?: number; burstWindowMs?: number; leaseRetryMs?: number };
   /** The bot's OAuth scopes in the simulated workspace. @defaultValue the simulator's (manifest.yml's and more) */
   botScopes?: string[];
   /** Create-job retries: attempts and first back-off, ms. @defaultValue the bot's (5 from 2000 ms) */
