@@ -80,6 +80,8 @@ export interface RunningBot {
    * invalid file), nothing changes and the error's sentences are logged.
    */
   reload(load: () => Config): ReloadPlan | { refused: string };
+  /** This replica holds the alert watcher's Lease (false with alerts off). */
+  isAlertWatcher(): boolean;
   stop(): Promise<void>;
 }
 
@@ -334,6 +336,7 @@ export async function startDebugdead(options: StartOptions): Promise<RunningBot>
     app,
     ...(port !== undefined ? { port } : {}),
     ...(health ? { healthPort: health.port } : {}),
+    isAlertWatcher: () => alerts?.isLeader() ?? false,
     reload(load) {
       let next: Config;
       try {
