@@ -191,6 +191,51 @@ export async function startDebugdead(options: StartOptions): Promise<RunningBot>
   });
   const chat = createSlackChat(app.client);
 
+  // Listening from here on: /healthz answers while the rest starts (the startup probe), /readyz says what is not up.
+  let slackStarted = false;
+  const health =
+    config.health.port === 0
+      ? undefined
+      : await startHealthServer({
+          port: config.health.port,
+          host: options.listenHost ?? '0.0.0.0',
+          metrics: () => metrics.render(),
+          checks: {
+            redis: () =>
+              redis.status === 'ready'
+                ? { ok: true }
+                : {
+                    ok: false,
+                    reason: `Redis is not connected (${redis.status}): check REDIS_URL and that Redis runs`,
+                  },
+            kubernetes: async () => {
+              await kube.withTimeout(1500).ping();
+              return { ok: true };
+            },
+            startup: () =>
+              checked.warnings.length === 0
+                ? { ok: true }
+                : { ok: false, reason: `${checked.warnings.join(' ')} (then restart the bot)` },
+            // The Socket Mode client emits no state change when its socket drops: it waits clientPingTimeout before
+            // "reconnecting". The socket's own state says at once.
+            slack: () =>
+              !slackStarted
+                ? { ok: false, reason: 'the bot is still starting' }
+                : !socketReceiver || socketReceiver.client.websocket?.isActive()
+                  ? { ok: true }
+                  : {
+                      ok: false,
+                      reason: `the Socket Mode connection is ${slackState === 'connected' ? 'lost' : slackState}; it reconnects by itself`,
+                    },
+          },
+        }).catch((err: Error) => {
+          unobserveKube();
+          redis.disconnect();
+          throw new Error(
+            `health.port ${config.health.port} cannot be listened on (${err.message}): set health.port to a free port, or 0 to turn /healthz, /readyz and /metrics off`,
+          );
+        });
+
   const audit = new AuditLog({
     redis,
     key: `${config.redis.prefix}:audit`,
@@ -291,40 +336,7 @@ export async function startDebugdead(options: StartOptions): Promise<RunningBot>
     const address = server.address();
     port = typeof address === 'object' && address ? (address as { port: number }).port : config.slack.port;
   }
-  const health =
-    config.health.port === 0
-      ? undefined
-      : await startHealthServer({
-          port: config.health.port,
-          host: options.listenHost ?? '0.0.0.0',
-          metrics: () => metrics.render(),
-          checks: {
-            redis: () =>
-              redis.status === 'ready'
-                ? { ok: true }
-                : {
-                    ok: false,
-                    reason: `Redis is not connected (${redis.status}): check REDIS_URL and that Redis runs`,
-                  },
-            kubernetes: async () => {
-              await kube.withTimeout(1500).ping();
-              return { ok: true };
-            },
-            // The client emits no state change when its socket drops: it waits clientPingTimeout before
-            // "reconnecting". The socket's own state says at once.
-            startup: () =>
-              checked.warnings.length === 0
-                ? { ok: true }
-                : { ok: false, reason: `${checked.warnings.join(' ')} (then restart the bot)` },
-            slack: () =>
-              !socketReceiver || socketReceiver.client.websocket?.isActive()
-                ? { ok: true }
-                : {
-                    ok: false,
-                    reason: `the Socket Mode connection is ${slackState === 'connected' ? 'lost' : slackState}; it reconnects by itself`,
-                  },
-          },
-        });
+  slackStarted = true;
   log.info(
     { mode: config.slack.mode, port, healthPort: health?.port, cluster: config.cluster.name, ...buildInfo() },
     'debugdead started',

@@ -39,6 +39,8 @@ export async function runBotCommand(env: NodeJS.ProcessEnv = process.env, cwd = 
     bot = await startDebugdead({ config });
   } catch (e) {
     signals.dispose();
+    // What a failed start had opened (connections retrying, a listening port) must not keep the process alive.
+    setTimeout(() => process.exit(1), EXIT_GRACE_MS).unref();
     if (isKubeError(e)) return fail(e.message);
     // The start-up checks' sentences, every one: each names its fix.
     if (e instanceof Error && e.name === 'StartupCheckError') return fail(e.message);
