@@ -7,6 +7,7 @@ export { guardHttpRequests } from './guard-http-requests.js';
 export { sealingFetch } from './sealing-fetch.js';
 export { slackAuditAnchors, slackAuditAnchorsFromToken } from './slack-audit-anchors.js';
 export { createSlackChat } from './slack-chat.js';
+export { slackStartupProbes } from './slack-startup-probes.js';
 
 /** Every Bolt listener of the bot, and one error handler so a failing listener is logged, never silent. */
 export function registerHandlers(app: App, deps: ConversationDeps): void {

@@ -17,7 +17,9 @@ export interface DebugPodQueueOptions {
  * The JobPort over BullMQ. Job ids derive from the action id, so a double click or a redelivery adds nothing
  * (BullMQ ignores an add whose job id exists). Creation retries transient failures with exponential back-off.
  */
-export function createDebugPodQueue(options: DebugPodQueueOptions): JobPort & { queue: Queue; close(): Promise<void> } {
+export function createDebugPodQueue(
+  options: DebugPodQueueOptions,
+): JobPort & { queue: Queue; counts(): Promise<Record<string, number>>; close(): Promise<void> } {
   const queue = new Queue(DEBUG_POD_QUEUE, { connection: options.connection, prefix: options.prefix });
   // Without a listener, a connection error (Redis down, or closing during shutdown) is an uncaught 'error' event.
   queue.on('error', (err) => options.onError?.(err));
@@ -54,6 +56,7 @@ export function createDebugPodQueue(options: DebugPodQueueOptions): JobPort & { 
 
   return {
     queue,
+    counts: () => queue.getJobCounts(),
     async enqueueCreate(job: CreateDebugPodJob): Promise<void> {
       await queue.add(JOB.create, job, {
         jobId: createJobId(job.grant.actionId),

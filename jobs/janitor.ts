@@ -14,6 +14,7 @@ export async function sweepExpiredDebugPods(
 ): Promise<{ deleted: string[]; unreadable: string[] }> {
   const now = deps.now();
   const pods = await deps.kube.listManagedPods(MANAGED_SELECTOR);
+  deps.meter?.livePods(pods.filter((p) => !p.metadata?.deletionTimestamp).length);
   const deleted: string[] = [];
   const unreadable: string[] = [];
   for (const pod of pods) {

@@ -39,7 +39,11 @@ export async function startWorkers(
     },
     { connection: options.connection, prefix: options.prefix, concurrency: options.concurrency ?? 50 },
   );
-  worker.on('failed', (job, err) => deps.log.warn({ err, jobId: job?.id, attempts: job?.attemptsMade }, 'job failed'));
+  worker.on('failed', (job, err) => {
+    deps.log.warn({ err, jobId: job?.id, attempts: job?.attemptsMade }, 'job failed');
+    if (job) deps.meter?.jobFinished(job.name, 'failed');
+  });
+  worker.on('completed', (job) => deps.meter?.jobFinished(job.name, 'completed'));
   worker.on('error', (err) => deps.log.error({ err }, 'worker error'));
   let sweeping: Promise<unknown> = sweepExpiredDebugPods(deps).catch((err) =>
     deps.log.error({ err }, 'start-up janitor sweep failed'),

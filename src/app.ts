@@ -3,7 +3,10 @@
  * the Kubernetes client, Redis, the diagnosis records and limits, the audit trail, the debug-pod queue and its worker, the
  * janitor and, when enabled, the alert watcher; stops them all in reverse order.
  */
-import { App, type Logger as BoltLogger, HTTPReceiver, LogLevel } from '@slack/bolt';
+
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { App, type Logger as BoltLogger, HTTPReceiver, LogLevel, SocketModeReceiver, webApi } from '@slack/bolt';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import {
@@ -12,6 +15,7 @@ import {
   registerHandlers,
   sealingFetch,
   slackAuditAnchors,
+  slackStartupProbes,
 } from '../handlers/index.js';
 import { createDebugPodQueue } from '../jobs/debug-pod-queue.js';
 import { startWorkers } from '../jobs/start-workers.js';
@@ -25,14 +29,17 @@ import {
   formatAnchorText,
   formatAuditMirror,
 } from './audit/index.js';
-import type { Config } from './config/index.js';
+import { applyReload, type Config, planReload, type ReloadPlan } from './config/index.js';
 import type { ConversationDeps } from './conversation/deps.js';
 import { DiagnosisRecordStore } from './conversation/diagnosis-record-store.js';
 import { recordAudit } from './conversation/record-audit.js';
+import { startHealthServer } from './health/index.js';
 import { SeenSignatures } from './ingress/index.js';
 import { createKubeClient, type KubeClient, loadKubeConfig } from './kube/index.js';
 import { createLogger } from './log/index.js';
+import { createMetrics, type Meter } from './metrics/index.js';
 import { type AlertTuning, startAlerts } from './start-alerts.js';
+import { runSelfChecks, StartupCheckError } from './startup/index.js';
 import { buildInfo } from './version/index.js';
 
 export interface StartOptions {
@@ -67,6 +74,16 @@ export interface RunningBot {
   app: App;
   /** HTTP mode: the port actually listened on (config port 0 picks a free one). */
   port?: number;
+  /** The port of /healthz, /readyz and /metrics; absent when health.port is 0. */
+  healthPort?: number;
+  /**
+   * Reads the configuration again (SIGHUP) and applies the keys that can change live (LIVE_KEYS in
+   * src/config/plan-reload.ts); the others are named in a warning and wait for a restart. When `load` throws (an
+   * invalid file), nothing changes and the error's sentences are logged.
+   */
+  reload(load: () => Config): ReloadPlan | { refused: string };
+  /** This replica holds the alert watcher's Lease (false with alerts off). */
+  isAlertWatcher(): boolean;
   stop(): Promise<void>;
 }
 
@@ -96,6 +113,46 @@ export async function startDebugdead(options: StartOptions): Promise<RunningBot>
   redis.on('error', (err) => log.error({ err: { message: err.message } }, 'redis connection error'));
   const bullConnection = { url: config.redis.url, maxRetriesPerRequest: null } as const;
 
+  let alerts: Awaited<ReturnType<typeof startAlerts>> | undefined;
+  let jobs: ReturnType<typeof createDebugPodQueue> | undefined;
+  const metrics = createMetrics({
+    build: buildInfo(),
+    alerts: () => alerts?.stats() ?? { posted: 0, suppressed: 0, updated: 0, summaries: 0, dropped: 0 },
+    jobCounts: async () => (jobs ? jobs.counts() : {}),
+  });
+  const unobserveKube = kube.observe((r) => metrics.kubeRequest(r.verb, r.resource, r.code, r.seconds));
+  const clientOptions = {
+    slackApiUrl: config.slack.apiUrl,
+    retryConfig: { retries: options.slackRetries ?? 10, factor: 1.6, minTimeout: 500, maxTimeout: 5000 },
+    // respond() posts through this fetch: every answer to a person passes the egress boundary (handlers/), and every
+    // Slack call is counted.
+    fetch: sealingFetch(meteredFetch(metrics)),
+  };
+
+  // Start-up self-checks (README "Operating it"): a fatal problem stops the start with every sentence at once; the
+  // others are logged and keep /readyz failing until they are fixed and the bot restarted.
+  // Before the App exists: Bolt's constructor calls auth.test itself and leaves a rejected promise behind for a bad
+  // token, so with one the App is never built.
+  const slackProbes = slackStartupProbes(
+    new webApi.WebClient(config.slack.botToken, { ...clientOptions, retryConfig: { retries: 2 } }),
+    now,
+  );
+  const checked = await runSelfChecks(
+    { ...config, kubernetesServer: kube.server },
+    {
+      pingRedis: () => pingRedisOnce(config.redis.url),
+      authTest: () => slackProbes.authTest(),
+      probeChannel: (channel) => slackProbes.probeChannel(channel),
+      mayI: (need) => kube.mayI(need),
+    },
+  );
+  if (checked.fatal.length) {
+    unobserveKube();
+    redis.disconnect();
+    throw new StartupCheckError(checked.fatal);
+  }
+  for (const warning of checked.warnings) log.warn({ check: 'startup' }, warning);
+
   // HTTP mode: Bolt's receiver behind our guard (handlers/guard-http-requests.ts), which refuses replays, future
   // timestamps and body shapes Bolt cannot read before Bolt sees them.
   const receiver =
@@ -114,19 +171,74 @@ export async function startDebugdead(options: StartOptions): Promise<RunningBot>
       now,
     });
   }
+  // Socket Mode: our own receiver, so readiness can follow its client's connection (connected, or reconnecting).
+  const socketReceiver = receiver
+    ? undefined
+    : new SocketModeReceiver({
+        appToken: config.slack.appToken ?? '',
+        logger: boltLogger(log),
+        logLevel: LogLevel.WARN,
+        installerOptions: { clientOptions },
+      });
+  let slackState = receiver ? 'connected' : 'connecting';
+  for (const state of ['connecting', 'connected', 'reconnecting', 'disconnecting', 'disconnected']) {
+    socketReceiver?.client.on(state, () => {
+      slackState = state;
+    });
+  }
   const app = new App({
     token: config.slack.botToken,
     logLevel: LogLevel.WARN,
     logger: boltLogger(log),
-    clientOptions: {
-      // respond() posts through this fetch: every answer to a person passes the egress boundary (handlers/).
-      fetch: sealingFetch(),
-      slackApiUrl: config.slack.apiUrl,
-      retryConfig: { retries: options.slackRetries ?? 10, factor: 1.6, minTimeout: 500, maxTimeout: 5000 },
-    },
-    ...(receiver ? { receiver } : { socketMode: true, appToken: config.slack.appToken }),
+    clientOptions,
+    receiver: receiver ?? (socketReceiver as SocketModeReceiver),
   });
   const chat = createSlackChat(app.client);
+
+  // Listening from here on: /healthz answers while the rest starts (the startup probe), /readyz says what is not up.
+  let slackStarted = false;
+  const health =
+    config.health.port === 0
+      ? undefined
+      : await startHealthServer({
+          port: config.health.port,
+          host: options.listenHost ?? '0.0.0.0',
+          metrics: () => metrics.render(),
+          checks: {
+            redis: () =>
+              redis.status === 'ready'
+                ? { ok: true }
+                : {
+                    ok: false,
+                    reason: `Redis is not connected (${redis.status}): check REDIS_URL and that Redis runs`,
+                  },
+            kubernetes: async () => {
+              await kube.withTimeout(1500).ping();
+              return { ok: true };
+            },
+            startup: () =>
+              checked.warnings.length === 0
+                ? { ok: true }
+                : { ok: false, reason: `${checked.warnings.join(' ')} (then restart the bot)` },
+            // The Socket Mode client emits no state change when its socket drops: it waits clientPingTimeout before
+            // "reconnecting". The socket's own state says at once.
+            slack: () =>
+              !slackStarted
+                ? { ok: false, reason: 'the bot is still starting' }
+                : !socketReceiver || socketReceiver.client.websocket?.isActive()
+                  ? { ok: true }
+                  : {
+                      ok: false,
+                      reason: `the Socket Mode connection is ${slackState === 'connected' ? 'lost' : slackState}; it reconnects by itself`,
+                    },
+          },
+        }).catch((err: Error) => {
+          unobserveKube();
+          redis.disconnect();
+          throw new Error(
+            `health.port ${config.health.port} cannot be listened on (${err.message}): set health.port to a free port, or 0 to turn /healthz, /readyz and /metrics off`,
+          );
+        });
 
   const audit = new AuditLog({
     redis,
@@ -136,7 +248,7 @@ export async function startDebugdead(options: StartOptions): Promise<RunningBot>
     // Each record is signed with a key derived from the signing key: whoever holds Redis can recompute the SHA-256
     // chain, not this (README "The audit trail").
     macKey: deriveAuditKey(signingKey),
-    sink: auditLogSink(auditLogger),
+    sink: meteredSink(auditLogSink(auditLogger), metrics),
     anchorEvery: config.audit.anchorEvery,
     anchorIntervalMs: config.audit.anchorIntervalSeconds * 1000,
     spoolMax: config.audit.spoolMax,
@@ -160,7 +272,7 @@ export async function startDebugdead(options: StartOptions): Promise<RunningBot>
         }
       : {}),
   });
-  const jobs = createDebugPodQueue({
+  jobs = createDebugPodQueue({
     connection: bullConnection,
     prefix: config.redis.prefix,
     now,
@@ -198,6 +310,7 @@ export async function startDebugdead(options: StartOptions): Promise<RunningBot>
       ttlMs: config.approvals.groupCacheSeconds * 1000,
     }),
     jobs,
+    meter: metrics,
     log,
     now,
   };
@@ -209,7 +322,9 @@ export async function startDebugdead(options: StartOptions): Promise<RunningBot>
     ...(options.readyTimeoutMs ? { readyTimeoutMs: options.readyTimeoutMs } : {}),
     ...(options.janitorEveryMs ? { janitorEveryMs: options.janitorEveryMs } : {}),
   });
-  const alerts = config.alerts.enabled ? await startAlerts(deps, redis, options.alertTuning) : undefined;
+  alerts = config.alerts.enabled
+    ? await startAlerts(deps, redis, options.alertTuning, `${hostname()}-${randomBytes(3).toString('hex')}`)
+    : undefined;
 
   let port: number | undefined;
   if (config.slack.mode === 'socket') {
@@ -221,13 +336,37 @@ export async function startDebugdead(options: StartOptions): Promise<RunningBot>
     const address = server.address();
     port = typeof address === 'object' && address ? (address as { port: number }).port : config.slack.port;
   }
-  log.info({ mode: config.slack.mode, port, cluster: config.cluster.name, ...buildInfo() }, 'debugdead started');
+  slackStarted = true;
+  log.info(
+    { mode: config.slack.mode, port, healthPort: health?.port, cluster: config.cluster.name, ...buildInfo() },
+    'debugdead started',
+  );
 
   let stopped = false;
   return {
     deps,
     app,
     ...(port !== undefined ? { port } : {}),
+    ...(health ? { healthPort: health.port } : {}),
+    isAlertWatcher: () => alerts?.isLeader() ?? false,
+    reload(load) {
+      let next: Config;
+      try {
+        next = load();
+      } catch (e) {
+        const refused = e instanceof Error ? e.message : String(e);
+        log.error({ problems: refused }, 'configuration reload refused; the running configuration stays');
+        return { refused };
+      }
+      const plan = planReload(config, next);
+      applyReload(config, next, plan.live);
+      if (plan.live.includes('log.level')) log.level = config.log.level;
+      log.info({ applied: plan.live, restart: plan.restart }, 'configuration reloaded');
+      if (plan.restart.length) {
+        log.warn({ keys: plan.restart }, 'configuration keys changed that apply only after a restart');
+      }
+      return plan;
+    },
     async stop() {
       if (stopped) return;
       stopped = true;
@@ -237,6 +376,7 @@ export async function startDebugdead(options: StartOptions): Promise<RunningBot>
         Promise.race([run(), new Promise((resolve) => setTimeout(resolve, 3000).unref())]).catch((err) =>
           log.warn({ err }, `stopping: ${what} failed`),
         );
+      await step('health endpoints', async () => health?.close());
       await step('Bolt', () => app.stop());
       await step('alerts', async () => alerts?.stop());
       await step('workers', () => workers.close());
@@ -245,9 +385,60 @@ export async function startDebugdead(options: StartOptions): Promise<RunningBot>
         await audit.idle();
         audit.close();
       });
+      unobserveKube();
       redis.disconnect();
       log.info('debugdead stopped');
     },
+  };
+}
+
+/** Connects to Redis and PINGs once, without the shared connection's retries: the start-up check's question. */
+async function pingRedisOnce(url: string): Promise<void> {
+  const probe = new Redis(url, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    enableOfflineQueue: false,
+    connectTimeout: 3000,
+    retryStrategy: () => null,
+  });
+  // A refused AUTH arrives as an 'error' event, and connect() then rejects with only "Connection is closed.".
+  let refused: Error | undefined;
+  probe.on('error', (err: Error) => {
+    refused ??= err;
+  });
+  try {
+    await probe.connect();
+    await probe.ping();
+  } catch (e) {
+    throw refused ?? e;
+  } finally {
+    probe.disconnect();
+  }
+}
+
+/** Counts every Slack Web API call (Bolt's, ours and the Socket Mode client's) by method and HTTP status. */
+function meteredFetch(meter: Meter): typeof fetch {
+  return async (url, init) => {
+    const method = String(url).split('/').pop()?.split('?')[0] || 'unknown';
+    try {
+      const res = await fetch(url, init);
+      meter.slackCall(method, res.status);
+      return res;
+    } catch (e) {
+      meter.slackCall(method, 'error');
+      throw e;
+    }
+  };
+}
+
+/** The audit log sink, counted. */
+function meteredSink<L extends { kind: 'record' | 'spooled' | 'anchor' }>(
+  sink: (line: L) => void,
+  meter: Meter,
+): (line: L) => void {
+  return (line) => {
+    sink(line);
+    meter.auditLine(line.kind);
   };
 }
 

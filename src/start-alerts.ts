@@ -1,31 +1,75 @@
 import type { Redis } from 'ioredis';
-import { startAlertWatch } from './alerts/index.js';
+import { type AlertStats, type AlertWatch, startAlertWatch } from './alerts/index.js';
 import type { ConversationDeps } from './conversation/deps.js';
 import { createDiagnosisAlertSink } from './conversation/diagnosis-alert-sink.js';
+import { runLeaderElection } from './leader/index.js';
 
-/** Test and bench overrides of the alert manager's pacing. */
+/** Test and bench overrides of the alert manager's pacing and of the Lease's retry period. */
 export interface AlertTuning {
   channelIntervalMs?: number;
   burstWindowMs?: number;
+  /** Between two Lease attempts, ms. @defaultValue a third of alerts.leaseDuration */
+  leaseRetryMs?: number;
 }
 
-/** Watches pods and posts the full diagnosis, with buttons, for each failing workload (config alerts.*). */
+/** The name of the Lease (in alerts.leaseNamespace) that elects the alert watcher. */
+export const ALERT_LEASE_NAME = 'debugdead-alert-watcher';
+
+const NO_STATS: AlertStats = { posted: 0, suppressed: 0, updated: 0, summaries: 0, rateLimited: 0, dropped: 0 };
+
+/**
+ * Watches pods and posts the full diagnosis, with buttons, for each failing workload (config alerts.*). Among
+ * replicas one watches: the holder of a coordination.k8s.io Lease. Another replica takes over once it is released
+ * (a graceful stop) or not renewed for alerts.leaseDuration; the new watcher's initial list sees every pod failing
+ * then, and the per-workload claims in Redis keep alerts already posted from being posted again.
+ */
 export async function startAlerts(
   deps: ConversationDeps,
   redis: Redis,
   tuning: AlertTuning = {},
-): Promise<{ stop(): Promise<void> }> {
-  const watch = startAlertWatch({
+  identity = `debugdead-${process.pid}`,
+): Promise<{ stop(): Promise<void>; stats(): AlertStats; isLeader(): boolean }> {
+  let watch: AlertWatch | undefined;
+  let last: AlertStats = NO_STATS;
+  const log = deps.log.child({ component: 'alerts' });
+  const election = runLeaderElection({
     kube: deps.kube,
-    config: deps.config,
-    redis,
-    sink: createDiagnosisAlertSink(deps, redis),
-    log: deps.log.child({ component: 'alerts' }),
-    manager: { ...tuning, now: deps.now },
+    namespace: deps.config.alerts.leaseNamespace ?? 'debugdead-system',
+    name: ALERT_LEASE_NAME,
+    identity,
+    durationSeconds: deps.config.alerts.leaseDurationSeconds ?? 15,
+    ...(tuning.leaseRetryMs ? { retryMs: tuning.leaseRetryMs } : {}),
+    log,
+    onStartedLeading: () => {
+      watch = startAlertWatch({
+        kube: deps.kube,
+        config: deps.config,
+        redis,
+        sink: createDiagnosisAlertSink(deps, redis),
+        log,
+        manager: {
+          ...(tuning.channelIntervalMs !== undefined ? { channelIntervalMs: tuning.channelIntervalMs } : {}),
+          ...(tuning.burstWindowMs !== undefined ? { burstWindowMs: tuning.burstWindowMs } : {}),
+          now: deps.now,
+        },
+      });
+      deps.log.info(
+        { channel: deps.config.alerts.channel, routes: deps.config.alerts.routes.length, identity },
+        'alerts watching pods',
+      );
+    },
+    onStoppedLeading: async () => {
+      const stopping = watch;
+      watch = undefined;
+      if (!stopping) return;
+      last = stopping.manager.stats();
+      await stopping.stop();
+    },
   });
-  deps.log.info(
-    { channel: deps.config.alerts.channel, routes: deps.config.alerts.routes.length },
-    'alerts watching pods',
-  );
-  return { stop: () => watch.stop() };
+  await election.firstAttempt;
+  return {
+    stop: () => election.stop(),
+    stats: () => watch?.manager.stats() ?? last,
+    isLeader: () => election.isLeader(),
+  };
 }

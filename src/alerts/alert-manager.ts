@@ -56,6 +56,8 @@ export interface AlertManagerOptions {
 /** Counters for tests, benches and the log. */
 export interface AlertStats {
   posted: number;
+  /** Workloads not posted because they were already alerted in the cooldown, or folded into a summary. */
+  suppressed: number;
   updated: number;
   summaries: number;
   rateLimited: number;
@@ -113,7 +115,14 @@ export class AlertManager {
   private burst = { start: 0, count: 0 };
   private flushScheduled = false;
   private stopped = false;
-  private readonly counters: AlertStats = { posted: 0, updated: 0, summaries: 0, rateLimited: 0, dropped: 0 };
+  private readonly counters: AlertStats = {
+    posted: 0,
+    suppressed: 0,
+    updated: 0,
+    summaries: 0,
+    rateLimited: 0,
+    dropped: 0,
+  };
 
   constructor(options: AlertManagerOptions) {
     this.opts = {
@@ -293,6 +302,7 @@ export class AlertManager {
       if (result.claimed) {
         if (this.inBurstOverflow()) {
           ep.role = 'summary';
+          this.counters.suppressed++;
           await saveAlert(this.opts.redis, key, { since: ep.since, summarized: true });
           this.addToSummary(k, ep);
           return;
@@ -311,6 +321,7 @@ export class AlertManager {
           // Failing again within the cooldown: the same message comes back to life with a new start time.
           await saveAlert(this.opts.redis, key, { ...rec, since: ep.since, recoveredAt: undefined });
         }
+        this.counters.suppressed++;
         this.log.debug({ workload: k, role: ep.role }, 'workload already alerted in this cooldown');
         if (ep.role === 'summary') return;
       }

@@ -1,3 +1,4 @@
+import type { RunningBot } from '../app.js';
 import type { Config } from '../config/index.js';
 import { printErr } from './print.js';
 
@@ -34,16 +35,30 @@ export async function runBotCommand(env: NodeJS.ProcessEnv = process.env, cwd = 
   const { startDebugdead } = await import('../app.js');
   // Listening before starting: a SIGTERM that arrives while Bolt connects still ends in a graceful stop, not a kill.
   const signals = listenForStop();
-  let bot: { stop(): Promise<void> };
+  let bot: Pick<RunningBot, 'stop' | 'reload'>;
   try {
     bot = await startDebugdead({ config });
   } catch (e) {
     signals.dispose();
+    // What a failed start had opened (connections retrying, a listening port) must not keep the process alive.
+    setTimeout(() => process.exit(1), EXIT_GRACE_MS).unref();
     if (isKubeError(e)) return fail(e.message);
+    // The start-up checks' sentences, every one: each names its fix.
+    if (e instanceof Error && e.name === 'StartupCheckError') return fail(e.message);
     const text = e instanceof Error ? (e.message.split('\n', 1)[0] ?? '') : String(e);
     return fail(`the bot could not start: ${text}`);
   }
+  // SIGHUP: the configuration file again; what can change live does, an invalid file changes nothing.
+  const onHangup = (): void =>
+    void bot.reload(() => {
+      const next = loadConfig(env, cwd);
+      const missingNow = missingSlackSecrets(next);
+      if (missingNow.length) throw new Error(missingNow.join('; '));
+      return next;
+    });
+  process.on('SIGHUP', onHangup);
   await signals.stopRequested;
+  process.off('SIGHUP', onHangup);
   const force = setTimeout(() => {
     printErr(`debugdead: still stopping after ${STOP_GRACE_MS / 1000}s, exiting\n`);
     process.exit(1);

@@ -181,6 +181,13 @@ export const CONFIG_SCHEMA: ObjectSpec = {
         cooldown: { type: 'duration', default: 1800, to: 'cooldownSeconds', min: 1 },
         labelSelector: { type: 'string', default: '', allowEmpty: true },
         maxWorkloadsPerBurst: { type: 'int', default: 25, min: 1, max: 1000 },
+        leaseNamespace: {
+          type: 'string',
+          default: 'debugdead-system',
+          pattern: DNS_LABEL,
+          expected: 'a namespace name',
+        },
+        leaseDuration: { type: 'duration', default: 15, to: 'leaseDurationSeconds', min: 2 },
       },
     },
     audit: {
@@ -212,6 +219,10 @@ export const CONFIG_SCHEMA: ObjectSpec = {
           values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
         },
       },
+    },
+    health: {
+      type: 'object',
+      fields: { port: { type: 'int', default: 8080, min: 0, max: 65535 } },
     },
   },
 };

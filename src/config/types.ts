@@ -150,6 +150,10 @@ export interface Config {
     labelSelector: string;
     /** Past this many failing workloads at once, one summary message instead. @defaultValue 25 */
     maxWorkloadsPerBurst: number;
+    /** Namespace of the Lease that elects one alert watcher among replicas. @defaultValue "debugdead-system" */
+    leaseNamespace?: string;
+    /** A watcher that stops renewing is replaced after this long, seconds. @defaultValue 15 */
+    leaseDurationSeconds?: number;
   };
   audit: {
     /** Mirror audit records to this channel. */
@@ -180,5 +184,9 @@ export interface Config {
   log: {
     /** Application log level (the audit log ignores it). @defaultValue "info" */
     level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  };
+  health: {
+    /** Port of /healthz, /readyz and /metrics (its own, so Slack's HTTP port never exposes them); 0: off. @defaultValue 8080 */
+    port: number;
   };
 }

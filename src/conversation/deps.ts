@@ -4,6 +4,7 @@ import type { DebugPodLimits, GroupResolver } from '../approvals/index.js';
 import type { AuditAnchor, AuditLog } from '../audit/index.js';
 import type { Config } from '../config/index.js';
 import type { KubeClient } from '../kube/index.js';
+import type { Meter } from '../metrics/index.js';
 import type { ChatPort } from './chat-port.js';
 import type { DiagnosisRecordStore } from './diagnosis-record-store.js';
 
@@ -44,6 +45,8 @@ export interface ConversationDeps {
   auditAnchors?: () => Promise<AuditAnchor[]>;
   groups: GroupResolver;
   jobs: JobPort;
+  /** What is counted for /metrics. @defaultValue nothing is counted */
+  meter?: Meter;
   /** The HMAC key of grants (DEBUGDEAD_SIGNING_KEY); never written to Redis. */
   signingKey: string;
   log: Logger;

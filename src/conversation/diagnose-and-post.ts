@@ -36,9 +36,26 @@ export type DiagnosisOutcome =
 /**
  * The checklist end to end: policy, parallel reads, redaction, reasoning, the request behind the buttons, the
  * summary in the channel and the evidence in its thread. Never throws for an expected failure: it answers the
- * person (through `respond` when given) and returns what happened.
+ * person (through `respond` when given) and returns what happened. Counted by outcome and duration (`deps.meter`).
  */
 export async function diagnoseAndPost(
+  deps: ConversationDeps,
+  ref: DiagnosisTarget,
+  target: PostTarget,
+): Promise<DiagnosisOutcome> {
+  const started = performance.now();
+  const seconds = () => (performance.now() - started) / 1000;
+  try {
+    const outcome = await runDiagnosis(deps, ref, target);
+    deps.meter?.diagnosis(outcome.ok ? 'posted' : outcome.reason, seconds());
+    return outcome;
+  } catch (e) {
+    deps.meter?.diagnosis('error', seconds());
+    throw e;
+  }
+}
+
+async function runDiagnosis(
   deps: ConversationDeps,
   ref: DiagnosisTarget,
   target: PostTarget,

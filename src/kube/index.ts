@@ -1,11 +1,14 @@
 // The front door of src/kube: other rooms import from here.
 export { closestPodNames, editDistance } from './closest-pod-names.js';
+export { describeKubeRequest, type KubeRequestName } from './describe-kube-request.js';
 export { isKubeError, KubeError, type KubeErrorKind } from './errors.js';
 export { type ForbiddenRule, forbiddenRule } from './forbidden-rule.js';
 export {
+  type AccessQuestion,
   createKubeClient,
   type KubeClient,
   type KubeClientOptions,
+  type KubeRequestObservation,
   type ListPodsOptions,
   OWNER_KINDS,
   type OwnerKind,

@@ -1,7 +1,9 @@
 import {
   AppsV1Api,
+  AuthorizationV1Api,
   BatchV1Api,
   type ConfigurationOptions,
+  CoordinationV1Api,
   CoreV1Api,
   type KubeConfig,
   Observable,
@@ -10,8 +12,10 @@ import {
   type RequestContext,
   type ResponseContext,
   setHeaderOptions,
+  VersionApi,
   Watch,
 } from '@kubernetes/client-node';
+import { describeKubeRequest } from './describe-kube-request.js';
 import { KubeError } from './errors.js';
 import { toKubeError } from './to-kube-error.js';
 import type {
@@ -21,6 +25,7 @@ import type {
   Job,
   KubeEvent,
   KubeNode,
+  Lease,
   Namespace,
   Pod,
   ReplicaSet,
@@ -117,6 +122,38 @@ export interface KubeClient {
     judge: (pod: Pod | undefined) => boolean,
     signal: AbortSignal,
   ): Promise<void>;
+  /** GET /version: the API server answers (every authenticated user may read it). */
+  ping(): Promise<void>;
+  /** The Lease, or undefined when there is none (coordination.k8s.io/v1). */
+  readLease(namespace: string, name: string): Promise<Lease | undefined>;
+  /** Creates the Lease; another replica's create first answers `Conflict` (409 AlreadyExists). */
+  createLease(namespace: string, lease: Lease): Promise<Lease>;
+  /** Replaces the Lease; a `metadata.resourceVersion` that is no longer current answers `Conflict` (409). */
+  replaceLease(namespace: string, lease: Lease): Promise<Lease>;
+  /** Asks the API server whether this client may do it (SelfSubjectAccessReview, which needs no RBAC of its own). */
+  mayI(question: AccessQuestion): Promise<{ allowed: boolean; reason?: string }>;
+  /** Calls `listener` after every API request of this client and its `withTimeout` copies; returns the unsubscribe. */
+  observe(listener: (request: KubeRequestObservation) => void): () => void;
+}
+
+/** One request the client sent, as it ended: for metrics. */
+export interface KubeRequestObservation {
+  verb: string;
+  resource: string;
+  /** The HTTP status, or `error` when no answer came (timeout, connection refused). */
+  code: string;
+  seconds: number;
+}
+
+/** One verb on one resource, as a SelfSubjectAccessReview asks it. */
+export interface AccessQuestion {
+  verb: string;
+  /** API group, '' for core. */
+  group: string;
+  resource: string;
+  subresource?: string;
+  /** Absent: every namespace (cluster scope). */
+  namespace?: string;
 }
 
 /** Page size of the list calls that walk every page. */
@@ -136,11 +173,14 @@ export function createKubeClient(kc: KubeConfig, opts: KubeClientOptions): KubeC
     core: kc.makeApiClient(CoreV1Api),
     apps: kc.makeApiClient(AppsV1Api),
     batch: kc.makeApiClient(BatchV1Api),
+    authz: kc.makeApiClient(AuthorizationV1Api),
+    version: kc.makeApiClient(VersionApi),
+    coordination: kc.makeApiClient(CoordinationV1Api),
   };
   return build(
     kc,
     apis,
-    { dispatcher: undefined, since: 0 },
+    { dispatcher: undefined, since: 0, listeners: new Set() },
     {
       server: cluster.server,
       clusterName: opts.clusterName ?? cluster.name,
@@ -154,6 +194,9 @@ interface Apis {
   core: CoreV1Api;
   apps: AppsV1Api;
   batch: BatchV1Api;
+  authz: AuthorizationV1Api;
+  version: VersionApi;
+  coordination: CoordinationV1Api;
 }
 
 type Dispatcher = NonNullable<ReturnType<RequestContext['getDispatcher']>>;
@@ -162,6 +205,7 @@ type Dispatcher = NonNullable<ReturnType<RequestContext['getDispatcher']>>;
 interface SharedPool {
   dispatcher: Dispatcher | undefined;
   since: number;
+  listeners: Set<(request: KubeRequestObservation) => void>;
 }
 
 /** Attempts of one call when the server keeps throttling it (429). */
@@ -189,15 +233,16 @@ function build(
   pool: SharedPool,
   base: { server: string; clusterName: string; timeoutMs: number; pageSize: number },
 ): KubeClient {
-  const { core, apps, batch } = apis;
+  const { core, apps, batch, authz, version, coordination } = apis;
   const { server, timeoutMs, pageSize } = base;
 
   /** Runs one API call under its own deadline and maps whatever it throws. */
   async function call<T>(operation: string, run: (options: ConfigurationOptions) => Promise<T>): Promise<T> {
     // Started before the request is built: an exec credential plugin counts against the deadline too.
     const signal = AbortSignal.timeout(timeoutMs);
+    const sent = observeRequests(pool);
     const options: ConfigurationOptions = {
-      middleware: [requestMiddleware(signal, pool)],
+      middleware: [requestMiddleware(signal, pool), sent.middleware],
       middlewareMergeStrategy: 'append',
     };
     let onAbort = () => {};
@@ -220,6 +265,7 @@ function build(
         }
       }
     } catch (e) {
+      sent.unanswered();
       if (signal.aborted) throw toKubeError(signal.reason, { operation, server, timeoutMs });
       throw toKubeError(e, { operation, server, timeoutMs });
     } finally {
@@ -407,10 +453,95 @@ function build(
       });
     },
 
+    ping: async () => {
+      await call('reading the API server version', (o) => version.getCode(o));
+    },
+
+    readLease: async (namespace, name) => {
+      try {
+        return await call(`reading lease ${namespace}/${name}`, (o) =>
+          coordination.readNamespacedLease({ namespace, name }, o),
+        );
+      } catch (e) {
+        if (e instanceof KubeError && e.kind === 'NotFound') return undefined;
+        throw e;
+      }
+    },
+
+    createLease: (namespace, lease) =>
+      call(`creating lease ${namespace}/${lease.metadata?.name ?? ''}`, (o) =>
+        coordination.createNamespacedLease({ namespace, body: lease }, o),
+      ),
+
+    replaceLease: (namespace, lease) =>
+      call(`updating lease ${namespace}/${lease.metadata?.name ?? ''}`, (o) =>
+        coordination.replaceNamespacedLease({ namespace, name: lease.metadata?.name ?? '', body: lease }, o),
+      ),
+
+    mayI: async ({ verb, group, resource, subresource, namespace }) => {
+      const review = await call(`asking whether the bot may ${verb} ${resource}`, (o) =>
+        authz.createSelfSubjectAccessReview(
+          {
+            body: {
+              apiVersion: 'authorization.k8s.io/v1',
+              kind: 'SelfSubjectAccessReview',
+              spec: {
+                resourceAttributes: {
+                  verb,
+                  group,
+                  resource,
+                  ...(subresource ? { subresource } : {}),
+                  ...(namespace ? { namespace } : {}),
+                },
+              },
+            },
+          },
+          o,
+        ),
+      );
+      const status = review.status;
+      return { allowed: status?.allowed === true, ...(status?.reason ? { reason: status.reason } : {}) };
+    },
+
+    observe: (listener) => {
+      pool.listeners.add(listener);
+      return () => void pool.listeners.delete(listener);
+    },
+
     listManagedPods: (labelSelector) =>
       allPages(`listing pods with ${labelSelector}`, (cont, o) =>
         core.listPodForAllNamespaces({ labelSelector, limit: pageSize, ...(cont ? { _continue: cont } : {}) }, o),
       ),
+  };
+}
+
+/**
+ * Times each request of one call from send to answer and tells the pool's listeners; a request that never got an
+ * answer (deadline, refused connection) is reported by `unanswered()` with code `error`.
+ */
+function observeRequests(pool: SharedPool): { middleware: ObservableMiddleware; unanswered(): void } {
+  let pending: { verb: string; resource: string; started: number } | undefined;
+  const report = (code: string): void => {
+    if (!pending) return;
+    const { verb, resource, started } = pending;
+    pending = undefined;
+    const seconds = (performance.now() - started) / 1000;
+    for (const listener of pool.listeners) listener({ verb, resource, code, seconds });
+  };
+  return {
+    middleware: {
+      pre: (ctx: RequestContext) => {
+        if (pool.listeners.size) {
+          pending = { ...describeKubeRequest(ctx.getHttpMethod(), ctx.getUrl()), started: performance.now() };
+        }
+        return new Observable(Promise.resolve(ctx));
+      },
+      post: (res: ResponseContext) => {
+        report(String(res.httpStatusCode));
+        return new Observable(Promise.resolve(res));
+      },
+    },
+    unanswered: () => report('error'),
   };
 }
 

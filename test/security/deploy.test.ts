@@ -1,12 +1,18 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { buildConfig } from '../../src/config/index.js';
 import { podSecurityViolations } from '../sim/kube/server/pod-security.js';
 import type { KubeObject } from '../sim/kube/store-contract.js';
-import { findManifest, type Manifest, renderKustomization } from '../support/render-deploy.js';
+import { findManifest, type Manifest, REPO_ROOT, renderKustomization } from '../support/render-deploy.js';
 
 const install = renderKustomization('deploy/overlays/example');
-const configMap = findManifest(install, 'ConfigMap', 'debugdead-config', 'debugdead-system');
+// Generated with a content hash in its name (debugdead-config-<hash>), which kustomize writes into the Deployment.
+const configMap = install.find(
+  (m) => m.kind === 'ConfigMap' && /^debugdead-config-[a-z0-9]{10}$/.test(m.metadata?.name ?? ''),
+) as Manifest;
+if (!configMap) throw new Error('no hashed ConfigMap debugdead-config-<hash> in the rendered install');
 const built = buildConfig(yaml.load(configMap.data['debugdead.yaml']), {});
 if (!built.ok) throw new Error(built.errors.join('\n'));
 const config = built.config;
@@ -112,5 +118,34 @@ describe('deploy/overlays/example, rendered by kubectl kustomize', () => {
         expect(c.resources.limits.memory).toEqual(expect.any(String));
       }
     }
+  });
+
+  it('mounts the hashed ConfigMap, so an edit of debugdead.yaml renames it and `kubectl apply -k` rolls the pods', () => {
+    const deployment = findManifest(install, 'Deployment', 'debugdead', 'debugdead-system');
+    const volume = deployment.spec.template.spec.volumes.find((v: Manifest) => v.name === 'config');
+    expect(volume.configMap.name).toBe(configMap.metadata.name);
+  });
+
+  it('can write the audit file debugdead.example.yaml names: a writable volume is mounted there', () => {
+    const example = buildConfig(yaml.load(readFileSync(join(REPO_ROOT, 'debugdead.example.yaml'), 'utf8')), {});
+    if (!example.ok) throw new Error(example.errors.join('\n'));
+    const file = example.config.audit.file as string;
+    const deployment = findManifest(install, 'Deployment', 'debugdead', 'debugdead-system');
+    const container = deployment.spec.template.spec.containers.find((c: Manifest) => c.name === 'debugdead');
+    expect(container.securityContext.readOnlyRootFilesystem).toBe(true);
+    const mount = (container.volumeMounts as Manifest[]).find((m) => file.startsWith(`${m.mountPath}/`));
+    expect(mount, `no volume mounted above ${file}`).toBeDefined();
+    expect(mount?.readOnly ?? false).toBe(false);
+    const volume = deployment.spec.template.spec.volumes.find((v: Manifest) => v.name === mount?.name);
+    expect(volume.emptyDir ?? volume.persistentVolumeClaim).toBeDefined();
+  });
+
+  it('probes /healthz and /readyz on the health port the configuration listens on', () => {
+    const deployment = findManifest(install, 'Deployment', 'debugdead', 'debugdead-system');
+    const container = deployment.spec.template.spec.containers.find((c: Manifest) => c.name === 'debugdead');
+    const port = container.ports.find((p: Manifest) => p.name === 'health');
+    expect(port.containerPort).toBe(config.health.port);
+    expect(container.livenessProbe.httpGet).toEqual({ path: '/healthz', port: 'health' });
+    expect(container.readinessProbe.httpGet).toEqual({ path: '/readyz', port: 'health' });
   });
 });

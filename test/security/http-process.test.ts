@@ -48,6 +48,7 @@ describe('HTTP mode, the bot as a process: poison bodies do not end it', () => {
         redis: { prefix: `http-process-${port}` },
         kubernetes: { kubeconfig: join(dir, 'kubeconfig'), defaultNamespace: 'demo' },
         log: { level: 'warn' },
+        health: { port: await freePort() }, // not the default 8080: other test processes may hold it
       }),
     );
     const tsx = pathToFileURL(join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;

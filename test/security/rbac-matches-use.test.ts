@@ -72,7 +72,9 @@ const install = renderKustomization('deploy/overlays/example');
 /** The node-shell namespace of the shipped configuration. */
 const shippedNodeShells: string = (
   yaml.load(
-    install.find((m) => m.kind === 'ConfigMap' && m.metadata.name === 'debugdead-config')?.data['debugdead.yaml'],
+    install.find((m) => m.kind === 'ConfigMap' && m.metadata.name.startsWith('debugdead-config'))?.data[
+      'debugdead.yaml'
+    ],
   ) as Manifest
 ).nodeShell.namespace;
 const manifestScopes: string[] = (yaml.load(readFileSync(join(REPO_ROOT, 'manifest.yml'), 'utf8')) as Manifest)
@@ -160,7 +162,8 @@ describe('the shipped RBAC and Slack scopes are exactly what the bot uses', () =
         c.alerts.channel = ALERTS;
         c.alerts.labelSelector = 'app in (crash-exit1)';
       },
-      alertTuning: { channelIntervalMs: 50 },
+      // The alert watcher's Lease renewed (update) within the flows, not only created.
+      alertTuning: { channelIntervalMs: 50, leaseRetryMs: 200 },
     });
     // The node-shell namespace as deploy/base/namespaces.yaml makes it, and a pod of every owner kind.
     h.kube.store.create(
@@ -203,7 +206,7 @@ describe('the shipped RBAC and Slack scopes are exactly what the bot uses', () =
     expect(unused).toEqual([]);
   });
 
-  it('writes pods only in namespaces, never cluster-wide: create, patch (Extend) and delete, where debug pods live', () => {
+  it('writes pods only in namespaces, never cluster-wide: create, patch (Extend) and delete, where debug pods live; and its Lease', () => {
     const writes = used.filter((r) => !['get', 'list', 'watch'].includes(r.verb)).map(show);
     expect(writes.sort()).toEqual(
       [
@@ -213,6 +216,8 @@ describe('the shipped RBAC and Slack scopes are exactly what the bot uses', () =
         `create core/pods in ${shippedNodeShells}`,
         `patch core/pods in ${shippedNodeShells}`,
         `delete core/pods in ${shippedNodeShells}`,
+        'create coordination.k8s.io/leases in debugdead-system',
+        'update coordination.k8s.io/leases in debugdead-system',
       ].sort(),
     );
   });

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -27,7 +28,7 @@ export interface HarnessOptions {
   /** The default scenario's pods plus this many healthy filler pods. @defaultValue 0 */
   extraPods?: number;
   /** Alert pacing overrides. */
-  alertTuning?: { channelIntervalMs?: number; burstWindowMs?: number };
+  alertTuning?: { channelIntervalMs?: number; burstWindowMs?: number; leaseRetryMs?: number };
   /** The bot's OAuth scopes in the simulated workspace. @defaultValue the simulator's (manifest.yml's and more) */
   botScopes?: string[];
   /** Create-job retries: attempts and first back-off, ms. @defaultValue the bot's (5 from 2000 ms) */
@@ -38,6 +39,8 @@ export interface HarnessOptions {
   nodeShellNamespaceLevel?: 'privileged' | 'baseline' | 'restricted';
   /** Overrides of the simulated Slack workspace (channels, users…). */
   slackWorkspace?: Partial<WorkspaceSeed>;
+  /** Runs once both simulators are up, before the bot starts (RBAC denials the start-up checks must see). */
+  beforeStart?: (sims: { kube: KubeSim; slack: SlackSim }) => void;
 }
 
 export interface Harness {
@@ -118,6 +121,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   config.slack.apiUrl = slack.apiUrl;
   config.kubernetes.kubeconfig = kubeconfigPath;
   config.slack.port = 0;
+  // health.port 0 turns the endpoints off, so a free port is picked here instead.
+  config.health.port = await freePort();
   config.redis.prefix = `e2e-${randomBytes(4).toString('hex')}`;
   config.kubernetes.defaultNamespace = 'demo';
   config.kubernetes.requestTimeoutSeconds = 5;
@@ -137,17 +142,27 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
 
   const kubeClient = createKubeClient(loadKubeConfig({ kubeconfigPath }), { timeoutMs: 5000, clusterName: 'sim' });
 
-  const bot = await startDebugdead({
-    config,
-    log,
-    auditLogger,
-    kube: kubeClient,
-    readyTimeoutMs: 20_000,
-    janitorEveryMs: 1000,
-    listenHost: '127.0.0.1',
-    ...(options.alertTuning ? { alertTuning: options.alertTuning } : {}),
-    ...(options.jobRetry ? { jobRetry: options.jobRetry } : {}),
-  });
+  options.beforeStart?.({ kube, slack });
+  let bot: RunningBot;
+  try {
+    bot = await startDebugdead({
+      config,
+      log,
+      auditLogger,
+      kube: kubeClient,
+      readyTimeoutMs: 20_000,
+      janitorEveryMs: 1000,
+      listenHost: '127.0.0.1',
+      ...(options.alertTuning ? { alertTuning: options.alertTuning } : {}),
+      ...(options.jobRetry ? { jobRetry: options.jobRetry } : {}),
+    });
+  } catch (e) {
+    // A bot that refused to start leaves no simulator running behind the failed test.
+    clearInterval(ticker);
+    await slack.close();
+    await kube.close();
+    throw e;
+  }
   if (config.slack.mode === 'http') slack.deliverOverHttp(`http://127.0.0.1:${bot.port}/slack/events`);
 
   return {
@@ -171,4 +186,13 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       await kube.close();
     },
   };
+}
+
+/** A TCP port nobody listens on right now (the OS's pick, released at once). */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }

@@ -145,6 +145,20 @@ function permalink(ctx: ApiContext, channel: string, ts: string, threadTs?: stri
   return threadTs && threadTs !== ts ? `${base}?thread_ts=${threadTs}&cid=${channel}` : base;
 }
 
+/** Messages scheduled and not deleted, per simulator. */
+const scheduled = new WeakMap<SimState, Map<string, { channel: string; postAt: number; text: string }>>();
+let scheduledCounter = 1;
+
+/** The scheduled messages of one simulator (tests check that the bot's start-up probes leave none behind). */
+export function scheduledMessages(state: SimState): Map<string, { channel: string; postAt: number; text: string }> {
+  let m = scheduled.get(state);
+  if (!m) {
+    m = new Map();
+    scheduled.set(state, m);
+  }
+  return m;
+}
+
 const METHODS: Record<string, MethodSpec> = {
   'auth.test': {
     token: 'bot',
@@ -219,6 +233,45 @@ const METHODS: Record<string, MethodSpec> = {
       msg.edited = { user: ctx.state.ws.bot.userId, ts: ctx.state.nextTs() };
       ctx.state.changed();
       return { ok: true, channel, ts, text: msg.text, message: wire(msg) };
+    },
+  },
+
+  // A message posted at `post_at` (Unix seconds, at most 120 days ahead); the simulator never sends it: tests only
+  // see whether Slack accepted it, and its deletion.
+  'chat.scheduleMessage': {
+    token: 'bot',
+    scope: 'chat:write',
+    run: (ctx, args) => {
+      const channel = resolveChannel(ctx, str(args.channel));
+      if (!channel) return fail('channel_not_found');
+      const denied = botWriteError(ctx, channel);
+      if (denied) return fail(denied);
+      const postAt = Number(str(args.post_at));
+      const nowSeconds = Math.floor(ctx.state.now() / 1000);
+      if (!Number.isFinite(postAt)) return fail('invalid_time');
+      if (postAt <= nowSeconds) return fail('time_in_past');
+      if (postAt > nowSeconds + 120 * 86400) return fail('time_too_far');
+      const bad = messageError(args);
+      if (bad) return bad;
+      const id = `Q${(scheduledCounter++).toString(36).toUpperCase().padStart(8, '0')}`;
+      scheduledMessages(ctx.state).set(id, { channel, postAt, text: str(args.text) ?? '' });
+      ctx.state.changed();
+      return { ok: true, channel, scheduled_message_id: id, post_at: postAt };
+    },
+  },
+
+  'chat.deleteScheduledMessage': {
+    token: 'bot',
+    scope: 'chat:write',
+    run: (ctx, args) => {
+      const channel = str(args.channel);
+      const id = str(args.scheduled_message_id);
+      const pending = scheduledMessages(ctx.state);
+      const found = id ? pending.get(id) : undefined;
+      if (!found || found.channel !== channel) return fail('invalid_scheduled_message_id');
+      pending.delete(id as string);
+      ctx.state.changed();
+      return { ok: true };
     },
   },
 

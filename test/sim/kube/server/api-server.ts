@@ -169,7 +169,16 @@ export class KubeApiServer {
     const method = (req.method ?? 'GET').toUpperCase();
     const body = method === 'GET' || method === 'HEAD' ? '' : await readBody(req);
     if (path === '/healthz' || path === '/livez' || path === '/readyz') return writeText(res, 200, 'ok');
-    if (path === '/version') return writeJson(res, 200, VERSION_INFO);
+    if (path === '/version') {
+      // Faults apply here too (a test makes the API server unreachable for the bot's readiness check).
+      const decision = this.faults.decide({ method, url: `${url.pathname}${url.search}` });
+      if (decision.latencyMs > 0) await new Promise((r) => setTimeout(r, decision.latencyMs));
+      if (decision.error) throw injectedError(decision.error);
+      if (!decision.hang) return writeJson(res, 200, VERSION_INFO);
+      this.hung.add(res);
+      res.on('close', () => this.hung.delete(res));
+      return;
+    }
     const user = this.authenticate(req);
     const route = this.route(method, path, q);
     const decision = this.faults.decide({

@@ -83,6 +83,8 @@ export const RESOURCES: readonly ResourceInfo[] = [
   grouped('batch', 'jobs', 'Job', []),
   clusterScoped('scheduling.k8s.io', 'priorityclasses', 'PriorityClass', ['pc']),
   clusterScoped('node.k8s.io', 'runtimeclasses', 'RuntimeClass', []),
+  // Leader election (client-go's leaderelection, and the bot's alert watcher): no status, not in "all".
+  { ...grouped('coordination.k8s.io', 'leases', 'Lease', [], []), categories: [] },
 ];
 
 const byPath = new Map(RESOURCES.map((r) => [`${r.group}/${r.version}/${r.name}`, r]));
@@ -104,4 +106,5 @@ export const GROUPS: readonly { group: string; version: string }[] = [
   { group: 'scheduling.k8s.io', version: 'v1' },
   { group: 'node.k8s.io', version: 'v1' },
   { group: 'authorization.k8s.io', version: 'v1' },
+  { group: 'coordination.k8s.io', version: 'v1' },
 ];

@@ -1,0 +1,2 @@
+export { type CheckResult, judgeReadiness, type Readiness } from './judge-readiness.js';
+export { type HealthServer, type HealthServerOptions, startHealthServer } from './start-health-server.js';

@@ -1,0 +1,2 @@
+export { createMetrics, type MetricSources, type Metrics } from './create-metrics.js';
+export { type Meter, NOOP_METER } from './meter.js';
