@@ -39,7 +39,7 @@ import { DebugPodError } from './debug-pod-error.js';
 import { isWindowsPod } from './pod-facts.js';
 import { renderKubeCommand, renderKubeCommandVia } from './render-kube-command.js';
 
-/** The rule book's clone table, top to bottom (reference/debug-pods.md). */
+/** The clone's rules, top to bottom (clone-steps.ts says why each exists). */
 const CLONE_STEPS: readonly CloneStep[] = [
   cleanMetadata,
   stripOwnerRefs,

@@ -21,7 +21,7 @@ export const HOST_ROOT_DIR = '/host';
 
 /**
  * A privileged pod on `nodeName` sharing the host's PID, network and IPC namespaces, entered with `nsenter` into
- * PID 1's namespaces (reference/debug-pods.md, node shell). Pure: the same ids give the same pod.
+ * PID 1's namespaces (as `kubectl debug node/…` does). Pure: the same ids give the same pod.
  */
 export function buildNodeShell(nodeName: string, req: NodeShellRequest, ids: BuildIds): BuiltPod {
   checkLifetime(req.ttlSeconds, req.maxTtlSeconds);

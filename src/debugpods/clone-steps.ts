@@ -17,7 +17,8 @@ import {
 import { isGuaranteed, isMirrorPod, isPinnedToNode, longestSleepAction } from './pod-facts.js';
 import { cloneName, toLabelValue } from './pod-names.js';
 
-// One step per row of reference/debug-pods.md's clone table, in the table's order where order does not matter.
+// One step per rule of a debug clone, each with the Kubernetes fact that forces it; order matters only where a
+// step says so.
 
 /** Name of the emptyDir and of the init container that fills it with busybox. */
 export const TOOLS_NAME = 'debugdead-tools';

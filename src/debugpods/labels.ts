@@ -1,6 +1,6 @@
 /**
  * Label and annotation keys that mark a pod as ours. The janitor, the watcher and the jobs read pods through these,
- * so the cluster alone says what we created and when it must go (DESIGN.md "State and durability").
+ * so the cluster alone says what we created and when it must go (the janitor deletes from these alone, even when Redis is lost).
  */
 
 /** Label on every pod we create; value `"true"`. The janitor lists pods with this selector. */

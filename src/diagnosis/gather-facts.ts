@@ -126,7 +126,7 @@ function cutLog(f: Fetched<string>, opts: GatherOptions): { log: Fetched<string>
 
 /**
  * Whether any instance of the container ever ran. A container still waiting with no history has no log, and the
- * kubelet would only answer 400 "is waiting to start" (reference/kubernetes-wire.md, pods/log).
+ * kubelet would only answer 400 "is waiting to start" (the API server's pods/log answer for such a container).
  */
 function hasRun(s: ContainerStatus | undefined): boolean {
   if (!s) return false;

@@ -94,7 +94,7 @@ export interface KubeClient {
   /** Namespaces holding a pod of exactly this name: one cluster-wide list with `fieldSelector=metadata.name=`. */
   findPodsNamed(name: string): Promise<string[]>;
   readNamespace(name: string): Promise<Namespace>;
-  /** The pod's events, selected by uid (StatefulSet pods reuse names; reference/kubernetes-wire.md). */
+  /** The pod's events, selected by uid (StatefulSet pods reuse names). */
   listEventsFor(pod: Pod): Promise<KubeEvent[]>;
   /** Plain-text log of one container; the kubelet's refusals come back as `Invalid` (400). */
   readLog(namespace: string, pod: string, opts: ReadLogOptions): Promise<string>;
@@ -403,7 +403,7 @@ function build(
         );
         return 'deleted';
       } catch (e) {
-        // Deleting an already deleted pod answers 404: for cleanup that is success (reference/kubernetes-wire.md).
+        // Deleting an already deleted pod answers 404: for cleanup that is success.
         if (e instanceof KubeError && e.kind === 'NotFound') return 'already-gone';
         throw e;
       }

@@ -10,7 +10,7 @@ export interface KubeCallContext {
   timeoutMs?: number;
 }
 
-/** The parts of a Kubernetes `Status` object we use (reference/kubernetes-wire.md, "Errors: Status objects"). */
+/** The parts of a Kubernetes `Status` object we use (the API server's metav1.Status). */
 interface StatusBody {
   kind?: string;
   message?: string;

@@ -1,4 +1,4 @@
-// The small part of Block Kit the bot sends, typed here so src/render stays free of @slack/bolt (DESIGN.md).
+// The small part of Block Kit the bot sends, typed here so src/render stays free of @slack/bolt (only handlers/ and src/app.ts import it).
 
 /** Shown exactly as written; the only text type headers, buttons and confirm titles accept. */
 export interface PlainText {

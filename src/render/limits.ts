@@ -1,7 +1,7 @@
 import type { Block, TextObject } from './block-kit-types.js';
 
 /**
- * Slack's Block Kit limits (reference/slack-platform.md), counted like Slack counts: UTF-16 code units, after
+ * Slack's Block Kit limits (Slack's Block Kit reference), counted like Slack counts: UTF-16 code units, after
  * mrkdwn escaping. Every renderer cuts through the helpers below, so no message can exceed them.
  */
 export const SLACK_LIMITS = {

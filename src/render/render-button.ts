@@ -31,7 +31,7 @@ export function renderConfirm(spec: ConfirmSpec): ConfirmDialog {
   return dialog;
 }
 
-/** A button carrying only an opaque value (DESIGN.md: everything else is looked up server-side). */
+/** A button carrying only an opaque value (everything else is looked up server-side, and checked there). */
 export function renderButton(spec: ButtonSpec): ButtonElement {
   const button: ButtonElement = {
     type: 'button',

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKubeClient, forbiddenRule, isKubeError, type KubeClient, loadKubeConfig } from '../../src/kube/index.js';
 import { writeKubeconfig } from './write-kubeconfig.js';
 
-// A fake API server answering real Kubernetes Status JSON (reference/kubernetes-wire.md), driven through the real
+// A fake API server answering real Kubernetes Status JSON , driven through the real
 // @kubernetes/client-node, so the mapping is tested on what the client really throws.
 
 const SA = 'system:serviceaccount:debugdead-system:debugdead';

@@ -355,7 +355,7 @@ describe('Web API conformance', () => {
     });
 
     it('accepts alt_txt as well as alt_text', async () => {
-      // WebClient's types only know alt_text; Slack accepts both spellings (reference).
+      // WebClient's types only know alt_text; Slack accepts both spellings (Slack docs).
       const { file_id } = (await bot.apiCall('files.getUploadURLExternal', {
         filename: 'g.png',
         length: 1,

@@ -1,6 +1,6 @@
 /**
  * Block Kit validation as Slack's Web API applies it to `chat.postMessage`, `chat.update`, `chat.postEphemeral` and
- * `response_url` posts (reference/slack-platform.md, "Block Kit limits"). Pure: a message in, a verdict out.
+ * `response_url` posts (Slack's documented Block Kit limits). Pure: a message in, a verdict out.
  *
  * Strictness: the simulator must reject what Slack rejects, so where Slack's behaviour is unconfirmed ([U]) it takes
  * the strict reading. In particular it accepts only the block and element types a ChatOps bot needs (section, header,
@@ -8,7 +8,7 @@
  * other types Slack does accept (input, file, video, selects, overflow, datepicker, …) are reported as unsupported
  * here, so a renderer that starts using one must extend this file first.
  *
- * The `[ERROR] … [json-pointer:…]` wording follows the two samples in the reference; the wording of the other
+ * The `[ERROR] … [json-pointer:…]` wording follows the two samples in Slack's docs; the wording of the other
  * messages is [U] (modelled on them) — tests should match the pointer and the error code, not the prose.
  */
 
@@ -181,7 +181,7 @@ function validateConfirm(w: Walk, value: unknown, p: string): void {
 }
 
 function validateButton(w: Walk, el: Json, p: string, actionIds: Set<string>): void {
-  // No `disabled`: Slack buttons cannot be disabled (reference), so the field is refused like any unknown one.
+  // No `disabled`: Slack buttons cannot be disabled (Slack docs), so the field is refused like any unknown one.
   w.onlyFields(el, p, ['type', 'text', 'action_id', 'value', 'url', 'style', 'confirm', 'accessibility_label']);
   w.text(el.text, `${p}/text`, L.buttonText, ['plain_text']);
   // [U] Slack fills in a random action_id when it is missing; strict: required, since Bolt routes on it.
@@ -323,7 +323,7 @@ function validateBlock(w: Walk, value: unknown, p: string): void {
       w.onlyFields(b, p, ['type', 'block_id', 'text', 'fields', 'accessory', 'expand']);
       w.blockId(b, p);
       if (b.text === undefined && b.fields === undefined) {
-        // Wording and pointer as Slack answers it (seen in client test fixtures; [U] not in the reference).
+        // Wording and pointer as Slack answers it (seen in client test fixtures; [U] not in Slack's docs).
         w.error(`${p}/type`, 'must define either `text` or `fields`');
       }
       if (b.text !== undefined) w.text(b.text, `${p}/text`, L.sectionText, ['plain_text', 'mrkdwn']);

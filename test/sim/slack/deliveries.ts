@@ -142,7 +142,7 @@ export class DeliveryHub {
 
   private async postHttp(delivery: Delivery, signing: Signing): Promise<void> {
     const url = this.target.url as string;
-    // Slash commands arrive as form fields; interactions as one form field `payload` holding JSON (reference).
+    // Slash commands arrive as form fields; interactions as one form field `payload` holding JSON (Slack docs).
     const body =
       delivery.kind === 'slash_commands'
         ? new URLSearchParams(delivery.payload as Record<string, string>).toString()
@@ -161,7 +161,7 @@ export class DeliveryHub {
       const text = await res.text();
       delivery.httpStatus = res.status;
       if (res.status !== 200) {
-        // [U] the exact notice Slack shows for a non-200 answer is not in the reference; `dispatch_failed` is
+        // [U] the exact notice Slack shows for a non-200 answer is not in Slack's docs; `dispatch_failed` is
         // what Slack's client reports for a request URL that fails.
         this.finish(delivery, false, 'dispatch_failed');
         return;

@@ -141,7 +141,7 @@ export class SimUser {
       if (opts.confirm === undefined) {
         throw new Error(`"${actionIdOrText}" asks for confirmation: pass { confirm: true } or { confirm: false }`);
       }
-      // The client shows the dialog; Slack sends nothing unless the user confirms (reference "Interactivity").
+      // The client shows the dialog; Slack sends nothing unless the user confirms (Slack docs, "Interactivity").
       if (!opts.confirm) return { sent: false, reason: 'confirm_declined' };
     }
     const threadTs = current.thread_ts;

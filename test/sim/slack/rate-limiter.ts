@@ -1,5 +1,5 @@
 /**
- * Slack's rate limits as token buckets (reference "Rate limits"): `chat.postMessage` about one message per second per
+ * Slack's rate limits as token buckets (Slack docs, "Rate limits"): `chat.postMessage` about one message per second per
  * channel with a short burst, and per-method tiers for the rest. Pure apart from the `now` it is given.
  */
 
@@ -7,7 +7,7 @@
 export const TIER_PER_MINUTE = { 1: 1, 2: 20, 3: 50, 4: 100 } as const;
 export type Tier = keyof typeof TIER_PER_MINUTE;
 
-/** Method → tier. [U] for `chat.postEphemeral` (reference); the others follow Slack's method pages. */
+/** Method → tier. [U] for `chat.postEphemeral` (Slack docs); the others follow Slack's method pages. */
 export const METHOD_TIERS: Record<string, Tier> = {
   'auth.test': 4, // "Special": Slack does not publish a number; Tier 4 is the closest generous reading.
   'chat.update': 3,

@@ -2,7 +2,7 @@ import type { Delivery, DeliveryHub } from './deliveries.js';
 import type { SimState } from './state.js';
 import { messageError } from './web-api.js';
 
-/** A response_url takes at most 5 posts within 30 minutes of the delivery (reference "Slash commands"). */
+/** A response_url takes at most 5 posts within 30 minutes of the delivery (Slack docs, "Slash commands"). */
 export const RESPONSE_URL_LIMITS = { posts: 5, validForMs: 30 * 60 * 1000 } as const;
 
 export interface ResponseUrlAnswer {

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 
 /**
- * Headers Slack puts on a request to an app's endpoint (reference "Signing"): `X-Slack-Request-Timestamp` and
+ * Headers Slack puts on a request to an app's endpoint (Slack docs, "Signing"): `X-Slack-Request-Timestamp` and
  * `X-Slack-Signature: v0=` + hex HMAC-SHA256(signing secret, `v0:{timestamp}:{raw body}`).
  */
 export function signRequest(signingSecret: string, rawBody: string, timestampSec: number): Record<string, string> {

@@ -3,7 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
 
-/** An envelope as Slack sends it over Socket Mode (reference "Signing and Socket Mode"). */
+/** An envelope as Slack sends it over Socket Mode (Slack docs, "Signing and Socket Mode"). */
 export interface Envelope {
   envelope_id: string;
   type: 'slash_commands' | 'interactive' | 'events_api';
@@ -24,7 +24,7 @@ interface Connection {
   pinger?: NodeJS.Timeout;
 }
 
-/** Slack allows up to 10 Socket Mode connections per app (reference). */
+/** Slack allows up to 10 Socket Mode connections per app (Slack docs). */
 export const MAX_CONNECTIONS = 10;
 
 /**

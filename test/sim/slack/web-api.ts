@@ -63,7 +63,7 @@ function bool(v: unknown): boolean {
 }
 
 /**
- * May the bot write into `channel`? Slack's rules (reference "Slash commands"): a member may; in a public channel a
+ * May the bot write into `channel`? Slack's rules (Slack docs, "Slash commands"): a member may; in a public channel a
  * non-member gets `not_in_channel` unless the app has `chat:write.public`; a private channel or DM the bot is not in
  * does not exist for it (`channel_not_found`).
  */
@@ -212,7 +212,7 @@ const METHODS: Record<string, MethodSpec> = {
       if (where.kind !== 'public' && !where.members.includes(ctx.state.ws.bot.userId)) return fail('channel_not_found');
       // [U] an archived channel's messages cannot be edited either; strict: is_archived.
       if (where.isArchived) return fail('is_archived');
-      // Ephemeral messages cannot be edited through the Web API (reference "Interactivity").
+      // Ephemeral messages cannot be edited through the Web API (Slack docs, "Interactivity").
       if (ctx.state.findEphemeral(channel, ts)) return fail('cant_update_message');
       const msg = ctx.state.findMessage(channel, ts);
       if (!msg) return fail('message_not_found');
@@ -425,7 +425,7 @@ const METHODS: Record<string, MethodSpec> = {
       if (!filename) return fail('invalid_arguments', { response_metadata: { messages: ['missing filename'] } });
       if (!Number.isInteger(length) || length <= 0) return fail('invalid_arguments');
       const id = ctx.state.id('F');
-      // Both spellings are accepted by Slack (reference "Rate limits and uploads").
+      // Both spellings are accepted by Slack (Slack docs, "Rate limits and uploads").
       const altText = str(args.alt_text) ?? str(args.alt_txt);
       ctx.state.files.set(id, {
         id,

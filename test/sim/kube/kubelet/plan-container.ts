@@ -170,7 +170,7 @@ function scriptWords(script: string): string[] {
 
 /**
  * Whether `path` is a file an earlier init container copied into an emptyDir this container mounts: the debug
- * clone's injected busybox (reference/debug-pods.md). Init containers run in order and all complete before regular
+ * clone's injected busybox. Init containers run in order and all complete before regular
  * containers start, so being earlier in the spec is enough.
  */
 function injected(path: string, c: Json, ctx: PlanContext): boolean {
