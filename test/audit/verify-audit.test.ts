@@ -196,3 +196,17 @@ describe('verifyAudit', () => {
     );
   });
 });
+
+describe('macRecord', () => {
+  it('is HMAC-SHA256 exactly, for short and long keys (property)', async () => {
+    const { createHmac } = await import('node:crypto');
+    const { macRecord } = await import('../../src/audit/index.js');
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 1, maxLength: 200 }), fc.string(), (bytes, text) => {
+        const k = Buffer.from(bytes);
+        expect(macRecord(k, text)).toBe(createHmac('sha256', k).update(text).digest('hex'));
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
