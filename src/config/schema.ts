@@ -144,7 +144,7 @@ export const CONFIG_SCHEMA: ObjectSpec = {
         enabled: { type: 'bool', default: true },
         approvers: approverSet(),
         twoPersonRule: { type: 'bool', default: true },
-        namespace: { type: 'string', default: 'debugdead-system', pattern: DNS_LABEL, expected: 'a namespace name' },
+        namespace: { type: 'string', default: 'debugdead-nodeshell', pattern: DNS_LABEL, expected: 'a namespace name' },
         image: { type: 'string', default: 'busybox:1.37-musl' },
         defaultTtl: { type: 'duration', default: 900, to: 'defaultTtlSeconds', min: 60 },
         maxTtl: { type: 'duration', default: 3600, to: 'maxTtlSeconds', min: 60 },

@@ -114,7 +114,8 @@ export interface Config {
     approvers: ApproverSet;
     /** A node shell needs an approver other than the requester. @defaultValue true */
     twoPersonRule: boolean;
-    /** Namespace labelled pod-security.kubernetes.io/enforce=privileged. @defaultValue "debugdead-system" */
+    /** Its own namespace, labelled pod-security.kubernetes.io/enforce=privileged (deploy/base/namespaces.yaml); the bot's
+     * namespace is "restricted". @defaultValue "debugdead-nodeshell" */
     namespace: string;
     /** A small pinned image with nsenter. @defaultValue "busybox:1.37-musl" */
     image: string;

@@ -2,7 +2,7 @@
 export interface NodeShellOptions {
   /**
    * Namespace of the shell pod. It must allow privileged pods (`pod-security.kubernetes.io/enforce=privileged`);
-   * baseline and restricted namespaces reject it. @defaultValue 'debugdead-system'
+   * baseline and restricted namespaces reject it. @defaultValue 'debugdead-nodeshell'
    */
   namespace?: string;
   /** Mount the node's root filesystem read-only at `/host` (kubelet and runtime logs), as the config does. @defaultValue true */
@@ -12,7 +12,7 @@ export interface NodeShellOptions {
 }
 
 export const NODE_SHELL_DEFAULTS = {
-  namespace: 'debugdead-system',
+  namespace: 'debugdead-nodeshell',
   mountHostRoot: true,
   priorityClassName: '',
 } satisfies Required<NodeShellOptions>;

@@ -290,7 +290,7 @@ describe('manifest previews', () => {
       { suffix: nameSuffix(PREVIEW_REQUEST_ID), now: builtAt(pod, config.nodeShell.defaultTtlSeconds) },
     );
     expect(pod).toEqual(plainJson(expected.pod));
-    expect(pod.metadata).toMatchObject({ namespace: 'debugdead-system', labels: { [KIND_LABEL]: 'node-shell' } });
+    expect(pod.metadata).toMatchObject({ namespace: 'debugdead-nodeshell', labels: { [KIND_LABEL]: 'node-shell' } });
     expect(pod.spec?.nodeName).toBe('node-1');
     expect(comments).toContain(`Shell: ${expected.execCommand}`);
 

@@ -48,7 +48,7 @@ describe('valid configuration files', () => {
       nodeShell: {
         enabled: true,
         twoPersonRule: true,
-        namespace: 'debugdead-system',
+        namespace: 'debugdead-nodeshell',
         defaultTtlSeconds: 900,
         maxTtlSeconds: 3600,
       },

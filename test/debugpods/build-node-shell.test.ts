@@ -28,7 +28,7 @@ describe('buildNodeShell', () => {
         kind: 'Pod',
         metadata: {
           name: 'node-shell-ip-10-0-3-17-eu-west-1-compute-internal-p7q2m',
-          namespace: 'debugdead-system',
+          namespace: 'debugdead-nodeshell',
           labels: {
             'debugdead.io/managed': 'true',
             'debugdead.io/kind': 'node-shell',
@@ -67,10 +67,10 @@ describe('buildNodeShell', () => {
         },
       },
       notes: [
-        'privileged pod in namespace debugdead-system: it must allow privileged pods (PodSecurity enforce=privileged)',
+        'privileged pod in namespace debugdead-nodeshell: it must allow privileged pods (PodSecurity enforce=privileged)',
       ],
       execCommand:
-        'kubectl exec -it -n debugdead-system node-shell-ip-10-0-3-17-eu-west-1-compute-internal-p7q2m -- nsenter --target 1 --mount --uts --ipc --net --pid -- sh -l',
+        'kubectl exec -it -n debugdead-nodeshell node-shell-ip-10-0-3-17-eu-west-1-compute-internal-p7q2m -- nsenter --target 1 --mount --uts --ipc --net --pid -- sh -l',
     });
   });
 

@@ -107,10 +107,10 @@ describe('who may create debug pods', () => {
       5000,
       'the refusal',
     );
-    expect(managedPods(h, 'debugdead-system')).toHaveLength(0);
+    expect(managedPods(h, 'debugdead-nodeshell')).toHaveLength(0);
 
     await h.slack.user('U0BOB0002').click(ask, 'debugdead.approve', { confirm: true });
-    const shell = await h.slack.waitFor(() => managedPods(h, 'debugdead-system')[0], 15_000, 'the node shell');
+    const shell = await h.slack.waitFor(() => managedPods(h, 'debugdead-nodeshell')[0], 15_000, 'the node shell');
     expect(shell.spec.hostPID).toBe(true);
     expect(shell.spec.containers[0].securityContext.privileged).toBe(true);
     const parent = await h.slack.waitFor(
@@ -124,7 +124,7 @@ describe('who may create debug pods', () => {
       15_000,
       'the exec line',
     );
-    expect(visibleText(parent)).toMatch(/kubectl exec -it -n debugdead-system node-shell-/);
+    expect(visibleText(parent)).toMatch(/kubectl exec -it -n debugdead-nodeshell node-shell-/);
   });
 });
 
@@ -203,6 +203,6 @@ describe('a node shell refused by PodSecurity', () => {
     const text = visibleText(parent);
     expect(text).toMatch(/violates PodSecurity "baseline:latest"/);
     expect(text).toMatch(/pod-security\.kubernetes\.io\/enforce=privileged/);
-    expect(managedPods(h, 'debugdead-system')).toHaveLength(0);
+    expect(managedPods(h, 'debugdead-nodeshell')).toHaveLength(0);
   });
 });

@@ -42,7 +42,7 @@ afterAll(async () => {
   await h?.stop();
 });
 
-const shells = () => managedPods(h, 'debugdead-system');
+const shells = () => managedPods(h, 'debugdead-nodeshell');
 const askIn = (summary: SimMessage, what: RegExp) =>
   h.slack.waitFor(
     () =>

@@ -32,7 +32,7 @@ afterAll(async () => {
 
 const allManaged = () => [
   ...managedPods(h, 'demo'),
-  ...managedPods(h, 'debugdead-system'),
+  ...managedPods(h, 'debugdead-nodeshell'),
   ...managedPods(h, 'kube-system'),
 ];
 
@@ -164,6 +164,6 @@ describe('jobs forged straight into Redis', () => {
       10_000,
       'the refusal in the thread',
     );
-    expect(managedPods(h, 'debugdead-system')).toHaveLength(0);
+    expect(managedPods(h, 'debugdead-nodeshell')).toHaveLength(0);
   });
 });

@@ -82,7 +82,7 @@ describe('a Redis that requires a password', () => {
       prefix: h.config.redis.prefix,
     });
     const actionId = `${randomBytes(12).toString('base64url')}.n`;
-    const before = managedPods(h, 'debugdead-system').length;
+    const before = managedPods(h, 'debugdead-nodeshell').length;
     await queue.enqueueCreate(
       signGrant(
         {
@@ -105,6 +105,6 @@ describe('a Redis that requires a password', () => {
       15_000,
       'the refusal',
     );
-    expect(managedPods(h, 'debugdead-system')).toHaveLength(before);
+    expect(managedPods(h, 'debugdead-nodeshell')).toHaveLength(before);
   });
 });

@@ -35,7 +35,7 @@ export interface HarnessOptions {
   jobRetry?: { attempts?: number; backoffMs?: number };
   /** The bot's DEBUGDEAD_SIGNING_KEY. @defaultValue 32 random bytes, hex */
   signingKey?: string;
-  /** PodSecurity level of the node-shell namespace (debugdead-system). @defaultValue 'privileged' */
+  /** PodSecurity level of the node-shell namespace (debugdead-nodeshell). @defaultValue 'privileged' */
   nodeShellNamespaceLevel?: 'privileged' | 'baseline' | 'restricted';
   /** Overrides of the simulated Slack workspace (channels, users…). */
   slackWorkspace?: Partial<WorkspaceSeed>;
@@ -68,18 +68,24 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     scenario: 'default',
     ...(options.extraPods ? { pods: options.extraPods } : {}),
   });
-  // The bot's own namespace, as deploy/base/namespace.yaml makes it: node shells are created there.
+  // The namespaces deploy/base/namespaces.yaml makes: the bot's own (restricted) and the node shells' (privileged).
   kube.store.create(
     'namespaces',
-    buildNamespace('debugdead-system', {
+    buildNamespace('debugdead-system', { 'pod-security.kubernetes.io/enforce': 'restricted' }),
+  );
+  kube.store.create(
+    'namespaces',
+    buildNamespace('debugdead-nodeshell', {
       'pod-security.kubernetes.io/enforce': options.nodeShellNamespaceLevel ?? 'privileged',
     }),
   );
-  kube.store.create('serviceaccounts', {
-    apiVersion: 'v1',
-    kind: 'ServiceAccount',
-    metadata: { name: 'default', namespace: 'debugdead-system' },
-  });
+  for (const namespace of ['debugdead-system', 'debugdead-nodeshell']) {
+    kube.store.create('serviceaccounts', {
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      metadata: { name: 'default', namespace },
+    });
+  }
   clock.advance(Date.now() - clock.now());
   const ticker = setInterval(() => clock.advance(Math.max(0, Date.now() - clock.now())), 25);
 
