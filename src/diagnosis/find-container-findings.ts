@@ -218,7 +218,7 @@ function imagePull(input: ContainerFindingInput, events: KubeEvent[]): Finding |
       : `The registry wants credentials and the pod has no imagePullSecrets: create a docker-registry secret for ${ref.registry} and reference it (or attach it to the ServiceAccount).`,
     network: `The node cannot reach ${ref.registry}: check DNS, egress/firewall rules and any proxy on the node; open a node shell to test the connection.`,
     'rate-limited': `${ref.registry} refuses more pulls for now (rate limit): pull with credentials (an imagePullSecret, which raises the limit), use a mirror or pull-through cache, or wait for the window to reset. Image pull policy Always on a common image makes it worse.`,
-    invalid: `The image Slack docs, "${c.image}" is not valid: fix its spelling in the workload.`,
+    invalid: `The image reference "${c.image}" is not valid: fix its spelling in the workload.`,
     never: `imagePullPolicy is Never and the image is not on the node: preload it or change the pull policy.`,
     unknown: `Read the registry's answer above; try pulling ${c.image} by hand with the same credentials.`,
   }[cause.kind];

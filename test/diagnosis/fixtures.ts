@@ -388,11 +388,11 @@ export type PullCause = 'not-found' | 'unauthorized' | 'network';
 
 const PULL_ERRORS: Record<PullCause, (image: string) => string> = {
   'not-found': (i) =>
-    `Failed to pull image "${i}": rpc error: code = NotFound desc = failed to pull and unpack image "${i}": failed to resolve Slack docs, "${i}": ${i}: not found`,
+    `Failed to pull image "${i}": rpc error: code = NotFound desc = failed to pull and unpack image "${i}": failed to resolve reference "${i}": ${i}: not found`,
   unauthorized: (i) =>
-    `Failed to pull image "${i}": rpc error: code = Unknown desc = failed to pull and unpack image "${i}": failed to resolve Slack docs, "${i}": failed to authorize: failed to fetch anonymous token: unexpected status from GET request to https://registry.example.com/token?scope=repository%3Aacme%2Fapp%3Apull: 401 Unauthorized`,
+    `Failed to pull image "${i}": rpc error: code = Unknown desc = failed to pull and unpack image "${i}": failed to resolve reference "${i}": failed to authorize: failed to fetch anonymous token: unexpected status from GET request to https://registry.example.com/token?scope=repository%3Aacme%2Fapp%3Apull: 401 Unauthorized`,
   network: (i) =>
-    `Failed to pull image "${i}": rpc error: code = Unavailable desc = failed to pull and unpack image "${i}": failed to resolve Slack docs, "${i}": failed to do request: Head "https://registry.example.com/v2/acme/app/manifests/v9.9.9": dial tcp: lookup registry.example.com on 10.96.0.10:53: no such host`,
+    `Failed to pull image "${i}": rpc error: code = Unavailable desc = failed to pull and unpack image "${i}": failed to resolve reference "${i}": failed to do request: Head "https://registry.example.com/v2/acme/app/manifests/v9.9.9": dial tcp: lookup registry.example.com on 10.96.0.10:53: no such host`,
 };
 
 /** demo/imagepull: the tag does not exist (or the registry says no, or cannot be reached). */

@@ -490,7 +490,7 @@ describe('the rest of the kubelet warnings', () => {
     ],
     [
       'InspectFailed',
-      'Failed to apply default image tag "Nginx": couldn\'t parse image Slack docs, "Nginx": invalid reference format: repository name must be lowercase',
+      'Failed to apply default image tag "Nginx": couldn\'t parse image reference "Nginx": invalid reference format: repository name must be lowercase',
       /^the image could not be inspected on the node: .*repository name must be lowercase/,
     ],
   ])('%s is reported as a warning with its message', (reason, message, summary) => {

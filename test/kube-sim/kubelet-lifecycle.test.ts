@@ -231,7 +231,7 @@ describe('failure kinds', () => {
     c.run('pull', app(image));
     c.until(() => c.status('pull')?.state?.waiting?.reason === 'ErrImagePull');
     expect(c.status('pull').state.waiting.message).toBe(
-      `rpc error: code = NotFound desc = failed to pull and unpack image "${image}": failed to resolve Slack docs, "${image}": ${image}: not found`,
+      `rpc error: code = NotFound desc = failed to pull and unpack image "${image}": failed to resolve reference "${image}": ${image}: not found`,
     );
     expect(c.log('pull')).toEqual({
       status: 400,
@@ -243,7 +243,7 @@ describe('failure kinds', () => {
       status: 400,
       message: expect.stringContaining('trying and failing to pull image'),
     });
-    const notFound = `rpc error: code = NotFound desc = failed to pull and unpack image "${image}": failed to resolve Slack docs, "${image}": ${image}: not found`;
+    const notFound = `rpc error: code = NotFound desc = failed to pull and unpack image "${image}": failed to resolve reference "${image}": ${image}: not found`;
     expect(c.events('pull').map((e) => `${e.type} ${e.reason} ${e.message}`)).toEqual(
       expect.arrayContaining([
         `Normal Pulling Pulling image "${image}"`,
