@@ -1,7 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -9,18 +8,11 @@ import yaml from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type KubeSim, ManualClock, startKubeSim } from '../sim/kube/index.js';
 import { type SlackSim, startSlackSim } from '../sim/slack/index.js';
+import { freePort } from '../support/free-port.js';
 import { testRedisUrl } from '../support/redis.js';
 import { REPO_ROOT } from '../support/render-deploy.js';
 
 const CHANNEL = 'C0INCIDENT';
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
 
 /**
  * `debugdead run` as a process of its own: its configuration file is edited and the process gets SIGHUP, as

@@ -1,7 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -10,17 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type KubeSim, startKubeSim } from '../sim/kube/index.js';
 import { type SlackSim, startSlackSim } from '../sim/slack/index.js';
 import { INCIDENT } from '../support/e2e-steps.js';
+import { freePort } from '../support/free-port.js';
 import { testRedisUrl } from '../support/redis.js';
 import { REPO_ROOT } from '../support/render-deploy.js';
 import { postSigned } from '../support/signed-post.js';
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
 
 /**
  * The bot as it runs in production, a process of its own (`debugdead run`, HTTP mode): the bodies that used to end

@@ -1,65 +1,28 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDebugPodQueue } from '../../jobs/debug-pod-queue.js';
 import { signGrant } from '../../src/actions/index.js';
 import { diagnose, managedPods } from '../support/e2e-steps.js';
 import { type Harness, startHarness } from '../support/harness.js';
+import { type RedisHandle, startRedis } from '../support/redis-server.js';
 
 // The bot on a Redis that requires a password (requirepass): it works through REDIS_URL's password; an attacker
 // without it can write nothing; an attacker with it can write jobs, and the worker still refuses them.
 
 const PASSWORD = randomBytes(16).toString('hex');
-let server: ChildProcess;
+let server: RedisHandle;
 let port: number;
-let dir: string;
 let h: Harness;
 
 beforeAll(async () => {
-  port = await new Promise<number>((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => resolve(p));
-    });
-  });
-  dir = mkdtempSync(join(tmpdir(), 'debugdead-redis-auth-'));
-  server = spawn(
-    process.env.REDIS_SERVER_BIN ?? 'redis-server',
-    [
-      '--port',
-      String(port),
-      '--bind',
-      '127.0.0.1',
-      '--dir',
-      dir,
-      '--save',
-      '',
-      '--appendonly',
-      'no',
-      '--requirepass',
-      PASSWORD,
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  await new Promise<void>((resolve, reject) => {
-    let out = '';
-    server.stdout?.on('data', (c: Buffer) => {
-      out += c.toString();
-      if (out.includes('Ready to accept connections')) resolve();
-    });
-    server.once('exit', () => reject(new Error(`redis-server exited: ${out}`)));
-  });
+  server = await startRedis({ requirepass: PASSWORD });
+  port = Number(new URL(server.url).port);
   h = await startHarness({ redisUrl: `redis://:${PASSWORD}@127.0.0.1:${port}` });
 });
 afterAll(async () => {
   await h?.stop();
-  server?.kill('SIGTERM');
-  rmSync(dir, { recursive: true, force: true });
+  await server?.stop();
 });
 
 describe('a Redis that requires a password', () => {

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -11,6 +10,7 @@ import { createKubeClient, loadKubeConfig } from '../../src/kube/index.js';
 import { type KubeSim, ManualClock, startKubeSim } from '../sim/kube/index.js';
 import { buildNamespace } from '../sim/kube/scenarios/build-objects.js';
 import { type SlackSim, startSlackSim, type WorkspaceSeed } from '../sim/slack/index.js';
+import { freePort } from './free-port.js';
 import { saveKubeRequests } from './record-kube-requests.js';
 
 export interface HarnessOptions {
@@ -192,13 +192,4 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       await kube.close();
     },
   };
-}
-
-/** A TCP port nobody listens on right now (the OS's pick, released at once). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }

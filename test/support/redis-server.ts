@@ -1,8 +1,8 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from './free-port.js';
 
 /** A Redis the tests or the demo may use: either REDIS_URL, or a private redis-server we started and must stop. */
 export interface RedisHandle {
@@ -17,11 +17,14 @@ const HOW_TO_GET_REDIS =
 
 /**
  * Uses REDIS_URL when set; otherwise starts `redis-server` on a free loopback port in a temporary directory.
- * `private: true` always starts one (for tests that stop it), on `port` when given (to bring one back after a stop).
+ * `private: true` always starts one (for tests that stop it), on `port` when given (to bring one back after a stop);
+ * `requirepass` makes it ask for that password (a private one too; the URL carries no password).
  */
-export async function startRedis(options: { private?: boolean; port?: number } = {}): Promise<RedisHandle> {
+export async function startRedis(
+  options: { private?: boolean; port?: number; requirepass?: string } = {},
+): Promise<RedisHandle> {
   const fromEnv = process.env.REDIS_URL;
-  if (fromEnv && !options.private) return { url: fromEnv, stop: async () => {} };
+  if (fromEnv && !options.private && options.requirepass === undefined) return { url: fromEnv, stop: async () => {} };
 
   const binary = process.env.REDIS_SERVER_BIN ?? 'redis-server';
   if (spawnSync(binary, ['--version']).error) throw new Error(HOW_TO_GET_REDIS);
@@ -44,6 +47,7 @@ export async function startRedis(options: { private?: boolean; port?: number } =
       'no',
       '--daemonize',
       'no',
+      ...(options.requirepass !== undefined ? ['--requirepass', options.requirepass] : []),
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
@@ -59,20 +63,6 @@ export async function startRedis(options: { private?: boolean; port?: number } =
       await rm(dir, { recursive: true, force: true });
     },
   };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
 }
 
 function waitUntilReady(child: ChildProcess, port: number): Promise<void> {
