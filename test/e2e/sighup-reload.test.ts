@@ -1,16 +1,14 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import yaml from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type KubeSim, ManualClock, startKubeSim } from '../sim/kube/index.js';
 import { type SlackSim, startSlackSim } from '../sim/slack/index.js';
+import { type BotProcess, spawnBotProcess } from '../support/bot-process.js';
 import { freePort } from '../support/free-port.js';
 import { testRedisUrl } from '../support/redis.js';
-import { REPO_ROOT } from '../support/render-deploy.js';
 
 const CHANNEL = 'C0INCIDENT';
 
@@ -21,17 +19,15 @@ const CHANNEL = 'C0INCIDENT';
 describe('SIGHUP reloads the configuration file', () => {
   let kube: KubeSim;
   let slack: SlackSim;
-  let child: ChildProcess;
-  let exited: number | null | undefined;
-  let stdout = '';
-  let stderr = '';
+  let bot: BotProcess;
   let file: string;
   let healthPort: number;
   let settings: Record<string, any>;
 
   const write = (config: unknown) => writeFileSync(file, typeof config === 'string' ? config : yaml.dump(config));
   const logLines = () =>
-    stdout
+    bot
+      .stdout()
       .split('\n')
       .filter((l) => l.startsWith('{'))
       .map((l) => JSON.parse(l) as Record<string, any>);
@@ -42,7 +38,7 @@ describe('SIGHUP reloads the configuration file', () => {
         .slice(after)
         .find((l) => l.msg === msg);
       if (found) return found;
-      if (Date.now() > deadline) throw new Error(`no "${msg}" logged: ${stdout.slice(-2000)}\n${stderr}`);
+      if (Date.now() > deadline) throw new Error(`no "${msg}" logged: ${bot.stdout().slice(-2000)}\n${bot.stderr()}`);
       await new Promise((r) => setTimeout(r, 50));
     }
   };
@@ -84,46 +80,25 @@ describe('SIGHUP reloads the configuration file', () => {
       health: { port: healthPort },
     };
     write(settings);
-    const tsx = pathToFileURL(join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
-    child = spawn(process.execPath, ['--import', tsx, join(REPO_ROOT, 'src', 'cli.ts'), 'run'], {
+    bot = spawnBotProcess({
       cwd: dir,
       env: {
-        PATH: process.env.PATH,
         DEBUGDEAD_CONFIG: file,
         SLACK_BOT_TOKEN: slack.botToken,
         SLACK_APP_TOKEN: slack.appToken,
         DEBUGDEAD_SIGNING_KEY: randomBytes(32).toString('hex'),
         REDIS_URL: testRedisUrl(),
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
     });
-    child.stdout?.setEncoding('utf8').on('data', (d: string) => {
-      stdout += d;
-    });
-    child.stderr?.setEncoding('utf8').on('data', (d: string) => {
-      stderr += d;
-    });
-    child.on('exit', (code) => {
-      exited = code;
-    });
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      if (exited !== undefined) throw new Error(`the bot exited (${exited}): ${stderr}`);
-      const status = await fetch(`http://127.0.0.1:${healthPort}/readyz`).then(
-        (r) => r.status,
-        () => 0,
+    const ready = () =>
+      fetch(`http://127.0.0.1:${healthPort}/readyz`).then(
+        (r) => r.status === 200,
+        () => false,
       );
-      if (status === 200) break;
-      if (Date.now() > deadline) throw new Error(`the bot did not become ready: ${stderr}\n${stdout.slice(-2000)}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    await bot.waitUntil(ready, 30_000, 'the bot did not become ready');
   }, 45_000);
   afterAll(async () => {
-    if (child && exited === undefined) {
-      const gone = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await gone;
-    }
+    await bot?.stop();
     await slack?.close();
     await kube?.close();
   });
@@ -136,26 +111,26 @@ describe('SIGHUP reloads the configuration file', () => {
     settings.namespaces.deny = ['kube-system'];
     settings.kubernetes.requestTimeout = '20s';
     write(settings);
-    child.kill('SIGHUP');
+    bot.signal('SIGHUP');
     const reloaded = await waitForLog('configuration reloaded', before);
     expect(reloaded.applied).toEqual(['namespaces']);
     expect(reloaded.restart).toEqual(['kubernetes.requestTimeoutSeconds']);
 
     const answer = await diagnose('oom');
     expect(answer.text.startsWith('demo/oom ')).toBe(true);
-    expect(exited).toBeUndefined();
+    expect(bot.exitCode()).toBeUndefined();
   });
 
   it('refuses an invalid file with the same sentences as at start, and keeps running on the old configuration', async () => {
     const before = logLines().length;
     write({ ...settings, namespaces: { allow: ['*'], deny: ['kube-system', 'demo'] }, slack: { mode: 'pigeon' } });
-    child.kill('SIGHUP');
+    bot.signal('SIGHUP');
     const refused = await waitForLog('configuration reload refused; the running configuration stays', before);
     expect(refused.problems).toContain('slack.mode: expected one of socket, http, got "pigeon"');
 
     // demo stays allowed: the refused file's deny list was not applied.
     const answer = await diagnose('crash-exit1');
     expect(answer.text.startsWith('demo/crash-exit1 ')).toBe(true);
-    expect(exited).toBeUndefined();
+    expect(bot.exitCode()).toBeUndefined();
   });
 });

@@ -1,17 +1,15 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import yaml from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type KubeSim, startKubeSim } from '../sim/kube/index.js';
 import { type SlackSim, startSlackSim } from '../sim/slack/index.js';
+import { type BotProcess, spawnBotProcess } from '../support/bot-process.js';
 import { INCIDENT } from '../support/e2e-steps.js';
 import { freePort } from '../support/free-port.js';
 import { testRedisUrl } from '../support/redis.js';
-import { REPO_ROOT } from '../support/render-deploy.js';
 import { postSigned } from '../support/signed-post.js';
 
 /**
@@ -21,10 +19,8 @@ import { postSigned } from '../support/signed-post.js';
 describe('HTTP mode, the bot as a process: poison bodies do not end it', () => {
   let kube: KubeSim;
   let slack: SlackSim;
-  let child: ChildProcess;
+  let bot: BotProcess;
   let url: string;
-  let exited: number | null | undefined;
-  let stderr = '';
 
   beforeAll(async () => {
     kube = await startKubeSim({ scenario: 'default' });
@@ -43,47 +39,28 @@ describe('HTTP mode, the bot as a process: poison bodies do not end it', () => {
         health: { port: await freePort() }, // not the default 8080: other test processes may hold it
       }),
     );
-    const tsx = pathToFileURL(join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
-    child = spawn(process.execPath, ['--import', tsx, join(REPO_ROOT, 'src', 'cli.ts'), 'run'], {
+    bot = spawnBotProcess({
       cwd: dir,
       env: {
-        PATH: process.env.PATH,
         DEBUGDEAD_CONFIG: join(dir, 'debugdead.yaml'),
         SLACK_BOT_TOKEN: slack.botToken,
         SLACK_SIGNING_SECRET: slack.signingSecret,
         DEBUGDEAD_SIGNING_KEY: randomBytes(32).toString('hex'),
         REDIS_URL: testRedisUrl(),
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    child.stderr?.setEncoding('utf8').on('data', (d: string) => {
-      stderr += d;
-    });
-    child.stdout?.resume();
-    child.on('exit', (code) => {
-      exited = code;
     });
     url = `http://127.0.0.1:${port}/slack/events`;
     slack.deliverOverHttp(url);
     // Started once it answers (a GET is not a Slack request: any status will do).
-    const deadline = Date.now() + 25_000;
-    for (;;) {
-      if (exited !== undefined) throw new Error(`the bot exited (${exited}): ${stderr}`);
-      const up = await fetch(url).then(
+    const answers = () =>
+      fetch(url).then(
         () => true,
         () => false,
       );
-      if (up) break;
-      if (Date.now() > deadline) throw new Error(`the bot did not start: ${stderr}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    await bot.waitUntil(answers, 25_000, 'the bot did not start');
   }, 40_000);
   afterAll(async () => {
-    if (child && exited === undefined) {
-      const gone = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await gone;
-    }
+    await bot?.stop();
     await slack?.close();
     await kube?.close();
   });
@@ -103,9 +80,9 @@ describe('HTTP mode, the bot as a process: poison bodies do not end it', () => {
       statuses.push(await postSigned(url, slack.signingSecret, new URLSearchParams({ payload: p }).toString()));
     expect(statuses).toEqual(poison.map(() => 400));
     await new Promise((r) => setTimeout(r, 500));
-    expect(exited).toBeUndefined();
+    expect(bot.exitCode()).toBeUndefined();
     const delivery = await slack.user('U0BOB0002').runCommand('/debugdead', 'help', { channel: INCIDENT });
     expect(delivery).toMatchObject({ httpStatus: 200, acked: true });
-    expect(exited).toBeUndefined();
+    expect(bot.exitCode()).toBeUndefined();
   });
 });
