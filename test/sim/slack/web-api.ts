@@ -78,6 +78,14 @@ function botWriteError(ctx: ApiContext, channel: string): string | undefined {
   return state.ws.bot.scopes.includes('chat:write.public') ? undefined : 'not_in_channel';
 }
 
+/** The channel a posting method names, resolved, or Slack's refusal when the bot may not write there. */
+function writableChannel(ctx: ApiContext, args: Args): { channel: string } | { refused: Result } {
+  const channel = resolveChannel(ctx, str(args.channel));
+  if (!channel) return { refused: fail('channel_not_found') };
+  const denied = botWriteError(ctx, channel);
+  return denied ? { refused: fail(denied) } : { channel };
+}
+
 /** chat.postMessage accepts a user id for "the DM between the app and this user". */
 function resolveChannel(ctx: ApiContext, channel: string | undefined): string | undefined {
   if (!channel) return undefined;
@@ -178,10 +186,9 @@ const METHODS: Record<string, MethodSpec> = {
     token: 'bot',
     scope: 'chat:write',
     run: (ctx, args) => {
-      const channel = resolveChannel(ctx, str(args.channel));
-      if (!channel) return fail('channel_not_found');
-      const denied = botWriteError(ctx, channel);
-      if (denied) return fail(denied);
+      const target = writableChannel(ctx, args);
+      if ('refused' in target) return target.refused;
+      const { channel } = target;
       const bad = messageError(args);
       if (bad) return bad;
       const msg = botMessage(ctx, channel, args);
@@ -242,10 +249,9 @@ const METHODS: Record<string, MethodSpec> = {
     token: 'bot',
     scope: 'chat:write',
     run: (ctx, args) => {
-      const channel = resolveChannel(ctx, str(args.channel));
-      if (!channel) return fail('channel_not_found');
-      const denied = botWriteError(ctx, channel);
-      if (denied) return fail(denied);
+      const target = writableChannel(ctx, args);
+      if ('refused' in target) return target.refused;
+      const { channel } = target;
       const postAt = Number(str(args.post_at));
       const nowSeconds = Math.floor(ctx.state.now() / 1000);
       if (!Number.isFinite(postAt)) return fail('invalid_time');
@@ -279,12 +285,11 @@ const METHODS: Record<string, MethodSpec> = {
     token: 'bot',
     scope: 'chat:write',
     run: (ctx, args) => {
-      const channel = resolveChannel(ctx, str(args.channel));
-      const user = str(args.user);
-      if (!channel) return fail('channel_not_found');
       // [U] whether chat:write.public lets an app post ephemerals into public channels it is not in; same rule.
-      const denied = botWriteError(ctx, channel);
-      if (denied) return fail(denied);
+      const target = writableChannel(ctx, args);
+      if ('refused' in target) return target.refused;
+      const { channel } = target;
+      const user = str(args.user);
       if (!user || !ctx.state.ws.users.some((u) => u.id === user)) return fail('user_not_found');
       if (!ctx.state.isMember(channel, user)) return fail('user_not_in_channel');
       const bad = messageError(args);
