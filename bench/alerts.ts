@@ -27,6 +27,7 @@ import { MANAGED_LABEL } from '../src/debugpods/index.js';
 import { loadKubeConfig } from '../src/kube/index.js';
 import { watchPods } from '../src/kube/watch-pods.js';
 import { startRedis } from '../test/support/redis-server.js';
+import { childRpc } from './_child-rpc.js';
 
 const PODS = 50_000;
 const LATENCY_SAMPLES = 20;
@@ -50,27 +51,7 @@ const child: ChildProcess = fork(childPath, [kubeconfigPath, String(PODS)], {
   execArgv: compiled ? [] : ['--import', 'tsx'],
   stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
 });
-let nextId = 1;
-const waiting = new Map<number, (v: unknown) => void>();
-const ready = new Promise<{ apiUrl: string; botToken: string; pods: number }>((resolve, reject) => {
-  child.on(
-    'message',
-    (m: { ready?: { apiUrl: string; botToken: string; pods: number }; id?: number; result?: unknown }) => {
-      if (m.ready) resolve(m.ready);
-      else if (m.id !== undefined) {
-        waiting.get(m.id)?.(m.result);
-        waiting.delete(m.id);
-      }
-    },
-  );
-  child.once('exit', (code) => reject(new Error(`simulator child exited with ${code}`)));
-});
-const ask = <T>(req: Record<string, unknown>): Promise<T> =>
-  new Promise((resolve) => {
-    const id = nextId++;
-    waiting.set(id, resolve as (v: unknown) => void);
-    child.send({ ...req, id });
-  });
+const { ready, ask } = childRpc<{ apiUrl: string; botToken: string; pods: number }>(child);
 
 const t0 = performance.now();
 const sims = await ready;

@@ -20,6 +20,7 @@ import pino from 'pino';
 import { startDebugdead } from '../src/app.js';
 import { buildConfig } from '../src/config/index.js';
 import { startRedis } from '../test/support/redis-server.js';
+import { childRpc } from './_child-rpc.js';
 import { formatTable, percentile, round, sleep } from './_shared.js';
 
 const COMMANDS = Number(process.env.FLOOD_COMMANDS ?? 2000);
@@ -43,24 +44,7 @@ interface Ready {
   appToken: string;
   signingSecret: string;
 }
-let nextId = 1;
-const waiting = new Map<number, (v: unknown) => void>();
-const ready = new Promise<Ready>((resolve, reject) => {
-  child.on('message', (m: { ready?: Ready; id?: number; result?: unknown }) => {
-    if (m.ready) resolve(m.ready);
-    else if (m.id !== undefined) {
-      waiting.get(m.id)?.(m.result);
-      waiting.delete(m.id);
-    }
-  });
-  child.once('exit', (code) => reject(new Error(`simulator child exited with ${code}`)));
-});
-const ask = <T>(req: Record<string, unknown>): Promise<T> =>
-  new Promise((resolve) => {
-    const id = nextId++;
-    waiting.set(id, resolve as (v: unknown) => void);
-    child.send({ ...req, id });
-  });
+const { ready, ask } = childRpc<Ready>(child);
 const sims = await ready;
 
 const built = buildConfig(
