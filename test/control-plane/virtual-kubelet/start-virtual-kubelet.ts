@@ -8,6 +8,7 @@ import type { ControlPlane } from '../start-control-plane.js';
 import { startVirtualNode, type VirtualNode } from '../virtual-node/index.js';
 import { type NodeCall, WriteForwarder } from './forward-writes.js';
 import { mirrorNodePods, type NodePodsMirror } from './mirror-node-pods.js';
+import { readScenario } from './read-scenario.js';
 import { serveKubeletApi } from './serve-kubelet-api.js';
 
 type Json = any;
@@ -15,8 +16,13 @@ type Json = any;
 export interface VirtualKubeletOptions {
   /** The control plane to join: its server, CA (to issue the nodes' certificates) and kubelet client CA. */
   plane: ControlPlane;
-  /** Nodes to register and run pods for. @defaultValue ['node-1'] */
+  /** Nodes to register and run pods for. @defaultValue the scenario's nodes, else ['node-1'] */
   nodeNames?: string[];
+  /**
+   * A simulator scenario (`default`, `workloads`, `all`, `empty`; see test/sim/kube/scenarios) to set up once the
+   * nodes are ready: its objects are created as the admin, its rules follow `rules`, its Nodes are registered.
+   */
+  scenario?: string;
   /** Container behaviour rules, before the built-in image catalogue (see test/sim/kube/kubelet/behaviour.ts). */
   rules?: ContainerRule[];
   /** Time for the behaviour rules (back-off, probes, exits). @defaultValue a RealClock */
@@ -55,10 +61,13 @@ export interface VirtualKubelet {
 export async function startVirtualKubelet(options: VirtualKubeletOptions): Promise<VirtualKubelet> {
   const { plane } = options;
   const log = options.log ?? (() => {});
-  const nodeNames = options.nodeNames ?? ['node-1'];
   const clock = options.clock ?? new RealClock();
+  const scenario = options.scenario ? await readScenario(options.scenario, clock) : undefined;
+  const scenarioNodes = new Map((scenario?.nodes ?? []).map((n) => [n.name, n]));
+  const nodeNames = options.nodeNames ?? (scenario ? [...scenarioNodes.keys()] : ['node-1']);
   const store = new MemoryStore({ clock });
-  const kubelet = new Kubelet(store, clock, { ...options.kubelet, rules: [...(options.rules ?? [])] });
+  const rules = [...(options.rules ?? []), ...(scenario?.rules ?? [])];
+  const kubelet = new Kubelet(store, clock, { ...options.kubelet, rules });
   const tlsByNode = new Map<string, ClientTls>();
   const call: NodeCall = (node, method, path, body, contentType) => {
     const tls = tlsByNode.get(node) ?? tlsByNode.values().next().value;
@@ -115,10 +124,13 @@ export async function startVirtualKubelet(options: VirtualKubeletOptions): Promi
   };
   try {
     for (const name of nodeNames) {
+      const wanted = scenarioNodes.get(name);
+      const capacity = options.capacity ?? wanted?.capacity;
       const node = await startVirtualNode(plane, {
         name,
         kubeletPort: api.port,
-        ...(options.capacity ? { capacity: options.capacity } : {}),
+        ...(capacity ? { capacity } : {}),
+        ...(wanted ? { labels: wanted.labels } : {}),
       });
       nodes.push(node);
       tlsByNode.set(name, node.tls);
@@ -141,6 +153,7 @@ export async function startVirtualKubelet(options: VirtualKubeletOptions): Promi
       );
     }
     await Promise.all(mirrors.map((m) => m.synced));
+    await scenario?.apply(plane);
   } catch (e) {
     await stop();
     throw e;
