@@ -145,7 +145,10 @@ export class WriteForwarder {
       }));
       if (res.status >= 200 && res.status < 300) return res.status;
       if (res.status === 404 || res.status === 409 || res.status === 403 || res.status === 422) {
-        if (res.status !== 404 && res.status !== 409) this.onError(`${method} ${path}: HTTP ${res.status} ${res.body}`);
+        // Gone or replaced: nothing to say. A namespace being deleted refuses new Events (NamespaceLifecycle), which a
+        // kubelet's event broadcaster drops too.
+        const expected = res.status === 404 || res.status === 409 || res.body.includes('"NamespaceTerminating"');
+        if (!expected) this.onError(`${method} ${path}: HTTP ${res.status} ${res.body}`);
         return res.status;
       }
       await new Promise((r) => setTimeout(r, RETRY_MS));

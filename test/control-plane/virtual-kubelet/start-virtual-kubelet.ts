@@ -13,6 +13,9 @@ import { serveKubeletApi } from './serve-kubelet-api.js';
 
 type Json = any;
 
+/** As a kubelet introduces itself: the API server records its writes under the field manager `kubelet`. */
+const KUBELET_USER_AGENT = 'kubelet/v1.37.2 (linux/amd64) debugdead-virtual-kubelet';
+
 export interface VirtualKubeletOptions {
   /** The control plane to join: its server, CA (to issue the nodes' certificates) and kubelet client CA. */
   plane: ControlPlane;
@@ -76,6 +79,7 @@ export async function startVirtualKubelet(options: VirtualKubeletOptions): Promi
       body,
       ...(contentType ? { contentType } : {}),
       timeoutMs: 10_000,
+      userAgent: KUBELET_USER_AGENT,
     });
   };
   const forwarder = new WriteForwarder(store, call, log);
