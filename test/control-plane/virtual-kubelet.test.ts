@@ -184,6 +184,9 @@ suite(title, () => {
     expect(stamped).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z api starting/);
     expect(Date.parse(stamped.slice(0, 23))).toBeGreaterThanOrEqual(Date.parse(cs.lastState.terminated.startedAt));
     expect((await kubectl('logs', '-p', 'crash', '--since=1h')).stdout).toContain('api starting');
+    // Following a container waiting in back-off prints its last instance and ends, as on a real node.
+    const followed = await kubectl('logs', '-f', 'crash');
+    expect(followed.stdout).toMatch(/^api starting \(restart \d+\) on crash\n[^]*fatal: db unreachable\n$/);
   });
 
   it('answers client-node log reads through the API server, and refuses a missing previous instance as BadRequest', async () => {
