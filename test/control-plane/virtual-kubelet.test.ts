@@ -186,7 +186,9 @@ suite(title, () => {
     expect((await kubectl('logs', '-p', 'crash', '--since=1h')).stdout).toContain('api starting');
     // Following a container waiting in back-off prints its last instance and ends, as on a real node.
     const followed = await kubectl('logs', '-f', 'crash');
-    expect(followed.stdout).toMatch(/^api starting \(restart \d+\) on crash\n[^]*fatal: db unreachable\n$/);
+    expect(followed.stdout).toMatch(
+      /^api starting \(restart \d+\) on crash\nconnecting to db\nfatal: db unreachable\n$/,
+    );
   });
 
   it('answers client-node log reads through the API server, and refuses a missing previous instance as BadRequest', async () => {
