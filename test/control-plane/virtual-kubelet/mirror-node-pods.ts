@@ -98,17 +98,18 @@ export function mirrorNodePods(options: MirrorNodePodsOptions): NodePodsMirror {
   };
 
   const handle = (event: WatchEvent) => {
-    if (event.object?.metadata?.resourceVersion) resourceVersion = event.object.metadata.resourceVersion;
     if (event.type === 'ADDED' || event.type === 'MODIFIED') return upsert(event.object);
     if (event.type === 'DELETED') return remove(event.object);
     return undefined;
   };
   // Events are applied one at a time, in order, though reading a pod's ConfigMaps takes a round trip.
+  // A step that throws is reported and the queue goes on (a rejected chain would skip every later step).
   const enqueue = (fn: () => unknown) => {
-    queue = queue.then(async () => {
-      if (!stopped) await fn();
-    });
-    queue.catch((e) => onError(e instanceof Error ? e.message : String(e)));
+    queue = queue
+      .then(async () => {
+        if (!stopped) await fn();
+      })
+      .catch((e) => onError(e instanceof Error ? e.message : String(e)));
     return queue;
   };
 
@@ -146,6 +147,8 @@ export function mirrorNodePods(options: MirrorNodePodsOptions): NodePodsMirror {
           expired = true;
           return;
         }
+        // Resume after the last event received, even if it waits in the queue (BOOKMARKs carry only this).
+        if (event.object?.metadata?.resourceVersion) resourceVersion = event.object.metadata.resourceVersion;
         void enqueue(() => handle(event));
       });
       const end = await watch.done;

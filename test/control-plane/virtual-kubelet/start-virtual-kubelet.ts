@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { type Clock, RealClock } from '../../sim/kube/clock.js';
 import { type ContainerRule, Kubelet, type KubeletOptions } from '../../sim/kube/kubelet/index.js';
@@ -91,7 +92,8 @@ export async function startVirtualKubelet(options: VirtualKubeletOptions): Promi
   const forwarder = new WriteForwarder(store, call, log);
 
   const serving = await issueCertificate(plane.certificates.dir, {
-    file: 'virtual-kubelet-serving',
+    // One file per kubelet: two may join the same plane.
+    file: `virtual-kubelet-serving-${randomUUID().slice(0, 8)}`,
     commonName: 'virtual-kubelet',
     altNames: ['IP:127.0.0.1', 'DNS:localhost'],
   });
