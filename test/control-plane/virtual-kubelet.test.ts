@@ -2,6 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKubeClient, isKubeError, loadKubeConfig } from '../../src/kube/index.js';
 import { findControlPlaneBinaries, HOW_TO_BUILD_CONTROL_PLANE } from './control-plane-release.js';
+import { requestUrl } from './request-url.js';
 import { runKubectl } from './run-kubectl.js';
 import { type ControlPlane, startControlPlane } from './start-control-plane.js';
 import { startVirtualKubelet, type VirtualKubelet } from './virtual-kubelet/index.js';
@@ -286,8 +287,31 @@ suite(title, () => {
     expect(failed.status.containerStatuses[0].state.terminated).toBeDefined();
   });
 
-  it('was refused nothing by the Node authorizer or NodeRestriction', async () => {
+  it('writes as the nodes themselves, which the Node authorizer confines, and was refused nothing', async () => {
     await vk.idle();
     expect(refused).toEqual([]);
+    // The credentials the kubelet writes with are a node's: node-1's cannot read a pod bound to node-2, nor write it.
+    const pin = await kubectl(
+      'run',
+      'pinned',
+      '--image=busybox:1.36',
+      '--overrides={"spec":{"nodeName":"node-2"}}',
+      '--',
+      'sleep',
+      '3600',
+    );
+    expect(pin.code, pin.stderr).toBe(0);
+    await containerWhen('pinned', (c) => !!c.state.running);
+    const node1 = vk.nodes.find((n) => n.name === 'node-1')!;
+    const path = `${plane.server}/api/v1/namespaces/default/pods/pinned`;
+    const read = await requestUrl('GET', path, { tls: node1.tls });
+    expect(read.status).toBe(403);
+    expect(JSON.parse(read.body).message).toContain('User "system:node:node-1" cannot get resource "pods"');
+    const write = await requestUrl('PATCH', `${path}/status`, {
+      tls: node1.tls,
+      body: { status: { phase: 'Failed' } },
+      contentType: 'application/merge-patch+json',
+    });
+    expect(write.status).toBe(403);
   });
 });
