@@ -127,9 +127,7 @@ suite(title, () => {
       'crash',
       (c) => c.restartCount >= 1 && c.state.waiting?.reason === 'CrashLoopBackOff',
     );
-    expect(cs.state.waiting.message).toMatch(
-      /^back-off \d+s restarting failed container=crash pod=crash_default\(/,
-    );
+    expect(cs.state.waiting.message).toMatch(/^back-off \d+s restarting failed container=crash pod=crash_default\(/);
     expect(cs.lastState.terminated).toMatchObject({ exitCode: 1, reason: 'Error' });
     expect(cs.containerID).toMatch(/^containerd:\/\/[0-9a-f]{64}$/);
     const pod = await json('get', 'pod', 'crash', '--show-managed-fields');
