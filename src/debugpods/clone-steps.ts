@@ -292,6 +292,20 @@ export const unpinNode: CloneStep = (d, ctx) => {
 };
 
 /**
+ * ServiceAccount admission skips mirror pods, so a static pod runs without a ServiceAccount token. The clone is an
+ * ordinary pod (the kubelet deletes a pod marked as a mirror when no static pod stands behind it), which admission
+ * gives the namespace's `default` ServiceAccount: its token stays unmounted, so the clone holds no API credentials
+ * the static pod never had.
+ */
+export const withholdStaticPodToken: CloneStep = (d, ctx) => {
+  if (!isMirrorPod(ctx.source) || d.pod.spec.automountServiceAccountToken === false) return d;
+  return note(
+    withSpec(d, { ...d.pod.spec, automountServiceAccountToken: false }),
+    'static pod: no ServiceAccount token is mounted in the clone, as the static pod had none',
+  );
+};
+
+/**
  * nodeSelector, node affinity, pod affinity and tolerations stay (the clone needs the same kind of node); pod
  * anti-affinity and topology spread go, as they can leave the copy unschedulable beside its siblings.
  * Departure: scheduling gates also go; no controller would ever lift a gate on our pod, so it would stay Pending.

@@ -1,17 +1,12 @@
-import * as k8s from '@kubernetes/client-node';
+import type * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decideCloneOffer } from '../../src/actions/index.js';
 import { buildDebugClone } from '../../src/debugpods/index.js';
 import type { Pod } from '../../src/kube/types.js';
-import {
-  CORPUS_PRIORITY_CLASS,
-  CORPUS_RUNTIME_CLASS,
-  falseNotes,
-  forCreate,
-  SHAPES,
-} from '../debugpods/clone-corpus.js';
+import { falseNotes, forCreate, SHAPES } from '../debugpods/clone-corpus.js';
 import { type KubeSim, ManualClock, startKubeSim } from '../sim/kube/index.js';
 import { findControlPlaneBinaries, HOW_TO_BUILD_CONTROL_PLANE } from './control-plane-release.js';
+import { type CorpusClients, corpusClients, prepareCorpusCluster } from './prepare-corpus-cluster.js';
 import { type ControlPlane, startControlPlane } from './start-control-plane.js';
 
 // Every clone of the corpus created in a real kube-apiserver (validation, defaults and the default admission
@@ -36,17 +31,6 @@ async function verdictOf(core: k8s.CoreV1Api, ns: string, pod: Pod): Promise<Ver
     const body = JSON.parse((e as k8s.ApiException<string>).body);
     return { code: body.code, reason: body.reason, message: body.message };
   }
-}
-
-/** The client of a kubeconfig, for both clusters. */
-function clients(file: string) {
-  const kc = new k8s.KubeConfig();
-  kc.loadFromFile(file);
-  return {
-    core: kc.makeApiClient(k8s.CoreV1Api),
-    scheduling: kc.makeApiClient(k8s.SchedulingV1Api),
-    node: kc.makeApiClient(k8s.NodeV1Api),
-  };
 }
 
 let n = 0;
@@ -131,47 +115,18 @@ const VERDICT_CASES: [string, () => Pod][] = [
 suite(missing ? `clones in a real control plane: skipped. ${missing}` : 'clones in a real control plane', () => {
   let plane: ControlPlane;
   let sim: KubeSim;
-  let real: ReturnType<typeof clients>;
-  let fake: ReturnType<typeof clients>;
-
-  async function prepare(c: ReturnType<typeof clients>, waitForDefaultSa: boolean) {
-    await c.scheduling.createPriorityClass({ body: CORPUS_PRIORITY_CLASS });
-    await c.node.createRuntimeClass({ body: CORPUS_RUNTIME_CLASS });
-    const namespaces = new Set(['verdicts', ...SHAPES.map((s) => s.source().metadata!.namespace ?? 'default')]);
-    for (const ns of namespaces)
-      await c.core.createNamespace({ body: { metadata: { name: ns } } }).catch(() => undefined);
-    for (const s of SHAPES) {
-      const sa = s.source().spec?.serviceAccountName;
-      if (sa)
-        await c.core
-          .createNamespacedServiceAccount({
-            namespace: s.source().metadata!.namespace!,
-            body: { metadata: { name: sa } },
-          })
-          .catch(() => undefined);
-    }
-    // Pods wait for their namespace's default ServiceAccount, which the controller manager creates.
-    for (const ns of namespaces) {
-      for (let i = 0; waitForDefaultSa && i < 240; i++) {
-        const ok = await c.core.readNamespacedServiceAccount({ namespace: ns, name: 'default' }).then(
-          () => true,
-          () => false,
-        );
-        if (ok) break;
-        await new Promise((r) => setTimeout(r, 250));
-      }
-    }
-  }
+  let real: CorpusClients;
+  let fake: CorpusClients;
 
   beforeAll(async () => {
     plane = await startControlPlane();
-    real = clients(plane.kubeconfig);
+    real = corpusClients(plane.kubeconfig);
     sim = await startKubeSim({ clock: new ManualClock() });
     const file = `${plane.dir}/sim-kubeconfig`;
     await sim.writeKubeconfig(file);
-    fake = clients(file);
-    await prepare(real, true);
-    await prepare(fake, false);
+    fake = corpusClients(file);
+    await prepareCorpusCluster(real, true, ['verdicts']);
+    await prepareCorpusCluster(fake, false, ['verdicts']);
   }, 240_000);
 
   afterAll(async () => {

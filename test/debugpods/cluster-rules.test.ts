@@ -66,6 +66,14 @@ const rows: {
     note: /^static pod: the clone stays on node cp-1, where its host paths are$/,
   },
   {
+    rule: 'a static pod’s clone mounts no ServiceAccount token, which the static pod never had',
+    source: etcdMirrorPod,
+    container: 'etcd',
+    check: (pod) => pod.spec!.automountServiceAccountToken,
+    want: false,
+    note: /^static pod: no ServiceAccount token is mounted in the clone, as the static pod had none$/,
+  },
+  {
     rule: 'hostPath volumes on an unpinned clone are warned about',
     source: () => {
       const pod = etcdMirrorPod();
