@@ -12,14 +12,17 @@ export const PROTOBUF_MEDIA_TYPE = 'application/vnd.kubernetes.protobuf';
 /** `k8s\0`: "k8s" and encoding style 0, a runtime.Unknown message follows. */
 const MAGIC = Buffer.from([0x6b, 0x38, 0x73, 0x00]);
 
-interface JsonFacts {
+/** How a message's JSON encoding differs from its fields (read from the Go types by build-kube-descriptor.ts). */
+export interface JsonFacts {
   /** Non-pointer `omitzero` fields: left out when zero, structs included (a zero metav1.Time). */
   omitZero?: string[];
   /** Non-pointer `omitempty` fields: left out when an empty scalar, list or map (encoding/json keeps structs). */
   omitEmpty?: string[];
+  /** Where the JSON name differs from the proto one. */
   jsonNames?: Record<string, string>;
   /** Embedded structs whose fields JSON puts in the parent (`json:",inline"`): Volume's volumeSource. */
   inline?: string[];
+  /** A named slice type (`type Verbs []string`): one `items` field on the wire, the list itself in JSON. */
   list?: true;
 }
 
