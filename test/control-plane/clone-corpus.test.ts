@@ -56,6 +56,7 @@ const sleepFor = (seconds: number, grace?: number) =>
   });
 const mirror = { 'kubernetes.io/config.mirror': 'abc' };
 const claim = { name: 'd', persistentVolumeClaim: { claimName: 'c' } };
+const withEnv = (...env: k8s.V1EnvVar[]) => pod({ containers: [{ name: 'app', image: 'x', env }] });
 const withDevices = (volumeDevices: k8s.V1VolumeDevice[], ...volumes: k8s.V1Volume[]) =>
   pod({
     volumes,
@@ -149,6 +150,79 @@ const VERDICT_CASES: [string, () => Pod][] = [
         volumes: [claim],
         containers: [{ name: 'app', image: 'x', volumeDevices: [{ name: 'd', devicePath: '/dev/d' }] }],
       }),
+  ],
+  // Rules a copied or rebuilt pod can break (test/sim/kube/server/check-pod-details.ts).
+  [
+    'env fieldRef to a field the API server does not know',
+    () => withEnv({ name: 'A', valueFrom: { fieldRef: { fieldPath: 'metadata.bogus' } } }),
+  ],
+  [
+    'env fieldRef to all labels',
+    () => withEnv({ name: 'A', valueFrom: { fieldRef: { fieldPath: 'metadata.labels' } } }),
+  ],
+  [
+    'lifecycle on an init container that is no sidecar',
+    () => pod({ initContainers: [{ name: 'i', image: 'x', lifecycle: { postStart: { exec: { command: ['x'] } } } }] }),
+  ],
+  [
+    'two ports of one name, one name too long',
+    () =>
+      pod({
+        containers: [
+          {
+            name: 'app',
+            image: 'x',
+            ports: [
+              { name: 'http', containerPort: 80 },
+              { name: 'http', containerPort: 81 },
+              { name: 'a-very-long-port-name', containerPort: 82 },
+            ],
+          },
+        ],
+      }),
+  ],
+  [
+    'a subPath that climbs out',
+    () =>
+      pod({
+        volumes: [{ name: 'v', emptyDir: {} }],
+        containers: [{ name: 'app', image: 'x', volumeMounts: [{ name: 'v', mountPath: '/v', subPath: '../x' }] }],
+      }),
+  ],
+  ['a negative emptyDir size', () => pod({ volumes: [{ name: 'v', emptyDir: { sizeLimit: '-1' } }] })],
+  [
+    'a token path that climbs out',
+    () => pod({ volumes: [{ name: 'v', projected: { sources: [{ serviceAccountToken: { path: '../t' } }] } }] }),
+  ],
+  ['a node name that is no subdomain', () => pod({ nodeName: 'Bad_Node' })],
+  ['a hostname that is no label', () => pod({ hostname: 'Bad_Host' })],
+  [
+    'privileged without privilege escalation',
+    () =>
+      pod({
+        containers: [
+          { name: 'app', image: 'x', securityContext: { privileged: true, allowPrivilegeEscalation: false } },
+        ],
+      }),
+  ],
+  [
+    'a Localhost seccomp profile without its file',
+    () => pod({ securityContext: { seccompProfile: { type: 'Localhost' } } }),
+  ],
+  ['a negative user id', () => pod({ securityContext: { runAsUser: -1 } })],
+  ['dnsPolicy None without dnsConfig', () => pod({ dnsPolicy: 'None' })],
+  ['shared process namespace on the host PID namespace', () => pod({ shareProcessNamespace: true, hostPID: true })],
+  ['a toleration that Exists with a value', () => pod({ tolerations: [{ key: 'k', operator: 'Exists', value: 'v' }] })],
+  [
+    'required node affinity without terms',
+    () =>
+      pod({
+        affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [] } } },
+      }),
+  ],
+  [
+    'a spread constraint with no skew',
+    () => pod({ topologySpreadConstraints: [{ maxSkew: 0, topologyKey: 'k', whenUnsatisfiable: 'DoNotSchedule' }] }),
   ],
   ['mirror pod without a node', () => pod({}, mirror)],
   ['mirror pod', () => pod(onNode, mirror)],

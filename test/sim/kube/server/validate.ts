@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { parseQuantity } from '../kubelet/quantity.js';
 import type { KubeObject } from '../store-contract.js';
+import { checkPodDetails } from './check-pod-details.js';
 import { SYSTEM_PRIORITY_CLASSES } from './pod-admission.js';
 import { fieldErr, type StatusCause } from './status.js';
 
@@ -279,6 +280,7 @@ export function checkPodSpec(path: string, spec: Any, out: StatusCause[], opts: 
   checkSleepActions(path, spec, out);
   if (spec.hostNetwork) checkHostNetworkPorts(path, spec, out);
   checkPodOS(path, spec, out);
+  checkPodDetails(path, spec, out);
   if (spec.serviceAccountName) checkSubdomain(`${path}.serviceAccountName`, spec.serviceAccountName, out);
   (spec.tolerations ?? []).forEach((t: Any, i: number) => {
     if (t.operator && !['Exists', 'Equal'].includes(t.operator))
