@@ -34,6 +34,7 @@ import {
   swapClaims,
   unpinNode,
   warnUnpinnedHostPaths,
+  withholdStaticPodToken,
 } from './clone-steps.js';
 import { DebugPodError } from './debug-pod-error.js';
 import { isWindowsPod } from './pod-facts.js';
@@ -48,6 +49,7 @@ const CLONE_STEPS: readonly CloneStep[] = [
   keepMeshAnnotations,
   addOurAnnotations,
   unpinNode,
+  withholdStaticPodToken,
   dropSpreadRules,
   dropHostPorts,
   dropOldTools,

@@ -14,7 +14,7 @@ import {
   REQUESTED_BY_ANNOTATION,
   SOURCE_POD_ANNOTATION,
 } from './labels.js';
-import { isGuaranteed, isMirrorPod, isPinnedToNode, longestSleepAction } from './pod-facts.js';
+import { isBestEffort, isGuaranteed, isMirrorPod, isPinnedToNode, longestSleepAction } from './pod-facts.js';
 import { cloneName, toLabelValue } from './pod-names.js';
 
 // One step per rule of a debug clone, each with the Kubernetes fact that forces it; order matters only where a
@@ -292,6 +292,20 @@ export const unpinNode: CloneStep = (d, ctx) => {
 };
 
 /**
+ * ServiceAccount admission skips mirror pods, so a static pod runs without a ServiceAccount token. The clone is an
+ * ordinary pod (the kubelet deletes a pod marked as a mirror when no static pod stands behind it), which admission
+ * gives the namespace's `default` ServiceAccount: its token stays unmounted, so the clone holds no API credentials
+ * the static pod never had.
+ */
+export const withholdStaticPodToken: CloneStep = (d, ctx) => {
+  if (!isMirrorPod(ctx.source) || d.pod.spec.automountServiceAccountToken === false) return d;
+  return note(
+    withSpec(d, { ...d.pod.spec, automountServiceAccountToken: false }),
+    'static pod: no ServiceAccount token is mounted in the clone, as the static pod had none',
+  );
+};
+
+/**
  * nodeSelector, node affinity, pod affinity and tolerations stay (the clone needs the same kind of node); pod
  * anti-affinity and topology spread go, as they can leave the copy unschedulable beside its siblings.
  * Departure: scheduling gates also go; no controller would ever lift a gate on our pod, so it would stay Pending.
@@ -423,15 +437,19 @@ export const injectBusybox: CloneStep = (d, ctx) => {
   const spec = d.pod.spec;
   const target = findSourceContainer(ctx);
   const uid = target?.securityContext?.runAsUser ?? ctx.source.spec?.securityContext?.runAsUser;
-  // QoS counts init containers: an injector with requests below its limits would make a Guaranteed clone Burstable.
+  // QoS counts init containers: an injector with requests below its limits would make a Guaranteed clone Burstable,
+  // and one with any requests a BestEffort clone Burstable (a different OOM score, so an OOM kill may not reproduce).
   const guaranteed = isGuaranteed(spec);
+  const bestEffort = ctx.source.spec ? isBestEffort(ctx.source.spec) : false;
   const injector: Container = {
     name: TOOLS_NAME,
     image: ctx.req.helperImage,
     imagePullPolicy: 'IfNotPresent',
     command: ['/bin/busybox', 'cp', '/bin/busybox', BUSYBOX_PATH],
     volumeMounts: [{ name: TOOLS_NAME, mountPath: TOOLS_DIR }],
-    resources: guaranteed ? { requests: INJECTOR_LIMITS, limits: INJECTOR_LIMITS } : INJECTOR_RESOURCES,
+    ...(bestEffort
+      ? {}
+      : { resources: guaranteed ? { requests: INJECTOR_LIMITS, limits: INJECTOR_LIMITS } : INJECTOR_RESOURCES }),
     securityContext: {
       runAsUser: uid ? uid : FALLBACK_UID,
       runAsNonRoot: true,

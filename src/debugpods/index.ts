@@ -21,7 +21,7 @@ export {
   type NodeShellOptions,
   type NodeShellRequest,
 } from './node-shell-options.js';
-export { isGuaranteed, isMirrorPod, isWindowsPod, MIRROR_ANNOTATION } from './pod-facts.js';
+export { isBestEffort, isGuaranteed, isMirrorPod, isWindowsPod, MIRROR_ANNOTATION } from './pod-facts.js';
 export { cloneName, MAX_NAME_LENGTH, nodeShellName, toLabelValue } from './pod-names.js';
 export { renderKubeCommand } from './render-kube-command.js';
 export { shellJoin } from './shell-join.js';

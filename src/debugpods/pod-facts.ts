@@ -88,6 +88,19 @@ export function isGuaranteed(spec: PodSpec): boolean {
   );
 }
 
+/**
+ * The kubelet's BestEffort QoS class: no container, init containers included, and not the pod itself (pod-level
+ * resources), requests or limits a non-zero amount of cpu or memory.
+ */
+export function isBestEffort(spec: PodSpec): boolean {
+  const all: Container[] = [...(spec.initContainers ?? []), ...spec.containers];
+  const sets = (r: Container['resources']) =>
+    ['cpu', 'memory'].some((k) =>
+      [r?.requests?.[k], r?.limits?.[k]].some((q) => q !== undefined && parseQuantity(q) !== 0),
+    );
+  return !sets(spec.resources) && !all.some((c) => sets(c.resources));
+}
+
 /** Seconds of the longest lifecycle `sleep` action (postStart or preStop) of these containers; 0 when none. */
 export function longestSleepAction(containers: readonly Container[]): number {
   let longest = 0;

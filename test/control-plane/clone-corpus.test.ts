@@ -1,22 +1,18 @@
-import * as k8s from '@kubernetes/client-node';
+import type * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decideCloneOffer } from '../../src/actions/index.js';
-import { buildDebugClone } from '../../src/debugpods/index.js';
+import { buildDebugClone, type CloneRequest, isWindowsPod } from '../../src/debugpods/index.js';
 import type { Pod } from '../../src/kube/types.js';
-import {
-  CORPUS_PRIORITY_CLASS,
-  CORPUS_RUNTIME_CLASS,
-  falseNotes,
-  forCreate,
-  SHAPES,
-} from '../debugpods/clone-corpus.js';
+import { falseNotes, forCreate, REFUSED, SHAPES } from '../debugpods/clone-corpus.js';
 import { type KubeSim, ManualClock, startKubeSim } from '../sim/kube/index.js';
 import { findControlPlaneBinaries, HOW_TO_BUILD_CONTROL_PLANE } from './control-plane-release.js';
+import { type CorpusClients, corpusClients, prepareCorpusCluster } from './prepare-corpus-cluster.js';
 import { type ControlPlane, startControlPlane } from './start-control-plane.js';
 
 // Every clone of the corpus created in a real kube-apiserver (validation, defaults and the default admission
-// plugins), and the simulator's verdict on pods a clone could get wrong compared with the real one's. Skipped
-// without the binaries (`npm run control-plane:build`).
+// plugins), and the simulator's verdict (accepted, or refused with which reason and field paths) compared with the
+// real one's: on each corpus pod, its clones, the clones the rules of src/debugpods prevent, and hand-made pods a
+// clone could get wrong. Skipped without the binaries (`npm run control-plane:build`).
 const missing = findControlPlaneBinaries() === undefined ? HOW_TO_BUILD_CONTROL_PLANE : undefined;
 const suite = missing ? describe.skip : describe;
 if (missing) console.warn(missing);
@@ -25,29 +21,26 @@ interface Verdict {
   code: number;
   reason: string;
   message: string;
+  /** The field paths of the refusal's causes (`details.causes[].field`), sorted. */
+  fields: string[];
 }
 
 /** The API server's answer to creating `pod` in `ns`: 201 or its Status. */
 async function verdictOf(core: k8s.CoreV1Api, ns: string, pod: Pod): Promise<Verdict> {
   try {
     await core.createNamespacedPod({ namespace: ns, body: pod });
-    return { code: 201, reason: 'Created', message: '' };
+    return { code: 201, reason: 'Created', message: '', fields: [] };
   } catch (e) {
     const body = JSON.parse((e as k8s.ApiException<string>).body);
-    return { code: body.code, reason: body.reason, message: body.message };
+    const fields = [
+      ...new Set<string>((body.details?.causes ?? []).flatMap((c: { field?: string }) => (c.field ? [c.field] : []))),
+    ].sort();
+    return { code: body.code, reason: body.reason, message: body.message, fields };
   }
 }
 
-/** The client of a kubeconfig, for both clusters. */
-function clients(file: string) {
-  const kc = new k8s.KubeConfig();
-  kc.loadFromFile(file);
-  return {
-    core: kc.makeApiClient(k8s.CoreV1Api),
-    scheduling: kc.makeApiClient(k8s.SchedulingV1Api),
-    node: kc.makeApiClient(k8s.NodeV1Api),
-  };
-}
+/** What two servers must agree on: accepted or refused, why, and which fields. */
+const verdictShape = (v: Verdict) => ({ code: v.code, reason: v.reason, fields: v.fields });
 
 let n = 0;
 const pod = (spec: Partial<k8s.V1PodSpec>, annotations?: Record<string, string>): Pod => ({
@@ -62,6 +55,23 @@ const sleepFor = (seconds: number, grace?: number) =>
     containers: [{ name: 'app', image: 'busybox:1.37', lifecycle: { preStop: { sleep: { seconds } } } }],
   });
 const mirror = { 'kubernetes.io/config.mirror': 'abc' };
+const claim = { name: 'd', persistentVolumeClaim: { claimName: 'c' } };
+const withEnv = (...env: k8s.V1EnvVar[]) => pod({ containers: [{ name: 'app', image: 'x', env }] });
+const withDevices = (volumeDevices: k8s.V1VolumeDevice[], ...volumes: k8s.V1Volume[]) =>
+  pod({
+    volumes,
+    containers: [
+      {
+        name: 'app',
+        image: 'x',
+        volumeDevices,
+        volumeMounts: [
+          { name: volumeDevices[0]!.name, mountPath: '/m' },
+          { name: volumeDevices[0]!.name, mountPath: '/m' },
+        ],
+      },
+    ],
+  });
 const onNode = { nodeName: 'node-x' };
 
 /** Pods whose fate depends on a rule the clones touch; each goes to both servers. */
@@ -109,6 +119,111 @@ const VERDICT_CASES: [string, () => Pod][] = [
     'hostNetwork with a containerPort only',
     () => pod({ hostNetwork: true, containers: [{ name: 'app', image: 'x', ports: [{ containerPort: 9100 }] }] }),
   ],
+  [
+    'block device on an emptyDir',
+    () => withDevices([{ name: 'd', devicePath: '/dev/d' }], { name: 'd', emptyDir: {} }),
+  ],
+  ['block device on no volume', () => withDevices([{ name: 'nope', devicePath: '/dev/d' }])],
+  [
+    'block devices sharing a path, one also mounted',
+    () =>
+      withDevices(
+        [
+          { name: 'd', devicePath: '/dev/d' },
+          { name: 'e', devicePath: '/dev/d' },
+        ],
+        { name: 'd', persistentVolumeClaim: { claimName: 'c' } },
+        {
+          name: 'e',
+          ephemeral: {
+            volumeClaimTemplate: {
+              spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } },
+            },
+          },
+        },
+      ),
+  ],
+  [
+    'block device on a claim',
+    () =>
+      pod({
+        volumes: [claim],
+        containers: [{ name: 'app', image: 'x', volumeDevices: [{ name: 'd', devicePath: '/dev/d' }] }],
+      }),
+  ],
+  // Rules a copied or rebuilt pod can break (test/sim/kube/server/check-pod-details.ts).
+  [
+    'env fieldRef to a field the API server does not know',
+    () => withEnv({ name: 'A', valueFrom: { fieldRef: { fieldPath: 'metadata.bogus' } } }),
+  ],
+  [
+    'env fieldRef to all labels',
+    () => withEnv({ name: 'A', valueFrom: { fieldRef: { fieldPath: 'metadata.labels' } } }),
+  ],
+  [
+    'lifecycle on an init container that is no sidecar',
+    () => pod({ initContainers: [{ name: 'i', image: 'x', lifecycle: { postStart: { exec: { command: ['x'] } } } }] }),
+  ],
+  [
+    'two ports of one name, one name too long',
+    () =>
+      pod({
+        containers: [
+          {
+            name: 'app',
+            image: 'x',
+            ports: [
+              { name: 'http', containerPort: 80 },
+              { name: 'http', containerPort: 81 },
+              { name: 'a-very-long-port-name', containerPort: 82 },
+            ],
+          },
+        ],
+      }),
+  ],
+  [
+    'a subPath that climbs out',
+    () =>
+      pod({
+        volumes: [{ name: 'v', emptyDir: {} }],
+        containers: [{ name: 'app', image: 'x', volumeMounts: [{ name: 'v', mountPath: '/v', subPath: '../x' }] }],
+      }),
+  ],
+  ['a negative emptyDir size', () => pod({ volumes: [{ name: 'v', emptyDir: { sizeLimit: '-1' } }] })],
+  [
+    'a token path that climbs out',
+    () => pod({ volumes: [{ name: 'v', projected: { sources: [{ serviceAccountToken: { path: '../t' } }] } }] }),
+  ],
+  ['a node name that is no subdomain', () => pod({ nodeName: 'Bad_Node' })],
+  ['a hostname that is no label', () => pod({ hostname: 'Bad_Host' })],
+  [
+    'privileged without privilege escalation',
+    () =>
+      pod({
+        containers: [
+          { name: 'app', image: 'x', securityContext: { privileged: true, allowPrivilegeEscalation: false } },
+        ],
+      }),
+  ],
+  [
+    'a Localhost seccomp profile without its file',
+    () => pod({ securityContext: { seccompProfile: { type: 'Localhost' } } }),
+  ],
+  ['a negative user id', () => pod({ securityContext: { runAsUser: -1 } })],
+  ['dnsPolicy None without dnsConfig', () => pod({ dnsPolicy: 'None' })],
+  ['shared process namespace on the host PID namespace', () => pod({ shareProcessNamespace: true, hostPID: true })],
+  ['a toleration that Exists with a value', () => pod({ tolerations: [{ key: 'k', operator: 'Exists', value: 'v' }] })],
+  [
+    'required node affinity without terms',
+    () =>
+      pod({
+        affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [] } } },
+      }),
+  ],
+  [
+    'a spread constraint with no skew',
+    () => pod({ topologySpreadConstraints: [{ maxSkew: 0, topologyKey: 'k', whenUnsatisfiable: 'DoNotSchedule' }] }),
+  ],
   ['mirror pod without a node', () => pod({}, mirror)],
   ['mirror pod', () => pod(onNode, mirror)],
   ['mirror pod with a ServiceAccount', () => pod({ ...onNode, serviceAccountName: 'default' }, mirror)],
@@ -128,50 +243,127 @@ const VERDICT_CASES: [string, () => Pod][] = [
   ],
 ];
 
+const everyContainer = (pod: Pod) => [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])];
+const withContainers = (pod: Pod, fn: (c: k8s.V1Container) => k8s.V1Container): Pod => ({
+  ...pod,
+  spec: {
+    ...pod.spec!,
+    containers: pod.spec!.containers.map(fn),
+    ...(pod.spec!.initContainers ? { initContainers: pod.spec!.initContainers.map(fn) } : {}),
+  },
+});
+type Variant = [what: string, make: (fixture: Pod, stored: Pod, container: string) => Pod | undefined];
+const cloneOf = (source: Pod, container: string, options: Partial<CloneRequest> = {}): Pod | undefined => {
+  const offer = decideCloneOffer(source, container);
+  return buildDebugClone(
+    source,
+    {
+      requestId: 'parity',
+      container,
+      requestedBy: 'U01ALICE',
+      ttlSeconds: 600,
+      maxTtlSeconds: 3600,
+      helperImage: 'busybox:1.37-musl',
+      ...(offer.kind === 'optional-refs' ? { optionalRefs: offer.refs } : {}),
+      ...options,
+    },
+    { suffix: 'p4r1t', now: new Date('2026-11-23T09:15:00Z') },
+  ).pod;
+};
+/** The source (`fixture` as a client would create it) and clones of it (`stored`, as kube-apiserver stored it). */
+const VARIANTS: Variant[] = [
+  ['the source', (fixture) => forCreate(fixture)],
+  ['its clone', (fixture, stored, c) => (isWindowsPod(fixture) ? undefined : cloneOf(stored, c))],
+  [
+    'its clone on the same node with claims kept',
+    (fixture, stored, c) =>
+      isWindowsPod(fixture) ? undefined : cloneOf(stored, c, { sameNode: true, keepClaims: true }),
+  ],
+  [
+    'its clone of the target alone',
+    (fixture, stored, c) =>
+      isWindowsPod(fixture) ? undefined : cloneOf(stored, c, { onlyTarget: true, keepInitContainers: false }),
+  ],
+  // What the rules prevent: a clone a rule of src/debugpods would have kept the server from refusing.
+  [
+    'its clone with the fixed 5 s grace period',
+    (fixture, stored, c) => {
+      const pod = isWindowsPod(fixture) ? undefined : cloneOf(stored, c);
+      return pod && { ...pod, spec: { ...pod.spec!, terminationGracePeriodSeconds: 5 } };
+    },
+  ],
+  [
+    'its copy without nodeName, annotations kept (kubectl debug)',
+    (fixture) => {
+      const pod = forCreate(fixture);
+      delete pod.spec!.nodeName;
+      return pod;
+    },
+  ],
+  [
+    'its clone with block devices kept on the swapped claims',
+    (fixture, stored, c) => {
+      const pod = isWindowsPod(fixture) ? undefined : cloneOf(stored, c);
+      const devices = new Map(everyContainer(stored).map((x) => [x.name, x.volumeDevices]));
+      return (
+        pod && withContainers(pod, (x) => (devices.get(x.name) ? { ...x, volumeDevices: devices.get(x.name)! } : x))
+      );
+    },
+  ],
+  [
+    'its clone with the busybox tools added twice',
+    (fixture, stored, c) => {
+      const pod = isWindowsPod(fixture) ? undefined : cloneOf(stored, c);
+      if (!pod) return undefined;
+      const injector = pod.spec!.initContainers![0]!;
+      const tools = pod.spec!.volumes!.at(-1)!;
+      return {
+        ...pod,
+        spec: {
+          ...pod.spec!,
+          initContainers: [injector, ...pod.spec!.initContainers!],
+          volumes: [...pod.spec!.volumes!, tools],
+        },
+      };
+    },
+  ],
+  [
+    'its clone with a 64-character name and label value',
+    (fixture, stored, c) => {
+      const pod = isWindowsPod(fixture) ? undefined : cloneOf(stored, c);
+      return (
+        pod && { ...pod, metadata: { ...pod.metadata, labels: { ...pod.metadata!.labels, long: 'x'.repeat(64) } } }
+      );
+    },
+  ],
+  [
+    'its Windows clone built as for Linux',
+    (fixture, stored, c) => {
+      if (!isWindowsPod(fixture)) return undefined;
+      const linux = structuredClone(stored);
+      delete linux.spec!.os;
+      delete linux.spec!.nodeSelector;
+      const pod = cloneOf(linux, c)!;
+      return { ...pod, spec: { ...pod.spec!, os: stored.spec!.os! } };
+    },
+  ],
+];
+
 suite(missing ? `clones in a real control plane: skipped. ${missing}` : 'clones in a real control plane', () => {
   let plane: ControlPlane;
   let sim: KubeSim;
-  let real: ReturnType<typeof clients>;
-  let fake: ReturnType<typeof clients>;
-
-  async function prepare(c: ReturnType<typeof clients>, waitForDefaultSa: boolean) {
-    await c.scheduling.createPriorityClass({ body: CORPUS_PRIORITY_CLASS });
-    await c.node.createRuntimeClass({ body: CORPUS_RUNTIME_CLASS });
-    const namespaces = new Set(['verdicts', ...SHAPES.map((s) => s.source().metadata!.namespace ?? 'default')]);
-    for (const ns of namespaces)
-      await c.core.createNamespace({ body: { metadata: { name: ns } } }).catch(() => undefined);
-    for (const s of SHAPES) {
-      const sa = s.source().spec?.serviceAccountName;
-      if (sa)
-        await c.core
-          .createNamespacedServiceAccount({
-            namespace: s.source().metadata!.namespace!,
-            body: { metadata: { name: sa } },
-          })
-          .catch(() => undefined);
-    }
-    // Pods wait for their namespace's default ServiceAccount, which the controller manager creates.
-    for (const ns of namespaces) {
-      for (let i = 0; waitForDefaultSa && i < 240; i++) {
-        const ok = await c.core.readNamespacedServiceAccount({ namespace: ns, name: 'default' }).then(
-          () => true,
-          () => false,
-        );
-        if (ok) break;
-        await new Promise((r) => setTimeout(r, 250));
-      }
-    }
-  }
+  let real: CorpusClients;
+  let fake: CorpusClients;
 
   beforeAll(async () => {
     plane = await startControlPlane();
-    real = clients(plane.kubeconfig);
+    real = corpusClients(plane.kubeconfig);
     sim = await startKubeSim({ clock: new ManualClock() });
     const file = `${plane.dir}/sim-kubeconfig`;
     await sim.writeKubeconfig(file);
-    fake = clients(file);
-    await prepare(real, true);
-    await prepare(fake, false);
+    fake = corpusClients(file);
+    await prepareCorpusCluster(real, true, ['verdicts']);
+    await prepareCorpusCluster(fake, false, ['verdicts']);
   }, 240_000);
 
   afterAll(async () => {
@@ -205,15 +397,37 @@ suite(missing ? `clones in a real control plane: skipped. ${missing}` : 'clones 
     expect(falseNotes(built, stored, created)).toEqual([]);
   });
 
+  it.each([...SHAPES, ...REFUSED])(
+    '$name: the simulator gives kube-apiserver’s verdict on the source, its clones and the clones the rules prevent',
+    async ({ source, container }) => {
+      const fixture = source();
+      const ns = fixture.metadata!.namespace!;
+      const index = [...SHAPES, ...REFUSED].findIndex((s) => s.source === source);
+      const body = forCreate(fixture);
+      body.metadata!.name = `parity-${index}`;
+      const stored = await real.core.createNamespacedPod({ namespace: ns, body });
+      const seen: string[] = [];
+      for (const [v, [what, make]] of VARIANTS.entries()) {
+        const pod = make(fixture, stored, container);
+        if (!pod) continue;
+        pod.metadata = { ...pod.metadata, name: `parity-${index}-${v}` };
+        const [mine, theirs] = [await verdictOf(fake.core, ns, pod), await verdictOf(real.core, ns, pod)];
+        expect(
+          verdictShape(mine),
+          `${what}: kube-apiserver said ${theirs.message || 'yes'}; the simulator ${mine.message || 'yes'}`,
+        ).toEqual(verdictShape(theirs));
+        seen.push(`${what}: ${theirs.code}`);
+      }
+      expect(seen.length).toBeGreaterThan(1);
+    },
+  );
+
   it.each(VERDICT_CASES)('%s: the simulator answers as kube-apiserver does', async (_what, make) => {
     const [mine, theirs] = [
       await verdictOf(fake.core, 'verdicts', make()),
       await verdictOf(real.core, 'verdicts', make()),
     ];
-    expect({ code: mine.code, reason: mine.reason }, `kube-apiserver: ${theirs.message}`).toEqual({
-      code: theirs.code,
-      reason: theirs.reason,
-    });
+    expect(verdictShape(mine), `kube-apiserver: ${theirs.message}`).toEqual(verdictShape(theirs));
     // Same causes: each of the simulator's lines appears in the real message (which may word its prefix differently).
     const causes = (m: string) =>
       m

@@ -22,6 +22,9 @@ export function runKubectl(kubeconfig: string, args: string[], input?: string): 
         else resolve({ code, stdout, stderr });
       },
     );
+    // kubectl may exit before reading its input (a refusal, a usage error): the write then fails with EPIPE, which
+    // must not surface as an unhandled error; the exit code and stderr say what happened.
+    child.stdin?.on('error', () => undefined);
     child.stdin?.end(input ?? '');
   });
 }

@@ -86,6 +86,14 @@ const NOTE_CHECKS: [RegExp, NoteCheck][] = [
       stored.spec!.nodeName === m[1] && source.spec?.nodeName === m[1] ? undefined : `on ${stored.spec!.nodeName}`,
   ],
   [
+    /^static pod: no ServiceAccount token is mounted in the clone/,
+    (_m, stored) =>
+      stored.spec!.automountServiceAccountToken === false &&
+      !stored.spec!.volumes?.some((v) => v.projected?.sources?.some((s) => s.serviceAccountToken))
+        ? undefined
+        : 'a token is mounted',
+  ],
+  [
     /^host paths .+ are read on whichever node/,
     (_m, stored) =>
       stored.spec!.nodeName || !stored.spec!.volumes?.some((v) => v.hostPath) ? 'pinned, or no host path' : undefined,

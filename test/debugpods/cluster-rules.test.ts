@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { buildDebugClone, type CloneRequest, DebugPodError, shellJoin, TOOLS_NAME } from '../../src/debugpods/index.js';
+import {
+  buildDebugClone,
+  type CloneRequest,
+  DebugPodError,
+  isBestEffort,
+  shellJoin,
+  TOOLS_NAME,
+} from '../../src/debugpods/index.js';
 import type { Container, Pod } from '../../src/kube/types.js';
 import {
   distrolessPod,
@@ -57,6 +64,14 @@ const rows: {
     check: (pod) => ({ node: pod.spec!.nodeName, mirror: pod.metadata!.annotations!['kubernetes.io/config.mirror'] }),
     want: { node: 'cp-1', mirror: undefined },
     note: /^static pod: the clone stays on node cp-1, where its host paths are$/,
+  },
+  {
+    rule: 'a static pod’s clone mounts no ServiceAccount token, which the static pod never had',
+    source: etcdMirrorPod,
+    container: 'etcd',
+    check: (pod) => pod.spec!.automountServiceAccountToken,
+    want: false,
+    note: /^static pod: no ServiceAccount token is mounted in the clone, as the static pod had none$/,
   },
   {
     rule: 'hostPath volumes on an unpinned clone are warned about',
@@ -153,6 +168,14 @@ describe('clone rules that real clusters enforce', () => {
       limits: { cpu: '100m', memory: '32Mi' },
     });
     expect(built.notes.filter((n) => n.startsWith('QoS'))).toEqual([]);
+  });
+
+  it('keeps a BestEffort pod BestEffort: the injector sets no resources', () => {
+    const pod = distrolessPod();
+    for (const c of pod.spec!.containers) delete c.resources;
+    const built = clone(pod, pod.spec!.containers[0]!.name);
+    expect(built.pod.spec!.initContainers![0]!.resources).toBeUndefined();
+    expect(isBestEffort(built.pod.spec!)).toBe(true);
   });
 
   it('keeps grace 5 s when no kept container sleeps that long', () => {

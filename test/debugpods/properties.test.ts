@@ -9,7 +9,7 @@ import {
   MANAGED_LABEL,
   TOOLS_NAME,
 } from '../../src/debugpods/index.js';
-import { isGuaranteed } from '../../src/debugpods/pod-facts.js';
+import { isBestEffort, isGuaranteed } from '../../src/debugpods/pod-facts.js';
 import type { Container, Pod } from '../../src/kube/types.js';
 import { arbitraryPodWithTarget, deepFreeze } from './arbitrary-pod.js';
 
@@ -108,8 +108,9 @@ describe('buildDebugClone, whatever the pod', () => {
         const { pod } = buildDebugClone(source, request, ids);
         expect(invalidity(pod)).toEqual([]);
         expect(JSON.parse(JSON.stringify(pod))).toEqual(pod);
-        // The kubelet's QoS class counts init containers; a Guaranteed source gives a Guaranteed clone.
+        // The kubelet's QoS class counts init containers; the clone keeps the source's class.
         if (isGuaranteed(source.spec!)) expect(isGuaranteed(pod.spec!)).toBe(true);
+        expect(isBestEffort(pod.spec!)).toBe(isBestEffort(source.spec!));
       }),
       { numRuns: 200 },
     );

@@ -99,9 +99,20 @@ describe('field validation', () => {
     );
   });
 
-  it('a protobuf body is refused with 415 (the simulator speaks JSON only)', async () => {
+  it('a JSON body labelled protobuf is refused as kube-apiserver refuses it: not a protobuf message', async () => {
     const r = await raw('POST', '/api/v1/namespaces/v/pods', withUnknown, 'application/vnd.kubernetes.protobuf');
+    expect(r.status).toBe(400);
+    expect(r.json.message).toMatch(
+      /^the object provided is unrecognized \(must be of type Pod\): provided data does not appear to be a protobuf message, expected prefix \[107 56 115 0\] \(\{"apiVersion":"v1","kind":"Pod \.\.\.\)$/,
+    );
+  });
+
+  it('a body of an unknown media type is refused with 415, naming the ones accepted', async () => {
+    const r = await raw('POST', '/api/v1/namespaces/v/pods', withUnknown, 'application/cbor');
     expect(r.status).toBe(415);
+    expect(r.json.message).toBe(
+      'the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf',
+    );
   });
 });
 

@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { parseQuantity } from '../kubelet/quantity.js';
 import type { KubeObject } from '../store-contract.js';
+import { checkPodDetails } from './check-pod-details.js';
 import { SYSTEM_PRIORITY_CLASSES } from './pod-admission.js';
 import { fieldErr, type StatusCause } from './status.js';
 
@@ -249,6 +250,7 @@ export function checkPodSpec(path: string, spec: Any, out: StatusCause[], opts: 
   };
   (spec.initContainers ?? []).forEach((c: Any, i: number) => {
     checkContainer(`${path}.initContainers[${i}]`, c, volumes, 'init', out);
+    checkVolumeDevices(`${path}.initContainers[${i}]`, c, spec, out);
     dup(`${path}.initContainers[${i}]`, c);
   });
   if (!Array.isArray(spec.containers) || spec.containers.length === 0)
@@ -256,6 +258,7 @@ export function checkPodSpec(path: string, spec: Any, out: StatusCause[], opts: 
   else
     spec.containers.forEach((c: Any, i: number) => {
       checkContainer(`${path}.containers[${i}]`, c, volumes, 'container', out);
+      checkVolumeDevices(`${path}.containers[${i}]`, c, spec, out);
       dup(`${path}.containers[${i}]`, c);
     });
   if (spec.ephemeralContainers?.length && !opts.template) {
@@ -277,6 +280,7 @@ export function checkPodSpec(path: string, spec: Any, out: StatusCause[], opts: 
   checkSleepActions(path, spec, out);
   if (spec.hostNetwork) checkHostNetworkPorts(path, spec, out);
   checkPodOS(path, spec, out);
+  checkPodDetails(path, spec, out);
   if (spec.serviceAccountName) checkSubdomain(`${path}.serviceAccountName`, spec.serviceAccountName, out);
   (spec.tolerations ?? []).forEach((t: Any, i: number) => {
     if (t.operator && !['Exists', 'Equal'].includes(t.operator))
@@ -289,6 +293,56 @@ export function checkPodSpec(path: string, spec: Any, out: StatusCause[], opts: 
           'PreferNoSchedule',
         ]),
       );
+  });
+}
+
+/**
+ * ValidateVolumeMounts and ValidateVolumeDevices, for what checkContainer leaves out: each mountPath once; a raw block
+ * device names a PersistentVolumeClaim or generic ephemeral volume of the pod (no other volume source can back one),
+ * once, at a unique path without `..`; and no volume, nor path, is both mounted and a device in one container.
+ */
+function checkVolumeDevices(path: string, c: Any, spec: Any, out: StatusCause[]): void {
+  const sources = new Map<string, Any>((spec.volumes ?? []).map((v: Any) => [v.name, v]));
+  const mounts: Any[] = c.volumeMounts ?? [];
+  const devices: Any[] = c.volumeDevices ?? [];
+  const mountPaths = new Set<string>();
+  mounts.forEach((m: Any, i: number) => {
+    const mp = `${path}.volumeMounts[${i}]`;
+    if (mountPaths.has(m.mountPath)) out.push(fieldErr.invalid(`${mp}.mountPath`, m.mountPath, 'must be unique'));
+    mountPaths.add(m.mountPath);
+    if (devices.some((d) => d.name === m.name))
+      out.push(fieldErr.invalid(`${mp}.name`, m.name, 'must not already exist in volumeDevices'));
+    if (devices.some((d) => d.devicePath === m.mountPath))
+      out.push(fieldErr.invalid(`${mp}.mountPath`, m.mountPath, 'must not already exist as a path in volumeDevices'));
+  });
+  const names = new Set<string>();
+  const paths = new Set<string>();
+  devices.forEach((d: Any, i: number) => {
+    const dp = `${path}.volumeDevices[${i}]`;
+    const name: string = d.name ?? '';
+    const devicePath: string = d.devicePath ?? '';
+    const volume = sources.get(name);
+    if (!name) out.push(fieldErr.required(`${dp}.name`));
+    if (names.has(name)) out.push(fieldErr.invalid(`${dp}.name`, name, 'must be unique'));
+    if (volume && !volume.persistentVolumeClaim && !volume.ephemeral)
+      out.push(
+        fieldErr.invalid(
+          `${dp}.name`,
+          name,
+          'can only use volume source type of PersistentVolumeClaim or Ephemeral for block mode',
+        ),
+      );
+    if (!volume) out.push(fieldErr.notFound(`${dp}.name`, name));
+    if (!devicePath) out.push(fieldErr.required(`${dp}.devicePath`));
+    if (paths.has(devicePath)) out.push(fieldErr.invalid(`${dp}.devicePath`, devicePath, 'must be unique'));
+    if (devicePath.split('/').includes('..'))
+      out.push(fieldErr.invalid(`${dp}.devicePath`, devicePath, "can not contain backsteps ('..')"));
+    else paths.add(devicePath);
+    if (mounts.some((m) => m.name === name))
+      out.push(fieldErr.invalid(`${dp}.name`, name, 'must not already exist in volumeMounts'));
+    if (mounts.some((m) => m.mountPath === devicePath))
+      out.push(fieldErr.invalid(`${dp}.devicePath`, devicePath, 'must not already exist as a path in volumeMounts'));
+    if (name) names.add(name);
   });
 }
 
