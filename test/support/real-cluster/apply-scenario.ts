@@ -1,0 +1,95 @@
+import { RealClock } from '../../sim/kube/clock.js';
+import type { ContainerRule } from '../../sim/kube/kubelet/behaviour.js';
+import type { Kubelet } from '../../sim/kube/kubelet/kubelet.js';
+import { loadScenario } from '../../sim/kube/scenarios/index.js';
+import { MemoryStore } from '../../sim/kube/store.js';
+import type { AdminApi, KubeJson } from './admin-api.js';
+
+/**
+ * Resources in the order they are created through the real API. Pods come before their ReplicaSet, and the
+ * ReplicaSet before its Deployment, so each controller adopts what exists (the ReplicaSet controller claims orphan
+ * pods its selector matches; the Deployment controller claims the ReplicaSet and, finding its template equal
+ * ignoring pod-template-hash, keeps it as the new one) instead of creating pods with generated names: the scenario's
+ * pods keep names people and tests can type (`crash-exit1`). Nodes are left out: kubelets register their own.
+ */
+const ORDER = ['namespaces', 'serviceaccounts', 'configmaps', 'pods', 'replicasets', 'deployments', 'services'];
+
+/** What a scenario needs from a kubelet besides its objects: the containers' behaviour. */
+export interface AppliedScenario {
+  rules: ContainerRule[];
+  /** `namespace/name` of every pod created. */
+  pods: string[];
+}
+
+/**
+ * Loads a scenario of test/sim/kube/scenarios into a real API server: built into a throw-away simulator store, then
+ * created in {@link ORDER}, stripped of what the server assigns (uid, resourceVersion, timestamps, status, owner
+ * references to the simulator's uids, Service cluster IPs). Objects that exist already are kept.
+ */
+export async function applyScenario(api: AdminApi, name: string): Promise<AppliedScenario> {
+  const store = new MemoryStore({ clock: new RealClock() });
+  const rules: ContainerRule[] = [];
+  // Scenarios only add rules to the kubelet they are given.
+  const kubelet = { addRule: (rule: ContainerRule) => rules.push(rule) } as unknown as Kubelet;
+  await loadScenario(name, { store, clock: new RealClock(), kubelet });
+
+  const pods: string[] = [];
+  for (const resource of ORDER) {
+    for (const object of store.list(resource)) {
+      const namespace = object.metadata.namespace as string | undefined;
+      if (resource === 'serviceaccounts' && object.metadata.name === 'default') continue; // the controller manager's
+      const body = forCreate(resource, object);
+      await api.call('POST', collectionPathOf(resource, namespace), body, { ok: [409] });
+      if (resource === 'namespaces') await waitForDefaultServiceAccount(api, object.metadata.name);
+      if (resource === 'pods') pods.push(`${namespace}/${object.metadata.name}`);
+    }
+  }
+  return { rules, pods };
+}
+
+const API_GROUPS: Record<string, string> = {
+  deployments: '/apis/apps/v1',
+  replicasets: '/apis/apps/v1',
+  statefulsets: '/apis/apps/v1',
+  daemonsets: '/apis/apps/v1',
+  jobs: '/apis/batch/v1',
+  cronjobs: '/apis/batch/v1',
+  leases: '/apis/coordination.k8s.io/v1',
+};
+
+/** The collection URL of a resource (plural name) the scenarios and tests use; the core group unless listed. */
+export function collectionPathOf(resource: string, namespace?: string): string {
+  const group = API_GROUPS[resource] ?? '/api/v1';
+  return `${group}${namespace ? `/namespaces/${namespace}` : ''}/${resource}`;
+}
+
+function forCreate(resource: string, object: KubeJson): KubeJson {
+  const {
+    uid: _uid,
+    resourceVersion: _rv,
+    creationTimestamp: _ct,
+    ownerReferences: _owners,
+    generation: _generation,
+    ...metadata
+  } = object.metadata;
+  const { status: _status, ...rest } = object;
+  const body: KubeJson = { ...rest, metadata };
+  if (resource === 'services') {
+    const { clusterIP: _ip, clusterIPs: _ips, ...spec } = body.spec;
+    body.spec = spec;
+  }
+  return body;
+}
+
+/** Pods cannot be created in a namespace before the controller manager has made its `default` ServiceAccount. */
+async function waitForDefaultServiceAccount(api: AdminApi, namespace: string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const found = await api.call('GET', `/api/v1/namespaces/${namespace}/serviceaccounts/default`, undefined, {
+      ok: [404],
+    });
+    if (found?.kind === 'ServiceAccount') return;
+    if (Date.now() > deadline) throw new Error(`no default ServiceAccount in ${namespace} after 30 s`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
