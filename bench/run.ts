@@ -12,6 +12,8 @@ const available = readdirSync(dir)
   .map((f) => f.slice(0, -3))
   .sort();
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+/** Flags (`--real`) go to every benchmark run. */
+const flags = process.argv.slice(2).filter((a) => a.startsWith('-'));
 const unknown = wanted.filter((w) => !available.includes(w));
 if (unknown.length) {
   console.error(`unknown benchmark(s): ${unknown.join(', ')}; available: ${available.join(', ')}`);
@@ -41,7 +43,7 @@ for (const name of wanted.length ? wanted : available) {
   console.log(`\n=== bench ${name} ===`);
   const run = spawnSync(
     process.execPath,
-    ['--expose-gc', ...(NODE_FLAGS[name] ?? []), `${root}.bench-build/bench/${name}.js`],
+    ['--expose-gc', ...(NODE_FLAGS[name] ?? []), `${root}.bench-build/bench/${name}.js`, ...flags],
     {
       stdio: 'inherit',
     },

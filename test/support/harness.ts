@@ -12,6 +12,7 @@ import { buildNamespace } from '../sim/kube/scenarios/build-objects.js';
 import { type SlackSim, startSlackSim, type WorkspaceSeed } from '../sim/slack/index.js';
 import { freePort } from './free-port.js';
 import { KUBE_BACKEND, type KubeBackend } from './kube-backend.js';
+import { type LatencyProxy, startLatencyProxy } from './latency-proxy.js';
 import {
   createAdminApi,
   prepareBotAccess,
@@ -35,6 +36,12 @@ export interface HarnessOptions {
   configure?: (config: Config) => void;
   /** Slack rate limits on (the simulator's default) or off. @defaultValue false */
   rateLimits?: boolean;
+  /**
+   * Milliseconds of latency on every Kubernetes API request: the simulator delays its answers; on the real backend a
+   * loopback TCP proxy in front of the API server gives every connection that round-trip time (test/support/latency-proxy.ts),
+   * for the bot and for kubeconfigs written by `cluster.writeKubeconfig`. @defaultValue 0
+   */
+  kubeLatencyMs?: number;
   /** Simulator only: minutes the cluster runs before the bot starts, so scenario pods are deep in CrashLoopBackOff. @defaultValue 15 */
   warmUpMinutes?: number;
   /** Redis to use. @defaultValue the test run's private Redis (vitest global setup) */
@@ -246,6 +253,7 @@ async function startSimBackend(options: HarnessOptions, kubeconfigPath: string):
       metadata: { name: 'default', namespace },
     });
   }
+  if (options.kubeLatencyMs) kube.faults.latency(options.kubeLatencyMs);
   clock.advance(Date.now() - clock.now());
   const ticker = setInterval(() => clock.advance(Math.max(0, Date.now() - clock.now())), 25);
   await kube.writeKubeconfig(kubeconfigPath);
@@ -279,20 +287,33 @@ async function startRealBackend(options: HarnessOptions, kubeconfigPath: string)
     info = own.info;
   }
   const api = createAdminApi(info);
+  let proxy: LatencyProxy | undefined;
   try {
-    await prepareBotAccess(api, info, {
-      kubeconfigPath,
-      ...(options.nodeShellNamespaceLevel ? { nodeShellNamespaceLevel: options.nodeShellNamespaceLevel } : {}),
-    });
+    let server = info.server;
+    if (options.kubeLatencyMs) {
+      const target = new URL(info.server);
+      proxy = await startLatencyProxy({ host: target.hostname, port: Number(target.port) }, options.kubeLatencyMs);
+      server = `https://${proxy.host}:${proxy.port}`;
+    }
+    await prepareBotAccess(
+      api,
+      { ...info, server },
+      {
+        kubeconfigPath,
+        ...(options.nodeShellNamespaceLevel ? { nodeShellNamespaceLevel: options.nodeShellNamespaceLevel } : {}),
+      },
+    );
+    return {
+      cluster: realCluster(api, info, server),
+      clusterName: 'real',
+      async stop() {
+        await proxy?.close();
+        await own?.stop();
+      },
+    };
   } catch (e) {
+    await proxy?.close();
     await own?.stop();
     throw e;
   }
-  return {
-    cluster: realCluster(api),
-    clusterName: 'real',
-    async stop() {
-      await own?.stop();
-    },
-  };
 }

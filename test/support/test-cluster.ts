@@ -1,18 +1,39 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import yaml from 'js-yaml';
 import type { KubeSim } from '../sim/kube/index.js';
 import type { KubeBackend } from './kube-backend.js';
-import { type AdminApi, collectionPathOf, type KubeJson } from './real-cluster/index.js';
+import { type AdminApi, collectionPathOf, type KubeJson, type RealClusterInfo } from './real-cluster/index.js';
 
 /** What a test may read of the cluster whichever backend runs it (the simulator's store, or the real API server). */
 export interface TestCluster {
   backend: KubeBackend;
   /** Objects of a resource (`pods`, `services`, `events`…) in a namespace, as the API server has them now. */
   list(resource: string, namespace: string): Promise<KubeJson[]>;
+  /**
+   * Writes a kubeconfig for a person's kubectl (a cluster admin), reaching the API server the way the bot does
+   * (through the same injected latency), with `namespace` as the context's default.
+   */
+  writeKubeconfig(path: string, options?: { namespace?: string }): Promise<void>;
 }
 
 export function simulatorCluster(kube: KubeSim): TestCluster {
-  return { backend: 'sim', list: async (resource, namespace) => kube.store.list(resource, namespace) };
+  return {
+    backend: 'sim',
+    list: async (resource, namespace) => kube.store.list(resource, namespace),
+    writeKubeconfig: (path, options) => kube.writeKubeconfig(path, options),
+  };
 }
 
-export function realCluster(api: AdminApi): TestCluster {
-  return { backend: 'real', list: (resource, namespace) => api.list(collectionPathOf(resource, namespace)) };
+/** The real API server, read as its admin; kubeconfigs point at `server` (the latency proxy, when there is one). */
+export function realCluster(api: AdminApi, info: RealClusterInfo, server: string): TestCluster {
+  return {
+    backend: 'real',
+    list: (resource, namespace) => api.list(collectionPathOf(resource, namespace)),
+    async writeKubeconfig(path, options = {}) {
+      const config = yaml.load(await readFile(info.adminKubeconfig, 'utf8')) as KubeJson;
+      for (const c of config.clusters) c.cluster.server = server;
+      for (const c of config.contexts) c.context.namespace = options.namespace ?? 'default';
+      await writeFile(path, yaml.dump(config), { mode: 0o600 });
+    },
+  };
 }
