@@ -8,3 +8,8 @@ export {
 } from './control-plane-release.js';
 export { type KubectlResult, runKubectl } from './run-kubectl.js';
 export { type ControlPlane, type ControlPlaneOptions, startControlPlane } from './start-control-plane.js';
+export {
+  startVirtualKubelet,
+  type VirtualKubelet,
+  type VirtualKubeletOptions,
+} from './virtual-kubelet/index.js';

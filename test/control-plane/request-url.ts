@@ -22,7 +22,14 @@ export interface UrlResponse {
 export function requestUrl(
   method: string,
   url: string,
-  options: { tls?: ClientTls; body?: unknown; contentType?: string; timeoutMs?: number } = {},
+  options: {
+    tls?: ClientTls;
+    body?: unknown;
+    contentType?: string;
+    timeoutMs?: number;
+    /** The API server names a write's field manager after the agent's first word (`kubelet/v1.37.2 …` → kubelet). */
+    userAgent?: string;
+  } = {},
 ): Promise<UrlResponse> {
   return new Promise((resolve, reject) => {
     const https = url.startsWith('https:');
@@ -35,6 +42,7 @@ export function requestUrl(
         timeout: options.timeoutMs ?? 5_000,
         headers: {
           accept: 'application/json',
+          ...(options.userAgent ? { 'user-agent': options.userAgent } : {}),
           ...(payload === undefined
             ? {}
             : {

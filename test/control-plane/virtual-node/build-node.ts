@@ -8,6 +8,9 @@ export interface NodeSpecInput {
   kubeletPort?: number;
   /** @defaultValue '127.0.0.1' */
   internalIP?: string;
+  /** Labels besides the well-known hostname, os and arch (NodeRestriction lets a node set only some: zone, region,
+   * instance-type, `node.kubernetes.io/*`, not `node-restriction.kubernetes.io/*`). */
+  labels?: Record<string, string>;
 }
 
 /**
@@ -29,6 +32,7 @@ export function buildNode(input: NodeSpecInput) {
         'kubernetes.io/arch': 'amd64',
         'beta.kubernetes.io/os': 'linux',
         'beta.kubernetes.io/arch': 'amd64',
+        ...input.labels,
       },
     },
     spec: {},

@@ -11,6 +11,7 @@ export interface VirtualNodeOptions {
   renewIntervalMs?: number;
   capacity?: NodeSpecInput['capacity'];
   kubeletPort?: number;
+  labels?: NodeSpecInput['labels'];
 }
 
 export interface VirtualNode {
@@ -53,6 +54,7 @@ export async function startVirtualNode(plane: ControlPlane, options: VirtualNode
       now: new Date(),
       ...(options.capacity ? { capacity: options.capacity } : {}),
       ...(options.kubeletPort ? { kubeletPort: options.kubeletPort } : {}),
+      ...(options.labels ? { labels: options.labels } : {}),
     }),
   );
   // A kubelet restarting finds its Node already registered.

@@ -6,7 +6,8 @@ import type { KubeObject, KubeStore } from '../store-contract.js';
 export interface ScenarioContext {
   store: KubeStore;
   clock: Clock;
-  kubelet: Kubelet;
+  /** Where its container rules go (the simulator's kubelet, or the real control plane's virtual kubelet). */
+  kubelet: Pick<Kubelet, 'addRule'>;
 }
 
 /** Creates the object unless one of that name exists (the API server's controllers may have made it). */

@@ -1,0 +1,42 @@
+import type { Clock } from '../../sim/kube/clock.js';
+import type { ContainerRule } from '../../sim/kube/kubelet/index.js';
+import { loadScenario } from '../../sim/kube/scenarios/index.js';
+import { MemoryStore } from '../../sim/kube/store.js';
+import { requestUrl } from '../request-url.js';
+import type { ControlPlane } from '../start-control-plane.js';
+import { planScenarioRequests, type ScenarioNode } from './plan-scenario-requests.js';
+
+/** A scenario read for the real control plane: its container rules, its Nodes, and the creates that set it up. */
+export interface RealScenario {
+  rules: ContainerRule[];
+  nodes: ScenarioNode[];
+  /** Creates the scenario's objects as the admin (an object that already exists is kept). */
+  apply(plane: ControlPlane): Promise<void>;
+}
+
+/**
+ * Reads a simulator scenario (test/sim/kube/scenarios: `default`, `workloads`, `all`, `empty`) for the real control
+ * plane: the scenario loads into a scratch store as it does for the simulator, and what it loaded becomes user
+ * creates (see planScenarioRequests), rules for the virtual kubelet and the Nodes to register.
+ */
+export async function readScenario(name: string, clock: Clock): Promise<RealScenario> {
+  const store = new MemoryStore({ clock });
+  const rules: ContainerRule[] = [];
+  const resources = new Set<string>();
+  store.subscribe((change) => resources.add(change.resource));
+  await loadScenario(name, { store, clock, kubelet: { addRule: (rule) => rules.push(rule) } });
+  const byResource = Object.fromEntries([...resources].map((r) => [r, store.list(r)]));
+  const { requests, nodes } = planScenarioRequests(byResource);
+  return {
+    rules,
+    nodes,
+    apply: async (plane) => {
+      for (const r of requests) {
+        const res = await requestUrl('POST', `${plane.server}${r.path}`, { tls: plane.adminTls, body: r.body });
+        if (res.status >= 300 && res.status !== 409) {
+          throw new Error(`scenario ${name}: POST ${r.path} ${r.body.metadata.name}: HTTP ${res.status} ${res.body}`);
+        }
+      }
+    },
+  };
+}
