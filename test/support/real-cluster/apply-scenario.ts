@@ -1,6 +1,5 @@
 import { RealClock } from '../../sim/kube/clock.js';
 import type { ContainerRule } from '../../sim/kube/kubelet/behaviour.js';
-import type { Kubelet } from '../../sim/kube/kubelet/kubelet.js';
 import { loadScenario } from '../../sim/kube/scenarios/index.js';
 import { MemoryStore } from '../../sim/kube/store.js';
 import type { AdminApi, KubeJson } from './admin-api.js';
@@ -14,25 +13,28 @@ import type { AdminApi, KubeJson } from './admin-api.js';
  */
 const ORDER = ['namespaces', 'serviceaccounts', 'configmaps', 'pods', 'replicasets', 'deployments', 'services'];
 
-/** What a scenario needs from a kubelet besides its objects: the containers' behaviour. */
-export interface AppliedScenario {
+/** A scenario of test/sim/kube/scenarios, read for a real cluster. */
+export interface ScenarioObjects {
+  /** The containers' behaviour, for the (virtual) kubelet: give it these before the pods exist. */
   rules: ContainerRule[];
-  /** `namespace/name` of every pod created. */
-  pods: string[];
+  /** The scenario's objects by resource, as the simulator stores them. */
+  store: MemoryStore;
+}
+
+/** Loads a scenario into a throw-away simulator store, collecting its kubelet rules. */
+export async function readScenarioObjects(name: string): Promise<ScenarioObjects> {
+  const store = new MemoryStore({ clock: new RealClock() });
+  const rules: ContainerRule[] = [];
+  await loadScenario(name, { store, clock: new RealClock(), kubelet: { addRule: (rule) => rules.push(rule) } });
+  return { rules, store };
 }
 
 /**
- * Loads a scenario of test/sim/kube/scenarios into a real API server: built into a throw-away simulator store, then
- * created in {@link ORDER}, stripped of what the server assigns (uid, resourceVersion, timestamps, status, owner
- * references to the simulator's uids, Service cluster IPs). Objects that exist already are kept.
+ * Creates a scenario's objects in a real API server, in {@link ORDER}, stripped of what the server assigns (uid,
+ * resourceVersion, timestamps, status, owner references to the simulator's uids, Service cluster IPs). Objects that
+ * exist already are kept. Returns `namespace/name` of every pod.
  */
-export async function applyScenario(api: AdminApi, name: string): Promise<AppliedScenario> {
-  const store = new MemoryStore({ clock: new RealClock() });
-  const rules: ContainerRule[] = [];
-  // Scenarios only add rules to the kubelet they are given.
-  const kubelet = { addRule: (rule: ContainerRule) => rules.push(rule) } as unknown as Kubelet;
-  await loadScenario(name, { store, clock: new RealClock(), kubelet });
-
+export async function applyScenario(api: AdminApi, { store }: ScenarioObjects): Promise<string[]> {
   const pods: string[] = [];
   for (const resource of ORDER) {
     for (const object of store.list(resource)) {
@@ -44,7 +46,7 @@ export async function applyScenario(api: AdminApi, name: string): Promise<Applie
       if (resource === 'pods') pods.push(`${namespace}/${object.metadata.name}`);
     }
   }
-  return { rules, pods };
+  return pods;
 }
 
 const API_GROUPS: Record<string, string> = {
