@@ -12,6 +12,10 @@ export const REAL_BACKEND_FILES = [
   'test/e2e/approvals.test.ts',
   'test/e2e/alerts.test.ts',
   'test/e2e/redis-outage.test.ts',
+  'test/e2e/diagnose-scenarios.test.ts',
+  'test/e2e/audit-trail.test.ts',
+  'test/e2e/health-endpoints.test.ts',
+  'test/e2e/startup-checks.test.ts',
 ];
 
 export default defineConfig({

@@ -10,3 +10,9 @@ export const describeOnSimulator = KUBE_BACKEND === 'sim' ? describe : describe.
 
 /** `it` for one simulator-only test in a file that otherwise runs on both backends (see {@link describeOnSimulator}). */
 export const itOnSimulator = KUBE_BACKEND === 'sim' ? it : it.skip;
+
+/**
+ * `it` for what only the real control plane decides: the shipped RBAC as kube-apiserver's authorizer reads it
+ * (the simulator grants the bot everything it is not told to deny). Skipped on the simulator.
+ */
+export const itOnRealCluster = KUBE_BACKEND === 'real' ? it : it.skip;
