@@ -89,6 +89,8 @@ suite(title, () => {
       expect(n.status.addresses).toContainEqual({ type: 'InternalIP', address: '127.0.0.1' });
       expect(n.status.daemonEndpoints.kubeletEndpoint.Port).toBe(vk.port);
     }
+    const table = await kubectl('get', 'nodes');
+    expect(table.stdout).toMatch(/^node-1\s+Ready\s+<none>\s+\d+s\s+v1\.37\.\d+$/m);
     const lease = await json('get', 'lease', 'node-1', '-n', 'kube-node-lease');
     expect(lease.spec.holderIdentity).toBe('node-1');
   });
@@ -184,6 +186,11 @@ suite(title, () => {
     expect(stamped).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z api starting/);
     expect(Date.parse(stamped.slice(0, 23))).toBeGreaterThanOrEqual(Date.parse(cs.lastState.terminated.startedAt));
     expect((await kubectl('logs', '-p', 'crash', '--since=1h')).stdout).toContain('api starting');
+    // Following a container waiting in back-off prints its last instance and ends, as on a real node.
+    const followed = await kubectl('logs', '-f', 'crash');
+    expect(followed.stdout).toMatch(
+      /^api starting \(restart \d+\) on crash\nconnecting to db\nfatal: db unreachable\n$/,
+    );
   });
 
   it('answers client-node log reads through the API server, and refuses a missing previous instance as BadRequest', async () => {
@@ -254,6 +261,27 @@ suite(title, () => {
     expect(copy.spec.containers[0].command).toEqual(['sleep', '3600']);
     expect(copy.spec.nodeName).toMatch(/^node-[12]$/);
     expect(copy.status.phase).toBe('Running');
+  });
+
+  it('fails a pod that outlives its activeDeadlineSeconds, which bounds debug clones', async () => {
+    const pod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'bounded' },
+      spec: {
+        activeDeadlineSeconds: 2,
+        containers: [{ name: 'sleeper', image: 'busybox:1.36', command: ['sleep', '3600'] }],
+      },
+    };
+    expect((await runKubectl(plane.kubeconfig, ['create', '-f', '-'], JSON.stringify(pod))).code).toBe(0);
+    const failed = await eventually('the pod Failed', async () => {
+      const p = await podStatus('bounded');
+      return p?.status?.phase === 'Failed' ? p : undefined;
+    });
+    expect(failed.status.reason).toBe('DeadlineExceeded');
+    expect(failed.status.message).toBe('Pod was active on the node longer than the specified deadline');
+    // Its container was stopped; kubectl's STATUS column then shows the container's reason, not the pod's.
+    expect(failed.status.containerStatuses[0].state.terminated).toBeDefined();
   });
 
   it('was refused nothing by the Node authorizer or NodeRestriction', async () => {

@@ -77,10 +77,10 @@ export class WriteForwarder {
   /** Forgets the writes queued for a pod the API server no longer has. */
   forgetPod(uid: string): void {
     const w = this.pods.get(uid);
-    if (w) {
-      w.wanted = undefined;
-      w.remove = false;
-    }
+    if (!w) return;
+    w.wanted = undefined;
+    w.remove = false;
+    if (!w.busy) this.pods.delete(uid);
   }
 
   /** Resolves once every queued write has been answered. */

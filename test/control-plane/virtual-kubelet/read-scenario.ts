@@ -11,7 +11,7 @@ export interface RealScenario {
   rules: ContainerRule[];
   nodes: ScenarioNode[];
   /** Creates the scenario's objects as the admin (an object that already exists is kept). */
-  apply(plane: ControlPlane): Promise<void>;
+  apply(plane: Pick<ControlPlane, 'server' | 'adminTls'>): Promise<void>;
 }
 
 /**

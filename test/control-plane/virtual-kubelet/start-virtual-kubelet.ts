@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { type Clock, RealClock } from '../../sim/kube/clock.js';
 import { type ContainerRule, Kubelet, type KubeletOptions } from '../../sim/kube/kubelet/index.js';
 import { MemoryStore } from '../../sim/kube/store.js';
+import { readControlPlaneRelease } from '../control-plane-release.js';
 import { issueCertificate } from '../generate-certificates.js';
 import { type ClientTls, requestUrl } from '../request-url.js';
 import type { ControlPlane } from '../start-control-plane.js';
@@ -13,12 +14,17 @@ import { serveKubeletApi } from './serve-kubelet-api.js';
 
 type Json = any;
 
+/** The release of the control plane it joins, as a kubeadm node's kubelet matches it. */
+const KUBELET_VERSION = readControlPlaneRelease().kubernetes;
 /** As a kubelet introduces itself: the API server records its writes under the field manager `kubelet`. */
-const KUBELET_USER_AGENT = 'kubelet/v1.37.2 (linux/amd64) debugdead-virtual-kubelet';
+const KUBELET_USER_AGENT = `kubelet/${KUBELET_VERSION} (linux/amd64) debugdead-virtual-kubelet`;
 
 export interface VirtualKubeletOptions {
-  /** The control plane to join: its server, CA (to issue the nodes' certificates) and kubelet client CA. */
-  plane: ControlPlane;
+  /**
+   * The control plane to join: its server, its CA's files (to issue the nodes' certificates, in
+   * `certificates.dir`) and the admin TLS (whose CA also signed the API server's kubelet client certificate).
+   */
+  plane: Pick<ControlPlane, 'server' | 'certificates' | 'adminTls'>;
   /** Nodes to register and run pods for. @defaultValue the scenario's nodes, else ['node-1'] */
   nodeNames?: string[];
   /**
@@ -135,6 +141,7 @@ export async function startVirtualKubelet(options: VirtualKubeletOptions): Promi
         kubeletPort: api.port,
         ...(capacity ? { capacity } : {}),
         ...(wanted ? { labels: wanted.labels } : {}),
+        kubeletVersion: KUBELET_VERSION,
       });
       nodes.push(node);
       tlsByNode.set(name, node.tls);

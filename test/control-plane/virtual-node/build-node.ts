@@ -11,6 +11,8 @@ export interface NodeSpecInput {
   /** Labels besides the well-known hostname, os and arch (NodeRestriction lets a node set only some: zone, region,
    * instance-type, `node.kubernetes.io/*`, not `node-restriction.kubernetes.io/*`). */
   labels?: Record<string, string>;
+  /** What `kubectl get nodes` shows as VERSION, e.g. `v1.37.2`. @defaultValue '' */
+  kubeletVersion?: string;
 }
 
 /**
@@ -64,7 +66,7 @@ export function buildNode(input: NodeSpecInput) {
         kernelVersion: '',
         osImage: 'debugdead virtual kubelet',
         containerRuntimeVersion: 'debugdead://0',
-        kubeletVersion: '',
+        kubeletVersion: input.kubeletVersion ?? '',
         kubeProxyVersion: '',
         operatingSystem: 'linux',
         architecture: 'amd64',

@@ -12,6 +12,7 @@ export interface VirtualNodeOptions {
   capacity?: NodeSpecInput['capacity'];
   kubeletPort?: number;
   labels?: NodeSpecInput['labels'];
+  kubeletVersion?: string;
 }
 
 export interface VirtualNode {
@@ -28,7 +29,10 @@ export interface VirtualNode {
  * Registers a Node as a kubelet does, with the kubelet's own identity (so the Node authorizer and the
  * NodeRestriction admission plugin judge every write), then renews its Lease in kube-node-lease.
  */
-export async function startVirtualNode(plane: ControlPlane, options: VirtualNodeOptions): Promise<VirtualNode> {
+export async function startVirtualNode(
+  plane: Pick<ControlPlane, 'server' | 'certificates' | 'adminTls'>,
+  options: VirtualNodeOptions,
+): Promise<VirtualNode> {
   const pair = await issueCertificate(plane.certificates.dir, {
     file: `node-${options.name}`,
     commonName: `system:node:${options.name}`,
@@ -55,6 +59,7 @@ export async function startVirtualNode(plane: ControlPlane, options: VirtualNode
       ...(options.capacity ? { capacity: options.capacity } : {}),
       ...(options.kubeletPort ? { kubeletPort: options.kubeletPort } : {}),
       ...(options.labels ? { labels: options.labels } : {}),
+      ...(options.kubeletVersion ? { kubeletVersion: options.kubeletVersion } : {}),
     }),
   );
   // A kubelet restarting finds its Node already registered.
