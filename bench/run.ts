@@ -3,7 +3,7 @@
  * Each benchmark prints its measurements and, as its last line, one JSON object.
  */
 import { spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { cpSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const dir = fileURLToPath(new URL('.', import.meta.url));
@@ -31,6 +31,11 @@ const build = spawnSync(
   },
 );
 if (build.status !== 0) process.exit(1);
+// Files the compiled code reads beside itself (`--real`): the control plane's release from its go.mod, the shipped
+// install that is applied to it.
+for (const asset of ['test/control-plane/go.mod', 'deploy']) {
+  cpSync(`${root}${asset}`, `${root}.bench-build/${asset}`, { recursive: true });
+}
 /**
  * Node flags a benchmark runs with, as production runs the bot: deploy/base/deployment.yaml sets the same
  * NODE_OPTIONS. Without a heap cap V8 lets garbage pile up to a quarter of the machine's memory before a full

@@ -13,13 +13,7 @@ import { type SlackSim, startSlackSim, type WorkspaceSeed } from '../sim/slack/i
 import { freePort } from './free-port.js';
 import { KUBE_BACKEND, type KubeBackend } from './kube-backend.js';
 import { type LatencyProxy, startLatencyProxy } from './latency-proxy.js';
-import {
-  createAdminApi,
-  prepareBotAccess,
-  type RealCluster,
-  type RealClusterInfo,
-  startRealCluster,
-} from './real-cluster/index.js';
+import type { RealCluster, RealClusterInfo } from './real-cluster/index.js';
 import { saveKubeRequests } from './record-kube-requests.js';
 import { realCluster, simulatorCluster, type TestCluster } from './test-cluster.js';
 
@@ -276,6 +270,8 @@ async function startRealBackend(options: HarnessOptions, kubeconfigPath: string)
   for (const option of ['warmUpMinutes', 'extraPods', 'beforeStart'] as const) {
     if (options[option] !== undefined) throw new Error(`harness option ${option} is simulator-only`);
   }
+  // Loaded only here: the simulator's users (npm test, npm run demo, the benchmarks) never load the control plane's code.
+  const { createAdminApi, prepareBotAccess, startRealCluster } = await import('./real-cluster/index.js');
   let own: RealCluster | undefined;
   let info: RealClusterInfo;
   if (process.env.VITEST) {

@@ -2,7 +2,8 @@ import { readFile, writeFile } from 'node:fs/promises';
 import yaml from 'js-yaml';
 import type { KubeSim } from '../sim/kube/index.js';
 import type { KubeBackend } from './kube-backend.js';
-import { type AdminApi, collectionPathOf, type KubeJson, type RealClusterInfo } from './real-cluster/index.js';
+import type { AdminApi, KubeJson, RealClusterInfo } from './real-cluster/admin-api.js';
+import { collectionPathOf } from './real-cluster/apply-scenario.js';
 
 /** What a test may read of the cluster whichever backend runs it (the simulator's store, or the real API server). */
 export interface TestCluster {
