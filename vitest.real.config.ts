@@ -16,6 +16,8 @@ export const REAL_BACKEND_FILES = [
   'test/e2e/audit-trail.test.ts',
   'test/e2e/health-endpoints.test.ts',
   'test/e2e/startup-checks.test.ts',
+  'test/e2e/diagnose-kubelet-failures.test.ts',
+  'test/e2e/secrets-egress.test.ts',
 ];
 
 export default defineConfig({

@@ -8,7 +8,9 @@ import { type RunningBot, startDebugdead } from '../../src/app.js';
 import { buildConfig, type Config } from '../../src/config/index.js';
 import { createKubeClient, loadKubeConfig } from '../../src/kube/index.js';
 import { type KubeSim, ManualClock, startKubeSim } from '../sim/kube/index.js';
+import type { ContainerRule } from '../sim/kube/kubelet/behaviour.js';
 import { buildNamespace } from '../sim/kube/scenarios/build-objects.js';
+import { DEFAULT_POD_NAMES } from '../sim/kube/scenarios/default-scenario.js';
 import { type SlackSim, startSlackSim, type WorkspaceSeed } from '../sim/slack/index.js';
 import { freePort } from './free-port.js';
 import { KUBE_BACKEND, type KubeBackend } from './kube-backend.js';
@@ -271,7 +273,7 @@ async function startRealBackend(options: HarnessOptions, kubeconfigPath: string)
     if (options[option] !== undefined) throw new Error(`harness option ${option} is simulator-only`);
   }
   // Loaded only here: the simulator's users (npm test, npm run demo, the benchmarks) never load the control plane's code.
-  const { createAdminApi, prepareBotAccess, startRealCluster } = await import('./real-cluster/index.js');
+  const { createAdminApi, prepareBotAccess, ruleToJson, startRealCluster } = await import('./real-cluster/index.js');
   let own: RealCluster | undefined;
   let info: RealClusterInfo;
   if (process.env.VITEST) {
@@ -296,11 +298,19 @@ async function startRealBackend(options: HarnessOptions, kubeconfigPath: string)
       { ...info, server },
       {
         kubeconfigPath,
+        scenarioPods: { demo: DEFAULT_POD_NAMES },
         ...(options.nodeShellNamespaceLevel ? { nodeShellNamespaceLevel: options.nodeShellNamespaceLevel } : {}),
       },
     );
+    const running = own;
+    const addKubeletRule = async (rule: ContainerRule) => {
+      if (running) return running.kubelet.addRule(rule);
+      if (!info.kubeletRulesUrl) throw new Error('the real cluster takes no kubelet rules');
+      const res = await fetch(info.kubeletRulesUrl, { method: 'POST', body: ruleToJson(rule) });
+      if (!res.ok) throw new Error(`adding a kubelet rule: HTTP ${res.status} ${await res.text()}`);
+    };
     return {
-      cluster: realCluster(api, info, server),
+      cluster: realCluster(api, info, server, addKubeletRule),
       clusterName: 'real',
       async stop() {
         await proxy?.close();

@@ -8,6 +8,8 @@ export interface RealClusterInfo {
   tls: Required<Pick<ClientTls, 'ca' | 'cert' | 'key'>>;
   /** The admin kubeconfig, for kubectl. */
   adminKubeconfig: string;
+  /** Where test files add container rules to the run's virtual kubelet (serveKubeletRules), when it runs elsewhere. */
+  kubeletRulesUrl?: string;
 }
 
 /** A Kubernetes object as JSON. */

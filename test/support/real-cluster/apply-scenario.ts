@@ -40,7 +40,7 @@ export async function applyScenario(api: AdminApi, { store }: ScenarioObjects): 
     for (const object of store.list(resource)) {
       const namespace = object.metadata.namespace as string | undefined;
       if (resource === 'serviceaccounts' && object.metadata.name === 'default') continue; // the controller manager's
-      const body = forCreate(resource, object);
+      const body = asUserCreates(resource, object);
       await api.call('POST', collectionPathOf(resource, namespace), body, { ok: [409] });
       if (resource === 'namespaces') await waitForDefaultServiceAccount(api, object.metadata.name);
       if (resource === 'pods') pods.push(`${namespace}/${object.metadata.name}`);
@@ -65,7 +65,11 @@ export function collectionPathOf(resource: string, namespace?: string): string {
   return `${group}${namespace ? `/namespaces/${namespace}` : ''}/${resource}`;
 }
 
-function forCreate(resource: string, object: KubeJson): KubeJson {
+/**
+ * An object as a user would send it to be created (pure): without what the server assigns (uid, resourceVersion,
+ * creationTimestamp, generation, status), owner references (to a simulator's uids) and a Service's cluster IPs.
+ */
+export function asUserCreates(resource: string, object: KubeJson): KubeJson {
   const {
     uid: _uid,
     resourceVersion: _rv,

@@ -13,13 +13,15 @@ export interface BotAccessOptions {
   nodeShellNamespace?: string;
   /** The token's lifetime. @defaultValue 3600 (the API server's minimum is 600) */
   tokenSeconds?: number;
+  /** The scenario's pods, by namespace: any other pod there was made by an earlier test and is deleted. */
+  scenarioPods?: Record<string, readonly string[]>;
 }
 
 /**
  * Readies the shared cluster for a new bot and gives it the deployed identity:
- * - what earlier bots left is removed: their debug pods (label debugdead.io/managed=true, deleted with grace 0, as
- *   no kubelet may be there to finish a graceful deletion) and the alert watcher's Lease, which a stopped bot would
- *   otherwise hold until it expires;
+ * - what earlier tests left is removed: the bots' debug pods (label debugdead.io/managed=true), pods the tests
+ *   created beside the scenario's (both deleted with grace 0, so none lingers while the kubelet finishes it) and
+ *   the alert watcher's Lease, which a stopped bot would otherwise hold until it expires;
  * - the node-shell namespace's Pod Security label is set to the level the test asks for;
  * - a token for the ServiceAccount of deploy/ is requested through the TokenRequest API (what the kubelet mounts
  *   into the bot's pod), and a kubeconfig carrying only that token is written: every call the bot makes is then
@@ -27,6 +29,12 @@ export interface BotAccessOptions {
  */
 export async function prepareBotAccess(api: AdminApi, info: RealClusterInfo, options: BotAccessOptions): Promise<void> {
   const managed = await api.list('/api/v1/pods?labelSelector=debugdead.io%2Fmanaged%3Dtrue');
+  for (const [namespace, keep] of Object.entries(options.scenarioPods ?? {})) {
+    const pods = await api.list(`/api/v1/namespaces/${namespace}/pods`);
+    managed.push(
+      ...pods.filter((p) => !keep.includes(p.metadata.name) && !managed.some((m) => m.metadata.uid === p.metadata.uid)),
+    );
+  }
   await Promise.all(
     managed.map((p) =>
       api.call(
