@@ -157,6 +157,8 @@ suite(title, () => {
     expect(described).toMatch(
       /Normal\s+Scheduled\s+.*default-scheduler\s+Successfully assigned default\/crash to node-/,
     );
+    // startVirtualKubelet returned once its nodes had lost their not-ready taint: scheduled at the first try.
+    expect(described).not.toContain('FailedScheduling');
     for (const line of [
       /Normal\s+Pulling\s+.*kubelet\s+Pulling image "ghcr\.io\/acme\/api:1\.0\.3"/,
       /Normal\s+Pulled\s+.*kubelet\s+Successfully pulled image "ghcr\.io\/acme\/api:1\.0\.3" in /,

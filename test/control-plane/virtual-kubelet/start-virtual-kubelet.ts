@@ -164,6 +164,9 @@ export async function startVirtualKubelet(options: VirtualKubeletOptions): Promi
       );
     }
     await Promise.all(mirrors.map((m) => m.synced));
+    // A new Node carries node.kubernetes.io/not-ready:NoSchedule (TaintNodesByCondition) until the node-lifecycle
+    // controller sees it Ready; pods created before then get a FailedScheduling event first.
+    await Promise.all(nodeNames.map((name) => untainted(call, name, Date.now() + 60_000)));
     await scenario?.apply(plane);
   } catch (e) {
     await stop();
@@ -177,4 +180,15 @@ export async function startVirtualKubelet(options: VirtualKubeletOptions): Promi
     idle: () => forwarder.idle(),
     stop,
   };
+}
+
+/** Resolves once the Node has no `node.kubernetes.io/not-ready` taint; throws after `deadline`. */
+async function untainted(call: NodeCall, name: string, deadline: number): Promise<void> {
+  for (;;) {
+    const res = await call(name, 'GET', `/api/v1/nodes/${name}`);
+    const taints: Json[] = res.status === 200 ? (JSON.parse(res.body).spec?.taints ?? []) : [{}];
+    if (!taints.some((t) => t.key === 'node.kubernetes.io/not-ready' || t.key === undefined)) return;
+    if (Date.now() > deadline) throw new Error(`node ${name} still tainted not-ready: ${res.body}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
 }
