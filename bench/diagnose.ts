@@ -10,14 +10,21 @@
  * - ack: 50 concurrent `/debugdead` commands over the scenario pods, three bursts; the Slack simulator's ack
  *   latencies (user's action → Socket Mode ack), p99 over all of them. The simulators and the bot share this process
  *   and its event loop, so the ack latency includes their load.
- * Last line: {"bench":"diagnose","debugdeadMs":…,"kubectlMs":…,"speedup":…,"ackP99Ms":…}
+ * With `--real` (`npm run bench -- diagnose --real`), (a) and (b) run again against a real kube-apiserver
+ * (test/control-plane, built by `npm run control-plane:build`), the bot as deploy/'s ServiceAccount, with the same
+ * latency as a round trip through a loopback TCP proxy in front of it (test/support/latency-proxy.ts), so the ratio
+ * is measured on the real protocol stack (TLS, HTTP/2 for kubectl, the real server's answers); both ratios are
+ * printed side by side.
+ * Last line: {"bench":"diagnose","debugdeadMs":…,"kubectlMs":…,"speedup":…,"ackP99Ms":…[,"real":{…}]}
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { readControlPlaneRelease } from '../test/control-plane/control-plane-release.js';
 import { DEFAULT_POD_NAMES } from '../test/sim/kube/scenarios/default-scenario.js';
 import type { Harness } from '../test/support/harness.js';
+import type { KubeBackend } from '../test/support/kube-backend.js';
 import { formatTable, median, percentile, round, startBenchStack, tsToMs } from './_shared.js';
 
 const LATENCY_MS = 20;
@@ -31,151 +38,215 @@ const KUBECTL = '/usr/bin/kubectl';
 const GOAL_SPEEDUP = 10;
 const GOAL_ACK_P99_MS = 100;
 
-const stack = await startBenchStack({ mode: 'socket', rateLimits: false });
-const { h } = stack;
-const home = mkdtempSync(join(tmpdir(), 'bench-kubectl-home-'));
-try {
-  h.kube.faults.latency(LATENCY_MS);
-  const kubeconfig = join(home, 'kubeconfig');
-  await h.kube.writeKubeconfig(kubeconfig, { namespace: NAMESPACE });
-  const pod = h.kube.store.list('pods', NAMESPACE).find((p) => p.metadata.name === POD);
-  if (!pod) throw new Error(`no pod ${NAMESPACE}/${POD} in the simulator`);
-  const containers: string[] = pod.spec.containers.map((c: { name: string }) => c.name);
+const REAL = process.argv.includes('--real');
 
-  // The kubectl checklist, as a person pastes it (timed as (b) below).
-  const checklist: string[][] = [
-    ...containers.flatMap((c) => [
-      ['logs', POD, '-c', c],
-      ['logs', '-p', POD, '-c', c],
-    ]),
-    ['describe', 'pod', POD],
-    ['get', 'events', '--field-selector', `involvedObject.name=${POD}`],
-  ];
-  const env = { PATH: process.env.PATH ?? '', KUBECONFIG: kubeconfig, HOME: home, KUBECACHEDIR: join(home, 'cache') };
+interface BackendResult {
+  debugdeadMs: number;
+  kubectlMs: number;
+  speedup: number;
+  ackP99Ms?: number;
+}
 
-  // Untimed warm-ups: the bot's JIT and connections; kubectl's discovery cache and the binary in the page cache.
-  await diagnoseOnce(h);
-  await runChecklist(checklist, env);
-  const cached = existsSync(join(home, 'cache', 'discovery'));
-  // (a) and (b) alternate, so both sides see the same load on a shared machine.
-  const bot: { totalMs: number; summaryMs: number; replies: number }[] = [];
-  const manual: { totalMs: number; steps: { ms: number; code: number }[] }[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    collectGarbage();
-    bot.push(await diagnoseOnce(h));
-    collectGarbage();
-    manual.push(await runChecklist(checklist, env));
-  }
+const sim = await benchOn('sim', true);
+const real = REAL ? await benchOn('real', false) : undefined;
+if (real) {
+  console.log(
+    `\nside by side: the same bot and kubectl checklist, ${LATENCY_MS} ms per request injected on the simulator; a ${LATENCY_MS} ms round trip through a loopback TCP proxy in front of kube-apiserver ${readControlPlaneRelease().kubernetes}`,
+  );
+  console.log(
+    formatTable(
+      ['backend', 'debugdead ms', 'kubectl ms', 'speedup', 'goal', 'met'],
+      [
+        [
+          'simulator',
+          round(sim.debugdeadMs),
+          round(sim.kubectlMs),
+          `${round(sim.speedup)}×`,
+          `≥ ${GOAL_SPEEDUP}×`,
+          sim.speedup >= GOAL_SPEEDUP ? 'yes' : 'NO',
+        ],
+        [
+          'real API server',
+          round(real.debugdeadMs),
+          round(real.kubectlMs),
+          `${round(real.speedup)}×`,
+          `≥ ${GOAL_SPEEDUP}×`,
+          real.speedup >= GOAL_SPEEDUP ? 'yes' : 'NO',
+        ],
+      ],
+    ),
+  );
+}
+console.log(
+  JSON.stringify({
+    bench: 'diagnose',
+    debugdeadMs: round(sim.debugdeadMs),
+    kubectlMs: round(sim.kubectlMs),
+    speedup: round(sim.speedup, 2),
+    ackP99Ms: round(sim.ackP99Ms ?? Number.NaN),
+    ...(real
+      ? {
+          real: {
+            debugdeadMs: round(real.debugdeadMs),
+            kubectlMs: round(real.kubectlMs),
+            speedup: round(real.speedup, 2),
+          },
+        }
+      : {}),
+  }),
+);
 
-  // (c) ack latency under concurrent commands.
-  const acks: number[] = [];
-  let timedOut = 0;
-  for (let b = 0; b < ACK_BURSTS; b++) {
-    const before = finishedDiagnoses(h);
-    const deliveries = await Promise.all(
-      Array.from({ length: ACK_CONCURRENCY }, (_, i) =>
-        h.slack
-          .user(['U0ALICE01', 'U0BOB0002', 'U0CAROL03'][i % 3] as string)
-          .runCommand('/debugdead', `${DEFAULT_POD_NAMES[i % DEFAULT_POD_NAMES.length]} ${NAMESPACE}`, {
-            channel: CHANNEL,
-          }),
+/**
+ * (a) and (b) on one backend, and (c) when `withAcks`; prints its tables and returns the medians. On the real backend
+ * the bot and kubectl both reach kube-apiserver through the latency proxy, kubectl as the cluster admin.
+ */
+async function benchOn(backend: KubeBackend, withAcks: boolean): Promise<BackendResult> {
+  console.log(`\n--- ${backend === 'real' ? 'real control plane' : 'Kubernetes simulator'} ---`);
+  const stack = await startBenchStack({ mode: 'socket', rateLimits: false, backend, kubeLatencyMs: LATENCY_MS });
+  const { h } = stack;
+  const home = mkdtempSync(join(tmpdir(), 'bench-kubectl-home-'));
+  try {
+    const kubeconfig = join(home, 'kubeconfig');
+    await h.cluster.writeKubeconfig(kubeconfig, { namespace: NAMESPACE });
+    const pod = (await h.cluster.list('pods', NAMESPACE)).find((p) => p.metadata.name === POD);
+    if (!pod) throw new Error(`no pod ${NAMESPACE}/${POD} in the cluster`);
+    const containers: string[] = pod.spec.containers.map((c: { name: string }) => c.name);
+
+    // The kubectl checklist, as a person pastes it (timed as (b) below).
+    const checklist: string[][] = [
+      ...containers.flatMap((c) => [
+        ['logs', POD, '-c', c],
+        ['logs', '-p', POD, '-c', c],
+      ]),
+      ['describe', 'pod', POD],
+      ['get', 'events', '--field-selector', `involvedObject.name=${POD}`],
+    ];
+    const env = { PATH: process.env.PATH ?? '', KUBECONFIG: kubeconfig, HOME: home, KUBECACHEDIR: join(home, 'cache') };
+
+    // Untimed warm-ups: the bot's JIT and connections; kubectl's discovery cache and the binary in the page cache.
+    await diagnoseOnce(h);
+    await runChecklist(checklist, env);
+    const cached = existsSync(join(home, 'cache', 'discovery'));
+    // (a) and (b) alternate, so both sides see the same load on a shared machine.
+    const bot: { totalMs: number; summaryMs: number; replies: number }[] = [];
+    const manual: { totalMs: number; steps: { ms: number; code: number }[] }[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      collectGarbage();
+      bot.push(await diagnoseOnce(h));
+      collectGarbage();
+      manual.push(await runChecklist(checklist, env));
+    }
+
+    // (c) ack latency under concurrent commands.
+    const acks: number[] = [];
+    let timedOut = 0;
+    for (let b = 0; withAcks && b < ACK_BURSTS; b++) {
+      const before = finishedDiagnoses(h);
+      const deliveries = await Promise.all(
+        Array.from({ length: ACK_CONCURRENCY }, (_, i) =>
+          h.slack
+            .user(['U0ALICE01', 'U0BOB0002', 'U0CAROL03'][i % 3] as string)
+            .runCommand('/debugdead', `${DEFAULT_POD_NAMES[i % DEFAULT_POD_NAMES.length]} ${NAMESPACE}`, {
+              channel: CHANNEL,
+            }),
+        ),
+      );
+      for (const d of deliveries) {
+        if (d.acked && d.ackLatencyMs !== undefined) acks.push(d.ackLatencyMs);
+        else timedOut++;
+      }
+      // Let the burst's diagnoses finish before the next one (and before stopping).
+      await h.slack.waitFor(
+        () => finishedDiagnoses(h) >= before + ACK_CONCURRENCY,
+        60_000,
+        `the ${ACK_CONCURRENCY} diagnoses of burst ${b + 1}`,
+      );
+    }
+
+    const debugdeadMs = median(bot.map((r) => r.totalMs));
+    const kubectlMs = median(manual.map((r) => r.totalMs));
+    const speedup = kubectlMs / debugdeadMs;
+    const ackP99Ms = withAcks ? percentile(acks, 99) : undefined;
+
+    const load = loadavg().map((l) => l.toFixed(1));
+    console.log(
+      `Load average ${load.join(' ')} on ${availableParallelism()} cores at the end: the bot and the simulators share this process${backend === 'real' ? ' (kube-apiserver, etcd, scheduler and controller manager run beside it)' : ''}.`,
+    );
+    console.log(
+      backend === 'real'
+        ? `Real kube-apiserver ${readControlPlaneRelease().kubernetes}, the bot as deploy/'s ServiceAccount (token), kubectl as the admin (client certificate), both through a loopback TCP proxy adding a ${LATENCY_MS} ms round trip; bot in Socket Mode, Slack rate limits off; ${RUNS} alternating runs of each after 1 untimed warm-up.`
+        : `Kubernetes simulator, ${LATENCY_MS} ms injected on every request; bot in Socket Mode, Slack rate limits off; ${RUNS} alternating runs of each after 1 untimed warm-up.`,
+    );
+    console.log(
+      `\ndebugdead /debugdead ${POD} ${NAMESPACE}: summary + ${bot[0]?.replies} thread replies (command sent → last reply posted)`,
+    );
+    console.log(
+      formatTable(
+        ['measure', 'median ms', 'min ms', 'max ms'],
+        [
+          ['summary posted', ...stats(bot.map((r) => r.summaryMs))],
+          ['last thread reply posted', ...stats(bot.map((r) => r.totalMs))],
+        ],
       ),
     );
-    for (const d of deliveries) {
-      if (d.acked && d.ackLatencyMs !== undefined) acks.push(d.ackLatencyMs);
-      else timedOut++;
-    }
-    // Let the burst's diagnoses finish before the next one (and before stopping).
-    await h.slack.waitFor(
-      () => finishedDiagnoses(h) >= before + ACK_CONCURRENCY,
-      60_000,
-      `the ${ACK_CONCURRENCY} diagnoses of burst ${b + 1}`,
+    console.log(
+      `\nkubectl checklist, ${checklist.length} fresh processes in sequence (own HOME/KUBECACHEDIR, discovery cache warmed once, untimed${cached ? '' : '; NO discovery cache written'})`,
     );
+    console.log(
+      formatTable(
+        ['command', 'median ms', 'min ms', 'max ms', 'exit'],
+        [
+          ...checklist.map((args, i) => [
+            `kubectl ${args.join(' ')}`,
+            ...stats(manual.map((r) => r.steps[i]?.ms ?? Number.NaN)),
+            String(manual[0]?.steps[i]?.code ?? ''),
+          ]),
+          ['total', ...stats(manual.map((r) => r.totalMs)), ''],
+        ],
+      ),
+    );
+    if (ackP99Ms !== undefined) {
+      console.log(
+        `\nack latency, ${ACK_BURSTS} bursts of ${ACK_CONCURRENCY} concurrent /debugdead over Socket Mode (${acks.length} acked, ${timedOut} not)`,
+      );
+      console.log(
+        formatTable(
+          ['p50 ms', 'p90 ms', 'p99 ms', 'max ms'],
+          [[percentile(acks, 50), percentile(acks, 90), ackP99Ms, Math.max(...acks)].map((v) => round(v))],
+        ),
+      );
+    }
+    console.log(
+      `\n${formatTable(
+        ['result', 'value', 'goal', 'met'],
+        [
+          ['debugdead ms (median)', round(debugdeadMs), '', ''],
+          ['kubectl ms (median)', round(kubectlMs), '', ''],
+          ['speedup', `${round(speedup)}×`, `≥ ${GOAL_SPEEDUP}×`, speedup >= GOAL_SPEEDUP ? 'yes' : 'NO'],
+          [
+            'speedup, fastest run of each',
+            `${round(Math.min(...manual.map((r) => r.totalMs)) / Math.min(...bot.map((r) => r.totalMs)))}×`,
+            '',
+            '',
+          ],
+          ...(ackP99Ms === undefined
+            ? []
+            : [
+                [
+                  'ack p99 ms',
+                  round(ackP99Ms),
+                  `< ${GOAL_ACK_P99_MS}`,
+                  ackP99Ms < GOAL_ACK_P99_MS && timedOut === 0 ? 'yes' : 'NO',
+                ],
+              ]),
+        ],
+      )}`,
+    );
+    return { debugdeadMs, kubectlMs, speedup, ...(ackP99Ms === undefined ? {} : { ackP99Ms }) };
+  } finally {
+    await stack.stop();
+    rmSync(home, { recursive: true, force: true });
   }
-
-  const debugdeadMs = median(bot.map((r) => r.totalMs));
-  const kubectlMs = median(manual.map((r) => r.totalMs));
-  const speedup = kubectlMs / debugdeadMs;
-  const ackP99Ms = percentile(acks, 99);
-
-  const load = loadavg().map((l) => l.toFixed(1));
-  console.log(
-    `Load average ${load.join(' ')} on ${availableParallelism()} cores at the end: the bot and both simulators share this process.`,
-  );
-  console.log(
-    `Kubernetes simulator, ${LATENCY_MS} ms injected on every request; bot in Socket Mode, Slack rate limits off; ${RUNS} alternating runs of each after 1 untimed warm-up.`,
-  );
-  console.log(
-    `\ndebugdead /debugdead ${POD} ${NAMESPACE}: summary + ${bot[0]?.replies} thread replies (command sent → last reply posted)`,
-  );
-  console.log(
-    formatTable(
-      ['measure', 'median ms', 'min ms', 'max ms'],
-      [
-        ['summary posted', ...stats(bot.map((r) => r.summaryMs))],
-        ['last thread reply posted', ...stats(bot.map((r) => r.totalMs))],
-      ],
-    ),
-  );
-  console.log(
-    `\nkubectl checklist, ${checklist.length} fresh processes in sequence (own HOME/KUBECACHEDIR, discovery cache warmed once, untimed${cached ? '' : '; NO discovery cache written'})`,
-  );
-  console.log(
-    formatTable(
-      ['command', 'median ms', 'min ms', 'max ms', 'exit'],
-      [
-        ...checklist.map((args, i) => [
-          `kubectl ${args.join(' ')}`,
-          ...stats(manual.map((r) => r.steps[i]?.ms ?? Number.NaN)),
-          String(manual[0]?.steps[i]?.code ?? ''),
-        ]),
-        ['total', ...stats(manual.map((r) => r.totalMs)), ''],
-      ],
-    ),
-  );
-  console.log(
-    `\nack latency, ${ACK_BURSTS} bursts of ${ACK_CONCURRENCY} concurrent /debugdead over Socket Mode (${acks.length} acked, ${timedOut} not)`,
-  );
-  console.log(
-    formatTable(
-      ['p50 ms', 'p90 ms', 'p99 ms', 'max ms'],
-      [[percentile(acks, 50), percentile(acks, 90), percentile(acks, 99), Math.max(...acks)].map((v) => round(v))],
-    ),
-  );
-  console.log(
-    `\n${formatTable(
-      ['result', 'value', 'goal', 'met'],
-      [
-        ['debugdead ms (median)', round(debugdeadMs), '', ''],
-        ['kubectl ms (median)', round(kubectlMs), '', ''],
-        ['speedup', `${round(speedup)}×`, `≥ ${GOAL_SPEEDUP}×`, speedup >= GOAL_SPEEDUP ? 'yes' : 'NO'],
-        [
-          'speedup, fastest run of each',
-          `${round(Math.min(...manual.map((r) => r.totalMs)) / Math.min(...bot.map((r) => r.totalMs)))}×`,
-          '',
-          '',
-        ],
-        [
-          'ack p99 ms',
-          round(ackP99Ms),
-          `< ${GOAL_ACK_P99_MS}`,
-          ackP99Ms < GOAL_ACK_P99_MS && timedOut === 0 ? 'yes' : 'NO',
-        ],
-      ],
-    )}`,
-  );
-  console.log(
-    JSON.stringify({
-      bench: 'diagnose',
-      debugdeadMs: round(debugdeadMs),
-      kubectlMs: round(kubectlMs),
-      speedup: round(speedup, 2),
-      ackP99Ms: round(ackP99Ms),
-    }),
-  );
-} finally {
-  await stack.stop();
-  rmSync(home, { recursive: true, force: true });
 }
 
 /** Diagnoses that ended, well or not (the bot audits `diagnosis.done` after the last thread reply, or `error`). */

@@ -3,7 +3,7 @@
  * Each benchmark prints its measurements and, as its last line, one JSON object.
  */
 import { spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { cpSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const dir = fileURLToPath(new URL('.', import.meta.url));
@@ -12,6 +12,8 @@ const available = readdirSync(dir)
   .map((f) => f.slice(0, -3))
   .sort();
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+/** Flags (`--real`) go to every benchmark run. */
+const flags = process.argv.slice(2).filter((a) => a.startsWith('-'));
 const unknown = wanted.filter((w) => !available.includes(w));
 if (unknown.length) {
   console.error(`unknown benchmark(s): ${unknown.join(', ')}; available: ${available.join(', ')}`);
@@ -29,6 +31,11 @@ const build = spawnSync(
   },
 );
 if (build.status !== 0) process.exit(1);
+// Files the compiled code reads beside itself (`--real`): the control plane's release from its go.mod, the shipped
+// install that is applied to it.
+for (const asset of ['test/control-plane/go.mod', 'deploy']) {
+  cpSync(`${root}${asset}`, `${root}.bench-build/${asset}`, { recursive: true });
+}
 /**
  * Node flags a benchmark runs with, as production runs the bot: deploy/base/deployment.yaml sets the same
  * NODE_OPTIONS. Without a heap cap V8 lets garbage pile up to a quarter of the machine's memory before a full
@@ -41,7 +48,7 @@ for (const name of wanted.length ? wanted : available) {
   console.log(`\n=== bench ${name} ===`);
   const run = spawnSync(
     process.execPath,
-    ['--expose-gc', ...(NODE_FLAGS[name] ?? []), `${root}.bench-build/bench/${name}.js`],
+    ['--expose-gc', ...(NODE_FLAGS[name] ?? []), `${root}.bench-build/bench/${name}.js`, ...flags],
     {
       stdio: 'inherit',
     },

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { visibleText } from '../sim/slack/index.js';
-import { latest, managedPods } from '../support/e2e-steps.js';
+import { eventually, latest, listManagedPods } from '../support/e2e-steps.js';
 import { type Harness, startHarness } from '../support/harness.js';
 
 const ALERTS = 'C0INCIDENT';
@@ -53,7 +53,7 @@ describe('automatic alerts from the composed bot', () => {
     ]);
 
     await h.slack.user('U0ALICE01').click(alert, 'Create debug clone', { confirm: true });
-    await h.slack.waitFor(() => managedPods(h, 'demo')[0], 15_000, 'the clone from the alert');
+    await eventually(async () => (await listManagedPods(h, 'demo'))[0], 15_000, 'the clone from the alert');
     const after = await h.slack.waitFor(
       () =>
         /kubectl exec -it -n demo crash-exit1-debug-/.test(visibleText(latest(h, alert.ts)))

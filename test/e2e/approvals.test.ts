@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SimMessage, visibleText } from '../sim/slack/index.js';
-import { diagnose, latest, managedPods } from '../support/e2e-steps.js';
+import { diagnose, eventually, latest, listManagedPods } from '../support/e2e-steps.js';
 import { type Harness, startHarness } from '../support/harness.js';
 import { testRedisUrl } from '../support/redis.js';
 
@@ -39,7 +39,7 @@ describe('who may create debug pods', () => {
     const summary = await diagnose(h, 'U0CAROL03', 'crash-exit1');
     await h.slack.user('U0CAROL03').click(summary, 'Create debug clone', { confirm: true });
     const ask = await approvalRequest(h, summary, /<@U0BOB0002>|U0BOB0002/);
-    expect(managedPods(h, 'demo')).toHaveLength(0);
+    expect(await listManagedPods(h, 'demo')).toHaveLength(0);
     await h.slack.waitFor(
       () => h.slack.ephemerals('U0CAROL03').find((e) => /not an approver/.test(e.text)),
       5000,
@@ -60,14 +60,10 @@ describe('who may create debug pods', () => {
       5000,
       'the refusal in the audit log',
     );
-    expect(managedPods(h, 'demo')).toHaveLength(0);
+    expect(await listManagedPods(h, 'demo')).toHaveLength(0);
 
     await h.slack.user('U0BOB0002').click(ask, 'debugdead.approve', { confirm: true });
-    await h.slack.waitFor(
-      () => (managedPods(h, 'demo').length === 1 ? true : undefined),
-      15_000,
-      'the clone after approval',
-    );
+    await eventually(async () => (await listManagedPods(h, 'demo')).length === 1, 15_000, 'the clone after approval');
     const parent = h.slack
       .channel(CHANNEL)
       .messages()
@@ -87,7 +83,9 @@ describe('who may create debug pods', () => {
     );
     await new Promise((r) => setTimeout(r, 500));
     expect(
-      managedPods(h, 'demo').filter((p) => p.metadata.annotations['debugdead.io/source-pod'] === 'demo/oom'),
+      (await listManagedPods(h, 'demo')).filter(
+        (p) => p.metadata.annotations['debugdead.io/source-pod'] === 'demo/oom',
+      ),
     ).toHaveLength(0);
   });
 
@@ -107,10 +105,14 @@ describe('who may create debug pods', () => {
       5000,
       'the refusal',
     );
-    expect(managedPods(h, 'debugdead-nodeshell')).toHaveLength(0);
+    expect(await listManagedPods(h, 'debugdead-nodeshell')).toHaveLength(0);
 
     await h.slack.user('U0BOB0002').click(ask, 'debugdead.approve', { confirm: true });
-    const shell = await h.slack.waitFor(() => managedPods(h, 'debugdead-nodeshell')[0], 15_000, 'the node shell');
+    const shell = await eventually(
+      async () => (await listManagedPods(h, 'debugdead-nodeshell'))[0],
+      15_000,
+      'the node shell',
+    );
     expect(shell.spec.hostPID).toBe(true);
     expect(shell.spec.containers[0].securityContext.privileged).toBe(true);
     const parent = await h.slack.waitFor(
@@ -145,7 +147,7 @@ describe('deletion that cannot be forgotten', () => {
   it('a Redis flush between creation and expiry still ends with the pod deleted on time, by the janitor', async () => {
     const summary = await diagnose(h, 'U0ALICE01', 'crash-exit1');
     await h.slack.user('U0ALICE01').click(summary, 'Create debug clone', { confirm: true });
-    const pod = await h.slack.waitFor(() => managedPods(h, 'demo')[0], 15_000, 'the clone');
+    const pod = await eventually(async () => (await listManagedPods(h, 'demo'))[0], 15_000, 'the clone');
     const expires = Date.parse(pod.metadata.annotations['debugdead.io/expires-at']);
     // Wait until the job has scheduled the deletion (the panel shows the pod running), so the flush really loses it.
     await h.slack.waitFor(
@@ -160,8 +162,8 @@ describe('deletion that cannot be forgotten', () => {
     if (keys.length) await redis.del(...keys);
     await redis.quit();
 
-    await h.slack.waitFor(
-      () => (managedPods(h, 'demo').length === 0 ? true : undefined),
+    await eventually(
+      async () => (await listManagedPods(h, 'demo')).length === 0,
       20_000,
       'the janitor deleting the clone',
     );
@@ -203,6 +205,6 @@ describe('a node shell refused by PodSecurity', () => {
     const text = visibleText(parent);
     expect(text).toMatch(/violates PodSecurity "baseline:latest"/);
     expect(text).toMatch(/pod-security\.kubernetes\.io\/enforce=privileged/);
-    expect(managedPods(h, 'debugdead-nodeshell')).toHaveLength(0);
+    expect(await listManagedPods(h, 'debugdead-nodeshell')).toHaveLength(0);
   });
 });

@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { visibleText } from '../sim/slack/index.js';
-import { diagnose, latest } from '../support/e2e-steps.js';
+import { diagnose, eventually, latest } from '../support/e2e-steps.js';
 import { type Harness, startHarness } from '../support/harness.js';
 
 const CHANNEL = 'C0INCIDENT';
 
-const clonesOf = (h: Harness, pod: string) =>
-  h.kube.store
-    .list('pods', 'demo')
-    .filter((p) => p.metadata.annotations?.['debugdead.io/source-pod'] === `demo/${pod}`);
+const clonesOf = async (h: Harness, pod: string) =>
+  (await h.cluster.list('pods', 'demo')).filter(
+    (p) => p.metadata.annotations?.['debugdead.io/source-pod'] === `demo/${pod}`,
+  );
 
 describe('debug clones, end to end', () => {
   let h: Harness;
@@ -41,7 +41,7 @@ describe('debug clones, end to end', () => {
     const text = visibleText(ready);
     expect(text).toMatch(/\/\.debugdead\/busybox sh/);
 
-    const [clone] = clonesOf(h, 'scratch-crash');
+    const [clone] = await clonesOf(h, 'scratch-crash');
     expect(clone).toBeDefined();
     expect(clone!.metadata.ownerReferences ?? []).toEqual([]);
     expect(clone!.metadata.labels['debugdead.io/managed']).toBe('true');
@@ -54,12 +54,12 @@ describe('debug clones, end to end', () => {
     expect(app.state.running).toBeDefined();
 
     // The Service of the source selects by its labels: the clone must not match it.
-    const service = h.kube.store.list('services', 'demo').find((s) => s.metadata.name === 'scratch-crash')!;
+    const service = (await h.cluster.list('services', 'demo')).find((s) => s.metadata.name === 'scratch-crash')!;
     const selector = service.spec.selector as Record<string, string>;
     expect(Object.entries(selector).every(([k, v]) => clone!.metadata.labels[k] === v)).toBe(false);
 
-    await h.slack.waitFor(
-      () => (clonesOf(h, 'scratch-crash').length === 0 ? true : undefined),
+    await eventually(
+      async () => (await clonesOf(h, 'scratch-crash')).length === 0,
       20_000,
       'the clone deleted at its TTL',
     );
@@ -94,9 +94,9 @@ describe('debug clones, end to end', () => {
       ),
     );
     expect(clicks.every((c) => 'acked' in c && c.acked)).toBe(true);
-    await h.slack.waitFor(() => (clonesOf(h, 'crash-exit1').length > 0 ? true : undefined), 15_000, 'a clone');
+    await eventually(async () => (await clonesOf(h, 'crash-exit1')).length > 0, 15_000, 'a clone');
     await new Promise((r) => setTimeout(r, 1500));
-    expect(clonesOf(h, 'crash-exit1')).toHaveLength(1);
+    expect(await clonesOf(h, 'crash-exit1')).toHaveLength(1);
     const told = ['U0ALICE01', 'U0BOB0002', 'U0CAROL03'].flatMap((u) => h.slack.ephemerals(u).map((e) => e.text));
     expect(told.filter((t) => /Already approved by/.test(t))).toHaveLength(4);
   });
@@ -109,7 +109,7 @@ describe('debug clones, end to end', () => {
       20_000,
       'the ready clone',
     );
-    const [clone] = clonesOf(h, 'liveness');
+    const [clone] = await clonesOf(h, 'liveness');
     const before = Date.parse(clone!.metadata.annotations['debugdead.io/expires-at']);
     await h.slack.user('U0CAROL03').click(ready, 'Extend', { confirm: true });
     await h.slack.waitFor(
@@ -121,15 +121,15 @@ describe('debug clones, end to end', () => {
       10_000,
       'the extension in the thread',
     );
-    const after = Date.parse(clonesOf(h, 'liveness')[0]!.metadata.annotations['debugdead.io/expires-at']);
+    const after = Date.parse((await clonesOf(h, 'liveness'))[0]!.metadata.annotations['debugdead.io/expires-at']);
     expect(after - before).toBeGreaterThanOrEqual(5000);
 
     // Past the original TTL the pod is still there: the delayed deletion moved with it.
     await new Promise((r) => setTimeout(r, Math.max(0, before - Date.now()) + 1500));
-    expect(clonesOf(h, 'liveness')).toHaveLength(1);
+    expect(await clonesOf(h, 'liveness')).toHaveLength(1);
 
     await h.slack.user('U0CAROL03').click(latest(h, summary.ts), 'Delete now', { confirm: true });
-    await h.slack.waitFor(() => (clonesOf(h, 'liveness').length === 0 ? true : undefined), 10_000, 'the deletion');
+    await eventually(async () => (await clonesOf(h, 'liveness')).length === 0, 10_000, 'the deletion');
     await h.slack.waitFor(
       () =>
         h.slack
@@ -146,6 +146,6 @@ describe('debug clones, end to end', () => {
     const result = await h.slack.user('U0CAROL03').click(summary, 'Create debug clone', { confirm: false });
     expect(result).toMatchObject({ sent: false });
     await new Promise((r) => setTimeout(r, 500));
-    expect(clonesOf(h, 'oom')).toHaveLength(0);
+    expect(await clonesOf(h, 'oom')).toHaveLength(0);
   });
 });

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWorkload } from '../sim/kube/scenarios/build-objects.js';
 import { type SimMessage, visibleText } from '../sim/slack/index.js';
+import { eventually } from '../support/e2e-steps.js';
 import { type Harness, startHarness } from '../support/harness.js';
 
 const CHANNEL = 'C0INCIDENT';
@@ -13,7 +14,7 @@ describe('/debugdead on a pod whose postStart hook fails', () => {
   let h: Harness;
   beforeAll(async () => {
     h = await startHarness({ mode: 'socket' });
-    h.kube.kubelet.addRule({
+    await h.cluster.addKubeletRule({
       image: 'ghcr.io/acme/cache-warmer',
       command: '/hooks/warm.sh',
       behaviour: {
@@ -37,11 +38,11 @@ describe('/debugdead on a pod whose postStart hook fails', () => {
       },
       createdAt: new Date().toISOString(),
     });
-    h.kube.store.create('pods', w.pod);
-    await h.slack.waitFor(
-      () =>
-        h.kube.store.list('pods', 'demo').find((p) => p.metadata.name === 'warmer')?.status?.containerStatuses?.[0]
-          ?.restartCount > 0 || undefined,
+    await h.cluster.create('pods', w.pod);
+    await eventually(
+      async () =>
+        (await h.cluster.list('pods', 'demo')).find((p) => p.metadata.name === 'warmer')?.status?.containerStatuses?.[0]
+          ?.restartCount > 0,
       15_000,
       'the warmer pod to be killed and restarted once',
     );

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { itOnSimulator } from '../support/by-backend.js';
 import { type Harness, startHarness } from '../support/harness.js';
 import { type RedisHandle, startRedis } from '../support/redis-server.js';
 
@@ -67,7 +68,7 @@ describe('health endpoints on their own port', () => {
     await until(h, '/readyz', 200, 30_000);
   });
 
-  it('/readyz is 503 naming Kubernetes while the API server refuses, and 200 again after', async () => {
+  itOnSimulator('/readyz is 503 naming Kubernetes while the API server refuses, and 200 again after', async () => {
     await until(h, '/readyz', 200);
     const restore = h.kube.faults.error({ path: '/version', status: 503 });
     const down = await until(h, '/readyz', 503);

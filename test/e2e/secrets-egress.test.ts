@@ -6,6 +6,7 @@ import { runCli } from '../cli/run-cli.js';
 import { generateSecretLines } from '../redact/generate-secrets.js';
 import { buildWorkload } from '../sim/kube/scenarios/build-objects.js';
 import { type SimMessage, visibleText } from '../sim/slack/index.js';
+import { eventually } from '../support/e2e-steps.js';
 import { type Harness, startHarness } from '../support/harness.js';
 
 const CHANNEL = 'C0INCIDENT';
@@ -37,7 +38,7 @@ describe('secrets never leave the cluster, and a cut log says so (Slack simulato
 
     // A key cut by the termination message (no BEGIN line), and a few secrets besides.
     const pemTail = CORPUS.find((c) => c.kind === 'context:pem-cut-no-begin')!;
-    h.kube.kubelet.addRule({
+    await h.cluster.addKubeletRule({
       image: 'ghcr.io/acme/leaky',
       behaviour: {
         kind: 'exit',
@@ -49,7 +50,7 @@ describe('secrets never leave the cluster, and a cut log says so (Slack simulato
           .join('\n')}`,
       },
     });
-    h.kube.kubelet.addRule({
+    await h.cluster.addKubeletRule({
       image: 'ghcr.io/acme/chatty',
       behaviour: {
         kind: 'exit',
@@ -75,7 +76,7 @@ describe('secrets never leave the cluster, and a cut log says so (Slack simulato
       createdAt: new Date().toISOString(),
     });
     leaky.pod.metadata.ownerReferences = [];
-    h.kube.store.create('pods', leaky.pod);
+    await h.cluster.create('pods', leaky.pod);
     const chatty = buildWorkload({
       namespace: 'demo',
       app: 'chatty',
@@ -83,20 +84,20 @@ describe('secrets never leave the cluster, and a cut log says so (Slack simulato
       createdAt: new Date().toISOString(),
     });
     chatty.pod.metadata.ownerReferences = [];
-    h.kube.store.create('pods', chatty.pod);
+    await h.cluster.create('pods', chatty.pod);
     for (const name of ['leaky', 'chatty']) {
-      await h.slack.waitFor(
-        () =>
-          (h.kube.store.list('pods', 'demo').find((p) => p.metadata.name === name)?.status?.containerStatuses?.[0]
-            ?.restartCount ?? 0) > 0 || undefined,
+      await eventually(
+        async () =>
+          ((await h.cluster.list('pods', 'demo')).find((p) => p.metadata.name === name)?.status?.containerStatuses?.[0]
+            ?.restartCount ?? 0) > 0,
         20_000,
         `the ${name} pod to crash and restart`,
       );
     }
-    const pod = h.kube.store.list('pods', 'demo').find((p) => p.metadata.name === 'leaky')!;
-    const at = new Date(h.kube.clock.now()).toISOString();
-    SINGLE_LINE.slice(120, 140).forEach((c, i) => {
-      h.kube.store.create('events', {
+    const pod = (await h.cluster.list('pods', 'demo')).find((p) => p.metadata.name === 'leaky')!;
+    const at = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+    for (const [i, c] of SINGLE_LINE.slice(120, 140).entries()) {
+      await h.cluster.create('events', {
         apiVersion: 'v1',
         kind: 'Event',
         metadata: { name: `leaky.secret-${i}`, namespace: 'demo' },
@@ -109,7 +110,7 @@ describe('secrets never leave the cluster, and a cut log says so (Slack simulato
         lastTimestamp: at,
         source: { component: 'app' },
       });
-    });
+    }
 
     for (const name of ['leaky', 'chatty']) {
       const d = await h.slack.user('U0ALICE01').runCommand('/debugdead', `${name} demo`, { channel: CHANNEL });

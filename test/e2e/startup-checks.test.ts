@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { itOnRealCluster, itOnSimulator } from '../support/by-backend.js';
 import { type Harness, type HarnessOptions, startHarness } from '../support/harness.js';
 import { type RedisHandle, startRedis } from '../support/redis-server.js';
 
@@ -64,7 +65,7 @@ describe('start-up self-checks refuse to start with a sentence naming the fix', 
     expect(message).toMatch(/Slack refused SLACK_BOT_TOKEN \(invalid_auth\): put the app's Bot User OAuth Token/);
   });
 
-  it('a missing cluster-wide read names the RBAC rule and the ClusterRole to add it to', async () => {
+  itOnSimulator('a missing cluster-wide read names the RBAC rule and the ClusterRole to add it to', async () => {
     const message = await refusal({
       beforeStart: ({ kube }) => {
         kube.rbac.deny({ verb: 'get', resource: 'pods', subresource: 'log' });
@@ -85,7 +86,7 @@ describe('non-fatal start-up problems: the bot runs, warns and stays not ready',
     h = undefined;
   });
 
-  it('pod writes missing in a namespace of namespaces.allow name the RoleBinding to add', async () => {
+  itOnSimulator('pod writes missing in a namespace of namespaces.allow name the RoleBinding to add', async () => {
     h = await startHarness({
       logLevel: 'warn',
       configure: (c) => {
@@ -104,6 +105,27 @@ describe('non-fatal start-up problems: the bot runs, warns and stays not ready',
     expect(ready.text).toContain(`[-]startup failed: ${sentence}`);
   });
 
+  itOnRealCluster(
+    'with the shipped RBAC, a namespace of namespaces.allow that deploy/ binds no pod writes in is named',
+    async () => {
+      // deploy/overlays/example binds debugdead-pod-writer in demo (and the node-shell namespace) only.
+      h = await startHarness({
+        logLevel: 'warn',
+        configure: (c) => {
+          c.namespaces.allow = ['demo', 'shop'];
+        },
+      });
+      const warnings = h.appWarnings.map((w) => String(w.msg));
+      // kube-apiserver's RBAC authorizer answers the bot's access reviews: every write verb is missing there.
+      const sentence =
+        'Kubernetes RBAC: the bot may not create, patch, delete pods in the namespace "shop" (debug clones are created, extended and deleted there). Bind the ClusterRole debugdead-pod-writer';
+      expect(warnings.find((m) => m.startsWith(sentence))).toBeDefined();
+      expect(warnings.some((m) => m.includes('in the namespace "demo"'))).toBe(false);
+      const ready = await readyz(h);
+      expect(ready.status).toBe(503);
+    },
+  );
+
   it('an alert channel that does not exist and a private audit channel without the bot are named by their keys', async () => {
     h = await startHarness({
       logLevel: 'warn',
@@ -114,6 +136,7 @@ describe('non-fatal start-up problems: the bot runs, warns and stays not ready',
       },
     });
     const warnings = h.appWarnings.map((w) => String(w.msg));
+    console.log(warnings);
     expect(warnings).toContain(
       "Slack says alerts.channel C0NOSUCHCHAN does not exist, or is private and the bot is not in it: copy the id from the channel's details (About tab, bottom), and run `/invite @debugdead` in it.",
     );

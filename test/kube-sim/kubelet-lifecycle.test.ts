@@ -461,7 +461,7 @@ describe('scheduling', () => {
     const c = cluster();
     c.run('big', app('acme/api:1', { resources: { requests: { memory: '20Gi' } } }));
     const message =
-      '0/3 nodes are available: 3 Insufficient memory. preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod.';
+      '0/3 nodes are available: 3 Insufficient memory. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.';
     expect(c.pod('big')?.spec.nodeName).toBeUndefined();
     expect(c.pod('big')?.status.conditions).toEqual([
       expect.objectContaining({ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message }),

@@ -82,9 +82,17 @@ describe('scheduler', () => {
 
   it.each([
     {
-      name: 'too little memory everywhere',
+      // kube-scheduler v1.37.2 says so for a request larger than any node's allocatable: evicting cannot help.
+      name: 'more memory than any node has',
       pod: big,
       nodes: three,
+      message:
+        '0/3 nodes are available: 3 Insufficient memory. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.',
+    },
+    {
+      name: 'more memory than is free on any node, but no more than a node has',
+      pod: pod({ containers: [ctr({ resources: { requests: { memory: '15900Mi' } } })] }),
+      nodes: three.map((u) => ({ ...u, memoryBytes: 1024 * 1024 * 1024 })),
       message:
         '0/3 nodes are available: 3 Insufficient memory. preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod.',
     },

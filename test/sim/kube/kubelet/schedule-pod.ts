@@ -107,12 +107,16 @@ function filter(pod: KubeObject, req: PodRequests, u: NodeUsage, hostPorts: read
   }
   const alloc = node.status?.allocatable ?? node.status?.capacity ?? {};
   const reasons: string[] = [];
+  const cpu = parseCpuMillis(alloc.cpu);
+  const memory = parseQuantity(alloc.memory);
   if (u.pods + 1 > parseQuantity(alloc.pods ?? '110')) reasons.push('Too many pods');
-  if (req.cpuMillis > 0 && u.cpuMillis + req.cpuMillis > parseCpuMillis(alloc.cpu)) reasons.push('Insufficient cpu');
-  if (req.memoryBytes > 0 && u.memoryBytes + req.memoryBytes > parseQuantity(alloc.memory)) {
-    reasons.push('Insufficient memory');
-  }
-  return reasons.length > 0 ? { reasons, unresolvable: false } : undefined;
+  if (req.cpuMillis > 0 && u.cpuMillis + req.cpuMillis > cpu) reasons.push('Insufficient cpu');
+  if (req.memoryBytes > 0 && u.memoryBytes + req.memoryBytes > memory) reasons.push('Insufficient memory');
+  // A request larger than the node's whole allocatable cannot be met by evicting anything: kube-scheduler's
+  // NodeResourcesFit then answers UnschedulableAndUnresolvable, and preemption says "Preemption is not helpful for
+  // scheduling" instead of "No preemption victims found for incoming pod" (measured on kube-scheduler v1.37.2).
+  const unresolvable = req.cpuMillis > cpu || req.memoryBytes > memory;
+  return reasons.length > 0 ? { reasons, unresolvable } : undefined;
 }
 
 /** `3 Insufficient memory, 1 node(s) had ...`: counts per reason, sorted as strings (FitError.Error). */
@@ -128,7 +132,8 @@ function histogram(reasons: string[]): string {
 /**
  * Picks a node for the pod, or explains why none fits with the default scheduler's FailedScheduling message, e.g.
  * `0/3 nodes are available: 3 Insufficient memory. preemption: 0/3 nodes are available: 3 No preemption victims
- * found for incoming pod.` Among fitting nodes the least requested one wins (ties by name), spreading pods.
+ * found for incoming pod.` (or `3 Preemption is not helpful for scheduling` when the request exceeds every node's
+ * allocatable). Among fitting nodes the least requested one wins (ties by name), spreading pods.
  */
 export function schedulePod(
   pod: KubeObject,
