@@ -1,3 +1,7 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWorkload } from '../sim/kube/scenarios/build-objects.js';
 import { type SimMessage, visibleText } from '../sim/slack/index.js';
@@ -157,6 +161,31 @@ describe('attach debug container, end to end', () => {
     const [added] = debugContainersOf(h, pod);
     expect(added.targetContainerName).toBe('web');
     expect(statusOf(h, pod, added.name).state.running).toBeDefined();
+  });
+
+  it('kubectl debug --target adds one by hand, and /debugdead then lists it among the containers, with its state', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'kubectl-home-'));
+    const kubeconfig = join(home, 'kubeconfig');
+    await h.kube.writeKubeconfig(kubeconfig, { namespace: 'demo' });
+    const env = { PATH: process.env.PATH, KUBECONFIG: kubeconfig, HOME: home, KUBECACHEDIR: join(home, 'cache') };
+    const args = ['debug', 'healthy', '-it', '--attach=false', '--image=busybox', '--target=app', '-c', 'by-hand'];
+    const code = await new Promise<number>((resolve) =>
+      execFile('kubectl', args, { env, timeout: 30_000 }, (err) => resolve(err ? 1 : 0)),
+    );
+    expect(code).toBe(0);
+    await h.slack.waitFor(() => statusOf(h, 'healthy', 'by-hand')?.state?.running, 10_000, 'the container running');
+    const summary = await diagnose(h, 'U0CAROL03', 'healthy');
+    const describe = await h.slack.waitFor(
+      () =>
+        h.slack
+          .thread(INCIDENT, summary.ts)
+          .replies()
+          .map(visibleText)
+          .find((t) => /\*by-hand\* \(ephemeral debug container\)/.test(t)),
+      10_000,
+      'the describe reply',
+    );
+    expect(describe).toMatch(/\*by-hand\* \(ephemeral debug container\) · image `busybox`\n• State: running/);
   });
 
   it('a pod with no running container gets no button, and the reason', async () => {
