@@ -188,6 +188,62 @@ describe('attach debug container, end to end', () => {
     expect(describe).toMatch(/\*by-hand\* \(ephemeral debug container\) · image `busybox`\n• State: running/);
   });
 
+  /** A fresh diagnosis of `pod`, a click on its debug-container button, and the thread line that answers it. */
+  async function attachAndWaitFor(pod: string, button: string, answer: RegExp): Promise<string> {
+    const before = h.slack
+      .channel(INCIDENT)
+      .messages()
+      .filter((m) => m.text.startsWith(`demo/${pod} `)).length;
+    await h.slack.user('U0ALICE01').runCommand('/debugdead', `${pod} demo`, { channel: INCIDENT });
+    const summary = await h.slack.waitFor(
+      () =>
+        h.slack
+          .channel(INCIDENT)
+          .messages()
+          .filter((m) => m.text.startsWith(`demo/${pod} `))[before],
+      15_000,
+      `a new diagnosis of ${pod}`,
+    );
+    await h.slack.user('U0ALICE01').click(summary, button, { confirm: true });
+    return h.slack.waitFor(
+      () =>
+        h.slack
+          .thread(INCIDENT, summary.ts)
+          .replies()
+          .map(visibleText)
+          .find((t) => answer.test(t)),
+      15_000,
+      `the answer ${answer}`,
+    );
+  }
+
+  it('RBAC without patch on pods/ephemeralcontainers: refused by the worker with the reason, nothing added', async () => {
+    const undo = h.kube.rbac.deny({ verb: 'patch', resource: 'pods', subresource: 'ephemeralcontainers' });
+    try {
+      const before = debugContainersOf(h, 'multi').length;
+      const said = await attachAndWaitFor('multi', 'Attach debug container: web', /refused by the worker/);
+      expect(said).toMatch(/may not patch pods\/ephemeralcontainers in demo \(RBAC\).*debugdead-debug-containers/);
+      expect(debugContainersOf(h, 'multi')).toHaveLength(before);
+      await h.slack.waitFor(
+        () => h.auditEntries().find((e) => e.action === 'job.rejected' && /ephemeralcontainers/.test(e.detail)),
+        5000,
+        'the refusal in the audit',
+      );
+    } finally {
+      undo();
+    }
+  });
+
+  it('a cluster that does not serve the subresource: the failure says so', async () => {
+    const undo = h.kube.faults.error({ status: 404, verb: 'patch', subresource: 'ephemeralcontainers' });
+    try {
+      const said = await attachAndWaitFor('multi', 'Attach debug container: web', /^:x: Debug container .* failed/);
+      expect(said).toMatch(/may not serve pods\/ephemeralcontainers/);
+    } finally {
+      undo();
+    }
+  });
+
   it('a pod with no running container gets no button, and the reason', async () => {
     const pod = podNamed(h, 'crash-exit1');
     const summary = await diagnose(h, 'U0ALICE01', pod);
@@ -195,6 +251,36 @@ describe('attach debug container, end to end', () => {
     expect(text).not.toMatch(/Attach debug container/);
     expect(text).toMatch(/No debug container: no container of the pod is running \(app: CrashLoopBackOff\)/);
     expect(text).toMatch(/a debug clone/);
+  });
+
+  it('a namespace whose Pod Security level forbids the profile: no button, and the levels it admits', async () => {
+    const ns = h.kube.store.get('namespaces', undefined, 'demo')!;
+    const labels = { ...ns.metadata.labels };
+    h.kube.store.update('namespaces', {
+      ...ns,
+      metadata: { ...ns.metadata, labels: { ...labels, 'pod-security.kubernetes.io/enforce': 'baseline' } },
+    });
+    try {
+      await h.slack.user('U0ALICE01').runCommand('/debugdead', 'healthy demo', { channel: INCIDENT });
+      const summary = await h.slack.waitFor(
+        () =>
+          h.slack
+            .channel(INCIDENT)
+            .messages()
+            .filter((m) => m.text.startsWith('demo/healthy '))
+            .find((m) => /Pod Security/.test(visibleText(m))),
+        15_000,
+        'the diagnosis under baseline',
+      );
+      const text = visibleText(summary);
+      expect(text).not.toMatch(/Attach debug container/);
+      expect(text).toMatch(
+        /No debug container: namespace demo enforces Pod Security "baseline", which forbids the general profile\. To fix: set debugContainer.profile to baseline or restricted/,
+      );
+    } finally {
+      const now = h.kube.store.get('namespaces', undefined, 'demo')!;
+      h.kube.store.update('namespaces', { ...now, metadata: { ...now.metadata, labels } });
+    }
   });
 });
 
