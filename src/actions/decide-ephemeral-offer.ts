@@ -25,18 +25,23 @@ export interface EphemeralContext {
 const running = (s: ContainerStatus | undefined): boolean =>
   s?.state?.running !== undefined && s.state.running !== null;
 
+/** Running again after crashes but not ready: between two kills of a crash loop (a failing liveness probe). */
+const betweenCrashes = (s: ContainerStatus): boolean =>
+  (s.restartCount ?? 0) > 0 && !s.ready && s.lastState?.terminated !== undefined && s.lastState.terminated !== null;
+
 /**
  * The containers a debug container may target, running ones only, regular containers first, then native sidecars
  * (init containers with `restartPolicy: Always`, which run beside them). `targetContainerName` must name a regular
  * or init container (API server validation); it joins that container's process namespace, which exists only while
- * the container runs, and on a crash-looping container is gone at the next restart.
+ * the container runs, and on a crash-looping container is gone at the next restart: one running between two crashes
+ * (restarted, not ready) is no target either.
  */
 export function ephemeralTargets(pod: Pod): string[] {
   const regular = pod.status?.containerStatuses ?? [];
   const sidecars = (pod.status?.initContainerStatuses ?? []).filter(
     (s) => pod.spec?.initContainers?.find((c) => c.name === s.name)?.restartPolicy === 'Always',
   );
-  return [...regular, ...sidecars].filter(running).map((s) => s.name);
+  return [...regular, ...sidecars].filter((s) => running(s) && !betweenCrashes(s)).map((s) => s.name);
 }
 
 /**
@@ -83,7 +88,13 @@ export function decideEphemeralOffer(pod: Pod, container: string, context: Ephem
     const status = [...(pod.status?.containerStatuses ?? []), ...(pod.status?.initContainerStatuses ?? [])].find(
       (s) => s.name === container,
     );
-    const state = status?.state?.waiting?.reason ?? (status?.state?.terminated ? 'terminated' : 'not started');
+    const state =
+      status?.state?.waiting?.reason ??
+      (status?.state?.terminated
+        ? 'terminated'
+        : running(status)
+          ? `running between crashes, ${status?.restartCount} restarts`
+          : 'not started');
     if (targets.length === 0) {
       return {
         kind: 'none',

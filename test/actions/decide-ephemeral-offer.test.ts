@@ -59,6 +59,20 @@ describe('which containers a debug container can target', () => {
     expect(ephemeralTargets(p as Pod)).toEqual(targets);
   });
 
+  it('a container running between two crashes (restarted, not ready) is no target: it is killed again soon', () => {
+    const between: ContainerStatus = {
+      ...running('app'),
+      ready: false,
+      restartCount: 4,
+      lastState: { terminated: { exitCode: 137, reason: 'Error' } },
+    };
+    expect(ephemeralTargets(pod(between))).toEqual([]);
+    const offer = decideEphemeralOffer(pod(between), 'app', general);
+    expect(offer.kind === 'none' && offer.reason).toMatch(/app: running between crashes, 4 restarts/);
+    // Restarted once, long ago, and ready now: a target.
+    expect(ephemeralTargets(pod({ ...between, ready: true }))).toEqual(['app']);
+  });
+
   it('an ordinary init container that runs (not a sidecar) is not offered: it ends before the pod runs', () => {
     const p = pod(undefined);
     p.spec!.initContainers = [{ name: 'migrate', image: 'm' }];
