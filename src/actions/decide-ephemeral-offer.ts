@@ -55,7 +55,7 @@ export function ephemeralTargets(pod: Pod): string[] {
 export function decideEphemeralOffer(pod: Pod, container: string, context: EphemeralContext): EphemeralOffer {
   const ns = pod.metadata?.namespace || 'default';
   const name = pod.metadata?.name ?? 'POD';
-  const clone = 'a debug clone ("Create debug clone") copies the pod instead';
+  const clone = 'a debug clone copies the pod instead';
   if (isWindowsPod(pod)) {
     return {
       kind: 'none',
