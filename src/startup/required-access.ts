@@ -67,7 +67,12 @@ export function requiredAccess(
   const writable = config.namespaces.allow.filter((ns) => isLiteral(ns) && !denied.has(ns));
   if (config.debugContainer?.enabled) {
     needs.push({
-      ...read('get', '', 'namespaces', 'debug containers are offered only with a profile the Pod Security level admits'),
+      ...read(
+        'get',
+        '',
+        'namespaces',
+        'debug containers are offered only with a profile the Pod Security level admits',
+      ),
       fatal: false,
     });
     for (const namespace of writable) {
