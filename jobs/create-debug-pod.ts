@@ -19,29 +19,13 @@ import { type BuiltPod, expiresAt, requestIdOf } from '../src/debugpods/index.js
 import { isKubeError, type KubeError } from '../src/kube/index.js';
 import type { Pod } from '../src/kube/types.js';
 import { mentionUser } from '../src/render/index.js';
+import { attachDebugContainer } from './attach-debug-container.js';
+import { isTransient, Refused, Reported } from './job-errors.js';
 
 export interface CreateJobOptions {
   /** How long to wait for the pod to run before calling it failed. @defaultValue 120000 */
   readyTimeoutMs?: number;
 }
-
-/** The job was refused before anything was created: not retried. */
-class Refused extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'Refused';
-  }
-}
-
-/** Already told to the person and the audit: not again. */
-class Reported extends Error {
-  constructor(readonly original: unknown) {
-    super((original as Error)?.message ?? String(original));
-    this.name = 'Reported';
-  }
-}
-
-const isTransient = (err: unknown) => isKubeError(err) && (err.kind === 'Timeout' || err.kind === 'Unavailable');
 
 /**
  * Verify → re-check → plan (pure) → reserve → create idempotently → wait with a watch → report once. The grant's
@@ -140,7 +124,7 @@ function createReporter(deps: ConversationDeps, data: unknown) {
   };
 }
 
-type Reporter = ReturnType<typeof createReporter>;
+export type Reporter = ReturnType<typeof createReporter>;
 
 async function runCreate(deps: ConversationDeps, data: CreateDebugPodJob, options: CreateJobOptions, report: Reporter) {
   const { config, log } = deps;
@@ -164,6 +148,8 @@ async function runCreate(deps: ConversationDeps, data: CreateDebugPodJob, option
   for (const user of grant.approvers) groupsOf[user] = (await deps.groups.groupsOf(user, rule.approvers.groups)).groups;
   const policy = recheckGrant(config, grant, groupsOf);
   if (!policy.ok) return report.reject(`today's policy refuses it: ${policy.reason}`, grant);
+  // A debug container joins an existing pod instead of creating one.
+  if (grant.kind === 'ephemeral') return attachDebugContainer(deps, grant, options, report);
 
   // Shown while the source is read and the pod created; not waited for (the next update follows it).
   void report.update({ step: 'creating' });
@@ -279,13 +265,8 @@ async function followPod(
   );
 
   const timeoutMs = options.readyTimeoutMs ?? 120_000;
-  const readiness = await waitForPod(
-    deps,
-    namespace,
-    podName,
-    grant.kind === 'clone' ? grant.container : undefined,
-    timeoutMs,
-  );
+  const container = grant.kind === 'clone' ? grant.container : undefined;
+  const readiness = await waitForPod(deps, namespace, podName, (p) => debugPodReadiness(p, container), timeoutMs);
   if (readiness.state !== 'ready') {
     const reason =
       readiness.state === 'failed'
@@ -329,11 +310,11 @@ async function ours(deps: ConversationDeps, namespace: string, name: string, act
  * Follows the pod with a watch (no polling) until it runs, fails, vanishes or the time is up. A watch that ends early
  * (a dropped stream, a transient API error) is opened again from a fresh read.
  */
-async function waitForPod(
+export async function waitForPod(
   deps: ConversationDeps,
   namespace: string,
   name: string,
-  container: string | undefined,
+  judge: (pod: Pod) => Readiness,
   timeoutMs: number,
 ): Promise<Readiness> {
   const signal = AbortSignal.timeout(timeoutMs);
@@ -345,9 +326,7 @@ async function waitForPod(
         namespace,
         name,
         (pod) => {
-          last = pod
-            ? debugPodReadiness(pod, container)
-            : { state: 'failed', reason: 'the pod disappeared while starting' };
+          last = pod ? judge(pod) : { state: 'failed', reason: 'the pod disappeared while starting' };
           done = last.state !== 'starting';
           return done;
         },

@@ -6,6 +6,7 @@ import { recordAudit } from '../src/conversation/record-audit.js';
 import { REQUESTED_BY_ANNOTATION, requestIdOf } from '../src/debugpods/index.js';
 import { isKubeError } from '../src/kube/index.js';
 import { mentionUser } from '../src/render/index.js';
+import { reportDebugContainerEnd } from './report-debug-container-end.js';
 
 /**
  * Deletes a debug pod (at its TTL, on "Delete now", or after it failed to start). A pod already gone is success.
@@ -13,7 +14,9 @@ import { mentionUser } from '../src/render/index.js';
  * a forged deletion of any other pod is refused and audited.
  */
 export function deleteDebugPodProcessor(deps: ConversationDeps) {
-  return async (job: Job<DeleteDebugPodJob>): Promise<'deleted' | 'already-gone' | 'refused'> => {
+  return async (job: Job<DeleteDebugPodJob>): Promise<'deleted' | 'already-gone' | 'refused' | 'ended'> => {
+    // A debug container is never deleted (it cannot be): its end is looked at and reported.
+    if (job.data.container !== undefined) return reportDebugContainerEnd(deps, job.data);
     const { actionId, namespace, podName, by } = job.data;
     let requestedBy: string | undefined;
     try {

@@ -1,7 +1,10 @@
 import type { ApproverSet, Config } from '../config/index.js';
 
-/** What a button asks for: a debug clone of a pod, or a root shell on its node. */
-export type ActionKind = 'clone' | 'node-shell';
+/**
+ * What a button asks for: a debug clone of a pod, an ephemeral debug container attached to it (`kubectl debug
+ * --target`), or a root shell on its node.
+ */
+export type ActionKind = 'clone' | 'ephemeral' | 'node-shell';
 
 /**
  * Who must agree. `standard`: one approver from `approvers` (the requester counts when an approver). `privileged`:
@@ -18,13 +21,18 @@ export interface ActionKindSpec {
   noun: string;
   /** In titles: "Debug clone of ns/pod", "Node shell on node-1". */
   title: string;
-  preposition: 'of' | 'on';
+  preposition: 'of' | 'on' | 'in';
   /** What runs after `kubectl exec -it … --` to get a shell (node shells enter the host's namespaces). */
   execShell: string;
   /** Whether the exec line names the container (`-c`): the clone's target; a node shell has one container. */
   execNamesContainer: boolean;
-  /** `always`: the kind is privileged by construction; `by-pod-spec`: privileged when the pod it builds would be. */
+  /**
+   * `always`: the kind is privileged by construction; `by-pod-spec`: privileged when the pod it builds (or, for a
+   * debug container, the pod it joins and its profile) would be.
+   */
   privileged: 'always' | 'by-pod-spec';
+  /** Whether it makes a pod of its own (deleted at its TTL, Extend, Delete now) or joins an existing one. */
+  makesPod: boolean;
   /** The config key that switches the kind off, if any. */
   enabled(config: Config): boolean;
   /** Seconds: the default lifetime, and the maximum (the pod's activeDeadlineSeconds; Extend stops there). */
@@ -43,8 +51,26 @@ export const ACTION_KINDS: Readonly<Record<ActionKind, ActionKindSpec>> = {
     execShell: 'sh',
     execNamesContainer: true,
     privileged: 'by-pod-spec',
+    makesPod: true,
     enabled: () => true,
     ttl: (c) => ({ defaultSeconds: c.debugClone.defaultTtlSeconds, maxSeconds: c.debugClone.maxTtlSeconds }),
+    podNamespace: (_c, source) => source,
+  },
+  ephemeral: {
+    kind: 'ephemeral',
+    label: 'Attach debug container',
+    noun: 'a debug container',
+    title: 'Debug container',
+    preposition: 'in',
+    execShell: 'sh',
+    execNamesContainer: true,
+    privileged: 'by-pod-spec',
+    makesPod: false,
+    // A policy check may be handed a config without the section (authorize's PolicyConfig): on by default.
+    enabled: (c) => c.debugContainer?.enabled !== false,
+    // `sleep <ttl>` is its command, fixed at creation: an ephemeral container can be neither changed nor removed,
+    // so there is no Extend, and the default is the maximum.
+    ttl: (c) => ({ defaultSeconds: c.debugContainer.ttlSeconds, maxSeconds: c.debugContainer.ttlSeconds }),
     podNamespace: (_c, source) => source,
   },
   'node-shell': {
@@ -56,6 +82,7 @@ export const ACTION_KINDS: Readonly<Record<ActionKind, ActionKindSpec>> = {
     execShell: 'nsenter -t 1 -m -u -i -n -p -- sh',
     execNamesContainer: false,
     privileged: 'always',
+    makesPod: true,
     enabled: (c) => c.nodeShell.enabled,
     ttl: (c) => ({ defaultSeconds: c.nodeShell.defaultTtlSeconds, maxSeconds: c.nodeShell.maxTtlSeconds }),
     podNamespace: (c) => c.nodeShell.namespace,

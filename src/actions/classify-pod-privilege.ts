@@ -60,14 +60,9 @@ export function classifyPodPrivilege(spec: PodSpec | undefined, context: Privile
   for (const s of spec.securityContext?.sysctls ?? []) {
     if (!SAFE_SYSCTLS.has(s.name)) reasons.push(`sysctl ${s.name}`);
   }
-  const containers = [
-    ...(spec.initContainers ?? []),
-    ...(spec.containers ?? []),
-    ...((spec.ephemeralContainers ?? []) as {
-      name: string;
-      securityContext?: PodSpec['containers'][number]['securityContext'];
-    }[]),
-  ];
+  // Ephemeral (debug) containers are left out: a clone drops them, and a new debug container joins only its
+  // target's namespaces, so an earlier `sysadmin` debugger does not make either privileged (its profile does).
+  const containers = [...(spec.initContainers ?? []), ...(spec.containers ?? [])];
   for (const c of containers) {
     const sc = c.securityContext;
     if (!sc) continue;

@@ -19,8 +19,12 @@ export interface Grant {
   pod?: string;
   /** The node (node shells). */
   node?: string;
-  /** The container to clone. */
+  /** The container to clone, or the debug container's target. */
   container?: string;
+  /** Debug containers: kubectl's profile (general, baseline, restricted, netadmin, sysadmin). */
+  profile?: string;
+  /** Debug containers: the image, from the configured allowlist. */
+  image?: string;
   /** Slack user id of whoever asked. */
   requester: string;
   /** Slack user ids of the distinct approvers, sorted. */
@@ -51,6 +55,8 @@ export function grantPayload(g: Grant): string {
     g.requester,
     [...g.approvers].sort(),
     g.expiresAt,
+    // Only debug containers carry these; the payload of other grants is unchanged (and an array of another length).
+    ...(g.profile !== undefined || g.image !== undefined ? [g.profile ?? null, g.image ?? null] : []),
   ]);
 }
 
@@ -94,9 +100,9 @@ function parseSignedGrant(data: unknown): SignedGrant | undefined {
   const g = grant as Record<string, unknown>;
   if (!str(g.actionId) || !str(g.cluster) || !str(g.namespace) || !str(g.requester) || !str(g.expiresAt))
     return undefined;
-  if (g.kind !== 'clone' && g.kind !== 'node-shell') return undefined;
+  if (g.kind !== 'clone' && g.kind !== 'node-shell' && g.kind !== 'ephemeral') return undefined;
   if (g.privilege !== 'standard' && g.privilege !== 'privileged') return undefined;
-  if (!opt(g.pod) || !opt(g.node) || !opt(g.container)) return undefined;
+  if (!opt(g.pod) || !opt(g.node) || !opt(g.container) || !opt(g.profile) || !opt(g.image)) return undefined;
   if (!Array.isArray(g.approvers) || g.approvers.length > 20 || !g.approvers.every(str)) return undefined;
   return {
     signature,
@@ -109,6 +115,8 @@ function parseSignedGrant(data: unknown): SignedGrant | undefined {
       ...(g.pod !== undefined ? { pod: g.pod as string } : {}),
       ...(g.node !== undefined ? { node: g.node as string } : {}),
       ...(g.container !== undefined ? { container: g.container as string } : {}),
+      ...(g.profile !== undefined ? { profile: g.profile as string } : {}),
+      ...(g.image !== undefined ? { image: g.image as string } : {}),
       requester: g.requester,
       approvers: g.approvers as string[],
       expiresAt: g.expiresAt,

@@ -5,7 +5,8 @@ import { isApprover, isOpen } from './is-approver.js';
 import { namespaceAllowed } from './namespace-allowed.js';
 
 /** The configuration authorisation reads. */
-export type PolicyConfig = Pick<Config, 'approvers' | 'nodeShell' | 'namespaces'>;
+export type PolicyConfig = Pick<Config, 'approvers' | 'nodeShell' | 'namespaces'> &
+  Partial<Pick<Config, 'debugContainer'>>;
 
 /** One person acting on one action. */
 export interface AuthorizeInput {
@@ -44,7 +45,7 @@ export function authorize(config: PolicyConfig, input: AuthorizeInput): Authoriz
     return {
       ok: false,
       reason: 'kind-disabled',
-      message: `${capitalise(spec.noun)} is disabled in this bot's configuration (nodeShell.enabled).`,
+      message: `${capitalise(spec.noun)} is disabled in this bot's configuration (${input.kind === 'ephemeral' ? 'debugContainer.enabled' : 'nodeShell.enabled'}).`,
     };
   }
   const rule = classRule(config, input.privilege);
@@ -58,10 +59,11 @@ export function authorize(config: PolicyConfig, input: AuthorizeInput): Authoriz
   return { ok: true, isApprover: isApprover(rule.approvers, input.user, input.userGroups), rule };
 }
 
-/** "a node shell", "a privileged debug clone", "a debug clone". */
+/** "a node shell", "a privileged debug clone", "a debug container". */
 export function describeClass(kind: ActionKind, privilege: PrivilegeClass): string {
-  if (kind === 'clone' && privilege === 'privileged') return 'a privileged debug clone';
-  return ACTION_KINDS[kind].noun;
+  const { noun, privileged } = ACTION_KINDS[kind];
+  if (privileged === 'by-pod-spec' && privilege === 'privileged') return noun.replace(/^an? /, 'a privileged ');
+  return noun;
 }
 
 /** The sentence that says who must agree, e.g. "two different approvers from <@U1>, <!subteam^S2>". */

@@ -17,6 +17,8 @@ export function recheckGrant(
     return { ok: false, reason: 'a node shell granted as a standard action' };
   }
   if (grant.kind === 'clone' && !grant.pod) return { ok: false, reason: 'a clone grant names no pod' };
+  if (grant.kind === 'ephemeral' && (!grant.pod || !grant.container))
+    return { ok: false, reason: 'a debug-container grant names no pod or target container' };
   if (grant.kind === 'node-shell' && !grant.node) return { ok: false, reason: 'a node-shell grant names no node' };
   const verdict = authorize(config, {
     kind: grant.kind,

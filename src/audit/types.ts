@@ -13,6 +13,10 @@ export const AUDIT_ACTIONS = [
   'job.rejected',
   'ttl.extended',
   'pod.deleted',
+  /** A debug container was added to a pod through pods/ephemeralcontainers (target: that pod). */
+  'container.attached',
+  /** A debug container ended at its TTL (it stays in the pod's spec: ephemeral containers cannot be removed). */
+  'container.ended',
   'alert.posted',
   'alert.updated',
   'error',

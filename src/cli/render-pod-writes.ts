@@ -8,8 +8,9 @@ const BOT_SUBJECT = { kind: 'ServiceAccount', name: 'debugdead', namespace: 'deb
 
 /**
  * Pure: the RoleBindings that let the bot create, patch and delete pods in exactly the namespaces of
- * `namespaces.allow` (deploy/components/pod-writes binds the node-shell namespace itself). RBAC binds namespaces by
- * name, so a glob in the list is refused with the names to write instead.
+ * `namespaces.allow` (deploy/components/pod-writes binds the node-shell namespace itself), and, with
+ * debugContainer.enabled, add debug containers there (pods/ephemeralcontainers), never in the node-shell namespace.
+ * RBAC binds namespaces by name, so a glob in the list is refused with the names to write instead.
  */
 export function renderPodWrites(config: Config): PodWritesResult {
   const globs = config.namespaces.allow.filter((n) => /[*?]/.test(n));
@@ -23,15 +24,18 @@ export function renderPodWrites(config: Config): PodWritesResult {
     };
   }
   const names = config.namespaces.allow.filter((n) => n !== config.nodeShell.namespace);
-  const docs = names.map((namespace) => ({
-    apiVersion: 'rbac.authorization.k8s.io/v1',
-    kind: 'RoleBinding',
-    metadata: { name: 'debugdead-pod-writer', namespace },
-    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'debugdead-pod-writer' },
-    subjects: [BOT_SUBJECT],
-  }));
+  const roles = ['debugdead-pod-writer', ...(config.debugContainer.enabled ? ['debugdead-debug-containers'] : [])];
+  const docs = names.flatMap((namespace) =>
+    roles.map((role) => ({
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata: { name: role, namespace },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role },
+      subjects: [BOT_SUBJECT],
+    })),
+  );
   const header =
-    "# One RoleBinding per namespace of debugdead.yaml's namespaces.allow (written by `debugdead pod-writes`):\n" +
-    '# the bot may create, patch and delete pods there and nowhere else.\n';
+    "# RoleBindings per namespace of debugdead.yaml's namespaces.allow (written by `debugdead pod-writes`):\n" +
+    `# the bot may create, patch and delete pods there and nowhere else${config.debugContainer.enabled ? ', and add debug containers to them' : ''}.\n`;
   return { ok: true, yaml: header + docs.map((d) => yaml.dump(d, { lineWidth: 120 })).join('---\n') };
 }

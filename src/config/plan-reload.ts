@@ -12,6 +12,7 @@ export const LIVE_KEYS: readonly string[] = [
   'limits',
   'logs',
   'debugClone',
+  'debugContainer',
   'nodeShell.approvers',
   'nodeShell.twoPersonRule',
   'nodeShell.image',

@@ -138,6 +138,19 @@ export const CONFIG_SCHEMA: ObjectSpec = {
         },
       },
     },
+    debugContainer: {
+      type: 'object',
+      fields: {
+        enabled: { type: 'bool', default: true },
+        images: { type: 'strings', default: ['busybox:1.37-musl'], pattern: /^\S+$/, expected: 'an image reference' },
+        profile: {
+          type: 'enum',
+          default: 'general',
+          values: ['general', 'baseline', 'restricted', 'netadmin', 'sysadmin'],
+        },
+        ttl: { type: 'duration', default: 3600, to: 'ttlSeconds', min: 60 },
+      },
+    },
     nodeShell: {
       type: 'object',
       fields: {

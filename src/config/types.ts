@@ -107,6 +107,20 @@ export interface Config {
      */
     sensitiveServiceAccounts?: string[];
   };
+  /** "Attach debug container": an ephemeral container added to a running pod (`kubectl debug -it --target`). */
+  debugContainer: {
+    /** Offer it on pods with a running container. @defaultValue true */
+    enabled: boolean;
+    /** The images it may run; the first is used. @defaultValue ["busybox:1.37-musl"] */
+    images: string[];
+    /**
+     * kubectl's debug profiles: general (adds SYS_PTRACE), baseline, restricted, netadmin (NET_ADMIN, NET_RAW),
+     * sysadmin (privileged). netadmin and sysadmin are approved like node shells. @defaultValue "general"
+     */
+    profile: 'general' | 'baseline' | 'restricted' | 'netadmin' | 'sysadmin';
+    /** The container runs `sleep` this long, then ends by itself. @defaultValue 3600 (1h) */
+    ttlSeconds: number;
+  };
   nodeShell: {
     /** @defaultValue true */
     enabled: boolean;

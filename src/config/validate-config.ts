@@ -129,6 +129,10 @@ function crossChecks(v: ValidatedTree, errors: string[]): void {
       );
     }
   }
+  const debugContainer = section('debugContainer');
+  if (debugContainer.enabled === true && (debugContainer.images as unknown[] | undefined)?.length === 0) {
+    errors.push('debugContainer.images: expected at least one image when debugContainer.enabled is true');
+  }
   const alerts = section('alerts');
   if (alerts.enabled === true && alerts.channel === undefined) {
     errors.push('alerts.channel: required when alerts.enabled is true');

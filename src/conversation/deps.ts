@@ -18,6 +18,11 @@ export interface DeleteDebugPodJob {
   actionId: string;
   namespace: string;
   podName: string;
+  /**
+   * A debug container's name in `podName`: then nothing is deleted (ephemeral containers cannot be removed); the job
+   * looks whether its sleep ended, reports it and stops counting it in the limits.
+   */
+  container?: string;
   /** Who asked: a Slack user id, or 'ttl' / 'bot'. */
   by: string;
   /** The pod's requester, so the limits stop counting it. */

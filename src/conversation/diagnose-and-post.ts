@@ -1,7 +1,16 @@
 import type { Logger } from 'pino';
-import { classifyPodPrivilege, decideCloneOffer } from '../actions/index.js';
+import {
+  classifyPodPrivilege,
+  debugContainerPrivilege,
+  decideCloneOffer,
+  decideEphemeralOffer,
+  type EphemeralOffer,
+  pickEphemeralTarget,
+} from '../actions/index.js';
 import { approvalPolicyFromConfig, namespaceAllowed } from '../approvals/index.js';
+import { type PodSecurityLevel, podSecurityLevelOf } from '../debugpods/index.js';
 import type { Diagnosis } from '../diagnosis/index.js';
+import type { Pod } from '../kube/types.js';
 import { diagnosePod } from '../pipeline/index.js';
 import { type Block, renderDiagnosisMessage, renderErrorMessage, renderThreadReplies } from '../render/index.js';
 import { channelMayDiagnose } from './channel-may-diagnose.js';
@@ -204,12 +213,14 @@ async function runDiagnosis(
     log.error({ err }, 'could not store the diagnosis behind the buttons');
   }
 
+  const debugContainer = await offerDebugContainer(deps, result.pod, diagnosis, clonePrivilege);
   const rendered = renderDiagnosisMessage(diagnosis, {
     requestId: diagnosisId ?? 'unavailable',
     redactions,
     nodeShellAvailable: config.nodeShell.enabled,
     clonePrivilege,
     cloneOffers: diagnosis.containers.map((c) => decideCloneOffer(result.pod, c.name)),
+    ...(debugContainer ? { debugContainer } : {}),
   });
   const body: ChatMessage = diagnosisId ? rendered : withoutButtons(rendered, BUTTONS_NEED_REDIS);
   const message: ChatMessage = { text: body.text, blocks: [...(target.prefixBlocks ?? []), ...(body.blocks ?? [])] };
@@ -282,6 +293,46 @@ async function runDiagnosis(
     detail: diagnosis.verdict,
   });
   return { ok: true, ...(diagnosisId ? { diagnosisId } : {}), ...(posted ? { posted } : {}), diagnosis };
+}
+
+/**
+ * The "Attach debug container" offer: for the container the diagnosis is about when it runs, else the first running
+ * one. The namespace's Pod Security level is read only when there is a container to target; an unreadable namespace
+ * leaves the decision to the API server at attach time.
+ */
+async function offerDebugContainer(
+  deps: ConversationDeps,
+  pod: Pod,
+  diagnosis: Diagnosis,
+  podPrivilege: string[],
+): Promise<{ index: number; offer: EphemeralOffer; profile: string; privilege: string[] } | undefined> {
+  const { debugContainer } = deps.config;
+  if (!debugContainer.enabled) return undefined;
+  const names = diagnosis.containers.filter((c) => c.kind !== 'ephemeral').map((c) => c.name);
+  const focus = diagnosis.findings[0]?.container ?? diagnosis.containers.find((c) => c.failing)?.name;
+  const target = pickEphemeralTarget(pod, names, focus);
+  if (target === undefined) return undefined;
+  const context = { profile: debugContainer.profile };
+  let offer = decideEphemeralOffer(pod, target, context);
+  if (offer.kind === 'attach') {
+    const level = await readPodSecurityLevel(deps, diagnosis.pod.namespace);
+    if (level) offer = decideEphemeralOffer(pod, target, { ...context, podSecurityLevel: level });
+  }
+  return {
+    index: diagnosis.containers.findIndex((c) => c.name === target),
+    offer,
+    profile: debugContainer.profile,
+    privilege: debugContainerPrivilege(podPrivilege, debugContainer.profile),
+  };
+}
+
+async function readPodSecurityLevel(deps: ConversationDeps, namespace: string): Promise<PodSecurityLevel | undefined> {
+  try {
+    return podSecurityLevelOf((await deps.kube.readNamespace(namespace)).metadata?.labels);
+  } catch (err) {
+    deps.log.debug({ err, namespace }, 'could not read the namespace’s Pod Security level');
+    return undefined;
+  }
 }
 
 /** The evidence, in order; one failed reply never stops the rest. */

@@ -1,6 +1,6 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { isDiagnosisId, type PrivilegeClass } from '../actions/index.js';
+import { isDiagnosisId, type PrivilegeClass, SLOT_KEY_PATTERN } from '../actions/index.js';
 import type { JobProgressState } from '../render/index.js';
 import type { ChatMessage } from './chat-port.js';
 
@@ -162,8 +162,6 @@ if tonumber(ARGV[1]) > 0 then redis.call('EXPIRE', KEYS[1], ARGV[1], 'GT') end
 return 1
 `;
 
-const SLOT_KEY = /^(?:c\d{1,3}|n)$/;
-
 /** One record per diagnosis in Redis: the request, the posted message and a slot per action. */
 export class DiagnosisRecordStore {
   private readonly newId: () => string;
@@ -209,7 +207,7 @@ export class DiagnosisRecordStore {
       for (const [field, state] of Object.entries(hash)) {
         if (!field.endsWith('.state')) continue;
         const slot = field.slice(0, -'.state'.length);
-        if (!SLOT_KEY.test(slot)) continue;
+        if (!SLOT_KEY_PATTERN.test(slot)) continue;
         const actionId = `${id}.${slot}`;
         const meta = JSON.parse(hash[`${slot}.meta`] ?? '{}') as {
           requester?: string;
@@ -390,6 +388,6 @@ export class DiagnosisRecordStore {
 }
 
 function checkSlot(slot: string): string {
-  if (!SLOT_KEY.test(slot)) throw new Error(`slot ${JSON.stringify(slot)} is not c<i> or n`);
+  if (!SLOT_KEY_PATTERN.test(slot)) throw new Error(`slot ${JSON.stringify(slot)} is not c<i>, e<i> or n`);
   return slot;
 }

@@ -12,10 +12,10 @@ export function baseProgress(
   requester: string,
 ): Omit<ActionProgress, 'step'> {
   const { request } = record;
-  const container = ref.slot.kind === 'clone' ? request.containers[ref.slot.container] : undefined;
+  const container = ref.slot.kind !== 'node-shell' ? request.containers[ref.slot.container] : undefined;
   return {
     kind: ref.slot.kind,
-    target: ref.slot.kind === 'clone' ? `${request.namespace}/${request.pod}` : (request.node ?? ''),
+    target: ref.slot.kind !== 'node-shell' ? `${request.namespace}/${request.pod}` : (request.node ?? ''),
     ...(container ? { container } : {}),
     requestedBy: requester,
     requestId: actionId,
@@ -35,16 +35,21 @@ export async function grantAndEnqueue(
   const { record, ref, actionId, slot, approvals } = granted;
   const { request } = record;
   const now = deps.now();
-  const container = ref.slot.kind === 'clone' ? request.containers[ref.slot.container] : undefined;
+  const container = ref.slot.kind !== 'node-shell' ? request.containers[ref.slot.container] : undefined;
   const grant: Grant = {
     actionId,
     kind: ref.slot.kind,
     privilege: slot.privilege,
     cluster: deps.config.cluster.name,
     namespace: request.namespace,
-    ...(ref.slot.kind === 'clone' ? { pod: request.pod } : {}),
+    ...(ref.slot.kind !== 'node-shell' ? { pod: request.pod } : {}),
     ...(ref.slot.kind === 'node-shell' && request.node ? { node: request.node } : {}),
     ...(container ? { container } : {}),
+    // A debug container's profile and image are today's configuration, signed with the rest: the worker checks
+    // them against its own configuration again.
+    ...(ref.slot.kind === 'ephemeral'
+      ? { profile: deps.config.debugContainer.profile, image: deps.config.debugContainer.images[0] }
+      : {}),
     requester: slot.requester,
     approvers: approvals,
     expiresAt: new Date(now.getTime() + (deps.config.approvals.grantTtlSeconds ?? 600) * 1000).toISOString(),

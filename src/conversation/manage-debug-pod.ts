@@ -39,6 +39,19 @@ export async function manageDebugPod(deps: ConversationDeps, click: PodActionCli
   }
   if (!(await checkPlace(deps, click, resolved, record.message, click.action))) return;
   const target = { namespace: state.namespace, pod: state.podName };
+  if (!ACTION_KINDS[ref.slot.kind].makesPod) {
+    // No such button is shown for it: a click naming it came from elsewhere. The pod is not ours to delete.
+    await click.tell(':no_entry: A debug container can be neither extended nor removed: it ends by itself at its TTL.');
+    await recordAudit(deps.audit, deps.log, {
+      actor,
+      action: 'button.clicked',
+      target,
+      requestId: actionId,
+      result: 'denied',
+      detail: `${click.action} refused: a debug container cannot be ${click.action === 'delete' ? 'removed' : 'extended'}`,
+    });
+    return;
+  }
   if (state.step === 'deleted') {
     await click.tell(`:wastebasket: \`${state.podName}\` is already deleted.`);
     return;

@@ -1,4 +1,4 @@
-import { privilegeClassOf } from '../actions/index.js';
+import { debugContainerPrivilege, privilegeClassOf } from '../actions/index.js';
 import { describeClass, describeRule } from '../approvals/index.js';
 import { mentionUser, renderApprovalRequest } from '../render/index.js';
 import { authorizeClick } from './authorize-click.js';
@@ -10,7 +10,7 @@ import { recordAudit } from './record-audit.js';
 import { type Click, checkPlace, resolveClick } from './resolve-click.js';
 
 /**
- * A click on "Create debug clone" or "Open node shell" of a diagnosis: parse → place → authorise → open the slot →
+ * A click on "Create debug clone", "Attach debug container" or "Open node shell" of a diagnosis: parse → place → authorise → open the slot →
  * grant or ask. The slot is opened atomically: the first click decides; a later or racing click is shown the request
  * as it stands and changes nothing, so one approval request is ever posted per action.
  */
@@ -32,7 +32,7 @@ export async function requestAction(deps: ConversationDeps, click: Click): Promi
   };
   if (!(await checkPlace(deps, click, resolved, record.message, `request ${ref.slot.kind}`))) return;
 
-  if (ref.slot.kind === 'clone' && record.request.containers[ref.slot.container] === undefined) {
+  if (ref.slot.kind !== 'node-shell' && record.request.containers[ref.slot.container] === undefined) {
     return refuse(
       ':x: That container is not part of this diagnosis; nothing was done.',
       `unknown container index ${ref.slot.container}`,
@@ -47,7 +47,14 @@ export async function requestAction(deps: ConversationDeps, click: Click): Promi
     );
   }
 
-  const privilege = privilegeClassOf(ref.slot.kind, ref.slot.kind === 'clone' ? record.request.clonePrivilege : []);
+  const profile = deps.config.debugContainer.profile;
+  const reasons =
+    ref.slot.kind === 'clone'
+      ? record.request.clonePrivilege
+      : ref.slot.kind === 'ephemeral'
+        ? debugContainerPrivilege(record.request.clonePrivilege, profile)
+        : [];
+  const privilege = privilegeClassOf(ref.slot.kind, reasons);
   const verdict = await authorizeClick(deps, {
     kind: ref.slot.kind,
     privilege,
@@ -109,7 +116,12 @@ export async function requestAction(deps: ConversationDeps, click: Click): Promi
       requestedBy: click.user,
       approvers: verdict.rule.approvers,
       rule,
-      ...(ref.slot.kind === 'clone' ? { privilegeReasons: record.request.clonePrivilege } : {}),
+      ...(ref.slot.kind !== 'node-shell' ? { privilegeReasons: reasons } : {}),
+      ...(ref.slot.kind === 'ephemeral'
+        ? {
+            detail: `It targets ${progress.container ?? '?'}, with profile ${profile} and image ${deps.config.debugContainer.images[0]}`,
+          }
+        : {}),
     });
     const posted = await deps.chat
       .post(record.message.channel, ask, { threadTs: record.message.ts })

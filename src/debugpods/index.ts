@@ -1,6 +1,11 @@
 // Front door of src/debugpods: pure builders of the pods we create, and the marks that say a pod is ours.
 
 export { buildDebugClone } from './build-debug-clone.js';
+export {
+  type BuiltDebugContainer,
+  buildDebugContainer,
+  type DebugContainerRequest,
+} from './build-debug-container.js';
 export { buildNodeShell, HOST_ROOT_DIR } from './build-node-shell.js';
 export type { BuildIds, BuiltPod } from './built-pod.js';
 export {
@@ -12,6 +17,17 @@ export {
 } from './clone-options.js';
 export { BUSYBOX_PATH, TOOLS_DIR, TOOLS_NAME } from './clone-steps.js';
 export { DebugPodError, type DebugPodErrorKind } from './debug-pod-error.js';
+export {
+  DEBUG_PROFILE_SPECS,
+  DEBUG_PROFILES,
+  type DebugProfile,
+  type DebugProfileSpec,
+  isDebugProfile,
+  type PodSecurityLevel,
+  podSecurityLevelOf,
+  profileAdmitted,
+  profilesAdmittedAt,
+} from './debug-profiles.js';
 export * from './labels.js';
 export { debugPodKind, expiresAt, isManagedPod, requestIdOf } from './managed-pod.js';
 export { nameSuffix } from './name-suffix.js';

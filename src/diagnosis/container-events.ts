@@ -6,15 +6,16 @@ function escapeRegExp(s: string): string {
 }
 
 /**
- * The events about one container. The kubelet sets involvedObject.fieldPath to `spec.containers{app}` or
- * `spec.initContainers{init}`; events without a field path are matched on the container named in their message
+ * The events about one container. The kubelet sets involvedObject.fieldPath to `spec.containers{app}`,
+ * `spec.initContainers{init}` or `spec.ephemeralContainers{debugger-x}`; events without a field path are matched on the container named in their message
  * (`Container app failed liveness probe`, `restarting failed container=app`).
  */
 export function eventsForContainer(
   events: readonly KubeEvent[],
   container: Pick<ContainerDiagnosis, 'name' | 'kind'>,
 ): KubeEvent[] {
-  const field = container.kind === 'app' ? 'containers' : 'initContainers';
+  const field =
+    container.kind === 'app' ? 'containers' : container.kind === 'ephemeral' ? 'ephemeralContainers' : 'initContainers';
   const path = `spec.${field}{${container.name}}`;
   const named = new RegExp(`\\bcontainer[ =]"?${escapeRegExp(container.name)}"?(?![\\w.-])`, 'i');
   return events.filter((e) => {

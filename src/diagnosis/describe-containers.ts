@@ -17,6 +17,8 @@ export function isSidecar(c: Pick<Container, 'restartPolicy'> | undefined): bool
 /** The restart policy that governs a container: Always for a sidecar, Never/OnFailure for others as the pod says. */
 export function effectiveRestartPolicy(pod: Pod, kind: ContainerDiagnosis['kind']): string {
   if (kind === 'sidecar') return 'Always';
+  // The kubelet never restarts an ephemeral container.
+  if (kind === 'ephemeral') return 'Never';
   const policy = pod.spec?.restartPolicy ?? 'Always';
   // Init containers are retried on failure under Always too: an init container exiting 0 is its job.
   if (kind === 'init') return policy === 'Never' ? 'Never' : 'OnFailure';
@@ -46,8 +48,8 @@ export function terminationFacts(t: Terminated, restartPolicy: string): Terminat
 }
 
 /**
- * One entry per container in spec order: init containers and native sidecars first, then app containers.
- * A container with no status yet (pod not scheduled) is reported with state 'unknown'.
+ * One entry per container in spec order: init containers and native sidecars first, then app containers, then
+ * ephemeral (debug) containers. A container with no status yet (pod not scheduled) is reported with state 'unknown'.
  */
 export function describeContainers(pod: Pod): ContainerDiagnosis[] {
   const spec = pod.spec;
@@ -73,6 +75,17 @@ export function describeContainers(pod: Pod): ContainerDiagnosis[] {
         c,
         'app',
         appStatuses.find((s) => s?.name === c.name),
+      ),
+    );
+  }
+  const ephemeralStatuses = asArray(status?.ephemeralContainerStatuses);
+  for (const c of asArray(spec?.ephemeralContainers)) {
+    out.push(
+      describeOne(
+        pod,
+        c as Container,
+        'ephemeral',
+        ephemeralStatuses.find((s) => s?.name === c.name),
       ),
     );
   }
@@ -124,6 +137,8 @@ function describeOne(
 }
 
 function isFailing(d: ContainerDiagnosis, policy: string): boolean {
+  // A debug container is a tool, not the workload: however it ended, it is not why the pod fails.
+  if (d.kind === 'ephemeral') return false;
   if (d.state === 'waiting') return !BENIGN_WAITING.has(d.reason ?? '');
   if (d.state === 'terminated' && d.terminated) {
     if (d.terminated.exitCode !== 0) return true;

@@ -27,10 +27,12 @@ export function diagnose(facts: DiagnosisFacts): Diagnosis {
   );
   const logs = Array.isArray(facts.logs) ? facts.logs.filter(Boolean) : [];
   const containers = describeContainers(pod);
+  // Debug containers are listed with the rest but are not the workload: they never explain, or spoil, its health.
+  const workload = containers.filter((c) => c.kind !== 'ephemeral');
   const status = podStatus(pod);
-  const summary = podSummary(pod, facts, status, containers, now);
+  const summary = podSummary(pod, facts, status, workload, now);
 
-  const findings: Finding[] = findPodFindings({ pod, status, containers, events: rawEvents, now });
+  const findings: Finding[] = findPodFindings({ pod, status, containers: workload, events: rawEvents, now });
   // The kubelet kills every container of an evicted or timed-out pod: those kills are the pod's finding, not crashes.
   const killedByKubelet = findings.some(
     (f) =>
@@ -38,7 +40,7 @@ export function diagnose(facts: DiagnosisFacts): Diagnosis {
       f.kind === 'DeadlineExceeded' ||
       (f.kind === 'Unschedulable' && pod.status?.phase === 'Failed'),
   );
-  for (const c of containers) {
+  for (const c of workload) {
     const spec = [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])].find((s) => s?.name === c.name);
     const found = findContainerFindings({
       pod,
@@ -55,12 +57,12 @@ export function diagnose(facts: DiagnosisFacts): Diagnosis {
       ),
     );
   }
-  if (findings.length === 0) findings.push(fallbackFinding(summary, containers));
+  if (findings.length === 0) findings.push(fallbackFinding(summary, workload));
   const sorted = sortFindings(findings).map((f) => ({ ...f, evidence: [...new Set(f.evidence.map(fitEvidence))] }));
 
   return {
     pod: summary,
-    verdict: buildVerdict(summary, containers, sorted),
+    verdict: buildVerdict(summary, workload, sorted),
     containers,
     findings: sorted,
     events: foldEvents(rawEvents, now),

@@ -60,7 +60,8 @@ export interface TerminationFacts {
 
 export interface ContainerDiagnosis {
   name: string;
-  kind: 'init' | 'sidecar' | 'app';
+  /** `ephemeral`: a debug container added through pods/ephemeralcontainers (never restarted, never the failure). */
+  kind: 'init' | 'sidecar' | 'app' | 'ephemeral';
   image: string;
   state: ContainerStateName;
   /** Waiting or terminated reason: CrashLoopBackOff, OOMKilled, ErrImagePull... */

@@ -22,6 +22,7 @@ import type {
   CronJob,
   DaemonSet,
   Deployment,
+  EphemeralContainer,
   Job,
   KubeEvent,
   KubeNode,
@@ -103,6 +104,13 @@ export interface KubeClient {
   createPod(namespace: string, pod: Pod): Promise<Pod>;
   /** Sets annotations with a JSON merge patch (client-node defaults to JSON Patch unless told otherwise). */
   annotatePod(namespace: string, name: string, annotations: Record<string, string>): Promise<Pod>;
+  /**
+   * Adds an ephemeral container through `PATCH pods/{name}/ephemeralcontainers` (a strategic merge patch keyed by
+   * name, as `kubectl debug` sends). The API server never changes or removes one already there.
+   */
+  addEphemeralContainer(namespace: string, name: string, container: EphemeralContainer): Promise<Pod>;
+  /** Whether `/api/v1` lists `pods/ephemeralcontainers` (Kubernetes 1.23+, or the feature on); discovery needs no RBAC. */
+  servesEphemeralContainers(): Promise<boolean>;
   /** A pod already gone (404) counts as success: cleanup is idempotent. */
   deletePod(
     namespace: string,
@@ -388,6 +396,19 @@ function build(
           setHeaderOptions('Content-Type', PatchStrategy.MergePatch, o),
         ),
       ),
+
+    addEphemeralContainer: (namespace, name, container) =>
+      call(`adding debug container ${container.name} to pod ${namespace}/${name}`, (o) =>
+        core.patchNamespacedPodEphemeralcontainers(
+          { namespace, name, body: { spec: { ephemeralContainers: [container] } } },
+          setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch, o),
+        ),
+      ),
+
+    servesEphemeralContainers: async () => {
+      const list = await call('listing the core API resources', (o) => core.getAPIResources(o));
+      return list.resources.some((r) => r.name === 'pods/ephemeralcontainers');
+    },
 
     deletePod: async (namespace, name, opts = {}) => {
       try {

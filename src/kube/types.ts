@@ -7,6 +7,7 @@ export type {
   V1CronJob as CronJob,
   V1DaemonSet as DaemonSet,
   V1Deployment as Deployment,
+  V1EphemeralContainer as EphemeralContainer,
   V1Job as Job,
   V1Lease as Lease,
   V1Namespace as Namespace,

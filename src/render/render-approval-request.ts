@@ -1,4 +1,4 @@
-import { ACTION_KINDS, BUTTON } from '../actions/index.js';
+import { ACTION_KINDS, type ActionKind, BUTTON } from '../actions/index.js';
 import type { SlackMessage } from './block-kit-types.js';
 import { context, section } from './blocks.js';
 import { mentionGroup, mentionUser } from './mention.js';
@@ -8,13 +8,15 @@ import { safeMrkdwn } from './safe-mrkdwn.js';
 export interface ApprovalRequest {
   /** The action id: the value of Approve and Deny. */
   requestId: string;
-  kind: 'clone' | 'node-shell';
+  kind: ActionKind;
   /** Who must agree, in words ("two different people from …"); replaces the default rule line. */
   rule?: string;
-  /** Why the action is privileged, when it is a clone that would be. */
+  /** Why the action is privileged, when it is a clone or a debug container that would be. */
   privilegeReasons?: readonly string[];
-  /** `ns/pod` for a clone, the node name for a node shell. */
+  /** `ns/pod` for a clone or a debug container, the node name for a node shell. */
   target: string;
+  /** Debug containers: the container it targets, the profile and the image. */
+  detail?: string;
   /** Slack user id of the requester. */
   requestedBy: string;
   /** Who may approve: user ids and user-group ids (mentioned, so they are notified). */
@@ -25,7 +27,7 @@ const MAX_MENTIONS = 20;
 
 /** The thread message asking an approver to approve or deny, mentioning every approver so they are notified. */
 export function renderApprovalRequest(r: ApprovalRequest): SlackMessage {
-  const privileged = r.kind === 'clone' && (r.privilegeReasons?.length ?? 0) > 0;
+  const privileged = r.kind !== 'node-shell' && (r.privilegeReasons?.length ?? 0) > 0;
   const spec = ACTION_KINDS[r.kind];
   const what = `${privileged ? spec.noun.replace(/^an? /, 'a privileged ') : spec.noun} ${spec.preposition}`;
   const mentions = [...r.approvers.users.map(mentionUser), ...r.approvers.groups.map(mentionGroup)];
@@ -33,12 +35,16 @@ export function renderApprovalRequest(r: ApprovalRequest): SlackMessage {
   const more = mentions.length > MAX_MENTIONS ? ` and ${mentions.length - MAX_MENTIONS} more` : '';
   const who = mentions.length > 0 ? `${shown}${more}` : 'anyone allowed to approve';
   const ask = `:raising_hand: ${mentionUser(r.requestedBy)} asks for ${what} *${safeMrkdwn(r.target, 300)}*.`;
+  const reasons = safeMrkdwn((r.privilegeReasons ?? []).join('; '), 400);
+  const detail = r.detail ? ` ${safeMrkdwn(r.detail, 300)}.` : '';
   const base =
     r.kind === 'node-shell'
       ? 'A node shell is a privileged pod on the node.'
-      : privileged
-        ? `The clone keeps what makes its source privileged (${safeMrkdwn((r.privilegeReasons ?? []).join('; '), 400)}).`
-        : 'The clone is deleted automatically after its TTL.';
+      : r.kind === 'ephemeral'
+        ? `A debug container joins the running pod and ends at its TTL; it cannot be removed.${detail}${privileged ? ` It is privileged: ${reasons}.` : ''}`
+        : privileged
+          ? `The clone keeps what makes its source privileged (${reasons}).`
+          : 'The clone is deleted automatically after its TTL.';
   const rule = r.rule ? `${base} Needs ${safeMrkdwn(r.rule, 600)}.` : base;
   return {
     text: safeMrkdwn(`Approval needed: ${what} ${r.target}`, 500),

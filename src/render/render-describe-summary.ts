@@ -36,6 +36,7 @@ const KIND_LABEL: Record<ContainerDiagnosis['kind'], string> = {
   init: 'init container',
   sidecar: 'sidecar',
   app: 'container',
+  ephemeral: 'ephemeral debug container',
 };
 
 /** One container the way `kubectl describe` lists it, cut down to what explains a crash. */

@@ -1,4 +1,11 @@
-import { ACTION_KINDS, type CloneOffer, formatActionId, requestButtonId, type Slot } from '../actions/index.js';
+import {
+  ACTION_KINDS,
+  type CloneOffer,
+  type EphemeralOffer,
+  formatActionId,
+  requestButtonId,
+  type Slot,
+} from '../actions/index.js';
 import type { ContainerDiagnosis, Diagnosis, Finding, RecommendedAction } from '../diagnosis/types.js';
 import type { ActionsBlock, Block, ButtonElement, SlackMessage } from './block-kit-types.js';
 import { context, fieldsSection, header, section } from './blocks.js';
@@ -27,6 +34,12 @@ export interface DiagnosisMessageOptions {
   redactions: number;
   /** Whether node shells are enabled in config. @defaultValue true */
   nodeShellAvailable?: boolean;
+  /**
+   * The "Attach debug container" offer (decideEphemeralOffer) for container `index` of `d.containers`: a button, or
+   * the reason there is none. `privilege` says why it would be node-shell class (its profile, the pod's spec).
+   * @defaultValue no offer (debug containers off)
+   */
+  debugContainer?: { index: number; offer: EphemeralOffer; profile: string; privilege: readonly string[] };
 }
 
 /** Clone buttons per message: one per failing container, but no wall of buttons for a pod with many sidecars. */
@@ -128,6 +141,40 @@ function cloneRefusals(d: Diagnosis, opts: DiagnosisMessageOptions): string[] {
   });
 }
 
+/** Why no debug container is offered, and what to do instead. */
+function debugContainerRefusal(opts: DiagnosisMessageOptions): string[] {
+  const offer = opts.debugContainer?.offer;
+  if (offer?.kind !== 'none') return [];
+  return [
+    `:no_entry_sign: No debug container: ${safeMrkdwn(offer.reason, 600)}. To fix: ${safeMrkdwn(offer.fix, 600)}`,
+  ];
+}
+
+function debugContainerButton(d: Diagnosis, opts: DiagnosisMessageOptions): ButtonElement | undefined {
+  const dc = opts.debugContainer;
+  if (dc?.offer.kind !== 'attach') return undefined;
+  const slot: Slot = { kind: 'ephemeral', container: dc.index };
+  const target = truncateEnd(dc.offer.target, 40);
+  const privileged = dc.privilege.length > 0;
+  const label = `${ACTION_KINDS.ephemeral.label}${privileged ? ' (privileged)' : ''}`;
+  const pod = truncateEnd(`${d.pod.namespace}/${d.pod.name}`, 80);
+  return renderButton({
+    text: d.containers.length > 1 ? `${label}: ${target}` : label,
+    actionId: requestButtonId(slot),
+    value: formatActionId({ diagnosisId: opts.requestId, slot }),
+    confirm: {
+      title: privileged ? 'Attach a privileged debug container?' : 'Attach a debug container?',
+      text:
+        `Adds an ephemeral container (profile ${dc.profile}) to ${pod} that shares ${target}'s processes and network, ` +
+        'without a restart. It ends by itself at its TTL but can never be removed: a terminated container stays in ' +
+        `the pod until the pod is replaced.${privileged ? ' It needs the node-shell approvers.' : ''}`,
+      confirm: 'Attach',
+      deny: 'Cancel',
+      ...(privileged ? { style: 'danger' as const } : {}),
+    },
+  });
+}
+
 function actions(d: Diagnosis, opts: DiagnosisMessageOptions): ActionsBlock | undefined {
   const top = d.findings[0];
   const targets = cloneTargets(d).filter((i) => opts.cloneOffers?.[i]?.kind !== 'none');
@@ -165,6 +212,8 @@ function actions(d: Diagnosis, opts: DiagnosisMessageOptions): ActionsBlock | un
       },
     });
   });
+  const attach = debugContainerButton(d, opts);
+  if (attach) buttons.push(attach);
   if (d.pod.node && opts.nodeShellAvailable !== false) {
     buttons.push(
       renderButton({
@@ -189,7 +238,8 @@ function actions(d: Diagnosis, opts: DiagnosisMessageOptions): ActionsBlock | un
 
 /**
  * The parent message of a diagnosis: the verdict, key facts, the top finding with its evidence and next step, how
- * many secrets were redacted and what evidence is missing, and the "Create debug clone" / "Open node shell" buttons.
+ * many secrets were redacted and what evidence is missing, and the "Create debug clone" / "Attach debug container" /
+ * "Open node shell" buttons.
  */
 export function renderDiagnosisMessage(d: Diagnosis, opts: DiagnosisMessageOptions): SlackMessage {
   const focus = focusContainer(d);
@@ -200,7 +250,7 @@ export function renderDiagnosisMessage(d: Diagnosis, opts: DiagnosisMessageOptio
   const others = otherFindings(d.findings);
   if (others) blocks.push(section(others));
   blocks.push(context(footnotes(d, opts.redactions)));
-  const refusals = cloneRefusals(d, opts);
+  const refusals = [...cloneRefusals(d, opts), ...debugContainerRefusal(opts)];
   if (refusals.length) blocks.push(context(refusals));
   const buttons = actions(d, opts);
   if (buttons) blocks.push(buttons);

@@ -1,4 +1,4 @@
-import { ACTION_KINDS, BUTTON } from '../actions/index.js';
+import { ACTION_KINDS, type ActionKind, BUTTON } from '../actions/index.js';
 import type { Block, ButtonElement, SlackMessage } from './block-kit-types.js';
 import { context, section } from './blocks.js';
 import { renderCodeBlock } from './code-block.js';
@@ -9,10 +9,10 @@ import { formatUtc, slackDate } from './slack-date.js';
 
 export type JobStep = 'requested' | 'awaiting-approval' | 'approved' | 'creating' | 'ready' | 'failed' | 'deleted';
 
-/** Where a debug-clone or node-shell request stands; the job updates the parent message with it at each step. */
+/** Where a debug-clone, debug-container or node-shell request stands; the job updates the parent message with it. */
 export interface JobProgressState {
-  kind: 'clone' | 'node-shell';
-  /** `ns/pod` for a clone, the node name for a node shell. */
+  kind: ActionKind;
+  /** `ns/pod` for a clone or a debug container, the node name for a node shell. */
   target: string;
   container?: string;
   /** Slack user ids. */
@@ -26,6 +26,10 @@ export interface JobProgressState {
   namespace?: string;
   /** The exact line to paste; built from namespace/pod/container when absent. */
   execCommand?: string;
+  /** Debug containers: its name (`debugger-xxxxx`) in the pod. */
+  debugContainer?: string;
+  /** Debug containers: what to type in its shell to look at the target's files (`ls /proc/1/root/`). */
+  lookCommands?: string[];
   /** What the container ran before the clone replaced it with a sleep. */
   originalCommand?: string;
   /** ISO time of automatic deletion. */
@@ -67,14 +71,24 @@ function checklist(s: JobProgressState): string[] {
       .join(' and ');
     lines.push(`${done} Approved${by ? ` by ${by}` : ''}`);
   } else lines.push(`${todo} Approval`);
-  const pod = s.podName ? ` ${safeMrkdwn(`${s.namespace ? `${s.namespace}/` : ''}${s.podName}`, 300)}` : '';
-  if (s.step === 'creating') lines.push(`:hourglass_flowing_sand: Creating pod${pod}`);
-  else if (reached(s, 'creating') && s.step !== 'failed') lines.push(`${done} Created pod${pod}`);
-  else if (s.step !== 'failed') lines.push(`${todo} Create pod`);
+  const attach = !ACTION_KINDS[s.kind].makesPod;
+  const made = attach
+    ? s.debugContainer
+      ? ` ${safeMrkdwn(s.debugContainer, 100)}`
+      : ''
+    : s.podName
+      ? ` ${safeMrkdwn(`${s.namespace ? `${s.namespace}/` : ''}${s.podName}`, 300)}`
+      : '';
+  const [creating, created, create] = attach
+    ? ['Attaching container', 'Attached container', 'Attach container']
+    : ['Creating pod', 'Created pod', 'Create pod'];
+  if (s.step === 'creating') lines.push(`:hourglass_flowing_sand: ${creating}${made}`);
+  else if (reached(s, 'creating') && s.step !== 'failed') lines.push(`${done} ${created}${made}`);
+  else if (s.step !== 'failed') lines.push(`${todo} ${create}`);
   if (s.step === 'failed') lines.push(`:x: Failed${s.error ? `: ${safeMrkdwn(s.error, 1500)}` : ''}`);
   else if (s.step === 'ready' || s.step === 'deleted') lines.push(`${done} Running`);
   else lines.push(`${todo} Running`);
-  if (s.step === 'deleted') lines.push(':wastebasket: Deleted');
+  if (s.step === 'deleted') lines.push(attach ? ':checkered_flag: Ended at its TTL' : ':wastebasket: Deleted');
   return lines;
 }
 
@@ -95,6 +109,8 @@ export function execLine(s: JobProgressState): string | undefined {
 }
 
 function buttons(s: JobProgressState): ButtonElement[] {
+  // An ephemeral container can be neither removed nor given a longer sleep: no Extend, no Delete now.
+  if (!ACTION_KINDS[s.kind].makesPod) return [];
   const exists = s.podName !== undefined && (s.step === 'creating' || s.step === 'ready' || s.step === 'failed');
   if (!exists) return [];
   const list: ButtonElement[] = [];
@@ -128,6 +144,13 @@ export function renderJobProgress(s: JobProgressState): SlackMessage {
   const blocks: Block[] = [section(`${title(s)}\n${checklist(s).join('\n')}`)];
   const exec = execLine(s);
   if (exec && s.step === 'ready') blocks.push(section(`*Open a shell:*\n${renderCodeBlock(exec, 1200, 'start').text}`));
+  if (s.lookCommands?.length && s.step === 'ready') {
+    blocks.push(
+      section(
+        `*Then look at the target's files* (its processes are yours to see):\n${renderCodeBlock(s.lookCommands.join('\n'), 800, 'start').text}`,
+      ),
+    );
+  }
   if (s.originalCommand && s.kind === 'clone' && (s.step === 'ready' || s.step === 'creating')) {
     blocks.push(
       section(
@@ -137,15 +160,19 @@ export function renderJobProgress(s: JobProgressState): SlackMessage {
   }
   if (s.expiresAt && s.step !== 'deleted' && s.step !== 'failed') {
     const max = s.canExtend === false ? ' (the maximum)' : '';
+    const when = `${formatUtc(s.expiresAt)} (${slackDate(s.expiresAt, '{time}')})`;
     blocks.push(
       context([
-        `:alarm_clock: Deleted automatically at ${formatUtc(s.expiresAt)} (${slackDate(s.expiresAt, '{time}')})${max}`,
+        ACTION_KINDS[s.kind].makesPod
+          ? `:alarm_clock: Deleted automatically at ${when}${max}`
+          : `:alarm_clock: Its sleep ends at ${when}, and the container with it. It cannot be removed from the pod: a terminated container stays in the pod's spec and status until the pod is replaced.`,
       ]),
     );
   }
   if (s.notes && s.notes.length > 0) {
     const notes = s.notes.slice(0, 10).map((n) => `• ${safeMrkdwn(n, 300)}`);
-    blocks.push(context([`*What differs from the original:*\n${notes.join('\n')}`]));
+    const heading = ACTION_KINDS[s.kind].makesPod ? 'What differs from the original:' : 'Good to know:';
+    blocks.push(context([`*${heading}*\n${notes.join('\n')}`]));
   }
   const actions = buttons(s);
   if (actions.length > 0) blocks.push({ type: 'actions', block_id: 'debugdead.job', elements: actions });

@@ -27,7 +27,9 @@ const isLiteral = (pattern: string): boolean => !/[*?]/.test(pattern);
  * (deploy/base/rbac.yaml), and pod writes per namespace (deploy/components/pod-writes) in each namespace
  * namespaces.allow names literally and in the node-shell namespace.
  */
-export function requiredAccess(config: Pick<Config, 'alerts' | 'namespaces' | 'nodeShell'>): AccessNeed[] {
+export function requiredAccess(
+  config: Pick<Config, 'alerts' | 'namespaces' | 'nodeShell'> & Partial<Pick<Config, 'debugContainer'>>,
+): AccessNeed[] {
   const read = (verb: string, group: string, resource: string, purpose: string, subresource?: string): AccessNeed => ({
     verb,
     group,
@@ -63,6 +65,29 @@ export function requiredAccess(config: Pick<Config, 'alerts' | 'namespaces' | 'n
   }
   const denied = new Set(config.namespaces.deny);
   const writable = config.namespaces.allow.filter((ns) => isLiteral(ns) && !denied.has(ns));
+  if (config.debugContainer?.enabled) {
+    needs.push({
+      ...read(
+        'get',
+        '',
+        'namespaces',
+        'debug containers are offered only with a profile the Pod Security level admits',
+      ),
+      fatal: false,
+    });
+    for (const namespace of writable) {
+      needs.push({
+        verb: 'patch',
+        group: '',
+        resource: 'pods',
+        subresource: 'ephemeralcontainers',
+        namespace,
+        fatal: false,
+        purpose: 'debug containers are attached there',
+        grantedBy: `the ClusterRole debugdead-debug-containers, bound in "${namespace}" by a RoleBinding \`debugdead pod-writes\` writes (deploy/components/pod-writes)`,
+      });
+    }
+  }
   if (config.nodeShell.enabled) writable.push(config.nodeShell.namespace);
   for (const namespace of [...new Set(writable)]) {
     for (const verb of ['create', 'patch', 'delete']) {

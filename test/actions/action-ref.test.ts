@@ -7,6 +7,7 @@ import {
   parseActionId,
   REQUEST_BUTTON_PATTERN,
   requestButtonId,
+  SLOT_KEY_PATTERN,
   type Slot,
   slotKey,
 } from '../../src/actions/index.js';
@@ -14,10 +15,19 @@ import {
 const diagnosisId = fc.stringMatching(/^[A-Za-z0-9_-]{8,64}$/);
 const slot: fc.Arbitrary<Slot> = fc.oneof(
   fc.integer({ min: 0, max: 999 }).map((container) => ({ kind: 'clone' as const, container })),
+  fc.integer({ min: 0, max: 999 }).map((container) => ({ kind: 'ephemeral' as const, container })),
   fc.constant({ kind: 'node-shell' as const }),
 );
 
 describe('the one action id codec', () => {
+  it('every slot key is one the diagnosis record accepts', () => {
+    fc.assert(
+      fc.property(slot, (s) => {
+        expect(slotKey(s)).toMatch(SLOT_KEY_PATTERN);
+      }),
+    );
+  });
+
   it('every action id reads back as the action it was made from, and holds no ":" for BullMQ', () => {
     fc.assert(
       fc.property(diagnosisId, slot, (id, s) => {
@@ -35,6 +45,8 @@ describe('the one action id codec', () => {
     ['old clone value with #', 'AbCdEfGh12#0'],
     ['unknown slot letter', 'AbCdEfGh12.x'],
     ['index too long', 'AbCdEfGh12.c1000'],
+    ['debug container without an index', 'AbCdEfGh12.e'],
+    ['debug container index too long', 'AbCdEfGh12.e1000'],
     ['colon in id', 'AbCd:fGh12.n'],
     ['too short id', 'Ab.n'],
     ['trailing junk', 'AbCdEfGh12.n '],
@@ -50,7 +62,10 @@ describe('the one action id codec', () => {
   });
 
   it('every request button id matches the one pattern the handler listens on, and ids are unique per slot', () => {
-    const ids = [0, 1, 2, 17].map((c) => requestButtonId({ kind: 'clone', container: c }));
+    const ids = [0, 1, 2, 17].flatMap((c) => [
+      requestButtonId({ kind: 'clone', container: c }),
+      requestButtonId({ kind: 'ephemeral', container: c }),
+    ]);
     ids.push(requestButtonId({ kind: 'node-shell' }));
     for (const id of ids) expect(id).toMatch(REQUEST_BUTTON_PATTERN);
     expect(new Set(ids).size).toBe(ids.length);

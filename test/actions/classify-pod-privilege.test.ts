@@ -93,3 +93,20 @@ describe('whether a clone of a pod would be privileged', () => {
     expect(privilegeClassOf('node-shell', [])).toBe('privileged');
   });
 });
+
+describe('debug containers already in the pod', () => {
+  it('do not make it privileged: a clone drops them, and a new debug container gets its own profile', () => {
+    expect(
+      classifyPodPrivilege(
+        {
+          containers: [{ name: 'app', image: 'web' }],
+          ephemeralContainers: [
+            { name: 'debugger-a', image: 'busybox', securityContext: { privileged: true } },
+            { name: 'debugger-b', image: 'busybox', securityContext: { capabilities: { add: ['SYS_PTRACE'] } } },
+          ],
+        },
+        { namespace: 'shop', sensitiveServiceAccounts: [] },
+      ),
+    ).toEqual([]);
+  });
+});

@@ -34,6 +34,8 @@ describe('signed grants', () => {
     ['a later expiry', { expiresAt: '2030-01-01T00:00:00Z' }],
     ['another action id', { actionId: 'ZZZZZZZZ12.c0' }],
     ['a node added', { node: 'node-1' }],
+    ['a debug-container profile added', { profile: 'sysadmin' }],
+    ['a debug-container image added', { image: 'evil/image:latest' }],
   ])('changing %s breaks the signature', (_name, change) => {
     const signed = signGrant(grant, KEY);
     const forged = { ...signed, grant: { ...signed.grant, ...change } };
@@ -69,5 +71,30 @@ describe('signed grants', () => {
         expect(verifyGrant(forged, KEY, now, 'prod').ok).toBe(false);
       }),
     );
+  });
+});
+
+describe('signed debug-container grants', () => {
+  const dc: Grant = {
+    ...grant,
+    actionId: 'AbCdEfGh12.e0',
+    kind: 'ephemeral',
+    profile: 'general',
+    image: 'busybox:1.37-musl',
+  };
+
+  it('verify with their profile and image', () => {
+    expect(verifyGrant(signGrant(dc, KEY), KEY, now, 'prod')).toEqual({ ok: true, grant: dc });
+  });
+
+  it.each([
+    ['a raised profile', { profile: 'sysadmin' }],
+    ['another image', { image: 'nicolaka/netshoot:v0.13' }],
+    ['the profile removed', { profile: undefined }],
+    ['another kind', { kind: 'clone' as const }],
+  ])('%s breaks the signature', (_name, change) => {
+    const signed = signGrant(dc, KEY);
+    const forged = { ...signed, grant: { ...signed.grant, ...change } };
+    expect(verifyGrant(forged, KEY, now, 'prod')).toEqual({ ok: false, problem: 'bad-signature' });
   });
 });

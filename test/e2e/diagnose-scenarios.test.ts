@@ -43,6 +43,8 @@ interface Scenario {
   nodeShell: boolean;
   /** Why no clone is offered (a clone would fail as the pod does), as the message says; undefined when one is. */
   noClone?: RegExp;
+  /** The "Attach debug container" button, where a container runs to target; undefined when none does. */
+  attach?: string;
   /** Something the events table must show. */
   event: RegExp;
   /** The label of each log reply, in order ('current'/'previous' instance of each container). */
@@ -177,6 +179,7 @@ const SCENARIOS: Scenario[] = [
   {
     pod: 'multi',
     tells: 'which of three containers crashes, with the logs of all three',
+    attach: 'Attach debug container: web',
     verdict: /^demo\/multi — CrashLoopBackOff, exit 1 in app \(\d+ restarts\)$/m,
     finding: [/app crashes with exit 1 after \d+s: KeyError: 'STRIPE_API_KEY'/, /\*Last exit \(app\)\*/],
     nodeShell: true,
@@ -192,6 +195,7 @@ const SCENARIOS: Scenario[] = [
   {
     pod: 'healthy',
     tells: 'healthy, and still renders the evidence',
+    attach: 'Attach debug container',
     verdict: /^demo\/healthy — Running, healthy$/m,
     finding: [/healthy: its container is running and ready/, /Nothing looks wrong/],
     nodeShell: true,
@@ -291,11 +295,14 @@ describe.each(['socket', 'http'] as const)('/debugdead on each scenario pod over
     for (const f of s.finding) expect(seen).toMatch(f);
     expect(seen).toMatch(s.secrets);
 
-    // Buttons: a clone unless it would fail as the pod does (then the reason); a node shell only where the pod has
-    // a node. Both ask for confirmation.
+    // Buttons: a clone unless it would fail as the pod does (then the reason); a debug container where a container
+    // runs; a node shell only where the pod has a node. All ask for confirmation.
     const buttons = buttonsOf(summary);
     const clone = s.noClone ? [] : ['Create debug clone'];
-    expect(buttons.map((b) => b.label)).toEqual(s.nodeShell ? [...clone, 'Open node shell'] : clone);
+    const attach = s.attach ? [s.attach] : [];
+    expect(buttons.map((b) => b.label)).toEqual(
+      s.nodeShell ? [...clone, ...attach, 'Open node shell'] : [...clone, ...attach],
+    );
     if (s.noClone) expect(seen).toMatch(s.noClone);
     expect(buttons.every((b) => b.confirm)).toBe(true);
 

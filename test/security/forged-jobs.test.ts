@@ -167,3 +167,68 @@ describe('jobs forged straight into Redis', () => {
     expect(managedPods(h, 'debugdead-nodeshell')).toHaveLength(0);
   });
 });
+
+describe('debug-container jobs forged straight into Redis', () => {
+  const debugGrant = (actionId: string, over: Partial<Grant> = {}): Grant => ({
+    actionId,
+    kind: 'ephemeral',
+    privilege: 'standard',
+    cluster: 'sim',
+    namespace: 'demo',
+    pod: 'healthy',
+    container: 'app',
+    profile: 'general',
+    image: 'busybox:1.37-musl',
+    requester: 'U0MALLORY',
+    approvers: ['U0ALICE01'],
+    expiresAt: new Date(Date.now() + 600_000).toISOString(),
+    ...over,
+  });
+  const debugContainers = () => h.kube.store.get('pods', 'demo', 'healthy')?.spec.ephemeralContainers ?? [];
+
+  it.each([
+    ['a raised profile under a signature made for general', { profile: 'sysadmin' }, /signature does not match/],
+    [
+      'another image under a signature made for busybox',
+      { image: 'attacker/tools:latest' },
+      /signature does not match/,
+    ],
+  ])('%s: nothing added, refused in the audit', async (_name, change, detail) => {
+    const id = randomBytes(12).toString('base64url');
+    const actionId = `${id}.e0`;
+    await forgeRecord(id, 'e0', { namespace: 'demo', pod: 'healthy' });
+    const signed = signGrant(debugGrant(actionId), h.config.approvals.signingKey!);
+    await queue.enqueueCreate({ ...signed, grant: { ...signed.grant, ...change } });
+    expect((await rejection(actionId)).detail).toMatch(detail);
+    expect(debugContainers()).toEqual([]);
+  });
+
+  it('a genuinely signed grant for an image no longer on the allowlist adds nothing', async () => {
+    const id = randomBytes(12).toString('base64url');
+    const actionId = `${id}.e0`;
+    await forgeRecord(id, 'e0', { namespace: 'demo', pod: 'healthy' });
+    await queue.enqueueCreate(
+      signGrant(debugGrant(actionId, { image: 'attacker/tools:latest' }), h.config.approvals.signingKey!),
+    );
+    expect((await rejection(actionId)).detail).toMatch(/not in debugContainer.images/);
+    expect(debugContainers()).toEqual([]);
+  });
+
+  it("a forged end-of-TTL job naming another action's container deletes nothing and is refused", async () => {
+    const before = h.kube.store.list('pods', 'demo').length;
+    await queue.deleteNow({
+      actionId: 'AAAAAAAAAAAA.e0',
+      namespace: 'demo',
+      podName: 'healthy',
+      container: 'debugger-other',
+      by: 'U0MALLORY',
+    });
+    await h.slack.waitFor(
+      () =>
+        h.auditEntries().find((e) => e.action === 'job.rejected' && /debug-container end refused/.test(e.detail ?? '')),
+      10_000,
+      'the refused end',
+    );
+    expect(h.kube.store.list('pods', 'demo')).toHaveLength(before);
+  });
+});

@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { renderPodWrites } from '../../src/cli/render-pod-writes.js';
 import { buildConfig, type Config } from '../../src/config/index.js';
@@ -23,12 +24,22 @@ describe('debugdead pod-writes: the RoleBindings follow namespaces.allow', () =>
     expect(run.stdout).toBe(readFileSync(join(REPO_ROOT, 'deploy/overlays/example/pod-writes.yaml'), 'utf8'));
   });
 
-  it('one RoleBinding per namespace, none for the node-shell namespace (the component binds it)', () => {
+  it('pod writes and debug containers per namespace, none for the node-shell namespace (the component binds it)', () => {
     const result = renderPodWrites(configWith(['payments', 'shop', 'debugdead-nodeshell']));
-    expect(result.ok && result.yaml.match(/^ {2}namespace: (.+)$/gm)).toEqual([
-      '  namespace: payments',
-      '  namespace: shop',
+    const bindings = result.ok ? (yaml.loadAll(result.yaml) as any[]) : [];
+    expect(bindings.map((b) => `${b.metadata.namespace}: ${b.roleRef.name}`)).toEqual([
+      'payments: debugdead-pod-writer',
+      'payments: debugdead-debug-containers',
+      'shop: debugdead-pod-writer',
+      'shop: debugdead-debug-containers',
     ]);
+  });
+
+  it('no debug-container binding when debugContainer.enabled is false', () => {
+    const config = configWith(['shop']);
+    config.debugContainer.enabled = false;
+    const result = renderPodWrites(config);
+    expect(result.ok && result.yaml).not.toContain('debugdead-debug-containers');
   });
 
   it.each([[['*']], [['prod-*', 'shop']], [['team-?']]])(

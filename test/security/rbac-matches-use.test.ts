@@ -188,9 +188,13 @@ describe('the shipped RBAC and Slack scopes are exactly what the bot uses', () =
     await diagnose('no-such-namespace', 'crash-exit1');
     const forClone = await diagnose('demo', 'liveness');
     const forShell = await diagnose('demo', 'oom');
-    if (!forClone || !forShell) throw new Error('no summary to click on');
+    const forDebugContainer = await diagnose('demo', 'healthy');
+    if (!forClone || !forShell || !forDebugContainer) throw new Error('no summary to click on');
     await debugPodLife(forClone, 'Create debug clone', 'demo');
     await debugPodLife(forShell, 'Open node shell', shippedNodeShells);
+    // A debug container: added once, never extended or deleted (an ephemeral container can be neither).
+    await h.slack.user('U0ALICE01').click(forDebugContainer, 'Attach debug container', { confirm: true });
+    await waitForText(forDebugContainer.ts, /:white_check_mark: Running/, 'the running debug container');
     used = h.kube.rbac.recorded();
   }, 180_000);
   afterAll(async () => {
@@ -209,13 +213,14 @@ describe('the shipped RBAC and Slack scopes are exactly what the bot uses', () =
     expect(unused).toEqual([]);
   });
 
-  it('writes pods only in namespaces, never cluster-wide: create, patch (Extend) and delete, where debug pods live; and its Lease', () => {
+  it('writes pods only in namespaces, never cluster-wide: create, patch (Extend) and delete, where debug pods live; debug containers where clones are; and its Lease', () => {
     const writes = used.filter((r) => !['get', 'list', 'watch'].includes(r.verb)).map(show);
     expect(writes.sort()).toEqual(
       [
         `create core/pods in demo`,
         `patch core/pods in demo`,
         `delete core/pods in demo`,
+        `patch core/pods/ephemeralcontainers in demo`,
         `create core/pods in ${shippedNodeShells}`,
         `patch core/pods in ${shippedNodeShells}`,
         `delete core/pods in ${shippedNodeShells}`,

@@ -294,6 +294,9 @@ export function planContainer(c: Json, ctx: PlanContext): RunPlan {
         argv = words;
         utility = utilityPlan(words);
       }
+    } else if (c.stdin && SHELLS.has(shell) && argv.length === 1) {
+      // A shell with stdin open (`kubectl debug -it`, `kubectl run -i`) waits for input instead of exiting at once.
+      utility = { kind: 'run', script: [] };
     } else {
       utility = utilityPlan(argv);
     }

@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { parseQuantity } from '../kubelet/quantity.js';
 import type { KubeObject } from '../store-contract.js';
 import { checkPodDetails } from './check-pod-details.js';
-import { SYSTEM_PRIORITY_CLASSES } from './pod-admission.js';
+import { MIRROR_POD_ANNOTATION, SYSTEM_PRIORITY_CLASSES } from './pod-admission.js';
 import { fieldErr, type StatusCause } from './status.js';
 
 const SYSTEM_CLASS_NAMES = SYSTEM_PRIORITY_CLASSES.map((pc) => pc.name);
@@ -114,7 +114,21 @@ function checkProbe(path: string, p: Any, kind: 'liveness' | 'readiness' | 'star
   if (p.exec && !p.exec.command?.length) out.push(fieldErr.required(`${path}.exec.command`));
 }
 
-const EPHEMERAL_FORBIDDEN = ['ports', 'livenessProbe', 'readinessProbe', 'startupProbe', 'lifecycle', 'resources'];
+/**
+ * What an ephemeral container may not set. The API server checks an allowlist (allowedEphemeralContainerFields in
+ * pkg/apis/core/validation): "Ephemeral containers should not be relied upon for fundamental pod services".
+ */
+const EPHEMERAL_FORBIDDEN = [
+  'ports',
+  'livenessProbe',
+  'readinessProbe',
+  'startupProbe',
+  'lifecycle',
+  'resources',
+  'resizePolicy',
+  'restartPolicy',
+  'restartPolicyRules',
+];
 
 function checkContainer(
   path: string,
@@ -174,6 +188,12 @@ function checkContainer(
     for (const f of EPHEMERAL_FORBIDDEN)
       if (c[f] !== undefined && !(f === 'resources' && Object.keys(c[f]).length === 0))
         out.push(fieldErr.forbidden(`${path}.${f}`, 'cannot be set for an Ephemeral Container'));
+    // Subpaths are bind mounts that leak until the pod exits, and imply the container is part of the workload.
+    (c.volumeMounts ?? []).forEach((m: Any, i: number) => {
+      for (const f of ['subPath', 'subPathExpr'])
+        if (m[f])
+          out.push(fieldErr.forbidden(`${path}.volumeMounts[${i}].${f}`, 'cannot be set for an Ephemeral Container'));
+    });
     return;
   }
   checkProbe(`${path}.livenessProbe`, c.livenessProbe, 'liveness', out);
@@ -665,12 +685,20 @@ export function validateUpdate(resource: string, old: KubeObject, next: KubeObje
   return out;
 }
 
-/** Field errors of an ephemeralcontainers update: existing ones are frozen, new ones are checked. */
+/**
+ * Field errors of an ephemeralcontainers update, as ValidatePodEphemeralContainersUpdate: a static pod's mirror takes
+ * none; existing ones are frozen (never removed, never changed); new ones are checked as containers with the
+ * ephemeral allowlist, a name unique across every container of the pod, and a target that is a regular or init
+ * container.
+ */
 export function validateEphemeral(old: KubeObject, next: KubeObject): StatusCause[] {
   const out: StatusCause[] = [];
+  // kubernetes#113935: static pods do not support ephemeral containers.
+  if (old.metadata.annotations?.[MIRROR_POD_ANNOTATION] !== undefined)
+    return [fieldErr.forbidden('', 'static pods do not support ephemeral containers')];
   const before: Any[] = old.spec.ephemeralContainers ?? [];
   const after: Any[] = next.spec.ephemeralContainers ?? [];
-  for (const [i, e] of before.entries()) {
+  for (const e of before) {
     const now = after.find((a) => a.name === e.name);
     if (!now)
       out.push(
@@ -678,10 +706,8 @@ export function validateEphemeral(old: KubeObject, next: KubeObject): StatusCaus
       );
     else if (!isDeepStrictEqual(now, e))
       out.push(
-        fieldErr.forbidden(
-          `spec.ephemeralContainers[${i}]`,
-          `existing ephemeral containers "${e.name}" may not be changed`,
-        ),
+        // The API server names the list, not an index: a patch does not keep their order.
+        fieldErr.forbidden('spec.ephemeralContainers', `existing ephemeral containers "${e.name}" may not be changed`),
       );
   }
   const volumes = new Set<string>((old.spec.volumes ?? []).map((v: Any) => v.name));
