@@ -15,14 +15,15 @@ export function chromiumAvailable(): boolean {
  * own connections (component updates, sync, QUIC probes) are refused, many at a time.
  */
 export async function launchChromium(
-  viewport = { width: 1400, height: 900 },
+  options: { viewport?: { width: number; height: number }; timezoneId?: string } = {},
 ): Promise<{ context: BrowserContext; close(): Promise<void> }> {
   // A fresh --user-data-dir: playwright passes it for a persistent context.
   const profile = mkdtempSync(join(tmpdir(), 'debugdead-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM_PATH,
     headless: true,
-    viewport,
+    viewport: options.viewport ?? { width: 1400, height: 900 },
+    ...(options.timezoneId ? { timezoneId: options.timezoneId } : {}),
     args: [
       '--headless',
       '--no-sandbox',
