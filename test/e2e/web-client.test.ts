@@ -1,3 +1,4 @@
+// biome-ignore-all lint/performance/useDomNodeTextContent: the test reads what is rendered on screen (innerText), not the DOM's text.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DemoWorkspace, startDemoWorkspace } from '../sim/start-demo-workspace.js';
