@@ -12,6 +12,7 @@ import { buildNamespace } from '../sim/kube/scenarios/build-objects.js';
 import { type SlackSim, startSlackSim, type WorkspaceSeed } from '../sim/slack/index.js';
 import { freePort } from './free-port.js';
 import { saveKubeRequests } from './record-kube-requests.js';
+import { saveSlackMessages } from './record-slack-messages.js';
 
 export interface HarnessOptions {
   mode?: 'socket' | 'http';
@@ -183,11 +184,12 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       clearInterval(ticker);
       await bot.stop();
       // The bot's use of its RBAC, for test/security/rbac-matches-use.test.ts (benchmarks run outside vitest).
-      if (process.env.VITEST)
-        saveKubeRequests(`${process.pid}-${randomBytes(4).toString('hex')}`, {
-          nodeShellNamespace: config.nodeShell.namespace,
-          requests: kube.rbac.recorded(),
-        });
+      if (process.env.VITEST) {
+        const name = `${process.pid}-${randomBytes(4).toString('hex')}`;
+        saveKubeRequests(name, { nodeShellNamespace: config.nodeShell.namespace, requests: kube.rbac.recorded() });
+        // Every message of every flow, for test/e2e/render-all-messages.test.ts (the web client draws them all).
+        saveSlackMessages(name, slack);
+      }
       await slack.close();
       await kube.close();
     },

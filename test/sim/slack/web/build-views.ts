@@ -1,6 +1,7 @@
 import type { SimEphemeral, SimFile, SimMessage } from '../state.js';
 import type { WorkspaceSeed } from '../workspace.js';
 import type { FileView, MessageView } from './render-message.js';
+import type { MrkdwnContext } from './render-mrkdwn.js';
 
 /** The parts of the simulator's state the page shows, as plain data. */
 export interface WorkspaceSnapshot {
@@ -133,4 +134,35 @@ export function latestFromOthers(snap: WorkspaceSnapshot, channel: string, reade
     .map((k) => k.item)
     .filter((m) => m.author.id !== reader)
     .at(-1);
+}
+
+/** How `reader` sees names and times: people by their real name, channels and user groups by theirs. */
+export function renderContextFor(
+  snap: Pick<WorkspaceSnapshot, 'ws' | 'channels'>,
+  reader: string,
+  timeZone: string,
+  now: number,
+): MrkdwnContext {
+  return {
+    userName: (id) => {
+      const u = snap.ws.users.find((x) => x.id === id);
+      return u ? u.realName || u.name : undefined;
+    },
+    channelName: (id) => snap.channels.find((c) => c.id === id)?.name,
+    usergroupHandle: (id) => snap.ws.usergroups.find((g) => g.id === id)?.handle,
+    self: reader,
+    timeZone,
+    now,
+  };
+}
+
+/** Every timeline `reader` can open: each channel they are in, and each thread in it. */
+export function everyTimeline(snap: WorkspaceSnapshot, reader: string): Keyed<MessageView>[][] {
+  const out: Keyed<MessageView>[][] = [];
+  for (const c of snap.channels.filter((ch) => ch.members.includes(reader))) {
+    const top = channelTimeline(snap, c.id, reader);
+    out.push(top);
+    for (const k of top) if (k.item.replyCount) out.push(threadTimeline(snap, c.id, k.item.ts, reader));
+  }
+  return out;
 }

@@ -5,10 +5,16 @@ import { fileURLToPath } from 'node:url';
 import { encodeCommandText } from '../encode-command-text.js';
 import type { SlackSim } from '../index.js';
 import type { SimState } from '../state.js';
-import { channelTimeline, compareTs, latestFromOthers, threadTimeline, type WorkspaceSnapshot } from './build-views.js';
+import {
+  channelTimeline,
+  compareTs,
+  latestFromOthers,
+  renderContextFor,
+  threadTimeline,
+  type WorkspaceSnapshot,
+} from './build-views.js';
 import { isKnownTimeZone } from './format-slack-date.js';
 import { renderMessage } from './render-message.js';
-import type { MrkdwnContext } from './render-mrkdwn.js';
 
 const ASSETS = join(dirname(fileURLToPath(import.meta.url)), 'assets');
 const STATIC: Record<string, { file: string; type: string }> = {
@@ -83,25 +89,11 @@ export function createWebClient(sim: SlackSim, state: SimState): WebClient {
     return user;
   };
 
-  function renderContext(reader: string, timeZone: string): MrkdwnContext {
-    return {
-      userName: (id) => {
-        const u = state.ws.users.find((x) => x.id === id);
-        return u ? u.realName || u.name : undefined;
-      },
-      channelName: (id) => state.channels.get(id)?.name,
-      usergroupHandle: (id) => state.ws.usergroups.find((g) => g.id === id)?.handle,
-      self: reader,
-      timeZone,
-      now: state.now(),
-    };
-  }
-
   function view(params: URLSearchParams): unknown {
     const reader = person(params.get('user') ?? '').id;
     const tz = params.get('tz') ?? 'UTC';
-    const ctx = renderContext(reader, isKnownTimeZone(tz) ? tz : 'UTC');
     const snap = snapshot();
+    const ctx = renderContextFor(snap, reader, isKnownTimeZone(tz) ? tz : 'UTC', state.now());
     const visible = snap.channels.filter((c) => c.members.includes(reader));
     const wanted = params.get('channel');
     const current = visible.find((c) => c.id === wanted) ?? visible[0];
