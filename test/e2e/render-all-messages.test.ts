@@ -4,7 +4,7 @@ import { everyTimeline, renderContextFor, type WorkspaceSnapshot } from '../sim/
 import { renderMessage } from '../sim/slack/web/render-message.js';
 import { DEMO_ALERTS_CHANNEL, type DemoWorkspace, startDemoWorkspace } from '../sim/start-demo-workspace.js';
 import { INCIDENT } from '../support/e2e-steps.js';
-import { loadSlackMessages, snapshotOf } from '../support/record-slack-messages.js';
+import { loadSlackMessages, type PostedVersion, postedVersions, snapshotOf } from '../support/record-slack-messages.js';
 import { testRedisUrl } from '../support/redis.js';
 import { strayMarkup } from '../support/rendered-html.js';
 
@@ -26,6 +26,16 @@ function renderAll(snap: WorkspaceSnapshot): [string, string][] {
         out.push([`${item.channel} ${key} for ${reader.id}`, renderMessage(item, ctx)]);
   }
   return out;
+}
+
+/** Each version the bot ever posted (edited messages in every state), rendered: [where, html]. */
+function renderVersions(snap: WorkspaceSnapshot, versions: PostedVersion[]): [string, string][] {
+  const ctx = renderContextFor(snap, 'U0ALICE01', 'Asia/Kolkata', Date.now());
+  const bot = { id: snap.ws.bot.userId, name: 'debugdead', isBot: true };
+  return versions.map((v, i): [string, string] => [
+    `${v.via} #${i} in ${v.channel}`,
+    renderMessage({ ...v, ts: '1795425851.000100', author: bot }, ctx),
+  ]);
 }
 
 function problemsIn(rendered: [string, string][]): string[] {
@@ -122,11 +132,20 @@ describe('every message of a full run, drawn by the web client', () => {
     await new Promise((r) => setTimeout(r, 3500)); // the 3 s TTL runs out: "Deleted"
     await settle();
 
-    const rendered = renderAll(snapshotOf(slack));
+    const snapshot = snapshotOf(slack);
+    const rendered = [...renderAll(snapshot), ...renderVersions(snapshot, postedVersions(slack))];
     expect(rendered.length).toBeGreaterThan(60);
     expect(problemsIn(rendered)).toEqual([]);
     const alertStorm = rendered.find(([, html]) => html.includes('alert storm'));
     expect(alertStorm, 'the storm summary was rendered').toBeDefined();
+    expect(
+      rendered.some(([, html]) => /asks for a debug clone/.test(html)),
+      'an approval request',
+    ).toBe(true);
+    expect(
+      rendered.some(([, html]) => /asks for a node shell/.test(html)),
+      'a node-shell request',
+    ).toBe(true);
 
     function latestOf(m: SimMessage): SimMessage {
       return (
@@ -140,8 +159,11 @@ describe('every message of a full run, drawn by the web client', () => {
 
   it('nor in the messages the other e2e files of this run recorded so far', () => {
     const recorded = loadSlackMessages();
-    const rendered = recorded.flatMap(({ name, snapshot }) =>
-      renderAll(snapshot).map(([where, html]): [string, string] => [`${name} ${where}`, html]),
+    const rendered = recorded.flatMap(({ name, snapshot, versions }) =>
+      [...renderAll(snapshot), ...renderVersions(snapshot, versions)].map(([where, html]): [string, string] => [
+        `${name} ${where}`,
+        html,
+      ]),
     );
     expect(problemsIn(rendered)).toEqual([]);
   });
