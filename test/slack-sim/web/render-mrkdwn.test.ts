@@ -13,6 +13,7 @@ const ctx: MrkdwnContext = {
   channelName: (id) => ({ C0INCIDENT: 'incident' })[id],
   usergroupHandle: (id) => ({ S0ONCALL0: 'oncall' })[id],
   self: 'U0BOB0002',
+  selfGroups: ['S0LEADS00'],
   timeZone: 'UTC',
   now: (T + 3600) * 1000,
 };
@@ -70,6 +71,11 @@ describe('mrkdwn as Slack shows it', () => {
     ['here', '<!here> look', '<span class="mention mention-broadcast">@here</span> look'],
     ['channel broadcast', '<!channel>', '<span class="mention mention-broadcast">@channel</span>'],
     ['user group', '<!subteam^S0ONCALL0>', '<span class="mention" data-usergroup="S0ONCALL0">@oncall</span>'],
+    [
+      'a group the reader is in is highlighted',
+      '<!subteam^S0LEADS00>',
+      '<span class="mention mention-self" data-usergroup="S0LEADS00">@S0LEADS00</span>',
+    ],
     [
       'unknown user group with label',
       '<!subteam^S0ZZZ0000|@leads>',

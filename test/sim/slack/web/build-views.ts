@@ -151,6 +151,7 @@ export function renderContextFor(
     channelName: (id) => snap.channels.find((c) => c.id === id)?.name,
     usergroupHandle: (id) => snap.ws.usergroups.find((g) => g.id === id)?.handle,
     self: reader,
+    selfGroups: snap.ws.usergroups.filter((g) => g.users.includes(reader)).map((g) => g.id),
     timeZone,
     now,
   };

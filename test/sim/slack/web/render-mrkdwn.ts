@@ -12,6 +12,8 @@ export interface MrkdwnContext extends DateContext {
   usergroupHandle(id: string): string | undefined;
   /** The reader's user id: mentions of them are highlighted, as Slack does. */
   self?: string;
+  /** User groups the reader is in: their mentions are highlighted too. */
+  selfGroups?: readonly string[];
 }
 
 /** Private-use characters that stand for already rendered HTML while the text around them is formatted. */
@@ -189,7 +191,8 @@ function renderSpecial(command: string, label: string | undefined, ctx: MrkdwnCo
   }
   if (name === 'subteam' && args[0]) {
     const handle = ctx.usergroupHandle(args[0]) ?? label?.replace(/^@/, '') ?? args[0];
-    return `<span class="mention" data-usergroup="${escapeHtml(args[0])}">@${plainText(handle)}</span>`;
+    const self = ctx.selfGroups?.includes(args[0]) ? ' mention-self' : '';
+    return `<span class="mention${self}" data-usergroup="${escapeHtml(args[0])}">@${plainText(handle)}</span>`;
   }
   if (name === 'date') {
     const [seconds = '', format = '', link] = args;
