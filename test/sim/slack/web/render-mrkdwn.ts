@@ -135,7 +135,9 @@ const EMPHASIS: [string, string][] = [
 function emphasise(html: string): string {
   let s = html;
   for (const [m, tag] of EMPHASIS) {
-    const re = new RegExp(`(^|[^${WORD}${m}])${m}(?=[^\\s${m}])(.*?[^\\s${m}]|[^\\s${m}])${m}(?![${WORD}${m}])`, 'gu');
+    // The content holds no marker of its own kind: each opening marker looks only as far as the next one, so a line
+    // full of markers costs linear time, not quadratic.
+    const re = new RegExp(`(^|[^${WORD}${m}])${m}([^\\s${m}](?:[^${m}\\n]*[^\\s${m}])?)${m}(?![${WORD}${m}])`, 'gu');
     s = s.replace(re, (whole, before: string, inner: string) =>
       balanced(inner) ? `${before}<${tag}>${inner}</${tag}>` : whole,
     );
