@@ -31,8 +31,8 @@ export interface DemoWorkspace {
  * rule, so a lead asking for one needs the other. Alerts go to #alerts, with a storm summary past three workloads.
  */
 export async function startDemoWorkspace(options: DemoWorkspaceOptions = {}): Promise<DemoWorkspace> {
-  let redis: RedisHandle | undefined;
-  const redisUrl = options.redisUrl ?? (redis = await startRedis()).url;
+  const redis: RedisHandle | undefined = options.redisUrl ? undefined : await startRedis();
+  const redisUrl = options.redisUrl ?? redis?.url ?? '';
   const seed = defaultWorkspace();
   const people = seed.users.filter((u) => !u.isBot).map((u) => u.id);
   try {
