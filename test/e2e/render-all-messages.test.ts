@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SimMessage, visibleText } from '../sim/slack/index.js';
-import { everyTimeline, renderContextFor, type WorkspaceSnapshot } from '../sim/slack/web/build-views.js';
-import { renderMessage } from '../sim/slack/web/render-message.js';
+import { everyTimeline, renderContextFor, renderMessage, type WorkspaceSnapshot } from '../sim/slack/web/index.js';
 import { DEMO_ALERTS_CHANNEL, type DemoWorkspace, startDemoWorkspace } from '../sim/start-demo-workspace.js';
 import { INCIDENT } from '../support/e2e-steps.js';
 import { loadSlackMessages, type PostedVersion, postedVersions, snapshotOf } from '../support/record-slack-messages.js';
 import { testRedisUrl } from '../support/redis.js';
-import { strayMarkup } from '../support/rendered-html.js';
+import { strayMarkup } from '../support/stray-markup.js';
 
 /**
  * The web client draws every message the bot posts without Slack markup left raw (`<!date^`, `<@U`, `*bold*`) and

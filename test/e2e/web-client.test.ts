@@ -2,8 +2,8 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DemoWorkspace, startDemoWorkspace } from '../sim/start-demo-workspace.js';
-import { CHROMIUM_PATH, chromiumAvailable, launchChromium } from '../support/chromium.js';
-import { strayMarkup } from '../support/rendered-html.js';
+import { CHROMIUM_PATH, chromiumAvailable, launchChromium } from '../support/launch-chromium.js';
+import { strayMarkup } from '../support/stray-markup.js';
 
 /**
  * The web client in a real browser (Debian's chromium, headless): a person types the slash command, reads the

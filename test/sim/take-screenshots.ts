@@ -8,7 +8,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
-import { launchChromium } from '../support/chromium.js';
+import { launchChromium } from '../support/launch-chromium.js';
 import { REPO_ROOT } from '../support/render-deploy.js';
 import { DEMO_ALERTS_CHANNEL, startDemoWorkspace } from './start-demo-workspace.js';
 

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SimEphemeral, SimMessage, SlackSim } from '../sim/slack/index.js';
-import type { WorkspaceSnapshot } from '../sim/slack/web/build-views.js';
+import type { WorkspaceSnapshot } from '../sim/slack/web/index.js';
 import { REPO_ROOT } from './render-deploy.js';
 
 /** Where each harness leaves every message its bot posted (relative to the repository). */

@@ -6,7 +6,7 @@ import { RateLimiter } from './rate-limiter.js';
 import { handleResponseUrlPost } from './response-url.js';
 import { SocketModeServer } from './socket-mode.js';
 import { type ApiCall, type SimEphemeral, type SimFile, type SimMessage, SimState } from './state.js';
-import { createWebClient, type WebClient } from './web/web-client.js';
+import { createWebClient, type WebClient } from './web/index.js';
 import { type ApiContext, handleApiCall } from './web-api.js';
 import { buildWorkspace, type WorkspaceSeed } from './workspace.js';
 

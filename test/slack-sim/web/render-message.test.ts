@@ -1,9 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { renderBlocks } from '../../sim/slack/web/render-block-kit.js';
-import { type MessageView, renderMessage } from '../../sim/slack/web/render-message.js';
-import type { MrkdwnContext } from '../../sim/slack/web/render-mrkdwn.js';
-import { strayMarkup, textOf } from '../../support/rendered-html.js';
+import type { MrkdwnContext } from '../../sim/slack/web/index.js';
+import { type MessageView, renderBlocks, renderMessage } from '../../sim/slack/web/index.js';
+import { strayMarkup, textOf } from '../../support/stray-markup.js';
 
 const ctx: MrkdwnContext = {
   userName: (id) => ({ U0ALICE01: 'Alice Oncall' })[id],

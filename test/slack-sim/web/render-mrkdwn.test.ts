@@ -2,9 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { escapeMrkdwn } from '../../../src/render/escape-mrkdwn.js';
 import { slackDate } from '../../../src/render/slack-date.js';
-import { formatSlackDate } from '../../sim/slack/web/format-slack-date.js';
-import { type MrkdwnContext, renderMrkdwn } from '../../sim/slack/web/render-mrkdwn.js';
-import { strayMarkup, textOf } from '../../support/rendered-html.js';
+import { formatSlackDate, type MrkdwnContext, renderMrkdwn } from '../../sim/slack/web/index.js';
+import { strayMarkup, textOf } from '../../support/stray-markup.js';
 
 /** 2026-11-23 09:24:11 UTC, a Monday. */
 const T = 1795425851;

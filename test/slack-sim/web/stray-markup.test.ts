@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { strayMarkup } from '../../support/rendered-html.js';
+import { strayMarkup } from '../../support/stray-markup.js';
 
 /** The checker the render tests rely on finds what it must, so a passing render test means something. */
 describe('strayMarkup', () => {

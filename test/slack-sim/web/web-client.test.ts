@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type SlackSim, startSlackSim } from '../../sim/slack/index.js';
-import { strayMarkup, textOf } from '../../support/rendered-html.js';
+import { strayMarkup, textOf } from '../../support/stray-markup.js';
 
 /** The web client's HTTP side, without a browser or a bot: what the page is sent and what it may send. */
 describe('the web client of the Slack simulator', () => {

@@ -1,6 +1,6 @@
 import { escapeHtml } from './escape-html.js';
 import { formatSlackDate } from './format-slack-date.js';
-import { renderBlocks } from './render-block-kit.js';
+import { renderBlocks } from './render-blocks.js';
 import { type MrkdwnContext, renderMrkdwn } from './render-mrkdwn.js';
 
 /** A shared file as a message shows it. */

@@ -1,6 +1,6 @@
-import { replaceEmoji } from './emoji.js';
 import { decodeSlackEntities, escapeHtml } from './escape-html.js';
 import { type DateContext, formatSlackDate } from './format-slack-date.js';
+import { replaceEmoji } from './replace-emoji.js';
 
 /** What the renderer needs to know about the workspace and the reader. */
 export interface MrkdwnContext extends DateContext {

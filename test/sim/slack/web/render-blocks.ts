@@ -1,6 +1,6 @@
-import { replaceEmoji } from './emoji.js';
 import { escapeHtml } from './escape-html.js';
 import { type MrkdwnContext, renderMrkdwn } from './render-mrkdwn.js';
+import { replaceEmoji } from './replace-emoji.js';
 
 type Obj = Record<string, unknown>;
 
