@@ -59,8 +59,10 @@ describe.runIf(available)('the simulated workspace in chromium', () => {
     const running = await diagnosis.innerText();
     expect(running).toMatch(/Approved by @Alice Oncall/);
     expect(running).toMatch(/kubectl exec -it -n demo crash-exit1-debug-\w{5}/);
-    // "Deleted automatically at … UTC (<!date^…^{time}|…>)": the token shows the time in New York, AM or PM.
-    expect(running).toMatch(/Deleted automatically at .* UTC \(\d{1,2}:\d\d [AP]M\)/);
+    // "Deleted automatically at 2026-12-07 04:10 UTC (<!date^…^{time}|…>)": the token shows New York's time.
+    const [, utc, local] = running.match(/Deleted automatically at (\d{4}-\d\d-\d\d \d\d:\d\d) UTC \(([^)]+)\)/) ?? [];
+    const inNewYork = new Intl.DateTimeFormat('en-US', { timeZone: 'America/New_York', timeStyle: 'short' });
+    expect(local).toBe(inNewYork.format(new Date(`${utc?.replace(' ', 'T')}:00Z`)).replace(/\u202f/g, ' '));
     expect(running).not.toContain('<!date^');
     await expect.poll(() => text('#thread-pane'), { timeout: 10_000 }).toMatch(/is ready for @Alice Oncall/);
 

@@ -48,11 +48,8 @@ function author(snap: WorkspaceSnapshot, id: string): MessageView['author'] {
  * A stored message as the reader sees it. A person's edit shows "(edited)"; an app's chat.update does not ([U] what
  * Slack's client does for apps' updates; it shows no "(edited)" on them in practice).
  */
-export function messageView(snap: WorkspaceSnapshot, m: SimMessage): MessageView {
-  const replyCount =
-    m.thread_ts === undefined || m.thread_ts === m.ts
-      ? snap.messages.filter((r) => r.channel === m.channel && r.thread_ts === m.ts && r.ts !== m.ts).length
-      : 0;
+export function messageView(snap: WorkspaceSnapshot, m: SimMessage, counts = replyCounts(snap)): MessageView {
+  const replyCount = m.thread_ts === undefined || m.thread_ts === m.ts ? (counts.get(`${m.channel} ${m.ts}`) ?? 0) : 0;
   const files = (m.files ?? [])
     .map((f) => snap.files.get(f.id))
     .filter((f): f is SimFile => f !== undefined)
@@ -70,6 +67,17 @@ export function messageView(snap: WorkspaceSnapshot, m: SimMessage): MessageView
     ...(files.length ? { files } : {}),
     ...(replyCount ? { replyCount } : {}),
   };
+}
+
+/** Replies per thread (`channel ts` of the parent), counted once per view rather than once per message. */
+export function replyCounts(snap: WorkspaceSnapshot): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const r of snap.messages) {
+    if (r.thread_ts === undefined || r.thread_ts === r.ts) continue;
+    const key = `${r.channel} ${r.thread_ts}`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return counts;
 }
 
 /** An ephemeral message: from the app, or Slack's own notice (an app that failed to answer). */
@@ -97,13 +105,14 @@ export interface Keyed<T> {
 
 /** What `reader` sees at the top level of `channel`: messages, broadcast replies and their ephemerals, by time. */
 export function channelTimeline(snap: WorkspaceSnapshot, channel: string, reader: string): Keyed<MessageView>[] {
+  const counts = replyCounts(snap);
   const top = snap.messages
     .filter(
       (m) =>
         m.channel === channel &&
         (m.thread_ts === undefined || m.thread_ts === m.ts || m.subtype === 'thread_broadcast'),
     )
-    .map((m) => ({ key: `m${m.ts}`, item: messageView(snap, m) }));
+    .map((m) => ({ key: `m${m.ts}`, item: messageView(snap, m, counts) }));
   const mine = snap.ephemerals
     .filter((e) => e.channel === channel && e.user === reader && !e.deleted && e.thread_ts === undefined)
     .map((e) => ({ key: `e${e.ts}`, item: ephemeralView(snap, e) }));
