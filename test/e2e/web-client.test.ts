@@ -49,6 +49,16 @@ describe.runIf(available)('the simulated workspace in chromium', () => {
     await diagnosis.locator('.thread-link').click();
     await expect.poll(() => text('#thread-pane'), { timeout: 10_000 }).toMatch(/previous instance/);
 
+    // Cancel in a confirm dialog sends nothing (Slack sends the click only once the person confirms).
+    const clicksBefore = w.harness.slack.acks().filter((d) => d.kind === 'block_actions').length;
+    await diagnosis.getByRole('button', { name: 'Open node shell' }).click();
+    await page.locator('#confirm').waitFor({ state: 'visible' });
+    await page.locator('#confirm-deny').click();
+    await page.locator('#confirm').waitFor({ state: 'hidden' });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(w.harness.slack.acks().filter((d) => d.kind === 'block_actions')).toHaveLength(clicksBefore);
+    expect(await diagnosis.innerText()).not.toMatch(/Node shell on/);
+
     await diagnosis.getByRole('button', { name: 'Create debug clone' }).click();
     const dialog = page.locator('#confirm');
     await dialog.waitFor({ state: 'visible' });
