@@ -10,6 +10,8 @@ const view = {
   tz: Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC',
 };
 const $ = (id) => document.getElementById(id);
+/** The HTML each message slot was last given, kept out of the DOM. */
+const shown = new WeakMap();
 let loading = false;
 let again = false;
 
@@ -35,9 +37,9 @@ function patch(container, items) {
       el.className = 'msg-slot';
       el.dataset.key = key;
     }
-    if (el.dataset.html !== html) {
+    if (shown.get(el) !== html) {
       el.innerHTML = html;
-      el.dataset.html = html;
+      shown.set(el, html);
     }
     existing.delete(key);
     const next = previous ? previous.nextSibling : container.firstChild;
