@@ -160,6 +160,21 @@ describe('dates in the reader’s time zone (Slack docs: formatting dates)', () 
     expect(formatSlackDate(String(seconds), '{date}', { timeZone: 'UTC', now: 0 })).toBe(shown);
   });
 
+  it('any timestamp Slack’s token syntax allows, in any zone and format, gives text or the fallback, never an error', () => {
+    fc.assert(
+      fc.property(
+        fc.stringMatching(/^-?\d{1,13}$/),
+        // A format cannot hold the token's own delimiters.
+        fc.string().filter((f) => !/[<>|^\n]/.test(f)),
+        fc.constantFrom('UTC', 'Asia/Kolkata', 'Pacific/Kiritimati', 'nowhere'),
+        (seconds, format, timeZone) => {
+          const html = render(`<!date^${seconds}^{date_long} {time_secs} {ago} ${format}|fallback>`, { timeZone });
+          expect(strayMarkup(html)).toEqual([]);
+        },
+      ),
+    );
+  });
+
   it('the bot’s own date tokens never show raw', () => {
     const html = render(`Deleted automatically at ${slackDate('2026-11-23T09:24:11Z')}`);
     expect(textOf(html).replace(/\s+/g, ' ').trim()).toBe('Deleted automatically at today 9:24 AM');
