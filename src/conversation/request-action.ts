@@ -115,7 +115,8 @@ export async function requestAction(deps: ConversationDeps, click: Click): Promi
       target: progress.target,
       requestedBy: click.user,
       approvers: verdict.rule.approvers,
-      rule,
+      required: verdict.rule.required,
+      ...(verdict.rule.approvers.anyone ? { anyone: true } : {}),
       ...(ref.slot.kind !== 'node-shell' ? { privilegeReasons: reasons } : {}),
       ...(ref.slot.kind === 'ephemeral'
         ? {

@@ -9,8 +9,14 @@ export interface ApprovalRequest {
   /** The action id: the value of Approve and Deny. */
   requestId: string;
   kind: ActionKind;
-  /** Who must agree, in words ("two different people from …"); replaces the default rule line. */
-  rule?: string;
+  /**
+   * How many distinct approvers must agree (the requester counts when an approver); adds "Needs one approver from
+   * …" / "Needs two different people from …", naming the approvers as mentions. Built here from ids rather than
+   * taken as text: escaped text would show `<!subteam^S…>` raw, and unescaped text could carry any markup.
+   */
+  required?: 1 | 2;
+  /** Anyone who can see the message may approve (`approvers.anyone`). */
+  anyone?: boolean;
   /** Why the action is privileged, when it is a clone or a debug container that would be. */
   privilegeReasons?: readonly string[];
   /** `ns/pod` for a clone or a debug container, the node name for a node shell. */
@@ -45,7 +51,13 @@ export function renderApprovalRequest(r: ApprovalRequest): SlackMessage {
         : privileged
           ? `The clone keeps what makes its source privileged (${reasons}).`
           : 'The clone is deleted automatically after its TTL.';
-  const rule = r.rule ? `${base} Needs ${safeMrkdwn(r.rule, 600)}.` : base;
+  const from = r.anyone
+    ? 'anyone'
+    : mentions.length > 0
+      ? `${mentions.slice(0, MAX_MENTIONS).join(', ')}${more}`
+      : 'nobody';
+  const needs = r.required === 2 ? 'two different people' : 'one approver';
+  const rule = r.required ? `${base} Needs ${needs} from ${from}.` : base;
   return {
     text: safeMrkdwn(`Approval needed: ${what} ${r.target}`, 500),
     blocks: [

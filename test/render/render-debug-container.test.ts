@@ -61,7 +61,7 @@ describe('the panel of a debug container', () => {
       privilegeReasons: ['profile sysadmin (a privileged container)'],
       requestedBy: 'U0ALICE',
       approvers: { users: ['U0BOB'], groups: [] },
-      rule: 'two different people from <@U0BOB>',
+      required: 2,
     });
     expectSlackAccepts(message);
     const text = visibleText(message);
@@ -69,6 +69,7 @@ describe('the panel of a debug container', () => {
     expect(text).toMatch(
       /profile sysadmin and image busybox.*It is privileged: profile sysadmin \(a privileged container\)/,
     );
+    expect(text).toContain('Needs two different people from <@U0BOB>');
   });
 });
 

@@ -140,9 +140,11 @@ describe('renderApprovalRequest', () => {
       target: 'node-1',
       requestedBy: 'U0ALICE',
       approvers: { users: ['U1', 'U2'], groups: ['S1'] },
-      rule: 'two different people from <@U1>, <@U2>, <!subteam^S1>',
+      required: 2,
     });
     const text = visibleText(msg);
+    // The approvers are mentions in the rule line too (escaped, they would show as raw `<!subteam^S1>`).
+    expect(text).toContain('Needs two different people from <@U1>, <@U2>, <!subteam^S1>.');
     expect(text).toContain('<@U0ALICE> asks for a node shell on *node-1*.');
     expect(text).toContain('<@U1> <@U2> <!subteam^S1>: approve or deny?');
     expect(text).toContain('Needs two different people from');

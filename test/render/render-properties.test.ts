@@ -399,6 +399,8 @@ describe('rendering arbitrary errors, job states and approval requests', () => {
       target: bigText,
       requestedBy: text,
       approvers: fc.record({ users: fc.array(text, { maxLength: 60 }), groups: fc.array(text, { maxLength: 60 }) }),
+      required: fc.constantFrom(1 as const, 2 as const, undefined),
+      anyone: fc.boolean(),
     });
     fc.assert(
       fc.property(request, (r) => expectWellFormed(renderApprovalRequest(r))),

@@ -1,15 +1,35 @@
 /**
  * `npm run demo`: debugdead end to end on one machine, no Slack or cluster needed. Starts a private Redis, the
- * Kubernetes simulator (namespace `demo`, one pod per failure kind), the Slack simulator and the real bot; then
- * plays an on-call engineer: `/debugdead crash-exit1 demo`, reads the verdict and the thread, clicks
- * "Create debug clone" and gets the exec line. Then it keeps running (Ctrl-C stops it) so you can point kubectl at
- * the printed kubeconfig. `--once` exits after the walkthrough.
+ * Kubernetes simulator (namespace `demo`, one pod per failure kind), the Slack simulator and the real bot, and prints
+ * the URL of the simulated workspace: open it in a browser, act as Alice, Bob or Carol, type `/debugdead …` and
+ * click the buttons (see startDemoWorkspace for the trust settings). Ctrl-C stops everything.
+ *
+ * `npm run demo -- --script` plays an on-call engineer in the terminal instead: `/debugdead crash-exit1 demo`, reads
+ * the verdict and the thread, clicks "Create debug clone" and gets the exec line, then keeps running so you can
+ * point kubectl at the printed kubeconfig. `--once` exits after the walkthrough.
  */
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startHarness } from '../support/harness.js';
 import { startRedis } from '../support/redis-server.js';
 import { visibleText } from './slack/index.js';
+import { DEMO_ALERTS_CHANNEL, startDemoWorkspace } from './start-demo-workspace.js';
+
+/** Starts the clickable workspace and prints where to find it; resolves once the returned `stop` is called. */
+export async function runWorkspaceDemo(out: (line: string) => void = (l) => process.stdout.write(`${l}\n`)) {
+  const started = Date.now();
+  const w = await startDemoWorkspace();
+  const kubeconfig = w.harness.config.kubernetes.kubeconfig;
+  out(`debugdead demo workspace ready in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+  out(`  Open ${w.url}/  (the simulated Slack workspace)\n`);
+  out('  Act as Alice (on call, SRE lead), Bob (on call) or Carol (SRE lead); in #incident type:');
+  out('    /debugdead crash-exit1 demo        /debugdead oom demo        /debugdead help');
+  out(`  Alerts for the crash-looping pods arrive in #alerts (${DEMO_ALERTS_CHANNEL}).`);
+  out('  Clones: approved by @oncall. Node shells: @sre-leads, two different people.\n');
+  out(`  kubectl --kubeconfig ${kubeconfig} get pods -n demo`);
+  out(`  Redis: ${w.redisUrl}    Ctrl-C stops everything.`);
+  return w;
+}
 
 export async function runDemo(options: { once: boolean; out?: (line: string) => void }): Promise<void> {
   const out = options.out ?? ((line: string) => process.stdout.write(`${line}\n`));
@@ -75,8 +95,21 @@ function indent(text: string, n = 2): string {
     .join('\n');
 }
 
+async function main(argv: string[]): Promise<void> {
+  if (argv.includes('--script')) {
+    await runDemo({ once: argv.includes('--once') });
+    return;
+  }
+  const w = await runWorkspaceDemo();
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await w.stop();
+}
+
 if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1])) {
-  runDemo({ once: process.argv.includes('--once') }).then(
+  main(process.argv.slice(2)).then(
     () => process.exit(0),
     (err) => {
       process.stderr.write(`demo failed: ${(err as Error).message}\n`);

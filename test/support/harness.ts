@@ -17,6 +17,7 @@ import { KUBE_BACKEND, type KubeBackend } from './kube-backend.js';
 import { type LatencyProxy, startLatencyProxy } from './latency-proxy.js';
 import type { RealCluster, RealClusterInfo } from './real-cluster/index.js';
 import { saveKubeRequests } from './record-kube-requests.js';
+import { saveSlackMessages } from './record-slack-messages.js';
 import { realCluster, simulatorCluster, type TestCluster } from './test-cluster.js';
 
 export interface HarnessOptions {
@@ -189,11 +190,16 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     async stop() {
       await bot.stop();
       // The bot's use of its RBAC, for test/security/rbac-matches-use.test.ts (benchmarks run outside vitest).
-      if (process.env.VITEST && backend.kube)
-        saveKubeRequests(`${process.pid}-${randomBytes(4).toString('hex')}`, {
-          nodeShellNamespace: config.nodeShell.namespace,
-          requests: backend.kube.rbac.recorded(),
-        });
+      if (process.env.VITEST) {
+        const name = `${process.pid}-${randomBytes(4).toString('hex')}`;
+        if (backend.kube)
+          saveKubeRequests(name, {
+            nodeShellNamespace: config.nodeShell.namespace,
+            requests: backend.kube.rbac.recorded(),
+          });
+        // Every message of every flow, for test/e2e/render-all-messages.test.ts (the web client draws them all).
+        saveSlackMessages(name, slack);
+      }
       await slack.close();
       await backend.stop();
     },

@@ -1,5 +1,6 @@
 import type { TestProject } from 'vitest/node';
 import { clearKubeRequests } from './record-kube-requests.js';
+import { clearSlackMessages } from './record-slack-messages.js';
 import { type RedisHandle, startRedis } from './redis-server.js';
 
 declare module 'vitest' {
@@ -14,6 +15,7 @@ let redis: RedisHandle | undefined;
 export async function setup(project: TestProject): Promise<void> {
   // Recordings of a previous run would be checked as if this run had made them.
   clearKubeRequests();
+  clearSlackMessages();
   redis = await startRedis();
   project.provide('redisUrl', redis.url);
 }

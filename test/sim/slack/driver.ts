@@ -18,6 +18,8 @@ export interface RunCommandOptions {
 export interface ClickOptions {
   /** Required when the button has a confirm dialog: accept it (true) or decline it (false, nothing is sent). */
   confirm?: boolean;
+  /** The button's block, when the same action_id or label appears in several blocks of the message. */
+  blockId?: string;
   signing?: Signing;
 }
 
@@ -132,7 +134,9 @@ export class SimUser {
       throw new Error(`${this.id} cannot see ${channel.id}`);
     }
     const matches = buttonsOf(current.blocks).filter(
-      ({ button }) => button.action_id === actionIdOrText || button.text?.text === actionIdOrText,
+      ({ button, blockId }) =>
+        (button.action_id === actionIdOrText || button.text?.text === actionIdOrText) &&
+        (opts.blockId === undefined || blockId === opts.blockId),
     );
     if (matches.length === 0) throw new Error(`no button "${actionIdOrText}" on message ${current.ts}`);
     if (matches.length > 1) throw new Error(`several buttons match "${actionIdOrText}"; use the action_id`);

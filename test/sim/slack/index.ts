@@ -6,6 +6,7 @@ import { RateLimiter } from './rate-limiter.js';
 import { handleResponseUrlPost } from './response-url.js';
 import { SocketModeServer } from './socket-mode.js';
 import { type ApiCall, type SimEphemeral, type SimFile, type SimMessage, SimState } from './state.js';
+import { createWebClient, type WebClient } from './web/index.js';
 import { type ApiContext, handleApiCall } from './web-api.js';
 import { buildWorkspace, type WorkspaceSeed } from './workspace.js';
 
@@ -50,7 +51,7 @@ export interface SlackSimInfo {
 
 /** A running Slack simulator and the driver tests use on it. */
 export interface SlackSim {
-  /** Base URL, e.g. http://127.0.0.1:PORT */
+  /** Base URL, e.g. http://127.0.0.1:PORT; a person opens it in a browser to use the workspace (see README). */
   readonly url: string;
   /** `${url}/api/`: pass as `clientOptions.slackApiUrl`. */
   readonly apiUrl: string;
@@ -148,6 +149,7 @@ export async function startSlackSim(opts: SlackSimOptions = {}): Promise<SlackSi
   const limiter = new RateLimiter();
   let rateLimitsEnabled = opts.rateLimits ?? true;
   let hub!: DeliveryHub;
+  let web: WebClient | undefined;
   const socket = new SocketModeServer(
     workspace.appId,
     (envelopeId, payload) => hub.ackEnvelope(envelopeId, payload),
@@ -235,6 +237,7 @@ export async function startSlackSim(opts: SlackSimOptions = {}): Promise<SlackSi
       sendJson(res, answer.status, answer.body);
       return;
     }
+    if (web && (await web.handle(req, res, reqUrl, raw))) return;
     res.writeHead(404).end();
   }
 
@@ -342,11 +345,13 @@ export async function startSlackSim(opts: SlackSimOptions = {}): Promise<SlackSi
         check();
       }),
     close: async () => {
+      web?.close();
       hub.close();
       socket.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+  web = createWebClient(sim, state);
   return sim;
 }
