@@ -1,8 +1,7 @@
 import type { Logger } from 'pino';
-import { classifyPodPrivilege, decideCloneOffer } from '../actions/index.js';
 import { approvalPolicyFromConfig, namespaceAllowed } from '../approvals/index.js';
 import type { Diagnosis } from '../diagnosis/index.js';
-import { diagnosePod } from '../pipeline/index.js';
+import { examinePod } from '../pipeline/index.js';
 import { type Block, renderDiagnosisMessage, renderErrorMessage, renderThreadReplies } from '../render/index.js';
 import { channelMayDiagnose } from './channel-may-diagnose.js';
 import { type ChatMessage, isChatError, type PostedMessage } from './chat-port.js';
@@ -15,6 +14,8 @@ export interface DiagnosisTarget {
   namespace: string;
   pod: string;
   container?: string;
+  /** Many clusters: the cluster the pod is in (deps.examine asks its agent). */
+  cluster?: string;
 }
 
 export interface PostTarget {
@@ -137,20 +138,17 @@ async function runDiagnosis(
   };
 
   const timeoutSeconds = config.kubernetes.requestTimeoutSeconds;
-  // The pipeline the CLI runs too (src/pipeline): gather, fold duplicate logs, redact, reason.
-  const result = await diagnosePod(
-    deps.kube,
-    ref,
-    { tailLines: config.logs.tailLines, limitBytes: config.logs.limitBytes, callTimeoutMs: timeoutSeconds * 1000 },
-    deps.now,
-  );
+  // The pipeline the CLI runs too (src/pipeline): gather, fold duplicate logs, redact, reason; with many clusters,
+  // run by the agent of the pod's cluster (deps.examine).
+  const result = deps.examine ? await deps.examine(ref) : await examinePod(deps.kube, ref, config, deps.now);
   if (!result.ok && result.reason === 'kube') {
-    const message = renderErrorMessage(
+    const rendered = renderErrorMessage(
       toRenderableError(result.error, ref, {
         ...(result.suggestions ? { suggestions: result.suggestions } : {}),
         timeoutSeconds,
       }),
     );
+    const message = result.elsewhere?.length ? withElsewhere(rendered, ref, result.elsewhere) : rendered;
     const refused = await answer(message);
     if (refused) return refused;
     await recordAudit(deps.audit, log, {
@@ -180,12 +178,9 @@ async function runDiagnosis(
   const { diagnosis, redactions } = result;
   const node = diagnosis.pod.node;
 
-  // A clone keeps its source's spec: say before anyone clicks whether it would be privileged (the worker classifies
-  // the pod it builds again, so this is a label, not the decision).
-  const clonePrivilege = classifyPodPrivilege(result.pod.spec, {
-    namespace: ref.namespace,
-    sensitiveServiceAccounts: config.debugClone.sensitiveServiceAccounts ?? [],
-  });
+  const { clonePrivilege } = result;
+  // Many clusters: the record and the message say whose pod it is (a conversation for one cluster, an alert's, too).
+  const cluster = ref.cluster ?? (config.clusters?.length ? config.cluster.name : undefined);
   let diagnosisId: string | undefined;
   try {
     diagnosisId = await deps.records.create(
@@ -195,6 +190,7 @@ async function runDiagnosis(
         ...(node ? { node } : {}),
         containers: diagnosis.containers.map((c) => c.name),
         clonePrivilege,
+        ...(cluster ? { cluster } : {}),
         requestedBy: target.requestedBy,
         createdAt: deps.now().toISOString(),
       },
@@ -209,9 +205,10 @@ async function runDiagnosis(
     redactions,
     nodeShellAvailable: config.nodeShell.enabled,
     clonePrivilege,
-    cloneOffers: diagnosis.containers.map((c) => decideCloneOffer(result.pod, c.name)),
+    cloneOffers: result.cloneOffers,
   });
-  const body: ChatMessage = diagnosisId ? rendered : withoutButtons(rendered, BUTTONS_NEED_REDIS);
+  const unnamed: ChatMessage = diagnosisId ? rendered : withoutButtons(rendered, BUTTONS_NEED_REDIS);
+  const body = cluster ? withCluster(unnamed, cluster) : unnamed;
   const message: ChatMessage = { text: body.text, blocks: [...(target.prefixBlocks ?? []), ...(body.blocks ?? [])] };
 
   let posted: PostedMessage | undefined;
@@ -308,6 +305,27 @@ async function postThread(
 /** `-c` named a container the pod does not have: say which it has, rather than diagnose without its logs. */
 function missingContainer(ref: DiagnosisTarget, container: string, names: string[]): string {
   return `:mag: Pod \`${ref.namespace}/${ref.pod}\` has no container \`${container.slice(0, 63)}\`; its containers are ${names.map((n) => `\`${n}\``).join(', ')}. Run the command again with one of them after \`-c\`, or without \`-c\`.`;
+}
+
+/** The diagnosis named with its cluster: in the notification text and above the summary. */
+function withCluster(message: ChatMessage, cluster: string): ChatMessage {
+  return {
+    text: `${message.text} · @${cluster}`,
+    blocks: [
+      { type: 'context', elements: [{ type: 'mrkdwn', text: `:globe_with_meridians: Cluster *@${cluster}*` }] },
+      ...(message.blocks ?? []),
+    ],
+  };
+}
+
+/** A pod missing here but present in other clusters: name them ("did you mean @staging?"). */
+function withElsewhere(message: ChatMessage, ref: DiagnosisTarget, clusters: string[]): ChatMessage {
+  const names = clusters.map((c) => `@${c}`).join(' or ');
+  const hint = `:compass: \`${ref.namespace}/${ref.pod}\` is not in @${ref.cluster} but exists in ${names}: did you mean \`${ref.pod} ${ref.namespace} @${clusters[0]}\`?`;
+  return {
+    text: `${hint}\n${message.text}`,
+    blocks: [{ type: 'section', text: { type: 'mrkdwn', text: hint } }, ...(message.blocks ?? [])],
+  };
 }
 
 const BUTTONS_NEED_REDIS = ':warning: Buttons are unavailable: the bot cannot reach Redis. Try again shortly.';

@@ -1,0 +1,122 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type SimMessage, visibleText } from '../sim/slack/index.js';
+import { type ClusterHarness, startClusterHarness } from '../support/cluster-harness.js';
+
+const INCIDENT = 'C0INCIDENT'; // default cluster: prod-eu
+const PLATFORM = 'G0PLATFORM'; // default cluster: prod-us
+const GENERAL = 'C0GENERAL'; // no default
+
+/** The messages of `channel` so far, to tell a new one from them. */
+function seen(h: ClusterHarness, channel: string): Set<string> {
+  return new Set(
+    h.slack
+      .channel(channel)
+      .messages()
+      .map((m) => m.ts),
+  );
+}
+
+/** Waits for a new top-level message in `channel` (not in `before`) whose text starts with `demo/<pod> `. */
+async function summaryOf(h: ClusterHarness, channel: string, pod: string, before: Set<string>): Promise<SimMessage> {
+  return h.slack.waitFor(
+    () =>
+      h.slack
+        .channel(channel)
+        .messages()
+        .find((m) => m.text.startsWith(`demo/${pod} `) && !before.has(m.ts)),
+    20_000,
+    `the diagnosis of ${pod} in ${channel}`,
+  );
+}
+
+describe('one gateway, three clusters, an agent in each', () => {
+  let h: ClusterHarness;
+  beforeAll(async () => {
+    h = await startClusterHarness({
+      configure: (doc) => {
+        doc.bindings = [
+          { channels: [INCIDENT], namespaces: ['*'], cluster: 'prod-eu' },
+          { channels: [PLATFORM], namespaces: ['*'], cluster: 'prod-us' },
+          { channels: [GENERAL], namespaces: ['*'] },
+        ];
+      },
+      // crash-exit1 runs in prod-eu only; oom everywhere.
+      beforeStart: ({ kube }) => {
+        for (const name of ['prod-us', 'staging']) kube[name]!.store.remove('pods', 'demo', 'crash-exit1');
+      },
+    });
+  }, 90_000);
+  afterAll(async () => {
+    await h?.stop();
+  });
+
+  it('a channel default and an @name route the diagnosis to their cluster, and the message names it', async () => {
+    const t0 = seen(h, PLATFORM);
+    const viaDefault = await h.slack.user('U0ALICE01').runCommand('/debugdead', 'oom demo', { channel: PLATFORM });
+    expect(viaDefault.acked).toBe(true);
+    expect(String(viaDefault.response?.text)).toContain('in @prod-us');
+    const fromUs = await summaryOf(h, PLATFORM, 'oom', t0);
+    expect(fromUs.text).toContain('@prod-us');
+    expect(visibleText(fromUs)).toMatch(/Cluster \*?@prod-us/);
+
+    const t1 = seen(h, PLATFORM);
+    await h.slack.user('U0ALICE01').runCommand('/debugdead', 'oom demo @staging', { channel: PLATFORM });
+    const fromStaging = await summaryOf(h, PLATFORM, 'oom', t1);
+    expect(fromStaging.ts).not.toBe(fromUs.ts);
+    expect(fromStaging.text).toContain('@staging');
+
+    const t2 = seen(h, GENERAL);
+    await h.slack.user('U0ALICE01').runCommand('/debugdead', 'oom --cluster prod-eu -n demo', { channel: GENERAL });
+    expect((await summaryOf(h, GENERAL, 'oom', t2)).text).toContain('@prod-eu');
+  });
+
+  it('with no cluster named and no channel default, a pod found in one cluster only is diagnosed there', async () => {
+    const t0 = seen(h, GENERAL);
+    await h.slack.user('U0BOB0002').runCommand('/debugdead', 'crash-exit1 demo', { channel: GENERAL });
+    const summary = await summaryOf(h, GENERAL, 'crash-exit1', t0);
+    expect(summary.text).toContain('@prod-eu');
+    expect(visibleText(summary)).toMatch(/CrashLoopBackOff, exit 1/);
+  });
+
+  it('a pod asked for in the wrong cluster points to the one that has it ("did you mean @prod-eu?")', async () => {
+    await h.slack.user('U0CAROL03').runCommand('/debugdead', 'crash-exit1 demo @staging', { channel: GENERAL });
+    const answer = await h.slack.waitFor(
+      () => h.slack.ephemerals('U0CAROL03', GENERAL).find((e) => /did you mean/.test(visibleText(e as never))),
+      15_000,
+      'the did-you-mean answer',
+    );
+    expect(visibleText(answer as never)).toContain('@prod-eu');
+  });
+
+  it('an unknown cluster is answered with the list, and `clusters` lists every agent with its version and lag', async () => {
+    const unknown = await h.slack.user('U0ALICE01').runCommand('/debugdead', 'oom demo @mars', { channel: GENERAL });
+    expect(String(unknown.response?.text)).toMatch(/no cluster @mars.*@prod-eu, @prod-us, @staging/);
+    const list = await h.slack.user('U0ALICE01').runCommand('/debugdead', 'clusters', { channel: GENERAL });
+    const text = String(list.response?.text);
+    for (const name of ['prod-eu', 'prod-us', 'staging']) expect(text).toMatch(new RegExp(`@${name}\\*: agent \\d`));
+    expect(text).toMatch(/last seen \d+ (ms|s) ago, \d+ jobs? waiting, context `ctx-staging`/);
+  });
+
+  it('a killed agent is answered at once with when it was last seen; the other clusters carry on', async () => {
+    h.clusters.staging!.killAgent();
+    const killedAt = Date.now();
+    let answer = '';
+    while (Date.now() - killedAt < 2000) {
+      const d = await h.slack.user('U0ALICE01').runCommand('/debugdead', 'oom demo @staging', { channel: GENERAL });
+      answer = String(d.response?.text);
+      if (/last seen/.test(answer)) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(answer).toMatch(/agent for @staging was last seen \d+ (ms|s) ago/);
+    expect(Date.now() - killedAt).toBeLessThan(2000);
+
+    const t0 = seen(h, INCIDENT);
+    await h.slack.user('U0ALICE01').runCommand('/debugdead', 'oom demo', { channel: INCIDENT });
+    expect((await summaryOf(h, INCIDENT, 'oom', t0)).text).toContain('@prod-eu');
+
+    await h.clusters.staging!.startAgent();
+    const t1 = seen(h, GENERAL);
+    await h.slack.user('U0ALICE01').runCommand('/debugdead', 'oom demo @staging', { channel: GENERAL });
+    expect((await summaryOf(h, GENERAL, 'oom', t1)).text).toContain('@staging');
+  });
+});
