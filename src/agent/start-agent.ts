@@ -12,13 +12,16 @@ import type { Config } from '../config/index.js';
 import { ChatError, type ChatPort } from '../conversation/chat-port.js';
 import type { ConversationDeps } from '../conversation/deps.js';
 import { DiagnosisRecordStore } from '../conversation/diagnosis-record-store.js';
+import { markExpiryLocally } from '../conversation/mark-expiry.js';
 import type { ProgressPort } from '../conversation/progress-port.js';
-import { createKubeClient, isKubeError, type KubeClient, loadKubeConfig } from '../kube/index.js';
+import { createKubeClient, type KubeClient, loadKubeConfig } from '../kube/index.js';
 import { createLogger } from '../log/index.js';
 import { examinePod } from '../pipeline/index.js';
 import { type AlertTuning, startAlerts } from '../start-alerts.js';
 import { buildInfo } from '../version/index.js';
+import { annotateCluster } from './annotate-cluster.js';
 import { attestedGroups } from './attested-groups.js';
+import { performTask } from './perform-task.js';
 import { relayAlertSink } from './relay-alert-sink.js';
 
 export interface AgentOptions {
@@ -69,40 +72,24 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   const log = (options.log ?? createLogger({ level: config.log.level })).child({ cluster });
   const auditLogger = options.auditLogger ?? createAuditLogger(config.audit.file ?? 1);
   const now = options.now ?? (() => new Date());
-  const kube =
+  const kube = annotateCluster(
     options.kube ??
-    createKubeClient(
-      loadKubeConfig({
-        ...(config.kubernetes.kubeconfig ? { kubeconfigPath: config.kubernetes.kubeconfig } : {}),
-        ...(config.kubernetes.context ? { context: config.kubernetes.context } : {}),
-      }),
-      { timeoutMs: config.kubernetes.requestTimeoutSeconds * 1000, clusterName: cluster },
-    );
+      createKubeClient(
+        loadKubeConfig({
+          ...(config.kubernetes.kubeconfig ? { kubeconfigPath: config.kubernetes.kubeconfig } : {}),
+          ...(config.kubernetes.context ? { context: config.kubernetes.context } : {}),
+        }),
+        { timeoutMs: config.kubernetes.requestTimeoutSeconds * 1000, clusterName: cluster },
+      ),
+    cluster,
+  );
   const redis = new Redis(config.redis.url, { maxRetriesPerRequest: 2, enableOfflineQueue: true });
   redis.on('error', (err) => log.error({ err: { message: err.message } }, 'redis connection error'));
   const connection = { url: config.redis.url, maxRetriesPerRequest: null } as const;
 
   const examine = (ref: { namespace: string; pod: string; container?: string }) => examinePod(kube, ref, config, now);
-  const perform = async (task: Task): Promise<unknown> => {
-    const body = task.body as { namespace?: unknown; pod?: unknown; container?: unknown };
-    if (typeof body?.namespace !== 'string' || typeof body.pod !== 'string') throw new Error('malformed task');
-    if (task.kind === 'diagnose')
-      return examine({
-        namespace: body.namespace,
-        pod: body.pod,
-        ...(typeof body.container === 'string' ? { container: body.container } : {}),
-      });
-    if (task.kind === 'locate') {
-      try {
-        await kube.readPod(body.namespace, body.pod);
-        return true;
-      } catch (err) {
-        if (isKubeError(err) && err.kind === 'NotFound') return false;
-        throw err;
-      }
-    }
-    throw new Error(`the agent does not do ${task.kind} tasks`);
-  };
+  const markExpiry = markExpiryLocally(kube);
+  const perform = (task: Task) => performTask(task, { kube, examine, markExpiry });
   const info = buildInfo();
   const link = await startAgentLink({
     connection,

@@ -2,12 +2,12 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 
 /**
  * What the gateway asks of an agent besides a debug pod (whose grant is signed by src/actions signGrant): diagnose
- * a pod, say whether a pod exists, or vouch for the approvers' user groups at approval time (the agent has no Slack
+ * a pod, say whether a pod exists, move a debug pod's expiry, or vouch for the approvers' user groups at approval time (the agent has no Slack
  * token to look them up); and, the other way, what an agent reports for Slack. Everything acted on is in `body`,
  * signed with the cluster's key: whoever writes to Redis without it can neither ask an agent nor answer for one.
  */
 export interface Task<B = unknown> {
-  kind: 'diagnose' | 'locate' | 'groups' | 'report';
+  kind: 'diagnose' | 'locate' | 'extend' | 'groups' | 'report';
   /** The cluster it is for: another cluster's agent refuses it even were the keys equal. */
   cluster: string;
   /** ISO 8601: after this the agent refuses it, so a task queued for an absent agent never runs late. */
@@ -45,7 +45,7 @@ export function verifyTask(
   if (typeof task !== 'object' || task === null) return { ok: false, problem: 'malformed' };
   const t = task as Record<string, unknown>;
   if (
-    !['diagnose', 'locate', 'groups', 'report'].includes(t.kind as string) ||
+    !['diagnose', 'locate', 'extend', 'groups', 'report'].includes(t.kind as string) ||
     typeof t.cluster !== 'string' ||
     typeof t.expiresAt !== 'string'
   )

@@ -9,6 +9,7 @@ import type { ExamineResult } from '../pipeline/index.js';
 import type { ChatPort } from './chat-port.js';
 import type { DiagnosisTarget } from './diagnose-and-post.js';
 import type { DiagnosisRecordStore } from './diagnosis-record-store.js';
+import type { ExpiryMark } from './mark-expiry.js';
 import type { ProgressPort } from './progress-port.js';
 
 /**
@@ -71,6 +72,8 @@ export interface ConversationDeps {
    * @defaultValue examinePod against `kube`, in this process
    */
   examine?: (ref: DiagnosisTarget) => Promise<ExamineResult>;
+  /** Extend: marks a debug pod's new expiry. @defaultValue markExpiryLocally(kube); the cluster's agent, many clusters */
+  markExpiry?: (mark: ExpiryMark) => Promise<void>;
   /** Many clusters: set in the gateway. */
   clusters?: ClusterRouting;
   /** Where debug-pod jobs report progress. @defaultValue localProgress(deps): the records and Slack, here */

@@ -10,6 +10,8 @@ import {
 import type { Config } from '../config/index.js';
 import type { ClusterRouting } from '../conversation/deps.js';
 import type { DiagnosisTarget } from '../conversation/diagnose-and-post.js';
+import type { ExpiryMark } from '../conversation/mark-expiry.js';
+import { KubeError, type KubeErrorKind } from '../kube/index.js';
 import type { ExamineResult } from '../pipeline/index.js';
 
 /** What the directory needs of the queues (jobs/gateway-link.ts). */
@@ -23,6 +25,8 @@ export interface ClusterLinkPort {
 export interface ClusterDirectory extends Omit<ClusterRouting, 'depsFor'> {
   /** deps.examine: the pod examined by its cluster's agent; a pod it lacks is looked for in the others. */
   examine(ref: DiagnosisTarget): Promise<ExamineResult>;
+  /** deps.markExpiry of a cluster: Extend, done by its agent (a gone pod is a KubeError NotFound here too). */
+  markExpiry(cluster: string, mark: ExpiryMark): Promise<void>;
 }
 
 export interface ClusterDirectoryOptions {
@@ -85,6 +89,18 @@ export function createClusterDirectory(options: ClusterDirectoryOptions): Cluste
         })),
       );
       return renderClusters(rows, options.version);
+    },
+
+    async markExpiry(cluster, mark) {
+      const answer = (await link.ask(cluster, 'extend', mark, options.diagnoseTtlMs ?? 30_000)) as {
+        ok: boolean;
+        kind?: KubeErrorKind;
+        message?: string;
+      };
+      if (!answer?.ok)
+        throw answer?.kind
+          ? new KubeError(answer.kind, undefined, answer.message ?? '')
+          : new Error(answer?.message ?? `the agent for @${cluster} could not extend it`);
     },
 
     async examine(ref) {

@@ -6,7 +6,7 @@ import type { ConversationDeps } from '../conversation/deps.js';
 import { buildInfo } from '../version/index.js';
 import { applyReport } from './apply-report.js';
 import { clusterDeps } from './cluster-deps.js';
-import { createClusterDirectory } from './cluster-directory.js';
+import { type ClusterDirectory, createClusterDirectory } from './cluster-directory.js';
 
 export interface ConnectClustersOptions {
   connection: { url: string; maxRetriesPerRequest: null };
@@ -29,7 +29,11 @@ export async function connectClusters(
 ): Promise<{ link: GatewayLink; close(): Promise<void> }> {
   const { config } = deps;
   const keyOf = (cluster: string) => deriveClusterKey(options.gatewayKey, cluster);
-  const depsFor = (cluster: string) => clusterDeps(deps, cluster, options.gatewayKey);
+  let directory: ClusterDirectory | undefined;
+  const depsFor = (cluster: string): ConversationDeps => ({
+    ...clusterDeps(deps, cluster, options.gatewayKey),
+    markExpiry: (mark) => directory!.markExpiry(cluster, mark),
+  });
   const link = await startGatewayLink({
     connection: options.connection,
     redis: options.redis,
@@ -53,9 +57,10 @@ export async function connectClusters(
     ...(options.staleMs ? { staleMs: options.staleMs } : {}),
     ...(options.jobRetry ? { jobRetry: options.jobRetry } : {}),
   });
-  const directory = createClusterDirectory({ config, link, version: buildInfo().version });
+  directory = createClusterDirectory({ config, link, version: buildInfo().version });
   deps.jobs = link.jobs;
-  deps.examine = (ref) => directory.examine(ref);
-  deps.clusters = { choose: (input) => directory.choose(input), list: () => directory.list(), depsFor };
+  const ready = directory;
+  deps.examine = (ref) => ready.examine(ref);
+  deps.clusters = { choose: (input) => ready.choose(input), list: () => ready.list(), depsFor };
   return { link, close: () => link.close() };
 }

@@ -6,6 +6,13 @@ const INCIDENT = 'C0INCIDENT'; // default cluster: prod-eu
 const PLATFORM = 'G0PLATFORM'; // default cluster: prod-us
 const GENERAL = 'C0GENERAL'; // no default
 
+/** The debug pods the agent made in a cluster. */
+function managed(h: ClusterHarness, cluster: string) {
+  return h.clusters[cluster]!.kube.store.list('pods', 'demo').filter(
+    (p) => p.metadata.labels?.['debugdead.io/managed'] === 'true',
+  );
+}
+
 /** The messages of `channel` so far, to tell a new one from them. */
 function seen(h: ClusterHarness, channel: string): Set<string> {
   return new Set(
@@ -68,6 +75,65 @@ describe('one gateway, three clusters, an agent in each', () => {
     const t2 = seen(h, GENERAL);
     await h.slack.user('U0ALICE01').runCommand('/debugdead', 'oom --cluster prod-eu -n demo', { channel: GENERAL });
     expect((await summaryOf(h, GENERAL, 'oom', t2)).text).toContain('@prod-eu');
+  });
+
+  it("an approval creates the clone in the diagnosis' cluster, and its exec line carries that cluster's context", async () => {
+    const before = seen(h, PLATFORM);
+    await h.slack.user('U0ALICE01').runCommand('/debugdead', 'crash-exit1 demo @prod-eu', { channel: PLATFORM });
+    const summary = await summaryOf(h, PLATFORM, 'crash-exit1', before);
+    await h.slack.user('U0ALICE01').click(summary, 'Create debug clone', { confirm: true });
+    const pod = await h.slack.waitFor(() => managed(h, 'prod-eu')[0], 20_000, 'the clone in prod-eu');
+    expect(pod.metadata.name).toMatch(/^crash-exit1-debug-/);
+    expect(pod.metadata.annotations?.['debugdead.io/cluster']).toBe('prod-eu');
+    expect(managed(h, 'prod-us')).toEqual([]);
+    expect(managed(h, 'staging')).toEqual([]);
+    const ready = await h.slack.waitFor(
+      () => {
+        const now = h.slack
+          .channel(PLATFORM)
+          .messages()
+          .find((m) => m.ts === summary.ts);
+        return now && /kubectl --context ctx-prod-eu exec -it -n demo crash-exit1-debug-/.test(visibleText(now))
+          ? now
+          : undefined;
+      },
+      20_000,
+      'the exec line with --context',
+    );
+    expect(visibleText(ready)).toContain('@prod-eu');
+    const thread = await h.slack.waitFor(
+      () =>
+        h.slack
+          .thread(PLATFORM, summary.ts)
+          .replies()
+          .find((m) => /is ready/.test(visibleText(m))),
+      20_000,
+      'the ready line in the thread',
+    );
+    expect(visibleText(thread)).toContain('kubectl --context ctx-prod-eu exec');
+    // Extend and Delete now reach the pod through its cluster's agent (the gateway has no credentials to do it).
+    const expiry = Date.parse(pod.metadata.annotations!['debugdead.io/expires-at']!);
+    await h.slack.user('U0ALICE01').click(ready, 'Extend', { confirm: true });
+    await h.slack.waitFor(
+      () =>
+        h.slack
+          .thread(PLATFORM, summary.ts)
+          .replies()
+          .find((m) => /extended `crash-exit1-debug-/.test(visibleText(m))),
+      10_000,
+      'the extension in the thread',
+    );
+    const extended = Date.parse(managed(h, 'prod-eu')[0]!.metadata.annotations!['debugdead.io/expires-at']!);
+    expect(extended - expiry).toBeGreaterThan(30 * 60_000);
+    const current = h.slack
+      .channel(PLATFORM)
+      .messages()
+      .find((m) => m.ts === summary.ts)!;
+    await h.slack.user('U0ALICE01').click(current, 'Delete now', { confirm: true });
+    await h.slack.waitFor(() => (managed(h, 'prod-eu').length === 0 ? true : undefined), 15_000, 'the deletion');
+    // The gateway's records of the approval name the cluster.
+    const granted = h.auditEntries().find((e) => e.action === 'approval.granted');
+    expect(granted?.target.cluster).toBe('prod-eu');
   });
 
   it('with no cluster named and no channel default, a pod found in one cluster only is diagnosed there', async () => {
