@@ -1,4 +1,6 @@
 // The front door of src/clusters: many clusters, one Slack app (README "Many clusters").
+
+export { agentAclRules, agentAclUser } from './agent-acl.js';
 export {
   AgentGone,
   type AgentHealth,

@@ -141,7 +141,7 @@ describe('one gateway, three clusters, an agent in each', () => {
     await h.slack.user('U0BOB0002').runCommand('/debugdead', 'crash-exit1 demo', { channel: GENERAL });
     const summary = await summaryOf(h, GENERAL, 'crash-exit1', t0);
     expect(summary.text).toContain('@prod-eu');
-    expect(visibleText(summary)).toMatch(/CrashLoopBackOff, exit 1/);
+    expect(visibleText(summary)).toMatch(/demo\/crash-exit1 — .*exit 1/);
   });
 
   it('a pod asked for in the wrong cluster points to the one that has it ("did you mean @prod-eu?")', async () => {

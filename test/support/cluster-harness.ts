@@ -6,7 +6,7 @@ import { Writable } from 'node:stream';
 import yaml from 'js-yaml';
 import pino from 'pino';
 import { type RunningBot, startDebugdead } from '../../src/app.js';
-import { deriveClusterKey } from '../../src/clusters/index.js';
+import { agentAclRules, agentAclUser, deriveClusterKey } from '../../src/clusters/index.js';
 import { buildConfig, type Config } from '../../src/config/index.js';
 import { type KubeSim, ManualClock, startKubeSim } from '../sim/kube/index.js';
 import { buildNamespace } from '../sim/kube/scenarios/build-objects.js';
@@ -144,6 +144,15 @@ export async function startClusterHarness(options: ClusterHarnessOptions = {}): 
       agent: () => processes[name],
       async startAgent() {
         const startedAt = Date.now();
+        // Each agent is its own Redis ACL user, limited to its cluster's keys (agentAclRules), as README advises.
+        const password = randomBytes(16).toString('hex');
+        const { Redis: AdminRedis } = await import('ioredis');
+        const admin = new AdminRedis(redisUrl);
+        await admin.call('ACL', 'SETUSER', ...agentAclRules(prefix, name, password));
+        admin.disconnect();
+        const agentUrl = new URL(redisUrl);
+        agentUrl.username = agentAclUser(name);
+        agentUrl.password = password;
         const proc = spawnBotProcess({
           cwd: dir,
           env: {
@@ -152,7 +161,7 @@ export async function startClusterHarness(options: ClusterHarnessOptions = {}): 
             DEBUGDEAD_CONFIG: configPath,
             DEBUGDEAD_SIGNING_KEY: deriveClusterKey(gatewayKey, name),
             KUBECONFIG: join(dir, `kubeconfig-${name}`),
-            REDIS_URL: redisUrl,
+            REDIS_URL: agentUrl.toString(),
           },
         });
         processes[name] = proc;
