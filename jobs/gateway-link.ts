@@ -39,6 +39,15 @@ export interface GatewayLinkOptions {
   watchEveryMs?: number;
   /** Create-job retries (tests). */
   jobRetry?: { attempts?: number; backoffMs?: number };
+  /**
+   * A debug-pod job must start within this long of being queued, ms: the agent refuses it later (the deadline is
+   * signed), and the gateway withdraws it sooner when the agent is gone. @defaultValue 120000
+   */
+  jobTtlMs?: number;
+  /** Told of each create job withdrawn because its cluster's agent was gone past jobTtlMs. */
+  onExpired?(cluster: string, job: CreateDebugPodJob, sentence: string): Promise<void>;
+  /** How often stranded jobs are looked for, ms. @defaultValue 5000 */
+  sweepEveryMs?: number;
 }
 
 /** What the gateway asks of the clusters (src/gateway builds the conversation's routing on it). */
@@ -156,6 +165,27 @@ export async function startGatewayLink(options: GatewayLinkOptions): Promise<Gat
     });
   }
 
+  const jobTtlMs = options.jobTtlMs ?? 120_000;
+  /** Create jobs still waiting for a gone agent past their deadline: withdrawn, and the person told. */
+  const sweep = async () => {
+    for (const [cluster, link] of links) {
+      const h = await health(cluster);
+      if (h.alive) continue;
+      for (const job of await link.pods.queue.getJobs(['wait', 'prioritized', 'delayed'])) {
+        if (job?.name !== 'create' || now().getTime() - job.timestamp < jobTtlMs) continue;
+        await job.remove().catch(() => {});
+        await options
+          .onExpired?.(cluster, job.data as CreateDebugPodJob, h.sentence)
+          .catch((err) => log.warn({ err, cluster }, 'could not report an expired job'));
+      }
+    }
+  };
+  let sweeping: Promise<void> = Promise.resolve();
+  const sweeper = setInterval(() => {
+    sweeping = sweeping.then(sweep).catch((err) => log.warn({ err }, 'stranded-job sweep failed'));
+  }, options.sweepEveryMs ?? 5000);
+  sweeper.unref();
+
   const deleteRoute = async (job: DeleteDebugPodJob) => {
     const cluster = await options.clusterOfAction(job.actionId);
     if (!cluster || !links.has(cluster)) throw new Error(`no cluster known for action ${job.actionId}`);
@@ -167,11 +197,13 @@ export async function startGatewayLink(options: GatewayLinkOptions): Promise<Gat
       const h = await health(cluster);
       if (!h.alive) throw new AgentGone(h.sentence);
       const groupsOf = await options.attestGroups(job.grant);
+      // Also the job's deadline: the agent refuses a job whose attestation expired (queued while it was away).
+      const deadline = Math.min(Date.parse(job.grant.expiresAt), now().getTime() + jobTtlMs);
       const attest: SignedTask = signTask(
         {
           kind: 'groups',
           cluster,
-          expiresAt: job.grant.expiresAt,
+          expiresAt: new Date(deadline).toISOString(),
           body: { actionId: job.grant.actionId, groupsOf },
         },
         options.keyOf(cluster),
@@ -196,6 +228,8 @@ export async function startGatewayLink(options: GatewayLinkOptions): Promise<Gat
       return tasks + pods;
     },
     async close() {
+      clearInterval(sweeper);
+      await sweeping;
       for (const link of links.values()) {
         await link.reports.close();
         await link.events.close();

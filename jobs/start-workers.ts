@@ -1,4 +1,4 @@
-import { type ConnectionOptions, type Job, Worker } from 'bullmq';
+import { type ConnectionOptions, type Job, UnrecoverableError, Worker } from 'bullmq';
 import type { ConversationDeps } from '../src/conversation/deps.js';
 import { type CreateJobOptions, createDebugPodProcessor } from './create-debug-pod.js';
 import { deleteDebugPodProcessor } from './delete-debug-pod.js';
@@ -18,7 +18,7 @@ export interface WorkerOptions extends CreateJobOptions {
    * The conversation a create job runs with, from the job itself (an agent: the approvers' groups as the gateway
    * vouched for them in the job). @defaultValue `deps`
    */
-  depsForCreate?: (job: Job) => ConversationDeps;
+  depsForCreate?: (job: Job) => ConversationDeps | { refused: string };
 }
 
 /**
@@ -36,10 +36,11 @@ export async function startWorkers(
     options.queueName ?? DEBUG_POD_QUEUE,
     async (job: Job) => {
       switch (job.name) {
-        case JOB.create:
-          return options.depsForCreate
-            ? createDebugPodProcessor(options.depsForCreate(job), options)(job)
-            : create(job);
+        case JOB.create: {
+          const forJob = options.depsForCreate?.(job);
+          if (forJob && 'refused' in forJob) throw new UnrecoverableError(forJob.refused);
+          return forJob ? createDebugPodProcessor(forJob, options)(job) : create(job);
+        }
         case JOB.delete:
           return remove(job);
         default:

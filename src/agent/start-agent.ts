@@ -156,7 +156,18 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     connection,
     prefix: queuePrefix,
     queueName: clusterQueueName(cluster, 'debug-pods'),
-    depsForCreate: (job) => ({ ...deps, groups: attestedGroups(job.data, key, cluster, now()) }),
+    depsForCreate: (job) => {
+      const attested = attestedGroups(job.data, key, cluster, now());
+      if (attested.problem !== 'expired') return { ...deps, groups: attested.groups };
+      // Queued while this agent was away: it must not run late. Told once, on the panel and in the thread.
+      const actionId = (job.data as { grant?: { actionId?: string } }).grant?.actionId;
+      const why = `the approved request waited ${Math.round((now().getTime() - job.timestamp) / 1000)} s for the agent for @${cluster} and expired unused: nothing was created. Ask again.`;
+      if (actionId) {
+        void progress.progress(actionId, { step: 'failed', error: why }).catch(() => {});
+        void progress.thread(actionId, { text: `:hourglass: ${why}` }).catch(() => {});
+      }
+      return { refused: why };
+    },
     ...(options.readyTimeoutMs ? { readyTimeoutMs: options.readyTimeoutMs } : {}),
     ...(options.janitorEveryMs ? { janitorEveryMs: options.janitorEveryMs } : {}),
   });

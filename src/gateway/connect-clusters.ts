@@ -3,6 +3,8 @@ import { type GatewayLink, startGatewayLink } from '../../jobs/gateway-link.js';
 import { classRule, parseActionId } from '../actions/index.js';
 import { clusterNames, deriveClusterKey } from '../clusters/index.js';
 import type { ConversationDeps } from '../conversation/deps.js';
+import { localProgress } from '../conversation/progress-port.js';
+import { recordAudit } from '../conversation/record-audit.js';
 import { buildInfo } from '../version/index.js';
 import { applyReport } from './apply-report.js';
 import { clusterDeps } from './cluster-deps.js';
@@ -51,6 +53,21 @@ export async function connectClusters(
     async clusterOfAction(actionId) {
       const ref = parseActionId(actionId);
       return ref ? (await deps.records.get(ref.diagnosisId).catch(() => undefined))?.request.cluster : undefined;
+    },
+    async onExpired(cluster, job, sentence) {
+      const conversation = depsFor(cluster);
+      const { actionId } = job.grant;
+      const why = `${sentence.replace(/^:electric_plug: /, '')} The approved request expired unused: nothing was created. Ask again once the agent is back.`;
+      await localProgress(conversation).progress(actionId, { step: 'failed', error: why });
+      await localProgress(conversation).thread(actionId, { text: `:hourglass: ${why}` });
+      await recordAudit(conversation.audit, conversation.log, {
+        actor: { type: 'bot' },
+        action: 'job.rejected',
+        target: { namespace: job.grant.namespace, ...(job.grant.pod ? { pod: job.grant.pod } : {}) },
+        requestId: actionId,
+        result: 'denied',
+        detail: `expired: the agent for @${cluster} was gone`,
+      });
     },
     log: deps.log.child({ component: 'gateway' }),
     now: deps.now,

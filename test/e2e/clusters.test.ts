@@ -164,6 +164,9 @@ describe('one gateway, three clusters, an agent in each', () => {
   });
 
   it('a killed agent is answered at once with when it was last seen; the other clusters carry on', async () => {
+    const before = seen(h, GENERAL);
+    await h.slack.user('U0ALICE01').runCommand('/debugdead', 'oom demo @staging', { channel: GENERAL });
+    const stagingSummary = await summaryOf(h, GENERAL, 'oom', before);
     h.clusters.staging!.killAgent();
     const killedAt = Date.now();
     let answer = '';
@@ -180,9 +183,25 @@ describe('one gateway, three clusters, an agent in each', () => {
     await h.slack.user('U0ALICE01').runCommand('/debugdead', 'oom demo', { channel: INCIDENT });
     expect((await summaryOf(h, INCIDENT, 'oom', t0)).text).toContain('@prod-eu');
 
+    // An approval meanwhile queues nothing for the absent agent: its panel says why at once.
+    await h.slack.user('U0ALICE01').click(stagingSummary, 'Create debug clone', { confirm: true });
+    await h.slack.waitFor(
+      () => {
+        const now = h.slack
+          .channel(GENERAL)
+          .messages()
+          .find((m) => m.ts === stagingSummary.ts);
+        return now && /agent for @staging was last seen .*Nothing was created/.test(visibleText(now)) ? now : undefined;
+      },
+      5000,
+      'the refused approval on the panel',
+    );
+
     await h.clusters.staging!.startAgent();
     const t1 = seen(h, GENERAL);
     await h.slack.user('U0ALICE01').runCommand('/debugdead', 'oom demo @staging', { channel: GENERAL });
     expect((await summaryOf(h, GENERAL, 'oom', t1)).text).toContain('@staging');
+    // Back, the agent ran nothing that was asked while it was away.
+    expect(managed(h, 'staging')).toEqual([]);
   });
 });
