@@ -14,8 +14,10 @@ import type { ConversationDeps } from '../conversation/deps.js';
 import { DiagnosisRecordStore } from '../conversation/diagnosis-record-store.js';
 import { markExpiryLocally } from '../conversation/mark-expiry.js';
 import type { ProgressPort } from '../conversation/progress-port.js';
+import { startHealthServer } from '../health/index.js';
 import { createKubeClient, type KubeClient, loadKubeConfig } from '../kube/index.js';
 import { createLogger } from '../log/index.js';
+import { createMetrics } from '../metrics/index.js';
 import { examinePod } from '../pipeline/index.js';
 import { type AlertTuning, startAlerts } from '../start-alerts.js';
 import { buildInfo } from '../version/index.js';
@@ -39,6 +41,8 @@ export interface AgentOptions {
   alertTuning?: AlertTuning;
   /** @defaultValue 500 */
   heartbeatEveryMs?: number;
+  /** Listen address of /healthz, /readyz and /metrics (config health.port; 0 turns them off). @defaultValue "0.0.0.0" */
+  listenHost?: string;
 }
 
 export interface RunningAgent {
@@ -171,7 +175,38 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     ...(options.readyTimeoutMs ? { readyTimeoutMs: options.readyTimeoutMs } : {}),
     ...(options.janitorEveryMs ? { janitorEveryMs: options.janitorEveryMs } : {}),
   });
-  const alerts = config.alerts.enabled
+  let alerts: Awaited<ReturnType<typeof startAlerts>> | undefined;
+  const metrics = createMetrics({
+    build: info,
+    alerts: () => alerts?.stats() ?? { posted: 0, suppressed: 0, updated: 0, summaries: 0, dropped: 0 },
+    jobCounts: () => jobs.counts(),
+  });
+  deps.meter = metrics;
+  const unobserveKube = kube.observe((r) => metrics.kubeRequest(r.verb, r.resource, r.code, r.seconds));
+  // /healthz, /readyz and /metrics as the single-process bot has them (the Deployment's probes), with the agent's
+  // own checks: Redis, its cluster's API server.
+  const health =
+    config.health.port === 0
+      ? undefined
+      : await startHealthServer({
+          port: config.health.port,
+          host: options.listenHost ?? '0.0.0.0',
+          metrics: () => metrics.render(),
+          checks: {
+            redis: () =>
+              redis.status === 'ready'
+                ? { ok: true }
+                : {
+                    ok: false,
+                    reason: `Redis is not connected (${redis.status}): check REDIS_URL and the agent's ACL user`,
+                  },
+            kubernetes: async () => {
+              await kube.withTimeout(1500).ping();
+              return { ok: true };
+            },
+          },
+        });
+  alerts = config.alerts.enabled
     ? await startAlerts(
         deps,
         redis,
@@ -193,6 +228,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
         Promise.race([run(), new Promise((resolve) => setTimeout(resolve, 3000).unref())]).catch((err) =>
           log.warn({ err }, `stopping: ${what} failed`),
         );
+      await step('health endpoints', async () => health?.close());
       await step('alerts', async () => alerts?.stop());
       await step('workers', () => workers.close());
       await step('queue', () => jobs.close());
@@ -201,6 +237,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
         await audit.idle();
         audit.close();
       });
+      unobserveKube();
       redis.disconnect();
       log.info('debugdead agent stopped');
     },
