@@ -5,7 +5,8 @@
  * their own (bench/_cluster-sims.ts), so each RSS below is one debugdead process's own. Agents (and the single bot)
  * watch every pod for alerts (no label selector), so their memory holds a 20,000-pod watch.
  * - latency: `/debugdead <pod> demo @<cluster>` sent → summary posted in Slack, as a person sees it, over the
- *   default scenario's pods round the clusters; the same commands (without `@`) to the single-process bot.
+ *   default scenario's pods round the clusters; the same commands (without `@`) to the single-process bot. One
+ *   command at a time, with a pause for its thread replies, so no diagnosis overlaps the next.
  * - RSS: from /proc/<pid>/status after the measured commands.
  * Goal: the queue adds under 20 ms at p95.
  * Last line: {"bench":"clusters","clusters":3,"podsPerCluster":…,"gatewayRssMB":…,"agentRssMB":[…],"singleRssMB":…,
@@ -33,6 +34,7 @@ const WARMUP = 6;
 const CHANNEL = 'C0INCIDENT';
 const ALERTS = 'G0PLATFORM';
 const GOAL_ADDED_P95_MS = 20;
+const PAUSE_MS = 300;
 /** Pods whose diagnosis is a summary (a pod the scenario has, failing or not). */
 const PODS_ASKED = DEFAULT_POD_NAMES.slice(0, 6);
 
@@ -87,7 +89,9 @@ const common = {
   health: { port: 0 },
   kubernetes: { defaultNamespace: 'demo' },
   approvers: { users: ['U0ALICE01'] },
-  alerts: { enabled: true, channel: ALERTS },
+  // Every pod watched; past one failing workload, one summary message instead of an alert each (alerts.*), so the
+  // start-up alerts are done before anything is timed.
+  alerts: { enabled: true, channel: ALERTS, maxWorkloadsPerBurst: 1 },
 };
 const slackEnv = { SLACK_BOT_TOKEN: sims.botToken, SLACK_APP_TOKEN: sims.appToken };
 
@@ -103,12 +107,14 @@ async function measure(label: string, commands: { text: string; pod: string }[])
     const r = await ask<Timed>({ op: 'diagnose', text: c.text, pod: c.pod, channel: CHANNEL });
     if (r.error || !r.acked) throw new Error(`${label}: ${c.text}: ${r.error ?? 'not acked'}`);
     times.push(r.ms);
+    // The thread replies of one diagnosis are posted before the next command: one command at a time, no overlap.
+    await sleep(PAUSE_MS);
   }
   return times;
 }
 /** Alerts posted at start-up (every failing workload of the scenario) settle before anything is timed. */
 async function settle(): Promise<void> {
-  await sleep(Number(process.env.CLUSTER_SETTLE_MS ?? 20_000));
+  await sleep(Number(process.env.CLUSTER_SETTLE_MS ?? 15_000));
 }
 
 try {

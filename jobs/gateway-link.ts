@@ -104,6 +104,8 @@ export async function startGatewayLink(options: GatewayLinkOptions): Promise<Gat
             return { ok: true, value: await options.applyReport(cluster, verified.task.body) };
           } catch (e) {
             const err = e as Error & { code?: string };
+            // An agent speaking for another cluster's action or channel: refused, and loud.
+            if (err.name === 'ReportRefused') log.warn({ cluster, reason: err.message }, 'report refused');
             return { ok: false, name: err.name, ...(err.code ? { code: err.code } : {}), message: err.message };
           }
         },

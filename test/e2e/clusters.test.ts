@@ -1,4 +1,6 @@
+import { Queue, QueueEvents } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { clusterQueueName, deriveClusterKey, signTask } from '../../src/clusters/index.js';
 import { type SimMessage, visibleText } from '../sim/slack/index.js';
 import { type ClusterHarness, startClusterHarness } from '../support/cluster-harness.js';
 
@@ -134,6 +136,47 @@ describe('one gateway, three clusters, an agent in each', () => {
     // The gateway's records of the approval name the cluster.
     const granted = h.auditEntries().find((e) => e.action === 'approval.granted');
     expect(granted?.target.cluster).toBe('prod-eu');
+  });
+
+  it('a compromised agent cannot speak for another cluster: its reports on another action or channel are refused', async () => {
+    const before = seen(h, GENERAL);
+    await h.slack.user('U0ALICE01').runCommand('/debugdead', 'oom demo @prod-eu', { channel: GENERAL });
+    const summary = await summaryOf(h, GENERAL, 'oom', before);
+    const actionId = JSON.stringify(summary.blocks).match(/"value":"([A-Za-z0-9_-]{8,64}\.c\d+)"/)?.[1];
+    expect(actionId).toBeDefined();
+    const connection = { url: h.redisUrl, maxRetriesPerRequest: null };
+    /** A report as the prod-us agent signs it (it holds prod-us's key), sent on `queueOf`'s report queue. */
+    const send = async (queueOf: string, cluster: string, body: unknown) => {
+      const name = clusterQueueName(queueOf, 'reports');
+      const queue = new Queue(name, { connection, prefix: h.prefix });
+      const events = new QueueEvents(name, { connection, prefix: h.prefix });
+      try {
+        await events.waitUntilReady();
+        const task = { kind: 'report' as const, cluster, expiresAt: new Date(Date.now() + 30_000).toISOString(), body };
+        const job = await queue.add('report', signTask(task, deriveClusterKey(h.gatewayKey, 'prod-us')));
+        return (await job.waitUntilFinished(events, 10_000)) as { ok: boolean; name?: string };
+      } finally {
+        await events.close();
+        await queue.close();
+      }
+    };
+    const pwn = { kind: 'thread', actionId, message: { text: 'pwned by prod-us' } };
+    expect(await send('prod-us', 'prod-us', pwn)).toMatchObject({ ok: false, name: 'ReportRefused' });
+    expect(await send('prod-eu', 'prod-eu', pwn)).toMatchObject({ ok: false, name: 'Refused' });
+    const summaryMessage = { text: 'fake alert summary', blocks: [] };
+    expect(
+      await send('prod-us', 'prod-us', { kind: 'alert.summary', channel: GENERAL, message: summaryMessage }),
+    ).toMatchObject({
+      ok: false,
+      name: 'ReportRefused',
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    const everything = JSON.stringify([
+      h.slack.channel(GENERAL).messages(),
+      h.slack.thread(GENERAL, summary.ts).replies(),
+    ]);
+    expect(everything).not.toContain('pwned');
+    expect(everything).not.toContain('fake alert summary');
   });
 
   it('with no cluster named and no channel default, a pod found in one cluster only is diagnosed there', async () => {

@@ -44,6 +44,10 @@ export interface ClusterHarness {
   clusters: Record<string, SimCluster>;
   gateway: RunningBot;
   config: Config;
+  /** The gateway's DEBUGDEAD_SIGNING_KEY (each cluster's key derives from it) and the Redis prefix, for attacks. */
+  gatewayKey: string;
+  prefix: string;
+  redisUrl: string;
   /** The gateway's audit entries (its audit log). */
   auditEntries(): Record<string, any>[];
   appWarnings: Record<string, unknown>[];
@@ -206,6 +210,9 @@ export async function startClusterHarness(options: ClusterHarnessOptions = {}): 
     clusters,
     gateway,
     config,
+    gatewayKey,
+    prefix,
+    redisUrl,
     auditEntries: () => auditRaw.filter((l) => l.audit).map((l) => l.audit),
     appWarnings,
     async stop() {
