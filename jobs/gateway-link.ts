@@ -210,7 +210,7 @@ export async function startGatewayLink(options: GatewayLinkOptions): Promise<Gat
         },
         options.keyOf(cluster),
       );
-      await linkOf(cluster).pods.enqueueCreate({ ...job, attest } as CreateDebugPodJob);
+      await linkOf(cluster).pods.enqueueCreate({ ...job, attest });
     },
     async scheduleDelete(job, at) {
       await (await deleteRoute(job)).scheduleDelete(job, at);

@@ -16,7 +16,13 @@ import type { ProgressPort } from './progress-port.js';
  * What a debug-pod job carries: the signed grant and nothing else. The worker builds the pod from the grant alone;
  * the diagnosis record in Redis only tells it where to report.
  */
-export type CreateDebugPodJob = SignedGrant;
+export type CreateDebugPodJob = SignedGrant & {
+  /**
+   * Many clusters: the gateway's signed word on the approvers' user groups, whose expiry is also the job's deadline
+   * (src/agent attestedGroups). Absent in one process.
+   */
+  attest?: unknown;
+};
 
 export interface DeleteDebugPodJob {
   actionId: string;
