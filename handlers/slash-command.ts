@@ -1,5 +1,5 @@
 import type { App } from '@slack/bolt';
-import { extractClusterAddress } from '../src/clusters/index.js';
+import { CLUSTER_USAGE, extractClusterAddress } from '../src/clusters/index.js';
 import { parseCommand, USAGE } from '../src/command/index.js';
 import type { ConversationDeps } from '../src/conversation/deps.js';
 import { describeFailure } from '../src/conversation/describe-failure.js';
@@ -33,7 +33,9 @@ export function registerSlashCommand(app: App, deps: ConversationDeps): void {
     const log = deps.log.child({ user, channel: command.channel_id, command: 'slash' });
     if (parsed.kind === 'help' || parsed.kind === 'invalid') {
       const problem = parsed.kind === 'invalid' ? `:warning: ${parsed.problem}\n\n` : '';
-      await ack(sealMessage({ response_type: 'ephemeral' as const, text: `${problem}${USAGE}` }));
+      await ack(
+        sealMessage({ response_type: 'ephemeral' as const, text: `${problem}${USAGE}${routing ? CLUSTER_USAGE : ''}` }),
+      );
       await recordAudit(deps.audit, log, {
         actor: { type: 'user', id: user },
         action: 'command.received',

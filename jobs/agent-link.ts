@@ -26,6 +26,8 @@ export interface AgentLinkOptions {
   now: () => Date;
   /** @defaultValue 500 */
   heartbeatEveryMs?: number;
+  /** How long after its last beat the agent counts as gone, ms (its alive mark's expiry in Redis). @defaultValue 1500 */
+  aliveForMs?: number;
   /** Diagnoses at once. @defaultValue 20 */
   concurrency?: number;
   /** How long the agent waits for the gateway to take a report, ms. @defaultValue 30000 */
@@ -46,10 +48,17 @@ export interface AgentLink {
 export async function startAgentLink(options: AgentLinkOptions): Promise<AgentLink> {
   const { cluster, key, log, now, prefix, connection } = options;
   const beatKey = clusterKey(prefix, cluster, 'agent');
+  const aliveKey = clusterKey(prefix, cluster, 'alive');
+  const aliveMs = options.aliveForMs ?? HEARTBEAT_DEFAULTS.staleMs;
   const beat = async () => {
     const heartbeat: Heartbeat = { ...options.heartbeat, cluster, seenAt: now().getTime() };
-    // Kept for a week, so "last seen 4 min ago" can be said long after the agent is gone.
-    await options.redis.set(beatKey, JSON.stringify(heartbeat), 'EX', 7 * 86400);
+    // The beat is kept a week, so "last seen 4 min ago" can be said long after the agent is gone; the alive mark
+    // expires by Redis's clock, so the gateway's verdict does not depend on the two hosts' clocks agreeing.
+    await options.redis
+      .multi()
+      .set(beatKey, JSON.stringify(heartbeat), 'EX', 7 * 86400)
+      .set(aliveKey, heartbeat.instance, 'PX', aliveMs)
+      .exec();
   };
   await beat();
   const timer = setInterval(

@@ -33,8 +33,6 @@ export interface GatewayLinkOptions {
   clusterOfAction(actionId: string): Promise<string | undefined>;
   log: Logger;
   now: () => Date;
-  /** A heartbeat older than this is a missing agent, ms. @defaultValue 1500 */
-  staleMs?: number;
   /** How often a waiting command looks at the agent's heartbeat, ms. @defaultValue 250 */
   watchEveryMs?: number;
   /** Create-job retries (tests). */
@@ -73,7 +71,6 @@ export interface GatewayLink {
  */
 export async function startGatewayLink(options: GatewayLinkOptions): Promise<GatewayLink> {
   const { connection, prefix, log, now } = options;
-  const staleMs = options.staleMs ?? HEARTBEAT_DEFAULTS.staleMs;
   const onError = (what: string) => (err: Error) => log.error({ err: { message: err.message } }, what);
   const links = new Map(
     options.clusters.map((cluster) => {
@@ -122,13 +119,14 @@ export async function startGatewayLink(options: GatewayLinkOptions): Promise<Gat
     return link;
   };
 
-  const health = async (cluster: string) =>
-    agentHealth(
-      cluster,
-      parseHeartbeat(await options.redis.get(clusterKey(prefix, cluster, 'agent'))),
-      now().getTime(),
-      staleMs,
+  /** The agent's health: its alive mark (expired by Redis's clock) decides; its heartbeat says when it was seen. */
+  const health = async (cluster: string) => {
+    const [beat, alive] = await options.redis.mget(
+      clusterKey(prefix, cluster, 'agent'),
+      clusterKey(prefix, cluster, 'alive'),
     );
+    return agentHealth(cluster, parseHeartbeat(beat), now().getTime(), HEARTBEAT_DEFAULTS.staleMs, alive !== null);
+  };
 
   async function ask(cluster: string, kind: Task['kind'], body: unknown, ttlMs: number): Promise<unknown> {
     const link = linkOf(cluster);

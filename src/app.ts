@@ -56,8 +56,6 @@ export interface StartOptions {
    * (src/agent/start-agent.ts), holding no cluster credentials. @defaultValue "all": one process, one cluster
    */
   role?: 'all' | 'gateway';
-  /** Gateway: an agent whose heartbeat is older than this is gone, ms. @defaultValue 1500 */
-  agentStaleMs?: number;
   /** @defaultValue () => new Date() */
   now?: () => Date;
   /** Debug-pod readiness wait, ms. @defaultValue 120000 */
@@ -331,7 +329,6 @@ export async function startDebugdead(options: StartOptions): Promise<RunningBot>
         connection: bullConnection,
         redis,
         gatewayKey: signingKey,
-        ...(options.agentStaleMs ? { staleMs: options.agentStaleMs } : {}),
         ...(options.jobRetry ? { jobRetry: options.jobRetry } : {}),
       })
     : undefined;

@@ -16,11 +16,13 @@ export type AgentHealth =
   /** `sentence` is what the person reads: "The agent for @prod-eu was last seen 4 min ago…". */
   | { alive: false; sentence: string; heartbeat?: Heartbeat; ageMs?: number };
 
-/** How long an agent beats, and how long without a beat it counts as gone. */
+/** How often an agent beats, and how long without a beat it counts as gone. */
 export const HEARTBEAT_DEFAULTS = { everyMs: 500, staleMs: 1500 };
 
 /**
- * Is the cluster's agent there? A beat older than `staleMs` means no: the command is answered at once with when it
+ * Is the cluster's agent there? With `aliveMark` (the agent's short-lived key in Redis, which Redis expires
+ * `staleMs` after the last beat), Redis's clock decides, so clocks that differ between the agent's host and the
+ * gateway's do not; without it, a beat older than `staleMs` by `now`. A gone agent is answered at once with when it
  * was last seen, instead of a job that waits for nobody. Pure.
  */
 export function agentHealth(
@@ -28,14 +30,17 @@ export function agentHealth(
   heartbeat: Heartbeat | undefined,
   now: number,
   staleMs = HEARTBEAT_DEFAULTS.staleMs,
+  aliveMark?: boolean,
 ): AgentHealth {
   if (!heartbeat)
     return {
       alive: false,
       sentence: `:electric_plug: No agent for @${cluster} has reported yet: nothing can be done in that cluster until its agent runs (DEBUGDEAD_ROLE=agent, DEBUGDEAD_CLUSTER=${cluster}).`,
     };
-  const ageMs = Math.max(0, now - heartbeat.seenAt);
-  if (ageMs <= staleMs) return { alive: true, ageMs, heartbeat };
+  const age = Math.max(0, now - heartbeat.seenAt);
+  if (aliveMark ?? age <= staleMs) return { alive: true, ageMs: age, heartbeat };
+  // Gone by Redis's clock means at least staleMs since the last beat, whatever the two hosts' clocks say.
+  const ageMs = Math.max(age, staleMs);
   return {
     alive: false,
     heartbeat,

@@ -1,5 +1,13 @@
 import { CLUSTER_NAME } from './cluster-keys.js';
 
+/** The help's lines for many clusters, shown after the command's usage when clusters are configured. */
+export const CLUSTER_USAGE = [
+  '',
+  '*Many clusters*',
+  "`/debugdead <pod> [namespace] @<cluster>` (or `--cluster <cluster>`): diagnose in that cluster; without it, the channel's default cluster, or the one cluster that has the pod",
+  "`/debugdead clusters`: the clusters, their agents' versions and when each was last seen",
+].join('\n');
+
 export type ClusterAddress =
   /** `text` is the command without its cluster words; `cluster` the named cluster, if any. */
   { ok: true; text: string; cluster?: string } | { ok: false; problem: string };

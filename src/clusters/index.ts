@@ -12,7 +12,7 @@ export {
 } from './agent-health.js';
 export { CLUSTER_NAME, type ClusterChannel, clusterKey, clusterKeyPattern, clusterQueueName } from './cluster-keys.js';
 export { deriveClusterKey } from './derive-cluster-key.js';
-export { type ClusterAddress, extractClusterAddress } from './extract-cluster-address.js';
+export { CLUSTER_USAGE, type ClusterAddress, extractClusterAddress } from './extract-cluster-address.js';
 export { type ClusterChoice, pickCluster } from './pick-cluster.js';
 export { type Role, readRole } from './read-role.js';
 export { type ClusterRow, renderClusters } from './render-clusters.js';

@@ -15,8 +15,6 @@ export interface ConnectClustersOptions {
   redis: Redis;
   /** The gateway's DEBUGDEAD_SIGNING_KEY; each cluster's key derives from it. */
   gatewayKey: string;
-  /** An agent whose heartbeat is older than this is gone, ms. @defaultValue 1500 */
-  staleMs?: number;
   jobRetry?: { attempts?: number; backoffMs?: number };
 }
 
@@ -71,7 +69,6 @@ export async function connectClusters(
     },
     log: deps.log.child({ component: 'gateway' }),
     now: deps.now,
-    ...(options.staleMs ? { staleMs: options.staleMs } : {}),
     ...(options.jobRetry ? { jobRetry: options.jobRetry } : {}),
   });
   directory = createClusterDirectory({ config, link, version: buildInfo().version });

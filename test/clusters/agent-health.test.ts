@@ -23,6 +23,15 @@ describe('agentHealth', () => {
     if (!h.alive && says) expect(h.sentence).toMatch(says);
   });
 
+  it("Redis's alive mark decides, whatever the agent's clock says", () => {
+    // The agent's clock runs 10 min behind the gateway's, and it beat just now: alive.
+    expect(agentHealth('prod-eu', beat(0), 600_000, 1500, true).alive).toBe(true);
+    // The agent's clock runs ahead and its mark expired: gone, at least the stale time ago.
+    const gone = agentHealth('prod-eu', beat(2_000_000), 1_000_000, 1500, false);
+    expect(gone.alive).toBe(false);
+    if (!gone.alive) expect(gone.sentence).toMatch(/last seen 1 s ago/);
+  });
+
   it('an agent that never beat is named, with how to start it', () => {
     const h = agentHealth('staging', undefined, 0);
     expect(h.alive).toBe(false);

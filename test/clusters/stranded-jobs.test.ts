@@ -38,7 +38,6 @@ describe('debug-pod jobs for an agent that is gone', () => {
       clusterOfAction: async () => 'c1',
       log: pino({ level: 'silent' }),
       now: () => new Date(),
-      staleMs: 200,
       jobTtlMs: 400,
       sweepEveryMs: 100,
       onExpired: async (cluster, job, sentence) => void expired.push({ cluster, job, sentence }),
@@ -54,13 +53,14 @@ describe('debug-pod jobs for an agent that is gone', () => {
         seenAt: Date.now(),
       };
       await redis.set(clusterKey(prefix, 'c1', 'agent'), JSON.stringify(beat));
+      await redis.set(clusterKey(prefix, 'c1', 'alive'), 'i', 'PX', 200);
       await link.jobs.enqueueCreate(signGrant(grant(new Date(Date.now() + 600_000).toISOString()), key));
       const deadline = Date.now() + 5000;
       while (expired.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
       expect(expired).toHaveLength(1);
       expect(expired[0]!.cluster).toBe('c1');
       expect(expired[0]!.job.grant.actionId).toBe('abcdefgh1234.c0');
-      expect(expired[0]!.sentence).toMatch(/agent for @c1 was last seen \d+ ms ago/);
+      expect(expired[0]!.sentence).toMatch(/agent for @c1 was last seen \d+ (ms|s) ago/);
       expect(await redis.llen(`${prefix}:${clusterQueueName('c1', 'debug-pods')}:wait`)).toBe(0);
       // With the agent gone, a new approval is refused at once instead of queued.
       await expect(

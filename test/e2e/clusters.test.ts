@@ -202,6 +202,8 @@ describe('one gateway, three clusters, an agent in each', () => {
     expect(String(unknown.response?.text)).toMatch(/no cluster @mars.*@prod-eu, @prod-us, @staging/);
     const list = await h.slack.user('U0ALICE01').runCommand('/debugdead', 'clusters', { channel: GENERAL });
     const text = String(list.response?.text);
+    const help = await h.slack.user('U0ALICE01').runCommand('/debugdead', 'help', { channel: GENERAL });
+    expect(String(help.response?.text)).toContain('/debugdead clusters');
     for (const name of ['prod-eu', 'prod-us', 'staging']) expect(text).toMatch(new RegExp(`@${name}\\*: agent \\d`));
     expect(text).toMatch(/last seen \d+ (ms|s) ago, \d+ jobs? waiting, context `ctx-staging`/);
   });
