@@ -148,7 +148,8 @@ async function runDiagnosis(
         timeoutSeconds,
       }),
     );
-    const message = result.elsewhere?.length ? withElsewhere(rendered, ref, result.elsewhere) : rendered;
+    const named = ref.cluster ? withCluster(rendered, ref.cluster) : rendered;
+    const message = result.elsewhere?.length ? withElsewhere(named, ref, result.elsewhere) : named;
     const refused = await answer(message);
     if (refused) return refused;
     await recordAudit(deps.audit, log, {
@@ -162,7 +163,8 @@ async function runDiagnosis(
   }
 
   if (!result.ok) {
-    const message: ChatMessage = { text: missingContainer(ref, result.container, result.containers) };
+    const plain: ChatMessage = { text: missingContainer(ref, result.container, result.containers) };
+    const message = ref.cluster ? withCluster(plain, ref.cluster) : plain;
     const refused = await answer(message);
     if (refused) return refused;
     await recordAudit(deps.audit, log, {
@@ -307,7 +309,7 @@ function missingContainer(ref: DiagnosisTarget, container: string, names: string
   return `:mag: Pod \`${ref.namespace}/${ref.pod}\` has no container \`${container.slice(0, 63)}\`; its containers are ${names.map((n) => `\`${n}\``).join(', ')}. Run the command again with one of them after \`-c\`, or without \`-c\`.`;
 }
 
-/** The diagnosis named with its cluster: in the notification text and above the summary. */
+/** A message named with its cluster: in the notification text and above the rest. */
 function withCluster(message: ChatMessage, cluster: string): ChatMessage {
   return {
     text: `${message.text} · @${cluster}`,

@@ -195,6 +195,8 @@ describe('one gateway, three clusters, an agent in each', () => {
       'the did-you-mean answer',
     );
     expect(visibleText(answer as never)).toContain('@prod-eu');
+    // The answer names the cluster it is about.
+    expect(visibleText(answer as never)).toMatch(/Cluster \*?@staging/);
   });
 
   it('an unknown cluster is answered with the list, and `clusters` lists every agent with its version and lag', async () => {
