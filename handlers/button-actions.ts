@@ -1,6 +1,7 @@
 import type { App, BlockAction, ButtonAction, RespondFn } from '@slack/bolt';
 import { BUTTON, REQUEST_BUTTON_PATTERN } from '../src/actions/index.js';
 import type { ConversationDeps } from '../src/conversation/deps.js';
+import { depsForClick } from '../src/conversation/deps-for-click.js';
 import { describeFailure } from '../src/conversation/describe-failure.js';
 import { manageDebugPod } from '../src/conversation/manage-debug-pod.js';
 import { recordAudit } from '../src/conversation/record-audit.js';
@@ -47,14 +48,16 @@ export function registerButtonActions(app: App, deps: ConversationDeps): void {
 
   app.action<BlockAction<ButtonAction>>(REQUEST_BUTTON_PATTERN, async ({ ack, action, body, respond }) => {
     await ack();
-    await guarded(respond, body.user.id, 'request click', () => requestAction(deps, toClick(body, action, respond)));
+    await guarded(respond, body.user.id, 'request click', async () =>
+      requestAction(await depsForClick(deps, action.value), toClick(body, action, respond)),
+    );
   });
 
   for (const decision of ['approve', 'deny'] as const) {
     app.action<BlockAction<ButtonAction>>(BUTTON[decision], async ({ ack, action, body, respond }) => {
       await ack();
-      await guarded(respond, body.user.id, `${decision} click`, () =>
-        settleApproval(deps, {
+      await guarded(respond, body.user.id, `${decision} click`, async () =>
+        settleApproval(await depsForClick(deps, action.value), {
           ...toClick(body, action, respond),
           decision,
           replace: async (message) => {
@@ -72,8 +75,8 @@ export function registerButtonActions(app: App, deps: ConversationDeps): void {
   for (const name of ['extend', 'delete'] as const) {
     app.action<BlockAction<ButtonAction>>(BUTTON[name], async ({ ack, action, body, respond }) => {
       await ack();
-      await guarded(respond, body.user.id, `${name} click`, () =>
-        manageDebugPod(deps, { ...toClick(body, action, respond), action: name }),
+      await guarded(respond, body.user.id, `${name} click`, async () =>
+        manageDebugPod(await depsForClick(deps, action.value), { ...toClick(body, action, respond), action: name }),
       );
     });
   }

@@ -1,4 +1,5 @@
 import type { App } from '@slack/bolt';
+import { CLUSTER_USAGE, extractClusterAddress } from '../src/clusters/index.js';
 import { parseCommand, USAGE } from '../src/command/index.js';
 import type { ConversationDeps } from '../src/conversation/deps.js';
 import { describeFailure } from '../src/conversation/describe-failure.js';
@@ -16,12 +17,25 @@ export function registerSlashCommand(app: App, deps: ConversationDeps): void {
   const max = deps.config.diagnoses.maxInFlight;
   const inFlight = new InFlightLimit(max);
   app.command(deps.config.slack.command, async ({ command, ack, respond }) => {
-    const parsed = parseCommand(command.text);
+    // Many clusters: `@name` / `--cluster name` come out first (not from audit commands, where `@` names a person),
+    // and `clusters` lists the agents.
+    const routing = deps.clusters;
+    const address =
+      routing && !/^\s*audit\b/i.test(command.text)
+        ? extractClusterAddress(command.text)
+        : { ok: true as const, text: command.text, cluster: undefined };
+    if (routing && address.ok && address.text === 'clusters') {
+      await ack(sealMessage({ response_type: 'ephemeral' as const, text: await routing.list() }));
+      return;
+    }
+    const parsed = address.ok ? parseCommand(address.text) : ({ kind: 'invalid', problem: address.problem } as const);
     const user = command.user_id;
     const log = deps.log.child({ user, channel: command.channel_id, command: 'slash' });
     if (parsed.kind === 'help' || parsed.kind === 'invalid') {
       const problem = parsed.kind === 'invalid' ? `:warning: ${parsed.problem}\n\n` : '';
-      await ack(sealMessage({ response_type: 'ephemeral' as const, text: `${problem}${USAGE}` }));
+      await ack(
+        sealMessage({ response_type: 'ephemeral' as const, text: `${problem}${USAGE}${routing ? CLUSTER_USAGE : ''}` }),
+      );
       await recordAudit(deps.audit, log, {
         actor: { type: 'user', id: user },
         action: 'command.received',
@@ -40,20 +54,47 @@ export function registerSlashCommand(app: App, deps: ConversationDeps): void {
       return;
     }
     const namespace = parsed.namespace ?? deps.config.kubernetes.defaultNamespace;
-    const ref = { namespace, pod: parsed.pod, ...(parsed.container ? { container: parsed.container } : {}) };
+    // Many clusters: the cluster it is for, answered at once when there is none or its agent is gone.
+    const chosen = routing
+      ? await routing.choose({
+          ...(address.ok && address.cluster ? { named: address.cluster } : {}),
+          channel: command.channel_id,
+          namespace,
+          pod: parsed.pod,
+        })
+      : undefined;
+    if (chosen && !chosen.ok) {
+      await ack(sealMessage({ response_type: 'ephemeral' as const, text: chosen.text }));
+      await recordAudit(deps.audit, log, {
+        actor: { type: 'user', id: user },
+        action: 'command.received',
+        target: { namespace, pod: parsed.pod },
+        result: 'error',
+        detail: `no cluster: ${chosen.text}`.slice(0, 300),
+      });
+      return;
+    }
+    const cluster = chosen?.cluster;
+    const conversation = routing && cluster ? routing.depsFor(cluster) : deps;
+    const ref = {
+      namespace,
+      pod: parsed.pod,
+      ...(parsed.container ? { container: parsed.container } : {}),
+      ...(cluster ? { cluster } : {}),
+    };
     const turn = inFlight.take();
     try {
       await ack(
         sealMessage({
           response_type: 'ephemeral' as const,
-          text: `:stethoscope: Diagnosing \`${namespace}/${parsed.pod}\`…${inLine(turn, max)}`,
+          text: `:stethoscope: Diagnosing \`${namespace}/${parsed.pod}\`${cluster ? ` in @${cluster}` : ''}…${inLine(turn, max)}`,
         }),
       );
     } catch (err) {
       await turn.run(async () => {}); // gives the place in line back
       throw err;
     }
-    await recordAudit(deps.audit, log, {
+    await recordAudit(conversation.audit, log, {
       actor: { type: 'user', id: user },
       action: 'command.received',
       target: { namespace, pod: parsed.pod },
@@ -61,7 +102,7 @@ export function registerSlashCommand(app: App, deps: ConversationDeps): void {
       detail: command.text.slice(0, 200),
     });
     await turn.run(() =>
-      diagnoseAndPost(deps, ref, {
+      diagnoseAndPost(conversation, ref, {
         channel: command.channel_id,
         requestedBy: user,
         respond: async (message) => {

@@ -1,19 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Job, UnrecoverableError } from 'bullmq';
-import {
-  ACTION_KINDS,
-  classRule,
-  type Grant,
-  parseActionId,
-  planDebugPod,
-  slotKey,
-  verifyGrant,
-} from '../src/actions/index.js';
+import { ACTION_KINDS, classRule, type Grant, parseActionId, planDebugPod, verifyGrant } from '../src/actions/index.js';
 import { recheckGrant } from '../src/approvals/index.js';
 import { debugPodReadiness, type Readiness } from '../src/conversation/debug-pod-readiness.js';
 import type { ConversationDeps, CreateDebugPodJob } from '../src/conversation/deps.js';
 import type { ActionProgress } from '../src/conversation/diagnosis-record-store.js';
-import { postInThread, publishProgress } from '../src/conversation/publish-progress.js';
+import { localProgress } from '../src/conversation/progress-port.js';
 import { recordAudit } from '../src/conversation/record-audit.js';
 import { type BuiltPod, expiresAt, requestIdOf } from '../src/debugpods/index.js';
 import { isKubeError, type KubeError } from '../src/kube/index.js';
@@ -61,12 +53,7 @@ function createReporter(deps: ConversationDeps, data: unknown) {
   const raw = (data as { grant?: { actionId?: unknown } } | undefined)?.grant?.actionId;
   const ref = parseActionId(raw);
   const actionId = ref ? (raw as string) : undefined;
-  let progress: ActionProgress | undefined;
-  const load = async () => {
-    if (!ref || progress) return progress;
-    progress = (await deps.records.get(ref.diagnosisId).catch(() => undefined))?.slots[slotKey(ref.slot)]?.progress;
-    return progress;
-  };
+  const port = deps.progress ?? localProgress(deps);
   const what = ref ? ACTION_KINDS[ref.slot.kind].title : 'Debug pod';
   // Updates run one after another in the order made, so a caller may go on without waiting for one (the message
   // edit is not on the path to the pod); a failed update is logged, never fatal to the job.
@@ -76,11 +63,7 @@ function createReporter(deps: ConversationDeps, data: unknown) {
     update(patch: Partial<ActionProgress>, keepSeconds = 0): Promise<void> {
       updates = updates.then(async () => {
         try {
-          const current = await load();
-          if (!ref || !current) return;
-          progress = { ...current, ...patch };
-          await deps.records.setProgress(ref.diagnosisId, slotKey(ref.slot), progress, keepSeconds);
-          await publishProgress(deps, ref.diagnosisId);
+          if (actionId) await port.progress(actionId, patch, { keepSeconds });
         } catch (err) {
           deps.log.warn({ err, actionId }, 'could not report progress');
         }
@@ -88,7 +71,7 @@ function createReporter(deps: ConversationDeps, data: unknown) {
       return updates;
     },
     async thread(text: string): Promise<void> {
-      if (ref) await postInThread(deps, ref.diagnosisId, { text });
+      if (actionId) await port.thread(actionId, { text }).catch(() => {});
     },
     async fail(reason: string, pod?: { namespace: string; name: string }, grant?: Grant): Promise<void> {
       await this.update({ step: 'failed', error: reason });

@@ -5,6 +5,8 @@ import { createJobId, DEBUG_POD_QUEUE, deleteJobId, JOB } from './job-names.js';
 export interface DebugPodQueueOptions {
   connection: ConnectionOptions;
   prefix: string;
+  /** The queue's name: one cluster's queue when there are many (src/clusters clusterQueueName). @defaultValue "debug-pods" */
+  name?: string;
   now?: () => Date;
   onError?: (err: Error) => void;
   /** Attempts of a create job (transient Kubernetes errors are retried). @defaultValue 5 */
@@ -20,7 +22,7 @@ export interface DebugPodQueueOptions {
 export function createDebugPodQueue(
   options: DebugPodQueueOptions,
 ): JobPort & { queue: Queue; counts(): Promise<Record<string, number>>; close(): Promise<void> } {
-  const queue = new Queue(DEBUG_POD_QUEUE, { connection: options.connection, prefix: options.prefix });
+  const queue = new Queue(options.name ?? DEBUG_POD_QUEUE, { connection: options.connection, prefix: options.prefix });
   // Without a listener, a connection error (Redis down, or closing during shutdown) is an uncaught 'error' event.
   queue.on('error', (err) => options.onError?.(err));
   const now = options.now ?? (() => new Date());

@@ -1,7 +1,7 @@
 import type { Job } from 'bullmq';
-import { parseActionId, slotKey } from '../src/actions/index.js';
+import { parseActionId } from '../src/actions/index.js';
 import type { ConversationDeps, DeleteDebugPodJob } from '../src/conversation/deps.js';
-import { postInThread, publishProgress } from '../src/conversation/publish-progress.js';
+import { localProgress } from '../src/conversation/progress-port.js';
 import { recordAudit } from '../src/conversation/record-audit.js';
 import { REQUESTED_BY_ANNOTATION, requestIdOf } from '../src/debugpods/index.js';
 import { isKubeError } from '../src/kube/index.js';
@@ -48,18 +48,18 @@ export function deleteDebugPodProcessor(deps: ConversationDeps) {
       result: 'ok',
       detail: `${result} (by ${by})`,
     });
-    const ref = parseActionId(actionId);
-    if (ref) {
-      const slot = slotKey(ref.slot);
-      const progress = (await deps.records.get(ref.diagnosisId))?.slots[slot]?.progress;
-      if (progress && progress.step !== 'failed') {
-        await deps.records.setProgress(ref.diagnosisId, slot, { ...progress, step: 'deleted', canExtend: false });
-        await publishProgress(deps, ref.diagnosisId);
-      }
+    if (parseActionId(actionId)) {
+      const port = deps.progress ?? localProgress(deps);
+      // The pod is deleted: telling people is best effort and must not retry the job.
+      await port
+        .progress(actionId, { step: 'deleted', canExtend: false }, { unless: 'failed' })
+        .catch((err) => deps.log.warn({ err, actionId }, 'could not report the deletion'));
       if (by !== 'bot') {
-        await postInThread(deps, ref.diagnosisId, {
-          text: `:wastebasket: \`${namespace}/${podName}\` was deleted by ${who}${result === 'already-gone' ? ' (it was already gone)' : ''}.`,
-        });
+        await port
+          .thread(actionId, {
+            text: `:wastebasket: \`${namespace}/${podName}\` was deleted by ${who}${result === 'already-gone' ? ' (it was already gone)' : ''}.`,
+          })
+          .catch((err) => deps.log.warn({ err, actionId }, 'could not report the deletion'));
       }
     }
     return result;

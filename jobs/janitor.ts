@@ -1,6 +1,6 @@
-import { parseActionId, slotKey } from '../src/actions/index.js';
+import { parseActionId } from '../src/actions/index.js';
 import type { ConversationDeps } from '../src/conversation/deps.js';
-import { postInThread, publishProgress } from '../src/conversation/publish-progress.js';
+import { localProgress } from '../src/conversation/progress-port.js';
 import { recordAudit } from '../src/conversation/record-audit.js';
 import { expiresAt, MANAGED_SELECTOR, REQUESTED_BY_ANNOTATION, requestIdOf } from '../src/debugpods/index.js';
 
@@ -57,16 +57,11 @@ async function reportOnBoard(
   pod: string,
   at: Date,
 ): Promise<void> {
-  const parsed = actionId ? parseActionId(actionId) : undefined;
-  if (!parsed) return;
+  if (!actionId || !parseActionId(actionId)) return;
   try {
-    const slot = slotKey(parsed.slot);
-    const state = (await deps.records.get(parsed.diagnosisId))?.slots[slot]?.progress;
-    if (state) {
-      await deps.records.setProgress(parsed.diagnosisId, slot, { ...state, step: 'deleted', canExtend: false });
-      await publishProgress(deps, parsed.diagnosisId);
-    }
-    await postInThread(deps, parsed.diagnosisId, {
+    const port = deps.progress ?? localProgress(deps);
+    await port.progress(actionId, { step: 'deleted', canExtend: false });
+    await port.thread(actionId, {
       text: `:wastebasket: \`${pod}\` was deleted by the janitor: it expired at ${at.toISOString()}.`,
     });
   } catch (err) {

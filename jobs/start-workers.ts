@@ -1,4 +1,4 @@
-import { type ConnectionOptions, type Job, Worker } from 'bullmq';
+import { type ConnectionOptions, type Job, UnrecoverableError, Worker } from 'bullmq';
 import type { ConversationDeps } from '../src/conversation/deps.js';
 import { type CreateJobOptions, createDebugPodProcessor } from './create-debug-pod.js';
 import { deleteDebugPodProcessor } from './delete-debug-pod.js';
@@ -8,10 +8,17 @@ import { DEBUG_POD_QUEUE, JOB } from './job-names.js';
 export interface WorkerOptions extends CreateJobOptions {
   connection: ConnectionOptions;
   prefix: string;
+  /** The queue worked: one cluster's queue when there are many. @defaultValue "debug-pods" */
+  queueName?: string;
   /** Jobs run at once; each mostly waits on the API (watching its pod until it runs). @defaultValue 50 */
   concurrency?: number;
   /** How often the janitor sweeps, ms. @defaultValue 60000 */
   janitorEveryMs?: number;
+  /**
+   * The conversation a create job runs with, from the job itself (an agent: the approvers' groups as the gateway
+   * vouched for them in the job). @defaultValue `deps`
+   */
+  depsForCreate?: (job: Job) => ConversationDeps | { refused: string };
 }
 
 /**
@@ -26,11 +33,14 @@ export async function startWorkers(
   const create = createDebugPodProcessor(deps, options);
   const remove = deleteDebugPodProcessor(deps);
   const worker = new Worker(
-    DEBUG_POD_QUEUE,
+    options.queueName ?? DEBUG_POD_QUEUE,
     async (job: Job) => {
       switch (job.name) {
-        case JOB.create:
-          return create(job);
+        case JOB.create: {
+          const forJob = options.depsForCreate?.(job);
+          if (forJob && 'refused' in forJob) throw new UnrecoverableError(forJob.refused);
+          return forJob ? createDebugPodProcessor(forJob, options)(job) : create(job);
+        }
         case JOB.delete:
           return remove(job);
         default:

@@ -33,6 +33,7 @@ import { applyReload, type Config, planReload, type ReloadPlan } from './config/
 import type { ConversationDeps } from './conversation/deps.js';
 import { DiagnosisRecordStore } from './conversation/diagnosis-record-store.js';
 import { recordAudit } from './conversation/record-audit.js';
+import { connectClusters, noClusterAccess } from './gateway/index.js';
 import { startHealthServer } from './health/index.js';
 import { SeenSignatures } from './ingress/index.js';
 import { createKubeClient, type KubeClient, loadKubeConfig } from './kube/index.js';
@@ -48,8 +49,13 @@ export interface StartOptions {
   log?: Logger;
   /** @defaultValue a synchronous pino logger on config.audit.file or stdout */
   auditLogger?: Logger;
-  /** @defaultValue built from config.kubernetes */
+  /** @defaultValue built from config.kubernetes (none for the gateway) */
   kube?: KubeClient;
+  /**
+   * Many clusters (config clusters[]): `gateway` speaks to Slack and reaches each cluster through its agent
+   * (src/agent/start-agent.ts), holding no cluster credentials. @defaultValue "all": one process, one cluster
+   */
+  role?: 'all' | 'gateway';
   /** @defaultValue () => new Date() */
   now?: () => Date;
   /** Debug-pod readiness wait, ms. @defaultValue 120000 */
@@ -98,8 +104,10 @@ export async function startDebugdead(options: StartOptions): Promise<RunningBot>
   const log = options.log ?? createLogger({ level: config.log.level });
   const auditLogger = options.auditLogger ?? createAuditLogger(config.audit.file ?? 1);
   const now = options.now ?? (() => new Date());
+  const asGateway = options.role === 'gateway';
   const kube =
     options.kube ??
+    (asGateway ? noClusterAccess() : undefined) ??
     createKubeClient(
       loadKubeConfig({
         ...(config.kubernetes.kubeconfig ? { kubeconfigPath: config.kubernetes.kubeconfig } : {}),
@@ -143,7 +151,8 @@ export async function startDebugdead(options: StartOptions): Promise<RunningBot>
       pingRedis: () => pingRedisOnce(config.redis.url),
       authTest: () => slackProbes.authTest(),
       probeChannel: (channel) => slackProbes.probeChannel(channel),
-      mayI: (need) => kube.mayI(need),
+      // The gateway uses no Kubernetes verb: each agent is checked in its own cluster.
+      mayI: (need) => (asGateway ? Promise.resolve({ allowed: true }) : kube.mayI(need)),
     },
   );
   if (checked.fatal.length) {
@@ -213,7 +222,7 @@ export async function startDebugdead(options: StartOptions): Promise<RunningBot>
                     reason: `Redis is not connected (${redis.status}): check REDIS_URL and that Redis runs`,
                   },
             kubernetes: async () => {
-              await kube.withTimeout(1500).ping();
+              if (!asGateway) await kube.withTimeout(1500).ping();
               return { ok: true };
             },
             startup: () =>
@@ -314,17 +323,29 @@ export async function startDebugdead(options: StartOptions): Promise<RunningBot>
     log,
     now,
   };
+  // The gateway: commands, clicks and jobs reach each cluster through its agent (before any command arrives).
+  const gateway = asGateway
+    ? await connectClusters(deps, {
+        connection: bullConnection,
+        redis,
+        gatewayKey: signingKey,
+        ...(options.jobRetry ? { jobRetry: options.jobRetry } : {}),
+      })
+    : undefined;
   registerHandlers(app, deps);
 
-  const workers = await startWorkers(deps, {
-    connection: bullConnection,
-    prefix: config.redis.prefix,
-    ...(options.readyTimeoutMs ? { readyTimeoutMs: options.readyTimeoutMs } : {}),
-    ...(options.janitorEveryMs ? { janitorEveryMs: options.janitorEveryMs } : {}),
-  });
-  alerts = config.alerts.enabled
-    ? await startAlerts(deps, redis, options.alertTuning, `${hostname()}-${randomBytes(3).toString('hex')}`)
-    : undefined;
+  const workers = gateway
+    ? undefined
+    : await startWorkers(deps, {
+        connection: bullConnection,
+        prefix: config.redis.prefix,
+        ...(options.readyTimeoutMs ? { readyTimeoutMs: options.readyTimeoutMs } : {}),
+        ...(options.janitorEveryMs ? { janitorEveryMs: options.janitorEveryMs } : {}),
+      });
+  alerts =
+    config.alerts.enabled && !gateway
+      ? await startAlerts(deps, redis, options.alertTuning, `${hostname()}-${randomBytes(3).toString('hex')}`)
+      : undefined;
 
   let port: number | undefined;
   if (config.slack.mode === 'socket') {
@@ -379,7 +400,8 @@ export async function startDebugdead(options: StartOptions): Promise<RunningBot>
       await step('health endpoints', async () => health?.close());
       await step('Bolt', () => app.stop());
       await step('alerts', async () => alerts?.stop());
-      await step('workers', () => workers.close());
+      await step('workers', async () => workers?.close());
+      await step('clusters', async () => gateway?.close());
       await step('queue', () => jobs.close());
       await step('audit', async () => {
         await audit.idle();

@@ -8,6 +8,7 @@
  *   audit export [--since 24h] [--format jsonl] [--out f] the audit records with their hashes, for a SIEM
  *   pod-writes                                           RoleBindings for namespaces.allow (deploy/ overlays)
  *   run                                                  the bot itself (configuration: README)
+ *   cluster-key <name>                                   an agent's signing key, from the gateway's (many clusters)
  */
 import { parseArgs } from 'node:util';
 import { runAuditCommand } from './cli/audit-command.js';
@@ -25,7 +26,8 @@ const USAGE = `Usage:
   debugdead audit verify [--log <audit log>]… [--file <export>] [--no-slack]
   debugdead audit export [--since <duration>] [--format jsonl] [--out <file>]
   debugdead pod-writes          (the RoleBindings that let the bot write pods in namespaces.allow, as YAML)
-  debugdead run
+  debugdead run                  (DEBUGDEAD_ROLE=gateway or agent with DEBUGDEAD_CLUSTER for many clusters)
+  debugdead cluster-key <name>  (an agent's DEBUGDEAD_SIGNING_KEY, derived from the gateway's)
   debugdead --version
 Every command but run also takes --kubeconfig <file> and --context <name>; the namespace defaults to the context's.
 Configuration: ./debugdead.yaml or DEBUGDEAD_CONFIG (logs, kubernetes, debugClone and nodeShell settings apply).
@@ -95,6 +97,15 @@ async function main(argv: string[]): Promise<number> {
       return runPodWritesCommand();
     case 'run':
       return runBotCommand();
+    case 'cluster-key': {
+      // An agent's DEBUGDEAD_SIGNING_KEY: derived from the gateway's, so the gateway keeps one secret.
+      const key = process.env.DEBUGDEAD_SIGNING_KEY ?? '';
+      if (key.length < 32) return usage("cluster-key needs the gateway's DEBUGDEAD_SIGNING_KEY in the environment");
+      const { CLUSTER_NAME, deriveClusterKey } = await import('./clusters/index.js');
+      if (!target || !CLUSTER_NAME.test(target)) return usage('cluster-key needs a cluster name from clusters[]');
+      process.stdout.write(`${deriveClusterKey(key, target)}\n`);
+      return 0;
+    }
     default:
       return usage(`unknown command "${command}"`);
   }

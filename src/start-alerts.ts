@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { type AlertStats, type AlertWatch, startAlertWatch } from './alerts/index.js';
+import { type AlertSink, type AlertStats, type AlertWatch, startAlertWatch } from './alerts/index.js';
 import type { ConversationDeps } from './conversation/deps.js';
 import { createDiagnosisAlertSink } from './conversation/diagnosis-alert-sink.js';
 import { runLeaderElection } from './leader/index.js';
@@ -28,6 +28,8 @@ export async function startAlerts(
   redis: Redis,
   tuning: AlertTuning = {},
   identity = `debugdead-${process.pid}`,
+  /** Where alerts go. @defaultValue the full diagnosis posted to Slack from here (an agent relays to the gateway) */
+  sink?: AlertSink,
 ): Promise<{ stop(): Promise<void>; stats(): AlertStats; isLeader(): boolean }> {
   let watch: AlertWatch | undefined;
   let last: AlertStats = NO_STATS;
@@ -45,7 +47,7 @@ export async function startAlerts(
         kube: deps.kube,
         config: deps.config,
         redis,
-        sink: createDiagnosisAlertSink(deps, redis),
+        sink: sink ?? createDiagnosisAlertSink(deps, redis),
         log,
         manager: {
           ...(tuning.channelIntervalMs !== undefined ? { channelIntervalMs: tuning.channelIntervalMs } : {}),

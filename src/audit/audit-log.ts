@@ -179,6 +179,17 @@ export class AuditLog {
     });
   }
 
+  /**
+   * The same log and chain, recording for one cluster: `target.cluster` is `cluster` unless the caller names one.
+   * Many clusters: the gateway records each cluster's Slack side through its view.
+   */
+  forCluster(cluster: string): AuditLog {
+    const view: AuditLog = Object.create(this);
+    view.record = (input) =>
+      this.record({ ...input, target: { ...input.target, cluster: input.target.cluster ?? cluster } });
+    return view;
+  }
+
   /** The most recent matching records, oldest first (so they read like a log). */
   async recent(query: RecentQuery = {}): Promise<AuditRecord[]> {
     const limit = query.limit ?? 20;

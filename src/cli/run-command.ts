@@ -15,10 +15,13 @@ const EXIT_GRACE_MS = 2_000;
 export async function runBotCommand(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Promise<number> {
   // Loaded here, not at the top: src/cli.ts imports this module for every command, and client-node alone takes about
   // a second to import; `diagnose` and the previews need neither Bolt nor Redis nor BullMQ.
-  const [{ ConfigError, loadConfig, missingSlackSecrets }, { isKubeError }] = await Promise.all([
+  const [{ ConfigError, loadConfig, missingSlackSecrets }, { isKubeError }, { readRole }] = await Promise.all([
     import('../config/index.js'),
     import('../kube/index.js'),
+    import('../clusters/index.js'),
   ]);
+  const role = readRole(env);
+  if ('problem' in role) return fail(role.problem);
   let config: Config;
   try {
     config = loadConfig(env, cwd);
@@ -26,7 +29,11 @@ export async function runBotCommand(env: NodeJS.ProcessEnv = process.env, cwd = 
     if (e instanceof ConfigError) return fail(e.message);
     throw e;
   }
-  const missing = missingSlackSecrets(config);
+  // An agent holds no Slack secret: only its cluster's signing key.
+  const missing =
+    role.role === 'agent'
+      ? missingSlackSecrets(config).filter((m) => m.startsWith('DEBUGDEAD_SIGNING_KEY'))
+      : missingSlackSecrets(config);
   if (missing.length) {
     return fail(
       `cannot start the bot (slack.mode ${config.slack.mode}):\n${missing.map((m) => `  - ${m}`).join('\n')}`,
@@ -37,7 +44,13 @@ export async function runBotCommand(env: NodeJS.ProcessEnv = process.env, cwd = 
   const signals = listenForStop();
   let bot: Pick<RunningBot, 'stop' | 'reload'>;
   try {
-    bot = await startDebugdead({ config });
+    if (role.role === 'agent') {
+      const agent = await (await import('../agent/index.js')).startAgent({ config, cluster: role.cluster });
+      bot = {
+        stop: () => agent.stop(),
+        reload: () => ({ refused: 'an agent applies a new configuration when restarted' }),
+      };
+    } else bot = await startDebugdead({ config, role: role.role });
   } catch (e) {
     signals.dispose();
     // What a failed start had opened (connections retrying, a listening port) must not keep the process alive.

@@ -107,6 +107,41 @@ export const CONFIG_SCHEMA: ObjectSpec = {
             expected: 'a Slack channel id like "C0123ABCD"',
           },
           namespaces: namespaceGlobs([]),
+          cluster: { type: 'string', pattern: DNS_LABEL, expected: 'a cluster name from clusters[]' },
+        },
+      },
+    },
+    clusters: {
+      type: 'list',
+      default: [],
+      of: {
+        type: 'object',
+        fields: {
+          name: { type: 'string', pattern: DNS_LABEL, expected: 'a cluster name like "prod-eu" (an RFC 1123 label)' },
+          kubectlContext: { type: 'string', pattern: /^[^\s`]{1,253}$/, expected: 'a kubeconfig context name' },
+          namespaces: { type: 'object', fields: { allow: namespaceGlobs([]), deny: namespaceGlobs([]) } },
+          approvers: approverSet(),
+          nodeShellApprovers: approverSet(),
+          limits: {
+            type: 'object',
+            fields: {
+              activePerUser: { type: 'int', default: 0, min: 0, max: 10_000 },
+              activePerNamespace: { type: 'int', default: 0, min: 0, max: 100_000 },
+              activeCluster: { type: 'int', default: 0, min: 0, max: 1_000_000 },
+              createdPerUserPerHour: { type: 'int', default: 0, min: 0, max: 100_000 },
+            },
+          },
+          alerts: {
+            type: 'object',
+            fields: {
+              channel: channel(),
+              routes: {
+                type: 'list',
+                default: [],
+                of: { type: 'object', fields: { namespaces: namespaceGlobs([]), channel: channel() } },
+              },
+            },
+          },
         },
       },
     },

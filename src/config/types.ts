@@ -34,6 +34,29 @@ export interface ChannelBinding {
   channels: string[];
   /** Glob patterns (`prod-*`) matched against the namespace asked about; namespaces.allow/deny still apply. */
   namespaces: string[];
+  /**
+   * Many clusters: the channels' default cluster (a command without `@cluster` goes there; `@other` still reaches
+   * another). The namespaces hold in every cluster. Unset: no default.
+   */
+  cluster?: string;
+}
+
+/**
+ * One cluster of a many-cluster install (README "Many clusters"): an agent runs in it, and its policy is the global
+ * one with these overrides. An empty list, an empty approver set or a limit of 0 inherits the global value.
+ */
+export interface ClusterSpec {
+  /** An RFC 1123 label: `@name` in commands, and part of its Redis keys and queue names. */
+  name: string;
+  /** The kubeconfig context people use for it, put in exec lines (`kubectl --context <it> exec …`). @defaultValue name */
+  kubectlContext?: string;
+  /** allow replaces the global list when set; deny adds to the global one. */
+  namespaces: { allow: string[]; deny: string[] };
+  approvers: ApproverSet;
+  nodeShellApprovers: ApproverSet;
+  limits: Limits;
+  /** Where this cluster's alerts go: channel replaces alerts.channel; routes come before the global ones. */
+  alerts: { channel?: string; routes: AlertRoute[] };
 }
 
 /** The whole, validated configuration: YAML file merged with secrets from the environment. */
@@ -42,6 +65,11 @@ export interface Config {
     /** Shown in messages and audit records. @defaultValue "default" */
     name: string;
   };
+  /**
+   * Many clusters, one Slack app: a gateway (DEBUGDEAD_ROLE=gateway) and one agent per cluster
+   * (DEBUGDEAD_ROLE=agent, DEBUGDEAD_CLUSTER=<name>). Empty: one cluster, one process. @defaultValue []
+   */
+  clusters?: ClusterSpec[];
   slack: {
     /** socket: Socket Mode (no public endpoint); http: signed requests to `port`. @defaultValue "socket" */
     mode: 'socket' | 'http';

@@ -1,3 +1,4 @@
+import { checkClusters } from './check-clusters.js';
 import { formatDuration, parseDuration } from './parse-duration.js';
 import { parseSize } from './parse-size.js';
 import { CONFIG_SCHEMA, type FieldSpec, type ObjectSpec } from './schema.js';
@@ -120,6 +121,7 @@ function walkField(spec: FieldSpec, raw: unknown, path: string, errors: string[]
 }
 
 function crossChecks(v: ValidatedTree, errors: string[]): void {
+  checkClusters(v, errors);
   const section = (name: string) => (v[name] ?? {}) as Record<string, unknown>;
   for (const name of ['debugClone', 'nodeShell']) {
     const s = section(name);

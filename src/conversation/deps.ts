@@ -5,14 +5,24 @@ import type { AuditAnchor, AuditLog } from '../audit/index.js';
 import type { Config } from '../config/index.js';
 import type { KubeClient } from '../kube/index.js';
 import type { Meter } from '../metrics/index.js';
+import type { ExamineResult } from '../pipeline/index.js';
 import type { ChatPort } from './chat-port.js';
+import type { DiagnosisTarget } from './diagnose-and-post.js';
 import type { DiagnosisRecordStore } from './diagnosis-record-store.js';
+import type { ExpiryMark } from './mark-expiry.js';
+import type { ProgressPort } from './progress-port.js';
 
 /**
  * What a debug-pod job carries: the signed grant and nothing else. The worker builds the pod from the grant alone;
  * the diagnosis record in Redis only tells it where to report.
  */
-export type CreateDebugPodJob = SignedGrant;
+export type CreateDebugPodJob = SignedGrant & {
+  /**
+   * Many clusters: the gateway's signed word on the approvers' user groups, whose expiry is also the job's deadline
+   * (src/agent attestedGroups). Absent in one process.
+   */
+  attest?: unknown;
+};
 
 export interface DeleteDebugPodJob {
   actionId: string;
@@ -38,6 +48,24 @@ export interface JobPort {
   deleteNow(job: DeleteDebugPodJob): Promise<void>;
 }
 
+/** Many clusters, seen from the gateway (src/gateway builds it over the clusters' queues). */
+export interface ClusterRouting {
+  /**
+   * The cluster a command is for (`@name`, the channel's default, the only one, else the one whose agent has the
+   * pod), with its agent alive; otherwise the sentence to answer at once.
+   */
+  choose(input: {
+    named?: string;
+    channel: string;
+    namespace: string;
+    pod: string;
+  }): Promise<{ ok: true; cluster: string } | { ok: false; text: string }>;
+  /** `/debugdead clusters`: each cluster's agent, its version and lag. */
+  list(): Promise<string>;
+  /** The conversation as one cluster's: its policy, its signing key, its audit records. */
+  depsFor(cluster: string): ConversationDeps;
+}
+
 /** Everything the conversation needs; src/app.ts builds it, tests build it against the simulators. */
 export interface ConversationDeps {
   config: Config;
@@ -50,6 +78,17 @@ export interface ConversationDeps {
   auditAnchors?: () => Promise<AuditAnchor[]>;
   groups: GroupResolver;
   jobs: JobPort;
+  /**
+   * Many clusters: examines a pod through the agent of `ref.cluster` (the gateway has no cluster credentials).
+   * @defaultValue examinePod against `kube`, in this process
+   */
+  examine?: (ref: DiagnosisTarget) => Promise<ExamineResult>;
+  /** Extend: marks a debug pod's new expiry. @defaultValue markExpiryLocally(kube); the cluster's agent, many clusters */
+  markExpiry?: (mark: ExpiryMark) => Promise<void>;
+  /** Many clusters: set in the gateway. */
+  clusters?: ClusterRouting;
+  /** Where debug-pod jobs report progress. @defaultValue localProgress(deps): the records and Slack, here */
+  progress?: ProgressPort;
   /** What is counted for /metrics. @defaultValue nothing is counted */
   meter?: Meter;
   /** The HMAC key of grants (DEBUGDEAD_SIGNING_KEY); never written to Redis. */

@@ -12,6 +12,8 @@ export function describeFailure(err: unknown): string {
   if (isKubeError(err)) {
     return `:x: Kubernetes answered ${err.kind}${err.status ? ` (${err.status})` : ''}: ${err.message.slice(0, 300)}`;
   }
+  // Many clusters: the cluster's agent is gone; the sentence says since when.
+  if (err instanceof Error && err.name === 'AgentGone') return (err as Error & { sentence: string }).sentence;
   if (isChatError(err)) return `:x: Slack refused a call (${err.code}); nothing more was done.`;
   return ':x: Something unexpected went wrong and nothing was done; the bot logged the details. Try again, or tell its operators.';
 }

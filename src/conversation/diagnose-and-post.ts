@@ -1,17 +1,7 @@
 import type { Logger } from 'pino';
-import {
-  classifyPodPrivilege,
-  debugContainerPrivilege,
-  decideCloneOffer,
-  decideEphemeralOffer,
-  type EphemeralOffer,
-  pickEphemeralTarget,
-} from '../actions/index.js';
 import { approvalPolicyFromConfig, namespaceAllowed } from '../approvals/index.js';
-import { type PodSecurityLevel, podSecurityLevelOf } from '../debugpods/index.js';
 import type { Diagnosis } from '../diagnosis/index.js';
-import type { Pod } from '../kube/types.js';
-import { diagnosePod } from '../pipeline/index.js';
+import { examinePod } from '../pipeline/index.js';
 import { type Block, renderDiagnosisMessage, renderErrorMessage, renderThreadReplies } from '../render/index.js';
 import { channelMayDiagnose } from './channel-may-diagnose.js';
 import { type ChatMessage, isChatError, type PostedMessage } from './chat-port.js';
@@ -24,6 +14,8 @@ export interface DiagnosisTarget {
   namespace: string;
   pod: string;
   container?: string;
+  /** Many clusters: the cluster the pod is in (deps.examine asks its agent). */
+  cluster?: string;
 }
 
 export interface PostTarget {
@@ -146,20 +138,18 @@ async function runDiagnosis(
   };
 
   const timeoutSeconds = config.kubernetes.requestTimeoutSeconds;
-  // The pipeline the CLI runs too (src/pipeline): gather, fold duplicate logs, redact, reason.
-  const result = await diagnosePod(
-    deps.kube,
-    ref,
-    { tailLines: config.logs.tailLines, limitBytes: config.logs.limitBytes, callTimeoutMs: timeoutSeconds * 1000 },
-    deps.now,
-  );
+  // The pipeline the CLI runs too (src/pipeline): gather, fold duplicate logs, redact, reason; with many clusters,
+  // run by the agent of the pod's cluster (deps.examine).
+  const result = deps.examine ? await deps.examine(ref) : await examinePod(deps.kube, ref, config, deps.now);
   if (!result.ok && result.reason === 'kube') {
-    const message = renderErrorMessage(
+    const rendered = renderErrorMessage(
       toRenderableError(result.error, ref, {
         ...(result.suggestions ? { suggestions: result.suggestions } : {}),
         timeoutSeconds,
       }),
     );
+    const named = ref.cluster ? withCluster(rendered, ref.cluster) : rendered;
+    const message = result.elsewhere?.length ? withElsewhere(named, ref, result.elsewhere) : named;
     const refused = await answer(message);
     if (refused) return refused;
     await recordAudit(deps.audit, log, {
@@ -173,7 +163,8 @@ async function runDiagnosis(
   }
 
   if (!result.ok) {
-    const message: ChatMessage = { text: missingContainer(ref, result.container, result.containers) };
+    const plain: ChatMessage = { text: missingContainer(ref, result.container, result.containers) };
+    const message = ref.cluster ? withCluster(plain, ref.cluster) : plain;
     const refused = await answer(message);
     if (refused) return refused;
     await recordAudit(deps.audit, log, {
@@ -189,12 +180,9 @@ async function runDiagnosis(
   const { diagnosis, redactions } = result;
   const node = diagnosis.pod.node;
 
-  // A clone keeps its source's spec: say before anyone clicks whether it would be privileged (the worker classifies
-  // the pod it builds again, so this is a label, not the decision).
-  const clonePrivilege = classifyPodPrivilege(result.pod.spec, {
-    namespace: ref.namespace,
-    sensitiveServiceAccounts: config.debugClone.sensitiveServiceAccounts ?? [],
-  });
+  const { clonePrivilege } = result;
+  // Many clusters: the record and the message say whose pod it is (a conversation for one cluster, an alert's, too).
+  const cluster = ref.cluster ?? (config.clusters?.length ? config.cluster.name : undefined);
   let diagnosisId: string | undefined;
   try {
     diagnosisId = await deps.records.create(
@@ -204,6 +192,7 @@ async function runDiagnosis(
         ...(node ? { node } : {}),
         containers: diagnosis.containers.map((c) => c.name),
         clonePrivilege,
+        ...(cluster ? { cluster } : {}),
         requestedBy: target.requestedBy,
         createdAt: deps.now().toISOString(),
       },
@@ -213,16 +202,16 @@ async function runDiagnosis(
     log.error({ err }, 'could not store the diagnosis behind the buttons');
   }
 
-  const debugContainer = await offerDebugContainer(deps, result.pod, diagnosis, clonePrivilege);
   const rendered = renderDiagnosisMessage(diagnosis, {
     requestId: diagnosisId ?? 'unavailable',
     redactions,
     nodeShellAvailable: config.nodeShell.enabled,
     clonePrivilege,
-    cloneOffers: diagnosis.containers.map((c) => decideCloneOffer(result.pod, c.name)),
-    ...(debugContainer ? { debugContainer } : {}),
+    cloneOffers: result.cloneOffers,
+    ...(result.debugContainer ? { debugContainer: result.debugContainer } : {}),
   });
-  const body: ChatMessage = diagnosisId ? rendered : withoutButtons(rendered, BUTTONS_NEED_REDIS);
+  const unnamed: ChatMessage = diagnosisId ? rendered : withoutButtons(rendered, BUTTONS_NEED_REDIS);
+  const body = cluster ? withCluster(unnamed, cluster) : unnamed;
   const message: ChatMessage = { text: body.text, blocks: [...(target.prefixBlocks ?? []), ...(body.blocks ?? [])] };
 
   let posted: PostedMessage | undefined;
@@ -295,46 +284,6 @@ async function runDiagnosis(
   return { ok: true, ...(diagnosisId ? { diagnosisId } : {}), ...(posted ? { posted } : {}), diagnosis };
 }
 
-/**
- * The "Attach debug container" offer: for the container the diagnosis is about when it runs, else the first running
- * one. The namespace's Pod Security level is read only when there is a container to target; an unreadable namespace
- * leaves the decision to the API server at attach time.
- */
-async function offerDebugContainer(
-  deps: ConversationDeps,
-  pod: Pod,
-  diagnosis: Diagnosis,
-  podPrivilege: string[],
-): Promise<{ index: number; offer: EphemeralOffer; profile: string; privilege: string[] } | undefined> {
-  const { debugContainer } = deps.config;
-  if (!debugContainer.enabled) return undefined;
-  const names = diagnosis.containers.filter((c) => c.kind !== 'ephemeral').map((c) => c.name);
-  const focus = diagnosis.findings[0]?.container ?? diagnosis.containers.find((c) => c.failing)?.name;
-  const target = pickEphemeralTarget(pod, names, focus);
-  if (target === undefined) return undefined;
-  const context = { profile: debugContainer.profile };
-  let offer = decideEphemeralOffer(pod, target, context);
-  if (offer.kind === 'attach') {
-    const level = await readPodSecurityLevel(deps, diagnosis.pod.namespace);
-    if (level) offer = decideEphemeralOffer(pod, target, { ...context, podSecurityLevel: level });
-  }
-  return {
-    index: diagnosis.containers.findIndex((c) => c.name === target),
-    offer,
-    profile: debugContainer.profile,
-    privilege: debugContainerPrivilege(podPrivilege, debugContainer.profile),
-  };
-}
-
-async function readPodSecurityLevel(deps: ConversationDeps, namespace: string): Promise<PodSecurityLevel | undefined> {
-  try {
-    return podSecurityLevelOf((await deps.kube.readNamespace(namespace)).metadata?.labels);
-  } catch (err) {
-    deps.log.debug({ err, namespace }, 'could not read the namespace’s Pod Security level');
-    return undefined;
-  }
-}
-
 /** The evidence, in order; one failed reply never stops the rest. */
 async function postThread(
   deps: ConversationDeps,
@@ -359,6 +308,27 @@ async function postThread(
 /** `-c` named a container the pod does not have: say which it has, rather than diagnose without its logs. */
 function missingContainer(ref: DiagnosisTarget, container: string, names: string[]): string {
   return `:mag: Pod \`${ref.namespace}/${ref.pod}\` has no container \`${container.slice(0, 63)}\`; its containers are ${names.map((n) => `\`${n}\``).join(', ')}. Run the command again with one of them after \`-c\`, or without \`-c\`.`;
+}
+
+/** A message named with its cluster: in the notification text and above the rest. */
+function withCluster(message: ChatMessage, cluster: string): ChatMessage {
+  return {
+    text: `${message.text} · @${cluster}`,
+    blocks: [
+      { type: 'context', elements: [{ type: 'mrkdwn', text: `:globe_with_meridians: Cluster *@${cluster}*` }] },
+      ...(message.blocks ?? []),
+    ],
+  };
+}
+
+/** A pod missing here but present in other clusters: name them ("did you mean @staging?"). */
+function withElsewhere(message: ChatMessage, ref: DiagnosisTarget, clusters: string[]): ChatMessage {
+  const names = clusters.map((c) => `@${c}`).join(' or ');
+  const hint = `:compass: \`${ref.namespace}/${ref.pod}\` is not in @${ref.cluster} but exists in ${names}: did you mean \`${ref.pod} ${ref.namespace} @${clusters[0]}\`?`;
+  return {
+    text: `${hint}\n${message.text}`,
+    blocks: [{ type: 'section', text: { type: 'mrkdwn', text: hint } }, ...(message.blocks ?? [])],
+  };
 }
 
 const BUTTONS_NEED_REDIS = ':warning: Buttons are unavailable: the bot cannot reach Redis. Try again shortly.';

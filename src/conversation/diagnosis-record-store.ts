@@ -14,6 +14,8 @@ export interface DiagnosisRequest {
   containers: string[];
   /** Why a clone of this pod would be privileged (empty: it would not); the worker classifies the real pod again. */
   clonePrivilege: string[];
+  /** Many clusters: the cluster the pod is in; its agent runs the actions. Absent: the one cluster. */
+  cluster?: string;
   /** Slack user id of whoever ran the command, or 'alert'. */
   requestedBy: string;
   /** ISO 8601. */

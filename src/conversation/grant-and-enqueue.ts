@@ -75,7 +75,22 @@ export async function grantAndEnqueue(
     result: 'ok',
     detail: `${slot.privilege} ${ref.slot.kind}, approved by ${approvals.join(' and ')}`,
   });
-  await deps.jobs.enqueueCreate(signed);
+  try {
+    await deps.jobs.enqueueCreate(signed);
+  } catch (err) {
+    // Not queued (Redis away, or with many clusters the cluster's agent gone): the panel must not stay "approved".
+    const reason = err instanceof Error && err.name === 'AgentGone' ? err.message : 'the job could not be queued';
+    await deps.records
+      .setProgress(ref.diagnosisId, slotKey(ref.slot), {
+        ...baseProgress(record, ref, actionId, slot.requester),
+        step: 'failed',
+        error: `${reason} Nothing was created.`,
+      })
+      .then(() => publishProgress(deps, ref.diagnosisId))
+      .catch(() => {});
+    await grantedAudit;
+    throw err;
+  }
   await Promise.all([
     grantedAudit,
     recordAudit(deps.audit, deps.log, {

@@ -1,9 +1,9 @@
 import { ACTION_KINDS, classRule } from '../actions/index.js';
 import { isApprover } from '../approvals/index.js';
-import { EXPIRES_AT_ANNOTATION, requestIdOf } from '../debugpods/index.js';
 import { isKubeError } from '../kube/index.js';
 import { formatUtc, mentionUser } from '../render/index.js';
 import type { ConversationDeps } from './deps.js';
+import { markExpiryLocally } from './mark-expiry.js';
 import { postInThread, publishProgress } from './publish-progress.js';
 import { recordAudit } from './record-audit.js';
 import { type Click, checkPlace, resolveClick } from './resolve-click.js';
@@ -105,10 +105,13 @@ export async function manageDebugPod(deps: ConversationDeps, click: PodActionCli
     return;
   }
   try {
-    // The pod named on record must be the one this action made: the record is in Redis, the truth is the pod.
-    const pod = await deps.kube.readPod(state.namespace, state.podName);
-    if (requestIdOf(pod) !== actionId) throw new Error(`${state.namespace}/${state.podName} is not this action's pod`);
-    await deps.kube.annotatePod(state.namespace, state.podName, { [EXPIRES_AT_ANNOTATION]: next.toISOString() });
+    // The pod named on record must be the one this action made (with many clusters, its agent checks and marks it).
+    await (deps.markExpiry ?? markExpiryLocally(deps.kube))({
+      namespace: state.namespace,
+      podName: state.podName,
+      actionId,
+      at: next.toISOString(),
+    });
   } catch (err) {
     const gone = isKubeError(err) && err.kind === 'NotFound';
     await click.tell(

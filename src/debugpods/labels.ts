@@ -27,6 +27,8 @@ export const APPROVED_BY_ANNOTATION = 'debugdead.io/approved-by';
 export const REQUEST_ID_ANNOTATION = 'debugdead.io/request-id';
 /** ISO 8601 instant after which the pod must be deleted (the janitor's clock). */
 export const EXPIRES_AT_ANNOTATION = 'debugdead.io/expires-at';
+/** Many clusters: the cluster (config clusters[].name) whose agent created the pod. */
+export const CLUSTER_ANNOTATION = 'debugdead.io/cluster';
 /** JSON `{"command"?: string[], "args"?: string[]}` of the target before we replaced it. */
 export const ORIGINAL_COMMAND_ANNOTATION = 'debugdead.io/original-command';
 

@@ -1,0 +1,79 @@
+import type { Redis } from 'ioredis';
+import { parseActionId } from '../actions/index.js';
+import { kubectlContextOf, type Report, withKubeContext } from '../clusters/index.js';
+import type { ConversationDeps } from '../conversation/deps.js';
+import { createDiagnosisAlertSink } from '../conversation/diagnosis-alert-sink.js';
+import { localProgress } from '../conversation/progress-port.js';
+
+/** A report the gateway will not apply: it names another cluster's action, or a channel not routed to. */
+export class ReportRefused extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ReportRefused';
+  }
+}
+
+/**
+ * Applies one signed report of `cluster` with the cluster's conversation (`deps` from clusterDeps). A report speaks
+ * for its own cluster only: an action must belong to a diagnosis of that cluster, and an alert may go only to a
+ * channel that cluster's alerts are routed to, so an agent cannot write on another cluster's messages or post
+ * anywhere it likes. Exec lines get the cluster's kubeconfig context.
+ */
+export async function applyReport(
+  deps: ConversationDeps,
+  redis: Redis,
+  cluster: string,
+  body: unknown,
+): Promise<unknown> {
+  const report = body as Report;
+  const context = kubectlContextOf(deps.config, cluster);
+  switch (report?.kind) {
+    case 'progress': {
+      await ownAction(deps, cluster, report.actionId);
+      const patch = { ...report.patch };
+      if (typeof patch.execCommand === 'string') patch.execCommand = withKubeContext(patch.execCommand, context);
+      await localProgress(deps).progress(report.actionId, patch, {
+        ...(typeof report.keepSeconds === 'number' ? { keepSeconds: report.keepSeconds } : {}),
+        ...(report.unless ? { unless: report.unless } : {}),
+      });
+      return undefined;
+    }
+    case 'thread': {
+      await ownAction(deps, cluster, report.actionId);
+      const text = withKubeContext(String(report.message?.text ?? ''), context);
+      await localProgress(deps).thread(report.actionId, { ...report.message, text });
+      return undefined;
+    }
+    case 'alert.post': {
+      routedChannel(deps, cluster, report.alert?.channel);
+      const examined = report.examined;
+      const sink = createDiagnosisAlertSink({ ...deps, examine: async () => examined }, redis);
+      return sink.post(report.alert);
+    }
+    case 'alert.update':
+      routedChannel(deps, cluster, report.posted?.channel);
+      return createDiagnosisAlertSink(deps, redis).update(report.posted, report.alert);
+    case 'alert.summary':
+      routedChannel(deps, cluster, report.channel);
+      return createDiagnosisAlertSink(deps, redis).postSummary(report.channel, report.message);
+    case 'alert.summary-update':
+      routedChannel(deps, cluster, report.posted?.channel);
+      return createDiagnosisAlertSink(deps, redis).updateSummary(report.posted, report.message);
+    default:
+      throw new ReportRefused('unknown report');
+  }
+}
+
+async function ownAction(deps: ConversationDeps, cluster: string, actionId: unknown): Promise<void> {
+  const ref = parseActionId(actionId);
+  const record = ref ? await deps.records.get(ref.diagnosisId) : undefined;
+  if (!record || record.request.cluster !== cluster)
+    throw new ReportRefused(`action ${String(actionId).slice(0, 80)} is not one of @${cluster}'s`);
+}
+
+function routedChannel(deps: ConversationDeps, cluster: string, channel: unknown): void {
+  const { alerts } = deps.config;
+  const allowed = new Set([...(alerts.channel ? [alerts.channel] : []), ...alerts.routes.map((r) => r.channel)]);
+  if (typeof channel !== 'string' || !allowed.has(channel))
+    throw new ReportRefused(`@${cluster}'s alerts are not routed to ${String(channel).slice(0, 20)}`);
+}
