@@ -1,5 +1,6 @@
+import { applyEdits, type Edit, indexesOf } from './edits.js';
 import { REDACTED } from './judge-value.js';
-import { redactBodyRun, redactCutKeys, redactKeyBlocks } from './key-blocks.js';
+import { findCutKey, findKeyBlocks, redactBodyRun, redactCutKeys } from './key-blocks.js';
 import { findTokenRuns, hasVendorToken, mayBeEncodedText, redactVendorTokens } from './redact-tokens.js';
 import { type PendingName, scanKeyValues } from './scan-key-values.js';
 import { hasLoginContext, SECRET_RULES, type SecretRule } from './secret-rules.js';
@@ -80,52 +81,225 @@ export function redactText(text: string): Redacted {
 }
 
 function redactDepth(input: string, depth: number): { text: string; count: number } {
-  const blocks = redactKeyBlocks(input);
-  const text = blocks.text;
-  let count = blocks.count;
-  const { starts, context } = findLinesToRead(text);
-  const out: string[] = [];
-  let copied = 0;
-  let lastRead = -1;
-  let pending: PendingName | undefined;
-  let forced: number | undefined;
-  for (let h = 0; ; ) {
-    // A `name: DB_PASSWORD` line makes the next line worth reading whatever it holds (`value: …`).
+  const blocks = findKeyBlocks(input);
+  const lines = redactLines(input, blocks.edits, depth);
+  const cut = findCutKeysAfter(input, lines.edits, blocks.begins);
+  if (cut === undefined) {
+    // A cut key runs into an edited line: it must be looked for in the edited text.
+    const after = redactCutKeys(applyEdits(input, lines.edits));
+    return { text: after.text, count: blocks.edits.length + lines.count + after.count };
+  }
+  return { text: applyEdits(input, cut.edits), count: blocks.edits.length + lines.count + cut.count };
+}
+
+/** Lines that hold a key block edit, with the text the edits give them. */
+interface Segment {
+  /** The start of the first line. */
+  start: number;
+  /** The end of the last line (its newline, or the end of the text). */
+  end: number;
+  text: string;
+}
+
+/**
+ * The lines the key block edits touch, edited: the line rules read them as they read the rest, but from this text.
+ * Edits on the same line share one segment.
+ */
+function segmentsOf(text: string, blocks: readonly Edit[]): Segment[] {
+  const segments: Segment[] = [];
+  for (let i = 0; i < blocks.length; ) {
+    const start = text.lastIndexOf('\n', blocks[i]!.start - 1) + 1;
+    const first = i;
+    let end = lineEnd(text, blocks[i]!.end);
+    for (i++; i < blocks.length && blocks[i]!.start <= end; i++) end = lineEnd(text, blocks[i]!.end);
+    const edits = blocks.slice(first, i).map((e) => ({ start: e.start - start, end: e.end - start, text: e.text }));
+    segments.push({ start, end, text: applyEdits(text.slice(start, end), edits) });
+  }
+  return segments;
+}
+
+function lineEnd(text: string, at: number): number {
+  const nl = text.indexOf('\n', at);
+  return nl < 0 ? text.length : nl;
+}
+
+/**
+ * The line rules over the whole text: stretches of original lines, and the segments that key block edits changed,
+ * in order. A name read on the last line of one carries to the first line of the next. Every edit replaces whole
+ * lines; the segments come back as edits too.
+ */
+function redactLines(text: string, blocks: readonly Edit[], depth: number): { edits: Edit[]; count: number } {
+  const toRead = findLinesToRead(text);
+  const edits: Edit[] = [];
+  let count = 0;
+  let from = 0;
+  let carried: PendingName | undefined;
+  for (const segment of segmentsOf(text, blocks)) {
+    if (segment.start > from) {
+      const stretch = readLines(text, toRead, from, segment.start - 1, carried, depth);
+      edits.push(...stretch.edits);
+      count += stretch.count;
+      carried = stretch.pending;
+    }
+    const inside = readLines(segment.text, findLinesToRead(segment.text), 0, segment.text.length, carried, depth);
+    edits.push({ start: segment.start, end: segment.end, text: applyEdits(segment.text, inside.edits) });
+    count += inside.count;
+    carried = segment.end < text.length ? inside.pending : undefined;
+    from = segment.end + 1;
+  }
+  if (from <= text.length) {
+    const rest = readLines(text, toRead, from, text.length, carried, depth);
+    edits.push(...rest.edits);
+    count += rest.count;
+  }
+  return { edits, count };
+}
+
+/**
+ * What reading a stretch of lines gives: whole-line edits, and a name on its last line whose value the next line (if
+ * any) may hold.
+ */
+interface ReadLines {
+  edits: Edit[];
+  count: number;
+  pending: PendingName | undefined;
+}
+
+/**
+ * Reads the lines of `text` that start in [from, last] (`last` is the end of the stretch's last line) and that are
+ * worth it: a context word, key material, or the line after a `name: DB_PASSWORD` (`carried` holds one from the line
+ * before `from`).
+ */
+function readLines(
+  text: string,
+  toRead: LinesToRead,
+  from: number,
+  last: number,
+  carried: PendingName | undefined,
+  depth: number,
+): ReadLines {
+  const { starts, context } = toRead;
+  const edits: Edit[] = [];
+  let count = 0;
+  let copied = from;
+  let lastRead = from - 1;
+  let pending = carried;
+  // A `name: DB_PASSWORD` line makes the next line worth reading whatever it holds (`value: …`).
+  let forced = carried === undefined ? undefined : from;
+  let pendingAtEnd: PendingName | undefined;
+  for (let h = firstAtOrAfter(starts, from); ; ) {
     let start: number;
     if (forced !== undefined) start = forced;
-    else if (h < starts.length) start = starts[h++]!;
+    else if (h < starts.length && starts[h]! <= last) start = starts[h++]!;
     else break;
     forced = undefined;
     if (start <= lastRead || start < copied) continue;
     lastRead = start;
     const nl = text.indexOf('\n', start);
-    const end = nl < 0 ? text.length : nl;
-    const carried = pending;
+    const end = nl < 0 || nl > last ? last : nl;
+    const carry = pending;
     pending = undefined;
-    const body = redactBodyRun(text, start, end);
+    const body = redactBodyRun(text, start, end, last);
     if (body) {
-      out.push(text.slice(copied, start), body.text);
+      edits.push({ start, end: body.end, text: body.text });
       copied = body.end;
       lastRead = body.end;
       count++;
       continue;
     }
     const line = text.slice(start, end);
-    if (carried === undefined && !context.has(start) && !worthReading(line, depth)) continue;
-    const r = redactLine(line, carried, depth);
-    if (r.pending !== undefined && nl >= 0) {
-      pending = r.pending;
-      forced = nl + 1;
+    if (carry === undefined && !context.has(start) && !worthReading(line, depth)) continue;
+    const r = redactLine(line, carry, depth);
+    if (r.pending !== undefined) {
+      if (end < last) {
+        pending = r.pending;
+        forced = end + 1;
+      } else pendingAtEnd = r.pending;
     }
     if (r.count > 0) {
-      out.push(text.slice(copied, start), r.text);
+      edits.push({ start, end, text: r.text });
       copied = end;
       count += r.count;
     }
   }
-  if (copied > 0) out.push(text.slice(copied));
-  const cut = redactCutKeys(copied > 0 ? out.join('') : text);
-  return { text: cut.text, count: count + cut.count };
+  return { edits, count, pending: pendingAtEnd };
+}
+
+/** The index of the first element of a sorted array that is at least `value`. */
+function firstAtOrAfter(sorted: readonly number[], value: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]! < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * Blocks whose END was cut off, looked for in the text the edits produce, as edits of the original. A marker on a
+ * line no edit touched is matched in the original, as long as the match stops before the next edited line; a marker
+ * inside an edit is matched in the edit's text, as long as the match stops inside it. Undefined when a match runs
+ * on into an edited line: the caller then builds the edited text and searches it.
+ */
+function findCutKeysAfter(
+  text: string,
+  edits: readonly Edit[],
+  begins: readonly number[],
+): { edits: Edit[]; count: number } | undefined {
+  const out: Edit[] = [];
+  let count = 0;
+  let e = 0;
+  let b = 0;
+  // Walk the edits and the markers of untouched lines in order.
+  for (;;) {
+    const edit = edits[e];
+    const at = begins[b];
+    if (at !== undefined && (edit === undefined || at < edit.start)) {
+      b++;
+      const cut = findCutKey(text, at);
+      if (cut === undefined) continue;
+      if (edit !== undefined && cut.end >= edit.start) return undefined;
+      if (cut.text === undefined) continue;
+      out.push({ start: at, end: cut.end, text: cut.text });
+      count++;
+      while (b < begins.length && begins[b]! < cut.end) b++;
+      continue;
+    }
+    if (edit === undefined) break;
+    e++;
+    while (b < begins.length && begins[b]! < edit.end) b++;
+    if (!edit.text.includes('-----BEGIN ')) {
+      out.push(edit);
+      continue;
+    }
+    const inside = findCutKeysIn(edit.text, edit.end === text.length);
+    if (inside === undefined) return undefined;
+    out.push({ start: edit.start, end: edit.end, text: inside.text });
+    count += inside.count;
+  }
+  return { edits: out, count };
+}
+
+/**
+ * Cut keys inside one edit's text; undefined when one may run on past it. Unless the edit ends the text, a newline
+ * follows it: reading that newline too tells a match that stops inside from one that goes on.
+ */
+function findCutKeysIn(text: string, atEnd: boolean): { text: string; count: number } | undefined {
+  const followed = atEnd ? text : `${text}\n`;
+  const edits: Edit[] = [];
+  let done = 0;
+  for (const at of indexesOf(text, '-----BEGIN ')) {
+    if (at < done) continue;
+    const cut = findCutKey(followed, at);
+    if (cut === undefined) continue;
+    if (cut.end > text.length) return undefined;
+    if (cut.text === undefined) continue;
+    edits.push({ start: at, end: cut.end, text: cut.text });
+    done = cut.end;
+  }
+  return { text: applyEdits(text, edits), count: edits.length };
 }
 
 /** A line without a context word is read only for a vendor token or base64 that decodes to a secret. */
@@ -152,7 +326,12 @@ const CONTEXT_ALL = new RegExp(CONTEXT.source, 'gi');
  * characters of mixed classes (a vendor token, base64, a key body line). Two native scans of the whole text; the
  * lines in between are never looked at again.
  */
-function findLinesToRead(text: string): { starts: number[]; context: Set<number> } {
+interface LinesToRead {
+  starts: number[];
+  context: Set<number>;
+}
+
+function findLinesToRead(text: string): LinesToRead {
   const starts = new Set<number>();
   const context = new Set<number>();
   const lineOf = (i: number) => text.lastIndexOf('\n', i - 1) + 1;
