@@ -1,4 +1,4 @@
-import { applyEdits, type Edit, indexesOf, mergeEdits } from './edits.js';
+import { type Edit, indexesOf, mergeEdits } from './edits.js';
 import { REDACTED } from './judge-value.js';
 
 const PEM_BEGIN = '-----BEGIN ((?:[A-Z0-9]+ )*)PRIVATE KEY( BLOCK)?-----';
@@ -153,26 +153,9 @@ function findBodiesBeforeEnd(text: string, whole: readonly Edit[]): Edit[] {
 }
 
 /**
- * A block whose END was cut off, in the text the line rules produced (a `key: value` this loose match swallows has
- * been redacted already, and markers may sit inside).
- */
-export function redactCutKeys(text: string): { text: string; count: number } {
-  if (!text.includes('PRIVATE KEY') || !text.includes('-----BEGIN ')) return { text, count: 0 };
-  const edits: Edit[] = [];
-  let done = 0;
-  for (const at of indexesOf(text, '-----BEGIN ')) {
-    if (at < done) continue;
-    const cut = findCutKey(text, at);
-    if (cut?.text === undefined) continue;
-    edits.push({ start: at, end: cut.end, text: cut.text });
-    done = cut.end;
-  }
-  return { text: applyEdits(text, edits), count: edits.length };
-}
-
-/**
- * Where the cut-off block starting at `at` ends, and its replacement (`text` undefined when what follows BEGIN is not
- * a key body); undefined when no block starts there.
+ * A block whose END was cut off, starting at `at`: where its match ends, and its replacement (`text` undefined when
+ * what follows BEGIN is not a key body); undefined when no block starts there. Looked for in the text the line rules
+ * produced: a `key: value` this loose match swallows has been redacted already, and markers may sit inside.
  */
 export function findCutKey(text: string, at: number): { end: number; text: string | undefined } | undefined {
   NO_END.lastIndex = at;

@@ -1,6 +1,6 @@
-import { applyEdits, type Edit, indexesOf } from './edits.js';
+import { applyEdits, type Edit, indexesOf, mergeEdits } from './edits.js';
 import { REDACTED } from './judge-value.js';
-import { findCutKey, findKeyBlocks, redactBodyRun, redactCutKeys } from './key-blocks.js';
+import { findCutKey, findKeyBlocks, redactBodyRun } from './key-blocks.js';
 import { findTokenRuns, hasVendorToken, mayBeEncodedText, redactVendorTokens } from './redact-tokens.js';
 import { type PendingName, scanKeyValues } from './scan-key-values.js';
 import { hasLoginContext, SECRET_RULES, type SecretRule } from './secret-rules.js';
@@ -83,12 +83,7 @@ export function redactText(text: string): Redacted {
 function redactDepth(input: string, depth: number): { text: string; count: number } {
   const blocks = findKeyBlocks(input);
   const lines = redactLines(input, blocks.edits, depth);
-  const cut = findCutKeysAfter(input, lines.edits, blocks.begins);
-  if (cut === undefined) {
-    // A cut key runs into an edited line: it must be looked for in the edited text.
-    const after = redactCutKeys(applyEdits(input, lines.edits));
-    return { text: after.text, count: blocks.edits.length + lines.count + after.count };
-  }
+  const cut = withCutKeys(input, lines.edits, blocks.begins);
   return { text: applyEdits(input, cut.edits), count: blocks.edits.length + lines.count + cut.count };
 }
 
@@ -238,68 +233,106 @@ function firstAtOrAfter(sorted: readonly number[], value: number): number {
 }
 
 /**
- * Blocks whose END was cut off, looked for in the text the edits produce, as edits of the original. A marker on a
- * line no edit touched is matched in the original, as long as the match stops before the next edited line; a marker
- * inside an edit is matched in the edit's text, as long as the match stops inside it. Undefined when a match runs
- * on into an edited line: the caller then builds the edited text and searches it.
+ * Blocks whose END was cut off, looked for in the text the edits produce (the line rules may have redacted part of
+ * what a cut key swallows) without building all of it: from each line holding a BEGIN marker, only the lines up to
+ * where the match stops are built. Each stretch where a cut key was found becomes one edit, in place of the edits
+ * inside it.
  */
-function findCutKeysAfter(
+function withCutKeys(
   text: string,
   edits: readonly Edit[],
   begins: readonly number[],
-): { edits: Edit[]; count: number } | undefined {
-  const out: Edit[] = [];
+): { edits: Edit[]; count: number } {
+  const found: Edit[] = [];
   let count = 0;
-  let e = 0;
-  let b = 0;
-  // Walk the edits and the markers of untouched lines in order.
-  for (;;) {
-    const edit = edits[e];
-    const at = begins[b];
-    if (at !== undefined && (edit === undefined || at < edit.start)) {
-      b++;
-      const cut = findCutKey(text, at);
-      if (cut === undefined) continue;
-      if (edit !== undefined && cut.end >= edit.start) return undefined;
-      if (cut.text === undefined) continue;
-      out.push({ start: at, end: cut.end, text: cut.text });
-      count++;
-      while (b < begins.length && begins[b]! < cut.end) b++;
-      continue;
+  let done = 0;
+  for (const anchor of cutKeyAnchors(text, edits, begins)) {
+    if (anchor < done) continue;
+    const stretch = cutKeysFrom(text, edits, anchor);
+    if (stretch.count > 0) {
+      found.push({ start: anchor, end: stretch.end, text: stretch.text });
+      count += stretch.count;
     }
-    if (edit === undefined) break;
-    e++;
-    while (b < begins.length && begins[b]! < edit.end) b++;
-    if (!edit.text.includes('-----BEGIN ')) {
-      out.push(edit);
-      continue;
-    }
-    const inside = findCutKeysIn(edit.text, edit.end === text.length);
-    if (inside === undefined) return undefined;
-    out.push({ start: edit.start, end: edit.end, text: inside.text });
-    count += inside.count;
+    done = stretch.end;
   }
-  return { edits: out, count };
+  if (found.length === 0) return { edits: [...edits], count };
+  const kept = edits.filter((e) => !found.some((f) => f.start <= e.start && e.end <= f.end));
+  return { edits: mergeEdits(kept, found), count };
+}
+
+/** The line starts of BEGIN markers in the edited text: on lines no edit touched, or inside an edit. */
+function cutKeyAnchors(text: string, edits: readonly Edit[], begins: readonly number[]): number[] {
+  const anchors: number[] = [];
+  let e = 0;
+  for (const at of begins) {
+    while (e < edits.length && edits[e]!.end <= at) e++;
+    if (e < edits.length && edits[e]!.start <= at) continue;
+    anchors.push(text.lastIndexOf('\n', at - 1) + 1);
+  }
+  for (const edit of edits) if (edit.text.includes('-----BEGIN ')) anchors.push(edit.start);
+  return anchors.sort((x, y) => x - y);
 }
 
 /**
- * Cut keys inside one edit's text; undefined when one may run on past it. Unless the edit ends the text, a newline
- * follows it: reading that newline too tells a match that stops inside from one that goes on.
+ * Cut keys in the edited lines from `anchor` (a line start) on, growing the stretch until every match stops inside
+ * it: the edited text of the stretch, where it ends in the original, and how many were found.
  */
-function findCutKeysIn(text: string, atEnd: boolean): { text: string; count: number } | undefined {
-  const followed = atEnd ? text : `${text}\n`;
+function cutKeysFrom(
+  text: string,
+  edits: readonly Edit[],
+  anchor: number,
+): { text: string; end: number; count: number } {
+  let end = lineEndOutsideEdits(text, edits, anchor);
+  for (;;) {
+    const first = firstEditAtOrAfter(edits, anchor);
+    let last = first;
+    while (last < edits.length && edits[last]!.start < end) last++;
+    const inner = edits.slice(first, last).map((e) => ({ start: e.start - anchor, end: e.end - anchor, text: e.text }));
+    const built = applyEdits(text.slice(anchor, end), inner);
+    const cut = cutKeysIn(built, end === text.length);
+    if (cut !== undefined) return { text: cut.text, end, count: cut.count };
+    end = lineEndOutsideEdits(text, edits, Math.min(text.length, end + Math.max(4096, end - anchor)));
+  }
+}
+
+/**
+ * Cut keys in a stretch of the edited text; undefined when one may run on past it. Unless the stretch ends the
+ * text, a newline follows it: reading that newline too tells a match that stops inside from one that goes on.
+ */
+function cutKeysIn(built: string, atEnd: boolean): { text: string; count: number } | undefined {
+  const followed = atEnd ? built : `${built}\n`;
   const edits: Edit[] = [];
   let done = 0;
-  for (const at of indexesOf(text, '-----BEGIN ')) {
+  for (const at of indexesOf(built, '-----BEGIN ')) {
     if (at < done) continue;
     const cut = findCutKey(followed, at);
     if (cut === undefined) continue;
-    if (cut.end > text.length) return undefined;
+    if (cut.end > built.length) return undefined;
     if (cut.text === undefined) continue;
     edits.push({ start: at, end: cut.end, text: cut.text });
     done = cut.end;
   }
-  return { text: applyEdits(text, edits), count: edits.length };
+  return { text: applyEdits(built, edits), count: edits.length };
+}
+
+/** The end of the line at `at`, or of the edit holding it (edits replace whole lines). */
+function lineEndOutsideEdits(text: string, edits: readonly Edit[], at: number): number {
+  let end = lineEnd(text, at);
+  const i = firstEditAtOrAfter(edits, at + 1) - 1;
+  if (i >= 0 && edits[i]!.end > end) end = edits[i]!.end;
+  return end;
+}
+
+/** The index of the first edit that starts at or after `at`. */
+function firstEditAtOrAfter(edits: readonly Edit[], at: number): number {
+  let lo = 0;
+  let hi = edits.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (edits[mid]!.start < at) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** A line without a context word is read only for a vendor token or base64 that decodes to a secret. */
