@@ -341,56 +341,102 @@ function worthReading(line: string, depth: number): boolean {
   return hasVendorToken(line, runs) || (depth < MAX_DEPTH && runs.some((run) => mayBeEncodedText(line, run)));
 }
 
-/**
- * Runs of key-material characters (no `. :` that glue timestamps, paths and class names together) long enough to
- * be, or to be part of, a vendor token or base64.
- */
-/** `RUN`: 16 or more of `A-Za-z0-9_+/=-` in a row, bounded by anything else (a table of those character codes). */
+/** `RUN`: 16 or more of `A-Za-z0-9_+/=-` in a row, bounded by anything else. */
 const RUN_MIN = 16;
-const RUN_CHAR = (() => {
+/**
+ * What each character of a `RUN` adds to it, as bits (0 for the characters that end a run): whether a run could be
+ * key material is decided from its bits and length, without slicing it out.
+ */
+const UPPER = 1;
+const LOWER = 2;
+const DIGIT = 4;
+/** Outside `0-9a-fA-F-`: a run of hex and dashes (a digest, a trace id, a UUID) has none. */
+const NOT_HEX = 8;
+const HEX_DASH = 16;
+const RUN_CLASS = (() => {
   const table = new Uint8Array(128);
-  for (const ch of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_+/=-') table[ch.charCodeAt(0)] = 1;
+  const set = (chars: string, bits: number) => {
+    for (const ch of chars) table[ch.charCodeAt(0)] = bits;
+  };
+  set('ABCDEF', UPPER);
+  set('GHIJKLMNOPQRSTUVWXYZ', UPPER | NOT_HEX);
+  set('abcdef', LOWER);
+  set('ghijklmnopqrstuvwxyz', LOWER | NOT_HEX);
+  set('0123456789', DIGIT);
+  set('-', HEX_DASH);
+  set('_+/=', NOT_HEX);
   return table;
 })();
 const CONTEXT_ALL = new RegExp(CONTEXT.source, 'gi');
 
-/**
- * The start offsets of the lines worth reading, in order: those with a context word, and those with a run of token
- * characters of mixed classes (a vendor token, base64, a key body line). Two native scans of the whole text; the
- * lines in between are never looked at again.
- */
+/** The lines worth reading, as sorted line starts: all of them, and those chosen for a context word. */
 interface LinesToRead {
   starts: number[];
   context: Set<number>;
 }
 
+/**
+ * The lines with a context word (one native regex scan of the whole text), and the other lines with a run of token
+ * characters of mixed classes (a vendor token, base64, a key body line), found in one pass over their character
+ * codes. The lines in between are never looked at again.
+ */
 function findLinesToRead(text: string): LinesToRead {
-  const starts = new Set<number>();
-  const context = new Set<number>();
-  const lineOf = (i: number) => text.lastIndexOf('\n', i - 1) + 1;
+  const context = findContextLines(text);
+  const runs = findRunLines(text, context);
+  const starts: number[] = [];
+  for (let i = 0, j = 0; i < context.length || j < runs.length; ) {
+    if (j >= runs.length || (i < context.length && context[i]! < runs[j]!)) starts.push(context[i++]!);
+    else starts.push(runs[j++]!);
+  }
+  return { starts, context: new Set(context) };
+}
+
+function findContextLines(text: string): number[] {
+  const found: number[] = [];
   CONTEXT_ALL.lastIndex = 0;
   for (let m = CONTEXT_ALL.exec(text); m !== null; m = CONTEXT_ALL.exec(text)) {
-    const start = lineOf(m.index);
-    starts.add(start);
-    context.add(start);
+    found.push(text.lastIndexOf('\n', m.index - 1) + 1);
     // Skip the rest of this line: one hit is enough.
     const nl = text.indexOf('\n', m.index);
     if (nl < 0) break;
     CONTEXT_ALL.lastIndex = nl + 1;
   }
-  // RUN as a scan over character codes: with its lookbehind, the regex was the costliest pass over a 10 MB log.
+  CONTEXT_ALL.lastIndex = 0;
+  return found;
+}
+
+/** The starts of the lines, other than those already `chosen` (sorted), that hold a mixed run. */
+function findRunLines(text: string, chosen: readonly number[]): number[] {
+  const found: number[] = [];
+  let k = 0;
+  for (let start = 0; start <= text.length; ) {
+    const nl = text.indexOf('\n', start);
+    const end = nl < 0 ? text.length : nl;
+    while (k < chosen.length && chosen[k]! < start) k++;
+    if (chosen[k] !== start && hasMixedRun(text, start, end)) found.push(start);
+    start = end + 1;
+  }
+  return found;
+}
+
+function hasMixedRun(text: string, start: number, end: number): boolean {
   let runStart = -1;
-  for (let i = 0; i <= text.length; i++) {
-    const c = i < text.length ? text.charCodeAt(i) : 0;
-    if (c < 128 && RUN_CHAR[c] === 1) {
-      if (runStart < 0) runStart = i;
+  let bits = 0;
+  for (let i = start; i <= end; i++) {
+    const c = i < end ? text.charCodeAt(i) : 0;
+    const cls = c < 128 ? RUN_CLASS[c]! : 0;
+    if (cls !== 0) {
+      if (runStart < 0) {
+        runStart = i;
+        bits = 0;
+      }
+      bits |= cls;
     } else if (runStart >= 0) {
-      if (i - runStart >= RUN_MIN && isMixedRun(text.slice(runStart, i))) starts.add(lineOf(runStart));
+      if (i - runStart >= RUN_MIN && isMixedRun(bits, i - runStart)) return true;
       runStart = -1;
     }
   }
-  CONTEXT_ALL.lastIndex = 0;
-  return { starts: [...starts].sort((a, b) => a - b), context };
+  return false;
 }
 
 /**
@@ -398,10 +444,10 @@ function findLinesToRead(text: string): LinesToRead {
  * alone (digests, trace ids, commits and UUIDs: vendor tokens made of hex carry a prefix or suffix that is not, and
  * hex never decodes to text).
  */
-function isMixedRun(run: string): boolean {
-  if (/^[0-9a-fA-F-]+$/.test(run)) return false;
-  if (/[A-Z]/.test(run)) return /[a-z0-9]/.test(run);
-  return run.length > 24 && /\d/.test(run) && /[a-z]/.test(run);
+function isMixedRun(bits: number, length: number): boolean {
+  if ((bits & NOT_HEX) === 0) return false;
+  if ((bits & UPPER) !== 0) return (bits & (LOWER | DIGIT)) !== 0;
+  return length > 24 && (bits & DIGIT) !== 0 && (bits & LOWER) !== 0;
 }
 
 /**
