@@ -473,10 +473,14 @@ function redactLine(
     const vendor = redactVendorTokens(current);
     current = vendor.text;
     count += vendor.count;
+    let lower = current.toLowerCase();
     for (const rule of SECRET_RULES) {
+      if (!rule.needs.some((literal) => lower.includes(literal))) continue;
       if (rule.name === 'short-password-flag' && !hasLoginContext(current)) continue;
       const applied = applyRule(rule, current);
+      if (applied.count === 0) continue;
       current = applied.text;
+      lower = current.toLowerCase();
       count += applied.count;
     }
     const kv = scanKeyValues(current, pass === 0 ? carry : undefined);
