@@ -465,12 +465,17 @@ function redactLine(
   let carry = pending;
   for (let pass = 0; pass < MAX_PASSES; pass++) {
     const before = count;
-    if (depth < MAX_DEPTH) {
+    let runs = findTokenRuns(current);
+    // BASE64_RUN needs 32 token characters in a row: most lines have no run that long.
+    if (depth < MAX_DEPTH && runs.some((run) => run.end - run.start >= 32)) {
       const decoded = redactBase64Runs(current, depth);
-      current = decoded.text;
-      count += decoded.count;
+      if (decoded.count > 0) {
+        current = decoded.text;
+        count += decoded.count;
+        runs = findTokenRuns(current);
+      }
     }
-    const vendor = redactVendorTokens(current);
+    const vendor = redactVendorTokens(current, runs);
     current = vendor.text;
     count += vendor.count;
     let lower = current.toLowerCase();
