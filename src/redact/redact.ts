@@ -80,6 +80,11 @@ export function redactText(text: string): Redacted {
   return redact(text).text;
 }
 
+/**
+ * Three finders, each giving edits of `input`: key blocks first (the line rules then read the lines they changed, as
+ * changed), then the line rules, and last the keys whose END was cut (they must see what the line rules redacted).
+ * The redacted text is built once, from the last list.
+ */
 function redactDepth(input: string, depth: number): { text: string; count: number } {
   const blocks = findKeyBlocks(input);
   const lines = redactLines(input, blocks.edits, depth);
@@ -132,7 +137,7 @@ function redactLines(text: string, blocks: readonly Edit[], depth: number): { ed
   for (const segment of segmentsOf(text, blocks)) {
     if (segment.start > from) {
       const stretch = readLines(text, toRead, from, segment.start - 1, carried, depth);
-      edits.push(...stretch.edits);
+      for (const edit of stretch.edits) edits.push(edit);
       count += stretch.count;
       carried = stretch.pending;
     }
@@ -144,7 +149,8 @@ function redactLines(text: string, blocks: readonly Edit[], depth: number): { ed
   }
   if (from <= text.length) {
     const rest = readLines(text, toRead, from, text.length, carried, depth);
-    edits.push(...rest.edits);
+    // One at a time: spreading a long list into push's arguments can overflow the stack.
+    for (const edit of rest.edits) edits.push(edit);
     count += rest.count;
   }
   return { edits, count };
