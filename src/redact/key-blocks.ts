@@ -72,15 +72,17 @@ function findPrivateLines(text: string, blocks: readonly Edit[]): Edit[] {
   if (!text.includes('Private-Lines:')) return [];
   const edits: Edit[] = [];
   const re = /(Private-Lines: \d+)((?:\r?\n[A-Za-z0-9+/=]{1,80})+)/g;
+  let b = 0;
   for (let m = re.exec(text); m !== null; m = re.exec(text)) {
     const head = m[1]!;
     const start = m.index;
     let end = start + m[0].length;
+    while (b < blocks.length && blocks[b]!.end <= start) b++;
+    const next = blocks[b];
     // Inside a block already redacted, the line is gone.
-    if (blocks.some((b) => b.start <= start && start < b.end)) continue;
+    if (next !== undefined && next.start <= start) continue;
     // A body before END starts at a line start: the run of lines stops at the newline before it.
-    const next = blocks.find((b) => b.start > start && b.start < end);
-    if (next) {
+    if (next !== undefined && next.start < end) {
       end = next.start - 1;
       if (text[end - 1] === '\r') end--;
       if (end <= start + head.length) continue;

@@ -262,7 +262,14 @@ function withCutKeys(
     done = stretch.end;
   }
   if (found.length === 0) return { edits: [...edits], count };
-  const kept = edits.filter((e) => !found.some((f) => f.start <= e.start && e.end <= f.end));
+  // Both lists are sorted: one walk drops the edits a stretch replaces.
+  const kept: Edit[] = [];
+  let f = 0;
+  for (const edit of edits) {
+    while (f < found.length && found[f]!.end < edit.end) f++;
+    if (f < found.length && found[f]!.start <= edit.start) continue;
+    kept.push(edit);
+  }
   return { edits: mergeEdits(kept, found), count };
 }
 
@@ -270,10 +277,17 @@ function withCutKeys(
 function cutKeyAnchors(text: string, edits: readonly Edit[], begins: readonly number[]): number[] {
   const anchors: number[] = [];
   let e = 0;
+  let lineStart = 0;
+  let lineEnds = -1;
   for (const at of begins) {
     while (e < edits.length && edits[e]!.end <= at) e++;
     if (e < edits.length && edits[e]!.start <= at) continue;
-    anchors.push(text.lastIndexOf('\n', at - 1) + 1);
+    // Markers on the line of the one before share its start: no scan back over a long line for each.
+    if (at > lineEnds) {
+      lineStart = text.lastIndexOf('\n', at - 1) + 1;
+      lineEnds = lineEnd(text, at);
+    }
+    if (anchors.at(-1) !== lineStart) anchors.push(lineStart);
   }
   for (const edit of edits) if (edit.text.includes('-----BEGIN ')) anchors.push(edit.start);
   return anchors.sort((x, y) => x - y);

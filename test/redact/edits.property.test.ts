@@ -123,3 +123,19 @@ describe('redaction edits compose', () => {
     );
   });
 });
+
+describe('redaction stays linear where markers crowd', () => {
+  // Each of these once made a step scan back over the whole line, or over every edit, for each marker.
+  it.each([
+    ['BEGIN markers without END on one line', '\t-----BEGIN PRIVATE KEY-----\u0000'],
+    ['BEGIN markers without END, each before a redacted line', '-----BEGIN PRIVATE KEY-----\npassword=hunter22abc\n'],
+    [
+      'PuTTY private lines between END markers',
+      'Private-Lines: 1\nQUJDREVGR0hJSktMTU5PUFFSU1RVVldY\n-----END PRIVATE KEY-----\n',
+    ],
+  ])('%s: a megabyte in under two seconds', (_name, unit) => {
+    const started = performance.now();
+    redact(unit.repeat(Math.ceil(1_000_000 / unit.length)));
+    expect(performance.now() - started).toBeLessThan(2000);
+  });
+});
