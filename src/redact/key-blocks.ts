@@ -1,3 +1,4 @@
+import { type Edit, indexesOf, mergeEdits } from './edits.js';
 import { REDACTED } from './judge-value.js';
 
 const PEM_BEGIN = '-----BEGIN ((?:[A-Z0-9]+ )*)PRIVATE KEY( BLOCK)?-----';
@@ -35,34 +36,60 @@ function body(begin: string, text: string): boolean {
 }
 
 /**
- * Private keys that span lines: PEM, OpenSSH, PGP and PuTTY blocks whole, without their END (cut by a byte limit),
- * without their BEGIN (cut by a line tail), or without either: two or more lines of base64 at key width in a row.
- * BEGIN and END lines stay so the reader knows what was there.
+ * Private keys that span lines, as edits of `text`: PEM, OpenSSH, PGP and PuTTY blocks whole, without their BEGIN
+ * (cut by a line tail), and PuTTY's `Private-Lines`. BEGIN and END lines stay so the reader knows what was there.
+ * Each kind is found in the original text, as if the kinds before it had been applied: a body above an END that a
+ * whole block already took is skipped, and a `Private-Lines` run stops where a body before END starts. `begins` lists
+ * every BEGIN marker, for the search for blocks whose END was cut (which must wait for the line rules).
  */
-export function redactKeyBlocks(text: string): { text: string; count: number } {
-  let count = 0;
-  let out = text;
-  const hasKeyMarker = out.includes('PRIVATE KEY');
-  if (hasKeyMarker && out.includes('-----BEGIN ')) {
-    const whole = replaceAtMarkers(out, '-----BEGIN ', WHOLE, (m) => {
-      const [, begin = '', , , inner = '', end = ''] = m;
-      return body(begin, inner) ? `${begin}${REDACTED}${end}` : undefined;
-    });
-    out = whole.text;
-    count += whole.count;
+export function findKeyBlocks(text: string): { edits: Edit[]; begins: number[] } {
+  if (!text.includes('PRIVATE KEY')) return { edits: findPrivateLines(text, []), begins: [] };
+  const begins = indexesOf(text, '-----BEGIN ');
+  const whole = findWholeBlocks(text, begins);
+  const blocks = mergeEdits(whole, findBodiesBeforeEnd(text, whole));
+  return { edits: mergeEdits(blocks, findPrivateLines(text, blocks)), begins };
+}
+
+/** BEGIN to END, tried at each BEGIN marker not inside the block before it. */
+function findWholeBlocks(text: string, begins: readonly number[]): Edit[] {
+  const edits: Edit[] = [];
+  let done = 0;
+  for (const at of begins) {
+    if (at < done) continue;
+    WHOLE.lastIndex = at;
+    const m = WHOLE.exec(text);
+    if (!m) continue;
+    const [all, begin = '', , , inner = '', end = ''] = m;
+    if (!body(begin, inner)) continue;
+    done = at + all.length;
+    edits.push({ start: at, end: done, text: `${begin}${REDACTED}${end}` });
   }
-  if (hasKeyMarker && out.includes('-----END ')) {
-    const cut = redactBeforeEnd(out);
-    out = cut.text;
-    count += cut.count;
+  return edits;
+}
+
+/** PuTTY's private key lines (`Private-Lines: N` and the base64 under it), up to where an earlier edit starts. */
+function findPrivateLines(text: string, blocks: readonly Edit[]): Edit[] {
+  if (!text.includes('Private-Lines:')) return [];
+  const edits: Edit[] = [];
+  const re = /(Private-Lines: \d+)((?:\r?\n[A-Za-z0-9+/=]{1,80})+)/g;
+  let b = 0;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    const head = m[1]!;
+    const start = m.index;
+    let end = start + m[0].length;
+    while (b < blocks.length && blocks[b]!.end <= start) b++;
+    const next = blocks[b];
+    // Inside a block already redacted, the line is gone.
+    if (next !== undefined && next.start <= start) continue;
+    // A body before END starts at a line start: the run of lines stops at the newline before it.
+    if (next !== undefined && next.start < end) {
+      end = next.start - 1;
+      if (text[end - 1] === '\r') end--;
+      if (end <= start + head.length) continue;
+    }
+    edits.push({ start, end, text: `${head}\n${REDACTED}` });
   }
-  if (out.includes('Private-Lines:')) {
-    out = out.replace(/(Private-Lines: \d+)((?:\r?\n[A-Za-z0-9+/=]{1,80})+)/g, (_m, head: string) => {
-      count++;
-      return `${head}\n${REDACTED}`;
-    });
-  }
-  return { text: out, count };
+  return edits;
 }
 
 const END_LINE = /^-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----/;
@@ -73,13 +100,17 @@ function isBase64Code(c: number): boolean {
 
 /**
  * A block whose BEGIN was cut off (a 200-line tail, a termination message that starts mid-key): walking back from
- * each END line over the base64 lines (real or JSON-escaped newlines) right above it, the first may be partial.
+ * each END line over the base64 lines (real or JSON-escaped newlines) right above it, the first may be partial. An END
+ * that closes a whole block has the marker above it, not base64, and is skipped.
  */
-function redactBeforeEnd(text: string): { text: string; count: number } {
-  const out: string[] = [];
+function findBodiesBeforeEnd(text: string, whole: readonly Edit[]): Edit[] {
+  if (!text.includes('-----END ')) return [];
+  const edits: Edit[] = [];
   let copied = 0;
-  let count = 0;
+  let w = 0;
   for (let end = text.indexOf('-----END '); end >= 0; end = text.indexOf('-----END ', end + 9)) {
+    while (w < whole.length && whole[w]!.end <= end) w++;
+    if (w < whole.length && whole[w]!.start <= end) continue;
     if (!END_LINE.test(text.slice(end, end + 48))) continue;
     let start = end;
     let chars = 0;
@@ -117,77 +148,53 @@ function redactBeforeEnd(text: string): { text: string; count: number } {
       start = k;
     }
     if (chars < 8 || start < copied) continue;
-    out.push(text.slice(copied, start), REDACTED, escaped ? '\\n' : '\n');
+    edits.push({ start, end, text: `${REDACTED}${escaped ? '\\n' : '\n'}` });
     copied = end;
-    count++;
   }
-  if (count === 0) return { text, count };
-  out.push(text.slice(copied));
-  return { text: out.join(''), count };
+  return edits;
 }
 
 /**
- * A block whose END was cut off. Applied after the line rules, so that a `key: value` this loose match swallows has
- * been redacted already (markers may sit inside).
+ * A block whose END was cut off, starting at `at`: where its match ends, and its replacement (`text` undefined when
+ * what follows BEGIN is not a key body); undefined when no block starts there. Looked for in the text the line rules
+ * produced: a `key: value` this loose match swallows has been redacted already, and markers may sit inside.
  */
-export function redactCutKeys(text: string): { text: string; count: number } {
-  if (!text.includes('PRIVATE KEY') || !text.includes('-----BEGIN ')) return { text, count: 0 };
-  return replaceAtMarkers(text, '-----BEGIN ', NO_END, (m) => {
-    const [, begin = '', , , inner = ''] = m;
-    if (!body(begin, inner) || /^(?:\s|\\[nr])*\[REDACTED\](?:\s|\\[nr])*$/.test(inner)) return undefined;
-    return `${begin}${REDACTED}${/\n$/.test(inner) ? '\n' : ''}`;
-  });
-}
-
-/**
- * Like String.replace with a sticky regex tried only where `marker` occurs (found with indexOf, which is far faster
- * than letting the regex engine scan a 10 MB log for a pattern that starts with a group).
- */
-function replaceAtMarkers(
-  text: string,
-  marker: string,
-  sticky: RegExp,
-  replace: (m: RegExpExecArray) => string | undefined,
-): { text: string; count: number } {
-  const out: string[] = [];
-  let copied = 0;
-  let count = 0;
-  for (let at = text.indexOf(marker); at >= 0; at = text.indexOf(marker, at + 1)) {
-    if (at < copied) continue;
-    sticky.lastIndex = at;
-    const m = sticky.exec(text);
-    if (!m) continue;
-    const replacement = replace(m);
-    if (replacement === undefined) continue;
-    out.push(text.slice(copied, at), replacement);
-    copied = at + m[0].length;
-    count++;
-  }
-  if (count === 0) return { text, count };
-  out.push(text.slice(copied));
-  return { text: out.join(''), count };
+export function findCutKey(text: string, at: number): { end: number; text: string | undefined } | undefined {
+  NO_END.lastIndex = at;
+  const m = NO_END.exec(text);
+  if (!m) return undefined;
+  const [all, begin = '', , , inner = ''] = m;
+  const end = at + all.length;
+  if (!body(begin, inner) || /^(?:\s|\\[nr])*\[REDACTED\](?:\s|\\[nr])*$/.test(inner)) return { end, text: undefined };
+  return { end, text: `${begin}${REDACTED}${/\n$/.test(inner) ? '\n' : ''}` };
 }
 
 /**
  * Two or more key-width base64 lines in a row (and the short line or checksum that ends them), starting with the line
- * `text[start, end)`, become one marker line: the replacement and where the run ends, or undefined.
+ * `text[start, end)` and ending by `limit` (a line end), become one marker line: the replacement and where the run
+ * ends, or undefined.
  */
-export function redactBodyRun(text: string, start: number, end: number): { text: string; end: number } | undefined {
+export function redactBodyRun(
+  text: string,
+  start: number,
+  end: number,
+  limit: number,
+): { text: string; end: number } | undefined {
   if (!isBodyLine(text.slice(start, end))) return undefined;
   let lines = 1;
   let last = end;
   for (;;) {
-    if (last >= text.length) break;
+    if (last >= limit) break;
     const nl = text.indexOf('\n', last + 1);
-    const lineEnd = nl < 0 ? text.length : nl;
+    const lineEnd = nl < 0 || nl > limit ? limit : nl;
     if (!isBodyLine(text.slice(last + 1, lineEnd))) break;
     lines++;
     last = lineEnd;
   }
   if (lines < 2) return undefined;
-  for (let tail = 0; tail < 2 && last < text.length; tail++) {
+  for (let tail = 0; tail < 2 && last < limit; tail++) {
     const nl = text.indexOf('\n', last + 1);
-    const lineEnd = nl < 0 ? text.length : nl;
+    const lineEnd = nl < 0 || nl > limit ? limit : nl;
     if (!TAIL_LINE.test(stripCr(text.slice(last + 1, lineEnd)))) break;
     last = lineEnd;
   }

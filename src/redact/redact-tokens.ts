@@ -31,7 +31,8 @@ const UNPREFIXED_HINTS: Record<string, (run: string) => boolean> = {
   },
   'asana-token': (r) => r.includes('/') && r.includes(':'),
   'ngrok-token': (r) => r.includes('_') && r.length >= 49,
-  'kubeadm-bootstrap-token': (r) => /(?:^|[^A-Za-z0-9.])[a-z0-9]{6}\.[a-z0-9]{16}(?:$|[^A-Za-z0-9.])/.test(r),
+  'kubeadm-bootstrap-token': (r) =>
+    r.includes('.') && /(?:^|[^A-Za-z0-9.])[a-z0-9]{6}\.[a-z0-9]{16}(?:$|[^A-Za-z0-9.])/.test(r),
   'private-key-wif': (r) => (r.length === 51 || r.length === 52) && /^[5KL]/.test(r),
 };
 
@@ -191,12 +192,15 @@ export function hasVendorToken(line: string, runs: readonly TokenRun[]): boolean
   return runs.some((run) => vendorSpans(line, run).length > 0);
 }
 
-/** Vendor tokens inside the runs of a line replaced by the marker. */
-export function redactVendorTokens(line: string): { text: string; count: number } {
+/** Vendor tokens inside the runs of a line (`findTokenRuns(line)`) replaced by the marker. */
+export function redactVendorTokens(
+  line: string,
+  runs: readonly TokenRun[] = findTokenRuns(line),
+): { text: string; count: number } {
   const out: string[] = [];
   let copied = 0;
   let count = 0;
-  for (const run of findTokenRuns(line)) {
+  for (const run of runs) {
     for (const [start, end] of vendorSpans(line, run)) {
       if (start < copied) continue;
       out.push(line.slice(copied, start), REDACTED);

@@ -34,6 +34,8 @@ const ANSI_BEFORE = /\x1b\[[0-9;?]*[ -/]*[@-~]$/;
 const ANSI_ALL = /\x1b\[[0-9;?]*[ -/]*[@-~]/g;
 const ANSI_AT = /\x1b\[[0-9;?]*[ -/]*[@-~]/y;
 const QUOTE_BEFORE = /(?:\\*["'`“”„‟«»‘’‚‛「」『』＂])$/;
+/** The quote marks QUOTE_BEFORE ends with: a key without one right before the separator is not quoted. */
+const QUOTE_MARKS = new Set(['"', "'", '`', ...'“”„‟«»‘’‚‛「」『』＂']);
 const QUOTE_AT = /\\*["'`“”„‟«»‘’‚‛「」『』＂]/y;
 const BARE_VALUE = /(?![[{(\\])[^\s"'`,;&<>\\\x1b]{1,1024}/y;
 /** Outside a query string `&` is part of a value (`DB_PASSWORD=Tr0ub4dor&3`); inside one it starts the next pair. */
@@ -94,19 +96,29 @@ const CLOSING: Record<string, string> = {
   '『': '』',
 };
 
+/** A key in lowercase letters and digits only; logs repeat their keys, so a bounded memo keeps this a map lookup. */
 function compact(key: string): string {
-  return key.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
+  let word = COMPACT.get(key);
+  if (word === undefined) {
+    word = key.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
+    if (COMPACT.size >= 4096) COMPACT.clear();
+    COMPACT.set(key, word);
+  }
+  return word;
 }
+const COMPACT = new Map<string, string>();
 
 /** The value after a separator: its span, the text inside its quotes and the quote itself. */
 function readValue(
   line: string,
   from: number,
   inQuery: boolean,
+  escapes: boolean,
 ): { start: number; end: number; inner: string; innerStart: number; quote: string } | undefined {
   let i = from;
   for (;;) {
     while (line[i] === ' ' || line[i] === '\t') i++;
+    if (!escapes) break;
     ANSI_AT.lastIndex = i;
     const ansi = ANSI_AT.exec(line);
     if (!ansi) break;
@@ -146,15 +158,19 @@ function readValue(
 function readKey(
   line: string,
   sepStart: number,
+  escapes: boolean,
 ): { key: string; phrase: string; quoted: boolean; inQuery: boolean } | undefined {
   let j = sepStart;
   for (;;) {
     while (j > 0 && (line[j - 1] === ' ' || line[j - 1] === '\t')) j--;
+    if (!escapes) break;
     const ansi = ANSI_BEFORE.exec(line.slice(Math.max(0, j - 24), j));
     if (!ansi) break;
     j -= ansi[0].length;
   }
-  const quote = QUOTE_BEFORE.exec(line.slice(Math.max(0, j - 8), j))?.[0] ?? '';
+  const quote = QUOTE_MARKS.has(line[j - 1] ?? '')
+    ? (QUOTE_BEFORE.exec(line.slice(Math.max(0, j - 8), j))?.[0] ?? '')
+    : '';
   const keyEnd = j - quote.length;
   let k = keyEnd;
   while (k > 0 && keyEnd - k < 96 && KEY_CHAR.test(line[k - 1]!)) k--;
@@ -202,6 +218,8 @@ export function scanKeyValues(
   let count = 0;
   let carry = pending;
   let lastSep = 0;
+  // Colour codes are rare once redactLine has stripped them; without an ESC the ANSI checks are skipped.
+  const escapes = line.includes('\x1b');
   SEP.lastIndex = 0;
   for (let m = SEP.exec(line); m !== null; m = SEP.exec(line)) {
     const sep = m[0];
@@ -216,7 +234,7 @@ export function scanKeyValues(
     // A URL scheme, `::`, `==`, `!=`, `<=`, `>=`.
     if (sep === ':' && (line.startsWith('//', e) || line[e] === ':' || line[s - 1] === ':')) continue;
     if (sep === '=' && (line[e] === '=' || /[=!<>~+\-*/]/.test(line[s - 1] ?? ''))) continue;
-    const key = readKey(line, s);
+    const key = readKey(line, s, escapes);
     if (!key) continue;
     const word = compact(key.key);
     let strength = keyStrength(key.key);
@@ -230,12 +248,13 @@ export function scanKeyValues(
       }
     }
     if (strength === undefined && carry && VALUE_KEYS.has(word)) strength = carry.strength;
-    if (strength !== undefined && /^[ \t]*\{/.test(line.slice(e, e + 16).replace(ANSI_ALL, ''))) {
+    const ahead = line.slice(e, e + 16);
+    if (strength !== undefined && /^[ \t]*\{/.test(escapes ? ahead.replace(ANSI_ALL, '') : ahead)) {
       // `"db.password": {"value": "…"}`: the value one level down is the secret.
       carry = { strength, budget: 512 };
       continue;
     }
-    const value = readValue(line, e, key.inQuery);
+    const value = readValue(line, e, key.inQuery, escapes);
     if (!value) continue;
     if (NAME_KEYS.has(word) && /^[\w.-]{1,64}$/.test(value.inner) && keyStrength(value.inner) !== undefined) {
       // `key="SmtpPassword"`, `name: DB_PASSWORD`: the name of a secret, whose value comes next.
