@@ -74,9 +74,9 @@ export const CONFIG_SCHEMA: ObjectSpec = {
       fields: {
         prefix: {
           type: 'string',
-          default: 'debugdead',
-          pattern: /^[A-Za-z0-9_-]{1,64}$/,
-          expected: 'letters, digits, "-" or "_" (no ":")',
+          default: '{debugdead}',
+          pattern: /^(?:[A-Za-z0-9_-]{1,64}|\{[A-Za-z0-9_-]{1,64}\})$/,
+          expected: 'letters, digits, "-" or "_" (no ":"), bare or as a hash tag like "{debugdead}"',
         },
       },
     },

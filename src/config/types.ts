@@ -28,6 +28,12 @@ export interface AlertRoute {
   channel: string;
 }
 
+/** One Redis address, `host:port`. */
+export interface RedisNode {
+  host: string;
+  port: number;
+}
+
 /** Lets the listed channels diagnose pods in the listed namespaces. */
 export interface ChannelBinding {
   /** Slack channel ids (C…, G…, D…). */
@@ -61,8 +67,20 @@ export interface Config {
   redis: {
     /** From REDIS_URL, with REDIS_USERNAME / REDIS_PASSWORD when set. @defaultValue "redis://127.0.0.1:6379" */
     url: string;
-    /** Prefix of every key and queue, so several bots can share one Redis. @defaultValue "debugdead" */
+    /**
+     * Prefix of every key and queue, so several bots can share one Redis. Always a hash tag (`{name}`; a bare name in
+     * the file is wrapped), so that every key lands in one Redis Cluster slot and multi-key scripts work there.
+     * @defaultValue "{debugdead}"
+     */
     prefix: string;
+    /** From REDIS_CLUSTER_NODES: seed nodes of a Redis Cluster; REDIS_URL is then not used. */
+    cluster?: { nodes: RedisNode[] };
+    /** From REDIS_SENTINELS and REDIS_SENTINEL_NAME: the master is found through Sentinel; REDIS_URL is not used. */
+    sentinel?: { name: string; sentinels: RedisNode[]; password?: string };
+    /** From REDIS_USERNAME (an ACL user), for every node of a cluster or Sentinel set-up. */
+    username?: string;
+    /** From REDIS_PASSWORD, for every node of a cluster or Sentinel set-up. */
+    password?: string;
   };
   kubernetes: {
     /** Kubeconfig path; when unset, KUBECONFIG (one file or a list), ~/.kube/config, then in-cluster. */

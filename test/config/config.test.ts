@@ -35,7 +35,7 @@ describe('valid configuration files', () => {
         apiUrl: 'https://slack.com/api/',
         botToken: 'xoxb-1',
       },
-      redis: { url: 'redis://127.0.0.1:6379', prefix: 'debugdead' },
+      redis: { url: 'redis://127.0.0.1:6379', prefix: '{debugdead}' },
       kubernetes: { requestTimeoutSeconds: 10 },
       namespaces: { allow: ['*'], deny: ['kube-system'] },
       approvers: { users: [], groups: [] },
@@ -119,6 +119,83 @@ describe('valid configuration files', () => {
   });
 });
 
+describe('Redis Cluster and Sentinel from the environment', () => {
+  it.each([
+    ['a bare prefix is wrapped in a hash tag', { redis: { prefix: 'team-a' } }, {}, { prefix: '{team-a}' }],
+    ['a hash-tagged prefix is kept', { redis: { prefix: '{team-a}' } }, {}, { prefix: '{team-a}' }],
+    [
+      'REDIS_CLUSTER_NODES gives the seed nodes',
+      {},
+      { REDIS_CLUSTER_NODES: 'redis-0.redis:6379, redis-1.redis:6379,[::1]:7000' },
+      {
+        cluster: {
+          nodes: [
+            { host: 'redis-0.redis', port: 6379 },
+            { host: 'redis-1.redis', port: 6379 },
+            { host: '::1', port: 7000 },
+          ],
+        },
+      },
+    ],
+    [
+      'REDIS_SENTINELS with REDIS_SENTINEL_NAME, and credentials for every node',
+      {},
+      {
+        REDIS_SENTINELS: 's1:26379,s2:26379',
+        REDIS_SENTINEL_NAME: 'mymaster',
+        REDIS_SENTINEL_PASSWORD: 'sp',
+        REDIS_USERNAME: 'bot',
+        REDIS_PASSWORD: 'pw',
+      },
+      {
+        sentinel: {
+          name: 'mymaster',
+          sentinels: [
+            { host: 's1', port: 26379 },
+            { host: 's2', port: 26379 },
+          ],
+          password: 'sp',
+        },
+        username: 'bot',
+        password: 'pw',
+      },
+    ],
+  ])('%s', (_name, doc, extra, want) => {
+    const r = buildConfig(doc, { ...env, ...extra });
+    expect(r.ok && r.config.redis).toMatchObject(want);
+  });
+
+  it.each([
+    [
+      'a node without a port',
+      { REDIS_CLUSTER_NODES: 'redis-0:6379,redis-1' },
+      ['REDIS_CLUSTER_NODES: expected "host:port" entries separated by commas, got "redis-1"'],
+    ],
+    [
+      'a port out of range',
+      { REDIS_SENTINELS: 's1:99999', REDIS_SENTINEL_NAME: 'm' },
+      ['REDIS_SENTINELS: expected "host:port" entries separated by commas, got "s1:99999"'],
+    ],
+    [
+      'Sentinels without a master name',
+      { REDIS_SENTINELS: 's1:26379' },
+      ['REDIS_SENTINEL_NAME: required with REDIS_SENTINELS (the master name Sentinel monitors, e.g. "mymaster")'],
+    ],
+    [
+      'a master name without Sentinels',
+      { REDIS_SENTINEL_NAME: 'm' },
+      ["REDIS_SENTINEL_NAME: set REDIS_SENTINELS too (the Sentinels' host:port list)"],
+    ],
+    [
+      'both a cluster and Sentinels',
+      { REDIS_CLUSTER_NODES: 'a:1', REDIS_SENTINELS: 'b:2', REDIS_SENTINEL_NAME: 'm' },
+      ['REDIS_CLUSTER_NODES and REDIS_SENTINELS: set one of them (a Redis Cluster, or a master behind Sentinel)'],
+    ],
+  ])('refuses %s', (_name, extra, want) => {
+    expect(errorsOf({}, { ...env, ...extra })).toEqual(want);
+  });
+});
+
 describe('invalid configuration files: every problem, each with its key path', () => {
   it.each([
     [
@@ -194,7 +271,9 @@ describe('invalid configuration files: every problem, each with its key path', (
     [
       'a redis prefix with a colon',
       { redis: { prefix: 'a:b' } },
-      ['redis.prefix: expected letters, digits, "-" or "_" (no ":"), got "a:b"'],
+      [
+        'redis.prefix: expected letters, digits, "-" or "_" (no ":"), bare or as a hash tag like "{debugdead}", got "a:b"',
+      ],
     ],
     ['a list as the whole file', ['a'], ['(top level): expected a mapping of keys, got a list']],
     ['a scalar section', { slack: 'socket' }, ['slack: expected a mapping of keys, got "socket"']],
