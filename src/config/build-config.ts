@@ -17,7 +17,7 @@ export function buildConfig(document: unknown, env: Environment): BuildResult {
   const redisConnection = redisConnectionFromEnv(env, errors);
   if (errors.length || !tree.ok) return { ok: false, errors };
 
-  const v = tree.value as unknown as Config;
+  const v = tree.value;
   const config: Config = {
     ...v,
     slack: {

@@ -62,6 +62,8 @@ function config(
       cooldownSeconds: 1800,
       labelSelector: '',
       maxWorkloadsPerBurst: 25,
+      leaseNamespace: 'debugdead-system',
+      leaseDurationSeconds: 15,
       ...over,
     },
   };

@@ -3,16 +3,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import yaml from 'js-yaml';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import type { z } from 'zod';
 import {
   buildConfig,
+  type Config,
   ConfigError,
   loadConfig,
   missingSlackSecrets,
   parseDuration,
   parseSize,
 } from '../../src/config/index.js';
-import { CONFIG_SCHEMA, type ObjectSpec } from '../../src/config/schema.js';
+import { objectShapeOf } from '../../src/config/object-shape-of.js';
+import { CONFIG_SCHEMA } from '../../src/config/schema.js';
 
 const env = { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1' };
 const build = (doc: unknown) => buildConfig(doc, env);
@@ -290,6 +293,42 @@ describe('invalid configuration files: every problem, each with its key path', (
     ]);
   });
 
+  it('reports rules across keys together with the problems of single keys', () => {
+    expect(
+      errorsOf({ slack: { mode: 'x' }, debugClone: { defaultTtl: '5h', maxTtl: '2h' }, alerts: { enabled: true } }),
+    ).toEqual([
+      'slack.mode: expected one of socket, http, got "x"',
+      'debugClone.defaultTtl: must not exceed debugClone.maxTtl (2h), got 5h',
+      'alerts.channel: required when alerts.enabled is true',
+    ]);
+  });
+
+  it.each([
+    [
+      'a typo inside a list item',
+      { alerts: { routes: [{ namespaces: ['a'], chanel: 'C1X' }] } },
+      ['alerts.routes[0].chanel: unknown key (did you mean "channel"?)', 'alerts.routes[0].channel: required'],
+    ],
+    [
+      'a bad item among good ones, and a bad binding',
+      { approvers: { users: ['U0GOOD1', 7] }, bindings: [{ channels: [], namespaces: ['x'] }] },
+      [
+        'approvers.users[1]: expected a Slack user id like "U0123ABCD", got 7',
+        'bindings[0].channels: expected at least one',
+      ],
+    ],
+    ['an empty string', { cluster: { name: '' } }, ['cluster.name: expected a non-empty string, got ""']],
+  ])('reports %s', (_name, doc, want) => {
+    expect(errorsOf(doc)).toEqual(want);
+  });
+
+  it('an empty key (YAML null) takes its default, like a key left out', () => {
+    const r = build({ slack: { port: null }, alerts: null, logs: { limitBytes: null } });
+    expect(r.ok && [r.config.slack.port, r.config.alerts.cooldownSeconds, r.config.logs.limitBytes]).toEqual([
+      3000, 1800, 262144,
+    ]);
+  });
+
   it('rejects a REDIS_URL that is not a redis URL', () => {
     expect(errorsOf({}, { REDIS_URL: 'localhost:6379' })).toEqual([
       'REDIS_URL: expected a URL like "redis://host:6379", got "localhost:6379"',
@@ -389,6 +428,21 @@ describe('loading from disk', () => {
   });
 });
 
+describe('the Config type', () => {
+  it('is what the schema gives: durations as seconds, enums as their values, secrets from the environment', () => {
+    expectTypeOf<Config['alerts']['cooldownSeconds']>().toEqualTypeOf<number>();
+    expectTypeOf<Config['slack']['mode']>().toEqualTypeOf<'socket' | 'http'>();
+    expectTypeOf<Config['log']['level']>().toEqualTypeOf<
+      'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
+    >();
+    expectTypeOf<Config['alerts']['channel']>().toEqualTypeOf<string | undefined>();
+    expectTypeOf<Config['approvals']['signingKey']>().toEqualTypeOf<string | undefined>();
+    expectTypeOf<Config['alerts']>().not.toHaveProperty('cooldown');
+    const r = build({ alerts: { cooldown: '2m' } });
+    expect(r.ok && r.config.alerts.cooldownSeconds).toBe(120);
+  });
+});
+
 describe('debugdead.example.yaml', () => {
   const example = yaml.load(readFileSync(new URL('../../debugdead.example.yaml', import.meta.url), 'utf8'));
 
@@ -398,14 +452,18 @@ describe('debugdead.example.yaml', () => {
 
   it('shows every key the schema accepts', () => {
     const missing: string[] = [];
-    const walk = (spec: ObjectSpec, doc: any, path: string) => {
-      for (const [key, field] of Object.entries(spec.fields)) {
+    const walk = (spec: z.ZodType, doc: any, path: string) => {
+      for (const [key, field] of Object.entries(objectShapeOf(spec) ?? {})) {
         if (!doc || !(key in doc)) missing.push(`${path}${key}`);
-        else if (field.type === 'object') walk(field, doc[key], `${path}${key}.`);
+        else if (objectShapeOf(field)) walk(field, doc[key], `${path}${key}.`);
       }
     };
     walk(CONFIG_SCHEMA, example, '');
     expect(missing).toEqual([]);
+    // The walk saw the schema's sections (an empty walk would find nothing missing).
+    expect(Object.keys(objectShapeOf(CONFIG_SCHEMA) ?? {})).toEqual(
+      expect.arrayContaining(['slack', 'alerts', 'audit']),
+    );
   });
 });
 
