@@ -28,7 +28,7 @@ import {
   formatAnchorText,
   formatAuditMirror,
 } from './audit/index.js';
-import { applyReload, type Config, planReload, type ReloadPlan } from './config/index.js';
+import { applyReload, type Config, planReload, type ReloadPlan, resolveChannelNames } from './config/index.js';
 import type { ConversationDeps } from './conversation/deps.js';
 import { DiagnosisRecordStore } from './conversation/diagnosis-record-store.js';
 import { recordAudit } from './conversation/record-audit.js';
@@ -146,6 +146,7 @@ export async function startDebugdead(options: StartOptions): Promise<RunningBot>
       pingRedis: () => pingRedis(config.redis),
       authTest: () => slackProbes.authTest(),
       probeChannel: (channel) => slackProbes.probeChannel(channel),
+      listChannels: () => slackProbes.listChannels(),
       mayI: (need) => kube.mayI(need),
     },
   );
@@ -156,6 +157,9 @@ export async function startDebugdead(options: StartOptions): Promise<RunningBot>
     throw new StartupCheckError(checked.fatal);
   }
   for (const warning of checked.warnings) log.warn({ check: 'startup' }, warning);
+  // `#name` channels, resolved once: from here on the configuration holds ids only.
+  const channelIds = checked.channelIds ?? new Map<string, string>();
+  Object.assign(config, pickChannels(resolveChannelNames(config, channelIds).config));
 
   // HTTP mode: Bolt's receiver behind our guard (handlers/guard-http-requests.ts), which refuses replays, future
   // timestamps and body shapes Bolt cannot read before Bolt sees them.
@@ -363,6 +367,16 @@ export async function startDebugdead(options: StartOptions): Promise<RunningBot>
         log.error({ problems: refused }, 'configuration reload refused; the running configuration stays');
         return { refused };
       }
+      // Names are resolved with the list read at start; a channel named for the first time needs a restart.
+      const named = resolveChannelNames(next, channelIds);
+      if (named.unresolved.length) {
+        const refused = named.unresolved
+          .map((u) => `${u.key}: ${u.name} was not among the channels listed at start: give its id, or restart the bot`)
+          .join('\n');
+        log.error({ problems: refused }, 'configuration reload refused; the running configuration stays');
+        return { refused };
+      }
+      next = named.config;
       const plan = planReload(config, next);
       applyReload(config, next, plan.live);
       if (plan.live.includes('log.level')) log.level = config.log.level;
@@ -396,6 +410,11 @@ export async function startDebugdead(options: StartOptions): Promise<RunningBot>
       log.info('debugdead stopped');
     },
   };
+}
+
+/** The keys that hold channels (the parts resolveChannelNames rewrites). */
+function pickChannels(config: Config): Pick<Config, 'alerts' | 'audit' | 'bindings'> {
+  return { alerts: config.alerts, audit: config.audit, bindings: config.bindings };
 }
 
 /** Counts every Slack Web API call (Bolt's, ours and the Socket Mode client's) by method and HTTP status. */

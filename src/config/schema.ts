@@ -21,13 +21,17 @@ import {
  * `cooldown: 30m` and read as `cooldownSeconds`. Each field words its own error (schema-fields.ts).
  */
 
-const SLACK_CHANNEL = /^[CGD][A-Z0-9]{2,}$/;
+const SLACK_CHANNEL = /^(?:[CGD][A-Z0-9]{2,}|#[^\s#,<>@|]{1,80})$/u;
 const SLACK_USER = /^[UW][A-Z0-9]{2,}$/;
 const SLACK_GROUP = /^S[A-Z0-9]{2,}$/;
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const NAMESPACE_GLOB = /^[a-z0-9*?]([-a-z0-9*?]{0,61}[a-z0-9*?])?$/;
 
-const CHANNEL = { pattern: SLACK_CHANNEL, expected: 'a Slack channel id like "C0123ABCD"' };
+/** A channel id, or a `#name` the bot resolves to its id once at start (conversations.list). */
+const CHANNEL = {
+  pattern: SLACK_CHANNEL,
+  expected: 'a Slack channel id like "C0123ABCD" or a name like "#incidents"',
+};
 const NAMESPACE = { pattern: DNS_LABEL, expected: 'a namespace name' };
 const namespaceGlobs = (def: string[]) =>
   strings(def, { pattern: NAMESPACE_GLOB, expected: 'a namespace name or glob like "prod-*"' });
