@@ -46,7 +46,7 @@ export async function runSelfChecks(
   const [redis, auth] = await Promise.all([
     ports.pingRedis().then(
       () => undefined,
-      (err) => describeRedisProblem(err, config.redis.url),
+      (err) => describeRedisProblem(err, config.redis),
     ),
     ports.authTest().then((code) => describeAuthProblem(code, config.slack.apiUrl)),
   ]);
