@@ -158,13 +158,14 @@ function startReplica(identity: string): LeaderElection {
     },
   });
 }
+/** The next watch a replica starts on taking the Lease. */
 const watching = () =>
   new Promise<PodWatch>((resolve) => {
     onWatching = () => resolve(watch!);
-    if (watch) resolve(watch);
   });
 
 const firstWatch = watching();
+const cpuBefore = process.cpuUsage();
 const replicas = new Map([
   ['replica-a', startReplica('replica-a')],
   ['replica-b', startReplica('replica-b')],
@@ -175,6 +176,8 @@ const syncStart = watchStartedAt;
 await watch!.synced;
 await manager.idle();
 const syncSeconds = (performance.now() - syncStart) / 1000;
+const cpu = process.cpuUsage(cpuBefore);
+const syncCpuSeconds = (cpu.user + cpu.system) / 1e6;
 const leaders = [...replicas.values()].filter((r) => r.isLeader()).length;
 /** Pod watches the API server serves once the watcher has opened its watch after the list (within 5 s). */
 async function openPodWatches(): Promise<number> {
@@ -197,7 +200,7 @@ const memory = process.memoryUsage();
 const rssMB = memory.rss / 1048576;
 const heapMB = process.memoryUsage().heapUsed / 1048576;
 console.log(
-  `initial sync: ${watch!.stats().known} pods in ${syncSeconds.toFixed(2)} s; bot RSS ${rssMB.toFixed(0)} MB ` +
+  `initial sync: ${watch!.stats().known} pods in ${syncSeconds.toFixed(2)} s (${syncCpuSeconds.toFixed(1)} s of the bot's CPU); bot RSS ${rssMB.toFixed(0)} MB ` +
     `(${(rssBefore / 1048576).toFixed(0)} MB before the watch: Node and the libraries), JS heap in use ${heapMB.toFixed(0)} MB (${(heapBefore / 1048576).toFixed(0)} MB before) ` +
     `of ${(memory.heapTotal / 1048576).toFixed(0)} MB, external ${(memory.external / 1048576).toFixed(0)} MB`,
 );
@@ -281,6 +284,7 @@ console.log(
     watchers: Math.max(watchers, watchersAfter),
     rssMB: Math.round(rssMB),
     syncSeconds: Number(syncSeconds.toFixed(2)),
+    syncCpuSeconds: Number(syncCpuSeconds.toFixed(1)),
     alertLatencyP95Ms: Math.round(p95),
     stormMessages,
     unhandled429,
