@@ -1,10 +1,15 @@
 /**
- * Alerts at scale (issue 7). The simulators run in a child process (test/alerts/bench-sim-child.ts) so this process's
- * resident memory is the bot's alone:
- * - initial sync of a pod watch over 50,000 pods into the AlertManager: seconds, then RSS after a GC;
+ * Alerts at scale (issues 7 and 18). The simulators run in a child process (test/alerts/bench-sim-child.ts) so this
+ * process's resident memory is the bot's alone:
+ * - two replicas elect one alert watcher through a coordination.k8s.io Lease (src/leader, as the bot does): the API
+ *   server serves one pod watch between them (`watchers`, counted by the simulated API server);
+ * - initial sync of that watch over 150,000 pods (the Kubernetes scalability limit; ALERTS_BENCH_PODS to change)
+ *   into the AlertManager: seconds, then RSS after a GC (both replicas live in this process);
  * - alert latency: a pod's failing status reaching the watch → its alert posted to Slack, p95 of 20 workloads;
  * - storm: 1,000 pods of 20 Deployments fail at once, Slack rate limits on: messages posted, 429s not absorbed.
- * Last line: {"bench":"alerts","pods":50000,"rssMB":…,"syncSeconds":…,"alertLatencyP95Ms":…,"stormMessages":…,"unhandled429":…}
+ * - failover: the watcher stops (a rolling update); the other replica takes the Lease and lists again, still one watch.
+ * Last line: {"bench":"alerts","pods":150000,"watchers":1,"rssMB":…,"syncSeconds":…,"alertLatencyP95Ms":…,
+ * "stormMessages":…,"unhandled429":…,"failoverSeconds":…}
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -24,12 +29,14 @@ import {
   workloadOf,
 } from '../src/alerts/index.js';
 import { MANAGED_LABEL } from '../src/debugpods/index.js';
-import { loadKubeConfig } from '../src/kube/index.js';
-import { watchPods } from '../src/kube/watch-pods.js';
+import { createKubeClient, loadKubeConfig } from '../src/kube/index.js';
+import { type PodWatch, watchPods } from '../src/kube/watch-pods.js';
+import { type LeaderElection, runLeaderElection } from '../src/leader/index.js';
+import { ALERT_LEASE_NAME } from '../src/start-alerts.js';
 import { startRedis } from '../test/support/redis-server.js';
 import { childRpc } from './_child-rpc.js';
 
-const PODS = 50_000;
+const PODS = Number(process.env.ALERTS_BENCH_PODS ?? 150_000);
 const LATENCY_SAMPLES = 20;
 const STORM_DEPLOYMENTS = 20;
 const STORM_PODS = 1000;
@@ -89,7 +96,7 @@ const sink: AlertSink = {
 };
 const manager = new AlertManager({
   redis,
-  prefix: 'bench',
+  prefix: '{bench}',
   sink,
   reasons,
   restartThreshold,
@@ -106,33 +113,99 @@ const failingSeenAt = new Map<string, number>();
 global.gc?.();
 const rssBefore = process.memoryUsage().rss;
 const heapBefore = process.memoryUsage().heapUsed;
-const syncStart = performance.now();
-const watch = watchPods(
-  loadKubeConfig({ kubeconfigPath }),
-  {
-    upsert(pod) {
-      if (classifyPod(pod, { reasons, restartThreshold }).failing) {
-        const k = workloadKey(workloadOf(pod));
-        if (!failingSeenAt.has(k)) failingSeenAt.set(k, performance.now());
-      }
-      manager.upsert(pod);
+
+/** The pod watch of whichever replica holds the Lease, and when it started. */
+let watch: PodWatch | undefined;
+let watchStartedAt = 0;
+let watcherIdentity = '';
+let onWatching: () => void = () => {};
+const quiet = { info() {}, warn() {} };
+
+/** One replica: its own Kubernetes client, and the Lease election the bot runs (startAlerts). */
+function startReplica(identity: string): LeaderElection {
+  const kc = loadKubeConfig({ kubeconfigPath });
+  return runLeaderElection({
+    kube: createKubeClient(kc, { timeoutMs: 10_000, clusterName: 'bench' }),
+    namespace: 'debugdead-system',
+    name: ALERT_LEASE_NAME,
+    identity,
+    durationSeconds: 15,
+    retryMs: 1000,
+    log: quiet,
+    onStartedLeading: () => {
+      watcherIdentity = identity;
+      watchStartedAt = performance.now();
+      watch = watchPods(
+        kc,
+        {
+          upsert(pod) {
+            if (classifyPod(pod, { reasons, restartThreshold }).failing) {
+              const k = workloadKey(workloadOf(pod));
+              if (!failingSeenAt.has(k)) failingSeenAt.set(k, performance.now());
+            }
+            manager.upsert(pod);
+          },
+          remove: (ref) => manager.remove(ref),
+        },
+        { keepLabels: [MANAGED_LABEL, 'pod-template-hash'] },
+      );
+      onWatching();
     },
-    remove: (ref) => manager.remove(ref),
-  },
-  { keepLabels: [MANAGED_LABEL, 'pod-template-hash'] },
-);
-await watch.synced;
+    onStoppedLeading: async () => {
+      const stopping = watch;
+      watch = undefined;
+      await stopping?.stop();
+    },
+  });
+}
+/** The next watch a replica starts on taking the Lease. */
+const watching = () =>
+  new Promise<PodWatch>((resolve) => {
+    onWatching = () => resolve(watch!);
+  });
+
+const firstWatch = watching();
+const cpuBefore = process.cpuUsage();
+const replicas = new Map([
+  ['replica-a', startReplica('replica-a')],
+  ['replica-b', startReplica('replica-b')],
+]);
+await Promise.all([...replicas.values()].map((r) => r.firstAttempt));
+await firstWatch;
+const syncStart = watchStartedAt;
+await watch!.synced;
 await manager.idle();
 const syncSeconds = (performance.now() - syncStart) / 1000;
+const cpu = process.cpuUsage(cpuBefore);
+const syncCpuSeconds = (cpu.user + cpu.system) / 1e6;
+const leaders = [...replicas.values()].filter((r) => r.isLeader()).length;
+/** Pod watches the API server serves once the watcher has opened its watch after the list (within 5 s). */
+async function openPodWatches(): Promise<number> {
+  const deadline = performance.now() + 5000;
+  let n = await ask<number>({ op: 'watches', resource: 'pods' });
+  while (n === 0 && performance.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 50));
+    n = await ask<number>({ op: 'watches', resource: 'pods' });
+  }
+  // Both replicas are running: a second watch, if any, would have opened by now too.
+  await new Promise((r) => setTimeout(r, 1500));
+  return ask<number>({ op: 'watches', resource: 'pods' });
+}
+const watchers = await openPodWatches();
+console.log(
+  `two replicas: ${leaders} holds the Lease (${watcherIdentity}); the API server serves ${watchers} pod watch(es)`,
+);
 global.gc?.();
-const rssMB = process.memoryUsage().rss / 1048576;
+const memory = process.memoryUsage();
+const rssMB = memory.rss / 1048576;
 const heapMB = process.memoryUsage().heapUsed / 1048576;
 console.log(
-  `initial sync: ${watch.stats().known} pods in ${syncSeconds.toFixed(2)} s; bot RSS ${rssMB.toFixed(0)} MB ` +
-    `(${(rssBefore / 1048576).toFixed(0)} MB before the watch: Node and the libraries), JS heap in use ${heapMB.toFixed(0)} MB (${(heapBefore / 1048576).toFixed(0)} MB before)`,
+  `initial sync: ${watch!.stats().known} pods in ${syncSeconds.toFixed(2)} s (${syncCpuSeconds.toFixed(1)} s of the bot's CPU); bot RSS ${rssMB.toFixed(0)} MB ` +
+    `(${(rssBefore / 1048576).toFixed(0)} MB before the watch: Node and the libraries), JS heap in use ${heapMB.toFixed(0)} MB (${(heapBefore / 1048576).toFixed(0)} MB before) ` +
+    `of ${(memory.heapTotal / 1048576).toFixed(0)} MB, external ${(memory.external / 1048576).toFixed(0)} MB`,
 );
 if (process.env.ALERTS_BENCH_SYNC_ONLY) {
-  await watch.stop();
+  await Promise.all([...replicas.values()].map((r) => r.stop()));
   child.kill();
   process.exit(0);
 }
@@ -185,7 +258,20 @@ console.log(
     `Slack served ${served429} 429s, the bot waited out ${stats.rateLimited}, dropped ${stats.dropped}`,
 );
 
-await watch.stop();
+// --- failover: the watcher stops (a rolling update) and releases the Lease; the other replica takes over -------
+const before = watcherIdentity;
+const failoverStart = performance.now();
+const nextWatch = watching();
+await replicas.get(before)!.stop();
+await (await nextWatch).synced;
+const failoverSeconds = (performance.now() - failoverStart) / 1000;
+const watchersAfter = await openPodWatches();
+console.log(
+  `failover: ${before} stopped, ${watcherIdentity} watching and synced in ${failoverSeconds.toFixed(2)} s; ` +
+    `the API server serves ${watchersAfter} pod watch(es)`,
+);
+
+await Promise.all([...replicas.values()].map((r) => r.stop()));
 await manager.stop();
 redis.disconnect();
 await ask({ op: 'close' });
@@ -195,11 +281,14 @@ console.log(
   JSON.stringify({
     bench: 'alerts',
     pods: PODS,
+    watchers: Math.max(watchers, watchersAfter),
     rssMB: Math.round(rssMB),
     syncSeconds: Number(syncSeconds.toFixed(2)),
+    syncCpuSeconds: Number(syncCpuSeconds.toFixed(1)),
     alertLatencyP95Ms: Math.round(p95),
     stormMessages,
     unhandled429,
+    failoverSeconds: Number(failoverSeconds.toFixed(2)),
   }),
 );
 process.exit(0);

@@ -60,7 +60,7 @@ if (!built.ok) throw new Error(built.errors.join('\n'));
 const config = built.config;
 config.kubernetes.kubeconfig = kubeconfigPath;
 config.kubernetes.defaultNamespace = 'demo';
-config.redis.prefix = 'bench-flood';
+config.redis.prefix = '{bench-flood}';
 // An experiment's knob; the bench's figure is taken with the default.
 if (process.env.FLOOD_MAX_IN_FLIGHT) config.diagnoses.maxInFlight = Number(process.env.FLOOD_MAX_IN_FLIGHT);
 

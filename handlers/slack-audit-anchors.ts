@@ -1,5 +1,6 @@
 import { type App, webApi } from '@slack/bolt';
 import { type AuditAnchor, parseAnchorText } from '../src/audit/index.js';
+import { slackStartupProbes } from './slack-startup-probes.js';
 
 type WebClient = App['client'];
 
@@ -41,5 +42,14 @@ export function slackAuditAnchorsFromToken(
   apiUrl: string,
   channel: string,
 ): () => Promise<AuditAnchor[]> {
-  return slackAuditAnchors(new webApi.WebClient(token, { slackApiUrl: apiUrl }) as unknown as WebClient, channel);
+  const client = new webApi.WebClient(token, { slackApiUrl: apiUrl });
+  if (!channel.startsWith('#')) return slackAuditAnchors(client as unknown as WebClient, channel);
+  // audit.channel given as #name: looked up in the channel list, as the bot does at start.
+  return async () => {
+    const ids = await slackStartupProbes(client, () => new Date()).listChannels();
+    if (typeof ids === 'string') throw new Error(`cannot list channels to find ${channel} (${ids})`);
+    const id = ids.get(channel.slice(1)) ?? ids.get(channel.slice(1).toLowerCase());
+    if (!id) throw new Error(`Slack lists no channel ${channel} that the bot can see`);
+    return slackAuditAnchors(client as unknown as WebClient, id)();
+  };
 }

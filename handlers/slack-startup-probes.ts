@@ -13,14 +13,38 @@ function slackErrorCode(e: unknown): string {
 
 /**
  * The start-up questions put to Slack. Whether the bot can post in a channel is Slack's answer to a post: a message
- * scheduled a week ahead and deleted at once asks it without anyone seeing a message, and without reading channel
- * lists (the bot has no channels:read scope).
+ * scheduled a week ahead and deleted at once asks it without anyone seeing a message. Channels named `#name` in the
+ * configuration are looked up once in the channel list (channels:read, groups:read).
  */
 export function slackStartupProbes(
   client: InstanceType<typeof webApi.WebClient>,
   now: () => Date,
-): { authTest(): Promise<string | undefined>; probeChannel(channel: string): Promise<string | undefined> } {
+): {
+  authTest(): Promise<string | undefined>;
+  probeChannel(channel: string): Promise<string | undefined>;
+  listChannels(): Promise<ReadonlyMap<string, string> | string>;
+} {
   return {
+    // Every public channel and every private channel the bot is in, by name: conversations.list pages through a
+    // cursor, and a page may hold fewer channels than asked (even none) while more follow.
+    async listChannels() {
+      const ids = new Map<string, string>();
+      let cursor: string | undefined;
+      try {
+        do {
+          const page = await client.conversations.list({
+            types: 'public_channel,private_channel',
+            limit: 200,
+            ...(cursor ? { cursor } : {}),
+          });
+          for (const c of page.channels ?? []) if (c.id && c.name) ids.set(c.name, c.id);
+          cursor = page.response_metadata?.next_cursor || undefined;
+        } while (cursor);
+        return ids;
+      } catch (e) {
+        return slackErrorCode(e);
+      }
+    },
     async authTest() {
       try {
         await client.auth.test();

@@ -1,5 +1,4 @@
 import { type ConnectionOptions, Queue, QueueEvents, UnrecoverableError, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import {
   clusterKey,
@@ -10,11 +9,12 @@ import {
   type Task,
   verifyTask,
 } from '../src/clusters/index.js';
+import type { RedisClient } from '../src/redis/index.js';
 
 export interface AgentLinkOptions {
   connection: ConnectionOptions;
   /** A plain connection for the heartbeat. */
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
   cluster: string;
   /** This cluster's signing key (deriveClusterKey of the gateway's key): tasks must verify under it. */

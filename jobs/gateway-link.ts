@@ -1,5 +1,4 @@
 import { type ConnectionOptions, type Job, Queue, QueueEvents, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import {
   AgentGone,
@@ -15,12 +14,13 @@ import {
   verifyTask,
 } from '../src/clusters/index.js';
 import type { CreateDebugPodJob, DeleteDebugPodJob, JobPort } from '../src/conversation/deps.js';
+import type { RedisClient } from '../src/redis/index.js';
 import type { ReportAnswer } from './agent-link.js';
 import { createDebugPodQueue } from './debug-pod-queue.js';
 
 export interface GatewayLinkOptions {
   connection: ConnectionOptions;
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
   clusters: string[];
   /** The signing key of a cluster (deriveClusterKey): tasks to it are signed with it, its reports verified. */

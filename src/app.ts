@@ -7,7 +7,6 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { App, type Logger as BoltLogger, HTTPReceiver, LogLevel, SocketModeReceiver, webApi } from '@slack/bolt';
-import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import {
   createSlackChat,
@@ -29,7 +28,7 @@ import {
   formatAnchorText,
   formatAuditMirror,
 } from './audit/index.js';
-import { applyReload, type Config, planReload, type ReloadPlan } from './config/index.js';
+import { applyReload, type Config, planReload, type ReloadPlan, resolveChannelNames } from './config/index.js';
 import type { ConversationDeps } from './conversation/deps.js';
 import { DiagnosisRecordStore } from './conversation/diagnosis-record-store.js';
 import { recordAudit } from './conversation/record-audit.js';
@@ -39,6 +38,7 @@ import { SeenSignatures } from './ingress/index.js';
 import { createKubeClient, type KubeClient, loadKubeConfig } from './kube/index.js';
 import { createLogger } from './log/index.js';
 import { createMetrics, type Meter } from './metrics/index.js';
+import { createRedis, pingRedis } from './redis/index.js';
 import { type AlertTuning, startAlerts } from './start-alerts.js';
 import { runSelfChecks, StartupCheckError } from './startup/index.js';
 import { buildInfo } from './version/index.js';
@@ -117,9 +117,12 @@ export async function startDebugdead(options: StartOptions): Promise<RunningBot>
     );
 
   // BullMQ needs maxRetriesPerRequest null on its blocking connections; commands on the shared one fail fast instead.
-  const redis = new Redis(config.redis.url, { maxRetriesPerRequest: 2, enableOfflineQueue: true });
-  redis.on('error', (err) => log.error({ err: { message: err.message } }, 'redis connection error'));
-  const bullConnection = { url: config.redis.url, maxRetriesPerRequest: null } as const;
+  const redis = createRedis(config.redis, { maxRetriesPerRequest: 2, enableOfflineQueue: true });
+  redis.on('error', (err: Error) => log.error({ err: { message: err.message } }, 'redis connection error'));
+  // One connection the queue and workers share (a Redis Cluster must be handed to BullMQ as a client); each worker
+  // duplicates it for its blocking commands.
+  const bullConnection = createRedis(config.redis, { maxRetriesPerRequest: null, lazyConnect: true });
+  bullConnection.on('error', (err: Error) => log.error({ err: { message: err.message } }, 'queue connection error'));
 
   let alerts: Awaited<ReturnType<typeof startAlerts>> | undefined;
   let jobs: ReturnType<typeof createDebugPodQueue> | undefined;
@@ -148,9 +151,10 @@ export async function startDebugdead(options: StartOptions): Promise<RunningBot>
   const checked = await runSelfChecks(
     { ...config, kubernetesServer: kube.server },
     {
-      pingRedis: () => pingRedisOnce(config.redis.url),
+      pingRedis: () => pingRedis(config.redis),
       authTest: () => slackProbes.authTest(),
       probeChannel: (channel) => slackProbes.probeChannel(channel),
+      listChannels: () => slackProbes.listChannels(),
       // The gateway uses no Kubernetes verb: each agent is checked in its own cluster.
       mayI: (need) => (asGateway ? Promise.resolve({ allowed: true }) : kube.mayI(need)),
     },
@@ -158,9 +162,13 @@ export async function startDebugdead(options: StartOptions): Promise<RunningBot>
   if (checked.fatal.length) {
     unobserveKube();
     redis.disconnect();
+    bullConnection.disconnect();
     throw new StartupCheckError(checked.fatal);
   }
   for (const warning of checked.warnings) log.warn({ check: 'startup' }, warning);
+  // `#name` channels, resolved once: from here on the configuration holds ids only.
+  const channelIds = checked.channelIds ?? new Map<string, string>();
+  Object.assign(config, pickChannels(resolveChannelNames(config, channelIds).config));
 
   // HTTP mode: Bolt's receiver behind our guard (handlers/guard-http-requests.ts), which refuses replays, future
   // timestamps and body shapes Bolt cannot read before Bolt sees them.
@@ -244,6 +252,7 @@ export async function startDebugdead(options: StartOptions): Promise<RunningBot>
         }).catch((err: Error) => {
           unobserveKube();
           redis.disconnect();
+          bullConnection.disconnect();
           throw new Error(
             `health.port ${config.health.port} cannot be listened on (${err.message}): set health.port to a free port, or 0 to turn /healthz, /readyz and /metrics off`,
           );
@@ -379,6 +388,16 @@ export async function startDebugdead(options: StartOptions): Promise<RunningBot>
         log.error({ problems: refused }, 'configuration reload refused; the running configuration stays');
         return { refused };
       }
+      // Names are resolved with the list read at start; a channel named for the first time needs a restart.
+      const named = resolveChannelNames(next, channelIds);
+      if (named.unresolved.length) {
+        const refused = named.unresolved
+          .map((u) => `${u.key}: ${u.name} was not among the channels listed at start: give its id, or restart the bot`)
+          .join('\n');
+        log.error({ problems: refused }, 'configuration reload refused; the running configuration stays');
+        return { refused };
+      }
+      next = named.config;
       const plan = planReload(config, next);
       applyReload(config, next, plan.live);
       if (plan.live.includes('log.level')) log.level = config.log.level;
@@ -409,33 +428,15 @@ export async function startDebugdead(options: StartOptions): Promise<RunningBot>
       });
       unobserveKube();
       redis.disconnect();
+      bullConnection.disconnect();
       log.info('debugdead stopped');
     },
   };
 }
 
-/** Connects to Redis and PINGs once, without the shared connection's retries: the start-up check's question. */
-async function pingRedisOnce(url: string): Promise<void> {
-  const probe = new Redis(url, {
-    lazyConnect: true,
-    maxRetriesPerRequest: 0,
-    enableOfflineQueue: false,
-    connectTimeout: 3000,
-    retryStrategy: () => null,
-  });
-  // A refused AUTH arrives as an 'error' event, and connect() then rejects with only "Connection is closed.".
-  let refused: Error | undefined;
-  probe.on('error', (err: Error) => {
-    refused ??= err;
-  });
-  try {
-    await probe.connect();
-    await probe.ping();
-  } catch (e) {
-    throw refused ?? e;
-  } finally {
-    probe.disconnect();
-  }
+/** The keys that hold channels (the parts resolveChannelNames rewrites). */
+function pickChannels(config: Config): Pick<Config, 'alerts' | 'audit' | 'bindings'> {
+  return { alerts: config.alerts, audit: config.audit, bindings: config.bindings };
 }
 
 /** Counts every Slack Web API call (Bolt's, ours and the Socket Mode client's) by method and HTTP status. */

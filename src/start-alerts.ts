@@ -1,8 +1,8 @@
-import type { Redis } from 'ioredis';
 import { type AlertSink, type AlertStats, type AlertWatch, startAlertWatch } from './alerts/index.js';
 import type { ConversationDeps } from './conversation/deps.js';
 import { createDiagnosisAlertSink } from './conversation/diagnosis-alert-sink.js';
 import { runLeaderElection } from './leader/index.js';
+import type { RedisClient } from './redis/index.js';
 
 /** Test and bench overrides of the alert manager's pacing and of the Lease's retry period. */
 export interface AlertTuning {
@@ -25,7 +25,7 @@ const NO_STATS: AlertStats = { posted: 0, suppressed: 0, updated: 0, summaries: 
  */
 export async function startAlerts(
   deps: ConversationDeps,
-  redis: Redis,
+  redis: RedisClient,
   tuning: AlertTuning = {},
   identity = `debugdead-${process.pid}`,
   /** Where alerts go. @defaultValue the full diagnosis posted to Slack from here (an agent relays to the gateway) */

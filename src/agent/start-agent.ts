@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { type AgentLink, startAgentLink } from '../../jobs/agent-link.js';
 import { createDebugPodQueue } from '../../jobs/debug-pod-queue.js';
@@ -19,6 +18,7 @@ import { createKubeClient, type KubeClient, loadKubeConfig } from '../kube/index
 import { createLogger } from '../log/index.js';
 import { createMetrics } from '../metrics/index.js';
 import { examinePod } from '../pipeline/index.js';
+import { createRedis } from '../redis/index.js';
 import { type AlertTuning, startAlerts } from '../start-alerts.js';
 import { buildInfo } from '../version/index.js';
 import { annotateCluster } from './annotate-cluster.js';
@@ -87,9 +87,11 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
       ),
     cluster,
   );
-  const redis = new Redis(config.redis.url, { maxRetriesPerRequest: 2, enableOfflineQueue: true });
-  redis.on('error', (err) => log.error({ err: { message: err.message } }, 'redis connection error'));
-  const connection = { url: config.redis.url, maxRetriesPerRequest: null } as const;
+  // Through the one connection factory, so an agent runs on Redis Cluster and Sentinel as the gateway does.
+  const redis = createRedis(config.redis, { maxRetriesPerRequest: 2, enableOfflineQueue: true });
+  redis.on('error', (err: Error) => log.error({ err: { message: err.message } }, 'redis connection error'));
+  const connection = createRedis(config.redis, { maxRetriesPerRequest: null, lazyConnect: true });
+  connection.on('error', (err: Error) => log.error({ err: { message: err.message } }, 'queue connection error'));
 
   const examine = (ref: { namespace: string; pod: string; container?: string }) => examinePod(kube, ref, config, now);
   const markExpiry = markExpiryLocally(kube);
@@ -239,6 +241,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
       });
       unobserveKube();
       redis.disconnect();
+      connection.disconnect();
       log.info('debugdead agent stopped');
     },
   };

@@ -1,6 +1,6 @@
-import type { Redis } from 'ioredis';
 import type { AlertRoute } from '../config/types.js';
 import { MANAGED_LABEL } from '../debugpods/index.js';
+import type { RedisClient } from '../redis/index.js';
 import {
   type AlertRecord,
   alertRecordKey,
@@ -26,7 +26,7 @@ export interface AlertLog {
 }
 
 export interface AlertManagerOptions {
-  redis: Redis;
+  redis: RedisClient;
   /** Redis key prefix (config redis.prefix). */
   prefix: string;
   sink: AlertSink;

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/index.js';
 import type { PostedAlert } from './types.js';
 
 /** What Redis holds per alerting workload, for one cooldown: shared by replicas, kept across restarts. */
@@ -23,7 +23,7 @@ export const alertRecordKey = (prefix: string, workloadKey: string): string => `
  * posts; the others get the existing record.
  */
 export async function claimAlert(
-  redis: Redis,
+  redis: RedisClient,
   key: string,
   record: AlertRecord,
   cooldownSeconds: number,
@@ -33,7 +33,7 @@ export async function claimAlert(
   return { claimed: false, record: await readAlert(redis, key) };
 }
 
-export async function readAlert(redis: Redis, key: string): Promise<AlertRecord | undefined> {
+export async function readAlert(redis: RedisClient, key: string): Promise<AlertRecord | undefined> {
   const raw = await redis.get(key);
   if (!raw) return undefined;
   try {
@@ -44,7 +44,7 @@ export async function readAlert(redis: Redis, key: string): Promise<AlertRecord 
 }
 
 /** Rewrites an existing record without touching its expiry (the cooldown runs from the first claim). */
-export async function saveAlert(redis: Redis, key: string, record: AlertRecord): Promise<void> {
+export async function saveAlert(redis: RedisClient, key: string, record: AlertRecord): Promise<void> {
   await redis.set(key, JSON.stringify(record), 'KEEPTTL', 'XX');
 }
 
@@ -52,11 +52,11 @@ export async function saveAlert(redis: Redis, key: string, record: AlertRecord):
  * Lets exactly one replica take over a stale claim (claimed, never posted: the claimer died between SET NX and its
  * post). A second NX key, so two replicas noticing at once cannot both post.
  */
-export async function takeOverAlert(redis: Redis, key: string, ttlSeconds: number): Promise<boolean> {
+export async function takeOverAlert(redis: RedisClient, key: string, ttlSeconds: number): Promise<boolean> {
   return (await redis.set(`${key}:takeover`, '1', 'EX', Math.max(1, Math.round(ttlSeconds)), 'NX')) === 'OK';
 }
 
 /** Gives a claim back (its post failed for good), so the next pod change can alert again. */
-export async function releaseAlert(redis: Redis, key: string): Promise<void> {
+export async function releaseAlert(redis: RedisClient, key: string): Promise<void> {
   await redis.del(key);
 }

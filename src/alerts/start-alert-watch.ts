@@ -1,16 +1,16 @@
-import type { Redis } from 'ioredis';
 import { namespaceAllowed } from '../approvals/index.js';
 import type { Config } from '../config/types.js';
 import { MANAGED_LABEL } from '../debugpods/index.js';
 import type { KubeClient } from '../kube/index.js';
 import { type PodWatch, type WatchPodsOptions, watchPods } from '../kube/index.js';
+import type { RedisClient } from '../redis/index.js';
 import { type AlertLog, AlertManager } from './alert-manager.js';
 import type { AlertSink } from './types.js';
 
 export interface StartAlertWatchOptions {
   kube: Pick<KubeClient, 'kubeConfig'>;
   config: Pick<Config, 'alerts' | 'namespaces' | 'redis'>;
-  redis: Redis;
+  redis: RedisClient;
   sink: AlertSink;
   log?: AlertLog;
   /** Overrides for tests and benches (pacing, burst window, clock). */

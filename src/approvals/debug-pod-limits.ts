@@ -1,5 +1,5 @@
-import type { Redis } from 'ioredis';
 import type { Limits } from '../config/index.js';
+import type { RedisClient } from '../redis/index.js';
 
 /** Which limit stopped a creation. */
 export type CreationLimit = keyof Limits;
@@ -48,7 +48,7 @@ const EXPLAIN: Record<CreationLimit, (max: number) => string> = {
 
 /** The limits on debug pods, counted in Redis so they hold across replicas. */
 export class DebugPodLimits {
-  constructor(private readonly options: { redis: Redis; prefix: string; limits: Limits }) {}
+  constructor(private readonly options: { redis: RedisClient; prefix: string; limits: Limits }) {}
 
   /** Counts a pod about to be created; refuses when any limit is reached. Idempotent per pod. */
   async reserve(

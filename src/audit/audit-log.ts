@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/index.js';
 import type { AuditLine } from './audit-log-lines.js';
 import { AuditUnavailable } from './audit-unavailable.js';
 import { chainRecord, GENESIS_HASH } from './hash-record.js';
@@ -8,7 +8,7 @@ import { type AuditReport, verifyAudit } from './verify-audit.js';
 /** How an AuditLog is wired. */
 export interface AuditLogOptions {
   /** A connection shared with the rest of the bot is fine: appends are single EVALs, never WATCH/MULTI. */
-  redis: Redis;
+  redis: RedisClient;
   /** The stream key, e.g. `${prefix}:audit`. The chain head (hash, seq, trimmed) lives at `${key}:head`. */
   key: string;
   /** Records kept in the stream; older ones are trimmed behind an `audit.trimmed` record. @defaultValue 100000 */
@@ -129,7 +129,7 @@ const PAGE = 1000;
  * the audit log at once, then appended behind an `audit.gap` record when Redis returns.
  */
 export class AuditLog {
-  private readonly redis: Redis;
+  private readonly redis: RedisClient;
   private readonly key: string;
   private readonly headKey: string;
   private readonly maxLen: number;

@@ -1,5 +1,4 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { Redis } from 'ioredis';
 import {
   type AuditAnchor,
   AuditLog,
@@ -10,6 +9,7 @@ import {
   verifyAudit,
 } from '../audit/index.js';
 import { type Config, ConfigError, loadConfig, parseDuration } from '../config/index.js';
+import { createRedis } from '../redis/index.js';
 
 /** `debugdead audit verify|export` flags. */
 export interface AuditCommandOptions {
@@ -148,7 +148,7 @@ async function withStream(
   io: Io,
   work: (audit: AuditLog) => Promise<number>,
 ): Promise<number> {
-  const redis = new Redis(config.redis.url, { maxRetriesPerRequest: 1, retryStrategy: () => null, lazyConnect: true });
+  const redis = createRedis(config.redis, { maxRetriesPerRequest: 1, reconnect: false, lazyConnect: true });
   redis.on('error', () => {});
   const audit = new AuditLog({
     redis,
@@ -161,14 +161,20 @@ async function withStream(
     await redis.connect();
     return await work(audit);
   } catch (e) {
-    return fail(
-      io,
-      `cannot read the audit stream from Redis (${redactUrl(config.redis.url)}): ${(e as Error).message}`,
-    );
+    return fail(io, `cannot read the audit stream from Redis (${describeRedis(config)}): ${(e as Error).message}`);
   } finally {
     audit.close();
     redis.disconnect();
   }
+}
+
+/** Where the audit stream was looked for, without a password. */
+function describeRedis(config: Config): string {
+  const { cluster, sentinel } = config.redis;
+  const list = (nodes: { host: string; port: number }[]) => nodes.map((n) => `${n.host}:${n.port}`).join(',');
+  if (cluster) return `Redis Cluster ${list(cluster.nodes)}`;
+  if (sentinel) return `master "${sentinel.name}" via Sentinels ${list(sentinel.sentinels)}`;
+  return redactUrl(config.redis.url);
 }
 
 /** A Redis URL may carry a password. */

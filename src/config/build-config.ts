@@ -1,3 +1,4 @@
+import { redisConnectionFromEnv } from './redis-connection-from-env.js';
 import type { Config } from './types.js';
 import { validateConfigTree } from './validate-config.js';
 
@@ -13,9 +14,10 @@ export function buildConfig(document: unknown, env: Environment): BuildResult {
   if (!/^rediss?:\/\//.test(givenUrl))
     errors.push(`REDIS_URL: expected a URL like "redis://host:6379", got "${givenUrl}"`);
   const redisUrl = errors.length ? givenUrl : withRedisCredentials(givenUrl, env, errors);
+  const redisConnection = redisConnectionFromEnv(env, errors);
   if (errors.length || !tree.ok) return { ok: false, errors };
 
-  const v = tree.value as unknown as Config;
+  const v = tree.value;
   const config: Config = {
     ...v,
     slack: {
@@ -24,11 +26,16 @@ export function buildConfig(document: unknown, env: Environment): BuildResult {
       appToken: env.SLACK_APP_TOKEN || undefined,
       signingSecret: env.SLACK_SIGNING_SECRET || undefined,
     },
-    redis: { ...v.redis, url: redisUrl },
+    redis: { ...v.redis, prefix: hashTagged(v.redis.prefix), url: redisUrl, ...redisConnection },
     approvals: { ...v.approvals, signingKey: env.DEBUGDEAD_SIGNING_KEY || undefined },
     // KUBECONFIG is not copied here: it may be a list (a:b), which client-node's default loading merges.
   };
   return { ok: true, config };
+}
+
+/** `name` → `{name}`: Redis Cluster hashes only what is inside the braces, so every key of ours shares one slot. */
+function hashTagged(prefix: string): string {
+  return prefix.startsWith('{') ? prefix : `{${prefix}}`;
 }
 
 /**

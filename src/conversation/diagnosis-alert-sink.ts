@@ -1,6 +1,6 @@
-import type { Redis } from 'ioredis';
 import type { AlertSink, PostedAlert, SummaryMessage, WorkloadAlert } from '../alerts/index.js';
 import { renderAlertContext } from '../alerts/index.js';
+import type { RedisClient } from '../redis/index.js';
 import type { ConversationDeps } from './deps.js';
 import { diagnoseAndPost } from './diagnose-and-post.js';
 import { publishProgress } from './publish-progress.js';
@@ -13,7 +13,7 @@ const ALERT_LINK_TTL_SECONDS = 7 * 86400;
  * manager keeps current (pods failing, since when, recovered after). The message is linked to its diagnosis id in
  * Redis, so an update from another replica or after a restart edits the headline and keeps the action panels.
  */
-export function createDiagnosisAlertSink(deps: ConversationDeps, redis: Redis): AlertSink {
+export function createDiagnosisAlertSink(deps: ConversationDeps, redis: RedisClient): AlertSink {
   const prefix = deps.config.redis.prefix;
   const linkKey = (posted: PostedAlert) => `${prefix}:alert-diagnosis:${posted.channel}:${posted.ts}`;
 

@@ -1,6 +1,6 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Redis } from 'ioredis';
 import { isDiagnosisId, type PrivilegeClass, SLOT_KEY_PATTERN } from '../actions/index.js';
+import type { RedisClient } from '../redis/index.js';
 import type { JobProgressState } from '../render/index.js';
 import type { ChatMessage } from './chat-port.js';
 
@@ -170,7 +170,7 @@ export class DiagnosisRecordStore {
 
   constructor(
     private readonly options: {
-      redis: Redis;
+      redis: RedisClient;
       prefix: string;
       /** The HMAC key (DEBUGDEAD_SIGNING_KEY) that tags what decides a grant; never written to Redis. */
       signingKey: string;

@@ -1,9 +1,9 @@
-import type { Redis } from 'ioredis';
 import { parseActionId } from '../actions/index.js';
 import { kubectlContextOf, type Report, withKubeContext } from '../clusters/index.js';
 import type { ConversationDeps } from '../conversation/deps.js';
 import { createDiagnosisAlertSink } from '../conversation/diagnosis-alert-sink.js';
 import { localProgress } from '../conversation/progress-port.js';
+import type { RedisClient } from '../redis/index.js';
 
 /** A report the gateway will not apply: it names another cluster's action, or a channel not routed to. */
 export class ReportRefused extends Error {
@@ -21,7 +21,7 @@ export class ReportRefused extends Error {
  */
 export async function applyReport(
   deps: ConversationDeps,
-  redis: Redis,
+  redis: RedisClient,
   cluster: string,
   body: unknown,
 ): Promise<unknown> {

@@ -1,18 +1,18 @@
-import type { Redis } from 'ioredis';
 import { type GatewayLink, startGatewayLink } from '../../jobs/gateway-link.js';
 import { classRule, parseActionId } from '../actions/index.js';
 import { clusterNames, deriveClusterKey } from '../clusters/index.js';
 import type { ConversationDeps } from '../conversation/deps.js';
 import { localProgress } from '../conversation/progress-port.js';
 import { recordAudit } from '../conversation/record-audit.js';
+import type { RedisClient } from '../redis/index.js';
 import { buildInfo } from '../version/index.js';
 import { applyReport } from './apply-report.js';
 import { clusterDeps } from './cluster-deps.js';
 import { type ClusterDirectory, createClusterDirectory } from './cluster-directory.js';
 
 export interface ConnectClustersOptions {
-  connection: { url: string; maxRetriesPerRequest: null };
-  redis: Redis;
+  connection: RedisClient;
+  redis: RedisClient;
   /** The gateway's DEBUGDEAD_SIGNING_KEY; each cluster's key derives from it. */
   gatewayKey: string;
   jobRetry?: { attempts?: number; backoffMs?: number };

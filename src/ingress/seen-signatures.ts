@@ -1,11 +1,11 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/index.js';
 
 /**
  * Signatures of HTTP requests already accepted, in Redis so every replica sees them, each kept until its request
  * would be stale anyway: a captured request replayed inside Slack's five-minute window is refused.
  */
 export class SeenSignatures {
-  constructor(private readonly options: { redis: Redis; prefix: string }) {}
+  constructor(private readonly options: { redis: RedisClient; prefix: string }) {}
 
   /** True the first time a signature is offered, false for a replay. Throws when Redis cannot answer. */
   async first(signature: string, staleAfterSec: number, nowMs: number): Promise<boolean> {

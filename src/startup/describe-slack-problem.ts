@@ -44,6 +44,14 @@ export function describeChannelProblem(role: ChannelRole, code: string): string 
   }
 }
 
+/** Slack's refusal to list channels, when the configuration names one by `#name`, as a sentence naming the fix. */
+export function describeChannelListProblem(code: string): string {
+  if (code === 'missing_scope') {
+    return 'The configuration names channels by #name, and Slack refused to list channels (missing_scope): add the channels:read and groups:read scopes (manifest.yml) and reinstall the app, or give channel ids instead.';
+  }
+  return `The configuration names channels by #name, and Slack's conversations.list failed (${code}): give channel ids instead, or fix the cause and restart.`;
+}
+
 /** The channels the configuration posts to, each with the key that names it. */
 export function configuredChannels(config: {
   alerts: { enabled: boolean; channel?: string; routes: readonly { channel: string }[] };

@@ -2,22 +2,22 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebClient } from '@slack/web-api';
-import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createSlackChat } from '../../handlers/slack-chat.js';
 import { type AlertWatch, alertRecordKey, createChatAlertSink, startAlertWatch } from '../../src/alerts/index.js';
 import type { Config } from '../../src/config/types.js';
 import { MANAGED_LABEL } from '../../src/debugpods/index.js';
 import { loadKubeConfig } from '../../src/kube/index.js';
+import { createRedis, type RedisClient } from '../../src/redis/index.js';
 import { type KubeSim, ManualClock, startKubeSim } from '../sim/kube/index.js';
 import { type SlackSim, startSlackSim } from '../sim/slack/index.js';
-import { testRedisUrl, uniquePrefix } from '../support/redis.js';
+import { testRedisConfig, uniquePrefix } from '../support/redis.js';
 import { createPod, deletePod, ensureNode, podName, setPodState } from './cluster.js';
 
 let kube: KubeSim;
 let clock: ManualClock;
 let slack: SlackSim;
-let redis: Redis;
+let redis: RedisClient;
 let dir: string;
 let kubeconfigPath: string;
 const running: AlertWatch[] = [];
@@ -30,7 +30,7 @@ beforeAll(async () => {
   kubeconfigPath = join(dir, 'kubeconfig');
   await kube.writeKubeconfig(kubeconfigPath);
   slack = await startSlackSim({ rateLimits: false });
-  redis = new Redis(testRedisUrl(), { maxRetriesPerRequest: 3 });
+  redis = createRedis(testRedisConfig(), { maxRetriesPerRequest: 3 });
 });
 
 // Bots of a failed test must not keep alerting into the next one.
@@ -51,7 +51,7 @@ function config(
   allow = ['*'],
 ): Pick<Config, 'alerts' | 'namespaces' | 'redis'> {
   return {
-    redis: { url: testRedisUrl(), prefix },
+    redis: { ...testRedisConfig(), prefix },
     namespaces: { allow, deny: ['kube-system'] },
     alerts: {
       enabled: true,
@@ -62,6 +62,8 @@ function config(
       cooldownSeconds: 1800,
       labelSelector: '',
       maxWorkloadsPerBurst: 25,
+      leaseNamespace: 'debugdead-system',
+      leaseDurationSeconds: 15,
       ...over,
     },
   };

@@ -1,8 +1,9 @@
 /**
- * The simulators for bench/alerts.ts, in a child process so that their memory (50,000 pod objects, Slack state) is
+ * The simulators for bench/alerts.ts, in a child process so that their memory (150,000 pod objects, Slack state) is
  * not counted in the bot's resident memory. Driven over IPC: each request `{id, op, ...}` gets `{id, result}`.
  */
 import { type KubeSim, startKubeSim } from '../sim/kube/index.js';
+import { buildNamespace } from '../sim/kube/scenarios/build-objects.js';
 import { type SlackSim, startSlackSim } from '../sim/slack/index.js';
 import { createPod, ensureNode, type PodState, podName, setPodState } from './cluster.js';
 
@@ -11,6 +12,7 @@ type Request =
   | { id: number; op: 'setState'; ns: string; deployment: string; i: number; state: PodState }
   | { id: number; op: 'posts'; channel: string; contains: string }
   | { id: number; op: 'rateLimited' }
+  | { id: number; op: 'watches'; resource: string }
   | { id: number; op: 'close' };
 
 const [kubeconfigPath, podsArg] = process.argv.slice(2);
@@ -22,6 +24,8 @@ const send = (m: unknown): void => {
 
 const kube: KubeSim = await startKubeSim({ pods: Number(podsArg ?? 50_000) });
 ensureNode(kube);
+// Where the replicas' Lease lives (deploy/base/namespaces.yaml).
+kube.store.create('namespaces', buildNamespace('debugdead-system'));
 await kube.writeKubeconfig(kubeconfigPath);
 const slack: SlackSim = await startSlackSim({ rateLimits: true });
 
@@ -41,6 +45,9 @@ process.on('message', async (req: Request) => {
       break;
     case 'rateLimited':
       result = slack.rateLimited();
+      break;
+    case 'watches':
+      result = kube.server.openWatchCount(req.resource);
       break;
     case 'close':
       await slack.close();

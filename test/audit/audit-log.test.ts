@@ -10,11 +10,12 @@ import {
   GENESIS_HASH,
   parseAuditLogLines,
 } from '../../src/audit/index.js';
+import type { RedisClient } from '../../src/redis/index.js';
 import { newRedis, uniquePrefix } from '../support/redis.js';
 import { startRedis } from '../support/redis-server.js';
 
-const connections: Redis[] = [];
-function connection(): Redis {
+const connections: RedisClient[] = [];
+function connection(): RedisClient {
   const redis = newRedis();
   connections.push(redis);
   return redis;
@@ -37,7 +38,7 @@ afterAll(() => {
   for (const log of logs) log.close();
 });
 
-function auditLog(redis: Redis, key: string, extra: Partial<ConstructorParameters<typeof AuditLog>[0]> = {}) {
+function auditLog(redis: RedisClient, key: string, extra: Partial<ConstructorParameters<typeof AuditLog>[0]> = {}) {
   const log = new AuditLog({ redis, key, clusterName: 'prod', macKey, ...extra });
   logs.push(log);
   return log;

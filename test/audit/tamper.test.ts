@@ -1,4 +1,3 @@
-import type { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   type AuditLine,
@@ -9,6 +8,7 @@ import {
   deriveAuditKey,
   formatAuditReport,
 } from '../../src/audit/index.js';
+import type { RedisClient } from '../../src/redis/index.js';
 import { newRedis, uniquePrefix } from '../support/redis.js';
 
 /**
@@ -17,7 +17,7 @@ import { newRedis, uniquePrefix } from '../support/redis.js';
  * against the anchors and copies the bot wrote outside Redis (the audit log and the audit channel).
  */
 const macKey = deriveAuditKey('test signing key');
-const redis: Redis = newRedis();
+const redis: RedisClient = newRedis();
 const logs: AuditLog[] = [];
 afterAll(async () => {
   for (const log of logs) log.close();

@@ -1,15 +1,15 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditLog, auditLogSink, createAuditLogger, deriveAuditKey } from '../../src/audit/index.js';
-import { newRedis, testRedisUrl, uniquePrefix } from '../support/redis.js';
+import type { RedisClient } from '../../src/redis/index.js';
+import { newRedis, testRedisEnv, uniquePrefix } from '../support/redis.js';
 import { runCli } from './run-cli.js';
 
 const SIGNING_KEY = 'k'.repeat(40);
 let dir: string;
-let redis: Redis;
+let redis: RedisClient;
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'debugdead-audit-cli-'));
@@ -25,7 +25,7 @@ async function trail(): Promise<{ cwd: string; auditLog: string; prefix: string 
   const prefix = uniquePrefix('cli');
   const cwd = mkdtempSync(join(dir, 'bot-'));
   const auditLog = join(cwd, 'audit.log');
-  writeFileSync(join(cwd, 'debugdead.yaml'), `redis:\n  prefix: ${prefix}\ncluster:\n  name: prod\n`);
+  writeFileSync(join(cwd, 'debugdead.yaml'), `redis:\n  prefix: '${prefix}'\ncluster:\n  name: prod\n`);
   const log = new AuditLog({
     redis,
     key: `${prefix}:audit`,
@@ -54,7 +54,7 @@ describe('debugdead audit verify / export', () => {
     const { cwd, auditLog } = await trail();
     const run = await runCli(['audit', 'verify', '--log', auditLog, '--no-slack'], {
       cwd,
-      env: { ...env, REDIS_URL: testRedisUrl() },
+      env: { ...env, ...testRedisEnv() },
     });
     expect(run.stdout).toBe(
       'Audit trail verified: records 1–30 (30), checked against 3 anchor(s) and 30 logged copies.\n',
@@ -68,7 +68,7 @@ describe('debugdead audit verify / export', () => {
     await redis.hset(`${prefix}:audit:head`, 'seq', '24');
     const run = await runCli(['audit', 'verify', '--log', auditLog], {
       cwd,
-      env: { ...env, REDIS_URL: testRedisUrl() },
+      env: { ...env, ...testRedisEnv() },
     });
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/^Audit trail NOT verified: /);
@@ -80,7 +80,7 @@ describe('debugdead audit verify / export', () => {
     const out = join(cwd, 'export.jsonl');
     const exported = await runCli(['audit', 'export', '--since', '1h', '--format', 'jsonl', '--out', out], {
       cwd,
-      env: { ...env, REDIS_URL: testRedisUrl() },
+      env: { ...env, ...testRedisEnv() },
     });
     expect(exported.code).toBe(0);
     const lines = readFileSync(out, 'utf8').trim().split('\n');

@@ -7,7 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type KubeSim, startKubeSim } from '../sim/kube/index.js';
 import { type SlackSim, startSlackSim } from '../sim/slack/index.js';
-import { testRedisUrl } from '../support/redis.js';
+import { testRedisEnv } from '../support/redis.js';
 import { ROOT, runCli } from './run-cli.js';
 
 let kube: KubeSim;
@@ -62,7 +62,7 @@ describe('debugdead run', () => {
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       KUBECONFIG: kubeconfig,
-      REDIS_URL: testRedisUrl(),
+      ...testRedisEnv(),
       SLACK_BOT_TOKEN: slack.botToken,
       SLACK_APP_TOKEN: slack.appToken,
       DEBUGDEAD_SIGNING_KEY: 'k'.repeat(64),

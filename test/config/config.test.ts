@@ -3,16 +3,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import yaml from 'js-yaml';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import type { z } from 'zod';
 import {
   buildConfig,
+  type Config,
   ConfigError,
   loadConfig,
   missingSlackSecrets,
   parseDuration,
   parseSize,
 } from '../../src/config/index.js';
-import { CONFIG_SCHEMA, type ObjectSpec } from '../../src/config/schema.js';
+import { objectShapeOf } from '../../src/config/object-shape-of.js';
+import { CONFIG_SCHEMA } from '../../src/config/schema.js';
 
 const env = { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1' };
 const build = (doc: unknown) => buildConfig(doc, env);
@@ -35,7 +38,7 @@ describe('valid configuration files', () => {
         apiUrl: 'https://slack.com/api/',
         botToken: 'xoxb-1',
       },
-      redis: { url: 'redis://127.0.0.1:6379', prefix: 'debugdead' },
+      redis: { url: 'redis://127.0.0.1:6379', prefix: '{debugdead}' },
       kubernetes: { requestTimeoutSeconds: 10 },
       namespaces: { allow: ['*'], deny: ['kube-system'] },
       approvers: { users: [], groups: [] },
@@ -119,6 +122,83 @@ describe('valid configuration files', () => {
   });
 });
 
+describe('Redis Cluster and Sentinel from the environment', () => {
+  it.each([
+    ['a bare prefix is wrapped in a hash tag', { redis: { prefix: 'team-a' } }, {}, { prefix: '{team-a}' }],
+    ['a hash-tagged prefix is kept', { redis: { prefix: '{team-a}' } }, {}, { prefix: '{team-a}' }],
+    [
+      'REDIS_CLUSTER_NODES gives the seed nodes',
+      {},
+      { REDIS_CLUSTER_NODES: 'redis-0.redis:6379, redis-1.redis:6379,[::1]:7000' },
+      {
+        cluster: {
+          nodes: [
+            { host: 'redis-0.redis', port: 6379 },
+            { host: 'redis-1.redis', port: 6379 },
+            { host: '::1', port: 7000 },
+          ],
+        },
+      },
+    ],
+    [
+      'REDIS_SENTINELS with REDIS_SENTINEL_NAME, and credentials for every node',
+      {},
+      {
+        REDIS_SENTINELS: 's1:26379,s2:26379',
+        REDIS_SENTINEL_NAME: 'mymaster',
+        REDIS_SENTINEL_PASSWORD: 'sp',
+        REDIS_USERNAME: 'bot',
+        REDIS_PASSWORD: 'pw',
+      },
+      {
+        sentinel: {
+          name: 'mymaster',
+          sentinels: [
+            { host: 's1', port: 26379 },
+            { host: 's2', port: 26379 },
+          ],
+          password: 'sp',
+        },
+        username: 'bot',
+        password: 'pw',
+      },
+    ],
+  ])('%s', (_name, doc, extra, want) => {
+    const r = buildConfig(doc, { ...env, ...extra });
+    expect(r.ok && r.config.redis).toMatchObject(want);
+  });
+
+  it.each([
+    [
+      'a node without a port',
+      { REDIS_CLUSTER_NODES: 'redis-0:6379,redis-1' },
+      ['REDIS_CLUSTER_NODES: expected "host:port" entries separated by commas, got "redis-1"'],
+    ],
+    [
+      'a port out of range',
+      { REDIS_SENTINELS: 's1:99999', REDIS_SENTINEL_NAME: 'm' },
+      ['REDIS_SENTINELS: expected "host:port" entries separated by commas, got "s1:99999"'],
+    ],
+    [
+      'Sentinels without a master name',
+      { REDIS_SENTINELS: 's1:26379' },
+      ['REDIS_SENTINEL_NAME: required with REDIS_SENTINELS (the master name Sentinel monitors, e.g. "mymaster")'],
+    ],
+    [
+      'a master name without Sentinels',
+      { REDIS_SENTINEL_NAME: 'm' },
+      ["REDIS_SENTINEL_NAME: set REDIS_SENTINELS too (the Sentinels' host:port list)"],
+    ],
+    [
+      'both a cluster and Sentinels',
+      { REDIS_CLUSTER_NODES: 'a:1', REDIS_SENTINELS: 'b:2', REDIS_SENTINEL_NAME: 'm' },
+      ['REDIS_CLUSTER_NODES and REDIS_SENTINELS: set one of them (a Redis Cluster, or a master behind Sentinel)'],
+    ],
+  ])('refuses %s', (_name, extra, want) => {
+    expect(errorsOf({}, { ...env, ...extra })).toEqual(want);
+  });
+});
+
 describe('invalid configuration files: every problem, each with its key path', () => {
   it.each([
     [
@@ -194,7 +274,9 @@ describe('invalid configuration files: every problem, each with its key path', (
     [
       'a redis prefix with a colon',
       { redis: { prefix: 'a:b' } },
-      ['redis.prefix: expected letters, digits, "-" or "_" (no ":"), got "a:b"'],
+      [
+        'redis.prefix: expected letters, digits, "-" or "_" (no ":"), bare or as a hash tag like "{debugdead}", got "a:b"',
+      ],
     ],
     ['a list as the whole file', ['a'], ['(top level): expected a mapping of keys, got a list']],
     ['a scalar section', { slack: 'socket' }, ['slack: expected a mapping of keys, got "socket"']],
@@ -208,6 +290,42 @@ describe('invalid configuration files: every problem, each with its key path', (
       'slack.port: expected an integer from 1 to 65535, got 0',
       'alerts.colour: unknown key',
       'alerts.cooldown: expected a duration like "30m", got "soon"',
+    ]);
+  });
+
+  it('reports rules across keys together with the problems of single keys', () => {
+    expect(
+      errorsOf({ slack: { mode: 'x' }, debugClone: { defaultTtl: '5h', maxTtl: '2h' }, alerts: { enabled: true } }),
+    ).toEqual([
+      'slack.mode: expected one of socket, http, got "x"',
+      'debugClone.defaultTtl: must not exceed debugClone.maxTtl (2h), got 5h',
+      'alerts.channel: required when alerts.enabled is true',
+    ]);
+  });
+
+  it.each([
+    [
+      'a typo inside a list item',
+      { alerts: { routes: [{ namespaces: ['a'], chanel: 'C1X' }] } },
+      ['alerts.routes[0].chanel: unknown key (did you mean "channel"?)', 'alerts.routes[0].channel: required'],
+    ],
+    [
+      'a bad item among good ones, and a bad binding',
+      { approvers: { users: ['U0GOOD1', 7] }, bindings: [{ channels: [], namespaces: ['x'] }] },
+      [
+        'approvers.users[1]: expected a Slack user id like "U0123ABCD", got 7',
+        'bindings[0].channels: expected at least one',
+      ],
+    ],
+    ['an empty string', { cluster: { name: '' } }, ['cluster.name: expected a non-empty string, got ""']],
+  ])('reports %s', (_name, doc, want) => {
+    expect(errorsOf(doc)).toEqual(want);
+  });
+
+  it('an empty key (YAML null) takes its default, like a key left out', () => {
+    const r = build({ slack: { port: null }, alerts: null, logs: { limitBytes: null } });
+    expect(r.ok && [r.config.slack.port, r.config.alerts.cooldownSeconds, r.config.logs.limitBytes]).toEqual([
+      3000, 1800, 262144,
     ]);
   });
 
@@ -310,6 +428,21 @@ describe('loading from disk', () => {
   });
 });
 
+describe('the Config type', () => {
+  it('is what the schema gives: durations as seconds, enums as their values, secrets from the environment', () => {
+    expectTypeOf<Config['alerts']['cooldownSeconds']>().toEqualTypeOf<number>();
+    expectTypeOf<Config['slack']['mode']>().toEqualTypeOf<'socket' | 'http'>();
+    expectTypeOf<Config['log']['level']>().toEqualTypeOf<
+      'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
+    >();
+    expectTypeOf<Config['alerts']['channel']>().toEqualTypeOf<string | undefined>();
+    expectTypeOf<Config['approvals']['signingKey']>().toEqualTypeOf<string | undefined>();
+    expectTypeOf<Config['alerts']>().not.toHaveProperty('cooldown');
+    const r = build({ alerts: { cooldown: '2m' } });
+    expect(r.ok && r.config.alerts.cooldownSeconds).toBe(120);
+  });
+});
+
 describe('debugdead.example.yaml', () => {
   const example = yaml.load(readFileSync(new URL('../../debugdead.example.yaml', import.meta.url), 'utf8'));
 
@@ -319,14 +452,18 @@ describe('debugdead.example.yaml', () => {
 
   it('shows every key the schema accepts', () => {
     const missing: string[] = [];
-    const walk = (spec: ObjectSpec, doc: any, path: string) => {
-      for (const [key, field] of Object.entries(spec.fields)) {
+    const walk = (spec: z.ZodType, doc: any, path: string) => {
+      for (const [key, field] of Object.entries(objectShapeOf(spec) ?? {})) {
         if (!doc || !(key in doc)) missing.push(`${path}${key}`);
-        else if (field.type === 'object') walk(field, doc[key], `${path}${key}.`);
+        else if (objectShapeOf(field)) walk(field, doc[key], `${path}${key}.`);
       }
     };
     walk(CONFIG_SCHEMA, example, '');
     expect(missing).toEqual([]);
+    // The walk saw the schema's sections (an empty walk would find nothing missing).
+    expect(Object.keys(objectShapeOf(CONFIG_SCHEMA) ?? {})).toEqual(
+      expect.arrayContaining(['slack', 'alerts', 'audit']),
+    );
   });
 });
 

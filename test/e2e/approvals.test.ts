@@ -1,9 +1,8 @@
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SimMessage, visibleText } from '../sim/slack/index.js';
 import { diagnose, eventually, latest, listManagedPods } from '../support/e2e-steps.js';
 import { type Harness, startHarness } from '../support/harness.js';
-import { testRedisUrl } from '../support/redis.js';
+import { keysMatching, newRedis } from '../support/redis.js';
 
 const CHANNEL = 'C0INCIDENT';
 
@@ -157,8 +156,8 @@ describe('deletion that cannot be forgotten', () => {
     );
 
     // Lose everything the bot kept in Redis: queue, delayed deletion, requests.
-    const redis = new Redis(testRedisUrl());
-    const keys = await redis.keys(`${h.config.redis.prefix}:*`);
+    const redis = newRedis();
+    const keys = await keysMatching(redis, `${h.config.redis.prefix}:*`);
     if (keys.length) await redis.del(...keys);
     await redis.quit();
 

@@ -1,5 +1,5 @@
-import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RedisClient } from '../../src/redis/index.js';
 import { defaultWorkspace, visibleText } from '../sim/slack/index.js';
 import { type Harness, startHarness } from '../support/harness.js';
 import { newRedis } from '../support/redis.js';
@@ -9,7 +9,7 @@ const AUDIT = 'C0AUDIT00';
 
 describe('the audit trail, anchored in the audit channel', () => {
   let h: Harness;
-  let redis: Redis;
+  let redis: RedisClient;
   beforeAll(async () => {
     const workspace = defaultWorkspace();
     h = await startHarness({

@@ -8,7 +8,7 @@ import { type KubeSim, ManualClock, startKubeSim } from '../sim/kube/index.js';
 import { type SlackSim, startSlackSim } from '../sim/slack/index.js';
 import { type BotProcess, spawnBotProcess } from '../support/bot-process.js';
 import { freePort } from '../support/free-port.js';
-import { testRedisUrl } from '../support/redis.js';
+import { testRedisEnv } from '../support/redis.js';
 
 const CHANNEL = 'C0INCIDENT';
 
@@ -87,7 +87,7 @@ describe('SIGHUP reloads the configuration file', () => {
         SLACK_BOT_TOKEN: slack.botToken,
         SLACK_APP_TOKEN: slack.appToken,
         DEBUGDEAD_SIGNING_KEY: randomBytes(32).toString('hex'),
-        REDIS_URL: testRedisUrl(),
+        ...testRedisEnv(),
       },
     });
     const ready = () =>

@@ -56,6 +56,18 @@ describe('start-up self-checks refuse to start with a sentence naming the fix', 
     expect(message).toMatch(/Redis at redis:\/\/127\.0\.0\.1:\d+ is unreachable \(.*\): check REDIS_URL/);
   });
 
+  it('a Redis Cluster nobody listens on names REDIS_CLUSTER_NODES', async () => {
+    const gone = await startRedis({ private: true });
+    await gone.stop();
+    const port = new URL(gone.url).port;
+    const message = await refusal({ redisEnv: { REDIS_URL: gone.url, REDIS_CLUSTER_NODES: `127.0.0.1:${port}` } });
+    expect(message).toMatch(
+      new RegExp(
+        `Redis \\(the Redis Cluster at 127\\.0\\.0\\.1:${port}\\) is unreachable \\(.*\\): check REDIS_CLUSTER_NODES`,
+      ),
+    );
+  });
+
   it('a bot token Slack refuses names SLACK_BOT_TOKEN', async () => {
     const message = await refusal({
       configure: (c) => {

@@ -22,6 +22,8 @@ describe('manifest.yml, the Slack app manifest', () => {
       'usergroups:read',
       'channels:history',
       'groups:history',
+      'channels:read',
+      'groups:read',
     ]);
   });
 });

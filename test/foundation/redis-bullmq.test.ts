@@ -1,11 +1,12 @@
 import { Queue, QueueEvents, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
-import { newRedis, testRedisUrl, uniquePrefix } from '../support/redis.js';
+import type { RedisClient } from '../../src/redis/index.js';
+import { newRedis, uniquePrefix } from '../support/redis.js';
 import { startRedis } from '../support/redis-server.js';
 
 describe('the private Redis for tests', () => {
-  const connections: Redis[] = [];
+  const connections: RedisClient[] = [];
   afterAll(async () => {
     await Promise.all(connections.map((c) => c.quit()));
   });
@@ -18,9 +19,11 @@ describe('the private Redis for tests', () => {
 
   it('a BullMQ job added to a queue is completed by a worker, with its return value', async () => {
     const prefix = uniquePrefix('bullmq');
-    const connection = { url: testRedisUrl() };
+    // Clients, not options: a Redis Cluster can only be given so. QueueEvents blocks on its own (XREAD BLOCK).
+    const connection = newRedis();
+    const eventsConnection = newRedis();
     const queue = new Queue('roundtrip', { connection, prefix });
-    const events = new QueueEvents('roundtrip', { connection, prefix });
+    const events = new QueueEvents('roundtrip', { connection: eventsConnection, prefix });
     const worker = new Worker('roundtrip', async (job) => ({ doubled: job.data.n * 2 }), { connection, prefix });
     try {
       await events.waitUntilReady();
@@ -32,6 +35,8 @@ describe('the private Redis for tests', () => {
       await worker.close();
       await events.close();
       await queue.close();
+      connection.disconnect();
+      eventsConnection.disconnect();
     }
   });
 

@@ -1,4 +1,3 @@
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDebugPodQueue } from '../../jobs/debug-pod-queue.js';
 import { type Grant, signGrant } from '../../src/actions/index.js';
@@ -7,7 +6,7 @@ import { DEFAULT_APPS } from '../sim/kube/scenarios/default-scenario.js';
 import { type SimMessage, visibleText } from '../sim/slack/index.js';
 import { diagnose, INCIDENT, latest, managedPods } from '../support/e2e-steps.js';
 import { type Harness, startHarness } from '../support/harness.js';
-import { testRedisUrl } from '../support/redis.js';
+import { newRedis } from '../support/redis.js';
 
 // Slack members and approvers trying to get more than policy gives them. Clone approvers: Bob and Carol.
 // Node-shell approvers: Alice and Bob, two-person rule on. Every attack ends with no pod and an audit record.
@@ -136,7 +135,7 @@ describe('privilege follows the pod spec', () => {
   it('a request rewritten in Redis to call the clone standard is ignored: the record does not verify', async () => {
     const summary = await diagnose(h, 'U0CAROL03', 'host-agent');
     const id = JSON.stringify(summary.blocks).match(/"value":"([A-Za-z0-9_-]+)\.c0"/)![1]!;
-    const redis = new Redis(testRedisUrl());
+    const redis = newRedis();
     const key = `${h.config.redis.prefix}:diagnosis:${id}`;
     const request = JSON.parse((await redis.hget(key, 'request'))!);
     await redis.hset(key, 'request', JSON.stringify({ ...request, clonePrivilege: [] }));
@@ -153,8 +152,9 @@ describe('privilege follows the pod spec', () => {
   it('even a validly signed grant for a standard clone of a privileged pod is refused: the worker classifies the pod it builds', async () => {
     const summary = await diagnose(h, 'U0BOB0002', 'host-agent');
     const id = JSON.stringify(summary.blocks).match(/"value":"([A-Za-z0-9_-]+)\.c0"/)![1]!;
+    const connection = newRedis();
     const queue = createDebugPodQueue({
-      connection: { url: testRedisUrl(), maxRetriesPerRequest: null },
+      connection,
       prefix: h.config.redis.prefix,
     });
     const grant: Grant = {
@@ -171,6 +171,7 @@ describe('privilege follows the pod spec', () => {
     };
     await queue.enqueueCreate(signGrant(grant, h.config.approvals.signingKey!));
     await queue.close();
+    connection.disconnect();
     const rejected = await audit(
       (e) => e.action === 'job.rejected' && e.requestId === `${id}.c0`,
       'the worker refusing',

@@ -1,26 +1,26 @@
 import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDebugPodQueue } from '../../jobs/debug-pod-queue.js';
 import { type Grant, signGrant } from '../../src/actions/index.js';
+import type { RedisClient } from '../../src/redis/index.js';
 import { visibleText } from '../sim/slack/index.js';
 import { diagnose, INCIDENT, managedPods } from '../support/e2e-steps.js';
 import { type Harness, startHarness } from '../support/harness.js';
-import { testRedisUrl } from '../support/redis.js';
+import { newRedis } from '../support/redis.js';
 
 // An attacker with write access to the bot's Redis (no password, or the password stolen) writes what a real approval
 // would have written: a diagnosis record with an approved slot, and a BullMQ create job. Each attack must create no
 // pod, and leave a `job.rejected` audit record.
 
 let h: Harness;
-let redis: Redis;
+let redis: RedisClient;
 let queue: ReturnType<typeof createDebugPodQueue>;
 
 beforeAll(async () => {
   h = await startHarness({ configure: (c) => (c.debugClone.defaultTtlSeconds = 600) });
-  redis = new Redis(testRedisUrl());
+  redis = newRedis();
   queue = createDebugPodQueue({
-    connection: { url: testRedisUrl(), maxRetriesPerRequest: null },
+    connection: redis,
     prefix: h.config.redis.prefix,
   });
 });

@@ -5,13 +5,14 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { guardHttpRequests } from '../../handlers/guard-http-requests.js';
 import { SeenSignatures } from '../../src/ingress/index.js';
+import type { RedisClient } from '../../src/redis/index.js';
 import { newRedis, uniquePrefix } from '../support/redis.js';
 import { commandBody, postSigned } from '../support/signed-post.js';
 
 const SECRET = 'the-signing-secret';
 
 /** The guard in front of a stand-in for Bolt that answers 200 to whatever reaches it. */
-async function serve(redis: Redis): Promise<{ url: string; server: Server; reached: () => number }> {
+async function serve(redis: RedisClient): Promise<{ url: string; server: Server; reached: () => number }> {
   let reached = 0;
   const bolt = (_req: unknown, res: { writeHead(s: number): { end(): void } }) => {
     reached++;
@@ -43,7 +44,7 @@ const body = commandBody({
 describe('HTTP mode: the replay check fails closed', () => {
   let up: Awaited<ReturnType<typeof serve>>;
   let down: Awaited<ReturnType<typeof serve>>;
-  let live: Redis;
+  let live: RedisClient;
   let dead: Redis;
   beforeAll(async () => {
     live = newRedis();

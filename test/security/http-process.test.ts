@@ -9,7 +9,7 @@ import { type SlackSim, startSlackSim } from '../sim/slack/index.js';
 import { type BotProcess, spawnBotProcess } from '../support/bot-process.js';
 import { INCIDENT } from '../support/e2e-steps.js';
 import { freePort } from '../support/free-port.js';
-import { testRedisUrl } from '../support/redis.js';
+import { testRedisEnv } from '../support/redis.js';
 import { postSigned } from '../support/signed-post.js';
 
 /**
@@ -46,7 +46,7 @@ describe('HTTP mode, the bot as a process: poison bodies do not end it', () => {
         SLACK_BOT_TOKEN: slack.botToken,
         SLACK_SIGNING_SECRET: slack.signingSecret,
         DEBUGDEAD_SIGNING_KEY: randomBytes(32).toString('hex'),
-        REDIS_URL: testRedisUrl(),
+        ...testRedisEnv(),
       },
     });
     url = `http://127.0.0.1:${port}/slack/events`;

@@ -1,7 +1,7 @@
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INCIDENT } from '../support/e2e-steps.js';
 import { type Harness, startHarness } from '../support/harness.js';
+import { keysMatching, newRedis } from '../support/redis.js';
 import { commandBody, postSigned } from '../support/signed-post.js';
 
 describe('HTTP mode: a signed request is accepted once, within five minutes either way', () => {
@@ -46,8 +46,8 @@ describe('HTTP mode: a signed request is accepted once, within five minutes eith
     const captured = body('liveness');
     const ts = Math.floor(Date.now() / 1000) - 290;
     expect(await postSigned(url, h.slack.signingSecret, captured, { timestampSec: ts })).toBe(200);
-    const redis = new Redis(h.config.redis.url);
-    const keys = await redis.keys(`${h.config.redis.prefix}:http-seen:*`);
+    const redis = newRedis();
+    const keys = await keysMatching(redis, `${h.config.redis.prefix}:http-seen:*`);
     const ttls = await Promise.all(keys.map((k) => redis.ttl(k)));
     await redis.quit();
     // Each key lives until its request's timestamp is five minutes old (plus a second), never forever.

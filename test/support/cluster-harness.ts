@@ -101,7 +101,8 @@ export async function startClusterHarness(options: ClusterHarnessOptions = {}): 
   const slack = await startSlackSim({ rateLimits: false });
   options.beforeStart?.({ slack, kube: sims });
 
-  const prefix = `e2e-${randomBytes(4).toString('hex')}`;
+  // A hash tag, as buildConfig makes every prefix (one Redis Cluster slot): the ACL patterns must match it exactly.
+  const prefix = `{e2e-${randomBytes(4).toString('hex')}}`;
   const doc: Record<string, any> = {
     cluster: { name: 'gateway' },
     slack: { mode: 'socket', apiUrl: slack.apiUrl },

@@ -43,6 +43,8 @@ export interface HarnessOptions {
   warmUpMinutes?: number;
   /** Redis to use. @defaultValue the test run's private Redis (vitest global setup) */
   redisUrl?: string;
+  /** Redis to use, as the bot's environment names it (REDIS_CLUSTER_NODES, REDIS_SENTINELS…). Wins over redisUrl. */
+  redisEnv?: Record<string, string>;
   /** Bot log level (warnings are captured for assertions). @defaultValue 'warn' */
   logLevel?: string;
   /** Simulator only: the default scenario's pods plus this many healthy filler pods. @defaultValue 0 */
@@ -123,7 +125,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       SLACK_BOT_TOKEN: slack.botToken,
       SLACK_APP_TOKEN: slack.appToken,
       SLACK_SIGNING_SECRET: slack.signingSecret,
-      REDIS_URL: options.redisUrl ?? (await import('./redis.js')).testRedisUrl(),
+      ...(options.redisEnv ??
+        (options.redisUrl ? { REDIS_URL: options.redisUrl } : (await import('./redis.js')).testRedisEnv())),
       KUBECONFIG: kubeconfigPath,
       DEBUGDEAD_SIGNING_KEY: options.signingKey ?? randomBytes(32).toString('hex'),
     },
@@ -135,7 +138,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   config.slack.port = 0;
   // health.port 0 turns the endpoints off, so a free port is picked here instead.
   config.health.port = await freePort();
-  config.redis.prefix = `e2e-${randomBytes(4).toString('hex')}`;
+  config.redis.prefix = `{e2e-${randomBytes(4).toString('hex')}}`;
   config.kubernetes.defaultNamespace = 'demo';
   config.kubernetes.requestTimeoutSeconds = 5;
   options.configure?.(config);

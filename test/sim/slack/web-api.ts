@@ -1,6 +1,7 @@
 import { validateMessage } from './block-kit.js';
 import type { RateLimiter } from './rate-limiter.js';
 import type { SimMessage, SimState } from './state.js';
+import type { ChannelKind } from './workspace.js';
 
 /** What the HTTP layer sends back for one Web API call. */
 export interface ApiResponse {
@@ -29,6 +30,9 @@ interface MethodSpec {
   scope?: string;
   run(ctx: ApiContext, args: Args): Result;
 }
+
+/** Channels of the workspace one conversations.list page looks at, before filtering ([U]: Slack's is unpublished). */
+const PAGE_SCAN = 50;
 
 const fail = (error: string, extra: Record<string, unknown> = {}): Result => ({ ok: false, error, ...extra });
 
@@ -349,6 +353,81 @@ const METHODS: Record<string, MethodSpec> = {
           ...(c.kind === 'im' ? {} : { num_members: c.members.length }),
         },
       };
+    },
+  },
+
+  // Slack docs, conversations.list: `types` (public_channel by default; private_channel, mpim, im), each needing its
+  // read scope (missing_scope names it); `limit` up to 1000 (100 by default); `cursor` from the previous page's
+  // response_metadata.next_cursor. Slack pages first and filters after, so a page may hold fewer channels than
+  // asked, even none, while next_cursor says more follow: a client that stops at a short page misses channels.
+  // Private channels and DMs are listed only when the bot is in them.
+  'conversations.list': {
+    token: 'bot',
+    run: (ctx, args) => {
+      const { state } = ctx;
+      const types = (str(args.types) ?? 'public_channel').split(',').map((t) => t.trim());
+      const kinds: Record<string, { kind: ChannelKind | 'mpim'; scope: string }> = {
+        public_channel: { kind: 'public', scope: 'channels:read' },
+        private_channel: { kind: 'private', scope: 'groups:read' },
+        mpim: { kind: 'mpim', scope: 'mpim:read' },
+        im: { kind: 'im', scope: 'im:read' },
+      };
+      if (types.some((t) => !kinds[t])) return fail('invalid_types');
+      for (const t of types) {
+        const { scope } = kinds[t]!;
+        if (!state.ws.bot.scopes.includes(scope)) {
+          return fail('missing_scope', { needed: scope, provided: state.ws.bot.scopes.join(',') });
+        }
+      }
+      const limitArg = args.limit === undefined ? 100 : Number(args.limit);
+      if (!Number.isInteger(limitArg) || limitArg < 1 || limitArg > 1000) return fail('invalid_limit');
+      const all = [...state.channels.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
+      let from = 0;
+      const cursor = str(args.cursor);
+      if (cursor) {
+        const m = /^channel:(\d+)$/.exec(Buffer.from(cursor, 'base64').toString('utf8'));
+        if (!m || Number(m[1]) > all.length) return fail('invalid_cursor');
+        from = Number(m[1]);
+      }
+      // A page is at most `limit` channels of the whole workspace, and at most PAGE_SCAN of them: Slack's pages are
+      // a scan window, filtered after.
+      const to = Math.min(all.length, from + Math.min(limitArg, PAGE_SCAN));
+      const wanted = new Set(types.map((t) => kinds[t]!.kind));
+      const excludeArchived = bool(args.exclude_archived);
+      const channels = all
+        .slice(from, to)
+        .filter((c) => wanted.has(c.kind))
+        .filter((c) => c.kind === 'public' || c.members.includes(state.ws.bot.userId))
+        .filter((c) => !(excludeArchived && c.isArchived))
+        .map((c) => {
+          const isMember = c.members.includes(state.ws.bot.userId);
+          if (c.kind === 'im') {
+            return {
+              id: c.id,
+              created: c.created,
+              is_im: true,
+              is_org_shared: false,
+              user: c.members.find((m) => m !== state.ws.bot.userId),
+            };
+          }
+          return {
+            id: c.id,
+            name: c.name,
+            name_normalized: c.name,
+            is_channel: c.kind === 'public',
+            is_group: c.kind === 'private',
+            is_im: false,
+            is_mpim: false,
+            is_private: c.kind !== 'public',
+            is_archived: c.isArchived ?? false,
+            is_general: c.name === 'general',
+            is_member: isMember,
+            created: c.created,
+            num_members: c.members.length,
+          };
+        });
+      const next = to < all.length ? Buffer.from(`channel:${to}`).toString('base64') : '';
+      return { ok: true, channels, response_metadata: { next_cursor: next } };
     },
   },
 

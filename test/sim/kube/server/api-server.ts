@@ -147,6 +147,11 @@ export class KubeApiServer {
     };
   }
 
+  /** Watches open right now, of one resource (`pods`) or of all: how many watchers the API server is serving. */
+  openWatchCount(resource?: string): number {
+    return [...this.openWatches].filter((w) => resource === undefined || w.resource === resource).length;
+  }
+
   /** Listens on 127.0.0.1 (port 0: a free one) and resolves to the base URL. */
   async listen(port = 0): Promise<string> {
     await new Promise<void>((resolve, reject) => {

@@ -23,6 +23,8 @@ export interface WatchRequest {
 
 /** One open watch stream, as the fault controls see it. */
 export interface OpenWatch {
+  /** The resource watched (`pods`, `leases`…). */
+  resource: string;
   drop(afterEvents?: number): void;
   expire(message: string): void;
 }
@@ -77,6 +79,7 @@ export function serveWatch(
   let dropAfter: number | undefined;
   const timers: unknown[] = [];
   const watch: OpenWatch = {
+    resource: r.name,
     drop: (after) => {
       if (after === undefined || after <= 0) finish(true);
       else dropAfter = after;
