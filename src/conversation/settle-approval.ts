@@ -75,7 +75,7 @@ export async function settleApproval(deps: ConversationDeps, click: ApprovalClic
     await deps.records.setProgress(ref.diagnosisId, resolved.slot, {
       ...baseProgress(record, ref, actionId, slot.requester),
       step: 'failed',
-      error: `Denied by ${mentionUser(click.user)}.`,
+      deniedBy: click.user,
     });
     await publishProgress(deps, ref.diagnosisId);
     await recordAudit(deps.audit, deps.log, {

@@ -38,7 +38,7 @@ import {
 } from './clone-steps.js';
 import { DebugPodError } from './debug-pod-error.js';
 import { isWindowsPod } from './pod-facts.js';
-import { renderKubeCommand, renderKubeCommandVia } from './render-kube-command.js';
+import { type DefinedNames, renderKubeCommand, renderKubeCommandVia } from './render-kube-command.js';
 
 /** The clone's rules, top to bottom (clone-steps.ts says why each exists). */
 const CLONE_STEPS: readonly CloneStep[] = [
@@ -120,13 +120,23 @@ function stripUndefined<T extends object>(obj: T): T {
   return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined)) as T;
 }
 
+const SERVICE_LINK_NAME = /_(SERVICE_HOST|SERVICE_PORT|PORT)(_|$)/;
+
 /**
  * The command line a person pastes in the clone's shell to start the target by hand: the argv the kubelet would
  * run (`$(VAR)` from the same environment, `$$` as `$`), run by the injected busybox's `sh`, which every clone has,
  * distroless and scratch images included.
  */
-function describeCommand(c: { command?: string[]; args?: string[] } | undefined): string {
-  if (c?.command?.length) return renderKubeCommandVia([BUSYBOX_PATH, 'sh'], [...c.command, ...(c.args ?? [])]);
-  if (c?.args?.length) return `(image entrypoint) ${renderKubeCommand(c.args)}`;
+function describeCommand(
+  c: { command?: string[]; args?: string[]; env?: { name: string }[]; envFrom?: unknown[] } | undefined,
+): string {
+  // The kubelet leaves `$(NAME)` as written when the container does not define NAME. envFrom may define any name, and
+  // service links add `<SERVICE>_SERVICE_HOST`, `<SERVICE>_PORT…` for Services the spec does not name.
+  const names = new Set((c?.env ?? []).map((e) => e.name));
+  const defined: DefinedNames = c?.envFrom?.length
+    ? 'all'
+    : { has: (name) => names.has(name) || SERVICE_LINK_NAME.test(name) };
+  if (c?.command?.length) return renderKubeCommandVia([BUSYBOX_PATH, 'sh'], [...c.command, ...(c.args ?? [])], defined);
+  if (c?.args?.length) return `(image entrypoint) ${renderKubeCommand(c.args, defined)}`;
   return '(image entrypoint)';
 }

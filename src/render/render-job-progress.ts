@@ -20,6 +20,8 @@ export interface JobProgressState {
   approvedBy?: string;
   /** The second approver, when two people had to agree. */
   alsoApprovedBy?: string;
+  /** Who denied it (a Slack user id, shown as a mention: never inside `error`, which is shown as text). */
+  deniedBy?: string;
   step: JobStep;
   /** The created pod, once known (the name is deterministic, so it is known before creation). */
   podName?: string;
@@ -85,8 +87,10 @@ function checklist(s: JobProgressState): string[] {
   if (s.step === 'creating') lines.push(`:hourglass_flowing_sand: ${creating}${made}`);
   else if (reached(s, 'creating') && s.step !== 'failed') lines.push(`${done} ${created}${made}`);
   else if (s.step !== 'failed') lines.push(`${todo} ${create}`);
-  if (s.step === 'failed') lines.push(`:x: Failed${s.error ? `: ${safeMrkdwn(s.error, 1500)}` : ''}`);
-  else if (s.step === 'ready' || s.step === 'deleted') lines.push(`${done} Running`);
+  if (s.step === 'failed') {
+    const denied = s.deniedBy ? ` Denied by ${mentionUser(s.deniedBy)}.` : '';
+    lines.push(`:x: Failed${s.error ? `: ${safeMrkdwn(s.error, 1500)}` : ''}${denied}`);
+  } else if (s.step === 'ready' || s.step === 'deleted') lines.push(`${done} Running`);
   else lines.push(`${todo} Running`);
   if (s.step === 'deleted') lines.push(attach ? ':checkered_flag: Ended at its TTL' : ':wastebasket: Deleted');
   return lines;

@@ -65,9 +65,9 @@ const special = fc.constantFrom(
   '{',
   '}',
 );
-// Variables the container defines, plus names no shell can reference; an undefined shell-style name would be empty in
-// the shell but left as written by the kubelet, and the pod's environment defines the names its command uses.
-const names = fc.constantFrom('A', 'B_2', '_x', 'my.var', '');
+// Variables the container may define, plus names no shell can reference; a name the container does not define is left
+// as written by the kubelet (and would be empty in a shell), so the renderer is told which names are defined.
+const names = fc.constantFrom('A', 'B_2', '_x', 'my.var', '', 'B');
 const word = fc
   .array(
     fc.oneof(
@@ -88,7 +88,7 @@ describe('renderKubeCommand', () => {
     fc.assert(
       fc.property(fc.array(word, { minLength: 1, maxLength: 4 }), env, (words, vars) => {
         const expected = words.map((w) => kubeletExpand(w, vars));
-        expect(shellArgv(renderKubeCommand(words), vars)).toEqual(expected);
+        expect(shellArgv(renderKubeCommand(words, new Set(Object.keys(vars))), vars)).toEqual(expected);
       }),
       { numRuns: 150 },
     );
@@ -104,5 +104,10 @@ describe('renderKubeCommand', () => {
     ['', [{ text: '' }]],
   ])('splits %j as the kubelet expands it', (w, pieces) => {
     expect(expandKubeWord(w)).toEqual(pieces);
+  });
+
+  it('keeps a reference to a name the container does not define as written, as the kubelet does', () => {
+    expect(expandKubeWord('a$(B)$(A)', new Set(['A']))).toEqual([{ text: 'a$(B)' }, { variable: 'A' }]);
+    expect(renderKubeCommand(['echo', '$(MISSING)'], new Set())).toBe(`echo '$(MISSING)'`);
   });
 });
