@@ -40,13 +40,19 @@ export function registerSlashCommand(app: App, deps: ConversationDeps): void {
       return;
     }
     const namespace = parsed.namespace ?? deps.config.kubernetes.defaultNamespace;
-    const ref = { namespace, pod: parsed.pod, ...(parsed.container ? { container: parsed.container } : {}) };
+    const name =
+      parsed.kind === 'diagnose' ? parsed.pod : `${parsed.workload.kind.toLowerCase()}/${parsed.workload.name}`;
+    const ref = {
+      namespace,
+      ...(parsed.kind === 'diagnose' ? { pod: parsed.pod } : { workload: parsed.workload }),
+      ...(parsed.container ? { container: parsed.container } : {}),
+    };
     const turn = inFlight.take();
     try {
       await ack(
         sealMessage({
           response_type: 'ephemeral' as const,
-          text: `:stethoscope: Diagnosing \`${namespace}/${parsed.pod}\`…${inLine(turn, max)}`,
+          text: `:stethoscope: Diagnosing \`${namespace}/${name}\`…${inLine(turn, max)}`,
         }),
       );
     } catch (err) {
@@ -56,7 +62,7 @@ export function registerSlashCommand(app: App, deps: ConversationDeps): void {
     await recordAudit(deps.audit, log, {
       actor: { type: 'user', id: user },
       action: 'command.received',
-      target: { namespace, pod: parsed.pod },
+      target: { namespace, pod: name },
       result: 'ok',
       detail: command.text.slice(0, 200),
     });

@@ -1,9 +1,11 @@
 import type { Logger } from 'pino';
 import { classifyPodPrivilege, decideCloneOffer } from '../actions/index.js';
 import { approvalPolicyFromConfig, namespaceAllowed } from '../approvals/index.js';
+import type { WorkloadTarget } from '../command/index.js';
 import type { Diagnosis } from '../diagnosis/index.js';
-import { diagnosePod } from '../pipeline/index.js';
+import { diagnosePod, findWorstPod } from '../pipeline/index.js';
 import { type Block, renderDiagnosisMessage, renderErrorMessage, renderThreadReplies } from '../render/index.js';
+import { renderWorkloadPods } from '../workloads/index.js';
 import { channelMayDiagnose } from './channel-may-diagnose.js';
 import { type ChatMessage, isChatError, type PostedMessage } from './chat-port.js';
 import type { ConversationDeps } from './deps.js';
@@ -14,6 +16,13 @@ import { toRenderableError } from './to-renderable-error.js';
 export interface DiagnosisTarget {
   namespace: string;
   pod: string;
+  container?: string;
+}
+
+/** A workload (`deploy/checkout`): its worst pod is diagnosed, and its siblings' states shown above the summary. */
+export interface WorkloadDiagnosisTarget {
+  namespace: string;
+  workload: WorkloadTarget;
   container?: string;
 }
 
@@ -40,7 +49,7 @@ export type DiagnosisOutcome =
  */
 export async function diagnoseAndPost(
   deps: ConversationDeps,
-  ref: DiagnosisTarget,
+  ref: DiagnosisTarget | WorkloadDiagnosisTarget,
   target: PostTarget,
 ): Promise<DiagnosisOutcome> {
   const started = performance.now();
@@ -57,13 +66,22 @@ export async function diagnoseAndPost(
 
 async function runDiagnosis(
   deps: ConversationDeps,
-  ref: DiagnosisTarget,
-  target: PostTarget,
+  request: DiagnosisTarget | WorkloadDiagnosisTarget,
+  postTarget: PostTarget,
 ): Promise<DiagnosisOutcome> {
   const { config, log } = deps;
+  let target = postTarget;
   const actor =
     target.requestedBy === 'alert' ? ({ type: 'bot' } as const) : ({ type: 'user', id: target.requestedBy } as const);
-  const auditTarget = { namespace: ref.namespace, pod: ref.pod };
+  let ref: DiagnosisTarget =
+    'workload' in request
+      ? {
+          namespace: request.namespace,
+          pod: `${request.workload.kind.toLowerCase()}/${request.workload.name}`,
+          ...(request.container ? { container: request.container } : {}),
+        }
+      : request;
+  let auditTarget = { namespace: ref.namespace, pod: ref.pod };
 
   const verdict = namespaceAllowed(approvalPolicyFromConfig(config), ref.namespace);
   if (!verdict.ok) {
@@ -137,6 +155,40 @@ async function runDiagnosis(
   };
 
   const timeoutSeconds = config.kubernetes.requestTimeoutSeconds;
+  if ('workload' in request) {
+    // Resolved only now, after the namespace and channel checks: what exists in a namespace is not told elsewhere.
+    const found = await findWorstPod(deps.kube.withTimeout(timeoutSeconds * 1000), ref.namespace, request.workload);
+    if (!found.ok) {
+      const message =
+        found.reason === 'kube'
+          ? renderErrorMessage({
+              ...toRenderableError(
+                found.error,
+                { namespace: ref.namespace, pod: request.workload.name },
+                { timeoutSeconds },
+              ),
+              ...(found.error.kind === 'NotFound' ? { resource: request.workload.kind.toLowerCase() } : {}),
+            })
+          : { text: found.message };
+      const refused = await answer(message);
+      if (refused) return refused;
+      await recordAudit(deps.audit, log, {
+        actor,
+        action: 'error',
+        target: auditTarget,
+        result: 'error',
+        detail: found.reason === 'kube' ? `${found.error.kind}: ${found.error.message}` : found.reason,
+      });
+      return { ok: false, reason: 'kube', message };
+    }
+    ref = { ...ref, pod: found.pod };
+    auditTarget = { namespace: ref.namespace, pod: ref.pod };
+    const line = renderWorkloadPods(request.workload, ref.namespace, found.standings);
+    target = {
+      ...target,
+      prefixBlocks: [...(target.prefixBlocks ?? []), { type: 'context', elements: [{ type: 'mrkdwn', text: line }] }],
+    };
+  }
   // The pipeline the CLI runs too (src/pipeline): gather, fold duplicate logs, redact, reason.
   const result = await diagnosePod(
     deps.kube,

@@ -8,6 +8,7 @@ export type {
   V1DaemonSet as DaemonSet,
   V1Deployment as Deployment,
   V1Job as Job,
+  V1LabelSelector as LabelSelector,
   V1Lease as Lease,
   V1Namespace as Namespace,
   V1Node as KubeNode,

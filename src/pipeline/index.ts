@@ -1,4 +1,5 @@
 /** The diagnose pipeline the bot and the CLI share: gather, fold, redact, reason. */
 export { type DiagnosePodResult, diagnosePod, type PodRef } from './diagnose-pod.js';
+export { findWorstPod, type WorstPodResult } from './find-worst-pod.js';
 export { foldDuplicateLogs } from './fold-duplicate-logs.js';
 export { redactFacts } from './redact-facts.js';
