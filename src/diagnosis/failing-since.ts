@@ -75,9 +75,11 @@ const NEVER_STARTED = new Set([
  * When the pod started failing, from its own record rather than from when anyone first looked: the earliest of its
  * first failure event, its containers' termination times, and a count back from the last crash over the kubelet's
  * back-off schedule (restart count × back-off + run time), never before the pod started and never after `now`.
- * Undefined when nothing in the record dates the failure. Pure.
+ * Undefined when no container is failing (old events of a pod that recovered date nothing) or nothing in the record
+ * dates the failure. Pure.
  */
 export function failingSince(history: FailingHistory, now: Date): FailingSince | undefined {
+  if (history.containers.length === 0) return undefined;
   const start = toMillis(history.podStartedAt);
   const candidates: { ms: number; source: FailingSince['source'] }[] = [];
   for (const e of history.events ?? []) {
@@ -108,11 +110,23 @@ export function failingSince(history: FailingHistory, now: Date): FailingSince |
     }
   }
   const nowMs = now.getTime();
-  let best: { ms: number; source: FailingSince['source'] } | undefined;
-  for (const c of candidates) {
-    const ms = Math.min(nowMs, start !== undefined ? Math.max(start, c.ms) : c.ms);
-    if (!best || ms < best.ms) best = { ms, source: c.source };
-  }
+  const earliest = (source: (s: FailingSince['source']) => boolean) => {
+    let best: { ms: number; source: FailingSince['source'] } | undefined;
+    for (const c of candidates.filter((c) => source(c.source))) {
+      const ms = Math.min(nowMs, start !== undefined ? Math.max(start, c.ms) : c.ms);
+      if (!best || ms < best.ms) best = { ms, source: c.source };
+    }
+    return best;
+  };
+  const firstRecord = earliest((s) => s === 'event' || s === 'pod-start');
+  const estimate = earliest((s) => s === 'estimate');
+  // A first occurrence on record beats a reckoning unless the reckoning reaches further back than one full back-off:
+  // then the events that would have dated it have expired (the API server keeps events an hour, --event-ttl).
+  const firstFailure =
+    estimate && (!firstRecord || estimate.ms < firstRecord.ms - BACKOFF_MAX_S * 1000) ? estimate : firstRecord;
+  // A termination time is the latest crash: the failure began then at the latest.
+  const lastCrash = earliest((s) => s === 'status');
+  const best = firstFailure && (!lastCrash || firstFailure.ms <= lastCrash.ms) ? firstFailure : lastCrash;
   if (!best) return undefined;
   return { at: new Date(best.ms).toISOString(), source: best.source, approximate: best.source === 'estimate' };
 }

@@ -56,6 +56,21 @@ describe('failingSince dates a failure from the pod’s own record, not from whe
       want: { at: at('09:48:46'), source: 'estimate', approximate: true },
     },
     {
+      name: 'a first back-off event close to the count back: the recorded time wins',
+      history: {
+        podStartedAt: at('09:40:00'),
+        containers: [
+          {
+            restartCount: 4,
+            waitingReason: 'CrashLoopBackOff',
+            lastTerminated: { startedAt: at('09:50:00'), finishedAt: at('09:50:02'), exitCode: 1 },
+          },
+        ],
+        events: [{ reason: 'BackOff', type: 'Warning', firstTimestamp: at('09:49:00') }],
+      },
+      want: { at: at('09:49:00'), source: 'event', approximate: false },
+    },
+    {
       name: 'the count back never goes before the pod started',
       history: {
         podStartedAt: at('09:45:00'),

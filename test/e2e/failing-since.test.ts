@@ -47,4 +47,22 @@ describe('"failing since" comes from the pod, not from when the bot first saw it
     expect(allowed).toContain(m![1]);
     expect(Number(m![2])).toBeGreaterThanOrEqual(WARM_UP_MINUTES - 2);
   });
+
+  it('the summary of /debugdead shows the same time', async () => {
+    await h.slack.user('U0ALICE01').runCommand('/debugdead', 'crash-exit1 -n demo', { channel: ALERTS });
+    const summary = await h.slack.waitFor(
+      () =>
+        h.slack
+          .channel(ALERTS)
+          .messages()
+          .find((m) => !/:rotating_light:/.test(visibleText(m)) && /Failing since/.test(visibleText(m))),
+      20_000,
+      'the summary',
+    );
+    const field = JSON.stringify(summary.blocks);
+    const m = /Failing since\*\\n(?:about )?(\d\d:\d\d UTC) \((\d+)m(?:\d+s)? ago\)/.exec(field);
+    expect(m, field).not.toBeNull();
+    expect([-1, 0, 1, 2].map((d) => clock(clusterStart + d * 60_000))).toContain(m![1]);
+    expect(Number(m![2])).toBeGreaterThanOrEqual(WARM_UP_MINUTES - 2);
+  });
 });
