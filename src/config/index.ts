@@ -3,4 +3,4 @@ export { ConfigError, loadConfig } from './load-config.js';
 export { formatDuration, parseDuration } from './parse-duration.js';
 export { parseSize } from './parse-size.js';
 export { applyReload, LIVE_KEYS, planReload, type ReloadPlan } from './plan-reload.js';
-export type { AlertRoute, ApproverSet, ChannelBinding, Config, Limits } from './types.js';
+export type { AlertRoute, ApproverSet, ChannelBinding, Config, Limits, Runbook } from './types.js';

@@ -224,5 +224,33 @@ export const CONFIG_SCHEMA: ObjectSpec = {
       type: 'object',
       fields: { port: { type: 'int', default: 8080, min: 0, max: 65535 } },
     },
+    runbooks: {
+      type: 'list',
+      default: [],
+      of: {
+        type: 'object',
+        fields: {
+          match: {
+            type: 'object',
+            fields: {
+              kind: { type: 'string', pattern: /^[A-Za-z]{1,63}$/, expected: 'a finding kind like "OOMKilled"' },
+              namespace: {
+                type: 'string',
+                pattern: NAMESPACE_GLOB,
+                expected: 'a namespace name or glob like "prod-*"',
+              },
+              label: {
+                type: 'string',
+                pattern: /^[A-Za-z0-9./_-]{1,316}=[A-Za-z0-9._-]{0,63}$/,
+                expected: 'a pod label as key=value, like "team=payments"',
+              },
+            },
+          },
+          // Shown as a Slack link `<url|title>`: no spaces, `|` or `>` that would end it early.
+          url: { type: 'string', pattern: /^https?:\/\/[^\s|<>]{1,2000}$/, expected: 'an http(s) URL' },
+          title: { type: 'string', pattern: /^[^\n<>|]{1,100}$/, expected: 'up to 100 characters on one line' },
+        },
+      },
+    },
   },
 };

@@ -21,6 +21,21 @@ export interface Limits {
   createdPerUserPerHour: number;
 }
 
+/** A runbook link shown with the verdict when its rule matches (every key given must match). */
+export interface Runbook {
+  match: {
+    /** A finding kind of the diagnosis (`OOMKilled`, `ImagePull`, `ProbeFailure`…). */
+    kind?: string;
+    /** A namespace name or glob (`prod-*`). */
+    namespace?: string;
+    /** A pod label, `key=value`. */
+    label?: string;
+  };
+  url: string;
+  /** The link's text. @defaultValue the URL */
+  title?: string;
+}
+
 /** Sends alerts for matching namespaces to a channel other than the default. */
 export interface AlertRoute {
   /** Glob patterns (`prod-*`) matched against the pod's namespace. */
@@ -186,6 +201,8 @@ export interface Config {
     /** Application log level (the audit log ignores it). @defaultValue "info" */
     level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   };
+  /** Links shown with the verdict, by finding kind, namespace or label; every matching rule shows. @defaultValue [] */
+  runbooks: Runbook[];
   health: {
     /** Port of /healthz, /readyz and /metrics (its own, so Slack's HTTP port never exposes them); 0: off. @defaultValue 8080 */
     port: number;

@@ -139,6 +139,13 @@ function crossChecks(v: ValidatedTree, errors: string[]): void {
       if (!Array.isArray(list) || list.length === 0) errors.push(`bindings[${i}].${key}: expected at least one`);
     }
   });
+  (v.runbooks as Record<string, unknown>[] | undefined)?.forEach((runbook, i) => {
+    if (runbook.url === undefined) errors.push(`runbooks[${i}].url: required`);
+    const match = (runbook.match ?? {}) as Record<string, unknown>;
+    if (match.kind === undefined && match.namespace === undefined && match.label === undefined) {
+      errors.push(`runbooks[${i}].match: expected kind, namespace or label`);
+    }
+  });
   (alerts.routes as Record<string, unknown>[] | undefined)?.forEach((route, i) => {
     if (route.channel === undefined) errors.push(`alerts.routes[${i}].channel: required`);
     if (!Array.isArray(route.namespaces) || route.namespaces.length === 0) {

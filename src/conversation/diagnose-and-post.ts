@@ -5,6 +5,7 @@ import type { WorkloadTarget } from '../command/index.js';
 import type { Diagnosis } from '../diagnosis/index.js';
 import { diagnosePod, findWorstPod } from '../pipeline/index.js';
 import { type Block, renderDiagnosisMessage, renderErrorMessage, renderThreadReplies } from '../render/index.js';
+import { matchRunbooks, renderRunbookLinks } from '../runbooks/index.js';
 import { renderWorkloadPods } from '../workloads/index.js';
 import { channelMayDiagnose } from './channel-may-diagnose.js';
 import { type ChatMessage, isChatError, type PostedMessage } from './chat-port.js';
@@ -263,7 +264,18 @@ async function runDiagnosis(
     clonePrivilege,
     cloneOffers: diagnosis.containers.map((c) => decideCloneOffer(result.pod, c.name)),
   });
-  const body: ChatMessage = diagnosisId ? rendered : withoutButtons(rendered, BUTTONS_NEED_REDIS);
+  const plain: ChatMessage = diagnosisId ? rendered : withoutButtons(rendered, BUTTONS_NEED_REDIS);
+  // Runbook links from config, right under the verdict; part of the body, so button updates keep them.
+  const runbooks = renderRunbookLinks(
+    matchRunbooks(config.runbooks ?? [], {
+      kinds: diagnosis.findings.map((f) => f.kind),
+      namespace: ref.namespace,
+      labels: result.pod.metadata?.labels ?? {},
+    }),
+  );
+  const body: ChatMessage = runbooks
+    ? { text: plain.text, blocks: [...(plain.blocks ?? []).slice(0, 1), runbooks, ...(plain.blocks ?? []).slice(1)] }
+    : plain;
   const message: ChatMessage = { text: body.text, blocks: [...(target.prefixBlocks ?? []), ...(body.blocks ?? [])] };
 
   let posted: PostedMessage | undefined;
