@@ -13,6 +13,7 @@ import {
 import { ChannelQueue } from './channel-queue.js';
 import { classifyPod } from './classify-pod.js';
 import { failingSinceOfPod } from './failing-since-of-pod.js';
+import { endMuteOnRecovery, readMute } from './mute-record.js';
 import { renderAlertSummary } from './render-alert-summary.js';
 import { retryAfterSeconds } from './retry-after.js';
 import { routeAlert } from './route-alert.js';
@@ -414,6 +415,16 @@ export class AlertManager {
         ep.role = 'owner';
       } else return; // the claiming replica has not posted yet; its message will carry the state
     }
+    // A muted workload gets no new alert and no update until the mute ends; its recovery is still shown.
+    if (!ep.recoveredAt && (await readMute(this.opts.redis, this.opts.prefix, k))) {
+      if (!ep.posted) {
+        // Given back, so the first change after the mute ends alerts again.
+        this.finish(k, ep);
+        await releaseAlert(this.opts.redis, key).catch(() => {});
+      }
+      return;
+    }
+    if (ep.recoveredAt) await endMuteOnRecovery(this.opts.redis, this.opts.prefix, k).catch(() => {});
     const alert = this.alertOf(k, ep);
     if (!ep.posted) {
       // Recovered before its first message went out: nothing worth waking a channel for.
