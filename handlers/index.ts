@@ -1,6 +1,7 @@
 import type { App } from '@slack/bolt';
 import type { ConversationDeps } from '../src/conversation/deps.js';
 import { registerButtonActions } from './button-actions.js';
+import { registerMuteMenu } from './mute-menu.js';
 import { registerSlashCommand } from './slash-command.js';
 
 export { guardHttpRequests } from './guard-http-requests.js';
@@ -13,6 +14,7 @@ export { slackStartupProbes } from './slack-startup-probes.js';
 export function registerHandlers(app: App, deps: ConversationDeps): void {
   registerSlashCommand(app, deps);
   registerButtonActions(app, deps);
+  registerMuteMenu(app, deps);
   app.error(async (error) => {
     deps.log.error({ err: error, code: (error as { code?: string }).code }, 'listener failed');
   });

@@ -14,6 +14,7 @@ export { type AlertLog, AlertManager, type AlertManagerOptions, type AlertStats 
 export { type AlertRecord, alertRecordKey } from './alert-record.js';
 export { classifyPod } from './classify-pod.js';
 export { type AlertChat, createChatAlertSink } from './create-chat-alert-sink.js';
+export { MUTE_MENU_ACTION, MUTE_NOTICE_BLOCK, parseMuteValue, renderMuteMenu } from './mute-menu.js';
 export {
   clearMute,
   MUTE_RECOVERY_MAX_SECONDS,

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { classifyPodPrivilege, decideCloneOffer } from '../actions/index.js';
+import { renderMuteMenu } from '../alerts/index.js';
 import { approvalPolicyFromConfig, namespaceAllowed } from '../approvals/index.js';
 import type { WorkloadTarget } from '../command/index.js';
 import type { Diagnosis } from '../diagnosis/index.js';
@@ -273,9 +274,12 @@ async function runDiagnosis(
       labels: result.pod.metadata?.labels ?? {},
     }),
   );
-  const body: ChatMessage = runbooks
+  const withRunbooks: ChatMessage = runbooks
     ? { text: plain.text, blocks: [...(plain.blocks ?? []).slice(0, 1), runbooks, ...(plain.blocks ?? []).slice(1)] }
     : plain;
+  // The mute menu sits beside the buttons (the last actions block), on every message that has them.
+  const body: ChatMessage =
+    deps.mutes && diagnosisId ? withMuteMenu(withRunbooks, renderMuteMenu(diagnosisId)) : withRunbooks;
   const message: ChatMessage = { text: body.text, blocks: [...(target.prefixBlocks ?? []), ...(body.blocks ?? [])] };
 
   let posted: PostedMessage | undefined;
@@ -377,6 +381,15 @@ function missingContainer(ref: DiagnosisTarget, container: string, names: string
 const BUTTONS_NEED_REDIS = ':warning: Buttons are unavailable: the bot cannot reach Redis. Try again shortly.';
 const BUTTONS_NEED_MEMBERSHIP =
   ':information_source: No buttons here: debug pods are requested on a message the bot posts itself. Invite it to the channel and run the command again.';
+
+function withMuteMenu(message: ChatMessage, menu: ReturnType<typeof renderMuteMenu>): ChatMessage {
+  const blocks = [...(message.blocks ?? [])];
+  const at = blocks.map((b) => b.type).lastIndexOf('actions');
+  const actions = blocks[at] as { elements?: unknown[] } | undefined;
+  if (at < 0 || !actions || (actions.elements?.length ?? 0) >= 25) return message;
+  blocks[at] = { ...actions, elements: [...(actions.elements ?? []), menu] } as Block;
+  return { text: message.text, blocks };
+}
 
 function withoutButtons(message: ChatMessage, why: string): ChatMessage {
   const blocks = (message.blocks ?? []).filter((b: Block) => b.type !== 'actions');
