@@ -11,6 +11,7 @@ import { renderWorkloadPods } from '../workloads/index.js';
 import { channelMayDiagnose } from './channel-may-diagnose.js';
 import { type ChatMessage, isChatError, type PostedMessage } from './chat-port.js';
 import type { ConversationDeps } from './deps.js';
+import { renderMoreLogsMenu } from './more-logs-menu.js';
 import { recordAudit } from './record-audit.js';
 import { type ChannelRefusal, describeChannelRefusal, renderChannelRefusal } from './render-channel-refusal.js';
 import { toRenderableError } from './to-renderable-error.js';
@@ -277,9 +278,16 @@ async function runDiagnosis(
   const withRunbooks: ChatMessage = runbooks
     ? { text: plain.text, blocks: [...(plain.blocks ?? []).slice(0, 1), runbooks, ...(plain.blocks ?? []).slice(1)] }
     : plain;
-  // The mute menu sits beside the buttons (the last actions block), on every message that has them.
-  const body: ChatMessage =
-    deps.mutes && diagnosisId ? withMuteMenu(withRunbooks, renderMuteMenu(diagnosisId)) : withRunbooks;
+  // The More logs and mute menus sit beside the buttons (the last actions block), on every message that has them.
+  const body: ChatMessage = diagnosisId
+    ? withMenus(withRunbooks, [
+        renderMoreLogsMenu(
+          diagnosisId,
+          diagnosis.containers.map((c) => c.name),
+        ),
+        ...(deps.mutes ? [renderMuteMenu(diagnosisId)] : []),
+      ])
+    : withRunbooks;
   const message: ChatMessage = { text: body.text, blocks: [...(target.prefixBlocks ?? []), ...(body.blocks ?? [])] };
 
   let posted: PostedMessage | undefined;
@@ -382,12 +390,12 @@ const BUTTONS_NEED_REDIS = ':warning: Buttons are unavailable: the bot cannot re
 const BUTTONS_NEED_MEMBERSHIP =
   ':information_source: No buttons here: debug pods are requested on a message the bot posts itself. Invite it to the channel and run the command again.';
 
-function withMuteMenu(message: ChatMessage, menu: ReturnType<typeof renderMuteMenu>): ChatMessage {
+function withMenus(message: ChatMessage, menus: unknown[]): ChatMessage {
   const blocks = [...(message.blocks ?? [])];
   const at = blocks.map((b) => b.type).lastIndexOf('actions');
   const actions = blocks[at] as { elements?: unknown[] } | undefined;
-  if (at < 0 || !actions || (actions.elements?.length ?? 0) >= 25) return message;
-  blocks[at] = { ...actions, elements: [...(actions.elements ?? []), menu] } as Block;
+  if (at < 0 || !actions || (actions.elements?.length ?? 0) + menus.length > 25) return message;
+  blocks[at] = { ...actions, elements: [...(actions.elements ?? []), ...menus] } as Block;
   return { text: message.text, blocks };
 }
 
