@@ -1,6 +1,8 @@
 import type { App } from '@slack/bolt';
 import type { ConversationDeps } from '../src/conversation/deps.js';
 import { registerButtonActions } from './button-actions.js';
+import { registerMoreLogsMenu } from './more-logs-menu.js';
+import { registerMuteMenu } from './mute-menu.js';
 import { registerSlashCommand } from './slash-command.js';
 
 export { guardHttpRequests } from './guard-http-requests.js';
@@ -13,6 +15,8 @@ export { slackStartupProbes } from './slack-startup-probes.js';
 export function registerHandlers(app: App, deps: ConversationDeps): void {
   registerSlashCommand(app, deps);
   registerButtonActions(app, deps);
+  registerMuteMenu(app, deps);
+  registerMoreLogsMenu(app, deps);
   app.error(async (error) => {
     deps.log.error({ err: error, code: (error as { code?: string }).code }, 'listener failed');
   });

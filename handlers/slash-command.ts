@@ -54,13 +54,15 @@ export function registerSlashCommand(app: App, deps: ConversationDeps): void {
       return;
     }
     const namespace = parsed.namespace ?? deps.config.kubernetes.defaultNamespace;
+    const name =
+      parsed.kind === 'diagnose' ? parsed.pod : `${parsed.workload.kind.toLowerCase()}/${parsed.workload.name}`;
     // Many clusters: the cluster it is for, answered at once when there is none or its agent is gone.
     const chosen = routing
       ? await routing.choose({
           ...(address.ok && address.cluster ? { named: address.cluster } : {}),
           channel: command.channel_id,
           namespace,
-          pod: parsed.pod,
+          pod: name,
         })
       : undefined;
     if (chosen && !chosen.ok) {
@@ -68,7 +70,7 @@ export function registerSlashCommand(app: App, deps: ConversationDeps): void {
       await recordAudit(deps.audit, log, {
         actor: { type: 'user', id: user },
         action: 'command.received',
-        target: { namespace, pod: parsed.pod },
+        target: { namespace, pod: name },
         result: 'error',
         detail: `no cluster: ${chosen.text}`.slice(0, 300),
       });
@@ -78,7 +80,7 @@ export function registerSlashCommand(app: App, deps: ConversationDeps): void {
     const conversation = routing && cluster ? routing.depsFor(cluster) : deps;
     const ref = {
       namespace,
-      pod: parsed.pod,
+      ...(parsed.kind === 'diagnose' ? { pod: parsed.pod } : { workload: parsed.workload }),
       ...(parsed.container ? { container: parsed.container } : {}),
       ...(cluster ? { cluster } : {}),
     };
@@ -87,7 +89,7 @@ export function registerSlashCommand(app: App, deps: ConversationDeps): void {
       await ack(
         sealMessage({
           response_type: 'ephemeral' as const,
-          text: `:stethoscope: Diagnosing \`${namespace}/${parsed.pod}\`${cluster ? ` in @${cluster}` : ''}…${inLine(turn, max)}`,
+          text: `:stethoscope: Diagnosing \`${namespace}/${name}\`${cluster ? ` in @${cluster}` : ''}…${inLine(turn, max)}`,
         }),
       );
     } catch (err) {
@@ -97,7 +99,7 @@ export function registerSlashCommand(app: App, deps: ConversationDeps): void {
     await recordAudit(conversation.audit, log, {
       actor: { type: 'user', id: user },
       action: 'command.received',
-      target: { namespace, pod: parsed.pod },
+      target: { namespace, pod: name },
       result: 'ok',
       detail: command.text.slice(0, 200),
     });

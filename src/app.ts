@@ -18,6 +18,7 @@ import {
 } from '../handlers/index.js';
 import { createDebugPodQueue } from '../jobs/debug-pod-queue.js';
 import { startWorkers } from '../jobs/start-workers.js';
+import { clearMute, saveMute } from './alerts/index.js';
 import { DebugPodLimits, GroupResolver } from './approvals/index.js';
 import {
   type AuditAnchor,
@@ -299,6 +300,10 @@ export async function startDebugdead(options: StartOptions): Promise<RunningBot>
     ...(options.jobRetry?.backoffMs ? { createBackoffMs: options.jobRetry.backoffMs } : {}),
   });
   const deps: ConversationDeps = {
+    mutes: {
+      save: (key, choice, by) => saveMute(redis, config.redis.prefix, key, choice, by, now()),
+      clear: (key) => clearMute(redis, config.redis.prefix, key),
+    },
     config,
     kube,
     chat,

@@ -21,6 +21,8 @@ import { buildInfo, formatVersion } from './version/index.js';
 
 const USAGE = `Usage:
   debugdead diagnose <pod> [-n <namespace>] [-c <container>] [--json]
+  debugdead diagnose <namespace>/<pod> | <pod> <namespace> | deploy/<name> -n <namespace> …  (every form /debugdead takes;
+            sts/, ds/, rs/, job/, pod/ and the long names; a workload's worst pod, its siblings listed)
   debugdead clone-manifest <pod> [-n <namespace>] [-c <container>]
   debugdead node-shell-manifest <node>
   debugdead audit verify [--log <audit log>]… [--file <export>] [--no-slack]
@@ -53,7 +55,8 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (command === undefined) return usage('no command given');
-  if (extra.length) {
+  // diagnose takes an optional namespace after its target, as the slash command does.
+  if (extra.length > (command === 'diagnose' ? 1 : 0)) {
     printErr(`unexpected argument(s): ${extra.join(' ')}\n\n${USAGE}\n`);
     return 2;
   }
@@ -62,7 +65,7 @@ async function main(argv: string[]): Promise<number> {
     case 'diagnose':
       if (!target) return usage('diagnose needs a pod name');
       return runDiagnoseCommand({
-        pod: target,
+        target: [target, ...extra],
         namespace: values.namespace,
         container: values.container,
         json: values.json ?? false,

@@ -12,6 +12,8 @@ import {
 } from './alert-record.js';
 import { ChannelQueue } from './channel-queue.js';
 import { classifyPod } from './classify-pod.js';
+import { failingSinceOfPod } from './failing-since-of-pod.js';
+import { endMuteOnRecovery, readMute } from './mute-record.js';
 import { renderAlertSummary } from './render-alert-summary.js';
 import { retryAfterSeconds } from './retry-after.js';
 import { routeAlert } from './route-alert.js';
@@ -72,6 +74,8 @@ interface PodEntry {
   /** Failing reason, if failing. */
   failing: string | undefined;
   ready: boolean;
+  /** When this pod started failing, from its own status (failingSinceOfPod), ms since the epoch. */
+  since?: number | undefined;
 }
 
 /** One alerting episode of a workload, from first failure to recovery. */
@@ -162,15 +166,19 @@ export class AlertManager {
     // A crash-looping container is briefly Running between back-offs; the pod stays "failing" until it is Ready again
     // (or gone), so the count in the message does not flap and each flap costs no chat.update.
     const failing = verdict.failing ? verdict.reason : prev?.k === k ? prev.failing : undefined;
+    const since = failing
+      ? (failingSinceOfPod(pod, this.opts.now()) ?? (prev?.k === k ? prev.since : undefined))
+      : undefined;
     if (prev && prev.k === k) {
       const changed = prev.failing !== failing;
       prev.failing = failing;
+      prev.since = since;
       prev.ready = false;
       prev.name = pod.name;
       if (changed || (failing && this.episodes.has(k))) this.markDirty(k);
       return;
     }
-    this.pods.set(pod.uid, { k, name: pod.name, failing, ready: false });
+    this.pods.set(pod.uid, { k, name: pod.name, failing, ready: false, since });
     if (failing || this.episodes.has(k)) this.markDirty(k);
   }
 
@@ -225,9 +233,15 @@ export class AlertManager {
     });
   }
 
-  private failingPods(k: string): { names: string[]; reason: string | undefined; allReady: boolean } {
+  private failingPods(k: string): {
+    names: string[];
+    reason: string | undefined;
+    allReady: boolean;
+    since: number | undefined;
+  } {
     const names: string[] = [];
     let reason: string | undefined;
+    let since: number | undefined;
     let allReady = true;
     for (const uid of this.members.get(k) ?? []) {
       const e = this.pods.get(uid);
@@ -235,16 +249,17 @@ export class AlertManager {
       if (e.failing) {
         names.push(e.name);
         reason ??= e.failing;
+        if (e.since !== undefined && (since === undefined || e.since < since)) since = e.since;
       }
       if (!e.ready) allReady = false;
     }
     names.sort();
-    return { names, reason, allReady };
+    return { names, reason, allReady, since };
   }
 
   private evaluate(k: string): void {
     if (this.stopped) return;
-    const { names, reason, allReady } = this.failingPods(k);
+    const { names, reason, allReady, since } = this.failingPods(k);
     const ep = this.episodes.get(k);
     const now = this.opts.now();
     if (names.length > 0 && reason) {
@@ -259,7 +274,8 @@ export class AlertManager {
       const fresh: Episode = {
         workload: w,
         channel,
-        since: now.toISOString(),
+        // The pods' own record of when they began failing, not when the bot first saw them.
+        since: new Date(since !== undefined && since < now.getTime() ? since : now.getTime()).toISOString(),
         pod: names[0] as string,
         reason,
         role: 'claiming',
@@ -399,6 +415,16 @@ export class AlertManager {
         ep.role = 'owner';
       } else return; // the claiming replica has not posted yet; its message will carry the state
     }
+    // A muted workload gets no new alert and no update until the mute ends; its recovery is still shown.
+    if (!ep.recoveredAt && (await readMute(this.opts.redis, this.opts.prefix, k))) {
+      if (!ep.posted) {
+        // Given back, so the first change after the mute ends alerts again.
+        this.finish(k, ep);
+        await releaseAlert(this.opts.redis, key).catch(() => {});
+      }
+      return;
+    }
+    if (ep.recoveredAt) await endMuteOnRecovery(this.opts.redis, this.opts.prefix, k).catch(() => {});
     const alert = this.alertOf(k, ep);
     if (!ep.posted) {
       // Recovered before its first message went out: nothing worth waking a channel for.

@@ -14,6 +14,18 @@ export { type AlertLog, AlertManager, type AlertManagerOptions, type AlertStats 
 export { type AlertRecord, alertRecordKey } from './alert-record.js';
 export { classifyPod } from './classify-pod.js';
 export { type AlertChat, createChatAlertSink } from './create-chat-alert-sink.js';
+export { MUTE_MENU_ACTION, MUTE_NOTICE_BLOCK, parseMuteValue, renderMuteMenu } from './mute-menu.js';
+export {
+  clearMute,
+  MUTE_RECOVERY_MAX_SECONDS,
+  type MuteChoice,
+  type MuteRecord,
+  muteKey,
+  planMute,
+  readMute,
+  renderMuteNotice,
+  saveMute,
+} from './mute-record.js';
 export { alertHeadline, formatDuration, renderAlertContext } from './render-alert-context.js';
 export { renderAlertSummary } from './render-alert-summary.js';
 export { retryAfterSeconds } from './retry-after.js';

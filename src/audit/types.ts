@@ -19,6 +19,9 @@ export const AUDIT_ACTIONS = [
   'container.ended',
   'alert.posted',
   'alert.updated',
+  /** A workload's alerts muted (detail: for how long) or unmuted from the menu on its message. */
+  'alert.muted',
+  'alert.unmuted',
   'error',
   /** Records written while Redis was unreachable follow this one, appended late (meta: count, from, to, dropped). */
   'audit.gap',

@@ -15,6 +15,10 @@ export function checkNames(names: {
     (names.node !== undefined ? dnsSubdomainProblem(names.node, 'node name') : undefined) ??
     (names.namespace !== undefined ? dnsLabelProblem(names.namespace, 'namespace') : undefined) ??
     (names.container !== undefined ? dnsLabelProblem(names.container, 'container name') : undefined);
-  // The shared checker writes mrkdwn (code style, `& < >` escaped); a terminal reads plain quotes and characters.
-  return problem?.replace(/`/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  return problem === undefined ? undefined : plainText(problem);
+}
+
+/** The shared checker writes mrkdwn (code style, `& < >` escaped); a terminal reads plain quotes and characters. */
+export function plainText(mrkdwn: string): string {
+  return mrkdwn.replace(/`/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 }

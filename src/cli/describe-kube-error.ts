@@ -1,10 +1,11 @@
+import type { WorkloadKind } from '../command/index.js';
 import type { PodSuggestions } from '../diagnosis/index.js';
 import { forbiddenRule, type KubeError } from '../kube/index.js';
 
 /** What was being looked at when the error came, so the sentence can name it. */
 export interface ErrorSubject {
-  /** `pod` or `node`. */
-  resource: 'pod' | 'node';
+  /** `pod`, `node`, or a workload kind in lowercase (`deployment`, `statefulset`…). */
+  resource: 'pod' | 'node' | Lowercase<WorkloadKind>;
   name: string;
   /** Namespace of a pod; nodes have none. */
   namespace?: string;

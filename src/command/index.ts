@@ -7,5 +7,7 @@ export {
   echoSafe,
   type ParsedCommand,
   parseCommand,
+  parseDiagnoseTarget,
   USAGE,
 } from './parse-command.js';
+export { resourceKindOf, type WorkloadKind, type WorkloadTarget } from './workload-kinds.js';

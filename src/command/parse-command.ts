@@ -1,7 +1,11 @@
+import { resourceKindOf, type WorkloadTarget } from './workload-kinds.js';
+
 /** What a `/debugdead` command asks for, once parsed and validated. */
 export type ParsedCommand =
   | { kind: 'help' }
   | { kind: 'diagnose'; pod: string; namespace?: string; container?: string }
+  /** `deploy/checkout`, `sts/db`…: the workload's worst pod is diagnosed and its siblings listed. */
+  | { kind: 'diagnose-workload'; workload: WorkloadTarget; namespace?: string; container?: string }
   | { kind: 'audit'; filter?: AuditFilter; verify?: true }
   | { kind: 'invalid'; problem: string };
 
@@ -22,6 +26,8 @@ export const USAGE = [
   '`/debugdead <pod> [namespace]`: diagnose a pod (namespace defaults to the configured one)',
   '`/debugdead <namespace>/<pod>`: the same, kubectl-style',
   '`/debugdead <pod> -n <namespace> -c <container>`: pick the namespace (`--namespace`) and the container (`--container`)',
+  "`/debugdead deploy/<name> -n <namespace>`: a workload's worst pod, with its siblings' states (also `sts/`, `ds/`, `rs/`, `job/`, `pod/` and the long names, as kubectl takes them)",
+  'A namespace named like a resource type (`deploy`, `jobs`, `pods`…) needs `-n`: `/debugdead <pod> -n jobs`.',
   '`/debugdead audit [pod | @user | N]`: recent audit records, for a pod, a user, or the last N',
   '`/debugdead audit verify`: check the whole audit trail against its anchors outside Redis',
   '`/debugdead help`: this message',
@@ -185,6 +191,18 @@ function parseDiagnose(tokens: string[]): ParsedCommand {
       positional.push(token);
     }
   }
+  return parseDiagnoseTarget(positional, flags);
+}
+
+/**
+ * The target of a diagnosis from its positional arguments (`<pod> [namespace]`, `<namespace>/<pod>`,
+ * `<type>/<name> [namespace]`) and the `-n`/`-c` values: the one grammar the slash command and the CLI share.
+ * Pure; never throws.
+ */
+export function parseDiagnoseTarget(
+  positional: readonly string[],
+  flags: { namespace?: string | undefined; container?: string | undefined },
+): ParsedCommand {
   if (positional.length === 0) return invalid('Name the pod to diagnose.');
   if (positional.length > 2) {
     return invalid(
@@ -192,13 +210,23 @@ function parseDiagnose(tokens: string[]): ParsedCommand {
     );
   }
   let [podArg, nsArg] = positional as [string, string | undefined];
+  let workloadKind: WorkloadTarget['kind'] | undefined;
   if (podArg.includes('/')) {
     const parts = podArg.split('/');
-    if (parts.length !== 2) return invalid(`${show(podArg)} is not &lt;namespace&gt;/&lt;pod&gt;.`);
-    if (nsArg !== undefined)
-      return invalid(`The namespace is given twice (${show(parts[0] ?? '')} and ${show(nsArg)}).`);
-    nsArg = parts[0];
-    podArg = parts[1] ?? '';
+    const type = parts.length === 2 ? resourceKindOf(parts[0] ?? '') : undefined;
+    if (parts.length !== 2) {
+      return invalid(`${show(podArg)} is neither &lt;namespace&gt;/&lt;pod&gt; nor &lt;type&gt;/&lt;name&gt;.`);
+    }
+    if (type !== undefined) {
+      // kubectl's TYPE/NAME: the namespace still comes from -n or the second argument.
+      if (type !== 'Pod') workloadKind = type;
+      podArg = parts[1] ?? '';
+    } else {
+      if (nsArg !== undefined)
+        return invalid(`The namespace is given twice (${show(parts[0] ?? '')} and ${show(nsArg)}).`);
+      nsArg = parts[0];
+      podArg = parts[1] ?? '';
+    }
   }
   let namespace = flags.namespace;
   if (nsArg !== undefined) {
@@ -207,17 +235,19 @@ function parseDiagnose(tokens: string[]): ParsedCommand {
     }
     namespace = nsArg;
   }
+  const what = workloadKind ? `${workloadKind.toLowerCase()} name` : 'pod name';
   const problem =
-    dnsSubdomainProblem(podArg, 'pod name') ??
+    dnsSubdomainProblem(podArg, what) ??
     (namespace !== undefined ? dnsLabelProblem(namespace, 'namespace') : undefined) ??
     (flags.container !== undefined ? dnsLabelProblem(flags.container, 'container name') : undefined);
   if (problem) return invalid(problem);
-  return {
-    kind: 'diagnose',
-    pod: podArg,
+  const rest = {
     ...(namespace !== undefined ? { namespace } : {}),
     ...(flags.container !== undefined ? { container: flags.container } : {}),
   };
+  return workloadKind
+    ? { kind: 'diagnose-workload', workload: { kind: workloadKind, name: podArg }, ...rest }
+    : { kind: 'diagnose', pod: podArg, ...rest };
 }
 
 function parseAudit(args: string[]): ParsedCommand {

@@ -9,4 +9,13 @@ export {
   resolveChannelNames,
   type UnresolvedChannel,
 } from './resolve-channel-names.js';
-export type { AlertRoute, ApproverSet, ChannelBinding, ClusterSpec, Config, Limits, RedisNode } from './types.js';
+export type {
+  AlertRoute,
+  ApproverSet,
+  ChannelBinding,
+  ClusterSpec,
+  Config,
+  Limits,
+  RedisNode,
+  Runbook,
+} from './types.js';

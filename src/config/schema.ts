@@ -181,6 +181,27 @@ export const CONFIG_SCHEMA = z
           expected: 'a "namespace/name" ServiceAccount, globs allowed, like "*/admin"',
         }),
       }),
+      /** Links shown with the verdict, by finding kind, namespace or label; every matching rule shows. @defaultValue [] */
+      runbooks: list(
+        section({
+          /** Every key given must match. */
+          match: section({
+            /** A finding kind of the diagnosis (`OOMKilled`, `ImagePull`, `ProbeFailure`…). */
+            kind: optionalText({ pattern: /^[A-Za-z]{1,63}$/, expected: 'a finding kind like "OOMKilled"' }),
+            /** A namespace name or glob (`prod-*`). */
+            namespace: optionalText({ pattern: NAMESPACE_GLOB, expected: 'a namespace name or glob like "prod-*"' }),
+            /** A pod label, `key=value`. */
+            label: optionalText({
+              pattern: /^[A-Za-z0-9./_-]{1,316}=[A-Za-z0-9._-]{0,63}$/,
+              expected: 'a pod label as key=value, like "team=payments"',
+            }),
+          }),
+          // Shown as a Slack link `<url|title>`: no spaces, `|` or `>` that would end it early.
+          url: requiredText({ pattern: /^https?:\/\/[^\s|<>]{1,2000}$/, expected: 'an http(s) URL' }),
+          /** The link's text. @defaultValue the URL */
+          title: optionalText({ pattern: /^[^\n<>|]{1,100}$/, expected: 'up to 100 characters on one line' }),
+        }),
+      ),
       /** "Attach debug container": an ephemeral container joining a running pod (README "Debug containers"). */
       debugContainer: section({
         /** @defaultValue true */
@@ -300,6 +321,7 @@ function describeTop(v: unknown): string {
 
 /** Rules across keys, each naming the key to change. */
 interface CrossChecked extends ClustersToCheck {
+  runbooks: { match: { kind?: string | undefined; namespace?: string | undefined; label?: string | undefined } }[];
   debugContainer: { enabled: boolean; images: string[] };
   debugClone: { defaultTtlSeconds: number; maxTtlSeconds: number };
   nodeShell: { defaultTtlSeconds: number; maxTtlSeconds: number };
@@ -322,6 +344,11 @@ function crossCheck(v: CrossChecked, ctx: z.RefinementCtx): void {
     fail(['debugContainer', 'images'], 'expected at least one image when debugContainer.enabled is true');
   }
   checkClusters(v, fail);
+  v.runbooks.forEach((runbook, i) => {
+    const { kind, namespace, label } = runbook.match;
+    if (kind === undefined && namespace === undefined && label === undefined)
+      fail(['runbooks', i, 'match'], 'expected kind, namespace or label');
+  });
   if (v.alerts.enabled && v.alerts.channel === undefined) {
     fail(['alerts', 'channel'], 'required when alerts.enabled is true');
   }

@@ -47,3 +47,5 @@ export type AlertRoute = Config['alerts']['routes'][number];
 export type ChannelBinding = Config['bindings'][number];
 /** One cluster of a many-cluster install (README "Many clusters"): its name, context and policy overrides. */
 export type ClusterSpec = Config['clusters'][number];
+/** A runbook link shown with the verdict when its rule matches (every key given must match). */
+export type Runbook = Config['runbooks'][number];

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { SignedGrant } from '../actions/index.js';
+import type { MuteChoice, MuteRecord } from '../alerts/index.js';
 import type { DebugPodLimits, GroupResolver } from '../approvals/index.js';
 import type { AuditAnchor, AuditLog } from '../audit/index.js';
 import type { Config } from '../config/index.js';
@@ -67,7 +68,16 @@ export interface ClusterRouting {
 }
 
 /** Everything the conversation needs; src/app.ts builds it, tests build it against the simulators. */
+/** Mutes of workloads' alerts, kept in Redis (src/alerts mute-record). */
+export interface MutePort {
+  save(workloadKey: string, choice: MuteChoice, by: string): Promise<MuteRecord>;
+  /** True when there was a mute to end. */
+  clear(workloadKey: string): Promise<boolean>;
+}
+
 export interface ConversationDeps {
+  /** Absent: no mute menu on messages. */
+  mutes?: MutePort;
   config: Config;
   kube: KubeClient;
   chat: ChatPort;

@@ -1,11 +1,16 @@
 import type { Logger } from 'pino';
+import { renderMuteMenu } from '../alerts/index.js';
 import { approvalPolicyFromConfig, namespaceAllowed } from '../approvals/index.js';
+import type { WorkloadTarget } from '../command/index.js';
 import type { Diagnosis } from '../diagnosis/index.js';
-import { examinePod } from '../pipeline/index.js';
+import { examinePod, findWorstPod } from '../pipeline/index.js';
 import { type Block, renderDiagnosisMessage, renderErrorMessage, renderThreadReplies } from '../render/index.js';
+import { matchRunbooks, renderRunbookLinks } from '../runbooks/index.js';
+import { renderWorkloadPods } from '../workloads/index.js';
 import { channelMayDiagnose } from './channel-may-diagnose.js';
 import { type ChatMessage, isChatError, type PostedMessage } from './chat-port.js';
 import type { ConversationDeps } from './deps.js';
+import { renderMoreLogsMenu } from './more-logs-menu.js';
 import { recordAudit } from './record-audit.js';
 import { type ChannelRefusal, describeChannelRefusal, renderChannelRefusal } from './render-channel-refusal.js';
 import { toRenderableError } from './to-renderable-error.js';
@@ -15,6 +20,15 @@ export interface DiagnosisTarget {
   pod: string;
   container?: string;
   /** Many clusters: the cluster the pod is in (deps.examine asks its agent). */
+  cluster?: string;
+}
+
+/** A workload (`deploy/checkout`): its worst pod is diagnosed, and its siblings' states shown above the summary. */
+export interface WorkloadDiagnosisTarget {
+  namespace: string;
+  workload: WorkloadTarget;
+  container?: string;
+  /** Many clusters: the cluster the workload is in. */
   cluster?: string;
 }
 
@@ -41,7 +55,7 @@ export type DiagnosisOutcome =
  */
 export async function diagnoseAndPost(
   deps: ConversationDeps,
-  ref: DiagnosisTarget,
+  ref: DiagnosisTarget | WorkloadDiagnosisTarget,
   target: PostTarget,
 ): Promise<DiagnosisOutcome> {
   const started = performance.now();
@@ -58,13 +72,23 @@ export async function diagnoseAndPost(
 
 async function runDiagnosis(
   deps: ConversationDeps,
-  ref: DiagnosisTarget,
-  target: PostTarget,
+  request: DiagnosisTarget | WorkloadDiagnosisTarget,
+  postTarget: PostTarget,
 ): Promise<DiagnosisOutcome> {
   const { config, log } = deps;
+  let target = postTarget;
   const actor =
     target.requestedBy === 'alert' ? ({ type: 'bot' } as const) : ({ type: 'user', id: target.requestedBy } as const);
-  const auditTarget = { namespace: ref.namespace, pod: ref.pod };
+  let ref: DiagnosisTarget =
+    'workload' in request
+      ? {
+          namespace: request.namespace,
+          pod: `${request.workload.kind.toLowerCase()}/${request.workload.name}`,
+          ...(request.container ? { container: request.container } : {}),
+          ...(request.cluster ? { cluster: request.cluster } : {}),
+        }
+      : request;
+  let auditTarget = { namespace: ref.namespace, pod: ref.pod };
 
   const verdict = namespaceAllowed(approvalPolicyFromConfig(config), ref.namespace);
   if (!verdict.ok) {
@@ -138,6 +162,40 @@ async function runDiagnosis(
   };
 
   const timeoutSeconds = config.kubernetes.requestTimeoutSeconds;
+  if ('workload' in request) {
+    // Resolved only now, after the namespace and channel checks: what exists in a namespace is not told elsewhere.
+    const found = await findWorstPod(deps.kube.withTimeout(timeoutSeconds * 1000), ref.namespace, request.workload);
+    if (!found.ok) {
+      const message =
+        found.reason === 'kube'
+          ? renderErrorMessage({
+              ...toRenderableError(
+                found.error,
+                { namespace: ref.namespace, pod: request.workload.name },
+                { timeoutSeconds },
+              ),
+              ...(found.error.kind === 'NotFound' ? { resource: request.workload.kind.toLowerCase() } : {}),
+            })
+          : { text: found.message };
+      const refused = await answer(message);
+      if (refused) return refused;
+      await recordAudit(deps.audit, log, {
+        actor,
+        action: 'error',
+        target: auditTarget,
+        result: 'error',
+        detail: found.reason === 'kube' ? `${found.error.kind}: ${found.error.message}` : found.reason,
+      });
+      return { ok: false, reason: 'kube', message };
+    }
+    ref = { ...ref, pod: found.pod };
+    auditTarget = { namespace: ref.namespace, pod: ref.pod };
+    const line = renderWorkloadPods(request.workload, ref.namespace, found.standings);
+    target = {
+      ...target,
+      prefixBlocks: [...(target.prefixBlocks ?? []), { type: 'context', elements: [{ type: 'mrkdwn', text: line }] }],
+    };
+  }
   // The pipeline the CLI runs too (src/pipeline): gather, fold duplicate logs, redact, reason; with many clusters,
   // run by the agent of the pod's cluster (deps.examine).
   const result = deps.examine ? await deps.examine(ref) : await examinePod(deps.kube, ref, config, deps.now);
@@ -210,8 +268,29 @@ async function runDiagnosis(
     cloneOffers: result.cloneOffers,
     ...(result.debugContainer ? { debugContainer: result.debugContainer } : {}),
   });
-  const unnamed: ChatMessage = diagnosisId ? rendered : withoutButtons(rendered, BUTTONS_NEED_REDIS);
-  const body = cluster ? withCluster(unnamed, cluster) : unnamed;
+  const plain: ChatMessage = diagnosisId ? rendered : withoutButtons(rendered, BUTTONS_NEED_REDIS);
+  // Runbook links from config, right under the verdict; part of the body, so button updates keep them.
+  const runbooks = renderRunbookLinks(
+    matchRunbooks(config.runbooks ?? [], {
+      kinds: diagnosis.findings.map((f) => f.kind),
+      namespace: ref.namespace,
+      labels: result.podLabels,
+    }),
+  );
+  const withRunbooks: ChatMessage = runbooks
+    ? { text: plain.text, blocks: [...(plain.blocks ?? []).slice(0, 1), runbooks, ...(plain.blocks ?? []).slice(1)] }
+    : plain;
+  // The More logs and mute menus sit beside the buttons (the last actions block), on every message that has them.
+  const withMenusAdded: ChatMessage = diagnosisId
+    ? withMenus(withRunbooks, [
+        renderMoreLogsMenu(
+          diagnosisId,
+          diagnosis.containers.map((c) => c.name),
+        ),
+        ...(deps.mutes ? [renderMuteMenu(diagnosisId)] : []),
+      ])
+    : withRunbooks;
+  const body = cluster ? withCluster(withMenusAdded, cluster) : withMenusAdded;
   const message: ChatMessage = { text: body.text, blocks: [...(target.prefixBlocks ?? []), ...(body.blocks ?? [])] };
 
   let posted: PostedMessage | undefined;
@@ -334,6 +413,15 @@ function withElsewhere(message: ChatMessage, ref: DiagnosisTarget, clusters: str
 const BUTTONS_NEED_REDIS = ':warning: Buttons are unavailable: the bot cannot reach Redis. Try again shortly.';
 const BUTTONS_NEED_MEMBERSHIP =
   ':information_source: No buttons here: debug pods are requested on a message the bot posts itself. Invite it to the channel and run the command again.';
+
+function withMenus(message: ChatMessage, menus: unknown[]): ChatMessage {
+  const blocks = [...(message.blocks ?? [])];
+  const at = blocks.map((b) => b.type).lastIndexOf('actions');
+  const actions = blocks[at] as { elements?: unknown[] } | undefined;
+  if (at < 0 || !actions || (actions.elements?.length ?? 0) + menus.length > 25) return message;
+  blocks[at] = { ...actions, elements: [...(actions.elements ?? []), ...menus] } as Block;
+  return { text: message.text, blocks };
+}
 
 function withoutButtons(message: ChatMessage, why: string): ChatMessage {
   const blocks = (message.blocks ?? []).filter((b: Block) => b.type !== 'actions');

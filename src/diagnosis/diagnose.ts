@@ -3,6 +3,8 @@ import { buildVerdict } from './build-verdict.js';
 import { collectMissing } from './collect-missing.js';
 import { cutAround } from './cut-around.js';
 import { describeContainers } from './describe-containers.js';
+import { failingHistoryOfPod } from './failing-history-of-pod.js';
+import { failingSince } from './failing-since.js';
 import { findContainerFindings } from './find-container-findings.js';
 import { findPodFindings } from './find-pod-findings.js';
 import { foldEvents } from './fold-events.js';
@@ -60,6 +62,7 @@ export function diagnose(facts: DiagnosisFacts): Diagnosis {
   if (findings.length === 0) findings.push(fallbackFinding(summary, workload));
   const sorted = sortFindings(findings).map((f) => ({ ...f, evidence: [...new Set(f.evidence.map(fitEvidence))] }));
 
+  const since = failingSince(failingHistoryOfPod(pod, rawEvents), now);
   return {
     pod: summary,
     verdict: buildVerdict(summary, workload, sorted),
@@ -68,6 +71,7 @@ export function diagnose(facts: DiagnosisFacts): Diagnosis {
     events: foldEvents(rawEvents, now),
     logs,
     missing: collectMissing(facts),
+    ...(since ? { failingSince: since } : {}),
   };
 }
 

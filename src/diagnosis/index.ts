@@ -4,6 +4,14 @@ export { buildVerdict, VERDICT_MAX_CHARS } from './build-verdict.js';
 export { describeContainers, isSidecar, terminationFacts } from './describe-containers.js';
 export { diagnose } from './diagnose.js';
 export { type ExitCodeContext, explainExitCode } from './explain-exit-code.js';
+export {
+  type ContainerHistory,
+  type FailingHistory,
+  type FailingSince,
+  failingSince,
+  type HistoryEvent,
+  type TerminatedRun,
+} from './failing-since.js';
 export { crashLogText } from './find-container-findings.js';
 export { findHeapSettings, type HeapSetting } from './find-heap-settings.js';
 export { eventCount, eventLastSeen, foldEvents } from './fold-events.js';

@@ -1,5 +1,6 @@
 import type { KubeErrorKind } from '../kube/errors.js';
 import type { KubeEvent, KubeNode, Pod } from '../kube/types.js';
+import type { FailingSince } from './failing-since.js';
 
 /** A read that may have failed; a failed read never sinks the diagnosis, it is reported as missing evidence. */
 export type Fetched<T> = { ok: true; value: T } | { ok: false; kind: KubeErrorKind; message: string };
@@ -160,4 +161,6 @@ export interface Diagnosis {
   events: EventSummary[];
   logs: ContainerLogFacts[];
   missing: MissingEvidence[];
+  /** When the pod began failing, from its own record (failingSince); absent when it is not failing or undated. */
+  failingSince?: FailingSince;
 }

@@ -9,6 +9,7 @@ export type {
   V1Deployment as Deployment,
   V1EphemeralContainer as EphemeralContainer,
   V1Job as Job,
+  V1LabelSelector as LabelSelector,
   V1Lease as Lease,
   V1Namespace as Namespace,
   V1Node as KubeNode,

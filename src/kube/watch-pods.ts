@@ -15,6 +15,16 @@ export interface CompactContainer {
   ready: boolean;
   /** An init container (they crash-loop too, and block the pod). */
   init?: boolean;
+  /** `state.terminated` and `lastState.terminated` times and exit codes: when the failure began ("failing since"). */
+  terminated?: CompactRun;
+  lastTerminated?: CompactRun;
+}
+
+/** One ended run of a container: its start, end (ISO 8601) and exit code. */
+export interface CompactRun {
+  startedAt?: string;
+  finishedAt?: string;
+  exitCode?: number;
 }
 
 /** The controlling owner reference, kind and name only. */
@@ -40,6 +50,8 @@ export interface CompactPod {
   /** metadata.deletionTimestamp is set: the pod is on its way out. */
   deleting: boolean;
   containers: CompactContainer[];
+  /** `status.startTime`, else `metadata.creationTimestamp` (ISO 8601). */
+  startedAt?: string;
 }
 
 /** Which pod a deletion is about. */
@@ -145,6 +157,10 @@ export function compactPod(o: any, keepLabels: readonly string[] = []): CompactP
     if (waiting) c.waitingReason = String(waiting);
     if (terminated) c.terminatedReason = String(terminated);
     if (init) c.init = true;
+    const now = compactRun(cs.state?.terminated);
+    const last = compactRun(cs.lastState?.terminated);
+    if (now) c.terminated = now;
+    if (last) c.lastTerminated = last;
     containers.push(c);
   };
   for (const cs of status.initContainerStatuses ?? []) add(cs, true);
@@ -161,7 +177,27 @@ export function compactPod(o: any, keepLabels: readonly string[] = []): CompactP
   };
   if (ref?.kind && ref.name) pod.owner = { kind: ref.kind, name: ref.name };
   if (status.phase) pod.phase = String(status.phase);
+  const startedAt = isoOf(status.startTime) ?? isoOf(md.creationTimestamp);
+  if (startedAt) pod.startedAt = startedAt;
   return pod;
+}
+
+/** A timestamp from the wire (string) or from client-node (Date) as ISO 8601, or undefined. */
+function isoOf(t: unknown): string | undefined {
+  const ms = t instanceof Date ? t.getTime() : typeof t === 'string' ? Date.parse(t) : Number.NaN;
+  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: raw JSON from the wire
+function compactRun(t: any): CompactRun | undefined {
+  if (!t) return undefined;
+  const run: CompactRun = {};
+  const startedAt = isoOf(t.startedAt);
+  const finishedAt = isoOf(t.finishedAt);
+  if (startedAt) run.startedAt = startedAt;
+  if (finishedAt) run.finishedAt = finishedAt;
+  if (typeof t.exitCode === 'number') run.exitCode = t.exitCode;
+  return run;
 }
 
 /** Thrown inside the loop when the server says our resourceVersion is too old (410 Gone / Expired). */

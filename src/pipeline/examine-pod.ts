@@ -24,6 +24,8 @@ export type ExamineResult =
       redactions: number;
       /** Why a clone would be privileged (classifyPodPrivilege); empty: it would not. */
       clonePrivilege: string[];
+      /** The pod's labels, for runbook rules (`match.label`); matched, never shown. */
+      podLabels: Record<string, string>;
       /** Per container of `diagnosis.containers`, whether a clone can get past the failure. */
       cloneOffers: (CloneOffer | undefined)[];
       /** The "Attach debug container" offer, when debug containers are enabled and a container could be targeted. */
@@ -78,6 +80,7 @@ export async function examinePod(
     diagnosis: result.diagnosis,
     redactions: result.redactions,
     clonePrivilege,
+    podLabels: result.pod.metadata?.labels ?? {},
     cloneOffers: result.diagnosis.containers.map((c) => decideCloneOffer(result.pod, c.name)),
     ...(debugContainer ? { debugContainer } : {}),
   };

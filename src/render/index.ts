@@ -17,6 +17,7 @@ export { type ApprovalRequest, renderApprovalRequest } from './render-approval-r
 export { cloneTargets, type DiagnosisMessageOptions, renderDiagnosisMessage } from './render-diagnosis-message.js';
 export { RBAC_PATH, type RenderableError, renderErrorMessage } from './render-error-message.js';
 export { execLine, type JobProgressState, type JobStep, renderJobProgress } from './render-job-progress.js';
+export { type LogReplyOptions, renderLogReplies } from './render-log-replies.js';
 export { renderThreadReplies, type ThreadRepliesOptions } from './render-thread-replies.js';
 export { sanitizeText } from './sanitize-text.js';
 export { type OutboundFile, type OutboundMessage, type Sealed, sealFile, sealMessage } from './seal-message.js';

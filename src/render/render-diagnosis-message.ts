@@ -73,6 +73,7 @@ function keyFacts(d: Diagnosis, focus: ContainerDiagnosis | undefined): string[]
     fields.push(`*Last exit${name}*\n${exit ?? '_none yet_'}`);
   }
   fields.push(`*Restarts*\n${d.pod.restarts}`);
+  if (d.failingSince) fields.push(`*Failing since*\n${describeFailingSince(d.failingSince, d.pod)}`);
   return fields;
 }
 
@@ -263,4 +264,19 @@ export function renderDiagnosisMessage(d: Diagnosis, opts: DiagnosisMessageOptio
   const summary =
     top && !said(verdict).includes(said(top.summary).slice(0, 40)) ? `: ${scrubbed(top.summary, 500)}` : '';
   return { text: safeMrkdwn(`${verdict}${summary}`, 1000), blocks };
+}
+
+/**
+ * `09:12 UTC (40m ago)`, `about 09:12 UTC` when counted back over the back-off schedule, with the date when it is
+ * not today: from the pod's own record, so it holds however late the bot looked. `ageSeconds` anchors "now".
+ */
+function describeFailingSince(since: NonNullable<Diagnosis['failingSince']>, pod: Diagnosis['pod']): string {
+  const at = new Date(since.at);
+  const created = pod.createdAt !== undefined && pod.ageSeconds !== undefined ? Date.parse(pod.createdAt) : Number.NaN;
+  const nowMs = Number.isNaN(created) ? undefined : created + (pod.ageSeconds ?? 0) * 1000;
+  const iso = at.toISOString();
+  const sameDay = nowMs !== undefined && new Date(nowMs).toISOString().slice(0, 10) === iso.slice(0, 10);
+  const when = `${sameDay ? '' : `${iso.slice(0, 10)} `}${iso.slice(11, 16)} UTC`;
+  const ago = nowMs !== undefined ? ` (${formatAge(Math.max(0, Math.floor((nowMs - at.getTime()) / 1000)))} ago)` : '';
+  return `${since.approximate ? 'about ' : ''}${when}${ago}`;
 }

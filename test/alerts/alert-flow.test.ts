@@ -4,7 +4,15 @@ import { join } from 'node:path';
 import { WebClient } from '@slack/web-api';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createSlackChat } from '../../handlers/slack-chat.js';
-import { type AlertWatch, alertRecordKey, createChatAlertSink, startAlertWatch } from '../../src/alerts/index.js';
+import {
+  type AlertWatch,
+  alertRecordKey,
+  clearMute,
+  createChatAlertSink,
+  readMute,
+  saveMute,
+  startAlertWatch,
+} from '../../src/alerts/index.js';
 import type { Config } from '../../src/config/types.js';
 import { MANAGED_LABEL } from '../../src/debugpods/index.js';
 import { loadKubeConfig } from '../../src/kube/index.js';
@@ -141,6 +149,43 @@ describe('alerts through the simulated cluster and Slack', () => {
     await settle(bot);
     expect(about('C0INCIDENT', `${ns}/web`)).toHaveLength(1);
     expect(about('C0INCIDENT', `${ns}/web`)[0]?.text).toContain('Deployment shop-a/web is crash-looping');
+    await stopBot(bot);
+  });
+
+  it('a muted workload gets no alert and no update until the mute ends; an unmute restores both', async () => {
+    const ns = 'shop-m';
+    const prefix = uniquePrefix('mute');
+    const workload = `${ns}/Deployment/web`;
+    const bot = await startBot(prefix, { allow: [ns] });
+    for (let i = 0; i < 4; i++) createPod(kube, ns, 'web', i, 'ready');
+    await settle(bot);
+    await saveMute(redis, prefix, workload, '1h', 'U0BOB0002', new Date());
+    setPodState(kube, ns, podName('web', 0), 'crash');
+    await settle(bot);
+    expect(about('C0INCIDENT', `${ns}/web`)).toHaveLength(0);
+
+    expect(await clearMute(redis, prefix, workload)).toBe(true);
+    setPodState(kube, ns, podName('web', 1), 'crash');
+    await waitForText('C0INCIDENT', `${ns}/web`, '2 pods failing');
+
+    await saveMute(redis, prefix, workload, 'recovery', 'U0BOB0002', new Date());
+    setPodState(kube, ns, podName('web', 2), 'crash');
+    await settle(bot);
+    expect(about('C0INCIDENT', `${ns}/web`).map((m) => m.text)).toEqual([expect.stringContaining('2 pods failing')]);
+
+    await clearMute(redis, prefix, workload);
+    setPodState(kube, ns, podName('web', 3), 'crash');
+    await waitForText('C0INCIDENT', `${ns}/web`, '4 pods failing');
+    expect(about('C0INCIDENT', `${ns}/web`)).toHaveLength(1);
+
+    // "Until it recovers" ends at recovery.
+    await saveMute(redis, prefix, workload, 'recovery', 'U0BOB0002', new Date());
+    for (let i = 0; i < 4; i++) setPodState(kube, ns, podName('web', i), 'ready');
+    await waitForText('C0INCIDENT', `${ns}/web`, 'recovered');
+    // The recovery's message and the mute's end come from the same sync: poll Redis until it has happened.
+    for (let i = 0; i < 200 && (await readMute(redis, prefix, workload)); i++)
+      await new Promise((r) => setTimeout(r, 25));
+    expect(await readMute(redis, prefix, workload)).toBeUndefined();
     await stopBot(bot);
   });
 

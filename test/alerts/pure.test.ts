@@ -266,9 +266,17 @@ describe('compactPod', () => {
             ready: false,
             restartCount: 5,
             state: { waiting: { reason: 'CrashLoopBackOff' } },
-            lastState: { terminated: { reason: 'OOMKilled', exitCode: 137 } },
+            lastState: {
+              terminated: {
+                reason: 'OOMKilled',
+                exitCode: 137,
+                startedAt: '2026-12-07T09:00:00Z',
+                finishedAt: '2026-12-07T09:00:04Z',
+              },
+            },
           },
         ],
+        startTime: '2026-12-07T08:00:00Z',
       },
     };
     expect(compactPod(raw, ['pod-template-hash', 'debugdead.io/managed'])).toEqual({
@@ -287,8 +295,15 @@ describe('compactPod', () => {
           ready: false,
           waitingReason: 'CrashLoopBackOff',
           terminatedReason: 'OOMKilled',
+          // When it failed, for "failing since".
+          lastTerminated: {
+            exitCode: 137,
+            startedAt: '2026-12-07T09:00:00.000Z',
+            finishedAt: '2026-12-07T09:00:04.000Z',
+          },
         },
       ],
+      startedAt: '2026-12-07T08:00:00.000Z',
     });
   });
 });

@@ -168,6 +168,36 @@ describe('debugdead diagnose', () => {
     }
   });
 
+  it('takes every target form the slash command takes: ns/pod, pod ns, pod/, and workloads as kubectl spells them', async () => {
+    const forms = [
+      ['demo/crash-exit1'],
+      ['crash-exit1', 'demo'],
+      ['pod/crash-exit1', '-n', 'demo'],
+      ['deploy/crash-exit1', '-n', 'demo'],
+      ['deployments.apps/crash-exit1', 'demo'],
+    ];
+    const runs = await Promise.all(forms.map((f) => cli(['diagnose', ...f, '--json'])));
+    for (const r of runs) {
+      expect(r.code, said(r)).toBe(0);
+      expect(JSON.parse(r.stdout)).toMatchObject({ namespace: 'demo', pod: 'crash-exit1' });
+    }
+    expect(JSON.parse(runs[3]!.stdout).workloadPods).toEqual([
+      expect.objectContaining({ name: 'crash-exit1', health: 'failing', state: 'CrashLoopBackOff' }),
+    ]);
+    const [text, missing, twice] = await Promise.all([
+      cli(['diagnose', 'deploy/crash-exit1', '-n', 'demo']),
+      cli(['diagnose', 'sts/nope', '-n', 'demo']),
+      cli(['diagnose', 'demo/crash-exit1', 'prod']),
+    ]);
+    expect(text.stdout).toMatch(
+      /^Deployment "demo\/crash-exit1" has 1 pod\. Diagnosing the worst, "crash-exit1" \(CrashLoopBackOff, \d+ restarts\)\.\n\n/,
+    );
+    expect(missing.code, said(missing)).toBe(1);
+    expect(missing.stderr).toBe('debugdead: There is no statefulset "nope" in namespace "demo".\n');
+    expect(twice.code, said(twice)).toBe(2);
+    expect(twice.stderr).toBe('debugdead: The namespace is given twice ("demo" and "prod").\n');
+  });
+
   it('usage errors exit 2; a missing kubeconfig or a broken config file exit 1 with a sentence saying what to fix', async () => {
     const broken = join(dir, 'broken.yaml');
     writeFileSync(broken, 'logs:\n  tailLines: -5\nkubernetes: [unclosed\n');

@@ -79,7 +79,7 @@ describe('parseCommand explains what is wrong with a bad command', () => {
     { text: 'web-1 -n a -n b', problem: 'The namespace is given twice (`a` and `b`).' },
     { text: 'web-1 prod -n staging', problem: 'The namespace is given twice (`prod` and `staging`).' },
     { text: 'prod/web-1 staging', problem: 'The namespace is given twice (`prod` and `staging`).' },
-    { text: 'a/b/c', problem: '`a/b/c` is not &lt;namespace&gt;/&lt;pod&gt;.' },
+    { text: 'a/b/c', problem: '`a/b/c` is neither &lt;namespace&gt;/&lt;pod&gt; nor &lt;type&gt;/&lt;name&gt;.' },
     { text: '/web-1', problem: 'An empty name is not a valid namespace: it is empty.' },
     { text: '-n prod', problem: 'Name the pod to diagnose.' },
     { text: 'help me', problem: 'help takes no arguments (got `me`).' },
@@ -118,13 +118,18 @@ describe('parseCommand on any input', () => {
                 '/',
                 ' ',
                 'A',
+                'deploy/',
+                'sts',
+                'pods/x',
+                'jobs.batch/',
+                'a/b/c',
               ),
             )
             .map((t) => t.join(' ')),
         ),
         (text) => {
           const parsed = parseCommand(text);
-          expect(['help', 'diagnose', 'audit', 'invalid']).toContain(parsed.kind);
+          expect(['help', 'diagnose', 'diagnose-workload', 'audit', 'invalid']).toContain(parsed.kind);
           if (parsed.kind === 'invalid') expect(parsed.problem.length).toBeGreaterThan(5);
           if (parsed.kind === 'diagnose') {
             expect(parsed.pod).toMatch(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/);
@@ -147,6 +152,9 @@ describe('parseCommand on any input', () => {
 
   it('offers a usage text that names every form', () => {
     for (const form of [
+      'deploy/<name>',
+      '`sts/`',
+      'needs `-n`',
       '<pod> [namespace]',
       '<namespace>/<pod>',
       '-n <namespace>',
@@ -236,6 +244,99 @@ describe('parseCommand echoes hostile input safely', () => {
         expect(parsed.problem).not.toMatch(/&(?!amp;|lt;|gt;)/);
       }),
       { numRuns: 500 },
+    );
+  });
+});
+
+describe('parseCommand takes workload targets as kubectl users type them', () => {
+  const workload = (kind: string, name: string, rest: object = {}) => ({
+    kind: 'diagnose-workload',
+    workload: { kind, name },
+    ...rest,
+  });
+  it.each([
+    { text: 'deploy/checkout -n prod', parsed: workload('Deployment', 'checkout', { namespace: 'prod' }) },
+    { text: 'deployment/checkout', parsed: workload('Deployment', 'checkout') },
+    {
+      text: 'deployments/checkout --namespace=prod',
+      parsed: workload('Deployment', 'checkout', { namespace: 'prod' }),
+    },
+    { text: 'deployments.apps/checkout', parsed: workload('Deployment', 'checkout') },
+    { text: 'Deployment/checkout', parsed: workload('Deployment', 'checkout') },
+    { text: 'deploy/checkout prod', parsed: workload('Deployment', 'checkout', { namespace: 'prod' }) },
+    { text: 'deploy/checkout prod -n prod', parsed: workload('Deployment', 'checkout', { namespace: 'prod' }) },
+    {
+      text: 'sts/db -n data -c postgres',
+      parsed: workload('StatefulSet', 'db', { namespace: 'data', container: 'postgres' }),
+    },
+    { text: 'statefulset/db', parsed: workload('StatefulSet', 'db') },
+    { text: 'statefulsets.apps/db', parsed: workload('StatefulSet', 'db') },
+    { text: 'ds/fluent-bit -n kube-system', parsed: workload('DaemonSet', 'fluent-bit', { namespace: 'kube-system' }) },
+    { text: 'daemonset/fluent-bit', parsed: workload('DaemonSet', 'fluent-bit') },
+    { text: 'daemonsets/fluent-bit', parsed: workload('DaemonSet', 'fluent-bit') },
+    { text: 'rs/web-7d9f8b6c4d', parsed: workload('ReplicaSet', 'web-7d9f8b6c4d') },
+    { text: 'replicaset/web-7d9f8b6c4d', parsed: workload('ReplicaSet', 'web-7d9f8b6c4d') },
+    { text: 'replicasets/web-7d9f8b6c4d', parsed: workload('ReplicaSet', 'web-7d9f8b6c4d') },
+    { text: 'job/migrate-42', parsed: workload('Job', 'migrate-42') },
+    { text: 'jobs/migrate-42', parsed: workload('Job', 'migrate-42') },
+    { text: 'jobs.batch/migrate-42', parsed: workload('Job', 'migrate-42') },
+    { text: 'pod/web-1 -n prod', parsed: { kind: 'diagnose', pod: 'web-1', namespace: 'prod' } },
+    { text: 'po/web-1', parsed: { kind: 'diagnose', pod: 'web-1' } },
+    { text: 'pods/web-1 prod', parsed: { kind: 'diagnose', pod: 'web-1', namespace: 'prod' } },
+    // A namespace named like a resource type is reached with -n (the usage says so).
+    { text: 'migrate-1 -n jobs', parsed: { kind: 'diagnose', pod: 'migrate-1', namespace: 'jobs' } },
+    { text: 'prod/web-1', parsed: { kind: 'diagnose', pod: 'web-1', namespace: 'prod' } },
+  ])('"$text"', ({ text, parsed }) => {
+    expect(parseCommand(text)).toEqual(parsed);
+  });
+
+  it.each([
+    { text: 'deploy/checkout -n prod -n staging', problem: 'The namespace is given twice (`prod` and `staging`).' },
+    { text: 'deploy/checkout prod -n staging', problem: 'The namespace is given twice (`prod` and `staging`).' },
+    { text: 'deploy/', problem: 'An empty name is not a valid deployment name: it is empty.' },
+    { text: 'sts/DB', problem: '`DB` is not a valid statefulset name: Kubernetes names are lowercase.' },
+    {
+      text: 'prod/deploy/checkout',
+      problem: '`prod/deploy/checkout` is neither &lt;namespace&gt;/&lt;pod&gt; nor &lt;type&gt;/&lt;name&gt;.',
+    },
+    {
+      text: 'deploy/checkout prod extra',
+      problem: 'Too many arguments: `extra` (expected a pod and an optional namespace).',
+    },
+    { text: 'prod/web-1 staging', problem: 'The namespace is given twice (`prod` and `staging`).' },
+  ])('"$text" is refused: $problem', ({ text, problem }) => {
+    expect(parseCommand(text)).toEqual({ kind: 'invalid', problem });
+  });
+
+  it('any refusal is one clear sentence, never a crash, for any mix of types, names, slashes and flags', () => {
+    const token = fc.oneof(
+      fc.constantFrom('deploy', 'sts', 'ds', 'rs', 'job', 'pod', 'pods', 'Deployment', 'jobs.batch', 'prod', 'web-1'),
+      fc.constantFrom('-n', '--namespace', '-c', '/', '//', '', 'A', '.', '\u2013'),
+      fc.string({ maxLength: 8 }),
+    );
+    const word = fc.array(token, { minLength: 1, maxLength: 4 }).map((parts) => parts.join(''));
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.oneof(
+            word,
+            word.map((w) => `${w}/${w}`),
+          ),
+          { maxLength: 5 },
+        ),
+        (words) => {
+          const parsed = parseCommand(words.join(' '));
+          if (parsed.kind === 'invalid') {
+            expect(parsed.problem).toMatch(/^\S.*[.?]$/s);
+            expect(parsed.problem).not.toMatch(/[\r\n]|undefined|\[object|Error:/);
+          }
+          if (parsed.kind === 'diagnose-workload') {
+            expect(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job']).toContain(parsed.workload.kind);
+            expect(parsed.workload.name).toMatch(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/);
+          }
+        },
+      ),
+      { numRuns: 2000 },
     );
   });
 });

@@ -257,7 +257,10 @@ describe('errors a person can act on, over HTTP', () => {
     { text: '-n', problem: '-n needs a namespace name after it.' },
     { text: 'web-1 -n Prod', problem: '`Prod` is not a valid namespace: Kubernetes names are lowercase.' },
     { text: 'web-1 --replicas 3', problem: 'Unknown option `--replicas`' },
-    { text: 'demo/web/1', problem: '`demo/web/1` is not &lt;namespace&gt;/&lt;pod&gt;.' },
+    {
+      text: 'demo/web/1',
+      problem: '`demo/web/1` is neither &lt;namespace&gt;/&lt;pod&gt; nor &lt;type&gt;/&lt;name&gt;.',
+    },
     { text: 'web-1 -c App_', problem: '`App_` is not a valid container name' },
     { text: 'x'.repeat(300), problem: 'is too long: at most 253 characters' },
     { text: 'audit 0', problem: 'Ask for between 1 and 1000 audit records, not 0.' },

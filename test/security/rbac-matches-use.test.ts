@@ -124,6 +124,20 @@ describe('the shipped RBAC and Slack scopes are exactly what the bot uses', () =
       .messages()
       .find((m) => m.text.startsWith(`${namespace}/${pod} `));
   };
+  /** `/debugdead <type>/<name> -n shop`: the workload is read for its selector, then its pods listed. */
+  const diagnoseWorkload = async (target: string) => {
+    const before = h.auditEntries().length;
+    await h.slack.user('U0ALICE01').runCommand('/debugdead', `${target} -n shop`, { channel: CHANNEL });
+    await h.slack.waitFor(
+      () =>
+        h
+          .auditEntries()
+          .slice(before)
+          .find((e) => ['diagnosis.done', 'error'].includes(e.action)),
+      15_000,
+      `the diagnosis of ${target}`,
+    );
+  };
   /** Create, Extend, Delete now: the whole life of one debug pod, through its buttons. */
   const debugPodLife = async (summary: SimMessage, button: string, namespace: string) => {
     await h.slack.user('U0ALICE01').click(summary, button, { confirm: true });
@@ -184,6 +198,17 @@ describe('the shipped RBAC and Slack scopes are exactly what the bot uses', () =
     await h.slack.waitFor(() => h.slack.channel(ALERTS).messages()[0], 20_000, 'an alert');
     // Diagnoses: a Deployment's pod and one of each other owner kind; a bare pod; a missing pod and namespace.
     for (const pod of h.kube.store.list('pods', 'shop')) await diagnose('shop', pod.metadata.name);
+    // Workload targets: one of each kind the scenario has.
+    for (const [resource, type] of [
+      ['deployments', 'deploy'],
+      ['statefulsets', 'sts'],
+      ['daemonsets', 'ds'],
+      ['jobs', 'job'],
+      ['replicasets', 'rs'],
+    ] as const) {
+      const w = h.kube.store.list(resource, 'shop')[0];
+      if (w) await diagnoseWorkload(`${type}/${w.metadata.name}`);
+    }
     await diagnose('demo', 'no-such-pod');
     await diagnose('no-such-namespace', 'crash-exit1');
     const forClone = await diagnose('demo', 'liveness');

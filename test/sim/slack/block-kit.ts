@@ -32,6 +32,11 @@ export const BLOCK_KIT_LIMITS = {
   cumulativeBlockText: 12_000,
   /** Slack truncates past 40,000; [U] the simulator refuses with `msg_too_long` instead (strict). */
   messageText: 40_000,
+  /** Overflow menu: 2 to 5 options, each text ≤ 75 and value ≤ 150 (Slack docs, "Overflow menu element"). */
+  overflowOptionsMin: 2,
+  overflowOptionsMax: 5,
+  optionText: 75,
+  optionValue: 150,
   confirmTitle: 100,
   confirmText: 300,
   confirmButton: 30,
@@ -197,6 +202,25 @@ function validateButton(w: Walk, el: Json, p: string, actionIds: Set<string>): v
   if (el.confirm !== undefined) validateConfirm(w, el.confirm, `${p}/confirm`);
 }
 
+function validateOverflow(w: Walk, el: Json, p: string, actionIds: Set<string>): void {
+  w.onlyFields(el, p, ['type', 'action_id', 'options', 'confirm']);
+  w.string(el.action_id, `${p}/action_id`, L.actionId);
+  if (typeof el.action_id === 'string') {
+    if (actionIds.has(el.action_id)) w.error(`${p}/action_id`, `non-unique action_id: ${el.action_id}`);
+    actionIds.add(el.action_id);
+  }
+  const options = w.array(el.options, `${p}/options`, L.overflowOptionsMin, L.overflowOptionsMax);
+  for (const [i, o] of (options ?? []).entries()) {
+    const op = `${p}/options/${i}`;
+    const opt = w.object(o, op);
+    if (!opt) continue;
+    w.onlyFields(opt, op, ['text', 'value', 'description', 'url']);
+    w.text(opt.text, `${op}/text`, L.optionText, ['plain_text']);
+    w.string(opt.value, `${op}/value`, L.optionValue);
+  }
+  if (el.confirm !== undefined) validateConfirm(w, el.confirm, `${p}/confirm`);
+}
+
 function validateImageElement(w: Walk, el: Json, p: string): void {
   w.onlyFields(el, p, ['type', 'image_url', 'alt_text']);
   w.string(el.image_url, `${p}/image_url`, L.imageUrl);
@@ -208,6 +232,7 @@ function validateElement(w: Walk, value: unknown, p: string, actionIds: Set<stri
   const el = w.object(value, p);
   if (!el) return;
   if (el.type === 'button') validateButton(w, el, p, actionIds);
+  else if (el.type === 'overflow') validateOverflow(w, el, p, actionIds);
   else if (el.type === 'image' && allowImage) validateImageElement(w, el, p);
   else w.error(`${p}/type`, `unsupported type: ${String(el.type)}`);
 }

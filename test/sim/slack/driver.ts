@@ -201,6 +201,72 @@ export class SimUser {
     return delivery.settled;
   }
 
+  /**
+   * Picks the option whose text is `optionText` from the overflow menu `actionId` on a message this user sees, as
+   * the Slack client sends it: a block_actions payload with `selected_option`.
+   */
+  async choose(message: SimMessage, actionId: string, optionText: string): Promise<Delivery | NotSent> {
+    const { state } = this;
+    const { ws } = state;
+    const current = state.findMessage(message.channel, message.ts);
+    if (!current) throw new Error(`the message ${message.ts} in ${message.channel} is no longer there`);
+    const channel = state.channels.get(current.channel)!;
+    if (channel.kind !== 'public' && !channel.members.includes(this.id))
+      throw new Error(`${this.id} cannot see ${channel.id}`);
+    let found:
+      | { menu: { action_id: string; options: { text: { text: string }; value: string }[] }; blockId: string }
+      | undefined;
+    for (const b of current.blocks ?? []) {
+      const block = b as { type?: string; block_id?: string; elements?: unknown[] };
+      for (const el of block.type === 'actions' ? (block.elements ?? []) : []) {
+        const e = el as { type?: string; action_id?: string };
+        if (e.type === 'overflow' && e.action_id === actionId)
+          found = { menu: el as never, blockId: block.block_id ?? '' };
+      }
+    }
+    if (!found) throw new Error(`no overflow menu "${actionId}" on message ${current.ts}`);
+    const option = found.menu.options.find((o) => o.text.text === optionText);
+    if (!option) throw new Error(`no option "${optionText}" in overflow menu "${actionId}"`);
+    const actionTs = state.nextTs();
+    const delivery = this.hub.start(
+      'block_actions',
+      this.id,
+      current.channel,
+      ({ responseUrl, triggerId }) => {
+        const { channel: _c, ...wireMessage } = current as SimMessage;
+        return {
+          type: 'block_actions',
+          user: { id: this.id, username: state.userName(this.id), name: state.userName(this.id), team_id: ws.team.id },
+          api_app_id: ws.appId,
+          token: 'sim-verification-token',
+          container: { type: 'message', message_ts: current.ts, channel_id: current.channel, is_ephemeral: false },
+          trigger_id: triggerId,
+          team: { id: ws.team.id, domain: ws.team.domain },
+          enterprise: null,
+          is_enterprise_install: false,
+          channel: { id: channel.id, name: channel.kind === 'im' ? 'directmessage' : channel.name },
+          message: structuredClone(wireMessage),
+          state: { values: {} },
+          response_url: responseUrl,
+          actions: [
+            {
+              type: 'overflow',
+              action_id: actionId,
+              block_id: found.blockId,
+              selected_option: {
+                text: { type: 'plain_text', text: option.text.text, emoji: true },
+                value: option.value,
+              },
+              action_ts: actionTs,
+            },
+          ],
+        };
+      },
+      { source: { channel: current.channel, ts: current.ts, ephemeral: false } },
+    );
+    return delivery.settled;
+  }
+
   /** Writes an ordinary message in a channel (or a thread), as a person would. */
   say(channel: string, text: string, opts: { threadTs?: string } = {}): SimMessage {
     const { state } = this;

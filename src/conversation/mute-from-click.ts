@@ -1,0 +1,88 @@
+import {
+  MUTE_NOTICE_BLOCK,
+  type MuteChoice,
+  type MuteRecord,
+  renderMuteNotice,
+  workloadKey,
+  workloadOf,
+} from '../alerts/index.js';
+import { compactPod, isKubeError } from '../kube/index.js';
+import { channelMayDiagnose } from './channel-may-diagnose.js';
+import type { ConversationDeps } from './deps.js';
+import { publishProgress } from './publish-progress.js';
+import { recordAudit } from './record-audit.js';
+
+export interface MuteClick {
+  choice: MuteChoice | 'unmute';
+  diagnosisId: string;
+  user: string;
+  place: { channel?: string; ts?: string };
+  tell: (text: string) => Promise<void>;
+}
+
+const CHOICE_WORDS: Record<MuteChoice, string> = { '1h': 'for 1 h', '24h': 'for 24 h', recovery: 'until it recovers' };
+
+/**
+ * A pick from the mute menu of an alert or summary: the workload of the message's pod is muted (or unmuted) in
+ * Redis, the message shows who muted it until when, and the step is audited. Who may: anyone in a channel bound to
+ * the pod's namespace (config bindings; with none, anyone who sees the message). Only from the message itself.
+ */
+export async function muteFromClick(deps: ConversationDeps, click: MuteClick): Promise<void> {
+  const { mutes } = deps;
+  const record = await deps.records.get(click.diagnosisId);
+  const actor = { type: 'user', id: click.user } as const;
+  if (!mutes || !record?.message) {
+    await click.tell(':hourglass: This menu has expired. Run `/debugdead` again for a fresh diagnosis.');
+    return;
+  }
+  const { namespace, pod } = record.request;
+  const target = { namespace, pod };
+  const fromItsMessage = click.place.channel === record.message.channel && click.place.ts === record.message.ts;
+  const bound = channelMayDiagnose(deps.config.bindings, click.place.channel ?? '', namespace);
+  if (!fromItsMessage || !bound.ok) {
+    await click.tell(':no_entry: You may not mute this workload from here; nothing was done.');
+    await recordAudit(deps.audit, deps.log, {
+      actor,
+      action: click.choice === 'unmute' ? 'alert.unmuted' : 'alert.muted',
+      target,
+      requestId: click.diagnosisId,
+      result: 'denied',
+      detail: fromItsMessage ? `channel ${click.place.channel} is not bound to ${namespace}` : 'not from its message',
+    });
+    return;
+  }
+  let key: string;
+  try {
+    // The Deployment of a ReplicaSet's pod is found by its pod-template-hash label (workloadOf).
+    const read = compactPod(await deps.kube.readPod(namespace, pod), ['pod-template-hash']);
+    if (!read) throw new Error('unreadable pod');
+    key = workloadKey(workloadOf(read));
+  } catch (err) {
+    const why = isKubeError(err) && err.kind === 'NotFound' ? 'the pod is gone' : 'the pod could not be read';
+    await click.tell(`:x: Could not tell which workload to mute: ${why}.`);
+    return;
+  }
+  let mute: MuteRecord | undefined;
+  if (click.choice === 'unmute') await mutes.clear(key);
+  else mute = await mutes.save(key, click.choice, click.user);
+  await recordAudit(deps.audit, deps.log, {
+    actor,
+    action: mute ? 'alert.muted' : 'alert.unmuted',
+    target,
+    requestId: click.diagnosisId,
+    result: 'ok',
+    detail: mute ? `${key} ${CHOICE_WORDS[click.choice as MuteChoice]}` : key,
+  });
+  const kept = record.prefix.filter((b) => !('block_id' in b) || b.block_id !== MUTE_NOTICE_BLOCK);
+  const notice = mute
+    ? [
+        {
+          type: 'context',
+          block_id: MUTE_NOTICE_BLOCK,
+          elements: [{ type: 'mrkdwn', text: renderMuteNotice(mute) }],
+        } as (typeof record.prefix)[number],
+      ]
+    : [];
+  await deps.records.setPrefix(click.diagnosisId, [...kept, ...notice]);
+  await publishProgress(deps, click.diagnosisId);
+}
