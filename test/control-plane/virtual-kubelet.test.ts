@@ -264,6 +264,44 @@ suite(title, () => {
     expect(copy.status.phase).toBe('Running');
   });
 
+  it('runs the ephemeral container `kubectl debug --target` adds to a running pod', async () => {
+    await containerWhen('crash-debug', (c) => !!c.state.running);
+    const debug = await kubectl(
+      'debug',
+      'crash-debug',
+      '--image=busybox:1.36',
+      '--target=crash',
+      '--container=debugger',
+      '--attach=false',
+      '--',
+      'sleep',
+      '3600',
+    );
+    expect(debug.code, debug.stderr).toBe(0);
+    const status = await eventually('the ephemeral container to run', async () => {
+      const pod = await podStatus('crash-debug');
+      const found = pod?.status?.ephemeralContainerStatuses?.find((c: any) => c.name === 'debugger');
+      return found?.state?.running ? found : undefined;
+    });
+    expect(status.image).toBe('docker.io/library/busybox:1.36'); // normalised, as a kubelet reports it
+    const pod = await podStatus('crash-debug');
+    expect(pod.spec.ephemeralContainers[0]).toMatchObject({ name: 'debugger', targetContainerName: 'crash' });
+  });
+
+  it('runs the node debugging pod `kubectl debug node/` creates, on that node', async () => {
+    const debug = await kubectl('debug', 'node/node-1', '--image=busybox:1.36', '--', 'sleep', '3600');
+    expect(debug.code, debug.stderr).toBe(0);
+    const name = /Creating debugging pod (\S+) with container/.exec(debug.stdout)?.[1];
+    expect(name, debug.stdout).toBeDefined();
+    const cs = await containerWhen(name!, (c) => !!c.state.running);
+    expect(cs.name).toBe('debugger');
+    const pod = await podStatus(name!);
+    expect(pod.spec.nodeName).toBe('node-1');
+    expect(pod.spec.hostPID).toBe(true);
+    expect(pod.spec.hostNetwork).toBe(true);
+    expect(pod.spec.volumes.some((v: any) => v.hostPath?.path === '/')).toBe(true);
+  });
+
   it('fails a pod that outlives its activeDeadlineSeconds, which bounds debug clones', async () => {
     const pod = {
       apiVersion: 'v1',
