@@ -34,7 +34,7 @@ import type { ConversationDeps } from './conversation/deps.js';
 import { DiagnosisRecordStore } from './conversation/diagnosis-record-store.js';
 import { recordAudit } from './conversation/record-audit.js';
 import { connectClusters, noClusterAccess } from './gateway/index.js';
-import { startHealthServer } from './health/index.js';
+import { redisReadiness, startHealthServer } from './health/index.js';
 import { SeenSignatures } from './ingress/index.js';
 import { createKubeClient, type KubeClient, loadKubeConfig } from './kube/index.js';
 import { createLogger } from './log/index.js';
@@ -223,13 +223,7 @@ export async function startDebugdead(options: StartOptions): Promise<RunningBot>
           host: options.listenHost ?? '0.0.0.0',
           metrics: () => metrics.render(),
           checks: {
-            redis: () =>
-              redis.status === 'ready'
-                ? { ok: true }
-                : {
-                    ok: false,
-                    reason: `Redis is not connected (${redis.status}): check REDIS_URL and that Redis runs`,
-                  },
+            redis: () => redisReadiness(redis.status, config.redis, 'that Redis runs'),
             kubernetes: async () => {
               if (!asGateway) await kube.withTimeout(1500).ping();
               return { ok: true };

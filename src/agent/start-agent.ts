@@ -13,7 +13,7 @@ import type { ConversationDeps } from '../conversation/deps.js';
 import { DiagnosisRecordStore } from '../conversation/diagnosis-record-store.js';
 import { markExpiryLocally } from '../conversation/mark-expiry.js';
 import type { ProgressPort } from '../conversation/progress-port.js';
-import { startHealthServer } from '../health/index.js';
+import { redisReadiness, startHealthServer } from '../health/index.js';
 import { createKubeClient, type KubeClient, loadKubeConfig } from '../kube/index.js';
 import { createLogger } from '../log/index.js';
 import { createMetrics } from '../metrics/index.js';
@@ -195,13 +195,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
           host: options.listenHost ?? '0.0.0.0',
           metrics: () => metrics.render(),
           checks: {
-            redis: () =>
-              redis.status === 'ready'
-                ? { ok: true }
-                : {
-                    ok: false,
-                    reason: `Redis is not connected (${redis.status}): check REDIS_URL and the agent's ACL user`,
-                  },
+            redis: () => redisReadiness(redis.status, config.redis, "the agent's ACL user"),
             kubernetes: async () => {
               await kube.withTimeout(1500).ping();
               return { ok: true };
