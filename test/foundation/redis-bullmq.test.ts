@@ -20,15 +20,21 @@ describe('the private Redis for tests', () => {
   it('a BullMQ job added to a queue is completed by a worker, with its return value', async () => {
     const prefix = uniquePrefix('bullmq');
     // Clients, not options: a Redis Cluster can only be given so. QueueEvents blocks on its own (XREAD BLOCK).
+    // The worker has a connection of its own, as the bot's workers do. QueueEvents reads the stream from its start
+    // (lastEventId 0-0), so a job that finishes before its first XREAD is still seen.
     const connection = newRedis();
+    const workerConnection = newRedis();
     const eventsConnection = newRedis();
     const queue = new Queue('roundtrip', { connection, prefix });
-    const events = new QueueEvents('roundtrip', { connection: eventsConnection, prefix });
-    const worker = new Worker('roundtrip', async (job) => ({ doubled: job.data.n * 2 }), { connection, prefix });
+    const events = new QueueEvents('roundtrip', { connection: eventsConnection, prefix, lastEventId: '0-0' });
+    const worker = new Worker('roundtrip', async (job) => ({ doubled: job.data.n * 2 }), {
+      connection: workerConnection,
+      prefix,
+    });
     try {
-      await events.waitUntilReady();
+      await Promise.all([events.waitUntilReady(), worker.waitUntilReady()]);
       const job = await queue.add('double', { n: 21 });
-      const result = await job.waitUntilFinished(events, 10_000);
+      const result = await job.waitUntilFinished(events, 30_000);
       expect(result).toEqual({ doubled: 42 });
       expect(await queue.getJobCounts('completed')).toEqual({ completed: 1 });
     } finally {
@@ -36,6 +42,7 @@ describe('the private Redis for tests', () => {
       await events.close();
       await queue.close();
       connection.disconnect();
+      workerConnection.disconnect();
       eventsConnection.disconnect();
     }
   });
