@@ -11,7 +11,7 @@ import type { ActionsBlock, Block, ButtonElement, SlackMessage } from './block-k
 import { context, fieldsSection, header, section } from './blocks.js';
 import { renderCodeBlock } from './code-block.js';
 import { describeExit, focusContainer, lastExitOf } from './describe-container.js';
-import { formatAge } from './format-age.js';
+import { formatAge } from '../diagnosis/time.js';
 import { SLACK_LIMITS, truncateEnd } from './limits.js';
 import { renderButton } from './render-button.js';
 import { safeMrkdwn, scrubbed } from './safe-mrkdwn.js';

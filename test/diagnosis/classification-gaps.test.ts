@@ -292,7 +292,7 @@ describe('init containers that never finish', () => {
     const d = stuck(INIT_STUCK_SECONDS - 30, dnsLoop);
     expect(d.findings[0]).toMatchObject({ kind: 'InitContainerFailure', severity: 'info', action: 'none' });
     expect(d.findings[0]?.summary).toBe(
-      "init container wait-db is still running (1m30s); the app containers wait for it: nslookup: can't resolve 'db'",
+      "init container wait-db is still running (90s); the app containers wait for it: nslookup: can't resolve 'db'",
     );
   });
 });

@@ -121,7 +121,7 @@ const expectations: {
   },
   {
     scenario: 'deadline',
-    verdict: 'demo/report-28123 — DeadlineExceeded, killed after its activeDeadlineSeconds (1m) ran out',
+    verdict: 'demo/report-28123 — DeadlineExceeded, killed after its activeDeadlineSeconds (60s) ran out',
     kind: 'DeadlineExceeded',
     action: 'none',
     summary: /activeDeadlineSeconds/,

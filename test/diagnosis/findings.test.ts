@@ -282,7 +282,7 @@ describe('OOMKilled', () => {
 
   it('says a slow death looks like a leak', () => {
     const f = top(oom(5400, '128Mi'));
-    expect(f.summary).toBe('app was OOMKilled after 1h30m (limit 128Mi)');
+    expect(f.summary).toBe('app was OOMKilled after 90m (limit 128Mi)');
     expect(f.recommendation).toMatch(/leak/);
   });
 
@@ -597,7 +597,7 @@ describe('pods the node refused or let go', () => {
     const p = pod('p', { deleting: true, containers: [container('app', img)], statuses: [running('app', img)] });
     if (p.metadata) p.metadata.deletionTimestamp = new Date(NOW.getTime() - 3_600_000);
     expect(top(facts(p))).toMatchObject({
-      summary: 'stuck in Terminating for 1h: node node-a has not confirmed the kill',
+      summary: 'stuck in Terminating for 60m: node node-a has not confirmed the kill',
       action: 'node-shell',
     });
   });

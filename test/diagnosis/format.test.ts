@@ -10,7 +10,7 @@ describe('formatDiagnosisText', () => {
     expect(lines[0]).toBe('demo/crash-exit1 — CrashLoopBackOff, exit 1 (23 restarts)');
     expect(text).toContain('Node       node-a');
     expect(text).toContain('Owner      ReplicaSet crash-exit1-7d9f8b6c4d → Deployment crash-exit1');
-    expect(text).toContain('Age        2h');
+    expect(text).toContain('Age        120m');
     expect(text).toMatch(/Last exit {2}app: exit 1 \(Error\), general application error.*ran 2s/);
   });
 

@@ -269,8 +269,12 @@ describe('small parsers', () => {
     { s: 59, age: '59s' },
     { s: 200, age: '3m20s' },
     { s: 900, age: '15m' },
-    { s: 7500, age: '2h5m' },
-    { s: 90000, age: '1d1h' },
+    { s: 7500, age: '125m' },
+    { s: 4 * 3600 + 300, age: '4h5m' },
+    { s: 90000, age: '25h' },
+    { s: 7 * 86400 + 3600, age: '7d1h' },
+    { s: 600, age: '10m' },
+    { s: 5400, age: '90m' },
     { s: 2000000, age: '23d' },
   ])('formatAge($s) is $age', ({ s, age }) => {
     expect(formatAge(s)).toBe(age);

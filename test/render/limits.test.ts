@@ -114,7 +114,10 @@ describe('formatAge', () => {
     [10 * 3600, '10h'],
     [2 * 86400 + 3 * 3600, '2d3h'],
     [30 * 86400, '30d'],
-    [800 * 86400, '2y'],
+    [800 * 86400, '2y70d'],
+    [730 * 86400, '2y'],
+    [9 * 365 * 86400, '9y'],
+    [-1, '0s'],
   ])('%s seconds read as %s', (seconds, expected) => {
     expect(formatAge(seconds)).toBe(expected);
   });
