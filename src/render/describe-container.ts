@@ -1,5 +1,5 @@
-import type { ContainerDiagnosis, Diagnosis, TerminationFacts } from '../diagnosis/types.js';
 import { formatAge } from '../diagnosis/time.js';
+import type { ContainerDiagnosis, Diagnosis, TerminationFacts } from '../diagnosis/types.js';
 import { safeMrkdwn } from './safe-mrkdwn.js';
 
 /** `1 — the application exited with an error (Error), ran 3s`, or undefined when it never terminated. */

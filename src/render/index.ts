@@ -1,8 +1,8 @@
+export { formatAge } from '../diagnosis/time.js';
 export type * from './block-kit-types.js';
 export { renderCodeBlock } from './code-block.js';
 export { describeLogCut, kubectlLogsCommand, type LogCutNote, logCutNotes } from './describe-log-cut.js';
 export { escapeCode, escapeMrkdwn } from './escape-mrkdwn.js';
-export { formatAge } from '../diagnosis/time.js';
 export {
   blockTextLength,
   MESSAGE_TEXT_BUDGET,

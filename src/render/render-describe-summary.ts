@@ -1,8 +1,8 @@
+import { formatAge } from '../diagnosis/time.js';
 import type { ContainerDiagnosis, Diagnosis } from '../diagnosis/types.js';
 import type { Block } from './block-kit-types.js';
 import { section } from './blocks.js';
 import { describeExit, describeState, terminationCutNote } from './describe-container.js';
-import { formatAge } from '../diagnosis/time.js';
 import { inlineCode, safeMrkdwn } from './safe-mrkdwn.js';
 import { slackDate } from './slack-date.js';
 

@@ -6,12 +6,12 @@ import {
   requestButtonId,
   type Slot,
 } from '../actions/index.js';
+import { formatAge } from '../diagnosis/time.js';
 import type { ContainerDiagnosis, Diagnosis, Finding, RecommendedAction } from '../diagnosis/types.js';
 import type { ActionsBlock, Block, ButtonElement, SlackMessage } from './block-kit-types.js';
 import { context, fieldsSection, header, section } from './blocks.js';
 import { renderCodeBlock } from './code-block.js';
 import { describeExit, focusContainer, lastExitOf } from './describe-container.js';
-import { formatAge } from '../diagnosis/time.js';
 import { SLACK_LIMITS, truncateEnd } from './limits.js';
 import { renderButton } from './render-button.js';
 import { safeMrkdwn, scrubbed } from './safe-mrkdwn.js';

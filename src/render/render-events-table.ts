@@ -1,9 +1,9 @@
+import { formatAge } from '../diagnosis/time.js';
 import type { EventSummary } from '../diagnosis/types.js';
 import type { Block } from './block-kit-types.js';
 import { section } from './blocks.js';
 import { renderCodeBlock } from './code-block.js';
 import { escapeCode } from './escape-mrkdwn.js';
-import { formatAge } from '../diagnosis/time.js';
 import { SLACK_LIMITS, truncateEnd } from './limits.js';
 import { scrubbed } from './safe-mrkdwn.js';
 import { sanitizeText } from './sanitize-text.js';
