@@ -18,6 +18,7 @@ import { parseCommand } from '../../src/command/index.js';
 import { buildConfig } from '../../src/config/index.js';
 import { parseMoreLogsValue, renderMoreLogsMenu } from '../../src/conversation/more-logs-menu.js';
 import { failingSince } from '../../src/diagnosis/failing-since.js';
+import { redact, redactBelow } from '../../src/redact/index.js';
 import { renderRunbookLinks } from '../../src/runbooks/index.js';
 
 // What session 3 added (workload targets, mute, More logs, runbooks, failing since, debug containers), attacked
@@ -370,5 +371,35 @@ describe('a debug-container grant: the signature covers every field the job acts
       ok: false,
       problem: 'bad-signature',
     });
+  });
+});
+
+describe('a tail that starts between a secret and the line naming it (redactBelow)', () => {
+  const secret = 'Zq8vLr2pWm4kTn7xQ3';
+  it.each([
+    ['- name: DB_PASSWORD', `  value: ${secret}`],
+    ['- name: API_TOKEN', `  value: "${secret}"`],
+    ['{"name": "STRIPE_SECRET_KEY",', ` "value": "${secret}"}`],
+  ])('%s above %s: the value is redacted', (above, first) => {
+    expect(redact(first).text).toContain(secret);
+    const judged = redactBelow(above, `${first}\nordinary line after`);
+    expect(judged).not.toContain(secret);
+    expect(judged.endsWith('\nordinary line after')).toBe(true);
+  });
+
+  it('changes nothing but the first line', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.string({ maxLength: 40 }).map((s) => s.replace(/\n/g, ' ')),
+          { minLength: 1, maxLength: 5 },
+        ),
+        (lines) => {
+          const text = lines.join('\n');
+          const judged = redactBelow('ordinary line 00042 ....', text);
+          expect(judged.split('\n').slice(1)).toEqual(text.split('\n').slice(1));
+        },
+      ),
+    );
   });
 });
