@@ -124,23 +124,27 @@ describe('day-two flows under attack', () => {
     await h?.stop();
   });
 
-  const summaryOf = async (pod: string): Promise<SimMessage> => {
+  /** `/debugdead <text>` as Slack would deliver it, signed. */
+  const command = async (channel: string, user: string, text: string) => {
     const body = new URLSearchParams({
       token: 'sim-verification-token',
       team_id: 'T0DEBUGDEAD',
       team_domain: 'debugdead',
-      channel_id: INCIDENT,
-      channel_name: 'incident',
-      user_id: 'U0ALICE01',
-      user_name: 'alice',
+      channel_id: channel,
+      channel_name: 'x',
+      user_id: user,
+      user_name: 'x',
       command: '/debugdead',
-      text: `${pod} -n demo`,
+      text,
       api_app_id: 'A0DEBUGDEAD',
       is_enterprise_install: 'false',
       response_url: `${h.slack.url}/nowhere`,
       trigger_id: `${Date.now()}.1.abc`,
     }).toString();
     expect(await postSigned(url, h.slack.signingSecret, body)).toBe(200);
+  };
+  const summaryOf = async (pod: string): Promise<SimMessage> => {
+    await command(INCIDENT, 'U0ALICE01', `${pod} -n demo`);
     return h.slack.waitFor(
       () =>
         h.slack
@@ -298,6 +302,32 @@ describe('day-two flows under attack', () => {
     ).toBe(200);
     await audited('U0CAROL03', /more logs of app: not from its message/);
     expect(h.slack.thread(INCIDENT, target.ts).replies().map(visibleText).join('\n')).not.toMatch(/More logs of/);
+  });
+
+  it('a workload target in a denied namespace, or from a channel not bound to it, is refused before the cluster is asked', async () => {
+    const reads = (namespace: string) =>
+      h.kube.rbac
+        .recorded()
+        .filter((r) => r.namespace === namespace && ['deployments', 'statefulsets', 'pods'].includes(r.resource));
+    for (const [channel, text, namespace, detail] of [
+      [INCIDENT, 'deploy/kube-proxy -n kube-system', 'kube-system', /kube-system/],
+      [INCIDENT, 'sts/etcd --namespace=kube-system', 'kube-system', /kube-system/],
+      ['G0PLATFORM', 'deploy/checkout -n payments', 'payments', /not bound to namespace payments/],
+      [INCIDENT, 'deploy/checkout -n payments', 'payments', /not bound to namespace payments/],
+    ] as const) {
+      const since = h.auditEntries().length;
+      await command(channel, 'U0CAROL03', text);
+      await h.slack.waitFor(
+        () =>
+          h
+            .auditEntries()
+            .slice(since)
+            .find((e) => e.action === 'diagnosis.done' && e.result === 'denied' && detail.test(String(e.detail))),
+        10_000,
+        `the refusal of ${text} in ${channel}`,
+      );
+      expect(reads(namespace)).toEqual([]);
+    }
   });
 
   describe('secrets cut by the window More logs reads stay redacted', () => {
