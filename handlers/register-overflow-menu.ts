@@ -1,6 +1,7 @@
 import type { App, BlockAction, OverflowAction, RespondFn } from '@slack/bolt';
 import type { ConversationDeps } from '../src/conversation/deps.js';
 import { describeFailure } from '../src/conversation/describe-failure.js';
+import { recordAudit } from '../src/conversation/record-audit.js';
 
 /** Where the menu was picked, and how to answer the person who picked it. */
 export interface OverflowPick {
@@ -32,9 +33,19 @@ export function registerOverflowMenu<Picked extends object>(
         deps.log.warn({ err }, `could not answer the ${menu.what} pick`),
       );
     };
-    const picked = menu.parse(action.selected_option?.value ?? '');
+    // The payload is JSON: a value that is no string (`{"toString": 1}` throws when a regex reads it) is not ours.
+    const value: unknown = action.selected_option?.value;
+    const picked = typeof value === 'string' ? menu.parse(value) : undefined;
     if (!picked) {
       await tell(':x: That menu option is not one of ours; nothing was done.');
+      // Only a forged or replayed payload carries a value we never rendered: on the audit trail, like any refused click.
+      await recordAudit(deps.audit, deps.log, {
+        actor: { type: 'user', id: body.user.id },
+        action: 'button.clicked',
+        target: {},
+        result: 'denied',
+        detail: `${menu.what}: a menu value we never sent`,
+      });
       return;
     }
     const container = (body.container ?? {}) as { channel_id?: string; message_ts?: string };

@@ -14,7 +14,10 @@ import { isKubeError } from '../src/kube/index.js';
 export async function reportDebugContainerEnd(deps: ConversationDeps, data: DeleteDebugPodJob): Promise<'ended'> {
   const { actionId, namespace, podName, container } = data;
   const ref = parseActionId(actionId);
-  if (ref?.slot.kind !== 'ephemeral' || container !== `debugger-${nameSuffix(actionId)}`) {
+  // The action's own record (HMAC-tagged) names the pod it debugs: a job naming another pod is not this action's.
+  const record = ref ? await deps.records.get(ref.diagnosisId).catch(() => undefined) : undefined;
+  const otherPod = record !== undefined && (record.request.namespace !== namespace || record.request.pod !== podName);
+  if (ref?.slot.kind !== 'ephemeral' || container !== `debugger-${nameSuffix(actionId)}` || otherPod) {
     await recordAudit(deps.audit, deps.log, {
       actor: { type: 'bot' },
       action: 'job.rejected',
@@ -49,7 +52,7 @@ export async function reportDebugContainerEnd(deps: ConversationDeps, data: Dele
     detail: `debug container ${container} ended at its TTL: ${how}`,
   });
   const slot = slotKey(ref.slot);
-  const progress = (await deps.records.get(ref.diagnosisId))?.slots[slot]?.progress;
+  const progress = record?.slots[slot]?.progress;
   if (progress && progress.step !== 'failed') {
     await deps.records.setProgress(ref.diagnosisId, slot, { ...progress, step: 'deleted', canExtend: false });
     await publishProgress(deps, ref.diagnosisId);

@@ -16,6 +16,7 @@ export { classifyPod } from './classify-pod.js';
 export { type AlertChat, createChatAlertSink } from './create-chat-alert-sink.js';
 export { MUTE_MENU_ACTION, MUTE_NOTICE_BLOCK, parseMuteValue, renderMuteMenu } from './mute-menu.js';
 export {
+  asMuteRecord,
   clearMute,
   MUTE_RECOVERY_MAX_SECONDS,
   type MuteChoice,

@@ -62,11 +62,27 @@ export async function readMute(
   const raw = await redis.get(muteKey(prefix, workloadKey));
   if (!raw) return undefined;
   try {
-    const r = JSON.parse(raw) as MuteRecord;
-    return typeof r?.by === 'string' ? r : undefined;
+    return asMuteRecord(JSON.parse(raw));
   } catch {
     return undefined;
   }
+}
+
+const SLACK_USER = /^[UW][A-Z0-9]{2,20}$/;
+const isTime = (v: unknown): v is string => typeof v === 'string' && v.length <= 40 && !Number.isNaN(Date.parse(v));
+
+/**
+ * The record as planMute writes it, rebuilt field by field from what Redis returned (anyone who can write there can
+ * write any JSON: a `by` holding `<!channel>`, an `until` that is no time, extra or `__proto__` keys), or undefined.
+ * Pure.
+ */
+export function asMuteRecord(value: unknown): MuteRecord | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const { by, at, until, untilRecovery } = value as Record<string, unknown>;
+  if (typeof by !== 'string' || !SLACK_USER.test(by) || !isTime(at) || typeof untilRecovery !== 'boolean')
+    return undefined;
+  if (untilRecovery ? until !== undefined : !isTime(until)) return undefined;
+  return { by, at, ...(until !== undefined ? { until: until as string } : {}), untilRecovery };
 }
 
 /** Ends a mute (unmute); true when there was one. */
@@ -82,6 +98,11 @@ export async function endMuteOnRecovery(redis: RedisClient, prefix: string, work
 
 /** `:no_bell: Muted by <@U…> until 15:00 UTC` / `… until it recovers`: shown on the alert. Pure. */
 export function renderMuteNotice(mute: MuteRecord): string {
-  const until = mute.untilRecovery ? 'until it recovers' : `until ${(mute.until ?? '').slice(11, 16)} UTC`;
+  const ends = Date.parse(mute.until ?? '');
+  const until = mute.untilRecovery
+    ? 'until it recovers'
+    : Number.isNaN(ends)
+      ? 'until it ends'
+      : `until ${new Date(ends).toISOString().slice(11, 16)} UTC`;
   return `:no_bell: Muted by <@${mute.by.replace(/[^A-Z0-9]/g, '')}> ${until}: no new alerts or updates for this workload.`;
 }

@@ -1,3 +1,4 @@
+import { escapeMrkdwn } from '../render/index.js';
 import type { SummaryEntry, SummaryMessage } from './types.js';
 
 /** Slack's limit on a section block's text (reference: Block Kit, section `text` ≤ 3000 characters). */
@@ -14,7 +15,8 @@ export function renderAlertSummary(entries: readonly SummaryEntry[]): SummaryMes
   let used = 0;
   for (const [i, e] of entries.entries()) {
     const w = e.workload;
-    const line = `• ${w.kind} \`${w.namespace}/${w.name}\`: ${e.reason}, ${e.failingCount} pod${e.failingCount === 1 ? '' : 's'}`;
+    // Kind, name and reason come from the cluster (an agent's report, with many clusters): shown, never obeyed.
+    const line = `• ${escapeMrkdwn(w.kind)} \`${escapeMrkdwn(`${w.namespace}/${w.name}`).replace(/`/g, 'ˋ')}\`: ${escapeMrkdwn(e.reason)}, ${e.failingCount} pod${e.failingCount === 1 ? '' : 's'}`;
     const rest = n - i;
     // Keep room for the "and N more" line.
     if (used + line.length + 1 > SECTION_TEXT_LIMIT - 40) {

@@ -100,8 +100,12 @@ export function failingSince(history: FailingHistory, now: Date): FailingSince |
       // The earlier crashes of this loop: restartCount counts them; each waited its back-off and ran about as long.
       const earlier = c.restartCount - 1;
       if (earlier > 0 && runS < BACKOFF_RESET_S) {
-        let back = 0;
-        for (let i = 0; i < earlier; i++) back += Math.min(BACKOFF_START_S * 2 ** i, BACKOFF_MAX_S) + runS;
+        // Summed until the back-off reaches its cap, then multiplied: restartCount is whatever the pod's status says
+        // (up to 2^31 - 1), and a loop over it would hold the process for a minute.
+        let back = earlier * runS;
+        let i = 0;
+        for (; i < earlier && BACKOFF_START_S * 2 ** i < BACKOFF_MAX_S; i++) back += BACKOFF_START_S * 2 ** i;
+        back += (earlier - i) * BACKOFF_MAX_S;
         candidates.push({ ms: finished - back * 1000, source: 'estimate' });
       }
     }

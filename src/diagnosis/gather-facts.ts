@@ -1,5 +1,6 @@
 import { closestPodNames, type KubeClient, type KubeError, type OwnerKind, toKubeError } from '../kube/index.js';
 import type { ContainerStatus, OwnerReference, Pod } from '../kube/types.js';
+import { redactBelow } from '../redact/index.js';
 import type { ContainerLogFacts, DiagnosisFacts, Fetched, LogCut, OwnerLink } from './types.js';
 
 /** Which pod to diagnose; `container` narrows the logs, never the pod. */
@@ -118,7 +119,9 @@ function cutLog(f: Fetched<string>, opts: GatherOptions): { log: Fetched<string>
   const body = text.endsWith('\n') ? text.slice(0, -1) : text;
   const lines = body === '' ? 0 : body.split('\n').length;
   if (lines > opts.tailLines) {
-    text = text.slice(text.indexOf('\n') + 1);
+    // The line read beyond the tail is left out, but may name a secret the first line shown gives (redactBelow).
+    const nl = text.indexOf('\n');
+    text = redactBelow(text.slice(0, nl), text.slice(nl + 1));
     cut ??= { by: 'tail', lines: opts.tailLines };
   }
   return { log: { ok: true, value: text }, ...(cut ? { cut } : {}) };

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDebugPodQueue } from '../../jobs/debug-pod-queue.js';
 import { type Grant, signGrant } from '../../src/actions/index.js';
+import { nameSuffix } from '../../src/debugpods/index.js';
 import type { RedisClient } from '../../src/redis/index.js';
 import { visibleText } from '../sim/slack/index.js';
 import { diagnose, INCIDENT, managedPods } from '../support/e2e-steps.js';
@@ -230,5 +231,67 @@ describe('debug-container jobs forged straight into Redis', () => {
       'the refused end',
     );
     expect(h.kube.store.list('pods', 'demo')).toHaveLength(before);
+  });
+});
+
+describe('deletion and end-of-TTL jobs forged to write in a thread', () => {
+  /** A real diagnosis and its id, so the forged job names an action whose thread exists. */
+  async function realDiagnosis(pod: string) {
+    const summary = await diagnose(h, 'U0BOB0002', pod);
+    const id = JSON.stringify(summary.blocks).match(/"value":"([A-Za-z0-9_-]+)\.c0"/)?.[1];
+    expect(id).toBeDefined();
+    return { summary, id: id! };
+  }
+  const INJECTED = /<!channel>|<!here>|evil\.example|<@U0ALICE01>/;
+  const threadText = (ts: string) => h.slack.thread(INCIDENT, ts).replies().map(visibleText).join('\n');
+  const refusal = (actionId: string, detail: RegExp) =>
+    h.slack.waitFor(
+      () =>
+        h
+          .auditEntries()
+          .find((e) => e.action === 'job.rejected' && e.requestId === actionId && detail.test(e.detail ?? '')),
+      10_000,
+      `the refusal of ${actionId}`,
+    );
+
+  it.each([
+    ['a pod named with a broadcast and a link', 'demo', 'x <!channel> <https://evil.example|Approve again>'],
+    ['a namespace named with a mention', '<@U0ALICE01>', 'fake-pod'],
+  ])('%s: refused, and nothing is written in the thread', async (_name, namespace, podName) => {
+    const { summary, id } = await realDiagnosis('crash-exit1');
+    for (const [slot, container] of [
+      ['c0', undefined],
+      ['e0', `debugger-${nameSuffix(`${id}.e0`)}`],
+    ] as const) {
+      const actionId = `${id}.${slot}`;
+      await queue.deleteNow({
+        actionId,
+        namespace,
+        podName,
+        by: 'U0MALLORY',
+        ...(container ? { container } : {}),
+      });
+      await refusal(actionId, /deletion refused: the (namespace|pod) is not a Kubernetes name/);
+    }
+    await new Promise((r) => setTimeout(r, 300));
+    expect(threadText(summary.ts)).not.toMatch(INJECTED);
+    expect(threadText(summary.ts)).not.toMatch(/was deleted by|ended at its TTL/);
+  });
+
+  it("a well-named pod that is not the action's own is refused too (its panel is not marked deleted)", async () => {
+    const { summary, id } = await realDiagnosis('oom');
+    await queue.deleteNow({ actionId: `${id}.c0`, namespace: 'demo', podName: 'fake-pod', by: 'U0MALLORY' });
+    await refusal(`${id}.c0`, /not named after this action/);
+    const actionId = `${id}.e0`;
+    await queue.deleteNow({
+      actionId,
+      namespace: 'demo',
+      podName: 'healthy',
+      container: `debugger-${nameSuffix(actionId)}`,
+      by: 'ttl',
+    });
+    await refusal(actionId, /debug-container end refused/);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(threadText(summary.ts)).not.toMatch(/was deleted by|ended at its TTL/);
   });
 });
