@@ -52,7 +52,12 @@ const clone = (copied = true): Json =>
             {
               name: 'debugdead-tools',
               image: 'busybox:1.37-musl',
-              command: ['/bin/busybox', 'cp', '/bin/busybox', '/.debugdead/busybox'],
+              command: [
+                '/bin/busybox',
+                'sh',
+                '-c',
+                'cp /bin/busybox /.debugdead/busybox && mkdir -p /.debugdead/bin && /.debugdead/busybox --install -s /.debugdead/bin',
+              ],
               volumeMounts: [{ name: 'debugdead-tools', mountPath: '/.debugdead' }],
             },
           ]
@@ -184,6 +189,18 @@ describe('starting programs', () => {
         'uid=65532(nonroot) gid=65532(nonroot) groups=65532(nonroot)\n' +
         '.\n..\n.debugdead\nbin\nboot\ndev\netc\nhome\nlib\nproc\nroot\nrun\nsbin\nsys\ntmp\nusr\nvar\n',
       err: 'sh: ls: not found\n',
+      code: 0,
+    });
+  });
+
+  it('with the applet links on PATH (the exec line debugdead renders), the shell finds ls, id and cat', () => {
+    const line = ['/.debugdead/busybox', 'sh', '-c', 'PATH="$PATH:/.debugdead/bin" exec /.debugdead/busybox sh'];
+    const r = run(clone(), line, 'id; hostname; ls /.debugdead; cat /etc/hostname; echo $PATH\n', 'app');
+    expect(r).toEqual({
+      out:
+        'uid=65532(nonroot) gid=65532(nonroot) groups=65532(nonroot)\nledger-debug-x1y2z\nbin\nbusybox\nledger-debug-x1y2z\n' +
+        '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:/.debugdead/bin\n',
+      err: '',
       code: 0,
     });
   });

@@ -1,4 +1,4 @@
-import { type ImageInfo, lookupImage, NODE_ROOTFS, type RootFs } from './image-catalogue.js';
+import { BUSYBOX_APPLETS, type ImageInfo, lookupImage, NODE_ROOTFS, type RootFs } from './image-catalogue.js';
 import { isInjectedProgram } from './plan-container.js';
 
 type Json = any;
@@ -102,17 +102,49 @@ function identity(pod: Json, c: Json, rootfs: RootFs): { uid: number; gid: numbe
   return { uid, gid, groups: [...new Set([gid, ...member, ...extra])] };
 }
 
-/** Top-level directories that volumes are mounted on (`/host`, `/.debugdead`, `/data`), which `ls /` shows too. */
-function mountsOf(pod: Json, c: Json, injected: readonly string[]): Record<string, string[]> {
+/**
+ * What init containers left in the emptyDirs this container mounts: a static busybox copied there (the debug clone's
+ * injector), and the applet links `busybox --install -s DIR` made beside it. Words of `sh -c` scripts count too.
+ */
+function toolFiles(spec: Json, c: Json, isInit: boolean): { injected: string[]; linkDirs: string[] } {
+  const mounts: string[] = (c.volumeMounts ?? []).map((m: Json) => String(m.mountPath).replace(/\/+$/, ''));
+  const under = (w: string): boolean => mounts.some((m) => w.startsWith(`${m}/`));
+  const inits: Json[] = spec.initContainers ?? [];
+  const before = isInit
+    ? inits.slice(
+        0,
+        Math.max(
+          0,
+          inits.findIndex((i) => i.name === c.name),
+        ),
+      )
+    : inits;
+  const injected: string[] = [];
+  const linkDirs: string[] = [];
+  for (const i of before) {
+    const words = [...(i.command ?? []), ...(i.args ?? [])].flatMap((w: string) => w.split(/[\s;&|]+/)).filter(Boolean);
+    for (const w of words)
+      if (under(w) && !injected.includes(w) && isInjectedProgram(w, c, { podSpec: spec, isInit, rules: [] }))
+        injected.push(w);
+    const at = words.indexOf('--install');
+    const dir = at >= 0 ? words.slice(at + 1).find((w) => w !== '-s') : undefined;
+    if (dir && under(dir) && words.some((w) => injected.includes(w))) linkDirs.push(dir.replace(/\/+$/, ''));
+  }
+  return { injected, linkDirs };
+}
+
+/** The volumes mounted in this container (`/host`, `/.debugdead`, `/data`), and what `ls` finds in them. */
+function mountsOf(pod: Json, c: Json, tools: { injected: string[]; linkDirs: string[] }): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   for (const m of c.volumeMounts ?? []) {
     const path = String(m.mountPath).replace(/\/+$/, '');
     const volume = (pod.spec?.volumes ?? []).find((v: Json) => v.name === m.name);
-    const hostRoot = volume?.hostPath?.path === '/';
-    out[path] = hostRoot
-      ? [...NODE_ROOTFS.entries]
-      : injected.filter((p) => p.startsWith(`${path}/`)).map((p) => p.slice(path.length + 1));
+    const inside = [...tools.injected, ...tools.linkDirs]
+      .filter((p) => p.startsWith(`${path}/`))
+      .map((p) => p.slice(path.length + 1).split('/')[0] as string);
+    out[path] = volume?.hostPath?.path === '/' ? [...NODE_ROOTFS.entries] : [...new Set(inside)];
   }
+  for (const dir of tools.linkDirs) out[dir] = [...BUSYBOX_APPLETS];
   return out;
 }
 
@@ -131,16 +163,7 @@ export function buildExecEnvironment(
   const image = lookupImage(c.image ?? '');
   const rootfs = image.rootfs ?? NODE_ROOTFS;
   const isInit = (spec.initContainers ?? []).some((x: Json) => x.name === containerName);
-  const injected = (c.volumeMounts ?? [])
-    .flatMap((m: Json) =>
-      [...(spec.initContainers ?? []), ...(spec.containers ?? [])].flatMap((i: Json) =>
-        [...(i.command ?? []), ...(i.args ?? [])].filter((w: string) =>
-          w.startsWith(`${m.mountPath.replace(/\/$/, '')}/`),
-        ),
-      ),
-    )
-    .filter((p: string, i: number, list: string[]) => list.indexOf(p) === i)
-    .filter((p: string) => isInjectedProgram(p, c, { podSpec: spec, isInit, rules: [] }));
+  const tools = toolFiles(spec, c, isInit);
   const hostname = spec.hostNetwork ? String(spec.nodeName ?? '') : String(spec.hostname ?? pod.metadata?.name ?? '');
   const who = identity(pod, c, rootfs);
   const argv: string[] = c.command
@@ -161,8 +184,8 @@ export function buildExecEnvironment(
     ...who,
     image,
     rootfs,
-    injected,
-    mounts: mountsOf(pod, c, injected),
+    injected: tools.injected,
+    mounts: mountsOf(pod, c, tools),
     privileged: c.securityContext?.privileged === true,
     hostPID: spec.hostPID === true,
     mainCommand: argv.join(' '),

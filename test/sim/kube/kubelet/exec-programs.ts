@@ -33,7 +33,7 @@ export interface ProgramContext {
   /** Interactive shells already running in this exec (for `ps`). */
   shells: number;
   /** The shell interpreter, for `sh -c 'script'`. */
-  runScript: (frame: ShellFrame, script: string) => ProgramResult;
+  runScript: (frame: ShellFrame, script: string, stdin: boolean) => ProgramResult;
 }
 
 /** Where a program name leads: a program in the image (by name), the injected busybox, or nothing. */
@@ -49,11 +49,12 @@ export function newFrame(env: ExecEnvironment, name = 'sh'): ShellFrame {
 
 /**
  * Resolves `word` as the runtime (and a shell, which searches the same PATH) does: a path names a file, the injected
- * busybox included; a bare name is looked up in the image's PATH directories. The injected busybox's directory is not
- * on PATH, and busybox's own `sh` is built without FEATURE_SH_STANDALONE (defconfig, as the docker-library images
- * build it), so a bare `ls` in a shell-less image is not found even inside that busybox's shell.
+ * busybox and its applet links included; a bare name is looked up along `path`, in the image's directories and in
+ * mounted ones. busybox's own `sh` is built without FEATURE_SH_STANDALONE (defconfig, as the docker-library images
+ * build it), so a bare `ls` in a shell-less image is not found even inside that busybox's shell unless the applet
+ * links are on PATH.
  */
-export function resolveProgram(env: ExecEnvironment, word: string): Resolved {
+export function resolveProgram(env: ExecEnvironment, word: string, path?: string): Resolved {
   if (word.includes('/')) {
     if (env.injected.includes(word)) return { kind: 'program', name: 'busybox' };
     const dir = word.slice(0, word.lastIndexOf('/')) || '/';
@@ -62,7 +63,12 @@ export function resolveProgram(env: ExecEnvironment, word: string): Resolved {
       return mounted.includes(basename(word)) ? { kind: 'program', name: basename(word) } : { kind: 'missing' };
     return hasProgram(env.image, word) ? { kind: 'program', name: basename(word) } : { kind: 'missing' };
   }
-  return hasProgram(env.image, word) ? { kind: 'program', name: word } : { kind: 'missing' };
+  const dirs = (path ?? env.env.find(([k]) => k === 'PATH')?.[1] ?? '').split(':').map((d) => d.replace(/\/+$/, ''));
+  for (const dir of dirs) {
+    const mounted = env.mounts[dir];
+    if (mounted ? mounted.includes(word) : hasProgram(env.image, word)) return { kind: 'program', name: word };
+  }
+  return { kind: 'missing' };
 }
 
 /** What the OCI runtime says when it cannot start `program` (runc: exec.LookPath, then stat). */
@@ -263,7 +269,7 @@ function nsenter(frame: ShellFrame, argv: readonly string[], ctx: ProgramContext
  */
 export function launch(frame: ShellFrame, argv: readonly string[], ctx: ProgramContext): ProgramResult {
   const word = argv[0] ?? '';
-  const resolved = resolveProgram(frame.env, word);
+  const resolved = resolveProgram(frame.env, word, frame.exported.get('PATH'));
   if (resolved.kind === 'missing') return done(127, err(notFoundLine(frame, word)));
   return runNamed(frame, resolved.name, argv, ctx);
 }
@@ -352,7 +358,7 @@ function shell(frame: ShellFrame, name: string, argv: readonly string[], ctx: Pr
     const script = args[c + 1];
     if (script === undefined) return done(2, err(`${child.name}: -c requires an argument\n`));
     if (args[c + 2] !== undefined) child.name = args[c + 2] as string;
-    return ctx.runScript(child, script);
+    return ctx.runScript(child, script, ctx.stdin);
   }
   if (!ctx.stdin) return done(0);
   return { kind: 'shell', frame: child, outputs: [] };

@@ -230,12 +230,16 @@ function runSimple(frame: ShellFrame, raw: Part[][], ctx: Omit<ProgramContext, '
   }
 }
 
-/** `sh -c 'script'`: every line in turn; the shell's status at the end, or the status `exit` gives. */
-export function runScript(frame: ShellFrame, script: string): ProgramResult {
+/**
+ * `sh -c 'script'`: every line in turn; the shell's status at the end, or the status `exit` gives. A command that
+ * starts a shell reading stdin (`exec busybox sh`) takes stdin over: the script ends there.
+ */
+export function runScript(frame: ShellFrame, script: string, stdin: boolean): ProgramResult {
   const outputs: Output[] = [];
   for (const line of script.split('\n')) {
-    const r = runLine(frame, line, { stdin: false, shells: 0 });
+    const r = runLine(frame, line, { stdin, shells: 0 });
     outputs.push(...r.outputs);
+    if (r.push) return { kind: 'shell', frame: r.push, outputs };
     if (r.exit !== undefined) return { kind: 'done', outputs, status: r.exit };
   }
   return { kind: 'done', outputs, status: frame.status };

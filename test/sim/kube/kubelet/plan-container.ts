@@ -152,7 +152,10 @@ function utilityPlan(argv: readonly string[]): RunPlan | undefined {
     case 'chmod':
       return done(0, 50);
     case 'busybox':
-      return argv[1] === '--install' ? done(0, 50) : argv.length > 1 ? utilityPlan(argv.slice(1)) : done(0, 5);
+      if (argv[1] === '--install') return done(0, 50);
+      // `busybox sh -c 'cp … && …'` (the debug clone's injector): the script's first program decides.
+      if (SHELLS.has(argv[1] ?? '') && argv[2] === '-c') return utilityPlan(scriptWords(argv[3] ?? ''));
+      return argv.length > 1 ? utilityPlan(argv.slice(1)) : done(0, 5);
     default:
       if (SHELLS.has(name) && argv.length === 1) return done(0, 5);
       return undefined;
