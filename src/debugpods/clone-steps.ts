@@ -26,6 +26,12 @@ export const TOOLS_NAME = 'debugdead-tools';
 export const TOOLS_DIR = '/.debugdead';
 /** The static busybox, called by path: scratch images have no shell and no PATH entry for it. */
 export const BUSYBOX_PATH = `${TOOLS_DIR}/busybox`;
+/**
+ * Symlinks to every busybox applet, which the exec line appends to PATH. busybox's `sh` is built without
+ * FEATURE_SH_STANDALONE (busybox defconfig, as the docker-library images build it), so it finds applets only on
+ * PATH: without these links, `ls` in the shell of a distroless clone is "not found".
+ */
+export const APPLETS_DIR = `${TOOLS_DIR}/bin`;
 /** Used for the injector when the target's user is unknown or root (the distroless "nonroot" uid). */
 export const FALLBACK_UID = 65532;
 
@@ -445,7 +451,12 @@ export const injectBusybox: CloneStep = (d, ctx) => {
     name: TOOLS_NAME,
     image: ctx.req.helperImage,
     imagePullPolicy: 'IfNotPresent',
-    command: ['/bin/busybox', 'cp', '/bin/busybox', BUSYBOX_PATH],
+    command: [
+      '/bin/busybox',
+      'sh',
+      '-c',
+      `cp /bin/busybox ${BUSYBOX_PATH} && mkdir -p ${APPLETS_DIR} && ${BUSYBOX_PATH} --install -s ${APPLETS_DIR}`,
+    ],
     volumeMounts: [{ name: TOOLS_NAME, mountPath: TOOLS_DIR }],
     ...(bestEffort
       ? {}

@@ -109,6 +109,7 @@ export async function startKubeSim(opts: KubeSimOptions = {}): Promise<KubeSim> 
   });
   const kubelet = new Kubelet(store, clock);
   server.logs = kubelet;
+  server.execs = kubelet;
   const url = await server.listen(opts.port ?? 0);
   if (opts.scenario || opts.pods) {
     const { loadScenario, fillPods } = await import('./scenarios/index.js');

@@ -118,7 +118,6 @@ export class SimUser {
     opts: ClickOptions = {},
   ): Promise<Delivery | NotSent> {
     const { state } = this;
-    const { ws } = state;
     const ephemeral = isEphemeral(message);
     const current = ephemeral
       ? state.findEphemeral(message.channel, message.ts)
@@ -129,10 +128,7 @@ export class SimUser {
     if (ephemeral && (current as SimEphemeral).user !== this.id) {
       throw new Error(`${this.id} cannot see an ephemeral message meant for ${(current as SimEphemeral).user}`);
     }
-    const channel = state.channels.get(current.channel)!;
-    if (channel.kind !== 'public' && !channel.members.includes(this.id)) {
-      throw new Error(`${this.id} cannot see ${channel.id}`);
-    }
+    this.checkSees(current);
     const matches = buttonsOf(current.blocks).filter(
       ({ button, blockId }) =>
         (button.action_id === actionIdOrText || button.text?.text === actionIdOrText) &&
@@ -148,6 +144,72 @@ export class SimUser {
       // The client shows the dialog; Slack sends nothing unless the user confirms (Slack docs, "Interactivity").
       if (!opts.confirm) return { sent: false, reason: 'confirm_declined' };
     }
+    return this.sendBlockAction(
+      current,
+      ephemeral,
+      {
+        action_id: button.action_id,
+        block_id: blockId,
+        text: button.text,
+        ...(button.value !== undefined ? { value: button.value } : {}),
+        ...(button.style !== undefined ? { style: button.style } : {}),
+        type: 'button',
+      },
+      opts.signing,
+    );
+  }
+
+  /**
+   * Picks the option whose text is `optionText` from the overflow menu `actionId` on a message this user sees, as
+   * the Slack client sends it: a block_actions payload with `selected_option`.
+   */
+  async choose(message: SimMessage, actionId: string, optionText: string): Promise<Delivery | NotSent> {
+    const { state } = this;
+    const current = state.findMessage(message.channel, message.ts);
+    if (!current) throw new Error(`the message ${message.ts} in ${message.channel} is no longer there`);
+    this.checkSees(current);
+    let found:
+      | { menu: { action_id: string; options: { text: { text: string }; value: string }[] }; blockId: string }
+      | undefined;
+    for (const b of current.blocks ?? []) {
+      const block = b as { type?: string; block_id?: string; elements?: unknown[] };
+      for (const el of block.type === 'actions' ? (block.elements ?? []) : []) {
+        const e = el as { type?: string; action_id?: string };
+        if (e.type === 'overflow' && e.action_id === actionId)
+          found = { menu: el as never, blockId: block.block_id ?? '' };
+      }
+    }
+    if (!found) throw new Error(`no overflow menu "${actionId}" on message ${current.ts}`);
+    const option = found.menu.options.find((o) => o.text.text === optionText);
+    if (!option) throw new Error(`no option "${optionText}" in overflow menu "${actionId}"`);
+    return this.sendBlockAction(current, false, {
+      type: 'overflow',
+      action_id: actionId,
+      block_id: found.blockId,
+      selected_option: { text: { type: 'plain_text', text: option.text.text, emoji: true }, value: option.value },
+    });
+  }
+
+  /** Refuses a message in a channel this user cannot see (a private channel or DM they are not in). */
+  private checkSees(current: SimMessage | SimEphemeral): void {
+    const channel = this.state.channels.get(current.channel)!;
+    if (channel.kind !== 'public' && !channel.members.includes(this.id))
+      throw new Error(`${this.id} cannot see ${channel.id}`);
+  }
+
+  /**
+   * Sends the block_actions payload the Slack client sends for one action (a button click, an overflow pick) on
+   * `current`, with the message itself unless it is ephemeral (Slack leaves it out there), and its thread.
+   */
+  private sendBlockAction(
+    current: SimMessage | SimEphemeral,
+    ephemeral: boolean,
+    action: Record<string, unknown>,
+    signing?: Signing,
+  ): Promise<Delivery | NotSent> {
+    const { state } = this;
+    const { ws } = state;
+    const channel = state.channels.get(current.channel)!;
     const threadTs = current.thread_ts;
     const source: ClickSource = {
       channel: current.channel,
@@ -179,90 +241,13 @@ export class SimUser {
           enterprise: null,
           is_enterprise_install: false,
           channel: { id: channel.id, name: channel.kind === 'im' ? 'directmessage' : channel.name },
-          // Slack does not include the message for clicks on ephemeral messages.
           ...(ephemeral ? {} : { message: structuredClone(wireMessage) }),
           state: { values: {} },
           response_url: responseUrl,
-          actions: [
-            {
-              action_id: button.action_id,
-              block_id: blockId,
-              text: button.text,
-              ...(button.value !== undefined ? { value: button.value } : {}),
-              ...(button.style !== undefined ? { style: button.style } : {}),
-              type: 'button',
-              action_ts: actionTs,
-            },
-          ],
+          actions: [{ ...action, action_ts: actionTs }],
         };
       },
-      { source, ...(opts.signing ? { signing: opts.signing } : {}) },
-    );
-    return delivery.settled;
-  }
-
-  /**
-   * Picks the option whose text is `optionText` from the overflow menu `actionId` on a message this user sees, as
-   * the Slack client sends it: a block_actions payload with `selected_option`.
-   */
-  async choose(message: SimMessage, actionId: string, optionText: string): Promise<Delivery | NotSent> {
-    const { state } = this;
-    const { ws } = state;
-    const current = state.findMessage(message.channel, message.ts);
-    if (!current) throw new Error(`the message ${message.ts} in ${message.channel} is no longer there`);
-    const channel = state.channels.get(current.channel)!;
-    if (channel.kind !== 'public' && !channel.members.includes(this.id))
-      throw new Error(`${this.id} cannot see ${channel.id}`);
-    let found:
-      | { menu: { action_id: string; options: { text: { text: string }; value: string }[] }; blockId: string }
-      | undefined;
-    for (const b of current.blocks ?? []) {
-      const block = b as { type?: string; block_id?: string; elements?: unknown[] };
-      for (const el of block.type === 'actions' ? (block.elements ?? []) : []) {
-        const e = el as { type?: string; action_id?: string };
-        if (e.type === 'overflow' && e.action_id === actionId)
-          found = { menu: el as never, blockId: block.block_id ?? '' };
-      }
-    }
-    if (!found) throw new Error(`no overflow menu "${actionId}" on message ${current.ts}`);
-    const option = found.menu.options.find((o) => o.text.text === optionText);
-    if (!option) throw new Error(`no option "${optionText}" in overflow menu "${actionId}"`);
-    const actionTs = state.nextTs();
-    const delivery = this.hub.start(
-      'block_actions',
-      this.id,
-      current.channel,
-      ({ responseUrl, triggerId }) => {
-        const { channel: _c, ...wireMessage } = current as SimMessage;
-        return {
-          type: 'block_actions',
-          user: { id: this.id, username: state.userName(this.id), name: state.userName(this.id), team_id: ws.team.id },
-          api_app_id: ws.appId,
-          token: 'sim-verification-token',
-          container: { type: 'message', message_ts: current.ts, channel_id: current.channel, is_ephemeral: false },
-          trigger_id: triggerId,
-          team: { id: ws.team.id, domain: ws.team.domain },
-          enterprise: null,
-          is_enterprise_install: false,
-          channel: { id: channel.id, name: channel.kind === 'im' ? 'directmessage' : channel.name },
-          message: structuredClone(wireMessage),
-          state: { values: {} },
-          response_url: responseUrl,
-          actions: [
-            {
-              type: 'overflow',
-              action_id: actionId,
-              block_id: found.blockId,
-              selected_option: {
-                text: { type: 'plain_text', text: option.text.text, emoji: true },
-                value: option.value,
-              },
-              action_ts: actionTs,
-            },
-          ],
-        };
-      },
-      { source: { channel: current.channel, ts: current.ts, ephemeral: false } },
+      { source, ...(signing ? { signing } : {}) },
     );
     return delivery.settled;
   }

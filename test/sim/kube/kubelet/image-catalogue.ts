@@ -9,6 +9,9 @@
  * - `shell`: which shell answers `sh -c missing` (busybox `sh: x: not found`, dash `/bin/sh: 1: x: not found`).
  * - `pullable`: names containing `does-not-exist`, `doesnotexist`, `nonexistent` or `typo` are not in any registry.
  * - `entrypoint`: what runs when the pod gives no `command` (busybox's is `sh`, which exits at once with no stdin).
+ * - `rootfs`: what `kubectl exec` finds there: the entries of `/`, and the users and groups of `/etc/passwd` and
+ *   `/etc/group` (`id`, `whoami` read them). Distroless images ship `root`, `nonroot` (65532) and `nobody`; busybox's
+ *   buildroot skeleton puts `root` in `wheel` (10).
  */
 export interface ImageInfo {
   hasShell: boolean;
@@ -18,7 +21,83 @@ export interface ImageInfo {
   entrypoint?: readonly string[];
   /** Compressed size, for the `Pulled` event. */
   sizeBytes: number;
+  rootfs?: RootFs;
 }
+
+/** The parts of an image's filesystem that exec'd programs read. */
+export interface RootFs {
+  /** Entries of `/`, sorted. */
+  entries: readonly string[];
+  /** `/etc/passwd`: uid → name and primary gid. */
+  users: Readonly<Record<number, { name: string; gid: number }>>;
+  /** `/etc/group`: gid → name, and the supplementary groups each user is listed in. */
+  groups: Readonly<Record<number, { name: string; members?: readonly string[] }>>;
+}
+
+const BUSYBOX_ROOTFS: RootFs = {
+  entries: ['bin', 'dev', 'etc', 'home', 'lib', 'lib64', 'proc', 'root', 'sys', 'tmp', 'usr', 'var'],
+  users: { 0: { name: 'root', gid: 0 }, 65534: { name: 'nobody', gid: 65534 } },
+  groups: { 0: { name: 'root' }, 10: { name: 'wheel', members: ['root'] }, 65534: { name: 'nogroup' } },
+};
+
+const ALPINE_ROOTFS: RootFs = {
+  entries: [
+    'bin',
+    'dev',
+    'etc',
+    'home',
+    'lib',
+    'media',
+    'mnt',
+    'opt',
+    'proc',
+    'root',
+    'run',
+    'sbin',
+    'srv',
+    'sys',
+    'tmp',
+    'usr',
+    'var',
+  ],
+  users: { 0: { name: 'root', gid: 0 }, 65534: { name: 'nobody', gid: 65534 } },
+  groups: { 0: { name: 'root' }, 10: { name: 'wheel', members: ['root'] }, 65534: { name: 'nobody' } },
+};
+
+const DEBIAN_ROOTFS: RootFs = {
+  entries: [
+    'bin',
+    'boot',
+    'dev',
+    'etc',
+    'home',
+    'lib',
+    'lib64',
+    'media',
+    'mnt',
+    'opt',
+    'proc',
+    'root',
+    'run',
+    'sbin',
+    'srv',
+    'sys',
+    'tmp',
+    'usr',
+    'var',
+  ],
+  users: { 0: { name: 'root', gid: 0 }, 65534: { name: 'nobody', gid: 65534 } },
+  groups: { 0: { name: 'root' }, 10: { name: 'uucp' }, 65534: { name: 'nogroup' } },
+};
+
+const DISTROLESS_ROOTFS: RootFs = {
+  entries: ['bin', 'boot', 'dev', 'etc', 'home', 'lib', 'proc', 'root', 'run', 'sbin', 'sys', 'tmp', 'usr', 'var'],
+  users: { 0: { name: 'root', gid: 0 }, 65532: { name: 'nonroot', gid: 65532 }, 65534: { name: 'nobody', gid: 65534 } },
+  groups: { 0: { name: 'root' }, 65532: { name: 'nonroot' }, 65534: { name: 'nogroup' } },
+};
+
+/** A Linux node's root, as `nsenter --target 1 --mount` shows it (what a node shell reaches). */
+export const NODE_ROOTFS: RootFs = DEBIAN_ROOTFS;
 
 /** busybox 1.36/1.37 applets, the ones anyone calls. */
 export const BUSYBOX_APPLETS: readonly string[] = [
@@ -181,11 +260,18 @@ const last = (image: string): string => repo(image).split('/').pop() ?? '';
 const CATALOGUE: readonly Entry[] = [
   {
     test: (i) => /distroless|scratch|-static(:|$)/.test(i),
-    info: { hasShell: false, entrypoint: ['/app'], sizeBytes: 2_331_264 },
+    info: { hasShell: false, entrypoint: ['/app'], sizeBytes: 2_331_264, rootfs: DISTROLESS_ROOTFS },
   },
   {
     test: (i) => last(i) === 'busybox',
-    info: { hasShell: true, shell: 'busybox', binaries: BUSYBOX_APPLETS, entrypoint: ['sh'], sizeBytes: 2_155_611 },
+    info: {
+      hasShell: true,
+      shell: 'busybox',
+      binaries: BUSYBOX_APPLETS,
+      entrypoint: ['sh'],
+      sizeBytes: 2_155_611,
+      rootfs: BUSYBOX_ROOTFS,
+    },
   },
   {
     test: (i) => last(i) === 'alpine',
@@ -195,16 +281,33 @@ const CATALOGUE: readonly Entry[] = [
       binaries: [...BUSYBOX_APPLETS, 'apk'],
       entrypoint: ['/bin/sh'],
       sizeBytes: 3_642_681,
+      rootfs: ALPINE_ROOTFS,
     },
   },
-  { test: (i) => /alpine/.test(i), info: { hasShell: true, shell: 'busybox', sizeBytes: 48_371_200 } },
+  {
+    test: (i) => /alpine/.test(i),
+    info: { hasShell: true, shell: 'busybox', sizeBytes: 48_371_200, rootfs: ALPINE_ROOTFS },
+  },
   {
     test: (i) => /^(ubuntu|debian)$/.test(last(i)),
-    info: { hasShell: true, shell: 'dash', binaries: DEBIAN_BINARIES, entrypoint: ['bash'], sizeBytes: 29_754_290 },
+    info: {
+      hasShell: true,
+      shell: 'dash',
+      binaries: DEBIAN_BINARIES,
+      entrypoint: ['bash'],
+      sizeBytes: 29_754_290,
+      rootfs: DEBIAN_ROOTFS,
+    },
   },
   {
     test: (i) => last(i) === 'bash',
-    info: { hasShell: true, shell: 'bash', binaries: [...BUSYBOX_APPLETS, 'bash'], sizeBytes: 6_543_210 },
+    info: {
+      hasShell: true,
+      shell: 'bash',
+      binaries: [...BUSYBOX_APPLETS, 'bash'],
+      sizeBytes: 6_543_210,
+      rootfs: ALPINE_ROOTFS,
+    },
   },
 ];
 
@@ -212,7 +315,10 @@ const CATALOGUE: readonly Entry[] = [
 export function lookupImage(image: string): ImageInfo {
   const pullable = !/does-?not-?exist|nonexistent|typo/.test(image);
   const hit = CATALOGUE.find((e) => e.test(image));
-  return { pullable, ...(hit?.info ?? { hasShell: true, shell: 'dash', sizeBytes: 58_112_034 }) };
+  return {
+    pullable,
+    ...(hit?.info ?? { hasShell: true, shell: 'dash', sizeBytes: 58_112_034, rootfs: DEBIAN_ROOTFS }),
+  };
 }
 
 /** Whether `program` (a name or a path) exists in the image. */

@@ -8,6 +8,7 @@ import { chooseLogInstance } from './choose-log-instance.js';
 import { BACKOFF_RESYNC_MS, decideRestart, goDuration, nextBackoff } from './crash-back-off.js';
 import { EventRecorder, type InvolvedObject } from './event-recorder.js';
 import { runExecHook } from './exec-hook.js';
+import { type ExecAnswer, type ExecRequest, execInContainer } from './exec-in-container.js';
 import { lookupImage, normaliseImage } from './image-catalogue.js';
 import { missingEnvConfig, missingVolumeConfig } from './missing-config.js';
 import { planContainer, pullFailure, type RunPlan } from './plan-container.js';
@@ -94,6 +95,7 @@ export class Kubelet {
   private draining = false;
   private drainQueued = false;
   private writing = 0;
+  private execs = 0;
 
   constructor(
     private readonly store: KubeStore,
@@ -1097,5 +1099,20 @@ export class Kubelet {
       vars: { restart: cs.restartCount ?? 0, pod: podName, podIP: pod.status?.podIP ?? '' },
     };
     return { status: 200, body: renderLog(log, params, now) };
+  }
+
+  /**
+   * The kubelet's answer to `pods/{name}/exec` for a container the API server has already resolved: the process
+   * model of exec-shell.ts in the container's environment (exec-environment.ts), or the kubelet's refusal.
+   */
+  exec(namespace: string, podName: string, req: ExecRequest): ExecAnswer {
+    const pod = this.store.get('pods', namespace, podName);
+    if (!pod) return { kind: 'refused', message: 'pod does not exist' };
+    const readKey = (kind: 'configmaps' | 'secrets', name: string, k: string): string | undefined => {
+      const data = this.store.get(kind, namespace, name)?.data?.[k];
+      return data === undefined ? undefined : kind === 'secrets' ? Buffer.from(data, 'base64').toString('utf8') : data;
+    };
+    const execId = hex(`${pod.metadata.uid}/${req.container}/${++this.execs}`);
+    return execInContainer(pod, req, { readKey, execId });
   }
 }

@@ -152,7 +152,10 @@ function utilityPlan(argv: readonly string[]): RunPlan | undefined {
     case 'chmod':
       return done(0, 50);
     case 'busybox':
-      return argv[1] === '--install' ? done(0, 50) : argv.length > 1 ? utilityPlan(argv.slice(1)) : done(0, 5);
+      if (argv[1] === '--install') return done(0, 50);
+      // `busybox sh -c 'cp … && …'` (the debug clone's injector): the script's first program decides.
+      if (SHELLS.has(argv[1] ?? '') && argv[2] === '-c') return utilityPlan(scriptWords(argv[3] ?? ''));
+      return argv.length > 1 ? utilityPlan(argv.slice(1)) : done(0, 5);
     default:
       if (SHELLS.has(name) && argv.length === 1) return done(0, 5);
       return undefined;
@@ -173,7 +176,7 @@ function scriptWords(script: string): string[] {
  * clone's injected busybox. Init containers run in order and all complete before regular
  * containers start, so being earlier in the spec is enough.
  */
-function injected(path: string, c: Json, ctx: PlanContext): boolean {
+export function isInjectedProgram(path: string, c: Json, ctx: PlanContext): boolean {
   const mount = (c.volumeMounts ?? []).find((m: Json) => path.startsWith(`${m.mountPath.replace(/\/$/, '')}/`));
   if (!mount) return false;
   const volume = (ctx.podSpec.volumes ?? []).find((v: Json) => v.name === mount.name);
@@ -265,7 +268,7 @@ export function planContainer(c: Json, ctx: PlanContext): RunPlan {
     : [...(info.entrypoint ?? ['/entrypoint']), ...(c.args ?? [])];
   const argv0 = argv[0] ?? '';
   let utility: RunPlan | undefined;
-  if (argv0.startsWith('/') && !ownProgram && injected(argv0, c, ctx)) {
+  if (argv0.startsWith('/') && !ownProgram && isInjectedProgram(argv0, c, ctx)) {
     // The injected static busybox runs any applet, whatever the image holds.
     argv = argv.slice(1);
     utility = argv.length === 0 ? utilityPlan(['busybox']) : utilityPlan(argv);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { isDeepStrictEqual } from 'node:util';
 import yaml from 'js-yaml';
 import type { Clock } from '../clock.js';
@@ -23,9 +24,20 @@ import { admitPriority, admitRuntimeClass, MIRROR_POD_ANNOTATION, mirrorPodProbl
 import { deletePodGracefully } from './pod-deletion.js';
 import { enforcedLevel, podSecurityViolations } from './pod-security.js';
 import { DEFAULT_TOKEN, forbiddenReason, Rbac, type RequestAttributes } from './rbac.js';
+import { resolveContainer } from './resolve-container.js';
 import { apiVersionOf, findResource, GROUPS, type ResourceInfo } from './resources.js';
 import { decodeAgainst, SCHEMAS } from './schema.js';
 import { matchFields, matchLabels, parseFieldSelector, parseLabelSelector } from './selectors.js';
+import {
+  type ExecAnswer,
+  type ExecStreams,
+  newExecWebSocketServer,
+  offersV5,
+  refuseUpgrade,
+  refuseWithStatus,
+  STREAM_PROTOCOL_V5,
+  serveExecWebSocket,
+} from './serve-exec.js';
 import {
   ApiError,
   alreadyExists,
@@ -63,11 +75,25 @@ export interface LogReader {
   ): { status: 200; body: string } | { status: 400 | 404; message: string };
 }
 
+/** What the kubelet is asked for `pods/{name}/exec` once the API server has resolved pod and container. */
+export interface ExecParams extends ExecStreams {
+  container: string;
+  /** argv, from the repeated `command` query parameter. */
+  command: string[];
+}
+
+/** The kubelet's side of `pods/{name}/exec`: it starts the process, or refuses. */
+export interface ExecHost {
+  exec(namespace: string, pod: string, params: ExecParams): ExecAnswer;
+}
+
 export interface KubeApiServerOptions {
   store: MemoryStore;
   clock: Clock;
   /** Answers pods/log; may be set later through `logs`. */
   logs?: LogReader;
+  /** Answers pods/exec; may be set later through `execs`. */
+  execs?: ExecHost;
   /** Server-side watch timeout when the client gives no timeoutSeconds (kube-apiserver's min-request-timeout). @defaultValue 1800 */
   watchTimeoutSeconds?: number;
   /** Events are deleted this long after their last write (--event-ttl); 0 keeps them forever. @defaultValue 3600 */
@@ -109,6 +135,10 @@ export class KubeApiServer {
   readonly faults = new Faults();
   /** The kubelet's log reader; pods/log answers 500 while unset. */
   logs: LogReader | undefined;
+  /** The kubelet's exec host; an exec is refused while unset. */
+  execs: ExecHost | undefined;
+  private readonly execSockets = newExecWebSocketServer();
+  private readonly hungSockets = new Set<Duplex>();
   private readonly store: MemoryStore;
   private readonly clock: Clock;
   private readonly watchTimeoutSeconds: number;
@@ -123,6 +153,7 @@ export class KubeApiServer {
     this.store = opts.store;
     this.clock = opts.clock;
     this.logs = opts.logs;
+    this.execs = opts.execs;
     this.watchTimeoutSeconds = opts.watchTimeoutSeconds ?? 1800;
     const ttl = opts.eventTTLSeconds ?? 3600;
     this.stopEventTtl = ttl > 0 ? startEventTtl(this.store, this.clock, ttl) : () => {};
@@ -133,6 +164,9 @@ export class KubeApiServer {
     });
     this.server = createServer((req, res) => {
       this.handle(req, res).catch((e) => this.writeError(res, e));
+    });
+    this.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      this.upgrade(req, socket, head).catch((e) => refuseWithStatus(socket, toApiError(e)));
     });
     this.server.keepAliveTimeout = 5000;
     this.faults.watchControl = {
@@ -170,6 +204,9 @@ export class KubeApiServer {
     for (const w of [...this.openWatches]) w.drop();
     for (const r of this.hung) r.destroy();
     this.hung.clear();
+    for (const s of this.hungSockets) s.destroy();
+    for (const ws of this.execSockets.clients) ws.terminate();
+    this.execSockets.close();
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
@@ -239,12 +276,14 @@ export class KubeApiServer {
     const ctx = { req, res, q, body, contentType, route };
     switch (route.verb) {
       case 'get':
+        if (route.sub === 'exec') throw badRequest('Upgrade request required');
         return route.sub === 'log' ? this.readLog(ctx) : this.get(ctx);
       case 'list':
         return this.list(ctx);
       case 'watch':
         return this.watch(ctx);
       case 'create':
+        if (route.sub === 'exec') throw badRequest('Upgrade request required');
         return this.create(ctx);
       case 'update':
         return this.update(ctx, this.decodeBody(route.r, body, q, contentType));
@@ -255,6 +294,78 @@ export class KubeApiServer {
       case 'deletecollection':
         return this.deleteCollection(ctx);
     }
+  }
+
+  /**
+   * Connection upgrades: `pods/{name}/exec` over WebSocket (kubectl 1.30+ tries it first, with GET, authorized as
+   * `get` on pods/exec as kube-apiserver 1.32 does; 1.35 also requires `create`). Refusals before the upgrade are
+   * Status answers, on which kubectl falls back to SPDY (a POST, authorized as `create`) and meets the same refusal.
+   * SPDY itself is not served.
+   */
+  private async upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://sim');
+    const path = url.pathname.replace(/\/+$/, '') || '/';
+    const q = url.searchParams;
+    const method = (req.method ?? 'GET').toUpperCase();
+    const user = this.authenticate(req);
+    const route = this.route(method, path, q);
+    const resourceRoute = route && 'r' in route ? route : undefined;
+    const decision = this.faults.decide({
+      method,
+      url: `${url.pathname}${url.search}`,
+      verb: resourceRoute?.verb,
+      resource: resourceRoute?.r.name,
+      subresource: resourceRoute?.sub,
+      namespace: resourceRoute?.namespace,
+    });
+    if (decision.latencyMs > 0) await new Promise((r) => setTimeout(r, decision.latencyMs));
+    if (decision.hang) {
+      this.hungSockets.add(socket);
+      socket.on('close', () => this.hungSockets.delete(socket));
+      return;
+    }
+    if (decision.error) throw injectedError(decision.error);
+    if (resourceRoute?.sub !== 'exec')
+      return refuseUpgrade(socket, 400, 'the Kubernetes simulator upgrades only pods/exec connections');
+    const { r, namespace, name } = resourceRoute;
+    const attrs: RequestAttributes = {
+      user,
+      verb: resourceRoute.verb,
+      group: r.group,
+      resource: r.name,
+      subresource: 'exec',
+      namespace,
+      name,
+    };
+    if (!this.rbac.allows(attrs)) throw forbidden(r, name, forbiddenReason(attrs));
+    this.rbac.record(attrs);
+    const podName = name as string;
+    const ns = namespace as string;
+    const pod = this.store.peek('pods', ns, podName);
+    if (!pod) throw notFound(r, podName);
+    const container = resolveContainer(pod, podName, q.get('container') ?? '');
+    if (!pod.spec.nodeName) throw badRequest(`pod ${podName} does not have a host assigned`);
+    if (String(req.headers.upgrade ?? '').toLowerCase() !== 'websocket')
+      return refuseUpgrade(
+        socket,
+        400,
+        `the Kubernetes simulator serves pods/exec over WebSocket (${STREAM_PROTOCOL_V5}), not ${req.headers.upgrade ?? 'plain HTTP'}`,
+      );
+    // kube-apiserver hands clients of older subprotocols to the kubelet's own WebSocket server; only v5 is served here.
+    if (!offersV5(req))
+      return refuseUpgrade(socket, 400, `the Kubernetes simulator serves pods/exec over ${STREAM_PROTOCOL_V5} only`);
+    const streams: ExecStreams = {
+      stdin: truthy(q.get('stdin')),
+      stdout: truthy(q.get('stdout')),
+      stderr: truthy(q.get('stderr')),
+      tty: truthy(q.get('tty')),
+    };
+    const command = q.getAll('command');
+    serveExecWebSocket(this.execSockets, req, socket, head, streams, () =>
+      this.execs
+        ? this.execs.exec(ns, podName, { container, command, ...streams })
+        : { kind: 'refused', message: `no kubelet is serving node "${pod.spec.nodeName}"` },
+    );
   }
 
   private authenticate(req: IncomingMessage): string {
@@ -337,7 +448,8 @@ export class KubeApiServer {
         verb = name ? 'get' : isWatch ? 'watch' : 'list';
         break;
       case 'POST':
-        if (name) throw methodNotAllowed();
+        // Connect subresources take POST on a named object (pods/exec over SPDY).
+        if (name && sub !== 'exec') throw methodNotAllowed();
         verb = 'create';
         break;
       case 'PUT':
@@ -355,6 +467,7 @@ export class KubeApiServer {
         throw methodNotAllowed();
     }
     if (sub === 'log' && verb !== 'get') throw methodNotAllowed();
+    if (sub === 'exec' && verb !== 'get' && verb !== 'create') throw methodNotAllowed();
     if (sub && verb === 'delete') throw methodNotAllowed();
     // A namespaced resource at the cluster path: only list and watch across all namespaces.
     if (r.namespaced && namespace === undefined && (name !== undefined || (verb !== 'list' && verb !== 'watch'))) {
@@ -516,26 +629,7 @@ export class KubeApiServer {
     const pod = this.store.peek('pods', ns, podName);
     if (!pod) throw notFound(ctx.route.r, podName);
     const q = ctx.q;
-    const names = (list: Any[] | undefined): string[] => (list ?? []).map((c) => c.name);
-    let container = q.get('container') ?? '';
-    if (!container) {
-      const main = names(pod.spec.containers);
-      if (main.length === 1) container = main[0] as string;
-      else if (main.length === 0) throw badRequest(`a container name must be specified for pod ${podName}`);
-      else {
-        const inits = names(pod.spec.initContainers);
-        throw badRequest(
-          `a container name must be specified for pod ${podName}, choose one of: [${main.join(' ')}]${inits.length ? ` or one of the init containers: [${inits.join(' ')}]` : ''}`,
-        );
-      }
-    } else if (
-      ![
-        ...names(pod.spec.containers),
-        ...names(pod.spec.initContainers),
-        ...names(pod.spec.ephemeralContainers),
-      ].includes(container)
-    )
-      throw badRequest(`container ${container} is not valid for pod ${podName}`);
+    const container = resolveContainer(pod, podName, q.get('container') ?? '');
     const num = (k: string): number | undefined => {
       const v = q.get(k);
       if (v === null || v === '') return undefined;
@@ -1109,19 +1203,7 @@ export class KubeApiServer {
   }
 
   private writeError(res: ServerResponse, e: unknown): void {
-    let err: ApiError;
-    if (e instanceof ApiError) err = e;
-    else if (e instanceof StoreError) {
-      const r =
-        findResource('', 'v1', e.resource) ??
-        findResource('apps', 'v1', e.resource) ??
-        findResource('batch', 'v1', e.resource);
-      err = r
-        ? e.code === 404
-          ? notFound(r, e.objectName)
-          : alreadyExists(r, e.objectName)
-        : new ApiError(e.code, e.code === 404 ? 'NotFound' : 'AlreadyExists', e.message);
-    } else err = new ApiError(500, 'InternalError', `Internal error occurred: ${(e as Error)?.message ?? String(e)}`);
+    const err = toApiError(e);
     if (res.headersSent) {
       res.destroy();
       return;
@@ -1140,6 +1222,20 @@ interface Ctx {
   /** The body's media type; `application/json` once a protobuf body was decoded. */
   contentType: string | undefined;
   route: ResourceRoute;
+}
+
+/** Any failure as the Status the API server would answer with. */
+function toApiError(e: unknown): ApiError {
+  if (e instanceof ApiError) return e;
+  if (e instanceof StoreError) {
+    const r =
+      findResource('', 'v1', e.resource) ??
+      findResource('apps', 'v1', e.resource) ??
+      findResource('batch', 'v1', e.resource);
+    if (!r) return new ApiError(e.code, e.code === 404 ? 'NotFound' : 'AlreadyExists', e.message);
+    return e.code === 404 ? notFound(r, e.objectName) : alreadyExists(r, e.objectName);
+  }
+  return new ApiError(500, 'InternalError', `Internal error occurred: ${(e as Error)?.message ?? String(e)}`);
 }
 
 function includeObject(q: URLSearchParams): IncludeObject {

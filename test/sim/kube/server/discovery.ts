@@ -16,7 +16,14 @@ export const VERSION_INFO = {
 const FULL_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 
 function subresourceVerbs(sub: string): string[] {
+  if (sub === 'exec') return ['create', 'get'];
   return sub === 'log' ? ['get'] : ['get', 'patch', 'update'];
+}
+
+/** The kind discovery gives a subresource: its options type for connect subresources. */
+function subresourceKind(r: ResourceInfo, sub: string): string {
+  if (sub === 'exec') return 'PodExecOptions';
+  return sub === 'log' ? 'Pod' : r.kind;
 }
 
 function resourceEntries(r: ResourceInfo): Record<string, unknown>[] {
@@ -38,7 +45,7 @@ function resourceEntries(r: ResourceInfo): Record<string, unknown>[] {
       name: `${r.name}/${s}`,
       singularName: '',
       namespaced: r.namespaced,
-      kind: s === 'log' ? 'Pod' : r.kind,
+      kind: subresourceKind(r, s),
       verbs: subresourceVerbs(s),
     })),
   ];

@@ -70,7 +70,7 @@ const clusterScoped = (group: string, name: string, kind: string, shortNames: st
 export const RESOURCES: readonly ResourceInfo[] = [
   core('namespaces', 'Namespace', false, ['ns'], ['status']),
   core('nodes', 'Node', false, ['no'], ['status']),
-  { ...core('pods', 'Pod', true, ['po'], ['status', 'log', 'ephemeralcontainers']), categories: ['all'] },
+  { ...core('pods', 'Pod', true, ['po'], ['status', 'log', 'ephemeralcontainers', 'exec']), categories: ['all'] },
   core('events', 'Event', true, ['ev']),
   { ...core('services', 'Service', true, ['svc'], ['status']), categories: ['all'] },
   core('serviceaccounts', 'ServiceAccount', true, ['sa']),
