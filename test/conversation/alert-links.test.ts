@@ -135,13 +135,13 @@ describe('workloadOfDiagnosis names the workload as the alert watch does', () =>
     {
       name: 'a ReplicaSet without the hash label stays a ReplicaSet',
       pod: pod('web-abc-x', [{ kind: 'ReplicaSet', name: 'web-abc' }]),
-      labels: {},
+      labels: {} as Record<string, string>,
       want: { namespace: 'demo', kind: 'ReplicaSet', name: 'web-abc' },
     },
     {
       name: "a StatefulSet's pod",
       pod: pod('db-0', [{ kind: 'StatefulSet', name: 'db' }]),
-      labels: {},
+      labels: {} as Record<string, string>,
       want: { namespace: 'demo', kind: 'StatefulSet', name: 'db' },
     },
     {
@@ -150,13 +150,13 @@ describe('workloadOfDiagnosis names the workload as the alert watch does', () =>
         { kind: 'Job', name: 'backup-29000000' },
         { kind: 'CronJob', name: 'backup' },
       ]),
-      labels: {},
+      labels: {} as Record<string, string>,
       want: { namespace: 'demo', kind: 'CronJob', name: 'backup' },
     },
     {
       name: 'a bare pod is its own workload',
       pod: pod('debug', []),
-      labels: {},
+      labels: {} as Record<string, string>,
       want: { namespace: 'demo', kind: 'Pod', name: 'debug' },
     },
   ])('$name', ({ pod, labels, want }) => {
