@@ -47,6 +47,15 @@ export function createDiagnosisAlertSink(deps: ConversationDeps, redis: RedisCli
   const linkKey = (posted: PostedAlert) => `${prefix}:alert-diagnosis:${posted.channel}:${posted.ts}`;
   // Many clusters: the gateway's sink works with the cluster's configuration (cluster.name is the reporting agent's).
   const cluster = deps.config.clusters?.length ? deps.config.cluster.name : undefined;
+  // Named as the full diagnosis names it (diagnoseAndPost), so a channel fed by many clusters tells them apart.
+  const clusterLine: Block[] = cluster
+    ? [
+        {
+          type: 'context',
+          elements: [{ type: 'mrkdwn', text: `:globe_with_meridians: Cluster *@${cluster}*` }],
+        } as Block,
+      ]
+    : [];
   const recent = deps.recentDiagnoses ?? createRecentDiagnoses({ redis, prefix, now: deps.now });
   const saveLink = (posted: PostedAlert, link: AlertLink) =>
     redis
@@ -99,8 +108,9 @@ export function createDiagnosisAlertSink(deps: ConversationDeps, redis: RedisCli
     }
     const linked = { by: found.by, at: found.at, url, diagnosisId: found.diagnosisId, alertAt: now.toISOString() };
     const body = {
-      text: `${alertHeadline(alert, now)} (diagnosed earlier: see the link)`,
+      text: `${alertHeadline(alert, now)} (diagnosed earlier: see the link)${cluster ? ` · @${cluster}` : ''}`,
       blocks: [
+        ...clusterLine,
         renderDiagnosisLink(found, url, now),
         ...(diagnosisId && deps.mutes
           ? [{ type: 'actions', elements: [renderMuteMenu(diagnosisId)] } as unknown as Block]
@@ -182,6 +192,7 @@ export function createDiagnosisAlertSink(deps: ConversationDeps, redis: RedisCli
         text: `${alert.workload.kind} ${alert.workload.namespace}/${alert.workload.name}: ${alert.recoveredAt ? 'recovered' : alert.reason}`,
         blocks: [
           ...rewriteAlertPrefix([], headline, facts),
+          ...(linked ? clusterLine : []),
           ...(linked && isLinkablePermalink(linked.url)
             ? [renderDiagnosisLink(linked, linked.url, new Date(linked.alertAt))]
             : []),

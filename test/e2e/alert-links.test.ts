@@ -1,13 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recentDiagnosisKey } from '../../src/conversation/recent-diagnoses.js';
 import type { ManualClock } from '../sim/kube/index.js';
 import { buildWorkload, DEFAULT_APPS } from '../sim/kube/scenarios/index.js';
 import { type SimMessage, visibleText } from '../sim/slack/index.js';
 import { type Harness, startHarness } from '../support/harness.js';
+import { newRedis } from '../support/redis.js';
 
 const ALERTS = 'C0INCIDENT';
 /** Private, the bot and Alice in it: a diagnosis there is not one of the alerts channel. */
 const ELSEWHERE = 'G0PLATFORM';
-const APPS = ['link-a', 'link-b', 'link-c', 'link-d', 'link-e'];
+const APPS = ['link-a', 'link-b', 'link-c', 'link-d', 'link-e', 'link-f'];
 
 describe('an alert links to a diagnosis someone asked for shortly before, instead of repeating it', () => {
   let h: Harness;
@@ -76,9 +78,12 @@ describe('an alert links to a diagnosis someone asked for shortly before, instea
   };
 
   it('links to the diagnosis of the same workload in the same channel; other channels and workloads are diagnosed', async () => {
-    for (const app of ['link-a', 'link-b', 'link-c']) deploy(app);
+    for (const app of ['link-a', 'link-b', 'link-c', 'link-f']) deploy(app);
     const summaryA = await diagnose(pods['link-a']!, ALERTS);
     await diagnose(pods['link-b']!, ELSEWHERE);
+    // Diagnosed here, then deleted by an admin: there is nothing left to link to.
+    const summaryF = await diagnose(pods['link-f']!, ALERTS);
+    h.slack.deleteMessage(ALERTS, summaryF.ts);
     crashLoop();
 
     const a = await alertFor('link-a');
@@ -103,11 +108,28 @@ describe('an alert links to a diagnosis someone asked for shortly before, instea
       { result: 'ok', detail: expect.stringMatching(/^demo\/Deployment\/link-a linked to diagnosis /) },
     );
 
-    // Diagnosed in another channel, or not at all (another workload was): the alert carries the full diagnosis.
-    for (const app of ['link-b', 'link-c']) {
+    // Diagnosed in another channel, not at all (another workload was), or deleted: the full diagnosis.
+    for (const app of ['link-b', 'link-c', 'link-f']) {
       const full = await alertFor(app);
       expect(visibleText(full)).toContain('Create debug clone');
       expect(visibleText(full)).not.toContain('Diagnosed by');
+    }
+    // The alerts' own diagnoses are not remembered: a later alert never links to an alert.
+    const redis = newRedis();
+    try {
+      const place = { channel: ALERTS, workload: { namespace: 'demo', kind: 'Deployment', name: 'link-c' } };
+      expect(await redis.exists(recentDiagnosisKey(h.config.redis.prefix, place))).toBe(0);
+      expect(
+        await redis.exists(
+          recentDiagnosisKey(h.config.redis.prefix, {
+            ...place,
+            channel: ELSEWHERE,
+            workload: { ...place.workload, name: 'link-b' },
+          }),
+        ),
+      ).toBe(1);
+    } finally {
+      await redis.quit();
     }
     // Only the person's diagnosis of link-a's pod was posted: the alert did not diagnose it again.
     expect(diagnosisOf(ALERTS, pods['link-a']!).map((m) => m.ts)).toEqual([summaryA.ts]);
