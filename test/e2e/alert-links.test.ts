@@ -9,7 +9,7 @@ import { newRedis } from '../support/redis.js';
 const ALERTS = 'C0INCIDENT';
 /** Private, the bot and Alice in it: a diagnosis there is not one of the alerts channel. */
 const ELSEWHERE = 'G0PLATFORM';
-const APPS = ['link-a', 'link-b', 'link-c', 'link-d', 'link-e', 'link-f'];
+const APPS = ['link-a', 'link-b', 'link-c', 'link-d', 'link-e', 'link-f', 'link-g'];
 
 describe('an alert links to a diagnosis someone asked for shortly before, instead of repeating it', () => {
   let h: Harness;
@@ -57,8 +57,8 @@ describe('an alert links to a diagnosis someone asked for shortly before, instea
   const diagnosisOf = (channel: string, pod: string) =>
     messages(channel).filter((m) => JSON.stringify(m.blocks ?? []).includes(`demo/${pod} —`));
   /** The person's /debugdead summary of `pod` in `channel`. */
-  const diagnose = async (pod: string, channel: string): Promise<SimMessage> => {
-    await h.slack.user('U0ALICE01').runCommand('/debugdead', `${pod} -n demo`, { channel });
+  const diagnose = async (pod: string, channel: string, typed = pod): Promise<SimMessage> => {
+    await h.slack.user('U0ALICE01').runCommand('/debugdead', `${typed} -n demo`, { channel });
     return h.slack.waitFor(() => diagnosisOf(channel, pod)[0], 20_000, `the diagnosis of ${pod}`);
   };
   const alertFor = (app: string) =>
@@ -78,8 +78,10 @@ describe('an alert links to a diagnosis someone asked for shortly before, instea
   };
 
   it('links to the diagnosis of the same workload in the same channel; other channels and workloads are diagnosed', async () => {
-    for (const app of ['link-a', 'link-b', 'link-c', 'link-f']) deploy(app);
+    for (const app of ['link-a', 'link-b', 'link-c', 'link-f', 'link-g']) deploy(app);
     const summaryA = await diagnose(pods['link-a']!, ALERTS);
+    // A workload target diagnoses its worst pod: the same workload as the alert's.
+    const summaryG = await diagnose(pods['link-g']!, ALERTS, 'deploy/link-g');
     await diagnose(pods['link-b']!, ELSEWHERE);
     // Diagnosed here, then deleted by an admin: there is nothing left to link to.
     const summaryF = await diagnose(pods['link-f']!, ALERTS);
@@ -107,6 +109,9 @@ describe('an alert links to a diagnosis someone asked for shortly before, instea
     expect(h.auditEntries().find((e) => e.action === 'alert.posted' && e.target?.pod === pods['link-a'])).toMatchObject(
       { result: 'ok', detail: expect.stringMatching(/^demo\/Deployment\/link-a linked to diagnosis /) },
     );
+
+    const g = await alertFor('link-g');
+    expect(linkedMessage(g)?.ts).toBe(summaryG.ts);
 
     // Diagnosed in another channel, not at all (another workload was), or deleted: the full diagnosis.
     for (const app of ['link-b', 'link-c', 'link-f']) {
