@@ -71,6 +71,10 @@ export function createDiagnosisAlertSink(deps: ConversationDeps, redis: RedisCli
       return undefined;
     });
     if (!found) return undefined;
+    // Its buttons must still work (the record lives approvals.requestTtl), and the record, signed, must be of that
+    // very message: an entry written into Redis by hand links nowhere.
+    const record = await deps.records.get(found.diagnosisId).catch(() => undefined);
+    if (record?.message?.channel !== found.channel || record.message.ts !== found.ts) return undefined;
     try {
       // Also proves the diagnosis is still there: a deleted message answers message_not_found.
       const url = await deps.chat.permalink(found.channel, found.ts);
