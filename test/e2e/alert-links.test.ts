@@ -172,6 +172,26 @@ describe('an alert links to a diagnosis someone asked for shortly before, instea
     expect(visibleText(rb)).toContain('Create debug clone');
   });
 
+  it('a linked alert whose record expired still shows its link when it recovers', async () => {
+    const g = await alertFor('link-g');
+    const id = /"value":"1h:([A-Za-z0-9_-]+)"/.exec(JSON.stringify(g.blocks))?.[1];
+    expect(id).toBeDefined();
+    const redis = newRedis();
+    try {
+      expect(await redis.del(`${h.config.redis.prefix}:diagnosis:${id}`)).toBe(1);
+    } finally {
+      await redis.quit();
+    }
+    h.kube.store.remove('pods', 'demo', pods['link-g']!);
+    const after = await h.slack.waitFor(
+      () => (/recovered after/.test(visibleText(current(g.ts))) ? current(g.ts) : undefined),
+      15_000,
+      'the recovery of link-g',
+    );
+    expect(visibleText(after)).toMatch(/Diagnosed by <@U0ALICE01> at \d\d:\d\d UTC, (just|\d+ min) before this alert/);
+    expect(linkedMessage(after)?.ts).toBe(linkedMessage(g)?.ts);
+  });
+
   it('a diagnosis 61 min old is not linked; one 59 min old is', async () => {
     deploy('link-d');
     deploy('link-e');
