@@ -24,6 +24,11 @@ export function createSlackChat(client: WebClient): ChatPort {
     postEphemeral: (channel, user, message) => slack.postEphemeral(channel, user, sealMessage(message)),
     upload: (channel, threadTs, file) => slack.upload(channel, threadTs, sealFile(file)),
     groupMembers: (groupId) => slack.groupMembers(groupId),
+    // Nothing of ours leaves in this call: a channel id and a ts in, Slack's URL back.
+    permalink: async (channel, ts) => {
+      const res = await call(() => client.chat.getPermalink({ channel, message_ts: ts }));
+      return String(res.permalink);
+    },
   };
 }
 

@@ -32,6 +32,7 @@ import {
 import { applyReload, type Config, planReload, type ReloadPlan, resolveChannelNames } from './config/index.js';
 import type { ConversationDeps } from './conversation/deps.js';
 import { DiagnosisRecordStore } from './conversation/diagnosis-record-store.js';
+import { createRecentDiagnoses } from './conversation/recent-diagnoses.js';
 import { recordAudit } from './conversation/record-audit.js';
 import { connectClusters, noClusterAccess } from './gateway/index.js';
 import { redisReadiness, startHealthServer } from './health/index.js';
@@ -298,6 +299,7 @@ export async function startDebugdead(options: StartOptions): Promise<RunningBot>
       save: (key, choice, by) => saveMute(redis, config.redis.prefix, key, choice, by, now()),
       clear: (key) => clearMute(redis, config.redis.prefix, key),
     },
+    recentDiagnoses: createRecentDiagnoses({ redis, prefix: config.redis.prefix, now }),
     config,
     kube,
     chat,

@@ -44,10 +44,11 @@ const MAX_LISTED_PODS = 10;
 /**
  * The Block Kit blocks the lead prepends to the diagnosis of an alert: a section with the headline
  * (":rotating_light: Deployment demo/web is crash-looping — 3 pods failing since 09:12 UTC (12 min)", or
- * ":white_check_mark: … recovered after 14 min") and a context line naming the failing pods.
+ * ":white_check_mark: … recovered after 14 min") and a context line naming the failing pods (and the diagnosed one,
+ * unless `diagnosed: false`: an alert that links to an earlier diagnosis instead of repeating it).
  */
 // biome-ignore lint/suspicious/noExplicitAny: Block Kit blocks
-export function renderAlertContext(alert: WorkloadAlert, now: Date): any[] {
+export function renderAlertContext(alert: WorkloadAlert, now: Date, options: { diagnosed?: boolean } = {}): any[] {
   const icon = alert.recoveredAt ? ':white_check_mark:' : ':rotating_light:';
   const headline = escapeMrkdwn(alertHeadline(alert, now));
   const w = alert.workload;
@@ -57,7 +58,7 @@ export function renderAlertContext(alert: WorkloadAlert, now: Date): any[] {
     alert.failingPods.length > MAX_LISTED_PODS ? ` and ${alert.failingPods.length - MAX_LISTED_PODS} more` : '';
   const context = alert.recoveredAt
     ? `Was ${escapeMrkdwn(alert.reason)} since ${clockTime(alert.since)}; every pod is Ready again or gone.`
-    : `${escapeMrkdwn(alert.reason)} in ${listed.join(', ')}${more}. Diagnosed pod: \`${escapeMrkdwn(alert.pod)}\`.`;
+    : `${escapeMrkdwn(alert.reason)} in ${listed.join(', ')}${more}.${options.diagnosed === false ? '' : ` Diagnosed pod: \`${escapeMrkdwn(alert.pod)}\`.`}`;
   return [
     { type: 'section', text: { type: 'mrkdwn', text: `${icon} ${bold}` } },
     { type: 'context', elements: [{ type: 'mrkdwn', text: context }] },

@@ -30,6 +30,11 @@ export interface ChatPort {
   upload(channel: string, threadTs: string, file: ChatFile): Promise<void>;
   /** Members of a Slack user group (usergroups.users.list). */
   groupMembers(groupId: string): Promise<string[]>;
+  /**
+   * A link to one of the channel's messages (chat.getPermalink); ChatError `message_not_found` once it is deleted.
+   * @defaultValue absent: alerts never link to an earlier diagnosis, they repeat it
+   */
+  permalink?(channel: string, ts: string): Promise<string>;
 }
 
 /** A Slack API refusal, by Slack's own error code (not_in_channel, channel_not_found, ratelimited, …). */

@@ -12,6 +12,7 @@ import type { DiagnosisTarget } from './diagnose-and-post.js';
 import type { DiagnosisRecordStore } from './diagnosis-record-store.js';
 import type { ExpiryMark } from './mark-expiry.js';
 import type { ProgressPort } from './progress-port.js';
+import type { RecentDiagnoses } from './recent-diagnoses.js';
 
 /**
  * What a debug-pod job carries: the signed grant and nothing else. The worker builds the pod from the grant alone;
@@ -78,6 +79,11 @@ export interface MutePort {
 export interface ConversationDeps {
   /** Absent: no mute menu on messages. */
   mutes?: MutePort;
+  /**
+   * People's diagnoses of the last hour, so an alert links to one instead of repeating it.
+   * @defaultValue none remembered (alerts read them from the Redis they are given)
+   */
+  recentDiagnoses?: RecentDiagnoses;
   config: Config;
   kube: KubeClient;
   chat: ChatPort;

@@ -11,6 +11,7 @@ import { channelMayDiagnose } from './channel-may-diagnose.js';
 import { type ChatMessage, isChatError, type PostedMessage } from './chat-port.js';
 import type { ConversationDeps } from './deps.js';
 import { renderMoreLogsMenu } from './more-logs-menu.js';
+import { workloadOfDiagnosis } from './recent-diagnoses.js';
 import { recordAudit } from './record-audit.js';
 import { type ChannelRefusal, describeChannelRefusal, renderChannelRefusal } from './render-channel-refusal.js';
 import { toRenderableError } from './to-renderable-error.js';
@@ -294,6 +295,7 @@ async function runDiagnosis(
   const message: ChatMessage = { text: body.text, blocks: [...(target.prefixBlocks ?? []), ...(body.blocks ?? [])] };
 
   let posted: PostedMessage | undefined;
+  const postedAt = deps.now();
   try {
     posted = await deps.chat.post(target.channel, message);
   } catch (err) {
@@ -348,6 +350,20 @@ async function runDiagnosis(
           target.prefixBlocks?.length ? deps.records.setPrefix(diagnosisId!, target.prefixBlocks) : undefined,
         )
         .catch((err) => log.error({ err }, 'could not store the diagnosis message'));
+      // A person's diagnosis: an alert on the same workload in this channel within the hour links to it. Not awaited,
+      // and a failure only costs the link (the alert then diagnoses again).
+      if (target.requestedBy !== 'alert')
+        void deps.recentDiagnoses
+          ?.remember({
+            channel: posted.channel,
+            ...(cluster ? { cluster } : {}),
+            workload: workloadOfDiagnosis(diagnosis.pod, result.podLabels),
+            ts: posted.ts,
+            diagnosisId,
+            by: target.requestedBy,
+            at: postedAt.toISOString(),
+          })
+          .catch((err) => log.warn({ err }, 'could not remember the diagnosis for alerts'));
     }
     await postThread(deps, diagnosis, posted, log);
   }

@@ -307,6 +307,30 @@ describe('Web API conformance', () => {
       });
     });
 
+    it('chat.getPermalink answers only for a message that exists, where the bot can see it', async () => {
+      const kept = await bot.chat.postMessage({ channel: 'C0INCIDENT', text: 'kept' });
+      const gone = await bot.chat.postMessage({ channel: 'C0INCIDENT', text: 'gone' });
+      sim.deleteMessage('C0INCIDENT', gone.ts as string);
+      const ephemeral = await bot.chat.postEphemeral({ channel: 'C0INCIDENT', user: 'U0ALICE01', text: 'e' });
+      const refusals: [string, Record<string, unknown>, string][] = [
+        ['no channel', { message_ts: kept.ts }, 'channel_not_found'],
+        ['no message_ts', { channel: 'C0INCIDENT' }, 'message_not_found'],
+        ['a deleted message', { channel: 'C0INCIDENT', message_ts: gone.ts }, 'message_not_found'],
+        ["another channel's message", { channel: 'G0PLATFORM', message_ts: kept.ts }, 'message_not_found'],
+        ['an ephemeral message', { channel: 'C0INCIDENT', message_ts: ephemeral.message_ts }, 'message_not_found'],
+        ['a private channel the bot is not in', { channel: 'G0SECOPS0', message_ts: kept.ts }, 'channel_not_found'],
+        ['an unknown channel', { channel: 'C0NOWHERE0', message_ts: kept.ts }, 'channel_not_found'],
+      ];
+      for (const [what, args, error] of refusals) {
+        expect(await answer(bot.apiCall('chat.getPermalink', args)), what).toMatchObject({ ok: false, error });
+      }
+      expect(await bot.chat.getPermalink({ channel: 'C0INCIDENT', message_ts: kept.ts as string })).toMatchObject({
+        ok: true,
+        channel: 'C0INCIDENT',
+        permalink: `https://debugdead.slack.com/archives/C0INCIDENT/p${(kept.ts as string).replace('.', '')}`,
+      });
+    });
+
     it('an unknown method answers unknown_method', async () => {
       expect(await answer(bot.apiCall('chat.frobnicate'))).toMatchObject({ ok: false, error: 'unknown_method' });
     });

@@ -63,6 +63,8 @@ export interface HarnessOptions {
   slackWorkspace?: Partial<WorkspaceSeed>;
   /** Simulator only: runs once both simulators are up, before the bot starts (RBAC denials the start-up checks must see). */
   beforeStart?: (sims: { kube: KubeSim; slack: SlackSim }) => void;
+  /** The bot's clock (a test moves it forward to age what the bot remembers). @defaultValue real time */
+  now?: () => Date;
 }
 
 export interface Harness {
@@ -173,6 +175,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       listenHost: '127.0.0.1',
       ...(options.alertTuning ? { alertTuning: options.alertTuning } : {}),
       ...(options.jobRetry ? { jobRetry: options.jobRetry } : {}),
+      ...(options.now ? { now: options.now } : {}),
     });
   } catch (e) {
     // A bot that refused to start leaves no simulator running behind the failed test.
