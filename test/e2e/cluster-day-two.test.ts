@@ -55,7 +55,10 @@ function addNotReadyPod(kube: KubeSim, app: string): void {
   kube.store.create('pods', w.pod);
 }
 
-/** A second failing pod of Deployment demo/crash-exit1 (its ReplicaSet's): the alert's count goes to 2 pods. */
+/**
+ * Deployment demo/crash-exit1 scaled to two: its ReplicaSet keeps a second, also failing pod, and the alert's count
+ * goes to 2 pods.
+ */
 function addSecondCrashPod(kube: KubeSim): void {
   const w = buildWorkload({
     namespace: 'demo',
@@ -64,6 +67,14 @@ function addSecondCrashPod(kube: KubeSim): void {
     createdAt: new Date(kube.clock.now()).toISOString().replace(/\.\d+Z$/, 'Z'),
     podName: 'crash-exit1-second',
   });
+  for (const resource of ['deployments', 'replicasets'] as const) {
+    const object = kube.store.get(
+      resource,
+      'demo',
+      (resource === 'deployments' ? w.deployment : w.replicaSet).metadata.name,
+    )!;
+    kube.store.update(resource, { ...object, spec: { ...object.spec, replicas: 2 } });
+  }
   kube.store.create('pods', w.pod);
 }
 
@@ -291,9 +302,28 @@ describe('day-two actions through the agents: one gateway, three clusters', () =
       "staging's alert updated to 2 pods",
     );
     await new Promise((r) => setTimeout(r, 1500));
+    // Both of prod-us's pods are there and failing; only the mute keeps its alert from saying so.
+    for (const pod of ['crash-exit1', 'crash-exit1-second'])
+      expect(
+        h.clusters['prod-us']!.kube.store.get('pods', 'demo', pod)?.status.containerStatuses?.[0]?.restartCount,
+      ).toBeGreaterThan(0);
     const usNow = visibleText(messageNow(PLATFORM, usAlert.ts));
     expect(usNow).toMatch(/1 pod failing/);
     expect(usNow).not.toMatch(/2 pods failing/);
+
+    // Unmute ends it in prod-us's keys, audited with the cluster.
+    await h.slack.user('U0ALICE01').choose(messageNow(PLATFORM, usAlert.ts), 'debugdead.mute', 'Unmute');
+    await h.slack.waitFor(
+      () => h.auditEntries().find((e) => e.action === 'alert.unmuted' && e.target?.cluster === 'prod-us'),
+      10_000,
+      'the unmute audited',
+    );
+    const after = new Redis(h.redisUrl);
+    try {
+      expect(await after.exists(`${h.prefix}:cluster.prod-us.state:mute:demo/Deployment/crash-exit1`)).toBe(0);
+    } finally {
+      after.disconnect();
+    }
   }, 90_000);
 
   it('with its agent gone, a workload target, More logs and Mute say when it was last seen, and the audit names it', async () => {
