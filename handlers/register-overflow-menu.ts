@@ -1,5 +1,6 @@
 import type { App, BlockAction, OverflowAction, RespondFn } from '@slack/bolt';
 import type { ConversationDeps } from '../src/conversation/deps.js';
+import { depsForDiagnosis } from '../src/conversation/deps-for-click.js';
 import { describeFailure } from '../src/conversation/describe-failure.js';
 import { recordAudit } from '../src/conversation/record-audit.js';
 
@@ -21,7 +22,7 @@ export interface OverflowMenu<Picked> {
 }
 
 /** Acknowledge, turn the pick into our own type (refusing values we never sent), hand off, answer any failure. */
-export function registerOverflowMenu<Picked extends object>(
+export function registerOverflowMenu<Picked extends { diagnosisId: string }>(
   app: App,
   deps: ConversationDeps,
   menu: OverflowMenu<Picked>,
@@ -50,7 +51,8 @@ export function registerOverflowMenu<Picked extends object>(
     }
     const container = (body.container ?? {}) as { channel_id?: string; message_ts?: string };
     try {
-      await menu.handle(deps, {
+      // Many clusters: handled as the diagnosis' cluster's (read from its signed record, never from the pick).
+      await menu.handle(await depsForDiagnosis(deps, picked.diagnosisId), {
         ...picked,
         user: body.user.id,
         place: {

@@ -63,6 +63,7 @@ export function registerSlashCommand(app: App, deps: ConversationDeps): void {
           channel: command.channel_id,
           namespace,
           pod: name,
+          ...(parsed.kind === 'diagnose' ? {} : { workload: parsed.workload }),
         })
       : undefined;
     if (chosen && !chosen.ok) {

@@ -61,6 +61,8 @@ export interface GatewayLink {
   jobs: JobPort;
   /** Jobs waiting for a cluster's agent. */
   waiting(cluster: string): Promise<number>;
+  /** Each cluster's debug-pod jobs by BullMQ state (for /metrics). */
+  jobCounts(): Promise<Record<string, Record<string, number>>>;
   close(): Promise<void>;
 }
 
@@ -226,6 +228,12 @@ export async function startGatewayLink(options: GatewayLinkOptions): Promise<Gat
       const link = linkOf(cluster);
       const [tasks, pods] = await Promise.all([link.tasks.getWaitingCount(), link.pods.queue.getWaitingCount()]);
       return tasks + pods;
+    },
+    async jobCounts() {
+      const entries = await Promise.all(
+        [...links].map(async ([cluster, link]) => [cluster, await link.pods.counts()] as const),
+      );
+      return Object.fromEntries(entries);
     },
     async close() {
       clearInterval(sweeper);

@@ -132,6 +132,8 @@ export async function startDebugdead(options: StartOptions): Promise<RunningBot>
     build: buildInfo(),
     alerts: () => alerts?.stats() ?? { posted: 0, suppressed: 0, updated: 0, summaries: 0, dropped: 0 },
     jobCounts: async () => (jobs ? jobs.counts() : {}),
+    // A gateway's debug-pod jobs wait in each cluster's queue, not in the default one.
+    clusterJobCounts: async () => gateway?.link.jobCounts(),
   });
   const unobserveKube = kube.observe((r) => metrics.kubeRequest(r.verb, r.resource, r.code, r.seconds));
   const clientOptions = {

@@ -4,11 +4,12 @@ import type { Logger } from 'pino';
 import { type AgentLink, startAgentLink } from '../../jobs/agent-link.js';
 import { createDebugPodQueue } from '../../jobs/debug-pod-queue.js';
 import { startWorkers } from '../../jobs/start-workers.js';
-import { DebugPodLimits, GroupResolver } from '../approvals/index.js';
+import { approvalPolicyFromConfig, DebugPodLimits, GroupResolver, namespaceAllowed } from '../approvals/index.js';
 import { AuditLog, auditLogSink, createAuditLogger, deriveAuditKey } from '../audit/index.js';
 import { clusterKey, clusterQueueName, type Report, resolveClusterConfig, type Task } from '../clusters/index.js';
 import type { Config } from '../config/index.js';
 import { ChatError, type ChatPort } from '../conversation/chat-port.js';
+import { localClusterOps } from '../conversation/cluster-ops.js';
 import type { ConversationDeps } from '../conversation/deps.js';
 import { DiagnosisRecordStore } from '../conversation/diagnosis-record-store.js';
 import { markExpiryLocally } from '../conversation/mark-expiry.js';
@@ -95,7 +96,19 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
 
   const examine = (ref: { namespace: string; pod: string; container?: string }) => examinePod(kube, ref, config, now);
   const markExpiry = markExpiryLocally(kube);
-  const perform = (task: Task) => performTask(task, { kube, examine, markExpiry });
+  const ops = localClusterOps(kube, config, now);
+  const perform = (task: Task) =>
+    performTask(task, {
+      kube,
+      examine,
+      markExpiry,
+      ops,
+      // This cluster's policy, as resolved at start (clusters[] over the global defaults).
+      namespaceAllowed: (namespace) => namespaceAllowed(approvalPolicyFromConfig(config), namespace).ok,
+      // More logs reads at most what a gateway of the same configuration asks (4 × logs.limitBytes), with margin.
+      limits: { maxTailLines: 100_000, maxLimitBytes: config.logs.limitBytes * 16 },
+      callTimeoutMs: config.kubernetes.requestTimeoutSeconds * 1000,
+    });
   const info = buildInfo();
   const link = await startAgentLink({
     connection,

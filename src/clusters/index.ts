@@ -18,5 +18,14 @@ export { type Role, readRole } from './read-role.js';
 export { type ClusterRow, renderClusters } from './render-clusters.js';
 export type { Report } from './report.js';
 export { clusterNames, kubectlContextOf, resolveClusterConfig } from './resolve-cluster-config.js';
-export { type SignedTask, signTask, type Task, type TaskProblem, taskPayload, verifyTask } from './sign-task.js';
+export {
+  type SignedTask,
+  signTask,
+  TASK_KINDS,
+  type Task,
+  type TaskKind,
+  type TaskProblem,
+  taskPayload,
+  verifyTask,
+} from './sign-task.js';
 export { withKubeContext } from './with-kube-context.js';

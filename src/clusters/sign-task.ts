@@ -1,13 +1,30 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
 /**
+ * Every kind of task, each answered by src/agent performTask (`groups` travels inside a create job, `report` the
+ * other way): a verified task of another kind is malformed.
+ */
+export const TASK_KINDS = [
+  'diagnose',
+  'locate',
+  'extend',
+  'groups',
+  'report',
+  'workload',
+  'more-logs',
+  'workload-of',
+] as const;
+export type TaskKind = (typeof TASK_KINDS)[number];
+
+/**
  * What the gateway asks of an agent besides a debug pod (whose grant is signed by src/actions signGrant): diagnose
- * a pod, say whether a pod exists, move a debug pod's expiry, or vouch for the approvers' user groups at approval time (the agent has no Slack
- * token to look them up); and, the other way, what an agent reports for Slack. Everything acted on is in `body`,
+ * a pod, say whether a pod or workload exists, move a debug pod's expiry, find a workload's worst pod, read a pod's
+ * logs again with more lines, tell a pod's workload, or vouch for the approvers' user groups at approval time (the
+ * agent has no Slack token to look them up); and, the other way, what an agent reports for Slack. Everything acted on is in `body`,
  * signed with the cluster's key: whoever writes to Redis without it can neither ask an agent nor answer for one.
  */
 export interface Task<B = unknown> {
-  kind: 'diagnose' | 'locate' | 'extend' | 'groups' | 'report';
+  kind: TaskKind;
   /** The cluster it is for: another cluster's agent refuses it even were the keys equal. */
   cluster: string;
   /** ISO 8601: after this the agent refuses it, so a task queued for an absent agent never runs late. */
@@ -45,7 +62,7 @@ export function verifyTask(
   if (typeof task !== 'object' || task === null) return { ok: false, problem: 'malformed' };
   const t = task as Record<string, unknown>;
   if (
-    !['diagnose', 'locate', 'extend', 'groups', 'report'].includes(t.kind as string) ||
+    !(TASK_KINDS as readonly unknown[]).includes(t.kind) ||
     typeof t.cluster !== 'string' ||
     typeof t.expiresAt !== 'string'
   )

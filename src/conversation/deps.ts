@@ -3,11 +3,13 @@ import type { SignedGrant } from '../actions/index.js';
 import type { MuteChoice, MuteRecord } from '../alerts/index.js';
 import type { DebugPodLimits, GroupResolver } from '../approvals/index.js';
 import type { AuditAnchor, AuditLog } from '../audit/index.js';
+import type { WorkloadTarget } from '../command/index.js';
 import type { Config } from '../config/index.js';
 import type { KubeClient } from '../kube/index.js';
 import type { Meter } from '../metrics/index.js';
 import type { ExamineResult } from '../pipeline/index.js';
 import type { ChatPort } from './chat-port.js';
+import type { ClusterOps } from './cluster-ops.js';
 import type { DiagnosisTarget } from './diagnose-and-post.js';
 import type { DiagnosisRecordStore } from './diagnosis-record-store.js';
 import type { ExpiryMark } from './mark-expiry.js';
@@ -61,6 +63,8 @@ export interface ClusterRouting {
     channel: string;
     namespace: string;
     pod: string;
+    /** A workload target (`deploy/checkout`): looked for instead of the pod. */
+    workload?: WorkloadTarget;
   }): Promise<{ ok: true; cluster: string } | { ok: false; text: string }>;
   /** `/debugdead clusters`: each cluster's agent, its version and lag. */
   list(): Promise<string>;
@@ -99,6 +103,11 @@ export interface ConversationDeps {
    * @defaultValue examinePod against `kube`, in this process
    */
   examine?: (ref: DiagnosisTarget) => Promise<ExamineResult>;
+  /**
+   * Many clusters: workload targets, More logs and Mute read the pod's cluster through its agent.
+   * @defaultValue localClusterOps(kube): this process's own cluster (clusterOpsOf)
+   */
+  clusterOps?: ClusterOps;
   /** Extend: marks a debug pod's new expiry. @defaultValue markExpiryLocally(kube); the cluster's agent, many clusters */
   markExpiry?: (mark: ExpiryMark) => Promise<void>;
   /** Many clusters: set in the gateway. */

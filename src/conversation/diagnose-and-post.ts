@@ -3,12 +3,13 @@ import { renderMuteMenu } from '../alerts/index.js';
 import { approvalPolicyFromConfig, namespaceAllowed } from '../approvals/index.js';
 import type { WorkloadTarget } from '../command/index.js';
 import type { Diagnosis } from '../diagnosis/index.js';
-import { examinePod, findWorstPod } from '../pipeline/index.js';
+import { examinePod } from '../pipeline/index.js';
 import { type Block, renderDiagnosisMessage, renderErrorMessage, renderThreadReplies } from '../render/index.js';
 import { matchRunbooks, renderRunbookLinks } from '../runbooks/index.js';
 import { renderWorkloadPods } from '../workloads/index.js';
 import { channelMayDiagnose } from './channel-may-diagnose.js';
 import { type ChatMessage, isChatError, type PostedMessage } from './chat-port.js';
+import { clusterOpsOf } from './cluster-ops.js';
 import type { ConversationDeps } from './deps.js';
 import { renderMoreLogsMenu } from './more-logs-menu.js';
 import { workloadOfDiagnosis } from './recent-diagnoses.js';
@@ -165,7 +166,7 @@ async function runDiagnosis(
   const timeoutSeconds = config.kubernetes.requestTimeoutSeconds;
   if ('workload' in request) {
     // Resolved only now, after the namespace and channel checks: what exists in a namespace is not told elsewhere.
-    const found = await findWorstPod(deps.kube.withTimeout(timeoutSeconds * 1000), ref.namespace, request.workload);
+    const found = await clusterOpsOf(deps).findWorstPod(ref.namespace, request.workload);
     if (!found.ok) {
       const message =
         found.reason === 'kube'

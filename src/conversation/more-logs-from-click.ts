@@ -1,6 +1,6 @@
-import { diagnosePod } from '../pipeline/index.js';
 import { renderLogReplies } from '../render/index.js';
 import { channelMayDiagnose } from './channel-may-diagnose.js';
+import { clusterOpsOf } from './cluster-ops.js';
 import type { ConversationDeps } from './deps.js';
 import { type LogInstances, MORE_LOG_LINES } from './more-logs-menu.js';
 import { recordAudit } from './record-audit.js';
@@ -43,15 +43,14 @@ export async function moreLogsFromClick(deps: ConversationDeps, click: MoreLogsC
     return;
   }
   const { config } = deps;
-  const result = await diagnosePod(
-    deps.kube,
+  // In the pod's cluster: here, or by its agent (many clusters).
+  const result = await clusterOpsOf(deps).diagnoseWith(
     { namespace, pod, container },
     {
       tailLines: config.logs.tailLines + MORE_LOG_LINES,
       limitBytes: config.logs.limitBytes * 4,
       callTimeoutMs: config.kubernetes.requestTimeoutSeconds * 1000,
     },
-    deps.now,
   );
   if (!result.ok) {
     await click.tell(`:x: Could not read the logs of \`${container}\` again: the pod or container is gone.`);

@@ -1,14 +1,9 @@
-import {
-  MUTE_NOTICE_BLOCK,
-  type MuteChoice,
-  type MuteRecord,
-  renderMuteNotice,
-  workloadKey,
-  workloadOf,
-} from '../alerts/index.js';
-import { compactPod, isKubeError } from '../kube/index.js';
+import { MUTE_NOTICE_BLOCK, type MuteChoice, type MuteRecord, renderMuteNotice, workloadKey } from '../alerts/index.js';
+import { isKubeError } from '../kube/index.js';
 import { channelMayDiagnose } from './channel-may-diagnose.js';
+import { clusterOpsOf } from './cluster-ops.js';
 import type { ConversationDeps } from './deps.js';
+import { describeFailure } from './describe-failure.js';
 import { publishProgress } from './publish-progress.js';
 import { recordAudit } from './record-audit.js';
 
@@ -53,13 +48,22 @@ export async function muteFromClick(deps: ConversationDeps, click: MuteClick): P
   }
   let key: string;
   try {
-    // The Deployment of a ReplicaSet's pod is found by its pod-template-hash label (workloadOf).
-    const read = compactPod(await deps.kube.readPod(namespace, pod), ['pod-template-hash']);
-    if (!read) throw new Error('unreadable pod');
-    key = workloadKey(workloadOf(read));
+    // Read in the pod's cluster: here, or by its agent (many clusters). The agent's answer must stay in the namespace.
+    const workload = await clusterOpsOf(deps).workloadOf(namespace, pod);
+    if (workload.namespace !== namespace) throw new Error('a workload of another namespace');
+    key = workloadKey(workload);
   } catch (err) {
+    const gone = err instanceof Error && err.name === 'AgentGone';
     const why = isKubeError(err) && err.kind === 'NotFound' ? 'the pod is gone' : 'the pod could not be read';
-    await click.tell(`:x: Could not tell which workload to mute: ${why}.`);
+    await click.tell(gone ? describeFailure(err) : `:x: Could not tell which workload to mute: ${why}.`);
+    await recordAudit(deps.audit, deps.log, {
+      actor,
+      action: click.choice === 'unmute' ? 'alert.unmuted' : 'alert.muted',
+      target,
+      requestId: click.diagnosisId,
+      result: 'error',
+      detail: gone ? "the cluster's agent is gone" : why,
+    });
     return;
   }
   let mute: MuteRecord | undefined;

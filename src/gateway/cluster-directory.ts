@@ -7,12 +7,15 @@ import {
   renderClusters,
   type Task,
 } from '../clusters/index.js';
+import type { WorkloadTarget } from '../command/index.js';
 import type { Config } from '../config/index.js';
+import type { ClusterOps } from '../conversation/cluster-ops.js';
 import type { ClusterRouting } from '../conversation/deps.js';
 import type { DiagnosisTarget } from '../conversation/diagnose-and-post.js';
 import type { ExpiryMark } from '../conversation/mark-expiry.js';
 import { KubeError, type KubeErrorKind } from '../kube/index.js';
 import type { ExamineResult } from '../pipeline/index.js';
+import { type OnTaskFailure, remoteClusterOps } from './remote-cluster-ops.js';
 
 /** What the directory needs of the queues (jobs/gateway-link.ts). */
 export interface ClusterLinkPort {
@@ -27,6 +30,8 @@ export interface ClusterDirectory extends Omit<ClusterRouting, 'depsFor'> {
   examine(ref: DiagnosisTarget): Promise<ExamineResult>;
   /** deps.markExpiry of a cluster: Extend, done by its agent (a gone pod is a KubeError NotFound here too). */
   markExpiry(cluster: string, mark: ExpiryMark): Promise<void>;
+  /** deps.clusterOps of a cluster: workload targets, More logs and Mute, read by its agent (remoteClusterOps). */
+  opsFor(cluster: string, onFailure?: OnTaskFailure): ClusterOps;
 }
 
 export interface ClusterDirectoryOptions {
@@ -43,11 +48,20 @@ export function createClusterDirectory(options: ClusterDirectoryOptions): Cluste
   const { config, link } = options;
   const locateTtl = options.locateTtlMs ?? 1500;
 
-  /** The live clusters among `clusters` that hold namespace/pod (a gone agent or a slow answer counts as no). */
-  async function locate(clusters: string[], namespace: string, pod: string): Promise<string[]> {
+  /**
+   * The live clusters among `clusters` that hold namespace/pod, or the workload when one is named (a gone agent or a
+   * slow answer counts as no).
+   */
+  async function locate(
+    clusters: string[],
+    namespace: string,
+    pod: string,
+    workload?: WorkloadTarget,
+  ): Promise<string[]> {
+    const body = workload ? { namespace, workload: { kind: workload.kind, name: workload.name } } : { namespace, pod };
     const found = await Promise.all(
       clusters.map((c) =>
-        link.ask(c, 'locate', { namespace, pod }, locateTtl).then(
+        link.ask(c, 'locate', body, locateTtl).then(
           (there) => (there === true ? c : undefined),
           () => undefined,
         ),
@@ -57,7 +71,7 @@ export function createClusterDirectory(options: ClusterDirectoryOptions): Cluste
   }
 
   return {
-    async choose({ named, channel, namespace, pod }) {
+    async choose({ named, channel, namespace, pod, workload }) {
       const clusters = clusterNames(config);
       const choice = pickCluster({ named, channel, bindings: config.bindings, clusters });
       let cluster: string;
@@ -65,7 +79,7 @@ export function createClusterDirectory(options: ClusterDirectoryOptions): Cluste
       else if (choice.reason === 'unknown')
         return { ok: false, text: `:x: There is no cluster @${choice.cluster}. The clusters are ${list(clusters)}.` };
       else {
-        const found = await locate(clusters, namespace, pod);
+        const found = await locate(clusters, namespace, pod, workload);
         if (found.length !== 1)
           return {
             ok: false,
@@ -101,6 +115,15 @@ export function createClusterDirectory(options: ClusterDirectoryOptions): Cluste
         throw answer?.kind
           ? new KubeError(answer.kind, undefined, answer.message ?? '')
           : new Error(answer?.message ?? `the agent for @${cluster} could not extend it`);
+    },
+
+    opsFor(cluster, onFailure) {
+      return remoteClusterOps(
+        cluster,
+        (kind, body) =>
+          link.ask(cluster, kind, body, kind === 'workload-of' ? locateTtl * 2 : (options.diagnoseTtlMs ?? 30_000)),
+        onFailure,
+      );
     },
 
     async examine(ref) {

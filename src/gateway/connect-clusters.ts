@@ -1,6 +1,6 @@
 import { type GatewayLink, startGatewayLink } from '../../jobs/gateway-link.js';
 import { classRule, parseActionId } from '../actions/index.js';
-import { clusterNames, deriveClusterKey } from '../clusters/index.js';
+import { clusterKey, clusterNames, deriveClusterKey } from '../clusters/index.js';
 import type { ConversationDeps } from '../conversation/deps.js';
 import { localProgress } from '../conversation/progress-port.js';
 import { recordAudit } from '../conversation/record-audit.js';
@@ -9,6 +9,7 @@ import { buildInfo } from '../version/index.js';
 import { applyReport } from './apply-report.js';
 import { clusterDeps } from './cluster-deps.js';
 import { type ClusterDirectory, createClusterDirectory } from './cluster-directory.js';
+import { clusterMutes } from './cluster-mutes.js';
 
 export interface ConnectClustersOptions {
   connection: RedisClient;
@@ -30,10 +31,32 @@ export async function connectClusters(
   const { config } = deps;
   const keyOf = (cluster: string) => deriveClusterKey(options.gatewayKey, cluster);
   let directory: ClusterDirectory | undefined;
-  const depsFor = (cluster: string): ConversationDeps => ({
-    ...clusterDeps(deps, cluster, options.gatewayKey),
-    markExpiry: (mark) => directory!.markExpiry(cluster, mark),
-  });
+  const depsFor = (cluster: string): ConversationDeps => {
+    const conversation = clusterDeps(deps, cluster, options.gatewayKey);
+    return {
+      ...conversation,
+      markExpiry: (mark) => directory!.markExpiry(cluster, mark),
+      // Workload targets, More logs and Mute read the pod's cluster through its agent; a task it could not answer is
+      // on that cluster's audit trail. (Reports applied while the link starts, before the directory exists, are
+      // alerts, which need none of these.)
+      ...(directory
+        ? {
+            clusterOps: directory.opsFor(cluster, (kind, target, err) => {
+              void recordAudit(conversation.audit, conversation.log, {
+                actor: { type: 'bot' },
+                action: 'error',
+                target,
+                result: 'error',
+                detail: `${kind} task not answered: ${err.message}`.slice(0, 300),
+              });
+            }),
+          }
+        : {}),
+      // Mutes live in the cluster's own key space, where its agent's alert manager reads them (its Redis ACL allows
+      // only `<prefix>:cluster.<name>.*`), so a mute never silences the same workload name in another cluster.
+      mutes: clusterMutes(options.redis, clusterKey(config.redis.prefix, cluster, 'state'), deps.now),
+    };
+  };
   const link = await startGatewayLink({
     connection: options.connection,
     redis: options.redis,

@@ -7,8 +7,13 @@ export interface MetricSources {
   build: { version: string; commit: string; node: string };
   /** The alert manager's counters since start; absent when alerts are off. */
   alerts?: () => { posted: number; suppressed: number; updated: number; summaries: number; dropped: number };
-  /** Debug-pod jobs per BullMQ state (waiting, delayed, active, completed, failed…). */
-  jobCounts?: () => Promise<Record<string, number>>;
+  /** Debug-pod jobs per BullMQ state (waiting, delayed, active, completed, failed…); undefined: none to read. */
+  jobCounts?: () => Promise<Record<string, number> | undefined>;
+  /**
+   * Many clusters (the gateway): debug-pod jobs per cluster's queue and BullMQ state, read instead of `jobCounts`
+   * and labelled `cluster`; undefined in one process.
+   */
+  clusterJobCounts?: () => Promise<Record<string, Record<string, number>> | undefined>;
 }
 
 /** The bot's Prometheus registry (its own, not prom-client's global one: tests run several bots in one process). */
@@ -91,7 +96,7 @@ export function createMetrics(sources: MetricSources): Metrics {
   });
   for (const kind of ['record', 'spooled', 'anchor']) auditLines.inc({ kind }, 0);
 
-  const { alerts, jobCounts } = sources;
+  const { alerts, jobCounts, clusterJobCounts } = sources;
   new Gauge({
     name: 'debugdead_alerts',
     help: 'Alert messages since start: posted, suppressed (already alerted in the cooldown, or folded into a summary), updated, summaries, dropped (Slack refused).',
@@ -104,21 +109,31 @@ export function createMetrics(sources: MetricSources): Metrics {
   });
   const jobStates = new Gauge({
     name: 'debugdead_jobs',
-    help: 'Debug-pod jobs in the queue by BullMQ state.',
-    labelNames: ['state'],
+    help: 'Debug-pod jobs in the queue by BullMQ state (and cluster, in a gateway of many clusters).',
+    labelNames: ['state', 'cluster'],
     registers,
   });
   const queueDepth = new Gauge({
     name: 'debugdead_queue_depth',
-    help: 'Debug-pod jobs not started yet (waiting, delayed, prioritized, paused).',
+    help: 'Debug-pod jobs not started yet (waiting, delayed, prioritized, paused), per cluster in a gateway.',
+    labelNames: ['cluster'],
     registers,
   });
   /** One Redis round trip fills both queue gauges; with Redis away the last values stay (readiness says why). */
   async function readQueue(): Promise<void> {
+    const depth = (counts: Record<string, number>) => WAITING_STATES.reduce((sum, s) => sum + (counts[s] ?? 0), 0);
+    const byCluster = await clusterJobCounts?.().catch(() => undefined);
+    if (byCluster) {
+      for (const [cluster, counts] of Object.entries(byCluster)) {
+        for (const [state, n] of Object.entries(counts)) jobStates.set({ state, cluster }, n);
+        queueDepth.set({ cluster }, depth(counts));
+      }
+      return;
+    }
     const counts = await jobCounts?.().catch(() => undefined);
     if (!counts) return;
     for (const [state, n] of Object.entries(counts)) jobStates.set({ state }, n);
-    queueDepth.set(WAITING_STATES.reduce((sum, s) => sum + (counts[s] ?? 0), 0));
+    queueDepth.set(depth(counts));
   }
 
   return {

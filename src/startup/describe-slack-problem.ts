@@ -52,16 +52,25 @@ export function describeChannelListProblem(code: string): string {
   return `The configuration names channels by #name, and Slack's conversations.list failed (${code}): give channel ids instead, or fix the cause and restart.`;
 }
 
-/** The channels the configuration posts to, each with the key that names it. */
+/**
+ * The channels the configuration posts to, each with the key that names it: with many clusters, each cluster's own
+ * alert channel and routes too (its agent's alerts are posted there by the gateway).
+ */
 export function configuredChannels(config: {
-  alerts: { enabled: boolean; channel?: string; routes: readonly { channel: string }[] };
-  audit: { channel?: string };
+  alerts: { enabled: boolean; channel?: string | undefined; routes: readonly { channel: string }[] };
+  audit: { channel?: string | undefined };
+  clusters?: readonly { alerts: { channel?: string | undefined; routes: readonly { channel: string }[] } }[];
 }): ChannelRole[] {
   const roles: ChannelRole[] = [];
   if (config.alerts.enabled) {
     if (config.alerts.channel) roles.push({ key: 'alerts.channel', channel: config.alerts.channel });
     for (const [i, r] of config.alerts.routes.entries()) {
       roles.push({ key: `alerts.routes[${i}].channel`, channel: r.channel });
+    }
+    for (const [i, c] of (config.clusters ?? []).entries()) {
+      if (c.alerts.channel) roles.push({ key: `clusters[${i}].alerts.channel`, channel: c.alerts.channel });
+      for (const [j, r] of c.alerts.routes.entries())
+        roles.push({ key: `clusters[${i}].alerts.routes[${j}].channel`, channel: r.channel });
     }
   }
   if (config.audit.channel) roles.push({ key: 'audit.channel', channel: config.audit.channel });

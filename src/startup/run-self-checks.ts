@@ -36,9 +36,10 @@ export interface SelfCheckReport {
  * (SelfSubjectAccessReview). Redis and the token come first: without them nothing else is worth asking.
  */
 export async function runSelfChecks(
-  config: Pick<Config, 'alerts' | 'audit' | 'bindings' | 'namespaces' | 'nodeShell' | 'redis' | 'slack'> & {
-    kubernetesServer?: string;
-  },
+  config: Pick<Config, 'alerts' | 'audit' | 'bindings' | 'namespaces' | 'nodeShell' | 'redis' | 'slack'> &
+    Partial<Pick<Config, 'clusters'>> & {
+      kubernetesServer?: string;
+    },
   ports: SelfCheckPorts,
 ): Promise<SelfCheckReport> {
   const fatal: string[] = [];
