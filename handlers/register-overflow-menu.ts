@@ -1,4 +1,4 @@
-import type { App, BlockAction, OverflowAction, RespondFn } from '@slack/bolt';
+import type { App, BlockAction, OverflowAction, RespondFn, StaticSelectAction } from '@slack/bolt';
 import type { ConversationDeps } from '../src/conversation/deps.js';
 import { depsForDiagnosis } from '../src/conversation/deps-for-click.js';
 import { describeFailure } from '../src/conversation/describe-failure.js';
@@ -11,7 +11,10 @@ export interface OverflowPick {
   tell(text: string): Promise<void>;
 }
 
-/** One overflow menu of ours on alerts and summaries: its action id, how to read a pick, what to do with it. */
+/** A pick from an overflow menu or a static select: both send `selected_option`. */
+type MenuAction = OverflowAction | StaticSelectAction;
+
+/** One menu of ours on alerts and summaries: its action id, how to read a pick, what to do with it. */
 export interface OverflowMenu<Picked> {
   actionId: string;
   /** Words for the logs ("mute", "More logs"). */
@@ -27,7 +30,7 @@ export function registerOverflowMenu<Picked extends { diagnosisId: string }>(
   deps: ConversationDeps,
   menu: OverflowMenu<Picked>,
 ): void {
-  app.action<BlockAction<OverflowAction>>(menu.actionId, async ({ ack, action, body, respond }) => {
+  app.action<BlockAction<MenuAction>>(menu.actionId, async ({ ack, action, body, respond }) => {
     await ack();
     const tell = async (text: string) => {
       await (respond as RespondFn)({ response_type: 'ephemeral', replace_original: false, text }).catch((err) =>

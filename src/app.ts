@@ -18,7 +18,7 @@ import {
 } from '../handlers/index.js';
 import { createDebugPodQueue } from '../jobs/debug-pod-queue.js';
 import { startWorkers } from '../jobs/start-workers.js';
-import { clearMute, saveMute } from './alerts/index.js';
+import { clearMute, readMute, saveMute } from './alerts/index.js';
 import { DebugPodLimits, GroupResolver } from './approvals/index.js';
 import {
   type AuditAnchor,
@@ -300,6 +300,7 @@ export async function startDebugdead(options: StartOptions): Promise<RunningBot>
     mutes: {
       save: (key, choice, by) => saveMute(redis, config.redis.prefix, key, choice, by, now()),
       clear: (key) => clearMute(redis, config.redis.prefix, key),
+      read: (key) => readMute(redis, config.redis.prefix, key),
     },
     recentDiagnoses: createRecentDiagnoses({ redis, prefix: config.redis.prefix, now }),
     config,

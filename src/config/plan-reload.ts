@@ -22,6 +22,7 @@ export const LIVE_KEYS: readonly string[] = [
   'approvals.requestTtlSeconds',
   'approvals.grantTtlSeconds',
   'audit.viewers',
+  'mute.approvers',
   'log.level',
 ];
 

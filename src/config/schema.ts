@@ -49,6 +49,9 @@ const approverSet = () =>
     anyone: optionalBool(),
   });
 
+/** An approver set that may be left out: absent (or empty in YAML, `approvers:`) stays absent. */
+const optionalApproverSet = () => z.preprocess((v) => (v === null ? undefined : v), approverSet().optional());
+
 export const CONFIG_SCHEMA = z
   .strictObject(
     {
@@ -182,6 +185,15 @@ export const CONFIG_SCHEMA = z
         }),
       }),
       /** Links shown with the verdict, by finding kind, namespace or label; every matching rule shows. @defaultValue [] */
+      /** Muting a workload's alerts from the menu on its messages (README "Muting a workload"). */
+      mute: section({
+        /**
+         * Who may mute and unmute, among the people in a channel bound to the pod's namespace: a set here narrows it
+         * (users, groups, or `anyone: true` to say the default out loud). Unmute is also open to whoever muted. A set
+         * naming nobody is refused (leave the key out for the default). @defaultValue absent: anyone in a bound channel
+         */
+        approvers: optionalApproverSet(),
+      }),
       runbooks: list(
         section({
           /** Every key given must match. */
@@ -327,6 +339,7 @@ interface CrossChecked extends ClustersToCheck {
   nodeShell: { defaultTtlSeconds: number; maxTtlSeconds: number };
   alerts: { enabled: boolean; channel?: string | undefined; routes: { namespaces: string[] }[] };
   bindings: { channels: string[]; namespaces: string[]; cluster?: string | undefined }[];
+  mute: { approvers?: { users: string[]; groups: string[]; anyone?: boolean | undefined } | undefined };
 }
 
 function crossCheck(v: CrossChecked, ctx: z.RefinementCtx): void {
@@ -357,6 +370,14 @@ function crossCheck(v: CrossChecked, ctx: z.RefinementCtx): void {
       if (binding[key].length === 0) fail(['bindings', i, key], 'expected at least one');
     }
   });
+  const muters = v.mute.approvers;
+  if (muters && muters.anyone !== true && muters.users.length === 0 && muters.groups.length === 0) {
+    // Fails closed at start rather than at the first click: a set naming nobody would let nobody mute.
+    fail(
+      ['mute', 'approvers'],
+      'expected users, groups or anyone: true; leave mute.approvers out to let anyone in a bound channel mute',
+    );
+  }
   v.alerts.routes.forEach((route, i) => {
     if (route.namespaces.length === 0) {
       fail(['alerts', 'routes', i, 'namespaces'], 'expected at least one namespace or glob');

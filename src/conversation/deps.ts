@@ -78,6 +78,8 @@ export interface MutePort {
   save(workloadKey: string, choice: MuteChoice, by: string): Promise<MuteRecord>;
   /** True when there was a mute to end. */
   clear(workloadKey: string): Promise<boolean>;
+  /** The workload's current mute (its muter may unmute it). @defaultValue absent: only mute.approvers may unmute */
+  read?(workloadKey: string): Promise<MuteRecord | undefined>;
 }
 
 export interface ConversationDeps {

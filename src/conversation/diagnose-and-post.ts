@@ -284,13 +284,12 @@ async function runDiagnosis(
     : plain;
   // The More logs and mute menus sit beside the buttons (the last actions block), on every message that has them.
   const withMenusAdded: ChatMessage = diagnosisId
-    ? withMenus(withRunbooks, [
-        renderMoreLogsMenu(
-          diagnosisId,
-          diagnosis.containers.map((c) => c.name),
+    ? withMenus(
+        withRunbooks,
+        [renderMoreLogsMenu(diagnosisId, diagnosis), ...(deps.mutes ? [renderMuteMenu(diagnosisId)] : [])].filter(
+          (menu) => menu !== undefined,
         ),
-        ...(deps.mutes ? [renderMuteMenu(diagnosisId)] : []),
-      ])
+      )
     : withRunbooks;
   const body = cluster ? withCluster(withMenusAdded, cluster) : withMenusAdded;
   const message: ChatMessage = { text: body.text, blocks: [...(target.prefixBlocks ?? []), ...(body.blocks ?? [])] };

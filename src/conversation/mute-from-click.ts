@@ -4,6 +4,7 @@ import { channelMayDiagnose } from './channel-may-diagnose.js';
 import { clusterOpsOf } from './cluster-ops.js';
 import type { ConversationDeps } from './deps.js';
 import { describeFailure } from './describe-failure.js';
+import { mayMute } from './may-mute.js';
 import { publishProgress } from './publish-progress.js';
 import { recordAudit } from './record-audit.js';
 
@@ -19,8 +20,9 @@ const CHOICE_WORDS: Record<MuteChoice, string> = { '1h': 'for 1 h', '24h': 'for 
 
 /**
  * A pick from the mute menu of an alert or summary: the workload of the message's pod is muted (or unmuted) in
- * Redis, the message shows who muted it until when, and the step is audited. Who may: anyone in a channel bound to
- * the pod's namespace (config bindings; with none, anyone who sees the message). Only from the message itself.
+ * Redis, the message shows who muted it until when, and the step is audited. Who may: people in a channel bound to
+ * the pod's namespace (config bindings; with none, anyone who sees the message), narrowed by `mute.approvers` when
+ * set (mayMute; an unmute is also open to its muter). Only from the message itself. Denials are told and audited.
  */
 export async function muteFromClick(deps: ConversationDeps, click: MuteClick): Promise<void> {
   const { mutes } = deps;
@@ -66,6 +68,34 @@ export async function muteFromClick(deps: ConversationDeps, click: MuteClick): P
     });
     return;
   }
+  const unmute = click.choice === 'unmute';
+  const approvers = deps.config.mute?.approvers;
+  // Only with a set configured are groups looked up (and the current mute read, for its muter).
+  const [membership, current] = approvers
+    ? await Promise.all([
+        deps.groups.groupsOf(click.user, approvers.groups),
+        unmute && mutes.read ? mutes.read(key) : Promise.resolve(undefined),
+      ])
+    : [undefined, undefined];
+  const verdict = mayMute({
+    approvers,
+    user: click.user,
+    userGroups: membership?.groups ?? [],
+    unmute,
+    mutedBy: current?.by,
+  });
+  if (!verdict.ok) {
+    await click.tell(membership?.note ? `${verdict.text} ${membership.note}` : verdict.text);
+    await recordAudit(deps.audit, deps.log, {
+      actor,
+      action: unmute ? 'alert.unmuted' : 'alert.muted',
+      target,
+      requestId: click.diagnosisId,
+      result: 'denied',
+      detail: `${key}: not in mute.approvers${unmute && current ? ' and not its muter' : ''}`,
+    });
+    return;
+  }
   let mute: MuteRecord | undefined;
   if (click.choice === 'unmute') await mutes.clear(key);
   else mute = await mutes.save(key, click.choice, click.user);
@@ -75,7 +105,9 @@ export async function muteFromClick(deps: ConversationDeps, click: MuteClick): P
     target,
     requestId: click.diagnosisId,
     result: 'ok',
-    detail: mute ? `${key} ${CHOICE_WORDS[click.choice as MuteChoice]}` : key,
+    detail: mute
+      ? `${key} ${CHOICE_WORDS[click.choice as MuteChoice]}`
+      : `${key}${verdict.by === 'muter' ? ' (its muter)' : ''}`,
   });
   const kept = record.prefix.filter((b) => !('block_id' in b) || b.block_id !== MUTE_NOTICE_BLOCK);
   const notice = mute

@@ -17,6 +17,8 @@ export interface GatherOptions {
   limitBytes: number;
   /** Deadline of each API call, milliseconds; a call that runs out becomes missing evidence. */
   callTimeoutMs: number;
+  /** Only lines of the last N seconds (More logs "Last 1 h"); applied by the kubelet before `tailLines`. */
+  sinceSeconds?: number;
 }
 
 /** What to offer when the pod does not exist: "did you mean …", "a pod of that name lives in …". */
@@ -65,11 +67,17 @@ async function gatherLogs(k: KubeClient, pod: Pod, ref: GatherRef, opts: GatherO
   const namespace = pod.metadata?.namespace ?? ref.namespace;
   const podName = pod.metadata?.name ?? ref.pod;
   const statuses = new Map<string, ContainerStatus>();
-  for (const s of [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])]) {
+  for (const s of [
+    ...(pod.status?.initContainerStatuses ?? []),
+    ...(pod.status?.containerStatuses ?? []),
+    ...(pod.status?.ephemeralContainerStatuses ?? []),
+  ]) {
     statuses.set(s.name, s);
   }
   const all = [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])].map((c) => c.name);
-  const names = ref.container ? all.filter((n) => n === ref.container) : all;
+  // A debug (ephemeral) container's log is read only when asked for by name (More logs), never in a diagnosis.
+  const named = ref.container ? [...all, ...(pod.spec?.ephemeralContainers ?? []).map((c) => c.name)] : all;
+  const names = ref.container ? named.filter((n) => n === ref.container) : all;
   if (ref.container && names.length === 0) {
     const message = `container "${ref.container}" is not in pod ${namespace}/${podName}; it has: ${all.join(', ')}`;
     return [{ container: ref.container, current: { ok: false, kind: 'NotFound', message } }];
@@ -83,6 +91,7 @@ async function gatherLogs(k: KubeClient, pod: Pod, ref: GatherRef, opts: GatherO
           previous,
           tailLines: opts.tailLines + 1,
           limitBytes: opts.limitBytes,
+          ...(opts.sinceSeconds !== undefined ? { sinceSeconds: opts.sinceSeconds } : {}),
         }),
       `reading logs of ${container}`,
     ).then((f) => cutLog(f, opts));

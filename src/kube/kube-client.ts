@@ -63,6 +63,8 @@ export interface ReadLogOptions {
   tailLines?: number;
   /** At most N bytes (the apiserver may end mid-line). */
   limitBytes?: number;
+  /** Only lines written in the last N seconds (`kubectl logs --since`); the kubelet applies it before tailLines. */
+  sinceSeconds?: number;
 }
 
 export interface KubeClientOptions {
@@ -344,7 +346,7 @@ function build(
       return list.items;
     },
 
-    readLog: (namespace, pod, { container, previous, tailLines, limitBytes }) =>
+    readLog: (namespace, pod, { container, previous, tailLines, limitBytes, sinceSeconds }) =>
       call(`reading ${previous ? 'previous ' : ''}logs of ${namespace}/${pod} container ${container}`, (o) =>
         core.readNamespacedPodLog(
           {
@@ -354,6 +356,7 @@ function build(
             ...(previous ? { previous: true } : {}),
             ...(tailLines !== undefined ? { tailLines } : {}),
             ...(limitBytes !== undefined ? { limitBytes } : {}),
+            ...(sinceSeconds !== undefined ? { sinceSeconds } : {}),
           },
           o,
         ),

@@ -48,7 +48,11 @@ export async function diagnosePod(
   }
   if (ref.container) {
     const spec = gathered.facts.pod.spec;
-    const containers = [...(spec?.initContainers ?? []), ...(spec?.containers ?? [])].map((c) => c.name);
+    const containers = [
+      ...(spec?.initContainers ?? []),
+      ...(spec?.containers ?? []),
+      ...(spec?.ephemeralContainers ?? []),
+    ].map((c) => c.name);
     if (!containers.includes(ref.container)) {
       return { ok: false, reason: 'no-container', container: ref.container, containers };
     }

@@ -15,6 +15,8 @@ export interface LogReplyOptions {
   inlineLogLines: number;
   /** Code units of log shown inline, fences included; capped so label and block fit one section. @defaultValue 2700 */
   maxInlineChars?: number;
+  /** The logs are slices the caller describes (More logs), not whole reads: a file is "attached", not "full log". @defaultValue false */
+  slices?: boolean;
 }
 
 const LABEL_ROOM = 260;
@@ -99,7 +101,7 @@ function renderOne(
   const tail = inlineLines > 0 ? lines.slice(-inlineLines).join('\n') : '';
   const lead = shown
     ? `:scroll: *${label}*: log attached, ${shown}${restLine}\n`
-    : `:scroll: *${label}*: full log attached (${lines.length} lines)`;
+    : `:scroll: *${label}*: ${opts.slices ? 'attached' : 'full log attached'} (${lines.length} lines)`;
   const body = tail
     ? `${lead}${shown ? 'T' : '; t'}he last ${Math.min(inlineLines, lines.length)}:\n${renderCodeBlock(tail, maxInline).text}`
     : lead;

@@ -492,3 +492,40 @@ describe('durations and sizes', () => {
     [-1, undefined],
   ])('size %j → %j', (input, want) => expect(parseSize(input)).toBe(want));
 });
+
+describe('mute.approvers: who may mute, among the people in a bound channel', () => {
+  it.each([
+    ['left out: the default, anyone in a bound channel', {}, undefined],
+    ['empty in YAML (`approvers:`): the default too', { mute: { approvers: null } }, undefined],
+    ['a group narrows it', { mute: { approvers: { groups: ['S0ONCALL1'] } } }, { users: [], groups: ['S0ONCALL1'] }],
+    [
+      'anyone: true says the default out loud',
+      { mute: { approvers: { anyone: true } } },
+      { users: [], groups: [], anyone: true },
+    ],
+  ])('accepts %s', (_name, doc, want) => {
+    const r = build(doc);
+    expect(r.ok ? r.config.mute.approvers : r.errors).toEqual(want);
+  });
+
+  const NOBODY =
+    'mute.approvers: expected users, groups or anyone: true; leave mute.approvers out to let anyone in a bound channel mute';
+  it.each([
+    ['an empty mapping', { mute: { approvers: {} } }, [NOBODY]],
+    ['empty lists', { mute: { approvers: { users: [], groups: [] } } }, [NOBODY]],
+    ['anyone: false and nobody else', { mute: { approvers: { anyone: false } } }, [NOBODY]],
+    [
+      'a user id that is not one',
+      { mute: { approvers: { users: ['bob'] } } },
+      // The cross-key check runs again without the faulty item (validateConfigTree), so it says what is left.
+      ['mute.approvers.users[0]: expected a Slack user id like "U0123ABCD", got "bob"', NOBODY],
+    ],
+    [
+      'a typo in the key',
+      { mute: { approver: { users: ['U0BOB0002'] } } },
+      ['mute.approver: unknown key (did you mean "approvers"?)'],
+    ],
+  ])('refuses %s, naming the key', (_name, doc, want) => {
+    expect(errorsOf(doc)).toEqual(want);
+  });
+});

@@ -48,3 +48,17 @@ describe('applyReload', () => {
     expect(running.namespaces.deny).toEqual([]);
   });
 });
+
+describe('mute.approvers applies live, set and left out again', () => {
+  it('narrows the running configuration at once, and leaving it out restores the default', () => {
+    const running = configOf({});
+    const narrowed = configOf({ mute: { approvers: { groups: ['S0ONCALL0'] } } });
+    const plan = planReload(running, narrowed);
+    expect(plan).toEqual({ live: ['mute.approvers'], restart: [] });
+    applyReload(running, narrowed, plan.live);
+    expect(running.mute.approvers).toEqual({ users: [], groups: ['S0ONCALL0'] });
+    const back = configOf({});
+    applyReload(running, back, planReload(running, back).live);
+    expect(running.mute.approvers).toBeUndefined();
+  });
+});

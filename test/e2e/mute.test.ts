@@ -87,3 +87,81 @@ describe('muting a workload from the menu on its alert', () => {
     );
   });
 });
+
+describe('mute.approvers narrows who may mute, and the muter may always unmute', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({
+      configure: (c) => {
+        c.mute.approvers = { users: [], groups: ['S0ONCALL0'] }; // Alice and Bob, not Carol
+      },
+    });
+  });
+  afterAll(async () => {
+    await h?.stop();
+  });
+
+  const CHANNEL = 'C0INCIDENT';
+  const current = (ts: string) =>
+    h.slack
+      .channel(CHANNEL)
+      .messages()
+      .find((m) => m.ts === ts)!;
+  const told = (user: string, pattern: RegExp) =>
+    h.slack.waitFor(() => h.slack.ephemerals(user).find((e) => pattern.test(e.text)), 10_000, `the answer to ${user}`);
+  const audited = (match: (e: Record<string, any>) => boolean, what: string) =>
+    h.slack.waitFor(() => h.auditEntries().find(match), 5_000, what);
+
+  it('refuses someone outside the set, says who may, audits it; the set may mute; its muter unmutes when narrowed', async () => {
+    await h.slack.user('U0ALICE01').runCommand('/debugdead', 'oom -n demo', { channel: CHANNEL });
+    const summary = await h.slack.waitFor(
+      () =>
+        h.slack
+          .channel(CHANNEL)
+          .messages()
+          .find((m) => JSON.stringify(m.blocks ?? []).includes('demo/oom —')),
+      20_000,
+      'the summary',
+    );
+
+    await h.slack.user('U0CAROL03').choose(summary, 'debugdead.mute', 'Mute 24 h');
+    const refusal = await told('U0CAROL03', /may mute/);
+    expect(refusal.text).toBe(
+      ':no_entry: Only <!subteam^S0ONCALL0> (mute.approvers) may mute this workload; nothing was done.',
+    );
+    await audited(
+      (e) => e.action === 'alert.muted' && e.result === 'denied' && e.actor?.id === 'U0CAROL03',
+      'the refused mute',
+    );
+    expect(JSON.stringify(current(summary.ts).blocks)).not.toContain('Muted by');
+
+    // Bob is in the on-call group.
+    await h.slack.user('U0BOB0002').choose(summary, 'debugdead.mute', 'Mute 1 h');
+    await h.slack.waitFor(
+      () => (JSON.stringify(current(summary.ts).blocks).includes('Muted by <@U0BOB0002>') ? true : undefined),
+      10_000,
+      'the mute notice',
+    );
+
+    // Carol may not unmute either; the refusal names the muter, who may.
+    await h.slack.user('U0CAROL03').choose(current(summary.ts), 'debugdead.mute', 'Unmute');
+    const unmuteRefusal = await told('U0CAROL03', /may unmute/);
+    expect(unmuteRefusal.text).toContain('or whoever muted it (<@U0BOB0002>)');
+    expect(JSON.stringify(current(summary.ts).blocks)).toContain('Muted by <@U0BOB0002>');
+
+    // The set narrowed to Alice alone (a reload): Bob may still undo his own mute.
+    h.config.mute.approvers = { users: ['U0ALICE01'], groups: [] };
+    await h.slack.user('U0BOB0002').choose(current(summary.ts), 'debugdead.mute', 'Unmute');
+    await h.slack.waitFor(
+      () => (JSON.stringify(current(summary.ts).blocks).includes('Muted by') ? undefined : true),
+      10_000,
+      'the notice gone',
+    );
+    expect(
+      await audited(
+        (e) => e.action === 'alert.unmuted' && e.result === 'ok' && e.actor?.id === 'U0BOB0002',
+        'the unmute by its muter',
+      ),
+    ).toMatchObject({ detail: expect.stringMatching(/\(its muter\)$/) });
+  });
+});

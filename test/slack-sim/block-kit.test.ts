@@ -14,6 +14,20 @@ const button = (over: Record<string, unknown> = {}) => ({
   ...over,
 });
 const actions = (...elements: unknown[]) => ({ type: 'actions', elements });
+const option = (text: string, value = 'v', over: Record<string, unknown> = {}) => ({
+  text: plain(text),
+  value,
+  ...over,
+});
+const options = (n: number) => Array.from({ length: n }, (_, i) => option(`o${i}`, `v${i}`));
+const overflow = (opts: unknown[]) => ({ type: 'overflow', action_id: 'menu', options: opts });
+const select = (over: Record<string, unknown>) => ({
+  type: 'static_select',
+  action_id: 'pick',
+  placeholder: plain('Pick…'),
+  ...over,
+});
+const group = (label: string, n: number) => ({ label: plain(label), options: options(n) });
 const confirm = (over: Record<string, unknown> = {}) => ({
   title: plain('Sure?'),
   text: plain('This starts a pod.'),
@@ -128,6 +142,72 @@ const limits: [string, unknown[], unknown[], string][] = [
     [actions(button({ confirm: confirm({ deny: plain(x(31)) }) }))],
     '/blocks/0/elements/0/confirm/deny/text',
   ],
+  [
+    'overflow options (at least 2)',
+    [actions(overflow(options(2)))],
+    [actions(overflow(options(1)))],
+    '/blocks/0/elements/0/options',
+  ],
+  [
+    'overflow options (5)',
+    [actions(overflow(options(5)))],
+    [actions(overflow(options(6)))],
+    '/blocks/0/elements/0/options',
+  ],
+  [
+    'option text (75)',
+    [actions(overflow([option(x(75)), option('b')]))],
+    [actions(overflow([option(x(76)), option('b')]))],
+    '/blocks/0/elements/0/options/0/text/text',
+  ],
+  [
+    'option value (150)',
+    [actions(overflow([option('a', x(150)), option('b')]))],
+    [actions(overflow([option('a', x(151)), option('b')]))],
+    '/blocks/0/elements/0/options/0/value',
+  ],
+  [
+    'option description (75)',
+    [actions(overflow([option('a', 'v', { description: plain(x(75)) }), option('b')]))],
+    [actions(overflow([option('a', 'v', { description: plain(x(76)) }), option('b')]))],
+    '/blocks/0/elements/0/options/0/description/text',
+  ],
+  [
+    'static_select options (100)',
+    [actions(select({ options: options(100) }))],
+    [actions(select({ options: options(101) }))],
+    '/blocks/0/elements/0/options',
+  ],
+  [
+    'static_select option groups (100)',
+    [actions(select({ option_groups: Array.from({ length: 100 }, (_, i) => group(`g${i}`, 1)) }))],
+    [actions(select({ option_groups: Array.from({ length: 101 }, (_, i) => group(`g${i}`, 1)) }))],
+    '/blocks/0/elements/0/option_groups',
+  ],
+  [
+    'static_select options in all groups (100)',
+    [actions(select({ option_groups: [group('a', 50), group('b', 50)] }))],
+    [actions(select({ option_groups: [group('a', 50), group('b', 51)] }))],
+    '/blocks/0/elements/0',
+  ],
+  [
+    'option group label (75)',
+    [actions(select({ option_groups: [group(x(75), 1)] }))],
+    [actions(select({ option_groups: [group(x(76), 1)] }))],
+    '/blocks/0/elements/0/option_groups/0/label/text',
+  ],
+  [
+    'static_select option text (75)',
+    [actions(select({ option_groups: [{ label: plain('g'), options: [option(x(75))] }] }))],
+    [actions(select({ option_groups: [{ label: plain('g'), options: [option(x(76))] }] }))],
+    '/blocks/0/elements/0/option_groups/0/options/0/text/text',
+  ],
+  [
+    'static_select placeholder (150)',
+    [actions(select({ options: options(1), placeholder: plain(x(150)) }))],
+    [actions(select({ options: options(1), placeholder: plain(x(151)) }))],
+    '/blocks/0/elements/0/placeholder/text',
+  ],
 ];
 
 describe('Block Kit limits', () => {
@@ -196,6 +276,32 @@ describe('Block Kit shapes Slack refuses', () => {
       '/blocks/0/elements/0/type',
     ],
     ['a block that is not an object', ['divider'], '/blocks/0'],
+    [
+      'a static_select with both options and option_groups',
+      [actions(select({ options: options(1), option_groups: [group('g', 1)] }))],
+      '/blocks/0/elements/0',
+    ],
+    ['a static_select with neither', [actions(select({}))], '/blocks/0/elements/0'],
+    [
+      'a url on a select option (overflow options only)',
+      [actions(select({ options: [option('a', 'v', { url: 'https://e.x/' })] }))],
+      '/blocks/0/elements/0/options/0/url',
+    ],
+    [
+      'mrkdwn option text in a select',
+      [actions(select({ options: [{ text: mrkdwn('*a*'), value: 'v' }] }))],
+      '/blocks/0/elements/0/options/0/text/type',
+    ],
+    [
+      'an empty option group',
+      [actions(select({ option_groups: [group('g', 0)] }))],
+      '/blocks/0/elements/0/option_groups/0/options',
+    ],
+    [
+      'a select sharing an action_id with a button',
+      [actions(button({ action_id: 'pick' }), select({ options: options(1) }))],
+      '/blocks/0/elements/1/action_id',
+    ],
   ];
   it.each(refused)('%s is invalid_blocks at %s', (_what, blocks, pointer) => {
     const result = validateMessage({ text: 't', blocks });

@@ -4,8 +4,9 @@
  *
  * Strictness: the simulator must reject what Slack rejects, so where Slack's behaviour is unconfirmed ([U]) it takes
  * the strict reading. In particular it accepts only the block and element types a ChatOps bot needs (section, header,
- * divider, context, actions, image, markdown, rich_text; button and image elements; plain_text and mrkdwn objects):
- * other types Slack does accept (input, file, video, selects, overflow, datepicker, …) are reported as unsupported
+ * divider, context, actions, image, markdown, rich_text; button, overflow, static_select and image elements; plain_text
+ * and mrkdwn objects): other types Slack does accept (input, file, video, other selects, datepicker, …) are reported
+ * as unsupported
  * here, so a renderer that starts using one must extend this file first.
  *
  * The `[ERROR] … [json-pointer:…]` wording follows the two samples in Slack's docs; the wording of the other
@@ -37,6 +38,17 @@ export const BLOCK_KIT_LIMITS = {
   overflowOptionsMax: 5,
   optionText: 75,
   optionValue: 150,
+  /** An option's `description` (plain_text only). */
+  optionDescription: 75,
+  /** Overflow options may carry a `url` (a link the client opens). */
+  optionUrl: 3000,
+  /** Static select: up to 100 options, or up to 100 option groups of up to 100 options each (Slack docs). */
+  selectOptionsMax: 100,
+  selectOptionGroupsMax: 100,
+  /** [U] no documented total across groups: strict, the same 100 as a flat list. */
+  selectOptionsTotal: 100,
+  optionGroupLabel: 75,
+  selectPlaceholder: 150,
   confirmTitle: 100,
   confirmText: 300,
   confirmButton: 30,
@@ -210,14 +222,65 @@ function validateOverflow(w: Walk, el: Json, p: string, actionIds: Set<string>):
     actionIds.add(el.action_id);
   }
   const options = w.array(el.options, `${p}/options`, L.overflowOptionsMin, L.overflowOptionsMax);
-  for (const [i, o] of (options ?? []).entries()) {
-    const op = `${p}/options/${i}`;
-    const opt = w.object(o, op);
-    if (!opt) continue;
-    w.onlyFields(opt, op, ['text', 'value', 'description', 'url']);
-    w.text(opt.text, `${op}/text`, L.optionText, ['plain_text']);
-    w.string(opt.value, `${op}/value`, L.optionValue);
+  for (const [i, o] of (options ?? []).entries()) validateOption(w, o, `${p}/options/${i}`, true);
+  if (el.confirm !== undefined) validateConfirm(w, el.confirm, `${p}/confirm`);
+}
+
+/** An option object: plain_text text ≤ 75, value ≤ 150, description ≤ 75; `url` only in an overflow menu. */
+function validateOption(w: Walk, value: unknown, op: string, inOverflow: boolean): void {
+  const opt = w.object(value, op);
+  if (!opt) return;
+  w.onlyFields(opt, op, inOverflow ? ['text', 'value', 'description', 'url'] : ['text', 'value', 'description']);
+  w.text(opt.text, `${op}/text`, L.optionText, ['plain_text']);
+  w.string(opt.value, `${op}/value`, L.optionValue);
+  if (opt.description !== undefined) w.text(opt.description, `${op}/description`, L.optionDescription, ['plain_text']);
+  if (inOverflow) w.string(opt.url, `${op}/url`, L.optionUrl, { required: false });
+}
+
+/**
+ * A static select: exactly one of `options` (≤ 100) and `option_groups` (≤ 100 groups, each a plain_text label ≤ 75
+ * and ≤ 100 options); a plain_text placeholder ≤ 150.
+ */
+function validateStaticSelect(w: Walk, el: Json, p: string, actionIds: Set<string>): void {
+  w.onlyFields(el, p, [
+    'type',
+    'action_id',
+    'options',
+    'option_groups',
+    'initial_option',
+    'confirm',
+    'focus_on_load',
+    'placeholder',
+  ]);
+  w.string(el.action_id, `${p}/action_id`, L.actionId);
+  if (typeof el.action_id === 'string') {
+    if (actionIds.has(el.action_id)) w.error(`${p}/action_id`, `non-unique action_id: ${el.action_id}`);
+    actionIds.add(el.action_id);
   }
+  if (el.placeholder !== undefined) w.text(el.placeholder, `${p}/placeholder`, L.selectPlaceholder, ['plain_text']);
+  w.boolean(el.focus_on_load, `${p}/focus_on_load`);
+  let total = 0;
+  if ((el.options === undefined) === (el.option_groups === undefined)) {
+    w.error(p, 'must provide exactly one of options, option_groups');
+  } else if (el.options !== undefined) {
+    const options = w.array(el.options, `${p}/options`, 1, L.selectOptionsMax);
+    for (const [i, o] of (options ?? []).entries()) validateOption(w, o, `${p}/options/${i}`, false);
+    total = options?.length ?? 0;
+  } else {
+    const groups = w.array(el.option_groups, `${p}/option_groups`, 1, L.selectOptionGroupsMax);
+    for (const [g, value] of (groups ?? []).entries()) {
+      const gp = `${p}/option_groups/${g}`;
+      const group = w.object(value, gp);
+      if (!group) continue;
+      w.onlyFields(group, gp, ['label', 'options']);
+      w.text(group.label, `${gp}/label`, L.optionGroupLabel, ['plain_text']);
+      const options = w.array(group.options, `${gp}/options`, 1, L.selectOptionsMax);
+      for (const [i, o] of (options ?? []).entries()) validateOption(w, o, `${gp}/options/${i}`, false);
+      total += options?.length ?? 0;
+    }
+  }
+  if (total > L.selectOptionsTotal) w.error(p, `no more than ${L.selectOptionsTotal} options allowed in all`);
+  if (el.initial_option !== undefined) validateOption(w, el.initial_option, `${p}/initial_option`, false);
   if (el.confirm !== undefined) validateConfirm(w, el.confirm, `${p}/confirm`);
 }
 
@@ -233,6 +296,7 @@ function validateElement(w: Walk, value: unknown, p: string, actionIds: Set<stri
   if (!el) return;
   if (el.type === 'button') validateButton(w, el, p, actionIds);
   else if (el.type === 'overflow') validateOverflow(w, el, p, actionIds);
+  else if (el.type === 'static_select') validateStaticSelect(w, el, p, actionIds);
   else if (el.type === 'image' && allowImage) validateImageElement(w, el, p);
   else w.error(`${p}/type`, `unsupported type: ${String(el.type)}`);
 }

@@ -160,33 +160,54 @@ export class SimUser {
   }
 
   /**
-   * Picks the option whose text is `optionText` from the overflow menu `actionId` on a message this user sees, as
-   * the Slack client sends it: a block_actions payload with `selected_option`.
+   * Picks the option whose text is `optionText` from the overflow menu or static select `actionId` on a message this
+   * user sees, as the Slack client sends it: a block_actions payload with `selected_option`. In a select with option
+   * groups, `opts.group` names the group (its label) when several hold that text.
    */
-  async choose(message: SimMessage, actionId: string, optionText: string): Promise<Delivery | NotSent> {
+  async choose(
+    message: SimMessage,
+    actionId: string,
+    optionText: string,
+    opts: { group?: string } = {},
+  ): Promise<Delivery | NotSent> {
     const { state } = this;
     const current = state.findMessage(message.channel, message.ts);
     if (!current) throw new Error(`the message ${message.ts} in ${message.channel} is no longer there`);
     this.checkSees(current);
-    let found:
-      | { menu: { action_id: string; options: { text: { text: string }; value: string }[] }; blockId: string }
-      | undefined;
+    type Option = { text: { text: string }; value: string };
+    type Menu = {
+      type: 'overflow' | 'static_select';
+      action_id: string;
+      options?: Option[];
+      option_groups?: { label: { text: string }; options: Option[] }[];
+      placeholder?: unknown;
+    };
+    let found: { menu: Menu; blockId: string } | undefined;
     for (const b of current.blocks ?? []) {
       const block = b as { type?: string; block_id?: string; elements?: unknown[] };
       for (const el of block.type === 'actions' ? (block.elements ?? []) : []) {
         const e = el as { type?: string; action_id?: string };
-        if (e.type === 'overflow' && e.action_id === actionId)
-          found = { menu: el as never, blockId: block.block_id ?? '' };
+        if ((e.type === 'overflow' || e.type === 'static_select') && e.action_id === actionId)
+          found = { menu: el as Menu, blockId: block.block_id ?? '' };
       }
     }
-    if (!found) throw new Error(`no overflow menu "${actionId}" on message ${current.ts}`);
-    const option = found.menu.options.find((o) => o.text.text === optionText);
-    if (!option) throw new Error(`no option "${optionText}" in overflow menu "${actionId}"`);
+    if (!found) throw new Error(`no menu "${actionId}" on message ${current.ts}`);
+    const groups = found.menu.option_groups ?? [{ label: { text: '' }, options: found.menu.options ?? [] }];
+    const matches = groups
+      .filter((g) => opts.group === undefined || g.label.text === opts.group)
+      .flatMap((g) => g.options.filter((o) => o.text.text === optionText));
+    if (matches.length !== 1) {
+      const where = opts.group === undefined ? '' : ` of group "${opts.group}"`;
+      throw new Error(`${matches.length} options "${optionText}"${where} in menu "${actionId}"`);
+    }
+    const option = matches[0]!;
+    const { menu } = found;
     return this.sendBlockAction(current, false, {
-      type: 'overflow',
+      type: menu.type,
       action_id: actionId,
       block_id: found.blockId,
       selected_option: { text: { type: 'plain_text', text: option.text.text, emoji: true }, value: option.value },
+      ...(menu.type === 'static_select' && menu.placeholder ? { placeholder: menu.placeholder } : {}),
     });
   }
 
