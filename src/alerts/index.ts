@@ -11,6 +11,7 @@
  *   await alerts.stop();                                       // on shutdown
  */
 
+export { type AlertClock, SYSTEM_CLOCK } from './alert-clock.js';
 export type { AlertCounter, AlertEffect } from './alert-effects.js';
 export type { AlertEvent, ClaimAnswer } from './alert-events.js';
 export { type AlertLog, AlertManager, type AlertManagerOptions, type AlertStats } from './alert-manager.js';
@@ -43,7 +44,6 @@ export { isPodInTrouble, podTrouble } from './pod-trouble.js';
 export { type AlertStep, reduceAlerts } from './reduce-alerts.js';
 export { alertHeadline, formatDuration, renderAlertContext } from './render-alert-context.js';
 export { renderAlertSummary } from './render-alert-summary.js';
-export { retryAfterSeconds } from './retry-after.js';
 export { routeAlert } from './route-alert.js';
 export { type AlertWatch, type StartAlertWatchOptions, startAlertWatch } from './start-alert-watch.js';
 export type * from './types.js';
