@@ -27,6 +27,9 @@ const NONE: AlertEffect[] = [];
  * burst window is full: then a storm summary lists it), the others adopt the message or follow the claimer. The
  * message follows the failing pods and says when every pod is Ready again or gone; a muted workload gets no new
  * message and no update until the mute ends, but its recovery is shown (and ends an "until it recovers" mute).
+ *
+ * The runner owes it two things (AlertManager, ChannelQueue): one `sync-due` per channel at a time, and the effects of
+ * a sync performed one after another, each answer fed back before the next; claims may answer in any order.
  */
 export function reduceAlerts(state: AlertState, event: AlertEvent, now: Date, rules: AlertRules): AlertStep {
   const w = state.workload;

@@ -66,6 +66,20 @@ describe('rate limits over HTTP', () => {
     expect(sim.channel('C0INCIDENT').latest()?.text).toBe('after the pause');
   });
 
+  it('the pause is Retry-After, taken through the injected sleep', async () => {
+    const pauses: number[] = [];
+    const { client } = botClient(sim.botToken, {
+      sleep: (ms) => {
+        pauses.push(ms);
+        return new Promise((resolve) => setTimeout(resolve, ms));
+      },
+    });
+    for (let i = 0; i < POST_MESSAGE_PER_CHANNEL.burst; i++)
+      await client.chat.postMessage({ channel: 'C0INCIDENT', text: `m${i}` });
+    expect((await client.chat.postMessage({ channel: 'C0INCIDENT', text: 'x' })).ok).toBe(true);
+    expect(pauses).toEqual([1000]);
+  });
+
   it("while one channel's call waits out its limit, calls to another channel go through", async () => {
     const { client } = botClient(sim.botToken);
     for (let i = 0; i < POST_MESSAGE_PER_CHANNEL.burst; i++)
