@@ -10,6 +10,13 @@ export { sealingFetch } from './sealing-fetch.js';
 export { slackAuditAnchors, slackAuditAnchorsFromToken } from './slack-audit-anchors.js';
 export { createSlackChat } from './slack-chat.js';
 export { slackStartupProbes } from './slack-startup-probes.js';
+export { type SlackClientSettings, slackWebClientOptions } from './slack-web-client-options.js';
+export {
+  RATE_LIMIT_DEFAULTS,
+  type RateLimitPolicy,
+  type RateLimitWait,
+  waitOutRateLimits,
+} from './wait-out-rate-limits.js';
 
 /** Every Bolt listener of the bot, and one error handler so a failing listener is logged, never silent. */
 export function registerHandlers(app: App, deps: ConversationDeps): void {

@@ -1,6 +1,7 @@
 import { type App, webApi } from '@slack/bolt';
 import { type AuditAnchor, parseAnchorText } from '../src/audit/index.js';
 import { slackStartupProbes } from './slack-startup-probes.js';
+import { slackWebClientOptions } from './slack-web-client-options.js';
 
 type WebClient = App['client'];
 
@@ -42,7 +43,7 @@ export function slackAuditAnchorsFromToken(
   apiUrl: string,
   channel: string,
 ): () => Promise<AuditAnchor[]> {
-  const client = new webApi.WebClient(token, { slackApiUrl: apiUrl });
+  const client = new webApi.WebClient(token, slackWebClientOptions({ apiUrl }));
   if (!channel.startsWith('#')) return slackAuditAnchors(client as unknown as WebClient, channel);
   // audit.channel given as #name: looked up in the channel list, as the bot does at start.
   return async () => {

@@ -95,8 +95,13 @@ function toChatError(e: unknown): ChatError {
     message?: string;
   };
   if (err.code === 'slack_webapi_platform_error' && err.data?.error) return new ChatError(err.data.error);
+  // Only past the rate-limit policy's patience (wait-out-rate-limits.ts): the WebClient rejects the 429 it reached.
   if (err.code === 'slack_webapi_rate_limited_error')
-    return new ChatError('ratelimited', `Slack rate limit: retry after ${err.retryAfter ?? '?'} s`);
+    return new ChatError(
+      'ratelimited',
+      `Slack is rate limiting this call${err.retryAfter ? ` (retry after ${err.retryAfter} s)` : ''}`,
+      err.retryAfter,
+    );
   if (err.code === 'slack_webapi_http_error')
     return new ChatError('http_error', `Slack answered HTTP ${err.statusCode ?? '?'}`);
   if (err.code === 'slack_webapi_request_error') return new ChatError('request_error', 'Slack could not be reached');

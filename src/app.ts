@@ -15,6 +15,7 @@ import {
   sealingFetch,
   slackAuditAnchors,
   slackStartupProbes,
+  slackWebClientOptions,
 } from '../handlers/index.js';
 import { createDebugPodQueue } from '../jobs/debug-pod-queue.js';
 import { startWorkers } from '../jobs/start-workers.js';
@@ -70,11 +71,6 @@ export interface StartOptions {
   jobRetry?: { attempts?: number; backoffMs?: number };
   /** Alert pacing overrides (tests). */
   alertTuning?: AlertTuning;
-  /**
-   * Slack Web API retries. WebClient's default retries for ~30 min, far too long for a person waiting; each 429 (waited
-   * out per its Retry-After) uses one, so a burst in one channel needs several. @defaultValue 10
-   */
-  slackRetries?: number;
 }
 
 export interface RunningBot {
@@ -136,13 +132,18 @@ export async function startDebugdead(options: StartOptions): Promise<RunningBot>
     clusterJobCounts: async () => gateway?.link.jobCounts(),
   });
   const unobserveKube = kube.observe((r) => metrics.kubeRequest(r.verb, r.resource, r.code, r.seconds));
-  const clientOptions = {
-    slackApiUrl: config.slack.apiUrl,
-    retryConfig: { retries: options.slackRetries ?? 10, factor: 1.6, minTimeout: 500, maxTimeout: 5000 },
+  const clientOptions = slackWebClientOptions({
+    apiUrl: config.slack.apiUrl,
     // respond() posts through this fetch: every answer to a person passes the egress boundary (handlers/), and every
-    // Slack call is counted.
+    // Slack call is counted (a 429 as debugdead_slack_rate_limited_total).
     fetch: sealingFetch(meteredFetch(metrics)),
-  };
+    rateLimits: {
+      onRateLimited: (wait) =>
+        wait.waited
+          ? log.info(wait, 'Slack rate limit: waiting Retry-After')
+          : log.warn(wait, 'Slack rate limit: waited long enough, the call fails'),
+    },
+  });
 
   // Start-up self-checks (README "Operating it"): a fatal problem stops the start with every sentence at once; the
   // others are logged and keep /readyz failing until they are fixed and the bot restarted.

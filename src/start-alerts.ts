@@ -15,7 +15,7 @@ export interface AlertTuning {
 /** The name of the Lease (in alerts.leaseNamespace) that elects the alert watcher. */
 export const ALERT_LEASE_NAME = 'debugdead-alert-watcher';
 
-const NO_STATS: AlertStats = { posted: 0, suppressed: 0, updated: 0, summaries: 0, rateLimited: 0, dropped: 0 };
+const NO_STATS: AlertStats = { posted: 0, suppressed: 0, updated: 0, summaries: 0, dropped: 0 };
 
 /**
  * Watches pods and posts the full diagnosis, with buttons, for each failing workload (config alerts.*). Among

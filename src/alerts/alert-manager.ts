@@ -1,23 +1,16 @@
 import type { AlertRoute } from '../config/types.js';
-import { MANAGED_LABEL } from '../debugpods/index.js';
 import type { RedisClient } from '../redis/index.js';
-import {
-  type AlertRecord,
-  alertRecordKey,
-  claimAlert,
-  readAlert,
-  releaseAlert,
-  saveAlert,
-  takeOverAlert,
-} from './alert-record.js';
+import { type AlertClock, SYSTEM_CLOCK } from './alert-clock.js';
+import type { AlertEffect } from './alert-effects.js';
+import type { AlertEvent } from './alert-events.js';
+import { alertRecordKey, claimAlert, readAlert, releaseAlert, saveAlert, takeOverAlert } from './alert-record.js';
+import { type AlertRules, INITIAL_SHARED, type SharedState, type WorkloadState } from './alert-state.js';
 import { ChannelQueue } from './channel-queue.js';
-import { classifyPod } from './classify-pod.js';
-import { failingSinceOfPod } from './failing-since-of-pod.js';
 import { endMuteOnRecovery, readMute } from './mute-record.js';
+import { isPodInTrouble } from './pod-trouble.js';
+import { reduceAlerts } from './reduce-alerts.js';
 import { renderAlertSummary } from './render-alert-summary.js';
-import { retryAfterSeconds } from './retry-after.js';
-import { routeAlert } from './route-alert.js';
-import type { AlertSink, CompactPod, PodRef, PostedAlert, SummaryEntry, WorkloadAlert, WorkloadRef } from './types.js';
+import type { AlertSink, CompactPod, PodRef, PostedAlert, SummaryEntry } from './types.js';
 import { workloadKey, workloadOf } from './workload-of.js';
 
 /** A minimal logger (pino fits). */
@@ -50,50 +43,26 @@ export interface AlertManagerOptions {
   staleClaimMs?: number;
   /** Pause between two Slack calls on one channel, ms (Slack: about 1 message/s per channel). @defaultValue 1000 */
   channelIntervalMs?: number;
-  /** @defaultValue () => new Date() */
+  /** The one clock: the reducer's `now` and the channel queues' pauses. @defaultValue SYSTEM_CLOCK */
+  clock?: AlertClock;
+  /** The time alone (the pauses stay real), for callers that hold a `now` function. Ignored when `clock` is given. */
   now?: () => Date;
   log?: AlertLog;
 }
 
-/** Counters for tests, benches and the log. */
+/** Counters for tests, benches, the log and /metrics. */
 export interface AlertStats {
   posted: number;
   /** Workloads not posted because they were already alerted in the cooldown, or folded into a summary. */
   suppressed: number;
   updated: number;
   summaries: number;
-  rateLimited: number;
+  /** Slack calls (or the Redis reads of their sync) that failed: the message is redone on the next change. */
   dropped: number;
 }
 
-/** Per pod in trouble (failing or not Ready), what detection needs: its workload, name, and failing reason. */
-interface PodEntry {
-  /** Workload key (string shared with the `members` map key). */
-  k: string;
-  name: string;
-  /** Failing reason, if failing. */
-  failing: string | undefined;
-  ready: boolean;
-  /** When this pod started failing, from its own status (failingSinceOfPod), ms since the epoch. */
-  since?: number | undefined;
-}
-
-/** One alerting episode of a workload, from first failure to recovery. */
-interface Episode {
-  workload: WorkloadRef;
-  channel: string;
-  since: string;
-  pod: string;
-  reason: string;
-  recoveredAt?: string;
-  /** owner: we post/update; follower: another replica claimed it, we update once it has posted; summary: listed in a summary. */
-  role: 'claiming' | 'owner' | 'follower' | 'summary';
-  posted?: PostedAlert;
-  /** What the message last said (pods, recovery), to skip updates that would change nothing. */
-  shown?: string;
-}
-
-interface SummaryState {
+/** One storm summary: a channel's workloads past maxWorkloadsPerBurst in one burst window. */
+interface Summary {
   windowStart: number;
   entries: Map<string, SummaryEntry>;
   posted?: PostedAlert;
@@ -102,107 +71,72 @@ interface SummaryState {
 const NOOP_LOG: AlertLog = { info() {}, warn() {}, debug() {} };
 
 /**
- * Turns pod changes into one Slack alert per failing workload. Feed it from `watchPods` (it is a PodWatchHandler).
- * Keeps compact state only; dedup lives in Redis (SET NX per workload, for the cooldown), so replicas and restarts
- * update the one message instead of posting again; Slack calls go through a paced queue per channel.
+ * Turns pod changes into one Slack alert per failing workload: the runner of `reduceAlerts`. Feed it from
+ * `watchPods` (it is a PodWatchHandler). It keeps one reducer state per workload in trouble, hands each event to the
+ * reducer, and performs the effects: claims in Redis (SET NX per workload, so replicas and restarts update the one
+ * message), and Slack calls through a paced queue per channel, one sync at a time, coalescing newer state.
  */
 export class AlertManager {
-  private readonly opts: Required<Omit<AlertManagerOptions, 'channel' | 'log'>> & Pick<AlertManagerOptions, 'channel'>;
+  private readonly rules: AlertRules;
+  private readonly clock: AlertClock;
   private readonly log: AlertLog;
-  private readonly pods = new Map<string, PodEntry>();
-  private readonly members = new Map<string, Set<string>>();
-  private readonly episodes = new Map<string, Episode>();
+  private readonly workloads = new Map<string, WorkloadState>();
+  /** Pod uid → workload key, for the pods the reducer keeps (in trouble). */
+  private readonly podIndex = new Map<string, string>();
+  private shared: SharedState = INITIAL_SHARED;
   private readonly queues = new Map<string, ChannelQueue>();
-  private readonly summaries = new Map<string, SummaryState>();
-  private readonly dirty = new Set<string>();
-  private readonly claims = new Set<Promise<void>>();
-  private burst = { start: 0, count: 0 };
-  private flushScheduled = false;
+  private readonly summaries = new Map<string, Summary>();
+  /** Claims and the effects they lead to (sync effects run inside their queue task instead). */
+  private readonly inFlight = new Set<Promise<void>>();
   private stopped = false;
-  private readonly counters: AlertStats = {
-    posted: 0,
-    suppressed: 0,
-    updated: 0,
-    summaries: 0,
-    rateLimited: 0,
-    dropped: 0,
-  };
+  private readonly counters: AlertStats = { posted: 0, suppressed: 0, updated: 0, summaries: 0, dropped: 0 };
 
-  constructor(options: AlertManagerOptions) {
-    this.opts = {
-      burstWindowMs: 60_000,
-      channelIntervalMs: 1000,
-      staleClaimMs: 120_000,
-      now: () => new Date(),
-      ...options,
+  constructor(private readonly opts: AlertManagerOptions) {
+    this.rules = {
+      reasons: opts.reasons,
+      restartThreshold: opts.restartThreshold,
+      maxWorkloadsPerBurst: opts.maxWorkloadsPerBurst,
+      burstWindowMs: opts.burstWindowMs ?? 60_000,
+      staleClaimMs: opts.staleClaimMs ?? 120_000,
+      channel: opts.channel,
+      routes: opts.routes,
     };
-    this.log = options.log ?? NOOP_LOG;
+    this.clock = opts.clock ?? (opts.now ? { now: opts.now, sleep: SYSTEM_CLOCK.sleep } : SYSTEM_CLOCK);
+    this.log = opts.log ?? NOOP_LOG;
   }
 
   /** A pod appeared or changed (PodWatchHandler). */
   upsert(pod: CompactPod): void {
     if (this.stopped) return;
-    // Our own debug pods crash by design (a clone of a crashing app): never alert on them.
-    if (pod.labels[MANAGED_LABEL] === 'true') {
-      this.remove(pod);
-      return;
-    }
-    const verdict = classifyPod(pod, this.opts);
-    const prev = this.pods.get(pod.uid);
-    // Healthy, Ready pods are not kept at all: recovery only needs to know that no unhealthy pod is left, so memory
-    // grows with the pods in trouble, not with the cluster.
-    if (!verdict.failing && verdict.ready) {
-      if (prev) this.remove(pod);
-      return;
-    }
-    const k = workloadKey(workloadOf(pod));
-    if (prev && prev.k !== k) this.forget(pod.uid, prev);
-    let set = this.members.get(k);
-    if (!set) {
-      set = new Set();
-      this.members.set(k, set);
-    }
-    set.add(pod.uid);
-    // A crash-looping container is briefly Running between back-offs; the pod stays "failing" until it is Ready again
-    // (or gone), so the count in the message does not flap and each flap costs no chat.update.
-    const failing = verdict.failing ? verdict.reason : prev?.k === k ? prev.failing : undefined;
-    const since = failing
-      ? (failingSinceOfPod(pod, this.opts.now()) ?? (prev?.k === k ? prev.since : undefined))
-      : undefined;
-    if (prev && prev.k === k) {
-      const changed = prev.failing !== failing;
-      prev.failing = failing;
-      prev.since = since;
-      prev.ready = false;
-      prev.name = pod.name;
-      if (changed || (failing && this.episodes.has(k))) this.markDirty(k);
-      return;
-    }
-    this.pods.set(pod.uid, { k, name: pod.name, failing, ready: false, since });
-    if (failing || this.episodes.has(k)) this.markDirty(k);
+    const known = this.podIndex.get(pod.uid);
+    // The hot path: a healthy pod alerting does not hold changes nothing (the reducer would say the same).
+    if (known === undefined && !isPodInTrouble(pod, this.rules)) return;
+    const key = workloadKey(workloadOf(pod));
+    if (known !== undefined && known !== key) this.dispatchPod(known, { type: 'pod-removed', uid: pod.uid }, pod.uid);
+    this.dispatchPod(key, { type: 'pod-upserted', pod }, pod.uid);
   }
 
   /** A pod is gone (PodWatchHandler). */
   remove(ref: PodRef): void {
-    const entry = this.pods.get(ref.uid);
-    if (!entry) return;
-    this.forget(ref.uid, entry);
-    if (this.episodes.has(entry.k)) this.markDirty(entry.k);
+    if (this.stopped) return;
+    const key = this.podIndex.get(ref.uid);
+    if (key !== undefined) this.dispatchPod(key, { type: 'pod-removed', uid: ref.uid }, ref.uid);
   }
 
-  /** Counters so far; `unhealthyPods` are the only pods kept in memory. */
+  /** Counters so far; `unhealthyPods` are the only pods kept in memory, `alerting` the workloads in an episode. */
   stats(): AlertStats & { unhealthyPods: number; alerting: number } {
-    return { ...this.counters, unhealthyPods: this.pods.size, alerting: this.episodes.size };
+    let alerting = 0;
+    for (const w of this.workloads.values()) if (w.episode) alerting++;
+    return { ...this.counters, unhealthyPods: this.podIndex.size, alerting };
   }
 
-  /** Resolves once every pending evaluation, claim and Slack call is done (tests and benches). */
+  /** Resolves once every pending claim and Slack call is done (tests and benches). */
   async idle(): Promise<void> {
     for (;;) {
       await new Promise((r) => setImmediate(r));
-      if (this.claims.size) await Promise.all([...this.claims]);
+      if (this.inFlight.size) await Promise.allSettled([...this.inFlight]);
       await Promise.all([...this.queues.values()].map((q) => q.idle()));
-      if (!this.flushScheduled && this.claims.size === 0 && [...this.queues.values()].every((q) => q.size === 0))
-        return;
+      if (this.inFlight.size === 0 && [...this.queues.values()].every((q) => q.size === 0)) return;
     }
   }
 
@@ -210,171 +144,136 @@ export class AlertManager {
   async stop(): Promise<void> {
     this.stopped = true;
     for (const q of this.queues.values()) q.stop();
-    await Promise.allSettled([...this.claims]);
+    await Promise.allSettled([...this.inFlight]);
   }
 
-  private forget(uid: string, entry: PodEntry): void {
-    this.pods.delete(uid);
-    const set = this.members.get(entry.k);
-    set?.delete(uid);
-    if (set?.size === 0 && !this.episodes.has(entry.k)) this.members.delete(entry.k);
+  private dispatch(key: string, event: AlertEvent): AlertEffect[] {
+    const step = reduceAlerts(
+      { workload: this.workloads.get(key), shared: this.shared },
+      event,
+      this.clock.now(),
+      this.rules,
+    );
+    this.shared = step.state.shared;
+    if (step.state.workload) this.workloads.set(key, step.state.workload);
+    else this.workloads.delete(key);
+    return step.effects;
   }
 
-  private markDirty(k: string): void {
-    this.dirty.add(k);
-    if (this.flushScheduled) return;
-    this.flushScheduled = true;
-    // Batches the changes of one watch chunk: a list page or a burst of events becomes one evaluation per workload.
-    setImmediate(() => {
-      this.flushScheduled = false;
-      const keys = [...this.dirty];
-      this.dirty.clear();
-      for (const key of keys) this.evaluate(key);
-    });
-  }
-
-  private failingPods(k: string): {
-    names: string[];
-    reason: string | undefined;
-    allReady: boolean;
-    since: number | undefined;
-  } {
-    const names: string[] = [];
-    let reason: string | undefined;
-    let since: number | undefined;
-    let allReady = true;
-    for (const uid of this.members.get(k) ?? []) {
-      const e = this.pods.get(uid);
-      if (!e) continue;
-      if (e.failing) {
-        names.push(e.name);
-        reason ??= e.failing;
-        if (e.since !== undefined && (since === undefined || e.since < since)) since = e.since;
-      }
-      if (!e.ready) allReady = false;
-    }
-    names.sort();
-    return { names, reason, allReady, since };
-  }
-
-  private evaluate(k: string): void {
-    if (this.stopped) return;
-    const { names, reason, allReady, since } = this.failingPods(k);
-    const ep = this.episodes.get(k);
-    const now = this.opts.now();
-    if (names.length > 0 && reason) {
-      if (ep && !ep.recoveredAt) {
-        if (ep.role !== 'claiming') this.enqueue(k, ep, false);
-        return;
-      }
-      if (ep?.recoveredAt) this.episodes.delete(k);
-      const w = this.parseKey(k);
-      const channel = routeAlert(w.namespace, { channel: this.opts.channel, routes: this.opts.routes });
-      if (!channel) return;
-      const fresh: Episode = {
-        workload: w,
-        channel,
-        // The pods' own record of when they began failing, not when the bot first saw them.
-        since: new Date(since !== undefined && since < now.getTime() ? since : now.getTime()).toISOString(),
-        pod: names[0] as string,
-        reason,
-        role: 'claiming',
-      };
-      this.episodes.set(k, fresh);
-      this.track(this.claim(k, fresh));
-      return;
-    }
-    if (!ep || ep.recoveredAt) {
-      if (!ep && this.members.get(k)?.size === 0) this.members.delete(k);
-      return;
-    }
-    if (allReady) {
-      ep.recoveredAt = now.toISOString();
-      if (ep.role !== 'claiming') this.enqueue(k, ep, false);
-    }
+  private dispatchPod(key: string, event: AlertEvent, uid: string): void {
+    const effects = this.dispatch(key, event);
+    if (this.workloads.get(key)?.pods.has(uid)) this.podIndex.set(uid, key);
+    else if (this.podIndex.get(uid) === key) this.podIndex.delete(uid);
+    // Most pod changes ask only for a queued sync or nothing: no promise unless a claim has to wait for Redis.
+    const later = effects.filter((e) => !this.performNow(key, e));
+    if (later.length) this.track(this.drive(key, later));
   }
 
   private track(p: Promise<void>): void {
-    this.claims.add(p);
-    void p.finally(() => this.claims.delete(p));
+    this.inFlight.add(p);
+    void p.finally(() => this.inFlight.delete(p));
   }
 
-  private parseKey(k: string): WorkloadRef {
-    const [namespace = '', kind = '', ...rest] = k.split('/');
-    return { namespace, kind, name: rest.join('/') };
-  }
-
-  /** Claims the workload in Redis; the winner posts, the others adopt the existing message. */
-  private async claim(k: string, ep: Episode): Promise<void> {
-    const key = alertRecordKey(this.opts.prefix, k);
-    try {
-      const result = await claimAlert(
-        this.opts.redis,
-        key,
-        { since: ep.since, claimedAt: this.opts.now().toISOString() },
-        this.opts.cooldownSeconds,
-      );
-      if (this.stopped || this.episodes.get(k) !== ep) return;
-      if (result.claimed) {
-        if (this.inBurstOverflow()) {
-          ep.role = 'summary';
-          this.counters.suppressed++;
-          await saveAlert(this.opts.redis, key, { since: ep.since, summarized: true });
-          this.addToSummary(k, ep);
-          return;
-        }
-        ep.role = 'owner';
-        this.log.info({ workload: k, channel: ep.channel, reason: ep.reason }, 'workload alert claimed');
-      } else {
-        const rec = result.record;
-        if (rec?.summarized) ep.role = 'summary';
-        else if (rec?.posted) {
-          ep.role = 'owner';
-          ep.posted = rec.posted;
-        } else ep.role = 'follower';
-        if (rec && !rec.recoveredAt) ep.since = rec.since;
-        else if (rec?.recoveredAt) {
-          // Failing again within the cooldown: the same message comes back to life with a new start time.
-          await saveAlert(this.opts.redis, key, { ...rec, since: ep.since, recoveredAt: undefined });
-        }
-        this.counters.suppressed++;
-        this.log.debug({ workload: k, role: ep.role }, 'workload already alerted in this cooldown');
-        if (ep.role === 'summary') return;
+  /** Performs effects in order, feeding each answer back to the reducer and performing what it asks next. */
+  private async drive(key: string, effects: AlertEffect[]): Promise<void> {
+    const todo = [...effects];
+    for (let e = todo.shift(); e && !this.stopped; e = todo.shift()) {
+      if (this.performNow(key, e)) continue;
+      let answer: AlertEvent | undefined;
+      try {
+        answer = await this.performLater(key, e);
+      } catch (err) {
+        // Redis did not answer: this sync is dropped; the next pod change redoes it.
+        this.counters.dropped++;
+        this.log.warn({ err, workload: key, effect: e.type }, 'alert state not read or written in Redis');
+        return;
       }
-      // Re-evaluate: pods may have changed (or recovered) while Redis answered.
-      this.evaluateClaimed(k, ep);
-    } catch (err) {
-      this.log.warn({ err, workload: k }, 'alert claim failed; will retry on the next pod change');
-      if (this.episodes.get(k) === ep) this.episodes.delete(k);
+      if (answer && !this.stopped) todo.push(...this.dispatch(key, answer));
     }
   }
 
-  private evaluateClaimed(k: string, ep: Episode): void {
-    const { names, allReady } = this.failingPods(k);
-    if (names.length === 0 && allReady && !ep.recoveredAt) ep.recoveredAt = this.opts.now().toISOString();
-    this.enqueue(k, ep, !ep.posted);
+  /** The effects that need no answer; false for those that do. */
+  private performNow(key: string, e: AlertEffect): boolean {
+    switch (e.type) {
+      case 'sync':
+        this.queue(e.channel).push({
+          key,
+          urgent: e.urgent,
+          run: () => this.drive(key, this.dispatch(key, { type: 'sync-due' })),
+        });
+        return true;
+      case 'summarize':
+        this.summarize(e);
+        return true;
+      case 'count':
+        this.counters[e.counter]++;
+        return true;
+      case 'log':
+        this.log[e.level](e.fields, e.msg);
+        return true;
+      default:
+        return false;
+    }
   }
 
-  private inBurstOverflow(): boolean {
-    const now = Date.now();
-    if (now - this.burst.start > this.opts.burstWindowMs) this.burst = { start: now, count: 0 };
-    this.burst.count++;
-    return this.burst.count > this.opts.maxWorkloadsPerBurst;
+  private async performLater(key: string, e: AlertEffect): Promise<AlertEvent | undefined> {
+    const { redis, prefix, sink, cooldownSeconds } = this.opts;
+    const recordKey = alertRecordKey(prefix, key);
+    switch (e.type) {
+      case 'claim':
+        try {
+          const answer = await claimAlert(redis, recordKey, e.record, cooldownSeconds);
+          return { type: 'claim-answered', episode: e.episode, answer };
+        } catch (err) {
+          return { type: 'claim-answered', episode: e.episode, answer: { failed: err } };
+        }
+      case 'read-record':
+        return { type: 'record-read', episode: e.episode, record: await readAlert(redis, recordKey) };
+      case 'take-over':
+        return {
+          type: 'takeover-answered',
+          episode: e.episode,
+          won: await takeOverAlert(redis, recordKey, cooldownSeconds),
+        };
+      case 'read-mute':
+        return { type: 'mute-read', episode: e.episode, muted: (await readMute(redis, prefix, key)) !== undefined };
+      case 'post':
+        try {
+          const posted = await sink.post(e.alert);
+          return { type: 'post-done', episode: e.episode, posted, shown: e.shown, version: e.version };
+        } catch (error) {
+          return { type: 'post-failed', episode: e.episode, error };
+        }
+      case 'update':
+        try {
+          await sink.update(e.posted, e.alert);
+          return { type: 'update-done', episode: e.episode, shown: e.shown, version: e.version };
+        } catch (error) {
+          return { type: 'update-failed', episode: e.episode, error };
+        }
+      case 'save-record':
+        await saveAlert(redis, recordKey, e.record);
+        return undefined;
+      case 'release-claim':
+        await releaseAlert(redis, recordKey);
+        return undefined;
+      case 'end-mute-on-recovery':
+        await endMuteOnRecovery(redis, prefix, key);
+        return undefined;
+      default:
+        return undefined;
+    }
   }
 
   private queue(channel: string): ChannelQueue {
     let q = this.queues.get(channel);
     if (!q) {
       q = new ChannelQueue({
-        intervalMs: this.opts.channelIntervalMs,
-        maxRetries: 20,
-        onRateLimited: (seconds) => {
-          this.counters.rateLimited++;
-          this.log.info({ channel, retryAfterSeconds: seconds }, 'Slack rate limit; waiting');
-        },
-        onDropped: (key, err) => {
+        intervalMs: this.opts.channelIntervalMs ?? 1000,
+        clock: this.clock,
+        onFailed: (task, err) => {
           this.counters.dropped++;
-          this.log.warn({ err, channel, task: key }, 'alert message failed');
+          this.log.warn({ err, channel, task }, 'alert message failed');
         },
       });
       this.queues.set(channel, q);
@@ -382,124 +281,40 @@ export class AlertManager {
     return q;
   }
 
-  private enqueue(k: string, ep: Episode, urgent: boolean): void {
-    if (ep.role === 'summary' || ep.role === 'claiming') return;
-    this.queue(ep.channel).push({ key: k, urgent, run: () => this.sync(k, ep) });
-  }
-
-  private alertOf(k: string, ep: Episode): WorkloadAlert {
-    const { names } = this.failingPods(k);
-    const alert: WorkloadAlert = {
-      workload: ep.workload,
-      channel: ep.channel,
-      pod: ep.pod,
-      reason: ep.reason,
-      failingPods: names,
-      failingCount: names.length,
-      since: ep.since,
-    };
-    if (ep.recoveredAt) alert.recoveredAt = ep.recoveredAt;
-    return alert;
-  }
-
-  /** Brings the workload's one message up to date: post it, update it, or mark it recovered. */
-  private async sync(k: string, ep: Episode): Promise<void> {
-    if (this.episodes.get(k) !== ep) return;
-    const key = alertRecordKey(this.opts.prefix, k);
-    if (!ep.posted && ep.role === 'follower') {
-      const rec = await readAlert(this.opts.redis, key);
-      if (rec?.posted) ep.posted = rec.posted;
-      else if (rec && !rec.summarized && this.staleClaim(rec)) {
-        if (!(await takeOverAlert(this.opts.redis, key, this.opts.cooldownSeconds))) return;
-        this.log.warn({ workload: k }, 'alert claimed but never posted by another replica; taking over');
-        ep.role = 'owner';
-      } else return; // the claiming replica has not posted yet; its message will carry the state
+  /** Lists a workload in its channel's storm summary, posted (or updated) in its turn on the channel. */
+  private summarize(e: Extract<AlertEffect, { type: 'summarize' }>): void {
+    let s = this.summaries.get(e.channel);
+    if (!s || s.windowStart !== e.windowStart) {
+      s = { windowStart: e.windowStart, entries: new Map() };
+      this.summaries.set(e.channel, s);
     }
-    // A muted workload gets no new alert and no update until the mute ends; its recovery is still shown.
-    if (!ep.recoveredAt && (await readMute(this.opts.redis, this.opts.prefix, k))) {
-      if (!ep.posted) {
-        // Given back, so the first change after the mute ends alerts again.
-        this.finish(k, ep);
-        await releaseAlert(this.opts.redis, key).catch(() => {});
-      }
-      return;
-    }
-    if (ep.recoveredAt) await endMuteOnRecovery(this.opts.redis, this.opts.prefix, k).catch(() => {});
-    const alert = this.alertOf(k, ep);
-    if (!ep.posted) {
-      // Recovered before its first message went out: nothing worth waking a channel for.
-      if (ep.recoveredAt) {
-        this.finish(k, ep);
-        return;
-      }
-      let posted: PostedAlert;
-      try {
-        posted = await this.opts.sink.post(alert);
-      } catch (err) {
-        // Refused for good (not a rate limit, which the queue retries): give the claim back so a later change retries.
-        if (retryAfterSeconds(err) === undefined) {
-          this.finish(k, ep);
-          await releaseAlert(this.opts.redis, key).catch(() => {});
-        }
-        throw err;
-      }
-      ep.posted = posted;
-      ep.shown = `${alert.failingPods.join(',')}|`;
-      this.counters.posted++;
-      const rec: AlertRecord = { since: ep.since, posted };
-      await saveAlert(this.opts.redis, key, rec);
-      this.log.info({ workload: k, channel: posted.channel, ts: posted.ts }, 'workload alert posted');
-      return;
-    }
-    const shown = `${alert.failingPods.join(',')}|${alert.recoveredAt ?? ''}`;
-    if (shown !== ep.shown) {
-      await this.opts.sink.update(ep.posted, alert);
-      ep.shown = shown;
-      this.counters.updated++;
-    }
-    if (ep.recoveredAt) {
-      const rec: AlertRecord = { since: ep.since, posted: ep.posted, recoveredAt: ep.recoveredAt };
-      await saveAlert(this.opts.redis, key, rec);
-      this.log.info({ workload: k }, 'workload recovered');
-      this.finish(k, ep);
-    }
-  }
-
-  private staleClaim(rec: AlertRecord): boolean {
-    const at = Date.parse(rec.claimedAt ?? rec.since);
-    return Number.isFinite(at) && this.opts.now().getTime() - at > this.opts.staleClaimMs;
-  }
-
-  private finish(k: string, ep: Episode): void {
-    if (this.episodes.get(k) !== ep) return;
-    this.episodes.delete(k);
-    if (this.members.get(k)?.size === 0) this.members.delete(k);
-  }
-
-  private addToSummary(k: string, ep: Episode): void {
-    const now = Date.now();
-    let s = this.summaries.get(ep.channel);
-    if (!s || now - s.windowStart > this.opts.burstWindowMs) {
-      s = { windowStart: now, entries: new Map() };
-      this.summaries.set(ep.channel, s);
-    }
-    s.entries.set(k, { workload: ep.workload, reason: ep.reason, failingCount: this.failingPods(k).names.length });
-    const state = s;
-    this.queue(ep.channel).push({
-      key: `summary:${state.windowStart}`,
-      urgent: !state.posted,
-      run: async () => {
-        // Counts as of now: the storm is still growing while the summary waits its turn.
-        for (const [key, e] of state.entries) e.failingCount = this.failingPods(key).names.length || e.failingCount;
-        const message = renderAlertSummary([...state.entries.values()]);
-        if (!state.posted) {
-          state.posted = await this.opts.sink.postSummary(ep.channel, message);
-          this.counters.summaries++;
-        } else {
-          await this.opts.sink.updateSummary(state.posted, message);
-          this.counters.updated++;
-        }
-      },
+    s.entries.set(e.key, e.entry);
+    const summary = s;
+    this.queue(e.channel).push({
+      key: `summary:${summary.windowStart}`,
+      urgent: !summary.posted,
+      run: () => this.syncSummary(e.channel, summary),
     });
+  }
+
+  private async syncSummary(channel: string, s: Summary): Promise<void> {
+    // Counts as of now: the storm is still growing while the summary waits its turn.
+    const entries = [...s.entries].map(([key, entry]) => ({
+      ...entry,
+      failingCount: this.workloads.get(key)?.failing || entry.failingCount,
+    }));
+    const message = renderAlertSummary(entries);
+    try {
+      if (!s.posted) {
+        s.posted = await this.opts.sink.postSummary(channel, message);
+        this.counters.summaries++;
+      } else {
+        await this.opts.sink.updateSummary(s.posted, message);
+        this.counters.updated++;
+      }
+    } catch (err) {
+      this.counters.dropped++;
+      this.log.warn({ err, channel }, 'alert summary failed');
+    }
   }
 }

@@ -1,4 +1,4 @@
-import { retryAfterSeconds } from './retry-after.js';
+import type { AlertClock } from './alert-clock.js';
 
 /** A unit of work on one channel, identified by key so that repeated requests coalesce into one call. */
 export interface QueuedTask {
@@ -9,32 +9,31 @@ export interface QueuedTask {
 }
 
 export interface ChannelQueueOptions {
-  /** Pause between two calls on the channel, ms (Slack: ~1 message per second per channel). @defaultValue 1000 */
+  /** Pause between the starts of two calls on the channel, ms (Slack: ~1 message per second per channel). */
   intervalMs: number;
-  /** Rate-limit retries of one task before it is dropped. @defaultValue 20 */
-  maxRetries: number;
-  onRateLimited?(seconds: number): void;
-  onDropped?(key: string, err: unknown): void;
+  clock: AlertClock;
+  /** A task threw (its own failures are the task's business; this is the safety net). */
+  onFailed?(key: string, err: unknown): void;
 }
 
 /**
- * Serialises Slack calls for one channel at Slack's pace. A task queued again while pending runs once (with the state
- * of when it runs); a task refused with `ratelimited` waits Retry-After and runs again, so nothing is lost and
- * nothing is posted twice.
+ * Serialises Slack calls for one channel at Slack's pace. A task queued again while pending runs once, with the state
+ * of when it runs; one queued while it runs runs again after it, so the newest state always reaches the channel.
+ * Rate limits are not handled here: the Slack client waits out a 429 (handlers/wait-out-rate-limits.ts), and while it
+ * waits, newer requests for the same message coalesce here.
  */
 export class ChannelQueue {
   private readonly pending = new Map<string, QueuedTask>();
   private running: Promise<void> | undefined;
-  private lastCallAt = 0;
-  private stopped = false;
-  private wake: (() => void) | undefined;
+  private lastCallAt: number | undefined;
+  private readonly abort = new AbortController();
   private idleWaiters: (() => void)[] = [];
 
   constructor(private readonly opts: ChannelQueueOptions) {}
 
   /** Queues a task (or merges it with the pending one of the same key) and starts the worker when idle. */
   push(task: QueuedTask): void {
-    if (this.stopped) return;
+    if (this.abort.signal.aborted) return;
     const prev = this.pending.get(task.key);
     this.pending.set(task.key, prev ? { ...task, urgent: prev.urgent || task.urgent } : task);
     this.running ??= this.work().finally(() => {
@@ -43,6 +42,7 @@ export class ChannelQueue {
     });
   }
 
+  /** Tasks pending, plus the one running. */
   get size(): number {
     return this.pending.size + (this.running ? 1 : 0);
   }
@@ -53,23 +53,10 @@ export class ChannelQueue {
     return new Promise((r) => this.idleWaiters.push(r));
   }
 
+  /** Drops what is pending and cuts the pause short; a call already made finishes. */
   stop(): void {
-    this.stopped = true;
+    this.abort.abort();
     this.pending.clear();
-    this.wake?.();
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const t = setTimeout(done, ms);
-      const self = this;
-      function done(): void {
-        clearTimeout(t);
-        self.wake = undefined;
-        resolve();
-      }
-      this.wake = done;
-    });
   }
 
   private next(): QueuedTask | undefined {
@@ -86,33 +73,21 @@ export class ChannelQueue {
   }
 
   private async work(): Promise<void> {
-    for (let task = this.next(); task && !this.stopped; task = this.next()) {
-      let retries = 0;
-      for (;;) {
-        const wait = this.lastCallAt + this.opts.intervalMs - Date.now();
-        if (wait > 0) await this.sleep(wait);
-        if (this.stopped) return;
-        this.lastCallAt = Date.now();
-        try {
-          await task.run();
-          break;
-        } catch (e) {
-          const seconds = retryAfterSeconds(e);
-          if (seconds === undefined || retries >= this.opts.maxRetries) {
-            this.opts.onDropped?.(task.key, e);
-            break;
-          }
-          retries++;
-          this.opts.onRateLimited?.(seconds);
-          await this.sleep(seconds * 1000);
-          if (this.stopped) return;
-          // A newer request for the same key replaces this retry: it carries fresher state.
-          const newer = this.pending.get(task.key);
-          if (newer) {
-            this.pending.delete(task.key);
-            task = newer;
-          }
-        }
+    const { clock, intervalMs } = this.opts;
+    while (this.pending.size > 0 && !this.abort.signal.aborted) {
+      if (this.lastCallAt !== undefined) {
+        const wait = this.lastCallAt + intervalMs - clock.now().getTime();
+        if (wait > 0) await clock.sleep(wait, this.abort.signal);
+        if (this.abort.signal.aborted) return;
+      }
+      // Picked after the pause: an urgent task queued meanwhile goes first.
+      const task = this.next();
+      if (!task) return;
+      this.lastCallAt = clock.now().getTime();
+      try {
+        await task.run();
+      } catch (err) {
+        this.opts.onFailed?.(task.key, err);
       }
     }
   }

@@ -1,3 +1,4 @@
+import { SYSTEM_CLOCK } from './alert-clock.js';
 import { alertHeadline, renderAlertContext } from './render-alert-context.js';
 import type { AlertSink, WorkloadAlert } from './types.js';
 
@@ -18,7 +19,7 @@ export interface AlertChat {
  * The plain sink: the alert context blocks alone, posted through a ChatPort. The composition root spreads it and
  * overrides `post`/`update` to add the diagnosis and buttons; the summary methods are used as they are.
  */
-export function createChatAlertSink(chat: AlertChat, now: () => Date = () => new Date()): AlertSink {
+export function createChatAlertSink(chat: AlertChat, now: () => Date = SYSTEM_CLOCK.now): AlertSink {
   const message = (alert: WorkloadAlert): Message => ({
     text: alertHeadline(alert, now()),
     blocks: renderAlertContext(alert, now()),

@@ -4,6 +4,7 @@ import { MANAGED_LABEL } from '../debugpods/index.js';
 import type { KubeClient } from '../kube/index.js';
 import { type PodWatch, type WatchPodsOptions, watchPods } from '../kube/index.js';
 import type { RedisClient } from '../redis/index.js';
+import type { AlertClock } from './alert-clock.js';
 import { type AlertLog, AlertManager } from './alert-manager.js';
 import type { AlertSink } from './types.js';
 
@@ -14,7 +15,7 @@ export interface StartAlertWatchOptions {
   sink: AlertSink;
   log?: AlertLog;
   /** Overrides for tests and benches (pacing, burst window, clock). */
-  manager?: { channelIntervalMs?: number; burstWindowMs?: number; now?: () => Date };
+  manager?: { channelIntervalMs?: number; burstWindowMs?: number; now?: () => Date; clock?: AlertClock };
   /** Overrides of the watch's timing (back-off, page size, server timeout). */
   watch?: Pick<
     WatchPodsOptions,

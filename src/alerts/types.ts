@@ -37,7 +37,8 @@ export interface PostedAlert {
 
 /**
  * Where alerts go. The composition root wires it to the full diagnosis with buttons; tests post a plain message.
- * Errors: a ChatError with code `ratelimited` is retried after Retry-After; anything else drops that one call.
+ * Rate limits are waited out below it (the Slack client, handlers/wait-out-rate-limits.ts); an error drops that one
+ * call (a post gives its claim back, so the workload's next change alerts again).
  */
 export interface AlertSink {
   /** Posts the alert to `alert.channel`. */

@@ -42,6 +42,8 @@ export class ChatError extends Error {
   constructor(
     readonly code: string,
     message?: string,
+    /** `ratelimited`: Slack's Retry-After, seconds, once the Slack client stopped waiting it out. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message ?? `Slack refused the call: ${code}`);
     this.name = 'ChatError';

@@ -6,7 +6,6 @@ import {
   formatDuration,
   renderAlertContext,
   renderAlertSummary,
-  retryAfterSeconds,
   routeAlert,
   type WorkloadAlert,
   workloadOf,
@@ -308,7 +307,7 @@ describe('compactPod', () => {
   });
 });
 
-describe('back-off and rate limits', () => {
+describe('watch back-off', () => {
   it.each([
     { failures: 1, want: 1000 },
     { failures: 2, want: 2000 },
@@ -316,13 +315,5 @@ describe('back-off and rate limits', () => {
     { failures: 9, want: 30000 },
   ])('failure $failures waits $want ms', ({ failures, want }) => {
     expect(backoffDelay(failures, 1000, 30_000)).toBe(want);
-  });
-
-  it.each([
-    { err: Object.assign(new Error('Slack rate limit: retry after 7 s'), { code: 'ratelimited' }), want: 7 },
-    { err: Object.assign(new Error('Slack rate limit: retry after ? s'), { code: 'ratelimited' }), want: 1 },
-    { err: Object.assign(new Error('x'), { code: 'channel_not_found' }), want: undefined },
-  ])('Retry-After of "$err.message" is $want', ({ err, want }) => {
-    expect(retryAfterSeconds(err)).toBe(want);
   });
 });

@@ -1,5 +1,8 @@
-import { ErrorCode, type WebAPIRateLimitedError, WebClient, WebClientEvent } from '@slack/web-api';
+import { ErrorCode, WebClient } from '@slack/web-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type RateLimitPolicy, type RateLimitWait, slackWebClientOptions } from '../../handlers/index.js';
+import { createSlackChat } from '../../handlers/slack-chat.js';
+import { isChatError } from '../../src/conversation/chat-port.js';
 import { type SlackSim, startSlackSim } from '../sim/slack/index.js';
 import { POST_MESSAGE_PER_CHANNEL, RateLimiter } from '../sim/slack/rate-limiter.js';
 
@@ -40,47 +43,73 @@ describe('rate limits over HTTP', () => {
     expect(sim.rateLimited()).toBe(0);
   });
 
-  it('a WebClient with rejectRateLimitedCalls throws the rate-limit error with retryAfter', async () => {
-    const client = new WebClient(sim.botToken, {
-      slackApiUrl: sim.apiUrl,
-      retryConfig: { retries: 0 },
-      rejectRateLimitedCalls: true,
-    });
-    for (let i = 0; i < POST_MESSAGE_PER_CHANNEL.burst; i++)
-      await client.chat.postMessage({ channel: 'C0INCIDENT', text: 'x' });
-    const err = (await client.chat
-      .postMessage({ channel: 'C0INCIDENT', text: 'x' })
-      .catch((e) => e)) as WebAPIRateLimitedError;
-    expect(err.code).toBe(ErrorCode.RateLimitedError);
-    expect(err.retryAfter).toBe(1);
-  });
+  /** The bot's own Slack client (src/app.ts's configuration), with its rate-limit waits recorded. */
+  const botClient = (token: string, policy: RateLimitPolicy = {}) => {
+    const waits: RateLimitWait[] = [];
+    const client = new WebClient(
+      token,
+      slackWebClientOptions({ apiUrl: sim.apiUrl, rateLimits: { ...policy, onRateLimited: (w) => waits.push(w) } }),
+    );
+    return { client, waits };
+  };
 
-  it('a WebClient waits Retry-After and retries until the message goes through', async () => {
-    const client = new WebClient(sim.botToken, {
-      slackApiUrl: sim.apiUrl,
-      retryConfig: { retries: 2, minTimeout: 0, maxTimeout: 0 },
-    });
-    const pauses: number[] = [];
-    client.on(WebClientEvent.RATE_LIMITED, (seconds: number) => pauses.push(seconds));
+  it("the bot's client waits Retry-After and asks again until the message goes through", async () => {
+    const { client, waits } = botClient(sim.botToken);
     for (let i = 0; i < POST_MESSAGE_PER_CHANNEL.burst; i++)
       await client.chat.postMessage({ channel: 'C0INCIDENT', text: `m${i}` });
     const started = Date.now();
     const res = await client.chat.postMessage({ channel: 'C0INCIDENT', text: 'after the pause' });
     expect(res.ok).toBe(true);
-    expect(pauses).toEqual([1]);
+    expect(waits).toEqual([{ method: 'chat.postMessage', retryAfterSeconds: 1, waited: true }]);
     expect(Date.now() - started).toBeGreaterThanOrEqual(900);
     expect(sim.rateLimited()).toBe(1);
     expect(sim.channel('C0INCIDENT').latest()?.text).toBe('after the pause');
   });
 
-  it('apps.connections.open is Tier 1: a second call within the minute is limited', async () => {
-    const app = new WebClient(sim.appToken, {
-      slackApiUrl: sim.apiUrl,
-      retryConfig: { retries: 0 },
-      rejectRateLimitedCalls: true,
+  it('the pause is Retry-After, taken through the injected sleep', async () => {
+    const pauses: number[] = [];
+    const { client } = botClient(sim.botToken, {
+      sleep: (ms) => {
+        pauses.push(ms);
+        return new Promise((resolve) => setTimeout(resolve, ms));
+      },
     });
-    await app.apps.connections.open();
-    await expect(app.apps.connections.open()).rejects.toMatchObject({ code: ErrorCode.RateLimitedError });
+    for (let i = 0; i < POST_MESSAGE_PER_CHANNEL.burst; i++)
+      await client.chat.postMessage({ channel: 'C0INCIDENT', text: `m${i}` });
+    expect((await client.chat.postMessage({ channel: 'C0INCIDENT', text: 'x' })).ok).toBe(true);
+    expect(pauses).toEqual([1000]);
+  });
+
+  it("while one channel's call waits out its limit, calls to another channel go through", async () => {
+    const { client } = botClient(sim.botToken);
+    for (let i = 0; i < POST_MESSAGE_PER_CHANNEL.burst; i++)
+      await client.chat.postMessage({ channel: 'C0INCIDENT', text: `m${i}` });
+    const waiting = client.chat.postMessage({ channel: 'C0INCIDENT', text: 'waits' });
+    await sim.waitFor(() => sim.rateLimited() === 1, 5000, 'the 429');
+    const started = Date.now();
+    await client.chat.postMessage({ channel: 'G0PLATFORM', text: 'elsewhere' });
+    expect(Date.now() - started).toBeLessThan(900);
+    expect(sim.channel('C0INCIDENT').latest()?.text).not.toBe('waits');
+    expect((await waiting).ok).toBe(true);
+  });
+
+  it('past its patience a call fails as ChatError ratelimited, carrying Retry-After as a number', async () => {
+    const { client, waits } = botClient(sim.botToken, { maxWaits: 0 });
+    const chat = createSlackChat(client as never);
+    for (let i = 0; i < POST_MESSAGE_PER_CHANNEL.burst; i++) await chat.post('C0INCIDENT', { text: `m${i}` });
+    const err = await chat.post('C0INCIDENT', { text: 'x' }).catch((e: unknown) => e);
+    expect(isChatError(err, 'ratelimited')).toBe(true);
+    expect(err).toMatchObject({ code: 'ratelimited', retryAfterSeconds: 1 });
+    expect(waits).toEqual([{ method: 'chat.postMessage', retryAfterSeconds: 1, waited: false }]);
+  });
+
+  it('a wait the policy allows in all is bounded: Retry-After past maxWaitSeconds is not waited', async () => {
+    const { client, waits } = botClient(sim.appToken, { maxWaitSeconds: 5 });
+    await client.apps.connections.open();
+    // Tier 1 refills one call a minute: Retry-After is about 60 s.
+    await expect(client.apps.connections.open()).rejects.toMatchObject({ code: ErrorCode.RateLimitedError });
+    expect(waits).toEqual([{ method: 'apps.connections.open', retryAfterSeconds: expect.any(Number), waited: false }]);
+    expect(waits[0]?.retryAfterSeconds).toBeGreaterThan(5);
   });
 });
 
