@@ -34,21 +34,26 @@ describe('an alert links to a diagnosis someone asked for shortly before, instea
     await h?.stop();
   });
 
-  /** A Deployment whose one pod crashes from now on; returns the pod's name. */
-  const deploy = (app: string): string => {
+  /** Pods of a Deployment held back, for the test to add later. */
+  const later: Record<string, ReturnType<typeof buildWorkload>['pods']> = {};
+  /** A Deployment whose first pod crashes from now on (its others wait for addPod); returns the pod's name. */
+  const deploy = (app: string, replicas = 1): string => {
     const kube = h.kube;
     const w = buildWorkload({
       namespace: 'demo',
       app,
+      replicas,
       spec: DEFAULT_APPS['crash-exit1'],
       createdAt: new Date(kube.clock.now()).toISOString(),
     });
     kube.store.create('deployments', w.deployment);
     kube.store.create('replicasets', w.replicaSet);
-    kube.store.create('pods', w.pod);
-    pods[app] = w.pod.metadata.name as string;
+    kube.store.create('pods', w.pods[0]!);
+    later[app] = w.pods.slice(1);
+    pods[app] = w.pods[0]!.metadata.name as string;
     return pods[app];
   };
+  const addPod = (app: string) => h.kube.store.create('pods', later[app]!.shift()!);
   /** The pods crash-loop past the restart threshold. */
   const crashLoop = () => (h.kube.clock as ManualClock).advance(5 * 60_000);
 
@@ -194,7 +199,7 @@ describe('an alert links to a diagnosis someone asked for shortly before, instea
 
   it('a diagnosis 61 min old is not linked; one 59 min old is', async () => {
     deploy('link-d');
-    deploy('link-e');
+    deploy('link-e', 2);
     await diagnose(pods['link-d']!, ALERTS);
     aheadMs += 2 * 60_000;
     const summaryE = await diagnose(pods['link-e']!, ALERTS);
@@ -204,6 +209,16 @@ describe('an alert links to a diagnosis someone asked for shortly before, instea
     const e = await alertFor('link-e');
     expect(visibleText(e)).toMatch(/Diagnosed by <@U0ALICE01> at \d\d:\d\d UTC, 59 min before this alert/);
     expect(linkedMessage(e)?.ts).toBe(summaryE.ts);
+    // A second pod fails: the headline is rewritten, the link stays.
+    addPod('link-e');
+    crashLoop();
+    const more = await h.slack.waitFor(
+      () => (/2 pods failing/.test(visibleText(current(e.ts))) ? current(e.ts) : undefined),
+      20_000,
+      'the second failing pod of link-e',
+    );
+    expect(linkedMessage(more)?.ts).toBe(summaryE.ts);
+    expect(visibleText(more)).toContain('59 min before this alert');
     const d = await alertFor('link-d');
     expect(visibleText(d)).toContain('Create debug clone');
     expect(visibleText(d)).not.toContain('Diagnosed by');
