@@ -623,7 +623,7 @@ describe('a burst of commands in one channel under Slack rate limits (Socket Mod
     }
   });
 
-  // WebClient counts each 429 as one retry (src/app.ts retryConfig): with enough of them, nothing is lost.
+  // The bot's Slack client waits out each 429, per call (handlers/wait-out-rate-limits.ts): nothing is lost.
   it('nothing is lost: every summary is posted with its whole thread', () => {
     for (const b of BURST) {
       const summary = h.slack
