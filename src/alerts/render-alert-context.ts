@@ -52,7 +52,12 @@ export function renderAlertContext(alert: WorkloadAlert, now: Date, options: { d
   const icon = alert.recoveredAt ? ':white_check_mark:' : ':rotating_light:';
   const headline = escapeMrkdwn(alertHeadline(alert, now));
   const w = alert.workload;
-  const bold = headline.replace(`${w.kind} ${w.namespace}/${w.name}`, `*${w.kind} \`${w.namespace}/${w.name}\`*`);
+  // Names as the headline escaped them (an agent's report may carry any text); a function, so `$&` in a name is text.
+  const path = escapeMrkdwn(`${w.namespace}/${w.name}`).replace(/`/g, 'ˋ');
+  const bold = headline.replace(
+    escapeMrkdwn(`${w.kind} ${w.namespace}/${w.name}`),
+    () => `*${escapeMrkdwn(w.kind).replace(/`/g, 'ˋ')} \`${path}\`*`,
+  );
   const listed = alert.failingPods.slice(0, MAX_LISTED_PODS).map((p) => `\`${escapeMrkdwn(p)}\``);
   const more =
     alert.failingPods.length > MAX_LISTED_PODS ? ` and ${alert.failingPods.length - MAX_LISTED_PODS} more` : '';

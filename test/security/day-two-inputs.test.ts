@@ -401,3 +401,17 @@ describe('a tail that starts between a secret and the line naming it (redactBelo
     );
   });
 });
+
+describe('an alert relayed by an agent (its workload is whatever the report says)', () => {
+  it.each([
+    { kind: 'Deployment', name: 'web`*x*`' },
+    { kind: 'Deployment', name: "a$'$`$&b" },
+    { kind: 'Dep`loyment', name: 'web' },
+  ])('$kind $name stays one code span, shown as written', (w) => {
+    const [section] = renderAlertContext(alertOf({ namespace: 'demo', ...w }), NOW);
+    const text: string = section.text.text;
+    expect(text.match(/`/g)).toHaveLength(2);
+    expect(text).not.toContain(':rotating_light: :rotating_light:');
+    expect(text.split('is crash-looping')).toHaveLength(2);
+  });
+});
