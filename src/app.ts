@@ -343,6 +343,7 @@ export async function startDebugdead(options: StartOptions): Promise<RunningBot>
         connection: bullConnection,
         redis,
         gatewayKey: signingKey,
+        channelIds,
         ...(options.jobRetry ? { jobRetry: options.jobRetry } : {}),
       })
     : undefined;
@@ -440,8 +441,8 @@ export async function startDebugdead(options: StartOptions): Promise<RunningBot>
 }
 
 /** The keys that hold channels (the parts resolveChannelNames rewrites). */
-function pickChannels(config: Config): Pick<Config, 'alerts' | 'audit' | 'bindings'> {
-  return { alerts: config.alerts, audit: config.audit, bindings: config.bindings };
+function pickChannels(config: Config): Pick<Config, 'alerts' | 'audit' | 'bindings' | 'clusters'> {
+  return { alerts: config.alerts, audit: config.audit, bindings: config.bindings, clusters: config.clusters };
 }
 
 /** Counts every Slack Web API call (Bolt's, ours and the Socket Mode client's) by method and HTTP status. */

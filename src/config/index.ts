@@ -4,6 +4,7 @@ export { formatDuration, parseDuration } from './parse-duration.js';
 export { parseSize } from './parse-size.js';
 export { applyReload, LIVE_KEYS, planReload, type ReloadPlan } from './plan-reload.js';
 export {
+  channelIdOf,
   describeUnresolvedChannel,
   namesChannels,
   resolveChannelNames,

@@ -8,8 +8,11 @@ export interface UnresolvedChannel {
 
 const isName = (channel: string) => channel.startsWith('#');
 
+/** The parts of the configuration that hold channels; `clusters` only with many clusters. */
+type ChannelConfig = Pick<Config, 'alerts' | 'audit' | 'bindings'> & Partial<Pick<Config, 'clusters'>>;
+
 /** Every channel the configuration names, with its key, ids and names alike. */
-function channelKeys(config: Pick<Config, 'alerts' | 'audit' | 'bindings'>): { key: string; channel: string }[] {
+function channelKeys(config: ChannelConfig): { key: string; channel: string }[] {
   return [
     ...(config.alerts.channel ? [{ key: 'alerts.channel', channel: config.alerts.channel }] : []),
     ...config.alerts.routes.map((r, i) => ({ key: `alerts.routes[${i}].channel`, channel: r.channel })),
@@ -17,12 +20,26 @@ function channelKeys(config: Pick<Config, 'alerts' | 'audit' | 'bindings'>): { k
     ...config.bindings.flatMap((b, i) =>
       b.channels.map((channel, j) => ({ key: `bindings[${i}].channels[${j}]`, channel })),
     ),
+    ...(config.clusters ?? []).flatMap((c, i) => [
+      ...(c.alerts.channel ? [{ key: `clusters[${i}].alerts.channel`, channel: c.alerts.channel }] : []),
+      ...c.alerts.routes.map((r, j) => ({ key: `clusters[${i}].alerts.routes[${j}].channel`, channel: r.channel })),
+    ]),
   ];
 }
 
 /** Pure: whether any configured channel is a `#name` (only then does the bot ask Slack for its channel list). */
-export function namesChannels(config: Pick<Config, 'alerts' | 'audit' | 'bindings'>): boolean {
+export function namesChannels(config: ChannelConfig): boolean {
   return channelKeys(config).some((c) => isName(c.channel));
+}
+
+/**
+ * Pure: one channel as an id: a `#name` by the ids Slack listed (as written, then lowercased), undefined when not
+ * listed; an id as given. (An agent of many clusters routes alerts by the names in the file; the gateway posts by id.)
+ */
+export function channelIdOf(channel: string, ids: ReadonlyMap<string, string>): string | undefined {
+  if (!isName(channel)) return channel;
+  const name = channel.slice(1);
+  return ids.get(name) ?? ids.get(name.toLowerCase());
 }
 
 /**
@@ -30,15 +47,13 @@ export function namesChannels(config: Pick<Config, 'alerts' | 'audit' | 'binding
  * and the names that were not listed. Ids are kept as given. Slack names are lowercase; a name is matched as written
  * and then lowercased.
  */
-export function resolveChannelNames<C extends Pick<Config, 'alerts' | 'audit' | 'bindings'>>(
+export function resolveChannelNames<C extends ChannelConfig>(
   config: C,
   ids: ReadonlyMap<string, string>,
 ): { config: C; unresolved: UnresolvedChannel[] } {
   const unresolved: UnresolvedChannel[] = [];
   const resolve = (key: string, channel: string): string => {
-    if (!isName(channel)) return channel;
-    const name = channel.slice(1);
-    const id = ids.get(name) ?? ids.get(name.toLowerCase());
+    const id = channelIdOf(channel, ids);
     if (id) return id;
     unresolved.push({ key, name: channel });
     return channel;
@@ -61,6 +76,21 @@ export function resolveChannelNames<C extends Pick<Config, 'alerts' | 'audit' | 
       ...b,
       channels: b.channels.map((c, j) => resolve(`bindings[${i}].channels[${j}]`, c)),
     })),
+    ...(config.clusters
+      ? {
+          clusters: config.clusters.map((c, i) => ({
+            ...c,
+            alerts: {
+              ...c.alerts,
+              ...(c.alerts.channel ? { channel: resolve(`clusters[${i}].alerts.channel`, c.alerts.channel) } : {}),
+              routes: c.alerts.routes.map((r, j) => ({
+                ...r,
+                channel: resolve(`clusters[${i}].alerts.routes[${j}].channel`, r.channel),
+              })),
+            },
+          })),
+        }
+      : {}),
   };
   return { config: resolved, unresolved };
 }

@@ -1,5 +1,6 @@
 import { parseActionId } from '../actions/index.js';
 import { kubectlContextOf, type Report, withKubeContext } from '../clusters/index.js';
+import { channelIdOf } from '../config/index.js';
 import type { ConversationDeps } from '../conversation/deps.js';
 import { createDiagnosisAlertSink } from '../conversation/diagnosis-alert-sink.js';
 import { localProgress } from '../conversation/progress-port.js';
@@ -24,7 +25,10 @@ export async function applyReport(
   redis: RedisClient,
   cluster: string,
   body: unknown,
+  channelIds: ReadonlyMap<string, string> = new Map(),
 ): Promise<unknown> {
+  /** The agent routes by the channels as the file writes them (it cannot ask Slack for ids); posts go by id. */
+  const routed = (channel: unknown) => routedChannel(deps, cluster, channel, channelIds);
   const report = body as Report;
   const context = kubectlContextOf(deps.config, cluster);
   switch (report?.kind) {
@@ -45,20 +49,21 @@ export async function applyReport(
       return undefined;
     }
     case 'alert.post': {
-      routedChannel(deps, cluster, report.alert?.channel);
+      const channel = routed(report.alert?.channel);
       const examined = report.examined;
       const sink = createDiagnosisAlertSink({ ...deps, examine: async () => examined }, redis);
-      return sink.post(report.alert);
+      return sink.post({ ...report.alert, channel });
     }
-    case 'alert.update':
-      routedChannel(deps, cluster, report.posted?.channel);
-      return createDiagnosisAlertSink(deps, redis).update(report.posted, report.alert);
+    case 'alert.update': {
+      const channel = routed(report.posted?.channel);
+      return createDiagnosisAlertSink(deps, redis).update({ ...report.posted, channel }, { ...report.alert, channel });
+    }
     case 'alert.summary':
-      routedChannel(deps, cluster, report.channel);
-      return createDiagnosisAlertSink(deps, redis).postSummary(report.channel, report.message);
-    case 'alert.summary-update':
-      routedChannel(deps, cluster, report.posted?.channel);
-      return createDiagnosisAlertSink(deps, redis).updateSummary(report.posted, report.message);
+      return createDiagnosisAlertSink(deps, redis).postSummary(routed(report.channel), report.message);
+    case 'alert.summary-update': {
+      const channel = routed(report.posted?.channel);
+      return createDiagnosisAlertSink(deps, redis).updateSummary({ ...report.posted, channel }, report.message);
+    }
     default:
       throw new ReportRefused('unknown report');
   }
@@ -71,9 +76,20 @@ async function ownAction(deps: ConversationDeps, cluster: string, actionId: unkn
     throw new ReportRefused(`action ${String(actionId).slice(0, 80)} is not one of @${cluster}'s`);
 }
 
-function routedChannel(deps: ConversationDeps, cluster: string, channel: unknown): void {
+/** The channel's id when the cluster's alerts are routed there (by id or by `#name`); else refused. */
+function routedChannel(
+  deps: ConversationDeps,
+  cluster: string,
+  channel: unknown,
+  channelIds: ReadonlyMap<string, string>,
+): string {
   const { alerts } = deps.config;
-  const allowed = new Set([...(alerts.channel ? [alerts.channel] : []), ...alerts.routes.map((r) => r.channel)]);
-  if (typeof channel !== 'string' || !allowed.has(channel))
+  const idOf = (c: string) => channelIdOf(c, channelIds) ?? c;
+  const allowed = new Set(
+    [...(alerts.channel ? [alerts.channel] : []), ...alerts.routes.map((r) => r.channel)].map(idOf),
+  );
+  const id = typeof channel === 'string' ? idOf(channel) : undefined;
+  if (id === undefined || !allowed.has(id))
     throw new ReportRefused(`@${cluster}'s alerts are not routed to ${String(channel).slice(0, 20)}`);
+  return id;
 }

@@ -42,6 +42,8 @@ export interface ClusterDirectoryOptions {
   diagnoseTtlMs?: number;
   /** How long "is the pod there?" may take, ms. @defaultValue 1500 */
   locateTtlMs?: number;
+  /** How long one read for a click may take (a Mute's "which workload is this pod's?"), ms. @defaultValue 10000 */
+  readTtlMs?: number;
 }
 
 export function createClusterDirectory(options: ClusterDirectoryOptions): ClusterDirectory {
@@ -121,7 +123,12 @@ export function createClusterDirectory(options: ClusterDirectoryOptions): Cluste
       return remoteClusterOps(
         cluster,
         (kind, body) =>
-          link.ask(cluster, kind, body, kind === 'workload-of' ? locateTtl * 2 : (options.diagnoseTtlMs ?? 30_000)),
+          link.ask(
+            cluster,
+            kind,
+            body,
+            kind === 'workload-of' ? (options.readTtlMs ?? 10_000) : (options.diagnoseTtlMs ?? 30_000),
+          ),
         onFailure,
       );
     },

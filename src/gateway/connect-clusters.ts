@@ -16,6 +16,8 @@ export interface ConnectClustersOptions {
   redis: RedisClient;
   /** The gateway's DEBUGDEAD_SIGNING_KEY; each cluster's key derives from it. */
   gatewayKey: string;
+  /** Slack's channel name → id, listed at start when the configuration names channels (`#name`). */
+  channelIds?: ReadonlyMap<string, string>;
   jobRetry?: { attempts?: number; backoffMs?: number };
 }
 
@@ -63,7 +65,8 @@ export async function connectClusters(
     prefix: config.redis.prefix,
     clusters: clusterNames(config),
     keyOf,
-    applyReport: (cluster, body) => applyReport(depsFor(cluster), options.redis, cluster, body),
+    applyReport: (cluster, body) =>
+      applyReport(depsFor(cluster), options.redis, cluster, body, options.channelIds ?? new Map()),
     async attestGroups(grant) {
       const rule = classRule(depsFor(grant.cluster).config, grant.privilege);
       const groupsOf: Record<string, string[]> = {};

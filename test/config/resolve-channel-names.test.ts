@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildConfig, namesChannels, resolveChannelNames } from '../../src/config/index.js';
+import { buildConfig, channelIdOf, namesChannels, resolveChannelNames } from '../../src/config/index.js';
 
 const listed = new Map([
   ['incident', 'C0INCIDENT'],
@@ -59,5 +59,37 @@ describe('#channel names', () => {
     const { config: resolved, unresolved } = resolveChannelNames(c, listed);
     expect(unresolved).toEqual([{ key: 'bindings[0].channels[1]', name: '#gone' }]);
     expect(resolved.bindings[0]!.channels).toEqual(['C0INCIDENT', '#gone']);
+  });
+
+  it("many clusters: each cluster's alert channel and routes are resolved too, named by their keys", () => {
+    const c = config({
+      clusters: [
+        { name: 'prod-eu', alerts: { channel: '#platform' } },
+        {
+          name: 'staging',
+          alerts: {
+            routes: [
+              { namespaces: ['demo'], channel: '#Incident' },
+              { namespaces: ['x'], channel: '#gone' },
+            ],
+          },
+        },
+      ],
+    });
+    expect(namesChannels(c)).toBe(true);
+    const { config: resolved, unresolved } = resolveChannelNames(c, listed);
+    expect(resolved.clusters?.[0]?.alerts.channel).toBe('G0PLATFORM');
+    expect(resolved.clusters?.[1]?.alerts.routes.map((r) => r.channel)).toEqual(['C0INCIDENT', '#gone']);
+    expect(unresolved).toEqual([{ key: 'clusters[1].alerts.routes[1].channel', name: '#gone' }]);
+    expect(c.clusters?.[0]?.alerts.channel).toBe('#platform');
+  });
+
+  it.each([
+    ['#incident', 'C0INCIDENT'],
+    ['#INCIDENT', 'C0INCIDENT'],
+    ['C0ANYID00', 'C0ANYID00'],
+    ['#gone', undefined],
+  ])('channelIdOf(%s) is %s', (channel, id) => {
+    expect(channelIdOf(channel, listed)).toBe(id);
   });
 });

@@ -89,11 +89,17 @@ describe('day-two actions through the agents: one gateway, three clusters', () =
           { channels: [PLATFORM], namespaces: ['*'], cluster: 'prod-us' },
           { channels: [GENERAL], namespaces: ['*'] },
         ];
-        doc.alerts = { enabled: true, channel: INCIDENT, labelSelector: 'app=crash-exit1', leaseDuration: '2s' };
+        // Alert channels by name, as people write them: the agents route by these names (they cannot ask Slack),
+        // the gateway resolves them once at start, probes them, and posts by id.
+        doc.alerts = { enabled: true, channel: '#incident', labelSelector: 'app=crash-exit1', leaseDuration: '2s' };
         doc.clusters = [
           { name: 'prod-eu', kubectlContext: 'ctx-prod-eu' },
-          { name: 'prod-us', kubectlContext: 'ctx-prod-us', alerts: { channel: PLATFORM } },
-          { name: 'staging', kubectlContext: 'ctx-staging', alerts: { channel: GENERAL } },
+          { name: 'prod-us', kubectlContext: 'ctx-prod-us', alerts: { channel: '#platform' } },
+          {
+            name: 'staging',
+            kubectlContext: 'ctx-staging',
+            alerts: { routes: [{ namespaces: ['demo'], channel: '#general' }] },
+          },
         ];
       },
       beforeStart: ({ kube }) => {
