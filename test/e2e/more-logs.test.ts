@@ -268,4 +268,32 @@ describe('More logs from the menu on a summary', () => {
       expect(posted.map(visibleText).join('\n')).toContain('debug shell ready');
     });
   });
+  it('a channel no longer bound to the namespace: refused to the clicker, nothing posted, audited', async () => {
+    const summary = await summaryOf('oom');
+    const before = h.slack.thread(CHANNEL, summary.ts).replies().length;
+    h.config.bindings = [{ channels: ['C0GENERAL'], namespaces: ['demo'] }];
+    try {
+      await h.slack.user('U0CAROL03').choose(summary, MENU, 'Last 1 h · previous instance', { group: 'app · failing' });
+      await h.slack.waitFor(
+        () => h.slack.ephemerals('U0CAROL03').find((e) => /may not read these logs from here/.test(e.text)),
+        10_000,
+        'the refusal',
+      );
+      const audited = await h.slack.waitFor(
+        () => h.auditEntries().find((e) => e.actor?.id === 'U0CAROL03' && e.action === 'button.clicked'),
+        5_000,
+        'the refusal audited',
+      );
+      expect(audited).toMatchObject({ result: 'denied', detail: 'more logs of app: channel not bound' });
+      expect(
+        h.slack
+          .thread(CHANNEL, summary.ts)
+          .replies()
+          .slice(before)
+          .filter((m) => /More logs/.test(visibleText(m))),
+      ).toEqual([]);
+    } finally {
+      h.config.bindings = [];
+    }
+  });
 });
