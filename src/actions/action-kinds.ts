@@ -1,4 +1,5 @@
 import type { ApproverSet, Config } from '../config/index.js';
+import { CLONE_SHELL, NODE_SHELL_ENTRY } from '../debugpods/index.js';
 
 /**
  * What a button asks for: a debug clone of a pod, an ephemeral debug container attached to it (`kubectl debug
@@ -48,7 +49,7 @@ export const ACTION_KINDS: Readonly<Record<ActionKind, ActionKindSpec>> = {
     noun: 'a debug clone',
     title: 'Debug clone',
     preposition: 'of',
-    execShell: 'sh',
+    execShell: CLONE_SHELL,
     execNamesContainer: true,
     privileged: 'by-pod-spec',
     makesPod: true,
@@ -79,7 +80,7 @@ export const ACTION_KINDS: Readonly<Record<ActionKind, ActionKindSpec>> = {
     noun: 'a node shell',
     title: 'Node shell',
     preposition: 'on',
-    execShell: 'nsenter -t 1 -m -u -i -n -p -- sh',
+    execShell: NODE_SHELL_ENTRY,
     execNamesContainer: false,
     privileged: 'always',
     makesPod: true,

@@ -3,10 +3,10 @@ import type { BuildIds, BuiltPod } from './built-pod.js';
 import { checkLifetime } from './check-lifetime.js';
 import { CLONE_DEFAULTS, type CloneRequest } from './clone-options.js';
 import {
-  APPLETS_DIR,
   addOurAnnotations,
   applyStep,
   BUSYBOX_PATH,
+  CLONE_SHELL,
   type CloneContext,
   type CloneStep,
   cleanMetadata,
@@ -82,17 +82,9 @@ export function buildDebugClone(source: Pod, req: CloneRequest, ids: BuildIds): 
   return {
     pod,
     notes,
-    execCommand: `kubectl exec -it -n ${sourceNamespace(source)} ${name} -c ${ctx.target.name} -- ${shellWithApplets()}`,
+    execCommand: `kubectl exec -it -n ${sourceNamespace(source)} ${name} -c ${ctx.target.name} -- ${CLONE_SHELL}`,
     originalCommand: describeCommand(findSourceContainer(ctx)),
   };
-}
-
-/**
- * The injected busybox's shell with its applets on PATH after the image's own programs, so `ls`, `ps` and `cat` work
- * in a shell-less image as in any other (the image's PATH comes first: its own binaries are not shadowed).
- */
-function shellWithApplets(): string {
-  return `${BUSYBOX_PATH} sh -c 'PATH="$PATH:${APPLETS_DIR}" exec ${BUSYBOX_PATH} sh'`;
 }
 
 function contextFor(source: Pod, req: CloneRequest, ids: BuildIds): CloneContext {

@@ -16,6 +16,9 @@ import {
 import { NODE_SHELL_DEFAULTS, type NodeShellRequest } from './node-shell-options.js';
 import { nodeShellName, toLabelValue } from './pod-names.js';
 
+/** What a node shell's exec line runs: a login shell in the namespaces of the node's PID 1 (its init). */
+export const NODE_SHELL_ENTRY = 'nsenter --target 1 --mount --uts --ipc --net --pid -- sh -l';
+
 /** Where the node's root filesystem appears when `mountHostRoot` is set, as with `kubectl debug node/…`. */
 export const HOST_ROOT_DIR = '/host';
 
@@ -90,6 +93,6 @@ export function buildNodeShell(nodeName: string, req: NodeShellRequest, ids: Bui
   return {
     pod,
     notes,
-    execCommand: `kubectl exec -it -n ${namespace} ${name} -- nsenter --target 1 --mount --uts --ipc --net --pid -- sh -l`,
+    execCommand: `kubectl exec -it -n ${namespace} ${name} -- ${NODE_SHELL_ENTRY}`,
   };
 }

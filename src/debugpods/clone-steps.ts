@@ -32,6 +32,11 @@ export const BUSYBOX_PATH = `${TOOLS_DIR}/busybox`;
  * PATH: without these links, `ls` in the shell of a distroless clone is "not found".
  */
 export const APPLETS_DIR = `${TOOLS_DIR}/bin`;
+/**
+ * What a clone's exec line runs: the injected busybox's shell with its applets on PATH after the image's own
+ * programs, so `ls`, `ps` and `cat` work in a shell-less image as in any other (the image's binaries come first).
+ */
+export const CLONE_SHELL = `${BUSYBOX_PATH} sh -c 'PATH="$PATH:${APPLETS_DIR}" exec ${BUSYBOX_PATH} sh'`;
 /** Used for the injector when the target's user is unknown or root (the distroless "nonroot" uid). */
 export const FALLBACK_UID = 65532;
 

@@ -6,7 +6,7 @@ export {
   buildDebugContainer,
   type DebugContainerRequest,
 } from './build-debug-container.js';
-export { buildNodeShell, HOST_ROOT_DIR } from './build-node-shell.js';
+export { buildNodeShell, HOST_ROOT_DIR, NODE_SHELL_ENTRY } from './build-node-shell.js';
 export type { BuildIds, BuiltPod } from './built-pod.js';
 export {
   CLONE_DEFAULTS,
@@ -15,7 +15,7 @@ export {
   DEFAULT_HELPER_IMAGE,
   type OptionalRef,
 } from './clone-options.js';
-export { BUSYBOX_PATH, TOOLS_DIR, TOOLS_NAME } from './clone-steps.js';
+export { BUSYBOX_PATH, CLONE_SHELL, TOOLS_DIR, TOOLS_NAME } from './clone-steps.js';
 export { DebugPodError, type DebugPodErrorKind } from './debug-pod-error.js';
 export {
   DEBUG_PROFILE_SPECS,

@@ -4,6 +4,7 @@ import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { buildWorkload } from '../sim/kube/scenarios/build-objects.js';
 import { visibleText } from '../sim/slack/index.js';
 import { describeOnSimulator } from '../support/by-backend.js';
 import { type ClusterHarness, startClusterHarness } from '../support/cluster-harness.js';
@@ -141,6 +142,53 @@ describeOnSimulator('the exec line people paste', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(
       /error: Internal error occurred: Internal error occurred: error executing command in container: failed to exec in container: failed to start exec "[0-9a-f]{64}": OCI runtime exec failed: exec failed: unable to start container process: exec: "\/\.debugdead\/busybox": stat \/\.debugdead\/busybox: no such file or directory: unknown\n$/,
+    );
+  });
+
+  it('reaches a debug container beside a running target, where the look command it gives shows the target’s files', async () => {
+    // A Deployment's pod that runs but never passes its readiness probe: the bot offers a debug container.
+    h.kube.kubelet.addRule({ image: 'ghcr.io/acme/quotes', behaviour: { kind: 'failReadiness', logs: ['listening'] } });
+    const w = buildWorkload({
+      namespace: 'demo',
+      app: 'quotes',
+      createdAt: new Date(h.kube.clock.now()).toISOString().replace(/\.\d+Z$/, 'Z'),
+      spec: {
+        containers: [
+          {
+            name: 'app',
+            image: 'ghcr.io/acme/quotes:0.9.0',
+            command: ['/quotes', '--listen=:8080'],
+            readinessProbe: { httpGet: { path: '/ready', port: 8080 }, periodSeconds: 1, failureThreshold: 1 },
+          },
+        ],
+      },
+    });
+    h.kube.store.create('deployments', w.deployment);
+    h.kube.store.create('replicasets', w.replicaSet);
+    h.kube.store.create('pods', w.pod);
+    const pod = w.pod.metadata.name as string;
+    await eventually(
+      async () => h.kube.store.get('pods', 'demo', pod)?.status?.containerStatuses?.[0]?.state?.running,
+      10_000,
+      'the pod running',
+    );
+    const summary = await diagnose(h, 'U0ALICE01', pod);
+    await h.slack.user('U0ALICE01').click(summary, 'Attach debug container', { confirm: true });
+    const line = await readyLine(summary.ts, new RegExp(`kubectl exec -it -n demo ${pod} -c debugger-`));
+    expect(line).toMatch(new RegExp(`^kubectl exec -it -n demo ${pod} -c debugger-[a-z0-9]{5} -- sh$`));
+    expect(visibleText(latest(h, summary.ts))).toContain('ls /proc/1/root/');
+    const r = await paste(line, 'ls /proc/1/root/\nps\n');
+    expect(r.stderr).toBe(NO_TTY);
+    expect(r.stdout).toBe(
+      [
+        ...['bin', 'boot', 'dev', 'etc', 'home', 'lib', 'lib64', 'media', 'mnt', 'opt', 'proc', 'root', 'run'],
+        ...['sbin', 'srv', 'sys', 'tmp', 'usr', 'var'],
+        'PID   USER     TIME  COMMAND',
+        '    1 root     0:00 /quotes --listen=:8080',
+        '    7 root     0:00 sh',
+        '   13 root     0:00 ps',
+        '',
+      ].join('\n'),
     );
   });
 

@@ -229,6 +229,49 @@ describe('starting programs', () => {
   });
 });
 
+describe('an ephemeral debug container (kubectl debug --target)', () => {
+  const withDebugger = (capabilities: Json) =>
+    pod({
+      containers: [
+        {
+          name: 'app',
+          image: 'gcr.io/distroless/static-debian12',
+          command: ['/ledger', '--serve'],
+          securityContext: { runAsUser: 65532 },
+        },
+      ],
+      ephemeralContainers: [
+        {
+          name: 'debugger',
+          image: 'busybox:1.37-musl',
+          command: ['sleep', '600'],
+          targetContainerName: 'app',
+          securityContext: { capabilities },
+        },
+      ],
+    });
+
+  it('sees the target as PID 1 and its filesystem under /proc/1/root', () => {
+    const r = run(withDebugger({ add: ['SYS_PTRACE'] }), ['sh', '-c', 'ps; ls /proc/1/root/'], undefined, 'debugger');
+    expect(r).toEqual({
+      out:
+        // busybox's ps names users from the debugger's own /etc/passwd, which has no 65532.
+        'PID   USER     TIME  COMMAND\n    1 65532    0:00 /ledger --serve\n    7 root     0:00 ps\n' +
+        'bin\nboot\ndev\netc\nhome\nlib\nproc\nroot\nrun\nsbin\nsys\ntmp\nusr\nvar\n',
+      err: '',
+      code: 0,
+    });
+  });
+
+  it('without CAP_SYS_PTRACE, another user’s /proc/1/root cannot be opened', () => {
+    expect(run(withDebugger({}), ['ls', '/proc/1/root/'], undefined, 'debugger')).toEqual({
+      out: '',
+      err: "ls: can't open '/proc/1/root/': Permission denied\n",
+      code: 1,
+    });
+  });
+});
+
 describe('nsenter into the node (a node shell)', () => {
   const nodeShell = (securityContext: Json, hostPID = true) =>
     pod(

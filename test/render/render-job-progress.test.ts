@@ -73,7 +73,10 @@ describe('renderJobProgress', () => {
 
   it('when ready, gives the exact kubectl exec line, the original command and the deletion time', () => {
     const text = visibleText(renderJobProgress(ready));
-    expect(text).toContain('*Open a shell:*\n```\nkubectl exec -it -n demo web-1-debug-x7k2p -c app -- sh\n```');
+    // Without the job's own line, the clone's: the injected busybox's shell, which every clone has (distroless too).
+    expect(text).toContain(
+      `*Open a shell:*\n\`\`\`\nkubectl exec -it -n demo web-1-debug-x7k2p -c app -- /.debugdead/busybox sh -c 'PATH="$PATH:/.debugdead/bin" exec /.debugdead/busybox sh'\n\`\`\``,
+    );
     expect(text).toContain('```\nnode server.js --port 8080\n```');
     expect(text).toContain(
       `:alarm_clock: Deleted automatically at 2026-11-23 10:30 UTC (<!date^${Date.parse('2026-11-23T10:30:00Z') / 1000}^{time}|2026-11-23 10:30 UTC>)`,
@@ -101,7 +104,7 @@ describe('renderJobProgress', () => {
     );
     expect(text).toContain('*Node shell on node-1*');
     expect(text).toContain(
-      'kubectl exec -it -n debugdead-system node-shell-node-1-ab12 -- nsenter -t 1 -m -u -i -n -p -- sh',
+      'kubectl exec -it -n debugdead-system node-shell-node-1-ab12 -- nsenter --target 1 --mount --uts --ipc --net --pid -- sh -l',
     );
   });
 

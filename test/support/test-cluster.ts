@@ -5,7 +5,7 @@ import type { ContainerRule } from '../sim/kube/kubelet/behaviour.js';
 import type { KubeObject } from '../sim/kube/store-contract.js';
 import type { KubeBackend } from './kube-backend.js';
 import type { AdminApi, KubeJson, RealClusterInfo } from './real-cluster/admin-api.js';
-import { asUserCreates, collectionPathOf } from './real-cluster/apply-scenario.js';
+import { asUserCreates, collectionPathOf } from './real-cluster/as-user-creates.js';
 
 /** What a test may read of the cluster whichever backend runs it (the simulator's store, or the real API server). */
 export interface TestCluster {

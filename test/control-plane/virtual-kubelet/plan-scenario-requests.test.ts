@@ -50,6 +50,23 @@ describe('a simulator scenario as the creates a user makes on a real cluster', (
     }
   });
 
+  it('with keepPodNames, creates the pods and ReplicaSets under their literal names, as orphans before their owners', async () => {
+    const { requests } = planScenarioRequests(await scenarioObjects('default'), { keepPodNames: true });
+    const at = (kind: string, name: string) =>
+      requests.findIndex((r) => r.body.kind === kind && r.body.metadata.name.startsWith(name));
+    expect(requests.filter((r) => r.body.kind === 'Pod').map((r) => r.body.metadata.name)).toContain('crash-exit1');
+    expect(at('Pod', 'crash-exit1')).toBeLessThan(at('ReplicaSet', 'crash-exit1-'));
+    expect(at('ReplicaSet', 'crash-exit1-')).toBeLessThan(at('Deployment', 'crash-exit1'));
+    expect(at('Deployment', 'crash-exit1')).toBeLessThan(at('Service', 'crash-exit1'));
+    for (const { body } of requests) expect(body.metadata.ownerReferences).toBeUndefined();
+    // The same objects as without the option, plus what the controllers would have made.
+    const plain = planScenarioRequests(await scenarioObjects('default')).requests;
+    const key = (r: { path: string; body: { metadata: { name: string } } }) => `${r.path}/${r.body.metadata.name}`;
+    expect(new Set(requests.map(key))).toEqual(
+      new Set([...plain.map(key), ...requests.filter((r) => ['Pod', 'ReplicaSet'].includes(r.body.kind)).map(key)]),
+    );
+  });
+
   it.each(SCENARIO_NAMES)('knows every resource of scenario %s', async (name) => {
     const objects = await scenarioObjects(name);
     expect(() => planScenarioRequests(objects)).not.toThrow();

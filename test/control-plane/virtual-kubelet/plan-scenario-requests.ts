@@ -31,6 +31,40 @@ const PATHS: [resource: string, prefix: string][] = [
   ['jobs', '/apis/batch/v1'],
   ['pods', '/api/v1'],
 ];
+/**
+ * The order for {@link PlanOptions.keepPodNames}: pods before their ReplicaSet, the ReplicaSet before its Deployment,
+ * so each controller adopts what exists (the ReplicaSet controller claims orphan pods its selector matches; the
+ * Deployment controller claims the ReplicaSet and, finding its template equal ignoring pod-template-hash, keeps it as
+ * the new one) instead of creating pods with generated names. Services come last, as kubectl would have created them
+ * after the pods in the set-up the e2e tests were written against (no service links in the pods' environment).
+ */
+const LITERAL_ORDER = [
+  'namespaces',
+  'serviceaccounts',
+  'configmaps',
+  'secrets',
+  'persistentvolumeclaims',
+  'pods',
+  'replicasets',
+  'deployments',
+  'statefulsets',
+  'daemonsets',
+  'cronjobs',
+  'jobs',
+  'services',
+];
+
+/** Options of {@link planScenarioRequests}. */
+export interface PlanOptions {
+  /**
+   * Create the scenario's pods and ReplicaSets too, under their literal names, as orphans before their owners, so
+   * that the controllers adopt them and tests can type the names (`crash-exit1`). Pods of StatefulSets, Jobs and
+   * DaemonSets are created as orphans as well; only the ReplicaSet and Deployment controllers are known to adopt
+   * them as they are. @defaultValue false (controllers make and name them)
+   */
+  keepPodNames?: boolean;
+}
+
 /** What the cluster makes itself: Nodes (the kubelet), Events, and the namespace's `default` ServiceAccount. */
 const MADE_BY_THE_CLUSTER = new Set(['nodes', 'events', 'leases', 'endpoints', 'endpointslices']);
 /** Labels the API server or kubelet set on their own. */
@@ -44,7 +78,10 @@ const NODE_LABELS_SET_BY_KUBELET = /^(kubernetes\.io\/(hostname|os|arch)|beta\.k
  * Service's cluster IP too (the real service range differs). The scenario's Nodes come back as {@link ScenarioNode}s
  * for the virtual kubelet to register. Throws naming a resource it does not know, so a new scenario kind is noticed.
  */
-export function planScenarioRequests(byResource: Record<string, KubeObject[]>): {
+export function planScenarioRequests(
+  byResource: Record<string, KubeObject[]>,
+  options: PlanOptions = {},
+): {
   requests: ScenarioRequest[];
   nodes: ScenarioNode[];
 } {
@@ -55,12 +92,16 @@ export function planScenarioRequests(byResource: Record<string, KubeObject[]>): 
     }
   }
   const requests: ScenarioRequest[] = [];
-  for (const [resource, prefix] of PATHS) {
+  const paths = options.keepPodNames
+    ? LITERAL_ORDER.map((r) => PATHS.find(([p]) => p === r) as [string, string])
+    : PATHS;
+  for (const [resource, prefix] of paths) {
     const objects = [...(byResource[resource] ?? [])].sort((a, b) =>
       `${a.metadata.namespace}/${a.metadata.name}`.localeCompare(`${b.metadata.namespace}/${b.metadata.name}`),
     );
     for (const o of objects) {
-      if ((o.metadata.ownerReferences ?? []).some((r: Json) => r.controller !== false)) continue;
+      const owned = (o.metadata.ownerReferences ?? []).some((r: Json) => r.controller !== false);
+      if (owned && !options.keepPodNames) continue;
       if (resource === 'serviceaccounts' && o.metadata.name === 'default') continue;
       const ns: string | undefined = o.metadata.namespace;
       const path = ns ? `${prefix}/namespaces/${ns}/${resource}` : `${prefix}/${resource}`;

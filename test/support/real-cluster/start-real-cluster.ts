@@ -5,9 +5,9 @@ import {
   startVirtualKubelet,
   type VirtualKubelet,
 } from '../../control-plane/index.js';
-import { ManualClock } from '../../sim/kube/clock.js';
+import { readScenario } from '../../control-plane/virtual-kubelet/index.js';
+import { ManualClock, RealClock } from '../../sim/kube/clock.js';
 import { type AdminApi, createAdminApi, type RealClusterInfo } from './admin-api.js';
-import { applyScenario, readScenarioObjects } from './apply-scenario.js';
 import { installAccess } from './install-access.js';
 
 /** The nodes of the default scenario (test/sim/kube/scenarios/default-scenario.ts), with its nodes' size. */
@@ -50,7 +50,9 @@ export async function startRealCluster(options: { log?: (line: string) => void }
       tls: { ca: plane.adminTls.ca ?? '', cert: plane.adminTls.cert ?? '', key: plane.adminTls.key ?? '' },
       adminKubeconfig: plane.kubeconfig,
     };
-    const scenario = await readScenarioObjects('default');
+    // Literal pod names: the tests type them (`crash-exit1`), so the pods are created as orphans for the
+    // controllers to adopt rather than left to the controllers to make and name.
+    const scenario = await readScenario('default', new RealClock(), { keepPodNames: true });
     kubelet = await startVirtualKubelet({
       plane,
       nodeNames: NODES,
@@ -61,7 +63,7 @@ export async function startRealCluster(options: { log?: (line: string) => void }
     });
     await installAccess(info);
     const api = createAdminApi(info);
-    await applyScenario(api, scenario);
+    await scenario.apply(plane);
     await startEveryPod(api, clock, kubelet, 60_000);
     clock.advance(Math.max(0, Date.now() - clock.now()));
     ticker = setInterval(() => clock.advance(Math.max(0, Date.now() - clock.now())), 25);

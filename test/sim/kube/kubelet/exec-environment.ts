@@ -26,6 +26,12 @@ export interface ExecEnvironment {
   nodeName: string;
   /** True once `nsenter --target 1` has entered the node's namespaces. */
   onNode: boolean;
+  /**
+   * `/proc/1/root` when PID 1 is another container's process: an ephemeral container with `targetContainerName`
+   * joins that container's PID namespace (without `shareProcessNamespace`), so its filesystem shows there; reading
+   * it needs ptrace access (CAP_SYS_PTRACE, or the same user).
+   */
+  pidOneRoot?: { entries: readonly string[]; readable: boolean; uid: number };
 }
 
 const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
@@ -166,9 +172,10 @@ export function buildExecEnvironment(
   const tools = toolFiles(spec, c, isInit);
   const hostname = spec.hostNetwork ? String(spec.nodeName ?? '') : String(spec.hostname ?? pod.metadata?.name ?? '');
   const who = identity(pod, c, rootfs);
-  const argv: string[] = c.command
-    ? [...c.command, ...(c.args ?? [])]
-    : [...(image.entrypoint ?? []), ...(c.args ?? [])];
+  // PID 1 is the target's process when an ephemeral container joins its PID namespace.
+  const target = targetOf(pod, c);
+  const argv: string[] =
+    target?.argv ?? (c.command ? [...c.command, ...(c.args ?? [])] : [...(image.entrypoint ?? []), ...(c.args ?? [])]);
   const env: [string, string][] = [
     ['PATH', DEFAULT_PATH],
     ['HOSTNAME', hostname],
@@ -191,6 +198,36 @@ export function buildExecEnvironment(
     mainCommand: argv.join(' '),
     nodeName: String(spec.nodeName ?? ''),
     onNode: false,
+    ...(target
+      ? {
+          pidOneRoot: {
+            entries: target.entries,
+            uid: target.uid,
+            readable: (c.securityContext?.capabilities?.add ?? []).includes('SYS_PTRACE') || target.uid === who.uid,
+          },
+        }
+      : {}),
+  };
+}
+
+/** The container whose PID 1 an ephemeral container sees (`targetContainerName`, no shareProcessNamespace). */
+function targetOf(pod: Json, c: Json): { argv: string[]; entries: string[]; uid: number } | undefined {
+  const spec = pod.spec ?? {};
+  if (!c.targetContainerName || spec.shareProcessNamespace) return undefined;
+  if (!(spec.ephemeralContainers ?? []).some((e: Json) => e.name === c.name)) return undefined;
+  const t = [...(spec.containers ?? []), ...(spec.initContainers ?? [])].find(
+    (x: Json) => x.name === c.targetContainerName,
+  );
+  if (!t) return undefined;
+  const image = lookupImage(t.image ?? '');
+  const mounted = (t.volumeMounts ?? [])
+    .map((m: Json) => String(m.mountPath).replace(/\/+$/, ''))
+    .filter((m: string) => m.split('/').length === 2)
+    .map((m: string) => m.slice(1));
+  return {
+    argv: t.command ? [...t.command, ...(t.args ?? [])] : [...(image.entrypoint ?? []), ...(t.args ?? [])],
+    entries: [...new Set([...(image.rootfs ?? NODE_ROOTFS).entries, ...mounted])].sort(),
+    uid: t.securityContext?.runAsUser ?? spec.securityContext?.runAsUser ?? 0,
   };
 }
 

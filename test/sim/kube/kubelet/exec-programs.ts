@@ -117,6 +117,7 @@ function listing(env: ExecEnvironment, dir: string): readonly string[] | undefin
     return [...new Set([...env.rootfs.entries, ...mounted])].sort();
   }
   if (env.mounts[path]) return [...(env.mounts[path] ?? [])].sort();
+  if (path === '/proc/1/root' && env.pidOneRoot) return env.pidOneRoot.entries;
   const top = path.split('/')[1] ?? '';
   // Directories of the image below `/` exist, but their contents are not modelled: they list as empty.
   return path.split('/').length === 2 && env.rootfs.entries.includes(top) ? [] : undefined;
@@ -133,6 +134,11 @@ function ls(env: ExecEnvironment, argv: readonly string[], cwd: string): Program
   for (const t of targets) {
     const abs = t.startsWith('/') ? t : `${cwd.replace(/\/$/, '')}/${t}`;
     const entries = listing(env, abs);
+    if (abs.replace(/\/+$/, '') === '/proc/1/root' && env.pidOneRoot && !env.pidOneRoot.readable) {
+      outputs.push(err(`ls: can't open '${t}': Permission denied\n`));
+      status = 1;
+      continue;
+    }
     if (!entries) {
       outputs.push(
         err(
@@ -198,7 +204,7 @@ function ps(env: ExecEnvironment, shells: number): ProgramResult {
         row(731, 'root', '/usr/bin/kubelet'),
         row(2048, name(env.uid), env.mainCommand),
       ]
-    : [row(1, name(env.uid), env.mainCommand)];
+    : [row(1, name(env.pidOneRoot?.uid ?? env.uid), env.mainCommand)];
   const base = env.hostPID ? 4100 : 7;
   const sh = Array.from({ length: shells }, (_, i) => row(base + i * 6, name(env.uid), 'sh'));
   return done(
