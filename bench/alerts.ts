@@ -18,8 +18,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WebClient } from '@slack/web-api';
 import { Redis } from 'ioredis';
-import { slackWebClientOptions } from '../handlers/slack-web-client-options.js';
 import { createSlackChat } from '../handlers/slack-chat.js';
+import { slackWebClientOptions } from '../handlers/slack-web-client-options.js';
 import {
   AlertManager,
   type AlertSink,

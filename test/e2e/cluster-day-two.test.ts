@@ -192,7 +192,9 @@ describe('day-two actions through the agents: one gateway, three clusters', () =
     const before = seen(PLATFORM);
     await h.slack.user('U0ALICE01').runCommand('/debugdead', 'multi demo', { channel: PLATFORM });
     const summary = await summaryIn(PLATFORM, /demo\/multi —/, before, 'the summary of multi');
-    await h.slack.user('U0ALICE01').choose(summary, 'debugdead.more_logs', 'More logs: log-shipper');
+    await h.slack
+      .user('U0ALICE01')
+      .choose(summary, 'debugdead.more_logs', 'Last 1 h · current instance', { group: 'log-shipper' });
     const replies = await h.slack.waitFor(
       () => {
         const all = h.slack.thread(PLATFORM, summary.ts).replies();
@@ -204,7 +206,9 @@ describe('day-two actions through the agents: one gateway, three clusters', () =
       'more logs of log-shipper',
     );
     const text = replies.map(visibleText).join('\n');
-    expect(text).toMatch(/More logs of `log-shipper` \(both instances\): last \d+ lines, for <@U0ALICE01>/);
+    expect(text).toMatch(
+      /More logs of `log-shipper`, current instance \(restart 0\), for <@U0ALICE01>: the last 1 h: \d+ lines?\./,
+    );
     expect(text).not.toMatch(/hunter2/);
     const audited = await h.slack.waitFor(
       () =>
@@ -353,7 +357,9 @@ describe('day-two actions through the agents: one gateway, three clusters', () =
     const said = (pattern: RegExp, what: string) =>
       h.slack.waitFor(() => h.slack.ephemerals('U0CAROL03', GENERAL).find((e) => pattern.test(e.text)), 5_000, what);
     const t0 = Date.now();
-    await h.slack.user('U0CAROL03').choose(summary, 'debugdead.more_logs', 'More logs: log-shipper');
+    await h.slack
+      .user('U0CAROL03')
+      .choose(summary, 'debugdead.more_logs', 'Last 1 h · current instance', { group: 'log-shipper' });
     await said(/agent for @staging was last seen/, 'the More logs answer');
     expect(Date.now() - t0).toBeLessThan(2000);
     await h.slack.user('U0CAROL03').choose(stagingAlert, 'debugdead.mute', 'Mute 24 h');

@@ -157,17 +157,19 @@ describe('day-two flows under attack', () => {
   };
   const menuValue = (m: SimMessage, actionId: string, option: RegExp): string => {
     for (const b of m.blocks ?? []) {
+      type Option = { text: { text: string }; value: string };
       for (const el of (
-        b as { elements?: { action_id?: string; options?: { text: { text: string }; value: string }[] }[] }
+        b as { elements?: { action_id?: string; options?: Option[]; option_groups?: { options: Option[] }[] }[] }
       ).elements ?? []) {
         if (el.action_id !== actionId) continue;
-        const found = el.options?.find((o) => option.test(o.text.text));
+        const options = el.options ?? el.option_groups?.flatMap((g) => g.options) ?? [];
+        const found = options.find((o) => option.test(o.text.text));
         if (found) return found.value;
       }
     }
     throw new Error(`no ${option} in ${actionId}`);
   };
-  /** A pick from an overflow menu as Slack would deliver it, with every field the attacker chose, signed. */
+  /** A pick from a menu (Mute's overflow, More logs' select) as Slack would deliver it, with every field the attacker chose, signed. */
   const pick = (fields: { user: string; channel: string; ts: string; actionId: string; value: unknown }) => {
     const payload = {
       type: 'block_actions',
@@ -181,7 +183,7 @@ describe('day-two flows under attack', () => {
       response_url: `${h.slack.url}/nowhere`,
       actions: [
         {
-          type: 'overflow',
+          type: fields.actionId === MORE_LOGS_ACTION ? 'static_select' : 'overflow',
           action_id: fields.actionId,
           block_id: 'b',
           selected_option: { text: { type: 'plain_text', text: 'x' }, value: fields.value },
@@ -333,7 +335,9 @@ describe('day-two flows under attack', () => {
   describe('secrets cut by the window More logs reads stay redacted', () => {
     const moreLogs = async (pod: string) => {
       const summary = await summaryOf(pod);
-      await h.slack.user('U0ALICE01').choose(summary, MORE_LOGS_ACTION, 'More logs: previous instance');
+      await h.slack
+        .user('U0ALICE01')
+        .choose(summary, MORE_LOGS_ACTION, 'Older 500 lines · previous instance', { group: 'app · failing' });
       return h.slack.waitFor(
         () => {
           const replies = h.slack.thread(INCIDENT, summary.ts).replies();
@@ -347,11 +351,15 @@ describe('day-two flows under attack', () => {
     const files = () => h.slack.files().map((f) => `${f.title}\n${f.content?.toString('utf8') ?? ''}`);
 
     it.each([
-      ['window-cut', 'a PEM key the previous-500-lines window starts inside'],
-      ['byte-cut', 'a PEM key the byte cap cuts'],
-    ])('%s: %s', async (pod) => {
+      [
+        'window-cut',
+        'a PEM key the previous-500-lines window starts inside',
+        /the \d+ lines before the last 20 the thread/,
+      ],
+      ['byte-cut', 'a PEM key the byte cap cuts', /of its last 520\. The kubelet stopped the read at 32 KiB/],
+    ])('%s: %s', async (pod, _what, header) => {
       const replies = await moreLogs(pod);
-      expect(replies.map(visibleText).join('\n')).toMatch(/last 520 lines/);
+      expect(replies.map(visibleText).join('\n')).toMatch(header);
       const shown = [...replies.map((m) => `${m.text}\n${JSON.stringify(m.blocks ?? [])}`), ...files()].join('\n');
       const leaked = pemSecretLines.filter((line) => shown.includes(line.slice(8, 56)));
       expect(leaked).toEqual([]);
