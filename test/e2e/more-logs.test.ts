@@ -273,7 +273,9 @@ describe('More logs from the menu on a summary', () => {
     const before = h.slack.thread(CHANNEL, summary.ts).replies().length;
     h.config.bindings = [{ channels: ['C0GENERAL'], namespaces: ['demo'] }];
     try {
-      await h.slack.user('U0CAROL03').choose(summary, MENU, 'Last 1 h · previous instance', { group: 'app · failing' });
+      await h.slack
+        .user('U0CAROL03')
+        .choose(summary, MENU, 'Older 500 lines · previous instance', { group: 'worker · failing' });
       await h.slack.waitFor(
         () => h.slack.ephemerals('U0CAROL03').find((e) => /may not read these logs from here/.test(e.text)),
         10_000,
@@ -284,7 +286,7 @@ describe('More logs from the menu on a summary', () => {
         5_000,
         'the refusal audited',
       );
-      expect(audited).toMatchObject({ result: 'denied', detail: 'more logs of app: channel not bound' });
+      expect(audited).toMatchObject({ result: 'denied', detail: 'more logs of worker: channel not bound' });
       expect(
         h.slack
           .thread(CHANNEL, summary.ts)

@@ -198,7 +198,8 @@ export class SimUser {
       .flatMap((g) => g.options.filter((o) => o.text.text === optionText));
     if (matches.length !== 1) {
       const where = opts.group === undefined ? '' : ` of group "${opts.group}"`;
-      throw new Error(`${matches.length} options "${optionText}"${where} in menu "${actionId}"`);
+      const offered = groups.map((g) => `${g.label.text}: ${g.options.map((o) => o.text.text).join(', ')}`);
+      throw new Error(`${matches.length} options "${optionText}"${where} in menu "${actionId}" (${offered.join('; ')})`);
     }
     const option = matches[0]!;
     const { menu } = found;
