@@ -5,6 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { cpSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { productionRuntimeEnv } from './_production-runtime.js';
 
 const dir = fileURLToPath(new URL('.', import.meta.url));
 const available = readdirSync(dir)
@@ -31,40 +32,31 @@ const build = spawnSync(
   },
 );
 if (build.status !== 0) process.exit(1);
-// Files the compiled code reads beside itself (`--real`): the control plane's release from its go.mod, the shipped
-// install that is applied to it.
-for (const asset of ['test/control-plane/go.mod', 'deploy']) {
+// Files the compiled code reads beside itself: the control plane's release from its go.mod and the shipped install
+// applied to it (`--real`), the API server simulator's protobuf descriptor (every simulated API server).
+for (const asset of ['test/control-plane/go.mod', 'deploy', 'test/sim/kube/protobuf/kubernetes-protobuf.json']) {
   cpSync(`${root}${asset}`, `${root}.bench-build/${asset}`, { recursive: true });
 }
 /**
- * Node flags a benchmark runs with, as production runs the bot: deploy/base/deployment.yaml sets the same
- * NODE_OPTIONS. Without a heap cap V8 lets garbage pile up to a quarter of the machine's memory before a full
- * collection (the flood bench peaked at 440 MB with at most 79 MB live); in the pod it must collect well before
- * the container's memory limit.
+ * Benchmarks that measure memory run with the Node and malloc settings of the shipped Deployment, read from it
+ * (bench/_production-runtime.ts). Without a heap cap V8 lets garbage pile up to a quarter of the machine's memory
+ * before a full collection (the flood bench peaked at 440 MB with at most 79 MB live); in the pod it must collect
+ * well before the container's memory limit.
  */
-const NODE_FLAGS: Record<string, string[]> = {
-  flood: ['--max-old-space-size=256'],
-  alerts: ['--max-old-space-size=256'],
-};
-/**
- * Environment a benchmark runs with, as production: deploy/base/deployment.yaml sets the same glibc malloc tuning
- * (fewer arenas, freed memory trimmed back to the OS), without which a 150,000-pod list leaves ~40 MB of freed
- * response buffers in the process's resident memory.
- */
-const NODE_ENV_VARS: Record<string, Record<string, string>> = {
-  alerts: { MALLOC_ARENA_MAX: '2', MALLOC_TRIM_THRESHOLD_: '131072' },
-};
+const AS_PRODUCTION = new Set(['alerts', 'flood']);
+// NODE_OPTIONS as flags of the benchmark's own process: in the environment it would reach the simulators' child
+// process too, whose 150,000 pods do not fit the bot's heap cap.
+const { NODE_OPTIONS: productionNodeOptions = '', ...productionMalloc } = productionRuntimeEnv(root);
+const productionFlags = productionNodeOptions.split(/\s+/).filter(Boolean);
 let failed = 0;
 for (const name of wanted.length ? wanted : available) {
   console.log(`\n=== bench ${name} ===`);
-  const run = spawnSync(
-    process.execPath,
-    ['--expose-gc', ...(NODE_FLAGS[name] ?? []), `${root}.bench-build/bench/${name}.js`, ...flags],
-    {
-      stdio: 'inherit',
-      env: { ...process.env, ...NODE_ENV_VARS[name] },
-    },
-  );
+  const asProduction = AS_PRODUCTION.has(name);
+  const nodeFlags = ['--expose-gc', ...(asProduction ? productionFlags : [])];
+  const run = spawnSync(process.execPath, [...nodeFlags, `${root}.bench-build/bench/${name}.js`, ...flags], {
+    stdio: 'inherit',
+    env: { ...process.env, ...(asProduction ? productionMalloc : {}) },
+  });
   if (run.status !== 0) failed++;
 }
 process.exit(failed ? 1 : 0);
