@@ -166,7 +166,7 @@ describe('attach debug container, end to end', () => {
   it('kubectl debug --target adds one by hand, and /debugdead then lists it among the containers, with its state', async () => {
     const home = mkdtempSync(join(tmpdir(), 'kubectl-home-'));
     const kubeconfig = join(home, 'kubeconfig');
-    await h.kube.writeKubeconfig(kubeconfig, { namespace: 'demo' });
+    await h.cluster.writeKubeconfig(kubeconfig, { namespace: 'demo' });
     const env = { PATH: process.env.PATH, KUBECONFIG: kubeconfig, HOME: home, KUBECACHEDIR: join(home, 'cache') };
     const args = ['debug', 'healthy', '-it', '--attach=false', '--image=busybox', '--target=app', '-c', 'by-hand'];
     const code = await new Promise<number>((resolve) =>

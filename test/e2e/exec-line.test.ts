@@ -233,7 +233,14 @@ describeOnSimulator('the exec line in many-cluster mode', () => {
 
   it('carries --context, so it reaches the clone in its cluster even when the kubeconfig points elsewhere', async () => {
     // A person with both clusters in one kubeconfig, whose current context is the other cluster.
-    const entries = Object.values(c.clusters).map(({ name, kube }) => ({ name, url: kube.url, token: kube.token }));
+    // Each cluster's admin address: the person's requests are theirs, not the agents' (KubeApiServer.listenAs).
+    const entries = await Promise.all(
+      Object.values(c.clusters).map(async ({ name, kube }) => ({
+        name,
+        url: await kube.server.listenAs('kubernetes-admin'),
+        token: kube.token,
+      })),
+    );
     const config = join(mkdtempSync(join(tmpdir(), 'person-')), 'kubeconfig');
     await writeFile(
       config,

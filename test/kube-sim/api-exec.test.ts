@@ -290,9 +290,13 @@ describe('pods/exec on the wire (v5.channel.k8s.io)', () => {
   });
 });
 
-function kubectl(args: string[], stdin?: string): Promise<{ code: number; stdout: string; stderr: string }> {
+function kubectl(
+  args: string[],
+  stdin?: string,
+  config = kubeconfig,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   const home = mkdtempSync(join(tmpdir(), 'kubectl-home-'));
-  const env = { PATH: process.env.PATH, KUBECONFIG: kubeconfig, HOME: home, KUBECACHEDIR: join(home, 'cache') };
+  const env = { PATH: process.env.PATH, KUBECONFIG: config, HOME: home, KUBECACHEDIR: join(home, 'cache') };
   return new Promise((resolve) => {
     const child = execFile('kubectl', args, { env, timeout: 20_000 }, (err, stdout, stderr) => {
       resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
@@ -319,6 +323,29 @@ describe('kubectl 1.32 exec against the simulator', () => {
         'uid=1000 gid=3000 groups=3000,2000\ntoolbox\nhello from $(POD)\nbin\ndev\netc\nhome\nlib\nlib64\nproc\nroot\nsys\ntmp\nusr\nvar\n',
       stderr: '',
     });
+  });
+
+  it("a person's kubeconfig acts as that person: RBAC names them, and their exec is not counted as the bot's", async () => {
+    const person = join(mkdtempSync(join(tmpdir(), 'kube-sim-person-')), 'kubeconfig');
+    await sim.writeKubeconfig(person, { namespace: NS, user: 'jane@example.com' });
+    const botUse = sim.rbac.recorded().length;
+    const undo = sim.rbac.deny({ verb: '*', resource: 'pods', subresource: 'exec', namespace: NS });
+    try {
+      const r = await kubectl(['exec', 'toolbox', '-c', 'shell', '--', 'id'], undefined, person);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain('User "jane@example.com" cannot create resource "pods/exec"');
+    } finally {
+      undo();
+    }
+    expect(await kubectl(['exec', 'toolbox', '-c', 'shell', '--', 'id'], undefined, person)).toMatchObject({ code: 0 });
+    expect(sim.server.rbac.recorded('jane@example.com')).toContainEqual({
+      verb: 'get',
+      group: '',
+      resource: 'pods',
+      subresource: 'exec',
+      namespace: NS,
+    });
+    expect(sim.rbac.recorded()).toHaveLength(botUse);
   });
 
   it('passes the exit code on, as `command terminated with exit code N`', async () => {

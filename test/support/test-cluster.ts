@@ -27,11 +27,14 @@ export interface TestCluster {
   addKubeletRule(rule: ContainerRule): Promise<void>;
 }
 
+/** Who a person's kubectl is on the simulator: the admin, as on the real backend, never the bot. */
+const PERSON = 'kubernetes-admin';
+
 export function simulatorCluster(kube: KubeSim): TestCluster {
   return {
     backend: 'sim',
     list: async (resource, namespace) => kube.store.list(resource, namespace),
-    writeKubeconfig: (path, options) => kube.writeKubeconfig(path, options),
+    writeKubeconfig: (path, options) => kube.writeKubeconfig(path, { ...options, user: PERSON }),
     create: async (resource, object) => kube.store.create(resource, object as KubeObject),
     addKubeletRule: async (rule) => kube.kubelet.addRule(rule),
   };

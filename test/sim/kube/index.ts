@@ -59,8 +59,11 @@ export interface KubeSim {
   server: KubeApiServer;
   /** The bearer token the kubeconfig carries. */
   token: string;
-  /** Writes a kubeconfig for this cluster (context `kube-sim` selected) that client-node and kubectl both accept. */
-  writeKubeconfig(path: string, opts?: { namespace?: string }): Promise<void>;
+  /**
+   * Writes a kubeconfig for this cluster (context `kube-sim` selected) that client-node and kubectl both accept: the
+   * bot's (the token's user), or with `user` one whose every request is that user's (KubeApiServer.listenAs).
+   */
+  writeKubeconfig(path: string, opts?: { namespace?: string; user?: string }): Promise<void>;
   /** Fault injection: latency, error answers, hangs, watch drops, forced 410. */
   faults: Faults;
   rbac: {
@@ -124,7 +127,8 @@ export async function startKubeSim(opts: KubeSimOptions = {}): Promise<KubeSim> 
     kubelet,
     server,
     token: DEFAULT_TOKEN,
-    writeKubeconfig: (path, o = {}) => writeFile(path, kubeconfigYaml(url, DEFAULT_TOKEN, o.namespace)),
+    writeKubeconfig: async (path, o = {}) =>
+      writeFile(path, kubeconfigYaml(o.user ? await server.listenAs(o.user) : url, DEFAULT_TOKEN, o.namespace)),
     faults: server.faults,
     rbac: {
       deny: (rule) => server.rbac.deny(rule),

@@ -148,6 +148,10 @@ export class KubeApiServer {
   private readonly stopEventTtl: () => void;
   private nextClusterIP = 10;
   private address = '127.0.0.1:0';
+  /** Listeners whose every request is one user's (listenAs), and who that is. */
+  private readonly userListeners = new Map<string, { server: Server; url: string }>();
+  /** Connections to those listeners, and whose they are. */
+  private readonly connectionUser = new WeakMap<object, string>();
 
   constructor(opts: KubeApiServerOptions) {
     this.store = opts.store;
@@ -162,13 +166,7 @@ export class KubeApiServer {
       this.prepareCreate(r, pod.metadata.namespace, pod);
       return this.store.create('pods', pod);
     });
-    this.server = createServer((req, res) => {
-      this.handle(req, res).catch((e) => this.writeError(res, e));
-    });
-    this.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-      this.upgrade(req, socket, head).catch((e) => refuseWithStatus(socket, toApiError(e)));
-    });
-    this.server.keepAliveTimeout = 5000;
+    this.server = this.newListener();
     this.faults.watchControl = {
       dropWatches: (after) => {
         for (const w of [...this.openWatches]) w.drop(after);
@@ -197,7 +195,37 @@ export class KubeApiServer {
     return `http://${this.address}`;
   }
 
-  /** Ends open watches and hung requests, then closes the listener. */
+  /**
+   * A second address whose requests are all `user`'s: what a person's client certificate gives them on a real API
+   * server. kubectl sends no credentials to a plain-HTTP server, so without it a person's kubectl would pass for the
+   * bot (the token-less default user) and its requests would count as the bot's use of its roles.
+   */
+  async listenAs(user: string): Promise<string> {
+    const known = this.userListeners.get(user);
+    if (known) return known.url;
+    const server = this.newListener();
+    server.on('connection', (socket) => this.connectionUser.set(socket, user));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => resolve());
+    });
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    this.userListeners.set(user, { server, url });
+    return url;
+  }
+
+  private newListener(): Server {
+    const server = createServer((req, res) => {
+      this.handle(req, res).catch((e) => this.writeError(res, e));
+    });
+    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      this.upgrade(req, socket, head).catch((e) => refuseWithStatus(socket, toApiError(e)));
+    });
+    server.keepAliveTimeout = 5000;
+    return server;
+  }
+
+  /** Ends open watches and hung requests, then closes the listeners. */
   async close(): Promise<void> {
     this.stopControllers();
     this.stopEventTtl();
@@ -207,8 +235,9 @@ export class KubeApiServer {
     for (const s of this.hungSockets) s.destroy();
     for (const ws of this.execSockets.clients) ws.terminate();
     this.execSockets.close();
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    const servers = [this.server, ...[...this.userListeners.values()].map((l) => l.server)];
+    for (const server of servers) server.closeAllConnections();
+    await Promise.all(servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<undefined> {
@@ -369,6 +398,8 @@ export class KubeApiServer {
   }
 
   private authenticate(req: IncomingMessage): string {
+    const person = this.connectionUser.get(req.socket);
+    if (person) return person;
     // client-go reads a kubeconfig's credentials only for TLS servers, so kubectl talks to this plain-HTTP server
     // without a token: such requests are the default user's, as on kube-apiserver's old insecure port.
     if (req.headers.authorization === undefined) return this.rbac.tokens.get(DEFAULT_TOKEN) as string;
