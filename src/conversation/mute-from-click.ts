@@ -34,18 +34,24 @@ export async function muteFromClick(deps: ConversationDeps, click: MuteClick): P
   }
   const { namespace, pod } = record.request;
   const target = { namespace, pod };
+  const unmute = click.choice === 'unmute';
+  const audit = (result: 'ok' | 'denied' | 'error', detail: string) =>
+    recordAudit(deps.audit, deps.log, {
+      actor,
+      action: unmute ? 'alert.unmuted' : 'alert.muted',
+      target,
+      requestId: click.diagnosisId,
+      result,
+      detail,
+    });
   const fromItsMessage = click.place.channel === record.message.channel && click.place.ts === record.message.ts;
   const bound = channelMayDiagnose(deps.config.bindings, click.place.channel ?? '', namespace);
   if (!fromItsMessage || !bound.ok) {
     await click.tell(':no_entry: You may not mute this workload from here; nothing was done.');
-    await recordAudit(deps.audit, deps.log, {
-      actor,
-      action: click.choice === 'unmute' ? 'alert.unmuted' : 'alert.muted',
-      target,
-      requestId: click.diagnosisId,
-      result: 'denied',
-      detail: fromItsMessage ? `channel ${click.place.channel} is not bound to ${namespace}` : 'not from its message',
-    });
+    await audit(
+      'denied',
+      fromItsMessage ? `channel ${click.place.channel} is not bound to ${namespace}` : 'not from its message',
+    );
     return;
   }
   let key: string;
@@ -58,17 +64,9 @@ export async function muteFromClick(deps: ConversationDeps, click: MuteClick): P
     const gone = err instanceof Error && err.name === 'AgentGone';
     const why = isKubeError(err) && err.kind === 'NotFound' ? 'the pod is gone' : 'the pod could not be read';
     await click.tell(gone ? describeFailure(err) : `:x: Could not tell which workload to mute: ${why}.`);
-    await recordAudit(deps.audit, deps.log, {
-      actor,
-      action: click.choice === 'unmute' ? 'alert.unmuted' : 'alert.muted',
-      target,
-      requestId: click.diagnosisId,
-      result: 'error',
-      detail: gone ? "the cluster's agent is gone" : why,
-    });
+    await audit('error', gone ? "the cluster's agent is gone" : why);
     return;
   }
-  const unmute = click.choice === 'unmute';
   const approvers = deps.config.mute?.approvers;
   // Only with a set configured are groups looked up (and the current mute read, for its muter).
   const [membership, current] = approvers
@@ -86,29 +84,18 @@ export async function muteFromClick(deps: ConversationDeps, click: MuteClick): P
   });
   if (!verdict.ok) {
     await click.tell(membership?.note ? `${verdict.text} ${membership.note}` : verdict.text);
-    await recordAudit(deps.audit, deps.log, {
-      actor,
-      action: unmute ? 'alert.unmuted' : 'alert.muted',
-      target,
-      requestId: click.diagnosisId,
-      result: 'denied',
-      detail: `${key}: not in mute.approvers${unmute && current ? ' and not its muter' : ''}`,
-    });
+    await audit('denied', `${key}: not in mute.approvers${unmute && current ? ' and not its muter' : ''}`);
     return;
   }
   let mute: MuteRecord | undefined;
   if (click.choice === 'unmute') await mutes.clear(key);
   else mute = await mutes.save(key, click.choice, click.user);
-  await recordAudit(deps.audit, deps.log, {
-    actor,
-    action: mute ? 'alert.muted' : 'alert.unmuted',
-    target,
-    requestId: click.diagnosisId,
-    result: 'ok',
-    detail: mute
+  await audit(
+    'ok',
+    mute
       ? `${key} ${CHOICE_WORDS[click.choice as MuteChoice]}`
       : `${key}${verdict.by === 'muter' ? ' (its muter)' : ''}`,
-  });
+  );
   const kept = record.prefix.filter((b) => !('block_id' in b) || b.block_id !== MUTE_NOTICE_BLOCK);
   const notice = mute
     ? [

@@ -7,6 +7,7 @@ import type { KubeObject } from '../sim/kube/store-contract.js';
 import { visibleText } from '../sim/slack/index.js';
 import { type ClusterHarness, startClusterHarness } from '../support/cluster-harness.js';
 import { eventually } from '../support/e2e-steps.js';
+import { addNotReadyWorkload } from '../support/not-ready-workload.js';
 
 const INCIDENT = 'C0INCIDENT'; // prod-eu's alerts (the global alerts.channel) and its default
 const PLATFORM = 'G0PLATFORM'; // prod-us's alerts and its default
@@ -27,32 +28,6 @@ function addCheckout(kube: KubeSim): string {
   kube.store.create('pods', { ...first, spec: defaultPodSpec(DEFAULT_APPS['crash-exit1']) });
   for (const p of rest) kube.store.create('pods', p);
   return first.metadata.name;
-}
-
-/** A Deployment's pod that runs but never passes its readiness probe: what a debug container is offered for. */
-function addNotReadyPod(kube: KubeSim, app: string): void {
-  kube.kubelet.addRule({
-    image: 'ghcr.io/acme/quotes',
-    behaviour: { kind: 'failReadiness', logs: ['quotes v0.9 listening on :8080', 'upstream pricing-api: 500'] },
-  });
-  const w = buildWorkload({
-    namespace: 'demo',
-    app,
-    createdAt: new Date(kube.clock.now()).toISOString().replace(/\.\d+Z$/, 'Z'),
-    spec: {
-      containers: [
-        {
-          name: 'app',
-          image: 'ghcr.io/acme/quotes:0.9.0',
-          command: ['/quotes', '--listen=:8080'],
-          readinessProbe: { httpGet: { path: '/ready', port: 8080 }, periodSeconds: 1, failureThreshold: 1 },
-        },
-      ],
-    },
-  });
-  kube.store.create('deployments', w.deployment);
-  kube.store.create('replicasets', w.replicaSet);
-  kube.store.create('pods', w.pod);
 }
 
 /**
@@ -104,7 +79,7 @@ describe('day-two actions through the agents: one gateway, three clusters', () =
       },
       beforeStart: ({ kube }) => {
         crashing = addCheckout(kube['prod-us']!);
-        addNotReadyPod(kube['prod-us']!, 'quotes');
+        addNotReadyWorkload(kube['prod-us']!, 'quotes');
       },
     });
   }, 90_000);

@@ -3,39 +3,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildWorkload } from '../sim/kube/scenarios/build-objects.js';
 import { type SimMessage, visibleText } from '../sim/slack/index.js';
 import { diagnose, INCIDENT, latest } from '../support/e2e-steps.js';
 import { type Harness, startHarness } from '../support/harness.js';
-
-/** A Deployment's pod that runs but never passes its readiness probe (Running 0/1). */
-function addNotReadyPod(h: Harness, app: string): void {
-  h.kube.kubelet.addRule({
-    image: 'ghcr.io/acme/quotes',
-    behaviour: { kind: 'failReadiness', logs: ['quotes v0.9 listening on :8080', 'upstream pricing-api: 500'] },
-  });
-  const w = buildWorkload({
-    namespace: 'demo',
-    app,
-    createdAt: new Date(h.kube.clock.now()).toISOString().replace(/\.\d+Z$/, 'Z'),
-    spec: {
-      containers: [
-        {
-          name: 'app',
-          image: 'ghcr.io/acme/quotes:0.9.0',
-          command: ['/quotes', '--listen=:8080'],
-          readinessProbe: { httpGet: { path: '/ready', port: 8080 }, periodSeconds: 1, failureThreshold: 1 },
-        },
-      ],
-    },
-  });
-  for (const [resource, object] of [
-    ['deployments', w.deployment],
-    ['replicasets', w.replicaSet],
-    ['pods', w.pod],
-  ] as const)
-    h.kube.store.create(resource, object);
-}
+import { addNotReadyWorkload } from '../support/not-ready-workload.js';
 
 const debugContainersOf = (h: Harness, pod: string) =>
   h.kube.store.get('pods', 'demo', pod)?.spec.ephemeralContainers ?? [];
@@ -71,7 +42,7 @@ describe('attach debug container, end to end', () => {
   });
 
   it('a Running pod failing readiness: click, approval, the container runs beside its target, then its TTL ends it', async () => {
-    addNotReadyPod(h, 'quotes');
+    addNotReadyWorkload(h.kube, 'quotes');
     const pod = podNamed(h, 'quotes');
     await h.slack.waitFor(
       () => (h.kube.store.get('pods', 'demo', pod)?.status.containerStatuses?.[0]?.state?.running ? true : undefined),

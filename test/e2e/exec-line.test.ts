@@ -4,12 +4,12 @@ import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { buildWorkload } from '../sim/kube/scenarios/build-objects.js';
 import { visibleText } from '../sim/slack/index.js';
 import { describeOnSimulator } from '../support/by-backend.js';
 import { type ClusterHarness, startClusterHarness } from '../support/cluster-harness.js';
 import { diagnose, eventually, latest, listManagedPods } from '../support/e2e-steps.js';
 import { type Harness, startHarness } from '../support/harness.js';
+import { addNotReadyWorkload } from '../support/not-ready-workload.js';
 
 // The promise of a debug clone and a node shell is "the exact line to paste". Here the line is taken from the
 // message the bot posts and pasted into a shell, as a person would: the real kubectl 1.32 runs it against the
@@ -150,26 +150,7 @@ describeOnSimulator('the exec line people paste', () => {
 
   it('reaches a debug container beside a running target, where the look command it gives shows the target’s files', async () => {
     // A Deployment's pod that runs but never passes its readiness probe: the bot offers a debug container.
-    h.kube.kubelet.addRule({ image: 'ghcr.io/acme/quotes', behaviour: { kind: 'failReadiness', logs: ['listening'] } });
-    const w = buildWorkload({
-      namespace: 'demo',
-      app: 'quotes',
-      createdAt: new Date(h.kube.clock.now()).toISOString().replace(/\.\d+Z$/, 'Z'),
-      spec: {
-        containers: [
-          {
-            name: 'app',
-            image: 'ghcr.io/acme/quotes:0.9.0',
-            command: ['/quotes', '--listen=:8080'],
-            readinessProbe: { httpGet: { path: '/ready', port: 8080 }, periodSeconds: 1, failureThreshold: 1 },
-          },
-        ],
-      },
-    });
-    h.kube.store.create('deployments', w.deployment);
-    h.kube.store.create('replicasets', w.replicaSet);
-    h.kube.store.create('pods', w.pod);
-    const pod = w.pod.metadata.name as string;
+    const pod = addNotReadyWorkload(h.kube, 'quotes', ['listening']);
     await eventually(
       async () => h.kube.store.get('pods', 'demo', pod)?.status?.containerStatuses?.[0]?.state?.running,
       10_000,

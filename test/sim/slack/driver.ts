@@ -199,7 +199,9 @@ export class SimUser {
     if (matches.length !== 1) {
       const where = opts.group === undefined ? '' : ` of group "${opts.group}"`;
       const offered = groups.map((g) => `${g.label.text}: ${g.options.map((o) => o.text.text).join(', ')}`);
-      throw new Error(`${matches.length} options "${optionText}"${where} in menu "${actionId}" (${offered.join('; ')})`);
+      throw new Error(
+        `${matches.length} options "${optionText}"${where} in menu "${actionId}" (${offered.join('; ')})`,
+      );
     }
     const option = matches[0]!;
     const { menu } = found;
