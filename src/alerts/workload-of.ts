@@ -1,3 +1,4 @@
+import { isBelievableOwner } from '../kube/believable-owner.js';
 import type { CompactPod, WorkloadRef } from './types.js';
 
 /** The label the Deployment controller puts on pods and in its ReplicaSets' names (`<deployment>-<hash>`). */
@@ -10,24 +11,14 @@ const POD_TEMPLATE_HASH = 'pod-template-hash';
 const CRONJOB_JOB_NAME = /^(.+)-(\d{8,})$/;
 
 /**
- * An owner reference the API server accepted need only be non-empty (apimachinery's validateOwnerReference checks
- * kind, name and uid for emptiness alone), so anyone who may create a pod may name any owner: `<!channel>`, a link,
- * a token. Controllers name their objects as Kubernetes names (custom resources as path segments, which may hold
- * capitals and `:`); an owner outside these shapes is not believed, and the pod is its own workload.
- */
-const OWNER_KIND = /^[A-Za-z][A-Za-z0-9]{0,62}$/;
-const OWNER_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9.:-]{0,251}[A-Za-z0-9])?$/;
-
-/**
  * The workload a pod belongs to, from its controlling owner alone (no API reads): ReplicaSet → Deployment when the
  * ReplicaSet name is `<name>-<pod-template-hash>`; Job → CronJob when the Job name is `<cronjob>-<digits>`; other
- * owners as they are; a pod without owner, or whose owner is not named as Kubernetes names objects, is its own
- * workload.
+ * owners as they are; a pod without owner, or whose owner is not named as Kubernetes names objects
+ * (isBelievableOwner), is its own workload.
  */
 export function workloadOf(pod: Pick<CompactPod, 'namespace' | 'name' | 'owner' | 'labels'>): WorkloadRef {
   const { namespace, owner } = pod;
-  if (!owner || !OWNER_KIND.test(owner.kind) || !OWNER_NAME.test(owner.name))
-    return { namespace, kind: 'Pod', name: pod.name };
+  if (!owner || !isBelievableOwner(owner)) return { namespace, kind: 'Pod', name: pod.name };
   if (owner.kind === 'ReplicaSet') {
     const hash = pod.labels[POD_TEMPLATE_HASH];
     if (hash && owner.name.endsWith(`-${hash}`) && owner.name.length > hash.length + 1)

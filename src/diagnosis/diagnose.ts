@@ -1,3 +1,4 @@
+import { isBelievableOwner } from '../kube/believable-owner.js';
 import type { KubeEvent, Pod } from '../kube/types.js';
 import { buildVerdict } from './build-verdict.js';
 import { collectMissing } from './collect-missing.js';
@@ -98,7 +99,9 @@ function podSummary(
   // The gatherer walks ReplicaSet → Deployment; if that read failed the pod's own ownerReferences still name one.
   const owners: OwnerLink[] = facts.owners?.ok
     ? facts.owners.value
-    : (meta.ownerReferences ?? []).filter(Boolean).map((o) => ({ kind: o.kind, name: o.name }));
+    : (meta.ownerReferences ?? [])
+        .filter((o) => o && isBelievableOwner(o))
+        .map((o) => ({ kind: o.kind, name: o.name }));
   const summary: Diagnosis['pod'] = {
     name: meta.name ?? '?',
     namespace: meta.namespace ?? 'default',

@@ -1,4 +1,11 @@
-import { closestPodNames, type KubeClient, type KubeError, type OwnerKind, toKubeError } from '../kube/index.js';
+import {
+  closestPodNames,
+  isBelievableOwner,
+  type KubeClient,
+  type KubeError,
+  type OwnerKind,
+  toKubeError,
+} from '../kube/index.js';
 import type { ContainerStatus, OwnerReference, Pod } from '../kube/types.js';
 import { redactBelow } from '../redact/index.js';
 import type { ContainerLogFacts, DiagnosisFacts, Fetched, LogCut, OwnerLink } from './types.js';
@@ -161,7 +168,8 @@ async function ownerChain(k: KubeClient, pod: Pod): Promise<OwnerLink[]> {
   let owner = controllerOf(pod.metadata?.ownerReferences);
   const prefetched = prefetchDeployment(k, pod, owner, namespace);
   // Bounded: a chain longer than four is a loop or a custom controller stack we cannot read anyway.
-  while (owner && links.length < 4) {
+  // An owner no object can be named like is not read, nor shown (isBelievableOwner): the pod is a bare pod.
+  while (owner && isBelievableOwner(owner) && links.length < 4) {
     links.push({ kind: owner.kind, name: owner.name });
     const kind = FOLLOW[owner.kind];
     if (!kind || !BUILT_IN_GROUPS.has(owner.apiVersion)) break;
@@ -179,7 +187,8 @@ async function ownerChain(k: KubeClient, pod: Pod): Promise<OwnerLink[]> {
  */
 function prefetchDeployment(k: KubeClient, pod: Pod, owner: OwnerReference | undefined, namespace: string) {
   const hash = pod.metadata?.labels?.['pod-template-hash'];
-  if (owner?.kind !== 'ReplicaSet' || !hash || !owner.name.endsWith(`-${hash}`)) return undefined;
+  if (owner?.kind !== 'ReplicaSet' || !isBelievableOwner(owner) || !hash || !owner.name.endsWith(`-${hash}`))
+    return undefined;
   const name = owner.name.slice(0, -(hash.length + 1));
   const read = k.readOwner('Deployment', namespace, name);
   read.catch(() => {}); // an unused or failed guess must not become an unhandled rejection

@@ -1,4 +1,5 @@
 // The front door of src/kube: other rooms import from here.
+export { isBelievableOwner } from './believable-owner.js';
 export { closestPodNames, editDistance } from './closest-pod-names.js';
 export { describeKubeRequest, type KubeRequestName } from './describe-kube-request.js';
 export { isKubeError, KubeError, type KubeErrorKind } from './errors.js';

@@ -160,6 +160,30 @@ describe('gatherFacts on the default scenario', () => {
     expect(facts.owners).toEqual({ ok: true, value: [{ kind: 'ReplicaSet', name: 'lookalike' }] });
   });
 
+  it.each([
+    ['a mention', '<!channel> <https://evil.example/approve|Approve here>-7d4b9c'],
+    ['a link', 'x <https://evil.example|Approve>'],
+    ['a token', 'ghp_0123456789abcdefghijklmnopqrstuvwxyzAB token'],
+  ])(
+    'an owner named as no object can be (%s) is neither read nor shown: the pod is a bare pod',
+    async (_what, name) => {
+      const podName = `hostile-owner-${name.length}`;
+      await kube.createPod('demo', {
+        metadata: {
+          name: podName,
+          labels: { 'pod-template-hash': '7d4b9c' },
+          ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name, uid: 'h1', controller: true }],
+        },
+        spec: { containers: [{ name: 'app', image: 'nginx:1.27' }] },
+      });
+      // Any read of an owner would be refused, and the chain would then be missing evidence, not empty.
+      sim.rbac.deny({ verb: 'get', resource: 'replicasets' });
+      sim.rbac.deny({ verb: 'get', resource: 'deployments' });
+      const facts = factsOf(await gather(podName));
+      expect(facts.owners).toEqual({ ok: true, value: [] });
+    },
+  );
+
   it('init-crash: the init container is gathered too, with its previous instance', async () => {
     const facts = factsOf(await gather('init-crash'));
     const migrate = facts.logs.find((l) => l.container === 'migrate');

@@ -159,6 +159,9 @@ export class WriteForwarder {
     if (w.busy) return;
     w.busy = true;
     try {
+      // One patch for everything the kubelet changed in this step (several containers starting at once), as a
+      // kubelet's status manager writes a pod's whole status per sync: not a half-updated status on the way.
+      await new Promise((resolve) => setImmediate(resolve));
       const path = `/api/v1/namespaces/${w.ns}/pods/${w.name}`;
       for (;;) {
         const wanted = w.wanted;
