@@ -20,11 +20,11 @@ export function relayAlertSink(
     async update(posted, alert) {
       await report({ kind: 'alert.update', posted, alert });
     },
-    async postSummary(channel, message) {
-      return (await report({ kind: 'alert.summary', channel, message })) as PostedAlert;
+    async postSummary(channel, entries) {
+      return (await report({ kind: 'alert.summary', channel, entries })) as PostedAlert;
     },
-    async updateSummary(posted, message) {
-      await report({ kind: 'alert.summary-update', posted, message });
+    async updateSummary(posted, entries) {
+      await report({ kind: 'alert.summary-update', posted, entries });
     },
   };
 }

@@ -9,7 +9,6 @@ import { ChannelQueue } from './channel-queue.js';
 import { endMuteOnRecovery, readMute } from './mute-record.js';
 import { isPodInTrouble } from './pod-trouble.js';
 import { reduceAlerts } from './reduce-alerts.js';
-import { renderAlertSummary } from './render-alert-summary.js';
 import type { AlertSink, CompactPod, PodRef, PostedAlert, SummaryEntry } from './types.js';
 import { workloadKey, workloadOf } from './workload-of.js';
 
@@ -303,13 +302,12 @@ export class AlertManager {
       ...entry,
       failingCount: this.workloads.get(key)?.failing || entry.failingCount,
     }));
-    const message = renderAlertSummary(entries);
     try {
       if (!s.posted) {
-        s.posted = await this.opts.sink.postSummary(channel, message);
+        s.posted = await this.opts.sink.postSummary(channel, entries);
         this.counters.summaries++;
       } else {
-        await this.opts.sink.updateSummary(s.posted, message);
+        await this.opts.sink.updateSummary(s.posted, entries);
         this.counters.updated++;
       }
     } catch (err) {

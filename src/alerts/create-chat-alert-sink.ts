@@ -1,5 +1,6 @@
 import { SYSTEM_CLOCK } from './alert-clock.js';
 import { alertHeadline, renderAlertContext } from './render-alert-context.js';
+import { renderAlertSummary } from './render-alert-summary.js';
 import type { AlertSink, WorkloadAlert } from './types.js';
 
 /** A Block Kit message, as the ChatPort (src/conversation/chat-port.ts) takes it. */
@@ -27,7 +28,7 @@ export function createChatAlertSink(chat: AlertChat, now: () => Date = SYSTEM_CL
   return {
     post: (alert) => chat.post(alert.channel, message(alert)),
     update: (posted, alert) => chat.update(posted.channel, posted.ts, message(alert)),
-    postSummary: (channel, m) => chat.post(channel, m),
-    updateSummary: (posted, m) => chat.update(posted.channel, posted.ts, m),
+    postSummary: (channel, entries) => chat.post(channel, renderAlertSummary(entries)),
+    updateSummary: (posted, entries) => chat.update(posted.channel, posted.ts, renderAlertSummary(entries)),
   };
 }

@@ -45,9 +45,12 @@ export interface AlertSink {
   post(alert: WorkloadAlert): Promise<PostedAlert>;
   /** Rewrites a posted alert (more pods, or recovered). */
   update(posted: PostedAlert, alert: WorkloadAlert): Promise<void>;
-  /** Posts the storm summary (see renderAlertSummary). */
-  postSummary(channel: string, message: SummaryMessage): Promise<PostedAlert>;
-  updateSummary(posted: PostedAlert, message: SummaryMessage): Promise<void>;
+  /**
+   * Posts the storm summary, rendered by the sink (renderAlertSummary): entries are data, so a relaying agent never
+   * hands the gateway a message to post as it is.
+   */
+  postSummary(channel: string, entries: readonly SummaryEntry[]): Promise<PostedAlert>;
+  updateSummary(posted: PostedAlert, entries: readonly SummaryEntry[]): Promise<void>;
 }
 
 /** One line of the storm summary. */

@@ -1,4 +1,4 @@
-import type { PostedAlert, SummaryMessage, WorkloadAlert } from '../alerts/index.js';
+import type { PostedAlert, SummaryEntry, WorkloadAlert } from '../alerts/index.js';
 import type { ChatMessage } from '../conversation/chat-port.js';
 import type { ActionProgress } from '../conversation/diagnosis-record-store.js';
 import type { ExamineResult } from '../pipeline/index.js';
@@ -16,5 +16,6 @@ export type Report =
   /** A failing workload: the agent examined its pod; the gateway posts the diagnosis, records it, returns the place. */
   | { kind: 'alert.post'; alert: WorkloadAlert; examined: ExamineResult }
   | { kind: 'alert.update'; posted: PostedAlert; alert: WorkloadAlert }
-  | { kind: 'alert.summary'; channel: string; message: SummaryMessage }
-  | { kind: 'alert.summary-update'; posted: PostedAlert; message: SummaryMessage };
+  /** A storm summary's entries: the gateway renders them (never a message the agent made). */
+  | { kind: 'alert.summary'; channel: string; entries: readonly SummaryEntry[] }
+  | { kind: 'alert.summary-update'; posted: PostedAlert; entries: readonly SummaryEntry[] };

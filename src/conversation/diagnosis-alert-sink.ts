@@ -1,5 +1,12 @@
-import type { AlertSink, PostedAlert, SummaryMessage, WorkloadAlert } from '../alerts/index.js';
-import { alertHeadline, readMute, renderAlertContext, renderMuteMenu, workloadKey } from '../alerts/index.js';
+import type { AlertSink, PostedAlert, WorkloadAlert } from '../alerts/index.js';
+import {
+  alertHeadline,
+  readMute,
+  renderAlertContext,
+  renderAlertSummary,
+  renderMuteMenu,
+  workloadKey,
+} from '../alerts/index.js';
 import type { RedisClient } from '../redis/index.js';
 import type { Block } from '../render/index.js';
 import { isChatError } from './chat-port.js';
@@ -204,8 +211,7 @@ export function createDiagnosisAlertSink(deps: ConversationDeps, redis: RedisCli
       });
     },
 
-    postSummary: (channel: string, message: SummaryMessage) => deps.chat.post(channel, message),
-    updateSummary: (posted: PostedAlert, message: SummaryMessage) =>
-      deps.chat.update(posted.channel, posted.ts, message),
+    postSummary: (channel, entries) => deps.chat.post(channel, renderAlertSummary(entries)),
+    updateSummary: (posted, entries) => deps.chat.update(posted.channel, posted.ts, renderAlertSummary(entries)),
   };
 }

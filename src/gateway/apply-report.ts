@@ -5,14 +5,9 @@ import type { ConversationDeps } from '../conversation/deps.js';
 import { createDiagnosisAlertSink } from '../conversation/diagnosis-alert-sink.js';
 import { localProgress } from '../conversation/progress-port.js';
 import type { RedisClient } from '../redis/index.js';
+import { ReportRefused, readMessageTs, readRelayedAlert, readSummaryEntries } from './read-relayed-alert.js';
 
-/** A report the gateway will not apply: it names another cluster's action, or a channel not routed to. */
-export class ReportRefused extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ReportRefused';
-  }
-}
+export { ReportRefused };
 
 /**
  * Applies one signed report of `cluster` with the cluster's conversation (`deps` from clusterDeps). A report speaks
@@ -49,20 +44,23 @@ export async function applyReport(
       return undefined;
     }
     case 'alert.post': {
-      const channel = routed(report.alert?.channel);
+      const alert = readRelayedAlert(report.alert, routed(report.alert?.channel));
       const examined = report.examined;
       const sink = createDiagnosisAlertSink({ ...deps, examine: async () => examined }, redis);
-      return sink.post({ ...report.alert, channel });
+      return sink.post(alert);
     }
     case 'alert.update': {
-      const channel = routed(report.posted?.channel);
-      return createDiagnosisAlertSink(deps, redis).update({ ...report.posted, channel }, { ...report.alert, channel });
+      const posted = { channel: routed(report.posted?.channel), ts: readMessageTs(report.posted?.ts) };
+      return createDiagnosisAlertSink(deps, redis).update(posted, readRelayedAlert(report.alert, posted.channel));
     }
     case 'alert.summary':
-      return createDiagnosisAlertSink(deps, redis).postSummary(routed(report.channel), report.message);
+      return createDiagnosisAlertSink(deps, redis).postSummary(
+        routed(report.channel),
+        readSummaryEntries(report.entries),
+      );
     case 'alert.summary-update': {
-      const channel = routed(report.posted?.channel);
-      return createDiagnosisAlertSink(deps, redis).updateSummary({ ...report.posted, channel }, report.message);
+      const posted = { channel: routed(report.posted?.channel), ts: readMessageTs(report.posted?.ts) };
+      return createDiagnosisAlertSink(deps, redis).updateSummary(posted, readSummaryEntries(report.entries));
     }
     default:
       throw new ReportRefused('unknown report');

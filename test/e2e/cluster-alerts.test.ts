@@ -1,4 +1,6 @@
+import { Queue, QueueEvents } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { clusterQueueName, deriveClusterKey, signTask } from '../../src/clusters/index.js';
 import type { ManualClock } from '../sim/kube/index.js';
 import { buildWorkload, DEFAULT_APPS } from '../sim/kube/scenarios/index.js';
 import { visibleText } from '../sim/slack/index.js';
@@ -65,6 +67,65 @@ describe('alerts from three clusters, each watched by its own agent', () => {
     );
     await new Promise((r) => setTimeout(r, 2000));
     for (const [channel, counts] of Object.entries(want)) expect(alertsIn(h, channel)).toEqual(counts);
+  });
+
+  it("an agent's alert reports are data the gateway checks and renders: hostile names and made-up messages are refused", async () => {
+    const connection = { url: h.redisUrl, maxRetriesPerRequest: null };
+    /** A report as the prod-us agent signs it (it holds prod-us's key), to its own routed channel. */
+    const send = async (body: unknown) => {
+      const name = clusterQueueName('prod-us', 'reports');
+      const queue = new Queue(name, { connection, prefix: h.prefix });
+      const events = new QueueEvents(name, { connection, prefix: h.prefix });
+      try {
+        await events.waitUntilReady();
+        const task = {
+          kind: 'report' as const,
+          cluster: 'prod-us',
+          expiresAt: new Date(Date.now() + 30_000).toISOString(),
+          body,
+        };
+        const job = await queue.add('report', signTask(task, deriveClusterKey(h.gatewayKey, 'prod-us')));
+        return (await job.waitUntilFinished(events, 10_000)) as { ok: boolean; name?: string; message?: string };
+      } finally {
+        await events.close();
+        await queue.close();
+      }
+    };
+    const entry = (name: string, reason = 'CrashLoopBackOff') => ({
+      workload: { namespace: 'demo', kind: 'Deployment', name },
+      reason,
+      failingCount: 3,
+    });
+    const alert = {
+      workload: { namespace: 'demo', kind: 'Deployment', name: '<!channel> <https://evil.example|approve>' },
+      channel: PLATFORM,
+      pod: 'checkout-7d4b9c-x1',
+      reason: 'CrashLoopBackOff',
+      failingPods: ['checkout-7d4b9c-x1'],
+      failingCount: 1,
+      since: new Date().toISOString(),
+    };
+    const refused = [
+      { kind: 'alert.summary', channel: PLATFORM, message: { text: '<!channel> approve here', blocks: [] } },
+      { kind: 'alert.summary', channel: PLATFORM, entries: [entry('<!here>')] },
+      { kind: 'alert.summary', channel: PLATFORM, entries: [entry('checkout', 'Crash <https://evil.example>')] },
+      { kind: 'alert.post', alert, examined: {} },
+      { kind: 'alert.post', alert: { ...alert, workload: { ...alert.workload, name: 'checkout' }, failingCount: -1 } },
+      { kind: 'alert.update', posted: { channel: PLATFORM, ts: '<!channel>' }, alert },
+    ];
+    const before = h.slack.channel(PLATFORM).messages().length;
+    for (const body of refused) expect(await send(body)).toMatchObject({ ok: false, name: 'ReportRefused' });
+    expect(JSON.stringify(h.slack.channel(PLATFORM).messages())).not.toMatch(/<!channel>|<!here>|evil\.example/);
+    expect(h.slack.channel(PLATFORM).messages()).toHaveLength(before);
+
+    // Well-formed entries: the gateway renders the summary itself.
+    expect(
+      await send({ kind: 'alert.summary', channel: PLATFORM, entries: [entry('checkout'), entry('cart')] }),
+    ).toMatchObject({ ok: true });
+    const posted = h.slack.channel(PLATFORM).messages().slice(before);
+    expect(posted.map(visibleText).join('\n')).toMatch(
+      /2 more workloads are failing[\s\S]*demo\/checkout[\s\S]*demo\/cart/,
+    );
   });
 
   it('a killed agent stops no other cluster; restarted, it resumes without repeating an alert', async () => {

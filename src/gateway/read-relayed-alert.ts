@@ -1,0 +1,91 @@
+import type { SummaryEntry, WorkloadAlert, WorkloadRef } from '../alerts/index.js';
+import { isBelievableOwner } from '../kube/believable-owner.js';
+
+// What an agent relays about its alerts is read as untrusted data: the gateway posts it as the bot, into a channel
+// people watch, and some of it reaches Slack as plain `text` (the notification line), where `<!channel>` would ping.
+// Every name must be a Kubernetes name, every reason a Kubernetes reason word, every count and time a number or a
+// time; anything else refuses the report (README "Many clusters", Trust).
+
+/** A namespace is a DNS label (RFC 1123). */
+const NAMESPACE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+/** A pod name is a DNS subdomain (RFC 1123). */
+const POD_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
+/** A waiting or terminated reason as the kubelet writes one: CrashLoopBackOff, OOMKilled, ImagePullBackOff. */
+const REASON = /^[A-Za-z][A-Za-z0-9]{0,127}$/;
+/** A Slack message timestamp. */
+const TS = /^\d{1,12}\.\d{1,8}$/;
+/** More failing pods than a cluster can hold (the Kubernetes scalability limit) is no report. */
+const MAX_PODS = 150_000;
+/** A storm summary shows this many entries at most (renderAlertSummary cuts long lists anyway). */
+const MAX_ENTRIES = 1_000;
+
+/** A report the gateway will not apply: it names another cluster's action, a channel not routed to, or is malformed. */
+export class ReportRefused extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ReportRefused';
+  }
+}
+
+class MalformedReport extends ReportRefused {
+  constructor(what: string) {
+    super(`malformed alert report: ${what}`);
+  }
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isCount = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= MAX_PODS;
+const isTime = (v: unknown): v is string =>
+  typeof v === 'string' && v.length <= 40 && /^\d{4}-\d\d-\d\dT/.test(v) && Number.isFinite(Date.parse(v));
+
+function readWorkload(v: unknown): WorkloadRef {
+  if (!isObject(v) || typeof v.namespace !== 'string' || !NAMESPACE.test(v.namespace))
+    throw new MalformedReport('a workload namespace that is not a namespace name');
+  if (!isBelievableOwner(v)) throw new MalformedReport('a workload kind or name that is not a Kubernetes name');
+  return { namespace: v.namespace, kind: v.kind as string, name: v.name as string };
+}
+
+function readReason(v: unknown): string {
+  if (typeof v !== 'string' || !REASON.test(v)) throw new MalformedReport('a reason that is not a Kubernetes reason');
+  return v;
+}
+
+/** An alert an agent relays, checked field by field; `channel` is the gateway's own routing decision. Pure. */
+export function readRelayedAlert(v: unknown, channel: string): WorkloadAlert {
+  if (!isObject(v)) throw new MalformedReport('no alert');
+  const workload = readWorkload(v.workload);
+  const pod = v.pod;
+  if (typeof pod !== 'string' || !POD_NAME.test(pod)) throw new MalformedReport('a pod that is not a pod name');
+  const pods = v.failingPods;
+  if (!Array.isArray(pods) || pods.length > MAX_PODS || !pods.every((p) => typeof p === 'string' && POD_NAME.test(p)))
+    throw new MalformedReport('failing pods that are not pod names');
+  if (!isCount(v.failingCount)) throw new MalformedReport('a failing count that is not a count');
+  if (!isTime(v.since)) throw new MalformedReport('a "since" that is not a time');
+  if (v.recoveredAt !== undefined && !isTime(v.recoveredAt))
+    throw new MalformedReport('a "recovered at" that is not a time');
+  return {
+    workload,
+    channel,
+    pod,
+    reason: readReason(v.reason),
+    failingPods: pods as string[],
+    failingCount: v.failingCount,
+    since: v.since,
+    ...(v.recoveredAt !== undefined ? { recoveredAt: v.recoveredAt as string } : {}),
+  };
+}
+
+/** A storm summary's entries an agent relays, checked as readRelayedAlert checks an alert. Pure. */
+export function readSummaryEntries(v: unknown): SummaryEntry[] {
+  if (!Array.isArray(v) || v.length > MAX_ENTRIES) throw new MalformedReport('no summary entries');
+  return v.map((e) => {
+    if (!isObject(e) || !isCount(e.failingCount)) throw new MalformedReport('a summary entry without its count');
+    return { workload: readWorkload(e.workload), reason: readReason(e.reason), failingCount: e.failingCount };
+  });
+}
+
+/** The timestamp of the message a relayed update rewrites (its channel is checked by routing). Pure. */
+export function readMessageTs(v: unknown): string {
+  if (typeof v !== 'string' || !TS.test(v)) throw new MalformedReport('a message timestamp that is not one');
+  return v;
+}
