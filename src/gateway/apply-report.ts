@@ -5,7 +5,13 @@ import type { ConversationDeps } from '../conversation/deps.js';
 import { createDiagnosisAlertSink } from '../conversation/diagnosis-alert-sink.js';
 import { localProgress } from '../conversation/progress-port.js';
 import type { RedisClient } from '../redis/index.js';
-import { ReportRefused, readMessageTs, readRelayedAlert, readSummaryEntries } from './read-relayed-alert.js';
+import {
+  ReportRefused,
+  readMessageTs,
+  readRelayedAlert,
+  readSummaryEntries,
+  readThreadLine,
+} from './read-agent-report.js';
 
 export { ReportRefused };
 
@@ -39,8 +45,8 @@ export async function applyReport(
     }
     case 'thread': {
       await ownAction(deps, cluster, report.actionId);
-      const text = withKubeContext(String(report.message?.text ?? ''), context);
-      await localProgress(deps).thread(report.actionId, { ...report.message, text });
+      const text = withKubeContext(readThreadLine(report.message).text, context);
+      await localProgress(deps).thread(report.actionId, { text });
       return undefined;
     }
     case 'alert.post': {

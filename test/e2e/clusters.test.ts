@@ -145,15 +145,15 @@ describe('one gateway, three clusters, an agent in each', () => {
     const actionId = JSON.stringify(summary.blocks).match(/"value":"([A-Za-z0-9_-]{8,64}\.c\d+)"/)?.[1];
     expect(actionId).toBeDefined();
     const connection = { url: h.redisUrl, maxRetriesPerRequest: null };
-    /** A report as the prod-us agent signs it (it holds prod-us's key), sent on `queueOf`'s report queue. */
-    const send = async (queueOf: string, cluster: string, body: unknown) => {
+    /** A report as the `keyOf` agent signs it (prod-us's, unless said), sent on `queueOf`'s report queue. */
+    const send = async (queueOf: string, cluster: string, body: unknown, keyOf = 'prod-us') => {
       const name = clusterQueueName(queueOf, 'reports');
       const queue = new Queue(name, { connection, prefix: h.prefix });
       const events = new QueueEvents(name, { connection, prefix: h.prefix });
       try {
         await events.waitUntilReady();
         const task = { kind: 'report' as const, cluster, expiresAt: new Date(Date.now() + 30_000).toISOString(), body };
-        const job = await queue.add('report', signTask(task, deriveClusterKey(h.gatewayKey, 'prod-us')));
+        const job = await queue.add('report', signTask(task, deriveClusterKey(h.gatewayKey, keyOf)));
         return (await job.waitUntilFinished(events, 10_000)) as { ok: boolean; name?: string };
       } finally {
         await events.close();
@@ -177,6 +177,30 @@ describe('one gateway, three clusters, an agent in each', () => {
     ]);
     expect(everything).not.toContain('pwned');
     expect(everything).not.toContain('fake alert summary');
+
+    // Even on its own cluster's action, a thread line is text whose only live markup is a mention of a person.
+    const hostile = {
+      kind: 'thread',
+      actionId,
+      message: {
+        text: ':white_check_mark: ready for <@U0ALICE01> <!channel> <https://evil.example|approve> <#C0INCIDENT>',
+        blocks: [{ type: 'section', text: { type: 'mrkdwn', text: '<!here> look' } }],
+      },
+    };
+    expect(await send('prod-eu', 'prod-eu', hostile, 'prod-eu')).toMatchObject({ ok: true });
+    const line = await h.slack.waitFor(
+      () =>
+        h.slack
+          .thread(GENERAL, summary.ts)
+          .replies()
+          .find((m) => m.text.includes('ready for <@U0ALICE01>')),
+      5_000,
+      'the thread line',
+    );
+    expect(line.text).toBe(
+      ':white_check_mark: ready for <@U0ALICE01> &lt;!channel&gt; &lt;https://evil.example|approve&gt; &lt;#C0INCIDENT&gt;',
+    );
+    expect(line.blocks ?? []).toEqual([]);
   });
 
   it('with no cluster named and no channel default, a pod found in one cluster only is diagnosed there', async () => {

@@ -1,7 +1,7 @@
 import type { SummaryEntry, WorkloadAlert, WorkloadRef } from '../alerts/index.js';
 import { isBelievableOwner } from '../kube/believable-owner.js';
 
-// What an agent relays about its alerts is read as untrusted data: the gateway posts it as the bot, into a channel
+// What an agent reports is read as untrusted data: the gateway posts it as the bot, into a channel
 // people watch, and some of it reaches Slack as plain `text` (the notification line), where `<!channel>` would ping.
 // Every name must be a Kubernetes name, every reason a Kubernetes reason word, every count and time a number or a
 // time; anything else refuses the report (README "Many clusters", Trust).
@@ -88,4 +88,29 @@ export function readSummaryEntries(v: unknown): SummaryEntry[] {
 export function readMessageTs(v: unknown): string {
   if (typeof v !== 'string' || !TS.test(v)) throw new MalformedReport('a message timestamp that is not one');
   return v;
+}
+
+/** Longest thread line an agent may post: Slack's section text limit is 3,000 characters, a message's 40,000. */
+const MAX_THREAD_TEXT = 4_000;
+/** The one markup an agent's thread line keeps: a mention of a person (who asked for the pod). */
+const PERSON_MENTION = /^<@[UW][A-Z0-9]{1,20}>/;
+
+/**
+ * A thread line an agent reports (a debug pod ready, deleted, failed): text alone, its blocks dropped, and every `<`
+ * that does not open a mention of a person escaped, so no broadcast, link, channel or date token reaches Slack from
+ * an agent. The lines the agent writes carry only such mentions and code. Pure.
+ */
+export function readThreadLine(v: unknown): { text: string } {
+  const text = typeof v === 'object' && v !== null ? (v as { text?: unknown }).text : undefined;
+  if (typeof text !== 'string' || text.length === 0 || text.length > MAX_THREAD_TEXT)
+    throw new MalformedReport('a thread line without text, or too long');
+  let out = '';
+  for (let i = 0; i < text.length; i++) {
+    const mention = text[i] === '<' ? PERSON_MENTION.exec(text.slice(i, i + 25))?.[0] : undefined;
+    if (mention) {
+      out += mention;
+      i += mention.length - 1;
+    } else out += text[i] === '<' ? '&lt;' : text[i] === '>' ? '&gt;' : text[i];
+  }
+  return { text: out };
 }

@@ -1,6 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { readMessageTs, readRelayedAlert, readSummaryEntries } from '../../src/gateway/read-relayed-alert.js';
+import {
+  readMessageTs,
+  readRelayedAlert,
+  readSummaryEntries,
+  readThreadLine,
+} from '../../src/gateway/read-agent-report.js';
 
 // The gateway reads what an agent relays about its alerts as untrusted: it posts it as the bot, and some of it
 // reaches Slack as plain text (the notification line).
@@ -92,5 +97,41 @@ describe('the timestamp of the message an update rewrites', () => {
     expect(readMessageTs('1796641879.365000')).toBe('1796641879.365000');
     for (const bad of ['', '<!channel>', '1796641879', 1796641879.365, null])
       expect(() => readMessageTs(bad)).toThrow(expect.objectContaining({ name: 'ReportRefused' }));
+  });
+});
+
+describe('a thread line an agent reports', () => {
+  it('keeps its text, code and mentions of people as written', () => {
+    const text =
+      ':white_check_mark: Debug clone `ledger-dbg-1` is ready for <@U0ALICE01>:\n```kubectl exec -it -n demo ledger-dbg-1 -- sh```';
+    expect(readThreadLine({ text })).toEqual({ text });
+  });
+
+  it.each([
+    ['a broadcast', 'x <!channel> y', 'x &lt;!channel&gt; y'],
+    ['a user group', '<!subteam^S0123|@oncall>', '&lt;!subteam^S0123|@oncall&gt;'],
+    ['a link', 'see <https://evil.example|the fix>', 'see &lt;https://evil.example|the fix&gt;'],
+    ['a channel link', 'go to <#C0INCIDENT>', 'go to &lt;#C0INCIDENT&gt;'],
+    ['a date token', 'at <!date^1^{time}|now>', 'at &lt;!date^1^{time}|now&gt;'],
+    ['a quote at the start of a line', '> approved by @security', '&gt; approved by @security'],
+    ['a mention that does not close', '<@U0ALICE01 <!here>', '&lt;@U0ALICE01 &lt;!here&gt;'],
+  ])('%s is shown as text', (_what, text, shown) => {
+    expect(readThreadLine({ text })).toEqual({ text: shown });
+  });
+
+  it('drops blocks, and refuses a line without text or too long', () => {
+    expect(readThreadLine({ text: 'ok', blocks: [{ type: 'section' }] })).toEqual({ text: 'ok' });
+    for (const bad of [undefined, {}, { text: '' }, { text: 42 }, { text: 'x'.repeat(4001) }])
+      expect(() => readThreadLine(bad)).toThrow(expect.objectContaining({ name: 'ReportRefused' }));
+  });
+
+  it('whatever an agent writes, no `<` survives but one opening a mention of a person', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 200 }), (text) => {
+        if (text.length === 0) return;
+        const shown = readThreadLine({ text }).text;
+        expect(shown.replace(/<@[UW][A-Z0-9]{1,20}>/g, '')).not.toMatch(/[<>]/);
+      }),
+    );
   });
 });
