@@ -8,6 +8,8 @@ import type { RedisClient } from '../redis/index.js';
 import {
   ReportRefused,
   readMessageTs,
+  readProgressOptions,
+  readProgressPatch,
   readRelayedAlert,
   readSummaryEntries,
   readThreadLine,
@@ -35,12 +37,10 @@ export async function applyReport(
   switch (report?.kind) {
     case 'progress': {
       await ownAction(deps, cluster, report.actionId);
-      const patch = { ...report.patch };
+      const patch = { ...readProgressPatch(report.patch) };
+      const options = readProgressOptions(report.keepSeconds, report.unless);
       if (typeof patch.execCommand === 'string') patch.execCommand = withKubeContext(patch.execCommand, context);
-      await localProgress(deps).progress(report.actionId, patch, {
-        ...(typeof report.keepSeconds === 'number' ? { keepSeconds: report.keepSeconds } : {}),
-        ...(report.unless ? { unless: report.unless } : {}),
-      });
+      await localProgress(deps).progress(report.actionId, patch, options);
       return undefined;
     }
     case 'thread': {

@@ -1,4 +1,5 @@
 import type { SummaryEntry, WorkloadAlert, WorkloadRef } from '../alerts/index.js';
+import type { ActionProgress } from '../conversation/diagnosis-record-store.js';
 import { isBelievableOwner } from '../kube/believable-owner.js';
 
 // What an agent reports is read as untrusted data: the gateway posts it as the bot, into a channel
@@ -113,4 +114,61 @@ export function readThreadLine(v: unknown): { text: string } {
     } else out += text[i] === '<' ? '&lt;' : text[i] === '>' ? '&gt;' : text[i];
   }
   return { text: out };
+}
+
+/** The steps an agent's job reaches; requested, awaiting approval and approved are the gateway's to say. */
+const AGENT_STEPS = new Set(['creating', 'ready', 'failed', 'deleted']);
+/** A container name is a DNS label. */
+const CONTAINER = NAMESPACE;
+const isText = (max: number) => (v: unknown) => typeof v === 'string' && v.length <= max;
+const isTexts = (count: number, max: number) => (v: unknown) =>
+  Array.isArray(v) && v.length <= count && v.every(isText(max));
+
+/**
+ * What of a debug pod's progress an agent may report, and the shape of each: where its pod stands and how to reach it.
+ * Who asked, who approved or denied, and what the action is stay the gateway's (its signed record), so an agent
+ * cannot show another person as the approver.
+ */
+const AGENT_PROGRESS: Record<string, (v: unknown) => boolean> = {
+  step: (v) => typeof v === 'string' && AGENT_STEPS.has(v),
+  error: isText(2000),
+  podName: (v) => typeof v === 'string' && POD_NAME.test(v),
+  namespace: (v) => typeof v === 'string' && NAMESPACE.test(v),
+  debugContainer: (v) => typeof v === 'string' && CONTAINER.test(v),
+  execCommand: isText(2000),
+  originalCommand: isText(2000),
+  lookCommands: isTexts(10, 500),
+  notes: isTexts(20, 500),
+  expiresAt: isTime,
+  maxExpiresAt: isTime,
+  canExtend: (v) => typeof v === 'boolean',
+};
+
+/** A progress patch an agent reports, checked field by field (AGENT_PROGRESS); any other field refuses it. Pure. */
+export function readProgressPatch(v: unknown): Partial<ActionProgress> {
+  if (!isObject(v)) throw new MalformedReport('no progress');
+  for (const [key, value] of Object.entries(v)) {
+    const check = AGENT_PROGRESS[key];
+    if (!check) throw new MalformedReport(`a progress field an agent may not set: ${key.slice(0, 40)}`);
+    if (!check(value)) throw new MalformedReport(`a progress ${key} of the wrong shape`);
+  }
+  return v as Partial<ActionProgress>;
+}
+
+/** How long a reported state is kept, and the step it must not overwrite, as an agent may ask. Pure. */
+export function readProgressOptions(
+  keepSeconds: unknown,
+  unless: unknown,
+): { keepSeconds?: number; unless?: 'failed' | 'creating' | 'ready' | 'deleted' } {
+  if (
+    keepSeconds !== undefined &&
+    !(Number.isInteger(keepSeconds) && (keepSeconds as number) >= 0 && (keepSeconds as number) <= 30 * 86400)
+  )
+    throw new MalformedReport('a keep time that is not a number of seconds');
+  if (unless !== undefined && !(typeof unless === 'string' && AGENT_STEPS.has(unless)))
+    throw new MalformedReport('an "unless" that is not a step');
+  return {
+    ...(keepSeconds !== undefined ? { keepSeconds: keepSeconds as number } : {}),
+    ...(unless !== undefined ? { unless: unless as 'failed' } : {}),
+  };
 }

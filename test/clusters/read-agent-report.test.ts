@@ -2,6 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   readMessageTs,
+  readProgressOptions,
+  readProgressPatch,
   readRelayedAlert,
   readSummaryEntries,
   readThreadLine,
@@ -133,5 +135,51 @@ describe('a thread line an agent reports', () => {
         expect(shown.replace(/<@[UW][A-Z0-9]{1,20}>/g, '')).not.toMatch(/[<>]/);
       }),
     );
+  });
+});
+
+describe('a progress patch an agent reports', () => {
+  const ready = {
+    podName: 'ledger-dbg-1',
+    namespace: 'demo',
+    execCommand: 'kubectl exec -it -n demo ledger-dbg-1 -- sh',
+    notes: ['PVC data swapped for emptyDir'],
+    expiresAt: '2026-12-07T07:00:00.000Z',
+    maxExpiresAt: '2026-12-07T10:00:00.000Z',
+    canExtend: true,
+  };
+
+  it('is taken when it says where its pod stands and how to reach it', () => {
+    expect(readProgressPatch(ready)).toEqual(ready);
+    expect(readProgressPatch({ step: 'failed', error: 'quota exceeded' })).toEqual({
+      step: 'failed',
+      error: 'quota exceeded',
+    });
+    expect(readProgressOptions(3600, 'failed')).toEqual({ keepSeconds: 3600, unless: 'failed' });
+    expect(readProgressOptions(undefined, undefined)).toEqual({});
+  });
+
+  it.each([
+    ['who approved', { approvedBy: 'U0CEO0001' }],
+    ['who asked', { requestedBy: 'U0CEO0001' }],
+    ['who denied', { deniedBy: 'U0CEO0001' }],
+    ['what the action is', { kind: 'node-shell' }],
+    ['a step the gateway decides', { step: 'approved' }],
+    ['a pod name with a mention', { podName: '<!channel>' }],
+    ['notes that are not a list of text', { notes: 'x' }],
+    ['an expiry that is no time', { expiresAt: 'never' }],
+    ['no patch', null],
+  ])('%s is refused', (_what, patch) => {
+    expect(() => readProgressPatch(patch)).toThrow(expect.objectContaining({ name: 'ReportRefused' }));
+  });
+
+  it('refuses a keep time or an "unless" out of shape', () => {
+    for (const [keep, unless] of [
+      [-1, undefined],
+      [1e12, undefined],
+      ['1h', undefined],
+      [undefined, 'approved'],
+    ])
+      expect(() => readProgressOptions(keep, unless)).toThrow(expect.objectContaining({ name: 'ReportRefused' }));
   });
 });
