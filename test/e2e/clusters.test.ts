@@ -201,6 +201,17 @@ describe('one gateway, three clusters, an agent in each', () => {
       ':white_check_mark: ready for <@U0ALICE01> &lt;!channel&gt; &lt;https://evil.example|approve&gt; &lt;#C0INCIDENT&gt;',
     );
     expect(line.blocks ?? []).toEqual([]);
+
+    // Nor may it say who approved: the approver is the gateway's word, from Slack.
+    const spoof = { kind: 'progress', actionId, patch: { step: 'ready', approvedBy: 'U0CEO0001' } };
+    expect(await send('prod-eu', 'prod-eu', spoof, 'prod-eu')).toMatchObject({ ok: false, name: 'ReportRefused' });
+    const shown = JSON.stringify(
+      h.slack
+        .channel(GENERAL)
+        .messages()
+        .find((m) => m.ts === summary.ts),
+    );
+    expect(shown).not.toContain('U0CEO0001');
   });
 
   it('with no cluster named and no channel default, a pod found in one cluster only is diagnosed there', async () => {
