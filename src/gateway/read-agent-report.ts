@@ -2,10 +2,10 @@ import type { SummaryEntry, WorkloadAlert, WorkloadRef } from '../alerts/index.j
 import type { ActionProgress } from '../conversation/diagnosis-record-store.js';
 import { isBelievableOwner } from '../kube/believable-owner.js';
 
-// What an agent reports is read as untrusted data: the gateway posts it as the bot, into a channel
-// people watch, and some of it reaches Slack as plain `text` (the notification line), where `<!channel>` would ping.
-// Every name must be a Kubernetes name, every reason a Kubernetes reason word, every count and time a number or a
-// time; anything else refuses the report (README "Many clusters", Trust).
+// What an agent reports is read as untrusted data: the gateway posts it as the bot, into channels people watch, and
+// some of it reaches Slack as plain `text` (the notification line), where `<!channel>` would ping. Every name must be
+// a Kubernetes name, every reason a Kubernetes reason word, every count and time a number or a time; anything else
+// refuses the report (README "Many clusters", Trust).
 
 /** A namespace is a DNS label (RFC 1123). */
 const NAMESPACE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
@@ -30,7 +30,7 @@ export class ReportRefused extends Error {
 
 class MalformedReport extends ReportRefused {
   constructor(what: string) {
-    super(`malformed alert report: ${what}`);
+    super(`malformed report: ${what}`);
   }
 }
 
