@@ -2,6 +2,7 @@ import type { TaskKind } from '../clusters/index.js';
 import type { WorkloadKind, WorkloadTarget } from '../command/index.js';
 import type { ExpiryMark } from '../conversation/mark-expiry.js';
 import type { GatherOptions } from '../diagnosis/index.js';
+import { DNS_LABEL_NAME, DNS_SUBDOMAIN_NAME } from '../kube/kubernetes-names.js';
 
 /** A task's body once read: what the agent will do, with every name checked and every number bounded. */
 export type TaskRequest =
@@ -24,12 +25,9 @@ export interface BodyLimits {
 }
 
 const WORKLOAD_KINDS: readonly WorkloadKind[] = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job'];
-/** A namespace is a DNS label (RFC 1123). */
-const NAMESPACE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-/** Pod and workload names are DNS subdomains (RFC 1123): at most 253 characters. */
-const OBJECT_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
-/** Container names are DNS labels. */
-const CONTAINER_NAME = NAMESPACE;
+const NAMESPACE = DNS_LABEL_NAME;
+const OBJECT_NAME = DNS_SUBDOMAIN_NAME;
+const CONTAINER_NAME = DNS_LABEL_NAME;
 /** An extra log option's string value: an RFC 3339 time (kubelet `sinceTime`), nothing free-form. */
 const TIMESTAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,9})?(Z|[+-]\d\d:\d\d)$/;
 const MAX_EXTRA_OPTIONS = 8;

@@ -1,16 +1,15 @@
 import type { SummaryEntry, WorkloadAlert, WorkloadRef } from '../alerts/index.js';
 import type { ActionProgress } from '../conversation/diagnosis-record-store.js';
 import { isBelievableOwner } from '../kube/believable-owner.js';
+import { DNS_LABEL_NAME, DNS_SUBDOMAIN_NAME } from '../kube/kubernetes-names.js';
 
 // What an agent reports is read as untrusted data: the gateway posts it as the bot, into channels people watch, and
 // some of it reaches Slack as plain `text` (the notification line), where `<!channel>` would ping. Every name must be
 // a Kubernetes name, every reason a Kubernetes reason word, every count and time a number or a time; anything else
 // refuses the report (README "Many clusters", Trust).
 
-/** A namespace is a DNS label (RFC 1123). */
-const NAMESPACE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-/** A pod name is a DNS subdomain (RFC 1123). */
-const POD_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
+const NAMESPACE = DNS_LABEL_NAME;
+const POD_NAME = DNS_SUBDOMAIN_NAME;
 /** A waiting or terminated reason as the kubelet writes one: CrashLoopBackOff, OOMKilled, ImagePullBackOff. */
 const REASON = /^[A-Za-z][A-Za-z0-9]{0,127}$/;
 /** A Slack message timestamp. */
@@ -118,8 +117,6 @@ export function readThreadLine(v: unknown): { text: string } {
 
 /** The steps an agent's job reaches; requested, awaiting approval and approved are the gateway's to say. */
 const AGENT_STEPS = new Set(['creating', 'ready', 'failed', 'deleted']);
-/** A container name is a DNS label. */
-const CONTAINER = NAMESPACE;
 const isText = (max: number) => (v: unknown) => typeof v === 'string' && v.length <= max;
 const isTexts = (count: number, max: number) => (v: unknown) =>
   Array.isArray(v) && v.length <= count && v.every(isText(max));
@@ -134,7 +131,7 @@ const AGENT_PROGRESS: Record<string, (v: unknown) => boolean> = {
   error: isText(2000),
   podName: (v) => typeof v === 'string' && POD_NAME.test(v),
   namespace: (v) => typeof v === 'string' && NAMESPACE.test(v),
-  debugContainer: (v) => typeof v === 'string' && CONTAINER.test(v),
+  debugContainer: (v) => typeof v === 'string' && DNS_LABEL_NAME.test(v),
   execCommand: isText(2000),
   originalCommand: isText(2000),
   lookCommands: isTexts(10, 500),
